@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from federation.admin_scoping import ScopedAdmin
+from federation.models import County, Membership, Township, Village, VillageGroup
+
+
+@admin.register(County)
+class CountyAdmin(ScopedAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Township)
+class TownshipAdmin(ScopedAdmin):
+    list_display = ["name", "code", "county"]
+    search_fields = ["name", "code"]
+
+
+class VillageGroupInline(admin.TabularInline):
+    model = VillageGroup
+    extra = 0
+
+
+@admin.register(Village)
+class VillageAdmin(ScopedAdmin):
+    list_display = ["name", "code", "township"]
+    list_filter = ["township"]
+    search_fields = ["name", "code"]
+    inlines = [VillageGroupInline]
+
+
+@admin.register(VillageGroup)
+class VillageGroupAdmin(ScopedAdmin):
+    list_display = ["__str__", "number", "village"]
+    list_filter = ["village"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    fk_name = "user"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class FederationUserAdmin(UserAdmin):
+    """Users and their one membership; only the administrator reaches this screen."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "is_active", "membership"]

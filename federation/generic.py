@@ -1,0 +1,121 @@
+"""Generic views of a domain record; each goes through the scope, a role permission and a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from federation.mixins import ScopedFormMixin, ScopedViewMixin
+from federation.services import (
+    StaleRecordError,
+    domain_record_delete,
+    domain_record_restore,
+    domain_record_save,
+)
+
+
+def _perm(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class DomainListView(ScopedViewMixin, generic.ListView):
+    paginate_by = 50
+
+    def get_permission_required(self):
+        return [_perm(self.model, "view")]
+
+
+class DomainDetailView(ScopedViewMixin, generic.DetailView):
+    def get_permission_required(self):
+        return [_perm(self.model, "view")]
+
+
+class DomainFormMixin(ScopedFormMixin):
+    """Save through ``domain_record_save``: full validation and no silent overwrite."""
+
+    template_name = "federation/domain_form.html"
+
+    def form_valid(self, form):
+        original = type(form.instance).all_objects.filter(pk=form.instance.pk).first()
+        try:
+            self.object = domain_record_save(
+                instance=form.instance,
+                expected_version=form.cleaned_data.get("version"),
+                original=self._as_opened(form, original),
+            )
+        except StaleRecordError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form, stale_changes=exc.changes))
+        form.save_m2m()
+        messages.success(self.request, _("已保存。"))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def _as_opened(self, form, stored):
+        """Return the record as the editor opened it: the stored row's history at her version."""
+        version = form.cleaned_data.get("version")
+        if stored is None or version is None:
+            return stored
+        past = stored.history.filter(version=version).order_by("-history_date").first()
+        return past.instance if past is not None else stored
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class DomainCreateView(ScopedViewMixin, DomainFormMixin, generic.CreateView):
+    def get_permission_required(self):
+        return [_perm(self.model, "add")]
+
+
+class DomainUpdateView(ScopedViewMixin, DomainFormMixin, generic.UpdateView):
+    def get_permission_required(self):
+        return [_perm(self.model, "change")]
+
+
+class DomainDeleteView(ScopedViewMixin, generic.DetailView):
+    """GET asks for confirmation; POST soft-deletes."""
+
+    template_name = "federation/domain_confirm_delete.html"
+    success_url_name: str
+
+    def get_permission_required(self):
+        return [_perm(self.model, "delete")]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        domain_record_delete(instance=self.object)
+        messages.success(request, _("“%(obj)s”已删除；乡镇妇联可以恢复。") % {"obj": self.object})
+        return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+class DomainRestoreView(ScopedViewMixin, generic.DetailView):
+    """POST only: bring back a soft-deleted record (township roles)."""
+
+    http_method_names = ["post"]
+    permission_required = "federation.restore_deleted"
+
+    def get_queryset(self):
+        return self.model.all_objects.deleted().for_user(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        domain_record_restore(user=request.user, instance=self.object)
+        messages.success(request, _("“%(obj)s”已恢复。") % {"obj": self.object})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class DomainDeletedListView(DomainListView):
+    """The township's list of deleted records, to restore."""
+
+    template_name = "federation/domain_deleted_list.html"
+    permission_required = "federation.restore_deleted"
+    restore_url_name: str
+
+    def get_permission_required(self):
+        return [self.permission_required]
+
+    def get_queryset(self):
+        return self.model.all_objects.deleted().for_user(self.request.user).order_by("-deleted_at")

@@ -1,0 +1,51 @@
+"""Log-in, lock-out and the home page of each role."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.models import Village
+from federation.roles import Role
+from federation.scoping import membership_of, sees_everything
+
+LOCKED_MESSAGE = _("登录失败次数过多，该账户已被锁定 15 分钟，请稍后再试或联系乡镇妇联管理员。")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    """Return the log-in page with the lock-out message (django-axes' AXES_LOCKOUT_CALLABLE).
+
+    The same answer whether or not the user name exists, so a lock-out reveals no accounts.
+    """
+    form = AuthenticationForm(request)
+    form.add_error(None, LOCKED_MESSAGE)
+    return render(request, "registration/login.html", {"form": form, "locked": True}, status=429)
+
+
+@login_required
+def home(request):
+    """Return the home page of the user's role: a village's to-dos, or the villages of a scope."""
+    from registry.selectors import village_summary
+
+    membership = membership_of(request.user)
+    if membership is None and not sees_everything(request.user):
+        return render(request, "federation/no_membership.html", status=403)
+    villages = Village.objects.for_user(request.user).select_related("township")
+    if membership is not None and membership.role == Role.VILLAGE_DIRECTOR:
+        village = villages.get()
+        return render(request, "federation/home_village.html", village_summary(village=village))
+    rows = villages.annotate(
+        household_count=Count("households", filter=Q(households__deleted_at__isnull=True), distinct=True),
+        person_count=Count("persons", filter=Q(persons__deleted_at__isnull=True), distinct=True),
+    )
+    return render(request, "federation/home_township.html", {"villages": rows, "today": timezone.localdate()})

@@ -1,0 +1,225 @@
+"""Households and persons: the base of every register (DESIGN.md, "The registers")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from federation.models import DomainModel, Village, VillageGroup
+from registry.idnumber import Sex, age_on, parse_id_number
+
+phone_validator = RegexValidator(r"^[0-9\-+ ]{5,20}$", _("电话号码只能包含数字、空格、+ 和 -。"))
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    OTHER = "other", _("其他")
+
+
+class SexChoice(models.TextChoices):
+    FEMALE = Sex.FEMALE, _("女")
+    MALE = Sex.MALE, _("男")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("未婚")
+    MARRIED = "married", _("已婚")
+    DIVORCED = "divorced", _("离异")
+    WIDOWED = "widowed", _("丧偶")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("文盲或半文盲")
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中/中专")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科及以上")
+
+
+class PoliticalStatus(models.TextChoices):
+    MASSES = "masses", _("群众")
+    LEAGUE = "league", _("共青团员")
+    PARTY = "party", _("中共党员")
+    OTHER = "other", _("民主党派")
+
+
+class Employment(models.TextChoices):
+    UNEMPLOYED = "unemployed", _("未就业")
+    FARMING = "farming", _("务农")
+    MIGRANT = "migrant", _("外出务工")
+    BUSINESS = "business", _("个体经营")
+    EMPLOYED = "employed", _("单位就业")
+    STUDENT = "student", _("在校学生")
+    RETIRED = "retired", _("退休")
+    PRESCHOOL = "preschool", _("学龄前")
+
+
+class WorkPlace(models.TextChoices):
+    HOME = "", _("在家")
+    IN_COUNTY = "in_county", _("县内")
+    OUT_COUNTY = "out_county", _("县外省内")
+    OUT_PROVINCE = "out_province", _("省外")
+
+
+class Household(DomainModel):
+    """A household (户) of a village group, with its members."""
+
+    scope_path = "village"
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("村")
+    )
+    group = models.ForeignKey(
+        VillageGroup, on_delete=models.PROTECT, related_name="households", verbose_name=_("村民小组")
+    )
+    number = models.CharField(_("户号"), max_length=20)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    income_year = models.PositiveSmallIntegerField(_("收入年度"), null=True, blank=True)
+    per_capita_income = models.DecimalField(
+        _("家庭人均纯收入（元）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("收入不能为负数。"))],
+    )
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        ordering = ["group__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "number"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="household_unique_number_in_village",
+            )
+        ]
+        indexes = [models.Index(fields=["village", "id"], name="household_village_id")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.number}号"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:household_detail", args=[self.pk])
+
+    @property
+    def head(self) -> Person | None:
+        return next((p for p in self.members.all() if p.relation == Relation.HEAD), None)
+
+    def clean(self) -> None:
+        if self.group_id and self.village_id and self.group.village_id != self.village_id:
+            raise ValidationError({"group": _("村民小组不属于这个村。")})
+
+
+class Person(DomainModel):
+    """A resident (居民). One person is one row; the ID number is unique across the installation."""
+
+    scope_path = "village"
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="persons", verbose_name=_("村")
+    )
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("户"),
+    )
+    relation = models.CharField(_("与户主关系"), max_length=10, choices=Relation.choices, blank=True)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    id_number = models.CharField(
+        _("身份证号"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("不知道时可以先空着，系统会列入待补录。"),
+        error_messages={"unique": _("这个身份证号已经登记过。")},
+    )
+    id_last4 = models.CharField(max_length=4, blank=True, editable=False, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=SexChoice.choices)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
+    marital_status = models.CharField(_("婚姻状况"), max_length=10, choices=MaritalStatus.choices, blank=True)
+    education = models.CharField(_("文化程度"), max_length=10, choices=Education.choices, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=10, choices=PoliticalStatus.choices, blank=True
+    )
+    employment = models.CharField(_("就业状况"), max_length=12, choices=Employment.choices, blank=True)
+    work_place = models.CharField(_("务工地点"), max_length=12, choices=WorkPlace.choices, blank=True)
+    work_place_detail = models.CharField(_("务工单位或地址"), max_length=100, blank=True)
+    away_since = models.DateField(_("外出务工起始日期"), null=True, blank=True)
+    deceased = models.BooleanField(_("已故"), default=False)
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+        ordering = ["household__group__number", "household__number", "id"]
+        indexes = [models.Index(fields=["village", "id"], name="person_village_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.id_number:
+            try:
+                parsed = parse_id_number(self.id_number)
+            except ValidationError as exc:
+                errors["id_number"] = exc
+            else:
+                self.id_number = parsed.number
+                clash = Person.all_objects.filter(id_number=parsed.number).exclude(pk=self.pk)
+                other_village = clash.values_list("village_id", flat=True).first()
+                if other_village is not None and other_village != self.village_id:
+                    # Say nothing of the other village: only that the township can move her.
+                    errors["id_number"] = ValidationError(
+                        _("此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"),
+                        code="registered_elsewhere",
+                    )
+                elif other_village is not None:
+                    errors["id_number"] = ValidationError(
+                        _("此人已在本村登记过，请在居民名单中查找，不要重复登记。"), code="duplicate"
+                    )
+                if self.birth_date and self.birth_date != parsed.birth_date:
+                    errors["birth_date"] = ValidationError(_("出生日期与身份证号不一致。"))
+                if self.sex and self.sex != parsed.sex:
+                    errors["sex"] = ValidationError(_("性别与身份证号不一致。"))
+                self.birth_date = parsed.birth_date
+                self.sex = parsed.sex
+        if self.household_id and self.village_id and self.household.village_id != self.village_id:
+            errors["household"] = ValidationError(_("这户不属于这个村。"))
+        if self.household_id and not self.relation:
+            errors["relation"] = ValidationError(_("请选择与户主的关系。"))
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.id_number:
+            self.id_number = self.id_number.strip().upper()
+        self.id_last4 = (self.id_number or "")[-4:]
+        super().save(*args, **kwargs)
+
+    def age_on(self, on: dt.date) -> int | None:
+        """Return the age in full years on ``on``, or None when the birth date is unknown."""
+        return age_on(self.birth_date, on) if self.birth_date else None
+
+    @property
+    def works_away(self) -> bool:
+        return self.work_place in (WorkPlace.OUT_COUNTY, WorkPlace.OUT_PROVINCE)
