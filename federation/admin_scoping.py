@@ -30,6 +30,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
             field.queryset = field.queryset.for_user(request.user)
         return field
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Answer 404, as every other screen does, for an id outside the scope."""
+        raise Http404
+
     def _require_in_scope(self, request, object_id) -> None:
         manager = getattr(self.model, "all_objects", self.model._default_manager)
         if not manager.for_user(request.user).filter(pk=object_id).exists():

@@ -42,7 +42,7 @@ class DomainFormMixin(ScopedFormMixin):
         original = type(form.instance).all_objects.filter(pk=form.instance.pk).first()
         try:
             self.object = domain_record_save(
-                instance=form.instance,
+                instance=form.save(commit=False),
                 expected_version=form.cleaned_data.get("version"),
                 original=self._as_opened(form, original),
             )

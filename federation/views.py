@@ -22,14 +22,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def lockout_response(request, credentials, *args, **kwargs):
+def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
     """Return the log-in page with the lock-out message (django-axes' AXES_LOCKOUT_CALLABLE).
 
     The same answer whether or not the user name exists, so a lock-out reveals no accounts.
     """
-    form = AuthenticationForm(request)
-    form.add_error(None, LOCKED_MESSAGE)
-    return render(request, "registration/login.html", {"form": form, "locked": True}, status=429)
+    context = {"form": AuthenticationForm(request), "locked_message": LOCKED_MESSAGE}
+    return render(request, "registration/login.html", context, status=429)
 
 
 @login_required

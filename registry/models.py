@@ -149,7 +149,9 @@ class Person(DomainModel):
         error_messages={"unique": _("这个身份证号已经登记过。")},
     )
     id_last4 = models.CharField(max_length=4, blank=True, editable=False, db_index=True)
-    sex = models.CharField(_("性别"), max_length=1, choices=SexChoice.choices)
+    sex = models.CharField(
+        _("性别"), max_length=1, choices=SexChoice.choices, blank=True, help_text=_("填了身份证号会自动得出。")
+    )
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
@@ -203,6 +205,8 @@ class Person(DomainModel):
                     errors["sex"] = ValidationError(_("性别与身份证号不一致。"))
                 self.birth_date = parsed.birth_date
                 self.sex = parsed.sex
+        if not self.sex and "id_number" not in errors:
+            errors["sex"] = ValidationError(_("请选择性别，或填写身份证号。"))
         if self.household_id and self.village_id and self.household.village_id != self.village_id:
             errors["household"] = ValidationError(_("这户不属于这个村。"))
         if self.household_id and not self.relation:

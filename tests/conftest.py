@@ -1,0 +1,93 @@
+"""One named world for every test: two villages of one township, a third village of another.
+
+- ``village_a`` (director ``dir_a``) and ``village_b`` (director ``dir_b``) in township ``幸福乡``,
+  whose staff is ``staff`` and chair ``chair``;
+- ``village_c`` in township ``团结镇`` of the same county (staff ``other_staff``);
+- ``county_viewer`` reads the county; ``admin`` is the administrator; ``nobody`` has no membership.
+Each village has one household with a woman in it (``woman_a``, ``woman_b``, ``woman_c``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from federation.roles import Role
+from federation.services import user_create
+from tests.factories import (
+    CountyFactory,
+    HouseholdFactory,
+    PersonFactory,
+    TownshipFactory,
+    VillageFactory,
+    VillageGroupFactory,
+)
+
+PASSWORD = "Fulian@2026"
+
+
+@pytest.fixture
+def world(db):
+    county = CountyFactory()
+    township = TownshipFactory(county=county)
+    other_township = TownshipFactory(county=county, name="团结镇", code="513401106000")
+    village_a = VillageFactory(township=township, name="红旗村", code="513401105201")
+    village_b = VillageFactory(township=township, name="胜利村", code="513401105202")
+    village_c = VillageFactory(township=other_township, name="光明村", code="513401106201")
+    w = SimpleNamespace(county=county, township=township, other_township=other_township)
+    w.village_a, w.village_b, w.village_c = village_a, village_b, village_c
+    for key, village in (("a", village_a), ("b", village_b), ("c", village_c)):
+        group = VillageGroupFactory(village=village, number=1, name="一组")
+        household = HouseholdFactory(village=village, group=group, number="0001")
+        woman = PersonFactory(
+            village=village,
+            household=household,
+            relation="head",
+            name=f"妇女{key.upper()}",
+            birth_date=dt.date(1988, 5, 6),
+        )
+        setattr(w, f"group_{key}", group)
+        setattr(w, f"household_{key}", household)
+        setattr(w, f"woman_{key}", woman)
+    w.dir_a = user_create(
+        username="dir_a", password=PASSWORD, full_name="张红", role=Role.VILLAGE_DIRECTOR, unit=village_a
+    )
+    w.dir_b = user_create(
+        username="dir_b", password=PASSWORD, full_name="李梅", role=Role.VILLAGE_DIRECTOR, unit=village_b
+    )
+    w.staff = user_create(
+        username="staff", password=PASSWORD, full_name="王芳", role=Role.TOWNSHIP_STAFF, unit=township
+    )
+    w.chair = user_create(
+        username="chair", password=PASSWORD, full_name="赵敏", role=Role.TOWNSHIP_CHAIR, unit=township
+    )
+    w.other_staff = user_create(
+        username="other_staff",
+        password=PASSWORD,
+        full_name="孙丽",
+        role=Role.TOWNSHIP_STAFF,
+        unit=other_township,
+    )
+    w.county_viewer = user_create(
+        username="county", password=PASSWORD, full_name="县妇联", role=Role.COUNTY_VIEWER, unit=county
+    )
+    w.admin = user_create(
+        username="admin", password=PASSWORD, full_name="管理员", role=Role.ADMINISTRATOR, unit=county
+    )
+    from django.contrib.auth import get_user_model
+
+    w.nobody = get_user_model().objects.create_user(username="nobody", password=PASSWORD)
+    return w
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that signs ``user`` in on the test client and returns the client."""
+
+    def _login(user):
+        client.force_login(user, backend="federation.backends.RoleBackend")
+        return client
+
+    return _login

@@ -1,0 +1,84 @@
+"""factory_boy factories for the named world of tests/conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import factory
+
+from federation.models import County, Township, Village, VillageGroup
+from registry.idnumber import make_id_number
+from registry.models import Household, Person, Relation
+
+_sequence = itertools.count(2)
+
+
+def id_number_for(birth_date: dt.date, sex: str, region: str = "513401") -> str:
+    """Return a fresh valid ID number of the given birth date and sex (even sequence: woman)."""
+    while True:
+        seq = next(_sequence) % 1000
+        if (seq % 2 == 1) == (sex == "M"):
+            return make_id_number(region, birth_date, seq)
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ["code"]
+
+    name = "示范县"
+    code = "513401"
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Township
+        django_get_or_create = ["code"]
+
+    county = factory.SubFactory(CountyFactory)
+    name = "幸福乡"
+    code = "513401105000"
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: f"第{n}村")
+    code = factory.Sequence(lambda n: f"513401105{201 + n:03d}")
+
+
+class VillageGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VillageGroup
+
+    village = factory.SubFactory(VillageFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    village = factory.SubFactory(VillageFactory)
+    group = factory.LazyAttribute(lambda o: VillageGroupFactory(village=o.village))
+    number = factory.Sequence(lambda n: f"{n + 1:04d}")
+    address = factory.LazyAttribute(lambda o: f"{o.village.name}{o.group}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    village = factory.SubFactory(VillageFactory)
+    household = None
+    relation = ""
+    name = factory.Sequence(lambda n: f"居民{n}")
+    sex = "F"
+    birth_date = dt.date(1985, 3, 18)
+    id_number = factory.LazyAttribute(lambda o: id_number_for(o.birth_date, o.sex))
+
+    class Params:
+        member_of = factory.Trait(relation=Relation.HEAD)

@@ -1,0 +1,11 @@
+"""Test settings: the project's settings with fast password hashing and plain static storage."""
+
+from federation.settings import *  # noqa: F403
+from federation.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise looks there at start-up

@@ -1,0 +1,62 @@
+"""Rules on persons hold on every path: the model refuses what the form refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from registry.idnumber import make_id_number
+from registry.models import Person
+from tests.factories import PersonFactory
+
+
+def test_full_clean_refuses_a_bad_id_number(world):
+    person = Person(village=world.village_a, name="错号", sex="F", id_number="110105194912310021")
+    with pytest.raises(ValidationError) as exc:
+        person.full_clean()
+    assert "校验位" in str(exc.value)
+
+
+def test_sex_and_birth_date_are_taken_from_the_id_number(world):
+    number = make_id_number("513401", dt.date(1990, 7, 1), 24)
+    person = Person(village=world.village_a, name="自动", id_number=number.lower())
+    person.full_clean()
+    assert person.sex == "F" and person.birth_date == dt.date(1990, 7, 1)
+    assert person.id_number == number
+
+
+def test_someone_registered_in_another_village_is_refused_without_a_hint(world, login):
+    client = login(world.dir_a)
+    response = client.post(
+        reverse("registry:person_create"),
+        {"name": "重复", "id_number": world.woman_c.id_number, "sex": "F", "ethnicity": "汉族"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "已在其他村登记" in body and "乡镇妇联" in body
+    assert "光明村" not in body and "妇女C" not in body
+    assert not Person.objects.filter(name="重复").exists()
+
+
+def test_a_missing_number_is_never_a_duplicate(world):
+    PersonFactory(village=world.village_a, name="新生儿一", id_number=None)
+    second = PersonFactory(village=world.village_a, name="新生儿二", id_number=None)
+    second.full_clean()
+    assert Person.objects.filter(id_number__isnull=True).count() == 2
+
+
+def test_a_negative_income_is_refused(world):
+    world.household_a.per_capita_income = -1
+    with pytest.raises(ValidationError) as exc:
+        world.household_a.full_clean()
+    assert "负数" in str(exc.value)
+
+
+def test_search_by_the_last_four_characters(world, login):
+    client = login(world.staff)
+    last4 = world.woman_b.id_number[-4:]
+    response = client.get(reverse("registry:person_list"), {"q": last4})
+    assert list(response.context["object_list"]) == [world.woman_b]
