@@ -150,7 +150,11 @@ class Person(DomainModel):
     )
     id_last4 = models.CharField(max_length=4, blank=True, editable=False, db_index=True)
     sex = models.CharField(
-        _("性别"), max_length=1, choices=SexChoice.choices, blank=True, help_text=_("填了身份证号会自动得出。")
+        _("性别"),
+        max_length=1,
+        choices=SexChoice.choices,
+        blank=True,
+        help_text=_("填了身份证号会自动得出。"),
     )
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")

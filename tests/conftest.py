@@ -91,3 +91,52 @@ def login(client):
         return client
 
     return _login
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Return Debian's Chromium driven by Playwright (no downloaded browser)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still
+    # synchronous, in the same thread.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, live_server, transactional_db):
+    """Return a page in a 375 px wide phone-sized window, with ``page.go(path)`` on the live server."""
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 740}, device_scale_factor=2, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.go = lambda path: page.goto(live_server.url + path)
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Fill the log-in form in the browser and submit it."""
+    page.go("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Prepare this machine: the system packages the app needs and the virtual environment in .venv.
+# Idempotent: what is already there is left alone. Used by scripts/serve.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)                     # browser tests
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)       # Chinese in PDFs
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)                # PDF checks
+dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)  # fast font subsetting
+if ((${#need[@]})); then
+  echo "== installing system packages: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3.11}
+command -v "$python" >/dev/null 2>&1 || python=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv with $($python --version)"
+  "$python" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "== installing Python packages from pyproject.toml"
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -vE "is ignored|^\s*$|\*\*\*|!!|setuptools|wheel_obj|name as your package|SetuptoolsDeprecation|license|See https|By 2026|Please" || true
+  .venv/bin/python -c "import django, weasyprint, playwright" # fail here, not later, if the install broke
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
