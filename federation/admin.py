@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from federation.admin_scoping import ScopedAdmin
-from federation.models import County, Membership, Township, Village, VillageGroup
+from federation.models import County, Membership, Township, Village, VillageGroup, YearSettings
 
 
 @admin.register(County)
@@ -53,3 +54,19 @@ class FederationUserAdmin(UserAdmin):
 
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "is_active", "membership"]
+
+
+@admin.register(YearSettings)
+class YearSettingsAdmin(SimpleHistoryAdmin):
+    """The administrator's yearly rule values; a year without a row uses the seed's defaults."""
+
+    list_display = [
+        "year",
+        "reference_date",
+        "adult_age",
+        "left_behind_woman_min_age",
+        "left_behind_woman_max_age",
+        "husband_away_months",
+        "child_age_limit",
+        "poverty_line",
+    ]

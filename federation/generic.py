@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
 from federation.mixins import ScopedFormMixin, ScopedViewMixin
@@ -21,16 +22,75 @@ def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-class DomainListView(ScopedViewMixin, generic.ListView):
+class UrlNamesMixin:
+    """URL names of a record's pages, by convention ``app:model_list``, ``app:model_detail``…"""
+
+    def _url_name(self, page: str) -> str:
+        return f"{self.model._meta.app_label}:{self.model._meta.model_name}_{page}"
+
+    @property
+    def list_url_name(self) -> str:
+        return self._url_name("list")
+
+    @property
+    def create_url_name(self) -> str:
+        return self._url_name("create")
+
+    @property
+    def update_url_name(self) -> str:
+        return self._url_name("update")
+
+    @property
+    def delete_url_name(self) -> str:
+        return self._url_name("delete")
+
+    @property
+    def deleted_url_name(self) -> str:
+        return self._url_name("deleted")
+
+    @property
+    def restore_url_name(self) -> str:
+        return self._url_name("restore")
+
+
+class DomainListView(UrlNamesMixin, ScopedViewMixin, generic.ListView):
+    """A list of records: 50 a page, through the scope; ``columns`` are (label, dotted path)."""
+
     paginate_by = 50
+    columns: list[tuple[str, str]] = []
+    search_placeholder = _lazy("姓名、身份证号或后四位")
 
     def get_permission_required(self):
         return [_perm(self.model, "view")]
 
+    @property
+    def title(self) -> str:
+        return self.model._meta.verbose_name_plural
 
-class DomainDetailView(ScopedViewMixin, generic.DetailView):
+    @property
+    def add_label(self) -> str:
+        return _("登记") + str(self.model._meta.verbose_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_add"] = user.has_perm(_perm(self.model, "add"))
+        context["can_restore"] = user.has_perm("federation.restore_deleted") and hasattr(
+            self.model, "all_objects"
+        )
+        return context
+
+
+class DomainDetailView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
     def get_permission_required(self):
         return [_perm(self.model, "view")]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_change"] = user.has_perm(_perm(self.model, "change"))
+        context["can_delete"] = user.has_perm(_perm(self.model, "delete"))
+        return context
 
 
 class DomainFormMixin(ScopedFormMixin):
@@ -65,21 +125,20 @@ class DomainFormMixin(ScopedFormMixin):
         return self.object.get_absolute_url()
 
 
-class DomainCreateView(ScopedViewMixin, DomainFormMixin, generic.CreateView):
+class DomainCreateView(UrlNamesMixin, ScopedViewMixin, DomainFormMixin, generic.CreateView):
     def get_permission_required(self):
         return [_perm(self.model, "add")]
 
 
-class DomainUpdateView(ScopedViewMixin, DomainFormMixin, generic.UpdateView):
+class DomainUpdateView(UrlNamesMixin, ScopedViewMixin, DomainFormMixin, generic.UpdateView):
     def get_permission_required(self):
         return [_perm(self.model, "change")]
 
 
-class DomainDeleteView(ScopedViewMixin, generic.DetailView):
+class DomainDeleteView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
     """GET asks for confirmation; POST soft-deletes."""
 
     template_name = "federation/domain_confirm_delete.html"
-    success_url_name: str
 
     def get_permission_required(self):
         return [_perm(self.model, "delete")]
@@ -88,10 +147,10 @@ class DomainDeleteView(ScopedViewMixin, generic.DetailView):
         self.object = self.get_object()
         domain_record_delete(instance=self.object)
         messages.success(request, _("“%(obj)s”已删除；乡镇妇联可以恢复。") % {"obj": self.object})
-        return HttpResponseRedirect(reverse(self.success_url_name))
+        return HttpResponseRedirect(reverse(self.list_url_name))
 
 
-class DomainRestoreView(ScopedViewMixin, generic.DetailView):
+class DomainRestoreView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
     """POST only: bring back a soft-deleted record (township roles)."""
 
     http_method_names = ["post"]
@@ -112,7 +171,6 @@ class DomainDeletedListView(DomainListView):
 
     template_name = "federation/domain_deleted_list.html"
     permission_required = "federation.restore_deleted"
-    restore_url_name: str
 
     def get_permission_required(self):
         return [self.permission_required]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -249,3 +252,54 @@ class DomainModel(models.Model):
 
     def mark_restored(self) -> None:
         self.deleted_at = None
+
+
+class YearSettings(models.Model):
+    """The rule values of one year, set by the administrator; the seed's values are the defaults.
+
+    A year without a row uses the defaults. Changing a year's row changes that year's checks only:
+    every rule asks for the settings of the year of the date it judges.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    reference_date = models.DateField(
+        _("统计截止日"),
+        null=True,
+        blank=True,
+        help_text=_("台账中年龄按这一天计算；空着表示该年 3 月 18 日。"),
+    )
+    adult_age = models.PositiveSmallIntegerField(_("妇女年龄下限（周岁）"), default=18)
+    left_behind_woman_min_age = models.PositiveSmallIntegerField(_("留守妇女最小年龄"), default=20)
+    left_behind_woman_max_age = models.PositiveSmallIntegerField(_("留守妇女最大年龄"), default=50)
+    husband_away_months = models.PositiveSmallIntegerField(_("丈夫县外务工至少（月）"), default=3)
+    child_age_limit = models.PositiveSmallIntegerField(
+        _("儿童年龄上限（不满，周岁）"), default=16, help_text=_("留守儿童、困境儿童须不满此年龄。")
+    )
+    poverty_line = models.DecimalField(
+        _("贫困线：家庭人均纯收入低于（元）"), max_digits=10, decimal_places=2, default=Decimal("2300")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度设置")
+        verbose_name_plural = _("年度设置")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年度设置"
+
+    def clean(self) -> None:
+        if self.left_behind_woman_min_age > self.left_behind_woman_max_age:
+            raise ValidationError(_("留守妇女最小年龄不能大于最大年龄。"))
+        if self.reference_date and self.reference_date.year != self.year:
+            raise ValidationError({"reference_date": _("统计截止日应在本年度内。")})
+
+    @property
+    def ages_on(self) -> dt.date:
+        """Return the reference date of the year's ledgers (18 March when none is set)."""
+        return self.reference_date or dt.date(self.year, 3, 18)
+
+
+def year_settings(year: int) -> YearSettings:
+    """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
+    return YearSettings.objects.filter(year=year).first() or YearSettings(year=year)

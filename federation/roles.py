@@ -35,7 +35,16 @@ ROLE_LEVEL: dict[str, str] = {
 #: Roles that work in Django's admin (scoped like every other screen).
 STAFF_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.TOWNSHIP_CHAIR, Role.ADMINISTRATOR})
 
-_REGISTER_MODELS = ["registry.household", "registry.person"]
+_REGISTER_MODELS = [
+    "registry.household",
+    "registry.person",
+    "registry.leftbehindchild",
+    "registry.hardshipchild",
+    "registry.leftbehindwoman",
+    "registry.poorwoman",
+    "registry.villagedirector",
+    "registry.womenshome",
+]
 
 
 def _crud(models_: list[str]) -> list[str]:

@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from federation.admin_scoping import ScopedAdmin
 from federation.policy import id_number_for
-from registry.models import Household, Person
+from registry.models import (
+    HardshipChild,
+    Household,
+    LeftBehindChild,
+    LeftBehindWoman,
+    Person,
+    PoorWoman,
+    VillageDirector,
+    WomensHome,
+)
 
 
 @admin.register(Household)
@@ -27,3 +36,46 @@ class PersonAdmin(ScopedAdmin):
             return id_number_for(request.user, obj.id_number)
 
         return ["name", shown_id_number, "sex", "birth_date", "village", "relation", "deleted_at"]
+
+
+class RegisterEntryAdmin(ScopedAdmin):
+    """A register in the admin: scoped, searched by name or ID number, with history."""
+
+    list_filter = ["year", "person__village"]
+    search_fields = ["person__name", "=person__id_number", "=person__id_last4"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person__village"]
+
+    def get_list_display(self, request):
+        @admin.display(description="身份证号")
+        def shown_id_number(obj):
+            return id_number_for(request.user, obj.person.id_number)
+
+        return ["__str__", shown_id_number, "year", "village", "deleted_at"]
+
+
+for register_model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoman):
+    admin.site.register(register_model, RegisterEntryAdmin)
+
+
+@admin.register(VillageDirector)
+class VillageDirectorAdmin(ScopedAdmin):
+    list_display = [
+        "name",
+        "village",
+        "work_unit",
+        "in_office_since",
+        "committee_seat",
+        "on_payroll",
+        "phone",
+    ]
+    list_filter = ["village", "committee_seat", "on_payroll"]
+    search_fields = ["name", "work_unit"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(WomensHome)
+class WomensHomeAdmin(ScopedAdmin):
+    list_display = ["__str__", "signed_up", "signed_up_on", "has_office", "equipment_received_on"]
+    list_filter = ["signed_up", "has_office"]
+    search_fields = ["village__name"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from federation.models import Village
 from registry.models import Household, Person
@@ -13,15 +15,7 @@ def person_list(
 ) -> QuerySet[Person]:
     """Return the persons ``user`` sees, searched by name, whole ID number or its last 4 characters."""
     qs = Person.objects.for_user(user).select_related("village", "household__group")
-    search = search.strip()
-    if search:
-        upper = search.upper()
-        if len(upper) == 4 and (upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X")):
-            qs = qs.filter(Q(id_last4=upper) | Q(name__contains=search))
-        elif len(upper) in (15, 18) and upper[:15].isdigit():
-            qs = qs.filter(id_number=upper)
-        else:
-            qs = qs.filter(name__contains=search)
+    qs = _person_search(qs, search)
     if group_id:
         qs = qs.filter(household__group_id=group_id)
     if village_id:
@@ -57,3 +51,114 @@ def village_summary(*, village: Village) -> dict:
         "missing_id_count": persons.filter(Q(id_number__isnull=True) | Q(id_number="")).count(),
         "missing_id": persons.filter(Q(id_number__isnull=True) | Q(id_number=""))[:10],
     }
+
+
+def _person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
+    """Return ``qs`` searched by a person's name, whole ID number, or its last four characters."""
+    search = search.strip()
+    if not search:
+        return qs
+    upper = search.upper()
+    if len(upper) == 4 and upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X"):
+        return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{prefix}name__contains": search}))
+    if len(upper) in (15, 18) and upper[:15].isdigit():
+        return qs.filter(**{f"{prefix}id_number": upper})
+    return qs.filter(**{f"{prefix}name__contains": search})
+
+
+def register_entries(
+    *, model, user, search: str = "", group_id: int | None = None, year: int | None = None
+) -> QuerySet:
+    """Return a register's entries that ``user`` sees, for a year, searched and filtered by group."""
+    qs = model.objects.for_user(user).select_related("person__village", "person__household__group")
+    qs = _person_search(qs, search, "person__")
+    if group_id:
+        qs = qs.filter(person__household__group_id=group_id)
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
+    """Return the women ``user`` sees who meet the left-behind conditions but are not registered.
+
+    The same conditions as ``registry.rules.left_behind_woman_problems`` (which the tests hold
+    this query to), expressed as one query: aged within the bounds on the year's reference date,
+    head or spouse of a household whose other partner, a man, works outside the county since
+    at least the required months before that date.
+    """
+    from federation.models import year_settings
+    from registry.models import LeftBehindWoman, Relation, WorkPlace
+    from registry.rules import add_months
+
+    settings = year_settings(year)
+    on = settings.ages_on
+    youngest_birth = _years_before(on, settings.left_behind_woman_min_age)  # born on or before
+    oldest_birth = _years_before(on, settings.left_behind_woman_max_age + 1)  # born after
+    away_before = add_months(on, -settings.husband_away_months)
+    registered = LeftBehindWoman.objects.filter(year=year).values("person_id")
+    partner = {
+        Relation.HEAD: Relation.SPOUSE,
+        Relation.SPOUSE: Relation.HEAD,
+    }
+    husbands = Person.objects.filter(
+        household_id=OuterRef("household_id"),
+        sex="M",
+        work_place__in=[WorkPlace.OUT_COUNTY, WorkPlace.OUT_PROVINCE],
+        away_since__lte=away_before,
+        deceased=False,
+    )
+    qs = Person.objects.for_user(user).filter(
+        sex="F", deceased=False, birth_date__lte=youngest_birth, birth_date__gt=oldest_birth
+    )
+    condition = Q()
+    for her_relation, his_relation in partner.items():
+        condition |= Q(relation=her_relation) & Exists(husbands.filter(relation=his_relation))
+    return (
+        qs.filter(condition)
+        .exclude(pk__in=registered)
+        .select_related("village", "household__group")
+        .order_by("household__group__number", "name")
+    )
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """Return the date ``years`` before ``day`` (28 February for a 29 February that does not exist)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def women_ledger(*, user, year: int) -> QuerySet[Person]:
+    """Return the women of the women's basic-information ledger (妇女基本信息台账) for ``year``.
+
+    Seed, 2014 plan item 2: every woman of the village who is of the adult age (a setting, 18 by
+    default) on the year's reference date. Derived from persons and households, never typed twice.
+    """
+    from django.db.models import Prefetch
+
+    from federation.models import year_settings
+
+    settings = year_settings(year)
+    members = Person.objects.order_by("birth_date")
+    return (
+        Person.objects.for_user(user)
+        .filter(sex="F", deceased=False, birth_date__lte=_years_before(settings.ages_on, settings.adult_age))
+        .select_related("village", "household__group")
+        .prefetch_related(Prefetch("household__members", queryset=members))
+        .order_by("village__code", "household__group__number", "household__number", "id")
+    )
+
+
+def ledger_family(woman: Person) -> tuple[Person | None, list[Person]]:
+    """Return the husband and the children of a ledger woman, from her prefetched household."""
+    from registry.models import Relation
+
+    if woman.household_id is None or woman.relation not in (Relation.HEAD, Relation.SPOUSE):
+        return None, []
+    others = [m for m in woman.household.members.all() if m.pk != woman.pk and m.deleted_at is None]
+    partner_relation = Relation.SPOUSE if woman.relation == Relation.HEAD else Relation.HEAD
+    husband = next((m for m in others if m.relation == partner_relation and m.sex == "M"), None)
+    children = [m for m in others if m.relation == Relation.CHILD]
+    return husband, children

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.generic import (
@@ -14,11 +15,11 @@ from federation.generic import (
     DomainRestoreView,
     DomainUpdateView,
 )
-from federation.models import Village, VillageGroup
+from federation.models import Village, VillageGroup, year_settings
 from federation.roles import Role
 from federation.scoping import membership_of
 from registry import selectors
-from registry.forms import HouseholdForm, PersonForm
+from registry.forms.people import HouseholdForm, PersonForm
 from registry.models import Household, Person
 
 
@@ -112,7 +113,6 @@ class PersonUpdateView(_VillageFieldMixin, DomainUpdateView):
 
 class PersonDeleteView(DomainDeleteView):
     model = Person
-    success_url_name = "registry:person_list"
 
 
 class PersonRestoreView(DomainRestoreView):
@@ -121,7 +121,6 @@ class PersonRestoreView(DomainRestoreView):
 
 class PersonDeletedListView(DomainDeletedListView):
     model = Person
-    restore_url_name = "registry:person_restore"
 
 
 class HouseholdListView(_GroupFilterMixin, DomainListView):
@@ -152,7 +151,6 @@ class HouseholdUpdateView(_VillageFieldMixin, DomainUpdateView):
 
 class HouseholdDeleteView(DomainDeleteView):
     model = Household
-    success_url_name = "registry:household_list"
 
 
 class HouseholdRestoreView(DomainRestoreView):
@@ -161,4 +159,51 @@ class HouseholdRestoreView(DomainRestoreView):
 
 class HouseholdDeletedListView(DomainDeletedListView):
     model = Household
-    restore_url_name = "registry:household_restore"
+
+
+class WomenLedgerView(DomainListView):
+    """The women's basic-information ledger (妇女基本信息台账), derived from persons and households."""
+
+    model = Person
+    template_name = "registry/women_ledger.html"
+
+    def year(self) -> int:
+        value = self.request.GET.get("year", "")
+        return int(value) if value.isdigit() else timezone.localdate().year
+
+    def get_queryset(self):
+        qs = selectors.women_ledger(user=self.request.user, year=self.year())
+        group = self.request.GET.get("group", "")
+        if group.isdigit():
+            qs = qs.filter(household__group_id=int(group))
+        return selectors._person_search(qs, self.request.GET.get("q", ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        settings = year_settings(self.year())
+        on = settings.ages_on
+        rows = []
+        for woman in context["object_list"]:
+            husband, children = selectors.ledger_family(woman)
+            rows.append(
+                {
+                    "woman": woman,
+                    "age": woman.age_on(on),
+                    "husband": husband,
+                    "children": [(c, c.age_on(on)) for c in children],
+                }
+            )
+        groups = VillageGroup.objects.for_user(self.request.user).select_related("village")
+        this_year = timezone.localdate().year
+        context.update(
+            rows=rows,
+            ages_on=on,
+            adult_age=settings.adult_age,
+            year=self.year(),
+            years=list(range(this_year + 1, this_year - 6, -1)),
+            groups=groups,
+            show_village=groups.values("village").distinct().count() > 1,
+            group_id=int(self.request.GET["group"]) if self.request.GET.get("group", "").isdigit() else None,
+            search=self.request.GET.get("q", ""),
+        )
+        return context

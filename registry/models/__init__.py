@@ -1,0 +1,28 @@
+from registry.models.people import (  # noqa: F401
+    Education,
+    Employment,
+    Household,
+    MaritalStatus,
+    Person,
+    PoliticalStatus,
+    Relation,
+    SexChoice,
+    WorkPlace,
+    phone_validator,
+)
+from registry.models.registers import (  # noqa: F401
+    AwayReason,
+    ChildCategory,
+    CommitteeSeat,
+    GuardianRelation,
+    HardshipChild,
+    HardshipReason,
+    LeftBehindChild,
+    LeftBehindWoman,
+    LivesWith,
+    ParentsAway,
+    PoorWoman,
+    PovertyReason,
+    VillageDirector,
+    WomensHome,
+)

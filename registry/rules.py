@@ -1,0 +1,187 @@
+"""The registers' rules, from the 2014 work plan (seed, third plan, items 2 to 7).
+
+Each function returns every rule that fails, as :class:`Problem` with a Chinese message naming the
+rule; an empty list means the record may be registered. Forms, the admin, imports and the models'
+``clean()`` all call these functions, so no path can register what a form would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from federation.models import YearSettings, year_settings
+from registry.models.people import Household, Person, Relation, WorkPlace
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A failed rule: ``rule`` is a stable code, ``message`` says in Chinese what fails."""
+
+    rule: str
+    message: str
+    field: str | None = None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the same day ``months`` later (the last day of the month when it does not exist)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def spouse_of(person: Person) -> Person | None:
+    """Return the person's spouse in her household: the head for a spouse, the spouse for a head."""
+    if person.household_id is None or person.relation not in (Relation.HEAD, Relation.SPOUSE):
+        return None
+    wanted = Relation.SPOUSE if person.relation == Relation.HEAD else Relation.HEAD
+    return (
+        Person.objects.filter(household_id=person.household_id, relation=wanted)
+        .exclude(pk=person.pk)
+        .exclude(sex=person.sex)
+        .first()
+    )
+
+
+def children_of(person: Person) -> list[Person]:
+    """Return the children (子女) of the household of which ``person`` is head or spouse."""
+    if person.household_id is None or person.relation not in (Relation.HEAD, Relation.SPOUSE):
+        return []
+    return list(
+        Person.objects.filter(household_id=person.household_id, relation=Relation.CHILD).order_by(
+            "birth_date"
+        )
+    )
+
+
+def _age_problems(
+    person: Person, on: dt.date, low: int | None, below: int | None, label: str
+) -> list[Problem]:
+    age = person.age_on(on)
+    if age is None:
+        return [
+            Problem(
+                "birth_date_unknown",
+                _("不知道出生日期，无法判断年龄：请先补录身份证号或出生日期。"),
+                "person",
+            )
+        ]
+    if low is not None and age < low:
+        return [
+            Problem(
+                "too_young",
+                _("%(label)s须年满 %(low)d 周岁，她在 %(on)s 时 %(age)d 周岁。")
+                % {"label": label, "low": low, "on": on.isoformat(), "age": age},
+                "person",
+            )
+        ]
+    if below is not None and age >= below:
+        return [
+            Problem(
+                "too_old",
+                _("%(label)s须不满 %(below)d 周岁，在 %(on)s 时已 %(age)d 周岁。")
+                % {"label": label, "below": below, "on": on.isoformat(), "age": age},
+                "person",
+            )
+        ]
+    return []
+
+
+def left_behind_woman_problems(
+    *, woman: Person, on: dt.date, at_registration_place: bool, settings: YearSettings | None = None
+) -> list[Problem]:
+    """Return the failed conditions of a rural left-behind woman (农村留守妇女) on ``on``.
+
+    Seed, 2014 plan item 5: aged 20 to 50 (inclusive), husband working outside the county for three
+    months or more, living alone or with other family members at her place of registration.
+    """
+    settings = settings or year_settings(on.year)
+    problems: list[Problem] = []
+    if woman.sex != "F":
+        problems.append(Problem("not_a_woman", _("留守妇女须为女性。"), "person"))
+    if woman.deceased:
+        problems.append(Problem("deceased", _("此人已故。"), "person"))
+    problems += _age_problems(
+        woman, on, settings.left_behind_woman_min_age, settings.left_behind_woman_max_age + 1, _("留守妇女")
+    )
+    husband = spouse_of(woman)
+    if husband is None:
+        problems.append(
+            Problem(
+                "no_husband", _("户中没有登记她的丈夫（户主或配偶），无法核实丈夫外出务工情况。"), "person"
+            )
+        )
+    elif husband.work_place not in (WorkPlace.OUT_COUNTY, WorkPlace.OUT_PROVINCE):
+        problems.append(
+            Problem("husband_not_away", _("丈夫不在县外务工（留守妇女的丈夫须在县外务工）。"), "person")
+        )
+    elif husband.away_since is None:
+        problems.append(
+            Problem(
+                "away_since_unknown", _("不知道丈夫外出务工的起始日期，无法核实是否满 3 个月。"), "person"
+            )
+        )
+    elif husband.away_since > add_months(on, -settings.husband_away_months):
+        problems.append(
+            Problem(
+                "husband_away_too_short",
+                _("丈夫县外务工须满 %(months)d 个月：他 %(since)s 外出，到 %(on)s 还不满。")
+                % {
+                    "months": settings.husband_away_months,
+                    "since": husband.away_since.isoformat(),
+                    "on": on.isoformat(),
+                },
+                "person",
+            )
+        )
+    if not at_registration_place:
+        problems.append(Problem("not_at_home", _("留守妇女须居住在户籍所在地。"), "at_registration_place"))
+    return problems
+
+
+def child_problems(
+    *, child: Person, on: dt.date, label: str, settings: YearSettings | None = None
+) -> list[Problem]:
+    """Return the failed conditions of a child register (留守儿童, 困境儿童): alive, under the age limit."""
+    settings = settings or year_settings(on.year)
+    problems: list[Problem] = []
+    if child.deceased:
+        problems.append(Problem("deceased", _("此人已故。"), "person"))
+    problems += _age_problems(child, on, None, settings.child_age_limit, label)
+    return problems
+
+
+def poor_woman_problems(
+    *, woman: Person, household: Household | None, year: int, settings: YearSettings | None = None
+) -> list[Problem]:
+    """Return the failed conditions of a poor woman (农村贫困妇女) for ``year``.
+
+    Seed, 2014 plan item 7: a woman of a low-income household, whose per-capita net income is below
+    2,300 yuan (the yearly poverty line); an income at the line is not below it.
+    """
+    settings = settings or year_settings(year)
+    problems: list[Problem] = []
+    if woman.sex != "F":
+        problems.append(Problem("not_a_woman", _("贫困妇女须为女性。"), "person"))
+    problems += _age_problems(woman, settings.ages_on, settings.adult_age, None, _("妇女"))
+    if household is None:
+        problems.append(Problem("no_household", _("她不属于任何户，无法核实家庭人均纯收入。"), "person"))
+    elif household.per_capita_income is None:
+        problems.append(Problem("income_unknown", _("她家的人均纯收入还没有填写。"), "person"))
+    elif household.per_capita_income >= settings.poverty_line:
+        problems.append(
+            Problem(
+                "income_not_below_line",
+                _("家庭人均纯收入 %(income)s 元不低于贫困线 %(line)s 元。")
+                % {"income": household.per_capita_income, "line": settings.poverty_line},
+                "person",
+            )
+        )
+    return problems
