@@ -11,15 +11,32 @@ from registry.models import Household, Person
 
 
 def person_list(
-    *, user, search: str = "", group_id: int | None = None, village_id: int | None = None
+    *,
+    user,
+    search: str = "",
+    group_id: int | None = None,
+    village_id: int | None = None,
+    register: str = "",
+    missing_id: bool = False,
 ) -> QuerySet[Person]:
-    """Return the persons ``user`` sees, searched by name, whole ID number or its last 4 characters."""
+    """Return the persons ``user`` sees, searched by name, whole ID number or its last 4 characters.
+
+    ``register`` keeps those entered in a register (a key of ``REGISTER_FILTERS``) in any year;
+    ``missing_id`` keeps those whose ID number is still to be completed.
+    """
     qs = Person.objects.for_user(user).select_related("village", "household__group")
     qs = _person_search(qs, search)
     if group_id:
         qs = qs.filter(household__group_id=group_id)
     if village_id:
         qs = qs.filter(village_id=village_id)
+    if register in REGISTER_FILTERS:
+        from django.apps import apps
+
+        model = apps.get_model(REGISTER_FILTERS[register])
+        qs = qs.filter(pk__in=model.objects.values("person_id"))
+    if missing_id:
+        qs = qs.filter(id_number__isnull=True)
     return qs
 
 
@@ -162,3 +179,61 @@ def ledger_family(woman: Person) -> tuple[Person | None, list[Person]]:
     husband = next((m for m in others if m.relation == partner_relation and m.sex == "M"), None)
     children = [m for m in others if m.relation == Relation.CHILD]
     return husband, children
+
+
+def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]:
+    """Return (child, parents away) for unregistered children under the age limit whose parents work away.
+
+    A parent is the household's head or spouse; "away" is working outside the county, as for
+    left-behind women. At most 100 children, with the prefilled answer "both", "father" or "mother".
+    """
+    from django.db.models import Prefetch
+
+    from federation.models import year_settings
+    from registry.models import LeftBehindChild, ParentsAway, Relation, WorkPlace
+
+    settings = year_settings(year)
+    on = settings.ages_on
+    away = [WorkPlace.OUT_COUNTY, WorkPlace.OUT_PROVINCE]
+    parents_away = Person.objects.filter(
+        household_id=OuterRef("household_id"),
+        relation__in=[Relation.HEAD, Relation.SPOUSE],
+        work_place__in=away,
+    )
+    children = (
+        Person.objects.for_user(user)
+        .filter(
+            relation=Relation.CHILD,
+            deceased=False,
+            birth_date__gt=_years_before(on, settings.child_age_limit),
+        )
+        .filter(Exists(parents_away))
+        .exclude(pk__in=LeftBehindChild.objects.filter(year=year).values("person_id"))
+        .select_related("village", "household__group")
+        .prefetch_related(
+            Prefetch(
+                "household__members",
+                queryset=Person.objects.filter(relation__in=[Relation.HEAD, Relation.SPOUSE]),
+            )
+        )
+        .order_by("household__group__number", "name")[:100]
+    )
+    result = []
+    for child in children:
+        parents = [p for p in child.household.members.all() if p.deleted_at is None]
+        away_sexes = {p.sex for p in parents if p.work_place in away}
+        which = (
+            ParentsAway.BOTH
+            if away_sexes == {"M", "F"}
+            else (ParentsAway.FATHER if "M" in away_sexes else ParentsAway.MOTHER)
+        )
+        result.append((child, which))
+    return result
+
+
+REGISTER_FILTERS = {
+    "leftbehindwoman": "registry.LeftBehindWoman",
+    "leftbehindchild": "registry.LeftBehindChild",
+    "hardshipchild": "registry.HardshipChild",
+    "poorwoman": "registry.PoorWoman",
+}

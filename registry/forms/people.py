@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from registry.models import Household, Person
+from registry.models import Household, Person, Relation
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -56,3 +57,33 @@ class HouseholdForm(VersionedModelForm):
         model = Household
         fields = ["group", "number", "address", "income_year", "per_capita_income"]
         widgets = {"per_capita_income": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})}
+
+
+class HouseholdMoveForm(forms.Form):
+    to_group = forms.ModelChoiceField(queryset=None, label=_("迁入的村民小组"))
+    number = forms.CharField(
+        label=_("迁入后的户号"), max_length=20, required=False, help_text=_("空着表示沿用原户号。")
+    )
+
+    def __init__(self, *args, user, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        from federation.models import VillageGroup
+
+        self.fields["to_group"].queryset = (
+            VillageGroup.objects.for_user(user).exclude(village=household.village).select_related("village")
+        )
+        self.fields["to_group"].label_from_instance = lambda g: f"{g.village.name} {g}"
+
+
+class PersonMoveForm(forms.Form):
+    to_household = forms.ModelChoiceField(queryset=None, label=_("迁入的户"))
+    relation = forms.ChoiceField(choices=Relation.choices, label=_("与新户户主的关系"))
+
+    def __init__(self, *args, user, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_household"].queryset = (
+            Household.objects.for_user(user)
+            .exclude(pk=person.household_id)
+            .select_related("village", "group")
+        )
+        self.fields["to_household"].label_from_instance = lambda h: f"{h.village.name} {h}"

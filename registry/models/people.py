@@ -102,6 +102,7 @@ class Household(DomainModel):
                 fields=["village", "number"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="household_unique_number_in_village",
+                violation_error_message=_("本村已有这个户号，请换一个户号。"),
             )
         ]
         indexes = [models.Index(fields=["village", "id"], name="household_village_id")]

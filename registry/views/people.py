@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.views import generic
 
 from federation.generic import (
     DomainCreateView,
@@ -15,12 +20,14 @@ from federation.generic import (
     DomainRestoreView,
     DomainUpdateView,
 )
+from federation.mixins import ScopedViewMixin
 from federation.models import Village, VillageGroup, year_settings
 from federation.roles import Role
 from federation.scoping import membership_of
 from registry import selectors
-from registry.forms.people import HouseholdForm, PersonForm
+from registry.forms.people import HouseholdForm, HouseholdMoveForm, PersonForm, PersonMoveForm
 from registry.models import Household, Person
+from registry.services import household_move, person_move
 
 
 class _GroupFilterMixin:
@@ -40,6 +47,13 @@ class _GroupFilterMixin:
             "village_id": self.village_id(),
         }
 
+    def person_filters(self) -> dict:
+        return {
+            **self.filters(),
+            "register": self.request.GET.get("register", ""),
+            "missing_id": self.request.GET.get("missing_id") == "1",
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["groups"] = VillageGroup.objects.for_user(self.request.user).select_related("village")
@@ -54,7 +68,18 @@ class PersonListView(_GroupFilterMixin, DomainListView):
     template_name = "registry/person_list.html"
 
     def get_queryset(self):
-        return selectors.person_list(**self.filters())
+        return selectors.person_list(**self.person_filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["register_choices"] = [
+            ("leftbehindwoman", "农村留守妇女"),
+            ("leftbehindchild", "留守儿童"),
+            ("hardshipchild", "特殊困难儿童"),
+            ("poorwoman", "农村贫困妇女"),
+        ]
+        context["register"] = self.request.GET.get("register", "")
+        return context
 
 
 class PersonDetailView(DomainDetailView):
@@ -207,3 +232,58 @@ class WomenLedgerView(DomainListView):
             search=self.request.GET.get("q", ""),
         )
         return context
+
+
+class _MoveView(ScopedViewMixin, generic.detail.SingleObjectMixin, generic.FormView):
+    """A township action: move a record to another village (POST; GET shows the form)."""
+
+    permission_required = "federation.move_between_villages"
+    template_name = "registry/move_form.html"
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "object"):
+            self.object = super().get_object(queryset)
+        return self.object
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, self.object_kwarg: self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.get_object(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            moved = self.move(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _g("已迁入%(village)s。") % {"village": moved.village.name})
+        return HttpResponseRedirect(moved.get_absolute_url())
+
+
+class HouseholdMoveView(_MoveView):
+    model = Household
+    form_class = HouseholdMoveForm
+    object_kwarg = "household"
+
+    def move(self, data):
+        return household_move(
+            user=self.request.user,
+            household=self.get_object(),
+            to_group=data["to_group"],
+            number=data["number"],
+        )
+
+
+class PersonMoveView(_MoveView):
+    model = Person
+    form_class = PersonMoveForm
+    object_kwarg = "person"
+
+    def move(self, data):
+        return person_move(
+            user=self.request.user,
+            person=self.get_object(),
+            to_household=data["to_household"],
+            relation=data["relation"],
+        )

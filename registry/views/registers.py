@@ -94,6 +94,8 @@ class RegisterCreateView(DomainCreateView):
             value = _int_param(self.request, name)
             if value:
                 initial[name] = value
+        if self.request.GET.get("parents_away"):
+            initial["parents_away"] = self.request.GET["parents_away"]
         return initial
 
 
@@ -179,6 +181,20 @@ class LeftBehindWomanListView(RegisterListView):
         return context
 
 
+class LeftBehindChildListView(RegisterListView):
+    """The left-behind children, and the children whose parents work away but are not registered yet."""
+
+    template_name = "registry/leftbehindchild_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["candidates"] = selectors.left_behind_child_candidates(
+            user=self.request.user, year=self.year()
+        )
+        context["ages_on"] = year_settings(self.year()).ages_on
+        return context
+
+
 class SimpleVillageListView(DomainListView):
     """A list of village records (directors, women's homes), searched by village or name."""
 
@@ -220,6 +236,7 @@ urlpatterns = [
             (_("就读学校"), "school"),
         ],
         prefix="left-behind-children",
+        list_view=LeftBehindChildListView,
         list_attrs={
             "intro": _(
                 "留守儿童：父母外出务工的不满 16 周岁的儿童，包括父母在看守所的；注明父母双方还是一方外出。"
