@@ -108,7 +108,8 @@ class Household(DomainModel):
         indexes = [models.Index(fields=["village", "id"], name="household_village_id")]
 
     def __str__(self) -> str:
-        return f"{self.group} {self.number}号"
+        group = f"{self.group} " if self.group_id else ""
+        return f"{group}{self.number}号" if self.number else str(self._meta.verbose_name)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:household_detail", args=[self.pk])
