@@ -35,38 +35,28 @@ ROLE_LEVEL: dict[str, str] = {
 #: Roles that work in Django's admin (scoped like every other screen).
 STAFF_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.TOWNSHIP_CHAIR, Role.ADMINISTRATOR})
 
-_REGISTER_MODELS = [
-    "registry.household",
-    "registry.person",
-    "registry.leftbehindchild",
-    "registry.hardshipchild",
-    "registry.leftbehindwoman",
-    "registry.poorwoman",
-    "registry.villagedirector",
-    "registry.womenshome",
-]
 
-
-def _crud(models_: list[str]) -> list[str]:
+def crud(*labels: str) -> list[str]:
+    """Return the view, add, change and delete permissions of models given as "app.model"."""
     perms = []
-    for label in models_:
+    for label in labels:
         app, model = label.split(".")
         perms += [f"{app}.{action}_{model}" for action in ("view", "add", "change", "delete")]
     return perms
 
 
-def _view(models_: list[str]) -> list[str]:
-    return [f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in models_]
+def view(*labels: str) -> list[str]:
+    """Return the view permissions of models given as "app.model"."""
+    return [f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in labels]
 
 
-#: Permissions of each role, as "app_label.codename". The administrator is a superuser.
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.VILLAGE_DIRECTOR: [
-        *_crud(_REGISTER_MODELS),
-        "federation.view_full_id_number",
-    ],
+#: Each domain app lists its own roles' permissions in ``<app>/permissions.py`` (a dict named
+#: ROLE_PERMISSIONS with the same keys); they are merged here.
+DOMAIN_APPS = ["registry", "outreach", "loans"]
+
+_FEDERATION_PERMISSIONS: dict[str, list[str]] = {
+    Role.VILLAGE_DIRECTOR: ["federation.view_full_id_number"],
     Role.TOWNSHIP_STAFF: [
-        *_crud(_REGISTER_MODELS),
         "federation.view_full_id_number",
         "federation.move_between_villages",
         "federation.restore_deleted",
@@ -74,18 +64,32 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "federation.view_villagegroup",
     ],
     Role.TOWNSHIP_CHAIR: [
-        *_crud(_REGISTER_MODELS),
         "federation.view_full_id_number",
         "federation.move_between_villages",
         "federation.restore_deleted",
         "federation.view_village",
         "federation.view_villagegroup",
     ],
-    Role.COUNTY_VIEWER: [
-        *_view(_REGISTER_MODELS),
-    ],
+    Role.COUNTY_VIEWER: [],
     Role.ADMINISTRATOR: [],
 }
+
+
+def _merged_permissions() -> dict[str, list[str]]:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    merged = {role: list(perms) for role, perms in _FEDERATION_PERMISSIONS.items()}
+    for app in DOMAIN_APPS:
+        if find_spec(f"{app}.permissions") is None:
+            continue
+        for role, perms in import_module(f"{app}.permissions").ROLE_PERMISSIONS.items():
+            merged[role] += perms
+    return merged
+
+
+#: Permissions of each role, as "app_label.codename". The administrator is a superuser.
+ROLE_PERMISSIONS: dict[str, list[str]] = _merged_permissions()
 
 
 def sync_role_groups(apps=None) -> None:

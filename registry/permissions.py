@@ -1,0 +1,21 @@
+"""What each role may do with the registers (merged into federation.roles.ROLE_PERMISSIONS)."""
+
+from federation.roles import Role, crud, view
+
+REGISTER_MODELS = [
+    "registry.household",
+    "registry.person",
+    "registry.leftbehindchild",
+    "registry.hardshipchild",
+    "registry.leftbehindwoman",
+    "registry.poorwoman",
+    "registry.villagedirector",
+    "registry.womenshome",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.VILLAGE_DIRECTOR: crud(*REGISTER_MODELS),
+    Role.TOWNSHIP_STAFF: crud(*REGISTER_MODELS),
+    Role.TOWNSHIP_CHAIR: crud(*REGISTER_MODELS),
+    Role.COUNTY_VIEWER: view(*REGISTER_MODELS),
+}
