@@ -9,5 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("registry/", include("registry.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("loans/", include("loans.urls")),
     path("admin/", admin.site.urls),
 ]
