@@ -97,10 +97,58 @@ HAN_GIVEN = {
     (Sex.MALE, 2): "浩然 子轩 宇航 俊杰 浩宇 梓豪 宇轩 博文 皓轩 子豪 明轩 天佑 一鸣 锦程 家豪 俊熙 睿 鑫 杰",
 }
 HAN_GIVEN = {key: names.split() for key, names in HAN_GIVEN.items()}
-YI_SURNAMES = ["吉克", "沙马", "阿苏", "曲比", "海来", "马海", "俄木", "阿的", "勒格", "吉伯", "阿说", "木乃", "日火", "瓦扎", "吉觉"]
+YI_SURNAMES = [
+    "吉克",
+    "沙马",
+    "阿苏",
+    "曲比",
+    "海来",
+    "马海",
+    "俄木",
+    "阿的",
+    "勒格",
+    "吉伯",
+    "阿说",
+    "木乃",
+    "日火",
+    "瓦扎",
+    "吉觉",
+]
 YI_GIVEN = {
-    Sex.FEMALE: ["阿呷", "阿果", "阿芝", "阿依", "拉莫", "阿牛", "尔呷", "日莫", "阿西", "史者", "阿各", "依作", "莫色", "金花", "秀芝"],
-    Sex.MALE: ["拉则", "木呷", "日火", "尔古", "伍各", "子布", "石者", "克惹", "拉格", "曲布", "阿木", "木果", "尔达", "依达", "拉哈"],
+    Sex.FEMALE: [
+        "阿呷",
+        "阿果",
+        "阿芝",
+        "阿依",
+        "拉莫",
+        "阿牛",
+        "尔呷",
+        "日莫",
+        "阿西",
+        "史者",
+        "阿各",
+        "依作",
+        "莫色",
+        "金花",
+        "秀芝",
+    ],
+    Sex.MALE: [
+        "拉则",
+        "木呷",
+        "日火",
+        "尔古",
+        "伍各",
+        "子布",
+        "石者",
+        "克惹",
+        "拉格",
+        "曲布",
+        "阿木",
+        "木果",
+        "尔达",
+        "依达",
+        "拉哈",
+    ],
 }
 
 #: Where people were first registered: the county itself mostly (region codes of GB/T 2260).
@@ -335,7 +383,7 @@ class _Generator:
                 person.employment = self.pick([(Employment.FARMING, 4), (Employment.UNEMPLOYED, 6)])
             person.political_status = PoliticalStatus.LEAGUE if rng.random() < 0.4 else PoliticalStatus.MASSES
             return
-        if age < 23 and rng.random() < 0.45:
+        if age < 23 and person.marital_status == MaritalStatus.SINGLE and rng.random() < 0.45:
             person.education = self.pick([(Education.COLLEGE, 5), (Education.BACHELOR, 5)])
             person.employment = Employment.STUDENT
             person.political_status = PoliticalStatus.LEAGUE if rng.random() < 0.6 else PoliticalStatus.MASSES
@@ -386,7 +434,7 @@ class _Generator:
         limit = dt.date.fromordinal(mother_birth.toordinal() + _years(40))
         while len(kids) < wanted and born < REFERENCE_DATE and born <= limit:
             age = age_on(born, REFERENCE_DATE)
-            if age <= 32 and not (age >= 24 and self.rng.random() < 0.75):
+            if age <= 32 and not (age >= 24 and self.rng.random() < 0.5):
                 sex = Sex.MALE if self.rng.random() < 0.52 else Sex.FEMALE
                 kids.append(self.person(Relation.CHILD, sex, born, surname, yi, taken_names=names))
             else:
@@ -472,7 +520,7 @@ class _Generator:
         kids = self.children(wife_birth, kids_surname, yi, wanted, names)
         head = wife if wife_is_head else husband
         parents = []
-        if head.age < 62 and rng.random() < 0.22:
+        if head.age < 62 and rng.random() < 0.3:
             if wife_is_head:
                 parents = self.parents_of(head, wife_surname, wife_yi, names)
             else:
@@ -626,8 +674,11 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
     bulk_create_with_history(persons, Person, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
 
 
-def ensure_demo_users(county: County, township: Township, villages: list[Village]) -> list[dict]:
-    """Create the demo log-ins that do not exist yet; return every one with its role and unit."""
+def ensure_demo_users(county: County, township: Township) -> list[dict]:
+    """Create the demo log-ins that do not exist yet; return every one with its role and unit.
+
+    Passwords of log-ins that already exist are left as they are.
+    """
     from django.contrib.auth import get_user_model
 
     from federation.services import user_create
@@ -641,9 +692,11 @@ def ensure_demo_users(county: County, township: Township, villages: list[Village
         )
         for username, full_name, role in DEMO_USERS
     ]
+    villages = {v.code: v for v in Village.objects.filter(township=township, code__in=VILLAGE_CODES)}
     wanted += [
-        (username, full_name, Role.VILLAGE_DIRECTOR, village)
-        for username, full_name, village in zip(DIRECTOR_USERNAMES, DIRECTOR_NAMES, villages, strict=False)
+        (username, full_name, Role.VILLAGE_DIRECTOR, villages[code])
+        for username, full_name, code in zip(DIRECTOR_USERNAMES, DIRECTOR_NAMES, VILLAGE_CODES, strict=True)
+        if code in villages
     ]
     existing = set(
         get_user_model()
@@ -657,6 +710,7 @@ def ensure_demo_users(county: County, township: Township, villages: list[Village
         users.append(
             {
                 "username": username,
+                "full_name": full_name,
                 "role": str(Role(role).label),
                 "unit": str(unit),
                 "password": DEMO_PASSWORD,
@@ -683,7 +737,6 @@ def seed_demo(seed: int = DEFAULT_SEED) -> SeedResult:
         exists = township is not None and Household.all_objects.filter(village__township=township).exists()
         if exists:
             county = township.county
-            villages = list(Village.objects.filter(code__in=VILLAGE_CODES).order_by("code"))
         else:
             taken = (
                 Person.all_objects.exclude(id_number=None).values_list("id_number", flat=True)
@@ -693,7 +746,7 @@ def seed_demo(seed: int = DEFAULT_SEED) -> SeedResult:
             data = generate_demo(seed, taken)
             county, township, villages = _org_tree(data)
             write_demo(data, villages)
-        users = ensure_demo_users(county, township, villages)
+        users = ensure_demo_users(county, township)
     return SeedResult(
         created=not exists,
         villages=Village.objects.filter(township=township).count(),

@@ -60,3 +60,37 @@ def test_search_by_the_last_four_characters(world, login):
     last4 = world.woman_b.id_number[-4:]
     response = client.get(reverse("registry:person_list"), {"q": last4})
     assert list(response.context["object_list"]) == [world.woman_b]
+
+
+def test_a_household_has_one_head_and_one_spouse(world):
+    second_head = Person(
+        village=world.village_a, household=world.household_a, relation="head", name="又一户主", sex="M"
+    )
+    with pytest.raises(ValidationError) as exc:
+        second_head.full_clean()
+    assert "一户只能有一位" in str(exc.value)
+
+
+def test_a_deleted_persons_number_asks_for_a_restore_not_a_new_record(world):
+    world.woman_a.mark_deleted()
+    world.woman_a.save()
+    again = Person(village=world.village_a, name="再登记", id_number=world.woman_a.id_number)
+    with pytest.raises(ValidationError) as exc:
+        again.full_clean()
+    assert "已被删除" in str(exc.value) and "恢复" in str(exc.value)
+
+
+def test_save_stores_blank_numbers_as_missing_and_legacy_numbers_as_eighteen(world):
+    blank = PersonFactory(village=world.village_a, name="空号", id_number="")
+    other_blank = PersonFactory(village=world.village_a, name="空号二", id_number="  ")
+    assert blank.id_number is None and other_blank.id_number is None
+    legacy = PersonFactory(village=world.village_a, name="旧号", id_number="110105491231002")
+    assert legacy.id_number == "11010519491231002X"
+    assert legacy.id_last4 == "002X"
+
+
+def test_an_away_date_needs_a_work_place(world):
+    world.woman_a.away_since = dt.date(2025, 1, 1)
+    with pytest.raises(ValidationError) as exc:
+        world.woman_a.full_clean()
+    assert "务工地点" in str(exc.value)

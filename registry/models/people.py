@@ -70,6 +70,20 @@ class WorkPlace(models.TextChoices):
     OUT_PROVINCE = "out_province", _("省外")
 
 
+def _stored_id_number(raw: str | None) -> str | None:
+    """Return the ID number as stored: None when blank, 18 upper-case characters when valid.
+
+    Every path that skips ``full_clean()`` (bulk loads, scripts) still stores the same form.
+    """
+    value = (raw or "").strip().replace(" ", "").upper()
+    if not value:
+        return None
+    try:
+        return parse_id_number(value).number
+    except ValidationError:
+        return value  # full_clean() reports it; nothing here hides a bad number
+
+
 class Household(DomainModel):
     """A household (户) of a village group, with its members."""
 
@@ -194,8 +208,15 @@ class Person(DomainModel):
             else:
                 self.id_number = parsed.number
                 clash = Person.all_objects.filter(id_number=parsed.number).exclude(pk=self.pk)
-                other_village = clash.values_list("village_id", flat=True).first()
-                if other_village is not None and other_village != self.village_id:
+                other_village, other_deleted = clash.values_list("village_id", "deleted_at").first() or (
+                    None,
+                    None,
+                )
+                if other_deleted is not None:
+                    errors["id_number"] = ValidationError(
+                        _("此人的记录已被删除。请联系乡镇妇联恢复原记录，不要重新登记。"), code="deleted"
+                    )
+                elif other_village is not None and other_village != self.village_id:
                     # Say nothing of the other village: only that the township can move her.
                     errors["id_number"] = ValidationError(
                         _("此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"),
@@ -217,12 +238,21 @@ class Person(DomainModel):
             errors["household"] = ValidationError(_("这户不属于这个村。"))
         if self.household_id and not self.relation:
             errors["relation"] = ValidationError(_("请选择与户主的关系。"))
+        if self.household_id and self.relation in (Relation.HEAD, Relation.SPOUSE):
+            taken = Person.objects.filter(household_id=self.household_id, relation=self.relation).exclude(
+                pk=self.pk
+            )
+            if taken.exists():
+                errors["relation"] = ValidationError(
+                    _("这户已有%(relation)s，一户只能有一位。") % {"relation": self.get_relation_display()}
+                )
+        if self.away_since and not self.work_place:
+            errors["away_since"] = ValidationError(_("填了外出务工起始日期，请同时选择务工地点。"))
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
-        if self.id_number:
-            self.id_number = self.id_number.strip().upper()
+        self.id_number = _stored_id_number(self.id_number)
         self.id_last4 = (self.id_number or "")[-4:]
         super().save(*args, **kwargs)
 
