@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import unicodedata
 
@@ -14,6 +15,34 @@ def _pad(text: str, width: int) -> str:
     """Pad ``text`` with spaces to ``width`` terminal columns (a Chinese character takes two)."""
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(width - used, 1)
+
+
+def seed_extras(seed: int) -> dict[str, int]:
+    """Fill the registers and, where those apps provide a demo, outreach and loans; return counts.
+
+    Each part does nothing when its data already exists, so the command stays idempotent.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.utils import timezone
+
+    from federation.models import Township
+    from registry.demo import TOWNSHIP_CODE
+    from registry.demo_registers import seed_registers
+
+    township = Township.objects.get(code=TOWNSHIP_CODE)
+    year = timezone.localdate().year
+    counts = {"台账登记": seed_registers(rng=random.Random(seed), township=township, year=year)}
+    for module, function, label in (
+        ("outreach.demo", "seed_outreach", "走访与服务"),
+        ("loans.demo", "seed_loans", "小额贷款"),
+    ):
+        if find_spec(module) is not None and hasattr(import_module(module), function):
+            counts[label] = getattr(import_module(module), function)(
+                rng=random.Random(seed), township=township
+            )
+    return counts
 
 
 class Command(BaseCommand):
@@ -30,6 +59,7 @@ class Command(BaseCommand):
     def handle(self, *args, seed: int, **options):
         started = time.monotonic()
         result = seed_demo(seed)
+        extras = seed_extras(seed)
         elapsed = time.monotonic() - started
         out = self.stdout
         if result.created:
@@ -40,6 +70,9 @@ class Command(BaseCommand):
         out.write(f"  村：{result.villages} 个（村民小组 {result.groups} 个）")
         out.write(f"  户：{result.households} 户")
         out.write(f"  居民：{result.persons} 人")
+        for label, count in extras.items():
+            if count:
+                out.write(f"  {label}：新增 {count} 条")
         out.write(f"演示账号（新建的账号密码均为 {DEMO_PASSWORD}）：")
         out.write(
             "  "
