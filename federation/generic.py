@@ -113,6 +113,9 @@ class DomainFormMixin(ScopedFormMixin):
         messages.success(self.request, _("已保存。"))
         return HttpResponseRedirect(self.get_success_url())
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(model_verbose_name=self.model._meta.verbose_name, **kwargs)
+
     def _as_opened(self, form, stored):
         """Return the record as the editor opened it: the stored row's history at her version."""
         version = form.cleaned_data.get("version")

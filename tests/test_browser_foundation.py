@@ -33,10 +33,10 @@ def test_typing_an_id_number_fills_birth_date_and_sex(phone, world):
     phone.type("#id_id_number", "11010519491231002x")
     assert phone.input_value("#id_birth_date") == "1949-12-31"
     assert phone.input_value("#id_sex") == "F"
-    assert "周岁" in phone.inner_text("#id-number-hint")
+    assert "周岁" in phone.inner_text("#id_id_number_live")
     phone.fill("#id_id_number", "110105194912310021")
     phone.dispatch_event("#id_id_number", "input")
-    assert "校验位" in phone.inner_text("#id-number-hint")
+    assert "校验位" in phone.inner_text("#id_id_number_live")
 
 
 def test_five_wrong_passwords_lock_the_account(phone, world):

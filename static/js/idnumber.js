@@ -33,7 +33,11 @@
 
   function attach(input) {
     var form = input.form;
-    var hint = document.getElementById("id-number-hint") || input.parentNode;
+    var hint = document.createElement("div");
+    hint.className = "form-text id-number-hint";
+    hint.id = input.id + "_live";
+    hint.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", hint);
     var birth = form.querySelector("[name=birth_date]");
     var sex = form.querySelector("[name=sex]");
     var age = form.querySelector("[name=age]");
