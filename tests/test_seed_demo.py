@@ -208,3 +208,39 @@ def test_the_same_seed_gives_the_same_people(township):
     assert stored == [p.id_number for p in first.persons if p.id_number][:20]
     other = generate_demo(2015)
     assert [p.id_number for p in other.persons][:20] != [p.id_number for p in first.persons][:20]
+
+
+def test_every_register_has_plausible_rows_that_pass_its_rules(township):
+    from registry.models import (
+        HardshipChild,
+        LeftBehindChild,
+        LeftBehindWoman,
+        PoorWoman,
+        VillageDirector,
+        WomensHome,
+    )
+
+    in_township = {"person__village__township": township}
+    counts = {
+        LeftBehindWoman: LeftBehindWoman.objects.filter(**in_township).count(),
+        LeftBehindChild: LeftBehindChild.objects.filter(**in_township).count(),
+        HardshipChild: HardshipChild.objects.filter(**in_township).count(),
+        PoorWoman: PoorWoman.objects.filter(**in_township).count(),
+    }
+    assert 80 <= counts[LeftBehindWoman] <= 400
+    assert 80 <= counts[LeftBehindChild] <= 500
+    assert 8 <= counts[HardshipChild] <= 24
+    assert 50 <= counts[PoorWoman] <= 250
+    assert VillageDirector.objects.filter(village__township=township).count() == 8
+    assert WomensHome.objects.filter(village__township=township).count() == 8
+    rng = random.Random(7)
+    for model in counts:
+        entries = list(model.objects.filter(**in_township))
+        for entry in rng.sample(entries, min(15, len(entries))):
+            entry.full_clean()  # the rules still hold for the demo's entries
+    # Each hardship child's parents are recorded as dead, as the reason says.
+    for child in HardshipChild.objects.filter(**in_township).select_related("person"):
+        parents = Person.objects.filter(
+            household_id=child.person.household_id, relation__in=[Relation.HEAD, Relation.SPOUSE]
+        )
+        assert all(p.deceased for p in parents)
