@@ -99,3 +99,21 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
     assert "王小明" in phone.inner_text("table")
     assert LeftBehindChild.objects.get(person__name="王小明").guardian_name == "李秀兰"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_long_person_list_can_be_searched_by_name(phone, world):
+    from tests.factories import PersonFactory
+
+    for n in range(35):
+        PersonFactory(village=world.village_a, name=f"村民{n:02d}", birth_date=dt.date(1980, 1, 1))
+    PersonFactory(village=world.village_a, name="要找的人", birth_date=dt.date(1980, 1, 1))
+    sign_in(phone, "dir_a")
+    phone.wait_for_selector("h1")
+    phone.go(reverse("registry:poorwoman_create"))
+    phone.fill("[data-filters=id_person]", "要找")
+    selected = phone.eval_on_selector("#id_person", "s => s.selectedOptions[0].text")
+    assert selected.startswith("要找的人")
+    visible = phone.eval_on_selector(
+        "#id_person", "s => [...s.options].filter(o => !o.hidden && o.value).length"
+    )
+    assert visible == 1
