@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -164,7 +165,14 @@ class DomainRestoreView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        domain_record_restore(user=request.user, instance=self.object)
+        try:
+            domain_record_restore(user=request.user, instance=self.object)
+        except ValidationError as exc:
+            reasons = "；".join(exc.messages)
+            messages.error(
+                request, _("“%(obj)s”不能恢复：%(reasons)s") % {"obj": self.object, "reasons": reasons}
+            )
+            return HttpResponseRedirect(reverse(self.deleted_url_name))
         messages.success(request, _("“%(obj)s”已恢复。") % {"obj": self.object})
         return HttpResponseRedirect(self.object.get_absolute_url())
 

@@ -38,12 +38,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def spouse_of(person: Person) -> Person | None:
-    """Return the person's spouse in her household: the head for a spouse, the spouse for a head."""
+    """Return the person's living spouse in her household: the head for a spouse, the spouse for a head."""
     if person.household_id is None or person.relation not in (Relation.HEAD, Relation.SPOUSE):
         return None
     wanted = Relation.SPOUSE if person.relation == Relation.HEAD else Relation.HEAD
     return (
-        Person.objects.filter(household_id=person.household_id, relation=wanted)
+        Person.objects.filter(household_id=person.household_id, relation=wanted, deceased=False)
         .exclude(pk=person.pk)
         .exclude(sex=person.sex)
         .first()
@@ -108,9 +108,19 @@ def left_behind_woman_problems(
         problems.append(Problem("not_a_woman", _("留守妇女须为女性。"), "person"))
     if woman.deceased:
         problems.append(Problem("deceased", _("此人已故。"), "person"))
-    problems += _age_problems(
-        woman, on, settings.left_behind_woman_min_age, settings.left_behind_woman_max_age + 1, _("留守妇女")
-    )
+    low, high = settings.left_behind_woman_min_age, settings.left_behind_woman_max_age
+    age = woman.age_on(on)
+    if age is None:
+        problems += _age_problems(woman, on, None, None, "")
+    elif not low <= age <= high:
+        problems.append(
+            Problem(
+                "too_young" if age < low else "too_old",
+                _("留守妇女须在 %(low)d 至 %(high)d 周岁之间，她在 %(on)s 时 %(age)d 周岁。")
+                % {"low": low, "high": high, "on": on.isoformat(), "age": age},
+                "person",
+            )
+        )
     husband = spouse_of(woman)
     if husband is None:
         problems.append(

@@ -1,0 +1,600 @@
+"""The six registers' pages: each role lists, opens, registers, edits, deletes and restores within its scope.
+
+The POST data of a form is built from the form's own fields (``form_data``), as a browser would send it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from federation.models import VillageGroup
+from registry.forms.registers import (
+    HardshipChildForm,
+    LeftBehindChildForm,
+    LeftBehindWomanForm,
+    PoorWomanForm,
+    VillageDirectorForm,
+    WomensHomeForm,
+)
+from registry.models import (
+    HardshipChild,
+    LeftBehindChild,
+    LeftBehindWoman,
+    PoorWoman,
+    VillageDirector,
+    WomensHome,
+)
+from tests.factories import HouseholdFactory, PersonFactory
+
+YEAR = 2026
+
+MODELS = {
+    "leftbehindchild": (LeftBehindChild, LeftBehindChildForm),
+    "hardshipchild": (HardshipChild, HardshipChildForm),
+    "leftbehindwoman": (LeftBehindWoman, LeftBehindWomanForm),
+    "poorwoman": (PoorWoman, PoorWomanForm),
+    "villagedirector": (VillageDirector, VillageDirectorForm),
+    "womenshome": (WomensHome, WomensHomeForm),
+}
+PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
+VILLAGE_RECORDS = ["villagedirector", "womenshome"]
+#: The field each test edits, and the value it types.
+EDITS = {
+    "leftbehindchild": ("school", "中心小学"),
+    "hardshipchild": ("school", "中心小学"),
+    "leftbehindwoman": ("needs", "需要技能培训"),
+    "poorwoman": ("reason_detail", "丈夫长期患病"),
+    "villagedirector": ("part_time_posts", "兼任计生专干"),
+    "womenshome": ("equipment", "桌椅 10 套"),
+}
+
+_numbers = itertools.count(500)
+_names = itertools.count(1)
+
+
+# --- Building records --------------------------------------------------------------------------
+
+
+def new_household(village, **fields):
+    group = VillageGroup.objects.filter(village=village).first()
+    return HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+
+
+def left_behind_woman(village, name=None, *, away_since=dt.date(2025, 1, 1)):
+    """Return a woman of ``village`` who meets the left-behind conditions of ``YEAR``."""
+    household = new_household(village)
+    woman = PersonFactory(
+        village=village,
+        household=household,
+        relation="head",
+        name=name or f"留守{next(_names)}",
+        birth_date=dt.date(1988, 5, 6),
+        marital_status="married",
+    )
+    PersonFactory(
+        village=village,
+        household=household,
+        relation="spouse",
+        sex="M",
+        name=f"{woman.name}丈夫",
+        birth_date=dt.date(1986, 1, 1),
+        work_place="out_province",
+        away_since=away_since,
+    )
+    return woman
+
+
+def a_child(village, name=None):
+    household = new_household(village)
+    PersonFactory(
+        village=village,
+        household=household,
+        relation="head",
+        sex="M",
+        name=f"父亲{next(_names)}",
+        birth_date=dt.date(1985, 1, 1),
+        work_place="out_province",
+        away_since=dt.date(2024, 1, 1),
+    )
+    return PersonFactory(
+        village=village,
+        household=household,
+        relation="child",
+        name=name or f"儿童{next(_names)}",
+        birth_date=dt.date(2015, 6, 1),
+    )
+
+
+def a_poor_woman(village, name=None):
+    household = new_household(village, income_year=2025, per_capita_income=Decimal("1800"))
+    return PersonFactory(
+        village=village,
+        household=household,
+        relation="head",
+        name=name or f"贫困{next(_names)}",
+        birth_date=dt.date(1975, 2, 3),
+    )
+
+
+def unsaved_record(key, village, name=None):
+    """Return a valid, unsaved record of register ``key`` in ``village`` (its person is saved)."""
+    if key == "leftbehindchild":
+        child = a_child(village, name)
+        return LeftBehindChild(
+            person=child,
+            year=YEAR,
+            parents_away="father",
+            guardian_name="奶奶",
+            guardian_relation="grandparent",
+            school="村小",
+        )
+    if key == "hardshipchild":
+        return HardshipChild(
+            person=a_child(village, name),
+            year=YEAR,
+            reason="both_dead",
+            guardian_name="爷爷",
+            guardian_relation="grandparent",
+        )
+    if key == "leftbehindwoman":
+        return LeftBehindWoman(person=left_behind_woman(village, name), year=YEAR)
+    if key == "poorwoman":
+        return PoorWoman(person=a_poor_woman(village, name), year=YEAR, reason="illness")
+    if key == "villagedirector":
+        return VillageDirector(
+            village=village,
+            name=name or f"主任{next(_names)}",
+            work_unit=f"{village.name}村委会",
+            birth_month=dt.date(1980, 5, 1),
+            education="senior",
+            political_status="party",
+            in_office_since=dt.date(2018, 1, 1),
+            committee_seat="both",
+            phone="13800000000",
+        )
+    if key == "womenshome":
+        return WomensHome(village=village, signed_up=True, signed_up_on=dt.date(2024, 1, 1))
+    raise AssertionError(key)
+
+
+def make_record(key, village, name=None):
+    record = unsaved_record(key, village, name)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def form_data(key, instance, **changes) -> dict:
+    """Return the POST data a browser sends for the form of ``instance`` as it is shown."""
+    form = MODELS[key][1](instance=instance)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value is False:
+            continue  # an unticked box is not sent
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, dt.date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    for name, value in changes.items():
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def urls(key, record=None) -> dict[str, str]:
+    names = {"list": [], "create": [], "deleted": []}
+    if record is not None:
+        names = {page: [record.pk] for page in ("detail", "update", "delete", "restore")}
+    return {page: reverse(f"registry:{key}_{page}", args=args) for page, args in names.items()}
+
+
+def list_url(key, **params) -> str:
+    url = reverse(f"registry:{key}_list")
+    if key in PERSON_REGISTERS:
+        params.setdefault("year", YEAR)
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{url}?{query}" if query else url
+
+
+def listed(client, key) -> list:
+    response = client.get(list_url(key))
+    assert response.status_code == 200
+    return list(response.context["object_list"])
+
+
+def the_id_number(record) -> str | None:
+    return record.person.id_number if hasattr(record, "year") else None
+
+
+def shown_name(record) -> str:
+    if isinstance(record, WomensHome):
+        return str(record)
+    return record.name if isinstance(record, VillageDirector) else record.person.name
+
+
+def saved_like(model, instance):
+    """Return the stored records (deleted ones too) that ``instance`` would be once saved."""
+    if isinstance(instance, WomensHome):
+        return WomensHome.all_objects.filter(village=instance.village)
+    if isinstance(instance, VillageDirector):
+        return VillageDirector.all_objects.filter(name=instance.name)
+    return model.all_objects.filter(person=instance.person)
+
+
+def saved_count(model, instance) -> int:
+    return saved_like(model, instance).count()
+
+
+# --- The director in her own village -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_director_registers_a_record_of_her_village(world, login, key):
+    model = MODELS[key][0]
+    client = login(world.dir_a)
+    page = client.get(urls(key)["create"])
+    assert page.status_code == 200
+    instance = unsaved_record(key, world.village_a)
+    response = client.post(urls(key)["create"], form_data(key, instance))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert saved_count(model, instance) == 1
+    record = saved_like(model, instance).get()
+    assert response["Location"] == record.get_absolute_url()
+    created = record.history.get()
+    assert created.history_type == "+"
+    assert created.history_user == world.dir_a
+    assert record in listed(client, key)
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_director_reads_edits_and_deletes_a_record_of_her_village(world, login, key):
+    model = MODELS[key][0]
+    client = login(world.dir_a)
+    record = make_record(key, world.village_a)
+    assert record in listed(client, key)
+    detail = client.get(urls(key, record)["detail"])
+    assert detail.status_code == 200
+    assert shown_name(record) in detail.content.decode()
+
+    # Edit
+    field, value = EDITS[key]
+    assert client.get(urls(key, record)["update"]).status_code == 200
+    response = client.post(urls(key, record)["update"], form_data(key, record, **{field: value}))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    record.refresh_from_db()
+    assert getattr(record, field) == value
+    assert record.version == 2
+    changed = record.history.first()
+    assert changed.history_type == "~" and changed.history_user == world.dir_a
+
+    # Delete: GET asks, POST deletes
+    confirm = client.get(urls(key, record)["delete"])
+    assert confirm.status_code == 200
+    assert "确认删除" in confirm.content.decode()
+    assert model.objects.filter(pk=record.pk).exists()
+    response = client.post(urls(key, record)["delete"])
+    assert response.status_code == 302
+    assert not model.objects.filter(pk=record.pk).exists()
+    assert model.all_objects.filter(pk=record.pk).exists()
+    assert record.pk not in [r.pk for r in listed(client, key)]
+    assert client.get(urls(key, record)["detail"]).status_code == 404
+    deleted = record.history.first()
+    assert deleted.deleted_at is not None and deleted.history_user == world.dir_a
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_township_staff_sees_both_villages_and_restores(world, login, key):
+    model = MODELS[key][0]
+    record_a = make_record(key, world.village_a)
+    record_b = make_record(key, world.village_b)
+    record_c = make_record(key, world.village_c)
+    staff = login(world.staff)
+    rows = listed(staff, key)
+    assert record_a in rows and record_b in rows and record_c not in rows
+    assert staff.get(urls(key, record_b)["detail"]).status_code == 200
+
+    login(world.dir_a).post(urls(key, record_a)["delete"])
+    assert login(world.dir_a).post(urls(key, record_a)["restore"]).status_code == 404  # a director cannot
+    staff = login(world.staff)
+    deleted_list = staff.get(urls(key)["deleted"])
+    assert deleted_list.status_code == 200
+    assert record_a in list(deleted_list.context["object_list"])
+    response = staff.post(urls(key, record_a)["restore"])
+    assert response.status_code == 302
+    assert model.objects.filter(pk=record_a.pk).exists()
+    assert record_a.history.first().history_user == world.staff
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_a_record_of_another_village_answers_404_and_a_post_changes_nothing(world, login, key):
+    model = MODELS[key][0]
+    record_b = make_record(key, world.village_b)
+    field, value = EDITS[key]
+    before = getattr(record_b, field)
+    client = login(world.dir_a)
+    assert record_b not in listed(client, key)
+    for page in ("detail", "update", "delete"):
+        response = client.get(urls(key, record_b)[page])
+        assert response.status_code == 404, page
+        assert shown_name(record_b) not in response.content.decode()
+    data = form_data(key, record_b, **{field: value})
+    assert client.post(urls(key, record_b)["update"], data).status_code == 404
+    assert client.post(urls(key, record_b)["delete"]).status_code == 404
+    record_b.refresh_from_db()
+    assert getattr(record_b, field) == before
+    assert record_b.version == 1 and record_b.deleted_at is None
+    assert record_b.history.count() == 1
+
+    login(world.dir_b).post(urls(key, record_b)["delete"])
+    client = login(world.dir_a)
+    assert client.post(urls(key, record_b)["restore"]).status_code == 404
+    assert not model.objects.filter(pk=record_b.pk).exists()
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_staff_of_another_township_gets_404_on_village_a(world, login, key):
+    model = MODELS[key][0]
+    record_a = make_record(key, world.village_a)
+    client = login(world.other_staff)
+    assert record_a not in listed(client, key)
+    for page in ("detail", "update", "delete"):
+        assert client.get(urls(key, record_a)[page]).status_code == 404, page
+    assert client.post(urls(key, record_a)["delete"]).status_code == 404
+    assert model.objects.filter(pk=record_a.pk).exists()
+    login(world.staff).post(urls(key, record_a)["delete"])
+    assert login(world.other_staff).post(urls(key, record_a)["restore"]).status_code == 404
+    assert not model.objects.filter(pk=record_a.pk).exists()
+    assert record_a not in list(login(world.other_staff).get(urls(key)["deleted"]).context["object_list"])
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_county_viewer_reads_with_masked_ids_and_cannot_write(world, login, key):
+    model = MODELS[key][0]
+    record_a = make_record(key, world.village_a)
+    record_c = make_record(key, world.village_c)
+    client = login(world.county_viewer)
+    response = client.get(list_url(key))
+    assert response.status_code == 200
+    rows = list(response.context["object_list"])
+    assert record_a in rows and record_c in rows
+    body = response.content.decode()
+    number = the_id_number(record_c)
+    if number:
+        assert number not in body
+        assert number[:6] + "********" + number[-4:] in body
+    assert client.get(urls(key, record_a)["detail"]).status_code == 200
+    assert client.get(urls(key)["create"]).status_code == 404
+    assert (
+        client.post(urls(key)["create"], form_data(key, unsaved_record(key, world.village_b))).status_code
+        == 404
+    )
+    assert client.get(urls(key, record_a)["update"]).status_code == 404
+    field, value = EDITS[key]
+    assert (
+        client.post(urls(key, record_a)["update"], form_data(key, record_a, **{field: value})).status_code
+        == 404
+    )
+    assert client.post(urls(key, record_a)["delete"]).status_code == 404
+    record_a.refresh_from_db()
+    assert record_a.version == 1 and getattr(record_a, field) != value
+    assert model.objects.filter(pk=record_a.pk).exists()
+
+
+@pytest.mark.parametrize("key", PERSON_REGISTERS)
+def test_the_director_sees_whole_id_numbers_of_her_village(world, login, key):
+    record = make_record(key, world.village_a)
+    assert record.person.id_number in login(world.dir_a).get(list_url(key)).content.decode()
+
+
+# --- A form naming something of another village ------------------------------------------------
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_a_post_naming_another_village_is_refused_and_saves_nothing(world, login, key):
+    model = MODELS[key][0]
+    foreign = unsaved_record(key, world.village_b)  # person or village of village_b
+    client = login(world.dir_a)
+    response = client.post(urls(key)["create"], form_data(key, foreign))
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    field = "village" if key in VILLAGE_RECORDS else "person"
+    assert field in response.context["form"].errors
+    assert saved_count(model, foreign) == 0
+    assert not model.all_objects.exists()
+
+
+@pytest.mark.parametrize("key", PERSON_REGISTERS)
+def test_an_edit_naming_a_person_of_another_village_is_refused(world, login, key):
+    own = make_record(key, world.village_a)
+    foreign_person = unsaved_record(key, world.village_b).person
+    client = login(world.dir_a)
+    response = client.post(urls(key, own)["update"], form_data(key, own, person=foreign_person.pk))
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    own.refresh_from_db()
+    assert own.person.village == world.village_a and own.version == 1
+
+
+def test_a_director_of_village_a_naming_a_resident_of_village_b_is_refused(world, login):
+    client = login(world.dir_a)
+    director = unsaved_record("villagedirector", world.village_a)
+    response = client.post(
+        urls("villagedirector")["create"], form_data("villagedirector", director, person=world.woman_b.pk)
+    )
+    assert response.status_code == 200
+    assert "person" in response.context["form"].errors
+    assert not VillageDirector.all_objects.exists()
+    response = client.post(
+        urls("villagedirector")["create"], form_data("villagedirector", director, person=world.woman_a.pk)
+    )
+    assert response.status_code == 302
+    assert VillageDirector.objects.get().person == world.woman_a
+
+
+def test_the_director_form_preselects_her_village(world, login):
+    for key in VILLAGE_RECORDS:
+        form = login(world.dir_a).get(urls(key)["create"]).context["form"]
+        assert form.initial["village"] == world.village_a
+        assert list(form.fields["village"].queryset) == [world.village_a]
+
+
+# --- The rules on the page ---------------------------------------------------------------------
+
+
+def test_a_woman_who_fails_the_left_behind_rule_is_refused_with_the_reason(world, login):
+    client = login(world.dir_a)
+    # woman_a has no husband in her household.
+    entry = LeftBehindWoman(person=world.woman_a, year=YEAR)
+    response = client.post(urls("leftbehindwoman")["create"], form_data("leftbehindwoman", entry))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "户中没有登记她的丈夫" in body
+    assert not LeftBehindWoman.all_objects.exists()
+
+
+def test_a_husband_away_too_short_and_living_elsewhere_are_both_told(world, login):
+    woman = left_behind_woman(world.village_a, "短期", away_since=dt.date(2026, 1, 1))
+    entry = LeftBehindWoman(person=woman, year=YEAR)
+    data = form_data("leftbehindwoman", entry, at_registration_place=False)
+    response = login(world.dir_a).post(urls("leftbehindwoman")["create"], data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "3 个月" in body and "户籍所在地" in body
+    assert not LeftBehindWoman.all_objects.exists()
+
+
+def test_registering_the_same_woman_twice_in_a_year_is_refused_on_the_page(world, login):
+    record = make_record("leftbehindwoman", world.village_a)
+    response = login(world.dir_a).post(
+        urls("leftbehindwoman")["create"],
+        form_data("leftbehindwoman", LeftBehindWoman(person=record.person, year=YEAR)),
+    )
+    assert response.status_code == 200
+    assert "已登记过此人" in response.content.decode()
+    assert LeftBehindWoman.all_objects.count() == 1
+
+
+def test_a_child_too_old_is_refused_on_the_page(world, login):
+    child = a_child(world.village_a, "大孩子")
+    child.birth_date = dt.date(2010, 3, 18)  # 16 on the reference date
+    child.id_number = None
+    child.save()
+    entry = unsaved_record("hardshipchild", world.village_a)
+    entry.person = child
+    response = login(world.dir_a).post(urls("hardshipchild")["create"], form_data("hardshipchild", entry))
+    assert response.status_code == 200
+    assert "不满 16 周岁" in response.content.decode()
+    assert not HardshipChild.all_objects.filter(person=child).exists()
+
+
+def test_a_poor_woman_above_the_line_is_refused_on_the_page(world, login):
+    entry = unsaved_record("poorwoman", world.village_a)
+    household = entry.person.household
+    household.per_capita_income = Decimal("2300")
+    household.save()
+    response = login(world.dir_a).post(urls("poorwoman")["create"], form_data("poorwoman", entry))
+    assert response.status_code == 200
+    assert "贫困线" in response.content.decode()
+    assert not PoorWoman.all_objects.exists()
+
+
+@pytest.mark.parametrize("key", [*PERSON_REGISTERS, "womenshome"])
+def test_restoring_a_record_whose_place_was_taken_again_is_refused_with_a_message(world, login, key):
+    """Deleted, registered anew, then the old one restored: refused kindly, not a server error."""
+    model = MODELS[key][0]
+    old = make_record(key, world.village_a)
+    login(world.dir_a).post(urls(key, old)["delete"])
+    again = unsaved_record(key, world.village_a)
+    if key in PERSON_REGISTERS:
+        again.person = old.person  # the same person, the same year
+    again.full_clean()
+    again.save()
+    client = login(world.staff)
+    client.raise_request_exception = False
+    response = client.post(urls(key, old)["restore"])
+    assert response.status_code in (200, 302), response.status_code
+    assert not model.objects.filter(pk=old.pk).exists()
+    assert model.objects.filter(pk=again.pk).exists()
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    assert "已恢复" not in response.content.decode()
+
+
+# --- Left-behind candidates and the women's ledger ---------------------------------------------
+
+
+def test_the_left_behind_list_offers_to_register_an_eligible_woman(world, login):
+    woman = left_behind_woman(world.village_a, "待登记")
+    other = left_behind_woman(world.village_b, "别村的")
+    client = login(world.dir_a)
+    response = client.get(list_url("leftbehindwoman"))
+    body = response.content.decode()
+    assert "符合条件但尚未登记的妇女" in body
+    link = f"{reverse('registry:leftbehindwoman_create')}?person={woman.pk}&year={YEAR}"
+    assert link in body
+    assert "登记</a>" in body
+    assert "待登记" in body and other.name not in body
+    form = client.get(link).context["form"]
+    assert form.initial["person"] == woman.pk and form.initial["year"] == YEAR
+
+    client.post(link, form_data("leftbehindwoman", LeftBehindWoman(person=woman, year=YEAR)))
+    assert LeftBehindWoman.objects.filter(person=woman, year=YEAR).exists()
+    body = client.get(list_url("leftbehindwoman")).content.decode()
+    assert f"?person={woman.pk}&year={YEAR}" not in body
+
+
+def test_the_county_viewer_sees_candidates_without_a_register_link(world, login):
+    woman = left_behind_woman(world.village_c, "县里看")
+    body = login(world.county_viewer).get(list_url("leftbehindwoman")).content.decode()
+    assert "县里看" in body
+    assert f"?person={woman.pk}&year={YEAR}" not in body
+
+
+def test_the_womens_ledger_shows_her_husband_and_children(world, login):
+    household = world.household_a
+    PersonFactory(
+        village=world.village_a,
+        household=household,
+        relation="spouse",
+        sex="M",
+        name="丈夫甲",
+        birth_date=dt.date(1986, 2, 2),
+        work_place="out_province",
+        work_place_detail="广东东莞",
+        away_since=dt.date(2024, 1, 1),
+    )
+    PersonFactory(
+        village=world.village_a,
+        household=household,
+        relation="child",
+        name="大女儿",
+        birth_date=dt.date(2012, 1, 1),
+    )
+    PersonFactory(
+        village=world.village_a,
+        household=household,
+        relation="child",
+        sex="M",
+        name="小儿子",
+        birth_date=dt.date(2016, 1, 1),
+    )
+    response = login(world.dir_a).get(reverse("registry:women_ledger") + f"?year={YEAR}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "妇女A" in body and "妇女B" not in body
+    assert "丈夫甲" in body and "广东东莞" in body
+    assert "大女儿（女，14岁）" in body and "小儿子（男，10岁）" in body
+    row = next(r for r in response.context["rows"] if r["woman"] == world.woman_a)
+    assert row["husband"].name == "丈夫甲" and row["age"] == 37
