@@ -89,6 +89,7 @@ class DomainDetailView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context["model_verbose_name"] = self.model._meta.verbose_name
         context["can_change"] = user.has_perm(_perm(self.model, "change"))
         context["can_delete"] = user.has_perm(_perm(self.model, "delete"))
         return context

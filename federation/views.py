@@ -33,18 +33,28 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
 
 @login_required
 def home(request):
-    """Return the home page of the user's role: a village's to-dos, or the villages of a scope."""
+    """Return the home page of the user's role: a village's to-dos, or the villages of a scope.
+
+    A director's to-dos include the left-behind women still owed a visit this year and the
+    registers not yet reported; the township's page links to the overview and shows its alarms.
+    """
+    from outreach.selectors import home_outreach
     from registry.selectors import village_summary
 
     membership = membership_of(request.user)
     if membership is None and not sees_everything(request.user):
         return render(request, "federation/no_membership.html", status=403)
     villages = Village.objects.for_user(request.user).select_related("township")
+    today = timezone.localdate()
     if membership is not None and membership.role == Role.VILLAGE_DIRECTOR:
         village = villages.get()
-        return render(request, "federation/home_village.html", village_summary(village=village))
+        context = village_summary(village=village)
+        context.update(home_outreach(user=request.user, year=today.year, today=today))
+        return render(request, "federation/home_village.html", context)
     rows = villages.annotate(
         household_count=Count("households", filter=Q(households__deleted_at__isnull=True), distinct=True),
         person_count=Count("persons", filter=Q(persons__deleted_at__isnull=True), distinct=True),
     )
-    return render(request, "federation/home_township.html", {"villages": rows, "today": timezone.localdate()})
+    context = {"villages": rows, "today": today}
+    context.update(home_outreach(user=request.user, year=today.year, today=today))
+    return render(request, "federation/home_township.html", context)

@@ -1,0 +1,259 @@
+"""Forms of outreach. The rules are the models' (``clean()`` calls ``outreach.rules``).
+
+Every model-choice field is narrowed to the user's scope by the views (``ScopedFormMixin``); a
+field whose scope holds one row only (a director's village) is filled in and hidden.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import (
+    Petition,
+    PetitionCategory,
+    Screening,
+    Visit,
+    VolunteerActivity,
+    VolunteerMember,
+    VolunteerTeam,
+)
+from outreach.rules import activity_participant_problems
+from registry.forms.people import VersionedModelForm
+from registry.forms.registers import PersonChoiceField
+from registry.models import LeftBehindWoman, Person, PoorWoman
+
+DATE = {"type": "date"}
+
+
+def _date(**attrs) -> forms.DateInput:
+    return forms.DateInput(attrs={**DATE, **attrs}, format="%Y-%m-%d")
+
+
+def _women(*, extra_pk: int | None = None, registered: bool = False):
+    """Return the women offered in a person field: living women, or those of the women's registers."""
+    qs = Person.objects.filter(sex="F").select_related("village", "household__group")
+    if registered:
+        this_year = timezone.localdate().year
+        years = [this_year, this_year - 1]
+        condition = Q(pk__in=LeftBehindWoman.objects.filter(year__in=years).values("person_id")) | Q(
+            pk__in=PoorWoman.objects.filter(year__in=years).values("person_id")
+        )
+    else:
+        condition = Q(deceased=False)
+    if extra_pk:
+        condition |= Q(pk=extra_pk)
+    return qs.filter(condition).order_by("village__code", "household__group__number", "name")
+
+
+class VisitForm(VersionedModelForm):
+    class Meta:
+        model = Visit
+        fields = [
+            "person",
+            "visited_on",
+            "mode",
+            "visitors",
+            "is_poor",
+            "poverty_reason",
+            "living_situation",
+            "difficulties",
+            "help_given",
+            "result",
+        ]
+        widgets = {
+            "visited_on": _date(),
+            "mode": forms.RadioSelect,
+            "living_situation": forms.Textarea(attrs={"rows": 3}),
+            "difficulties": forms.Textarea(attrs={"rows": 3}),
+            "help_given": forms.Textarea(attrs={"rows": 3}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(
+            queryset=_women(registered=True, extra_pk=self.instance.person_id),
+            label=self.fields["person"].label,
+            help_text=_("本年度或上一年度登记的农村留守妇女和贫困妇女。"),
+        )
+
+
+class ScreeningForm(VersionedModelForm):
+    class Meta:
+        model = Screening
+        fields = [
+            "year",
+            "person",
+            "kind",
+            "screened_on",
+            "institution",
+            "result",
+            "follow_up",
+            "treated",
+            "treatment",
+            "relief_applied",
+            "relief_granted",
+            "relief_amount",
+        ]
+        widgets = {
+            "screened_on": _date(),
+            "kind": forms.RadioSelect,
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "treatment": forms.Textarea(attrs={"rows": 2}),
+            "relief_amount": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(
+            queryset=_women(extra_pk=self.instance.person_id), label=self.fields["person"].label
+        )
+
+
+class VolunteerTeamForm(VersionedModelForm):
+    class Meta:
+        model = VolunteerTeam
+        fields = [
+            "township",
+            "village",
+            "name",
+            "speciality",
+            "speciality_detail",
+            "leader",
+            "founded_on",
+            "notes",
+        ]
+        widgets = {"founded_on": _date(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class VolunteerMemberForm(VersionedModelForm):
+    class Meta:
+        model = VolunteerMember
+        fields = [
+            "team",
+            "director",
+            "person",
+            "village",
+            "name",
+            "work_unit",
+            "phone",
+            "speciality",
+            "joined_on",
+        ]
+        widgets = {"joined_on": _date(), "phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(
+            queryset=_women(extra_pk=self.instance.person_id),
+            label=self.fields["person"].label,
+            required=False,
+            help_text=self.fields["person"].help_text,
+        )
+        self.fields["name"].help_text = _("选了主任或居民时自动填写。")
+        self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.level_label}）"
+
+
+class ParticipantsField(forms.ModelMultipleChoiceField):
+    """Members to tick; named with their team unless the form is for one team already."""
+
+    show_team = True
+
+    def label_from_instance(self, member: VolunteerMember) -> str:
+        return f"{member.name}（{member.team.name}）" if self.show_team else member.name
+
+
+class VolunteerActivityForm(VersionedModelForm):
+    class Meta:
+        model = VolunteerActivity
+        fields = [
+            "team",
+            "held_on",
+            "title",
+            "place",
+            "content",
+            "participants",
+            "other_participants",
+            "people_served",
+        ]
+        widgets = {
+            "held_on": _date(),
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "other_participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "people_served": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        }
+
+    def __init__(self, *args, team: VolunteerTeam | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = VolunteerMember.objects.select_related("team").order_by("team__name", "name")
+        team = team or (self.instance.team if self.instance.team_id else None)
+        if team is not None:
+            members = members.filter(team=team)
+        self.fields["participants"] = ParticipantsField(
+            queryset=members,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=self.fields["participants"].label,
+            help_text=_("勾选参加活动的本队队员。"),
+        )
+        self.fields["participants"].show_team = team is None
+        self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.level_label}）"
+
+    def clean(self):
+        cleaned = super().clean()
+        team, participants = cleaned.get("team"), cleaned.get("participants")
+        if team is not None and participants:
+            for problem in activity_participant_problems(team=team, participants=participants):
+                self.add_error("participants", problem.message)
+        return cleaned
+
+
+class PetitionForm(VersionedModelForm):
+    class Meta:
+        model = Petition
+        fields = [
+            "village",
+            "received_on",
+            "way",
+            "person",
+            "petitioner_name",
+            "petitioner_phone",
+            "category",
+            "summary",
+            "received_by",
+            "handling",
+            "referred_to",
+            "mediation",
+            "result",
+            "return_visit_on",
+            "return_visit_note",
+            "closed_on",
+        ]
+        widgets = {
+            "received_on": _date(),
+            "return_visit_on": _date(),
+            "closed_on": _date(),
+            "way": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+            "return_visit_note": forms.Textarea(attrs={"rows": 2}),
+            "petitioner_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, may_see_domestic_violence: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(
+            queryset=Person.objects.select_related("village", "household__group").order_by(
+                "village__code", "name"
+            ),
+            required=False,
+            label=self.fields["person"].label,
+            help_text=_("已登记的居民在这里选；没有登记的在下面填姓名。"),
+        )
+        if not may_see_domestic_violence:
+            self.fields["category"].choices = [
+                c for c in self.fields["category"].choices if c[0] != PetitionCategory.DOMESTIC_VIOLENCE
+            ]

@@ -1,0 +1,38 @@
+"""Outreach: visits, two-cancer screening, volunteer teams, petitions and register deadlines."""
+
+from outreach.models.base import (  # noqa: F401
+    OutreachQuerySet,
+    OutreachSettings,
+    TownshipLevelQuerySet,
+    outreach_settings,
+    year_bounds,
+)
+from outreach.models.deadlines import (  # noqa: F401
+    DEFAULT_DEADLINES,
+    REGISTER_SHORT,
+    Register,
+    RegisterDeadline,
+    RegisterReport,
+    register_deadlines,
+)
+from outreach.models.petitions import (  # noqa: F401
+    DOMESTIC_VIOLENCE_PERMISSION,
+    Handling,
+    MediationResult,
+    Petition,
+    PetitionCategory,
+    PetitionWay,
+)
+from outreach.models.screening import (  # noqa: F401
+    HEALTH_DATA_PERMISSION,
+    Screening,
+    ScreeningKind,
+    ScreeningResult,
+)
+from outreach.models.visits import Visit, VisitMode  # noqa: F401
+from outreach.models.volunteers import (  # noqa: F401
+    Speciality,
+    VolunteerActivity,
+    VolunteerMember,
+    VolunteerTeam,
+)

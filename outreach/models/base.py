@@ -1,0 +1,136 @@
+"""What every outreach model shares: the yearly settings and the scope of township-level rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from federation.models import DomainQuerySet
+from federation.roles import Role
+from federation.scoping import ScopedManager, membership_of, scope_q, sees_everything
+
+
+class OutreachQuerySet(DomainQuerySet):
+    """Scoped like every domain record; adds the rows a user may change (``editable_by``)."""
+
+    def editable_by(self, user) -> OutreachQuerySet:
+        """Return the rows of this queryset ``user`` may change or delete (her scope, by default)."""
+        return self.for_user(user)
+
+
+class TownshipLevelQuerySet(OutreachQuerySet):
+    """Rows that belong to a village, or to a township as a whole (their village path is empty).
+
+    The model declares ``scope_path`` (to its village, may be empty) and ``township_path`` (to its
+    township, never empty). A row with a village is seen as every village row is; a row without
+    one is seen by the users whose scope holds a village of its township (``Township.for_user``):
+    the township's directors, staff and chair, the county viewer, the administrator. Deny by
+    default still holds: a row that reaches neither a village nor a township is seen by nobody
+    but the administrator.
+    """
+
+    def for_user(self, user) -> TownshipLevelQuerySet:
+        from federation.models import Township
+
+        condition = scope_q(user, self.model.scope_path)
+        if condition is None:
+            return self.none()
+        if not condition:
+            return self
+        townships = Township.objects.for_user(user).values("pk")
+        township_level = Q(**{f"{self.model.scope_path}__isnull": True}) & Q(
+            **{f"{self.model.township_path}__in": townships}
+        )
+        return self.filter(condition | township_level)
+
+    def editable_by(self, user) -> TownshipLevelQuerySet:
+        """Return the rows ``user`` may change: a village director never changes township-level rows."""
+        qs = self.for_user(user)
+        membership = membership_of(user)
+        if not sees_everything(user) and (membership is None or membership.role == Role.VILLAGE_DIRECTOR):
+            qs = qs.exclude(**{f"{self.model.scope_path}__isnull": True})
+        return qs
+
+
+class _Live:
+    def get_queryset(self):
+        return super().get_queryset().alive()
+
+
+class OutreachManager(_Live, ScopedManager.from_queryset(OutreachQuerySet)):
+    """Records not soft-deleted, scoped."""
+
+
+class OutreachAllManager(ScopedManager.from_queryset(OutreachQuerySet)):
+    """Every record, soft-deleted too (for the township's list of deleted records)."""
+
+
+class TownshipLevelManager(_Live, ScopedManager.from_queryset(TownshipLevelQuerySet)):
+    """Records not soft-deleted, of a village or of a whole township."""
+
+
+class TownshipLevelAllManager(ScopedManager.from_queryset(TownshipLevelQuerySet)):
+    """Every record of a village or of a whole township, soft-deleted too."""
+
+
+class SettingsQuerySet(models.QuerySet):
+    """Yearly settings hold no person and no village: every member may read them."""
+
+    def for_user(self, user) -> SettingsQuerySet:
+        """Return every row for a member or the administrator, none for anybody else."""
+        return self if sees_everything(user) or membership_of(user) is not None else self.none()
+
+
+class HistoriedModel(models.Model):
+    """A settings model with history; ``inherit=True`` keeps its history model in this package's module."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutreachSettings(HistoriedModel):
+    """The outreach rule values of one year; a year without a row uses the defaults.
+
+    Visits: seed, 2014 plan item 6 (一年不少于两次). Screening ages: the national two-cancer
+    programme screens women aged 35 to 64; ages are counted on the year's reference date
+    (``federation.models.YearSettings.ages_on``).
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    visits_per_year = models.PositiveSmallIntegerField(_("每名留守妇女每年至少走访（次）"), default=2)
+    screening_min_age = models.PositiveSmallIntegerField(_("两癌检查适龄下限（周岁）"), default=35)
+    screening_max_age = models.PositiveSmallIntegerField(_("两癌检查适龄上限（周岁）"), default=64)
+
+    objects = models.Manager.from_queryset(SettingsQuerySet)()
+
+    class Meta:
+        verbose_name = _("走访与两癌年度设置")
+        verbose_name_plural = _("走访与两癌年度设置")
+        ordering = ["-year"]
+        permissions = [("view_overview", _("查看乡镇概览"))]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年度走访与两癌设置"
+
+    def clean(self) -> None:
+        if self.screening_min_age > self.screening_max_age:
+            raise ValidationError(_("两癌检查适龄下限不能大于上限。"))
+        if self.visits_per_year < 1:
+            raise ValidationError({"visits_per_year": _("每年至少走访 1 次。")})
+
+
+def outreach_settings(year: int) -> OutreachSettings:
+    """Return the outreach settings of ``year``: its row, or an unsaved row holding the defaults."""
+    return OutreachSettings.objects.filter(year=year).first() or OutreachSettings(year=year)
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of calendar ``year``."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)

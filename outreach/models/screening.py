@@ -1,0 +1,131 @@
+"""Two-cancer screening (两癌检查: 宫颈癌, 乳腺癌), seed 2014 plan item 10. Health data."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.models import DomainModel
+from outreach.models.base import OutreachManager, OutreachQuerySet
+from registry.models import Person
+
+HEALTH_DATA_PERMISSION = "outreach.view_health_data"
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+class ScreeningKind(models.TextChoices):
+    CERVICAL = "cervical", _("宫颈癌检查")
+    BREAST = "breast", _("乳腺癌检查")
+
+
+class ScreeningResult(models.TextChoices):
+    NORMAL = "normal", _("未见异常")
+    ABNORMAL = "abnormal", _("初筛异常")
+    PRECANCEROUS = "precancerous", _("癌前病变")
+    CANCER = "cancer", _("确诊癌症")
+
+
+class ScreeningQuerySet(OutreachQuerySet):
+    """A person's screening results are health data.
+
+    ``for_user`` keeps them for the roles holding ``outreach.view_health_data`` (a village's
+    director for her village, the township staff and chair), inside their scope; anyone else gets
+    no row at all, so every page, form, export and admin screen built on it shows nothing of them.
+    Counts go through ``for_counting`` instead, which applies the scope only and whose rows must
+    never leave a selector other than as numbers.
+    """
+
+    def for_user(self, user) -> ScreeningQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if not user.has_perm(HEALTH_DATA_PERMISSION):
+            return self.none()
+        return super().for_user(user)
+
+    def for_counting(self, user) -> ScreeningQuerySet:
+        """Return the rows inside ``user``'s scope, to be aggregated into counts only."""
+        return super().for_user(user)
+
+
+class ScreeningManager(OutreachManager.from_queryset(ScreeningQuerySet)):
+    pass
+
+
+class ScreeningAllManager(models.Manager.from_queryset(ScreeningQuerySet)):
+    pass
+
+
+class Screening(DomainModel):
+    """One woman's cervical or breast screening of a year, its result, follow-up and relief."""
+
+    scope_path = "person__village"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="screenings", verbose_name=_("受检妇女")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), default=_this_year)
+    kind = models.CharField(_("检查项目"), max_length=10, choices=ScreeningKind.choices)
+    screened_on = models.DateField(_("检查日期"))
+    institution = models.CharField(_("检查机构"), max_length=100)
+    result = models.CharField(_("检查结果"), max_length=14, choices=ScreeningResult.choices)
+    follow_up = models.TextField(_("随访情况"), blank=True)
+    treated = models.BooleanField(_("是否已治疗"), default=False)
+    treatment = models.TextField(_("治疗情况"), blank=True)
+    relief_applied = models.BooleanField(_("是否申请救助"), default=False)
+    relief_granted = models.BooleanField(_("是否获得救助"), default=False)
+    relief_amount = models.DecimalField(
+        _("救助金额（元）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("金额不能为负数。"))],
+    )
+
+    objects = ScreeningManager()
+    all_objects = ScreeningAllManager()
+
+    class Meta:
+        verbose_name = _("两癌检查")
+        verbose_name_plural = _("两癌检查")
+        ordering = ["-year", "person__name", "kind"]
+        permissions = [(HEALTH_DATA_PERMISSION.split(".")[1], _("查看两癌检查个人结果"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year", "kind"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="screening_one_per_kind_and_year",
+                violation_error_message=_("这位妇女这一年度的这项检查已经登记过。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never the result: this text lands in messages, the admin's log and page titles.
+        if not self.person_id:
+            return str(self._meta.verbose_name)
+        return f"{self.person.name} {self.year} 年{self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:screening_detail", args=[self.pk])
+
+    @property
+    def village(self):
+        return self.person.village
+
+    def clean(self) -> None:
+        from outreach.rules import screening_problems
+
+        errors: dict[str, list[ValidationError]] = {}
+        for problem in screening_problems(screening=self):
+            errors.setdefault(problem.field or "person", []).append(
+                ValidationError(problem.message, code=problem.rule)
+            )
+        if errors:
+            raise ValidationError(errors)

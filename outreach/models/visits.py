@@ -1,0 +1,74 @@
+"""Visits to left-behind and poor women (走访记录), seed 2014 plan item 6."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.models import DomainModel
+from outreach.models.base import OutreachAllManager, OutreachManager
+from registry.models import Person
+
+
+class VisitMode(models.TextChoices):
+    HOME = "home", _("入户走访")
+    PHONE = "phone", _("电话走访")
+
+
+class Visit(DomainModel):
+    """One visit to a woman: who went, how, what they found and what was done.
+
+    It counts towards the visits a left-behind woman is owed in the calendar year of ``visited_on``
+    (see ``outreach.rules``).
+    """
+
+    scope_path = "person__village"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("被走访妇女")
+    )
+    visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
+    mode = models.CharField(_("走访方式"), max_length=8, choices=VisitMode.choices, default=VisitMode.HOME)
+    visitors = models.CharField(_("走访人"), max_length=100, help_text=_("几个人一起走访时用顿号隔开。"))
+    is_poor = models.BooleanField(_("是否贫困"), default=False)
+    poverty_reason = models.CharField(_("贫困原因"), max_length=200, blank=True)
+    living_situation = models.TextField(_("生产生活情况"), blank=True)
+    difficulties = models.TextField(_("需要解决的困难"), blank=True)
+    help_given = models.TextField(_("帮扶措施"), blank=True, help_text=_("走访时做了什么、答应了什么。"))
+    result = models.TextField(_("帮扶结果"), blank=True)
+
+    objects = OutreachManager()
+    all_objects = OutreachAllManager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["person", "visited_on"], name="visit_person_date")]
+
+    def __str__(self) -> str:
+        if not self.person_id:
+            return str(self._meta.verbose_name)
+        return f"{self.person.name} {self.visited_on:%Y-%m-%d} {self.get_mode_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:visit_detail", args=[self.pk])
+
+    @property
+    def village(self):
+        return self.person.village
+
+    def clean(self) -> None:
+        from outreach.rules import visit_problems
+
+        errors: dict[str, list[ValidationError]] = {}
+        if self.person_id and self.visited_on:
+            for problem in visit_problems(visit=self):
+                errors.setdefault(problem.field or "person", []).append(
+                    ValidationError(problem.message, code=problem.rule)
+                )
+        if errors:
+            raise ValidationError(errors)

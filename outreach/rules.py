@@ -1,0 +1,214 @@
+"""The outreach rules, as plain functions the models' ``clean()``, forms, services and selectors call.
+
+Each ``*_problems`` function returns every rule that fails as ``registry.rules.Problem`` (a stable
+code and a Chinese message); an empty list means the record may be saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from federation.models import year_settings
+from outreach.models.base import outreach_settings
+from registry.rules import Problem
+
+if TYPE_CHECKING:
+    from outreach.models import Petition, Screening, Visit
+    from registry.models import Person
+
+
+# --- visits ---------------------------------------------------------------------------------------
+
+
+def visits_owed(*, year: int) -> int:
+    """Return how many visits each left-behind woman is owed in ``year`` (seed item 6: at least two)."""
+    return outreach_settings(year).visits_per_year
+
+
+def visits_still_owed(*, done: int, year: int) -> int:
+    """Return the visits still owed to a woman who has had ``done`` visits in calendar ``year``.
+
+    Only visits dated in ``year`` count: a visit of last December does not count for this year.
+    """
+    return max(visits_owed(year=year) - done, 0)
+
+
+def visit_problems(*, visit: Visit, today: dt.date | None = None) -> list[Problem]:
+    """Return the failed rules of a visit: a woman of the left-behind or poor women's registers.
+
+    She must be registered in the visit's year or the year before (a January visit comes before
+    the year's registers are due), the visit cannot lie in the future, and a poor woman's visit
+    says why she is poor.
+    """
+    from registry.models import LeftBehindWoman, PoorWoman
+
+    today = today or timezone.localdate()
+    problems: list[Problem] = []
+    woman = visit.person
+    if woman.sex != "F":
+        problems.append(Problem("not_a_woman", _("走访对象须为妇女。"), "person"))
+    if visit.visited_on > today:
+        problems.append(Problem("future", _("走访日期不能晚于今天。"), "visited_on"))
+    years = [visit.visited_on.year, visit.visited_on.year - 1]
+    registered = (
+        LeftBehindWoman.objects.filter(person=woman, year__in=years).exists()
+        or PoorWoman.objects.filter(person=woman, year__in=years).exists()
+    )
+    if not registered:
+        problems.append(
+            Problem(
+                "not_registered",
+                _("她在 %(year)s 年度和上一年度都没有登记为农村留守妇女或贫困妇女，请先登记。")
+                % {"year": visit.visited_on.year},
+                "person",
+            )
+        )
+    if visit.is_poor and not visit.poverty_reason.strip():
+        problems.append(Problem("poverty_reason", _("贫困时请写明贫困原因。"), "poverty_reason"))
+    return problems
+
+
+# --- two-cancer screening -------------------------------------------------------------------------
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """Return the date ``years`` before ``day`` (28 February for a 29 February that does not exist)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def screening_birth_range(*, year: int) -> tuple[dt.date, dt.date]:
+    """Return (born after, born on or before) of the women eligible for screening in ``year``.
+
+    Eligible: aged ``screening_min_age`` to ``screening_max_age`` inclusive (35 to 64 by default) on
+    the year's reference date (``YearSettings.ages_on``).
+    """
+    settings = outreach_settings(year)
+    on = year_settings(year).ages_on
+    return years_before(on, settings.screening_max_age + 1), years_before(on, settings.screening_min_age)
+
+
+def is_screening_eligible(*, person: Person, year: int) -> bool:
+    """Return True for a living woman of screening age on ``year``'s reference date."""
+    if person.sex != "F" or person.deceased or person.birth_date is None:
+        return False
+    born_after, born_by = screening_birth_range(year=year)
+    return born_after < person.birth_date <= born_by
+
+
+def screening_problems(*, screening: Screening, today: dt.date | None = None) -> list[Problem]:
+    """Return the failed rules of a screening record: a woman, a date in its year, consistent relief."""
+    from outreach.models import ScreeningResult
+
+    today = today or timezone.localdate()
+    problems: list[Problem] = []
+    if screening.person_id and screening.person.sex != "F":
+        problems.append(Problem("not_a_woman", _("两癌检查的对象须为妇女。"), "person"))
+    if screening.screened_on:
+        if screening.screened_on > today:
+            problems.append(Problem("future", _("检查日期不能晚于今天。"), "screened_on"))
+        if screening.year and screening.screened_on.year != screening.year:
+            problems.append(
+                Problem(
+                    "wrong_year", _("检查日期应在 %(year)s 年内。") % {"year": screening.year}, "screened_on"
+                )
+            )
+    if screening.treated and screening.result == ScreeningResult.NORMAL:
+        problems.append(Problem("treated_normal", _("检查未见异常时不应登记治疗。"), "treated"))
+    if screening.relief_granted and not screening.relief_applied:
+        problems.append(Problem("granted_not_applied", _("获得救助前须先申请救助。"), "relief_granted"))
+    if screening.relief_granted and not screening.relief_amount:
+        problems.append(Problem("amount_missing", _("获得救助时请填写救助金额。"), "relief_amount"))
+    if screening.relief_amount and not screening.relief_granted:
+        problems.append(Problem("amount_not_granted", _("没有获得救助时不要填写救助金额。"), "relief_amount"))
+    return problems
+
+
+# --- petitions ------------------------------------------------------------------------------------
+
+
+def petition_problems(*, petition: Petition, today: dt.date | None = None) -> list[Problem]:
+    """Return the failed rules of a petition: who came, where from, and dates in order.
+
+    A registered person's case belongs to her village; a case referred elsewhere names the office;
+    return visit and closing come after receipt and not after today.
+    """
+    from outreach.models import Handling
+
+    today = today or timezone.localdate()
+    problems: list[Problem] = []
+    if petition.person_id:
+        if not petition.village_id:
+            petition.village_id = petition.person.village_id
+        elif petition.person.village_id != petition.village_id:
+            problems.append(Problem("other_village", _("这位居民不属于这个村。"), "person"))
+        petition.petitioner_name = petition.person.name
+    elif not petition.petitioner_name.strip():
+        problems.append(
+            Problem("no_petitioner", _("请选择已登记的居民，或者填写来访人姓名。"), "petitioner_name")
+        )
+    if petition.handling == Handling.REFERRED and not petition.referred_to.strip():
+        problems.append(Problem("referred_to", _("转有关部门时请写明转往哪个部门。"), "referred_to"))
+    received = petition.received_on
+    for field, label in (
+        ("received_on", _("受理日期")),
+        ("return_visit_on", _("回访日期")),
+        ("closed_on", _("结案日期")),
+    ):
+        day = getattr(petition, field)
+        if day and day > today:
+            problems.append(Problem("future", _("%(label)s不能晚于今天。") % {"label": label}, field))
+        elif day and received and field != "received_on" and day < received:
+            problems.append(
+                Problem("before_received", _("%(label)s不能早于受理日期。") % {"label": label}, field)
+            )
+    return problems
+
+
+# --- register deadlines ---------------------------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    ON_TIME = "on_time", gettext_lazy("按时上报")
+    LATE = "late", gettext_lazy("逾期上报")
+    OVERDUE = "overdue", gettext_lazy("逾期未报")
+    OPEN = "open", gettext_lazy("待上报")
+
+
+#: The statuses the township counts as late.
+LATE_STATUSES = frozenset({ReportStatus.LATE, ReportStatus.OVERDUE})
+
+
+def report_status(*, due_on: dt.date, reported_on: dt.date | None, today: dt.date) -> ReportStatus:
+    """Return a register's status for a village: reported on time, late, or still open.
+
+    Reported on the deadline day is on time; reported after it is late; not reported when the
+    deadline has passed is late too (overdue); not reported before or on the deadline is open.
+    """
+    if reported_on is not None:
+        return ReportStatus.ON_TIME if reported_on <= due_on else ReportStatus.LATE
+    return ReportStatus.OVERDUE if today > due_on else ReportStatus.OPEN
+
+
+# --- volunteer activities -------------------------------------------------------------------------
+
+
+def activity_participant_problems(*, team, participants) -> list[Problem]:
+    """Return a problem for each participant who is not a member of the activity's team."""
+    return [
+        Problem(
+            "not_a_member",
+            _("%(name)s 不是%(team)s的队员。") % {"name": member.name, "team": team.name},
+            "participants",
+        )
+        for member in participants
+        if member.team_id != team.pk
+    ]

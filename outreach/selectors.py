@@ -1,0 +1,466 @@
+"""Reads of outreach: to-do lists, progress per village, statistics — always through the scope.
+
+Statistics are aggregate queries; screening statistics return numbers only, never rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import import_module
+
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from federation.models import Village
+from outreach.models import (
+    REGISTER_SHORT,
+    Petition,
+    Register,
+    RegisterReport,
+    Screening,
+    ScreeningResult,
+    Visit,
+    VolunteerMember,
+    register_deadlines,
+    year_bounds,
+)
+from outreach.rules import LATE_STATUSES, ReportStatus, report_status, screening_birth_range, visits_owed
+from registry.models import HardshipChild, LeftBehindChild, LeftBehindWoman, Person, PoorWoman
+
+# --- visits ---------------------------------------------------------------------------------------
+
+
+def _visit_count(year: int) -> Coalesce:
+    """Return the number of a register entry's person's visits dated in ``year``, as an annotation."""
+    first, last = year_bounds(year)
+    visits = (
+        Visit.objects.filter(person_id=OuterRef("person_id"), visited_on__range=(first, last))
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(visits, output_field=IntegerField()), Value(0))
+
+
+def visit_progress(*, user, year: int) -> QuerySet[LeftBehindWoman]:
+    """Return the left-behind women of ``year`` that ``user`` sees, each with ``visits_done`` that year."""
+    return (
+        LeftBehindWoman.objects.for_user(user)
+        .filter(year=year)
+        .annotate(visits_done=_visit_count(year))
+        .select_related("person__village", "person__household__group")
+        .order_by("visits_done", "person__village__code", "person__household__group__number", "person__name")
+    )
+
+
+def women_owed_visits(*, user, year: int) -> QuerySet[LeftBehindWoman]:
+    """Return the left-behind women of ``year`` who have had fewer visits that year than they are owed."""
+    return visit_progress(user=user, year=year).filter(visits_done__lt=visits_owed(year=year))
+
+
+@dataclass(frozen=True)
+class VillageVisits:
+    """Visits of one village in a year: women registered, visits owed and done, women fully visited.
+
+    ``done`` counts at most the owed number per woman, so three visits to one woman do not hide a
+    woman nobody visited.
+    """
+
+    village: Village
+    women: int
+    owed: int
+    done: int
+    women_done: int
+
+    @property
+    def women_short(self) -> int:
+        return self.women - self.women_done
+
+
+def visits_by_village(*, user, year: int) -> list[VillageVisits]:
+    """Return, for each village ``user`` sees, the visits done against the visits owed in ``year``.
+
+    One query counts each woman's visits (``visit_progress``); capping them at the owed number
+    needs a second level of aggregation, done here over those (village, count) pairs: a
+    township's left-behind women are a few hundred rows.
+    """
+    per_woman = visits_owed(year=year)
+    totals: dict[int, list[int]] = {}
+    for village_id, done in (
+        visit_progress(user=user, year=year).order_by().values_list("person__village", "visits_done")
+    ):
+        women, counted, full = totals.setdefault(village_id, [0, 0, 0])
+        totals[village_id] = [women + 1, counted + min(done, per_woman), full + (done >= per_woman)]
+    result = []
+    for village in Village.objects.for_user(user).order_by("code"):
+        women, done, women_done = totals.get(village.pk, (0, 0, 0))
+        result.append(
+            VillageVisits(
+                village=village, women=women, owed=women * per_woman, done=done, women_done=women_done
+            )
+        )
+    return result
+
+
+def visit_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Visit]:
+    """Return the visits ``user`` sees, searched by the woman's name, in calendar ``year``."""
+    qs = Visit.objects.for_user(user).select_related("person__village", "person__household__group")
+    if search.strip():
+        qs = qs.filter(person__name__contains=search.strip())
+    if year:
+        qs = qs.filter(visited_on__range=year_bounds(year))
+    return qs
+
+
+# --- two-cancer screening -------------------------------------------------------------------------
+
+
+@dataclass
+class ScreeningRow:
+    """Two-cancer figures of one village (or of all, ``village`` None) for a year: numbers only.
+
+    ``screened`` counts women (one with both screenings counts once); ``abnormal`` women with any
+    result other than normal (an abnormal first screening and what it led to); ``precancerous``
+    and ``confirmed`` women with such a result; ``treated`` and ``relief_*`` women likewise.
+    """
+
+    village: Village | None
+    eligible: int = 0
+    screened: int = 0
+    screened_eligible: int = 0
+    screenings: int = 0
+    abnormal: int = 0
+    precancerous: int = 0
+    confirmed: int = 0
+    treated: int = 0
+    relief_applied: int = 0
+    relief_granted: int = 0
+    relief_amount: Decimal = Decimal("0")
+
+    @property
+    def coverage(self) -> int | None:
+        """Return the eligible women screened, in whole per cent, or None without eligible women."""
+        return round(100 * self.screened_eligible / self.eligible) if self.eligible else None
+
+    NUMBERS = (
+        "eligible",
+        "screened",
+        "screened_eligible",
+        "screenings",
+        "abnormal",
+        "precancerous",
+        "confirmed",
+        "treated",
+        "relief_applied",
+        "relief_granted",
+        "relief_amount",
+    )
+
+
+@dataclass
+class ScreeningStatistics:
+    year: int
+    born_after: dt.date
+    born_by: dt.date
+    rows: list[ScreeningRow]
+    total: ScreeningRow
+    #: {(result, kind): screenings}
+    results: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def screening_statistics(*, user, year: int) -> ScreeningStatistics:
+    """Return the two-cancer statistics of ``year`` for each village ``user`` sees, and their total.
+
+    Counts only: the county viewer, who may not read a person's result, reads these. Eligible
+    women are living women aged 35 to 64 (settings) on the year's reference date.
+    """
+    born_after, born_by = screening_birth_range(year=year)
+    eligible_q = Q(person__birth_date__gt=born_after, person__birth_date__lte=born_by)
+    eligible = dict(
+        Person.objects.for_user(user)
+        .filter(sex="F", deceased=False, birth_date__gt=born_after, birth_date__lte=born_by)
+        .order_by()
+        .values("village")
+        .annotate(n=Count("pk"))
+        .values_list("village", "n")
+    )
+    not_normal = ~Q(result=ScreeningResult.NORMAL)
+    screenings = Screening.objects.for_counting(user).filter(year=year)
+    # Annotations are named n_<figure>: a name such as "treated" would shadow the field in later filters.
+    figures = {
+        row.pop("person__village"): {name.removeprefix("n_"): value for name, value in row.items()}
+        for row in screenings.order_by()
+        .values("person__village")
+        .annotate(
+            n_screened=Count("person", distinct=True),
+            n_screened_eligible=Count("person", distinct=True, filter=eligible_q),
+            n_screenings=Count("pk"),
+            n_abnormal=Count("person", distinct=True, filter=not_normal),
+            n_precancerous=Count("person", distinct=True, filter=Q(result=ScreeningResult.PRECANCEROUS)),
+            n_confirmed=Count("person", distinct=True, filter=Q(result=ScreeningResult.CANCER)),
+            n_treated=Count("person", distinct=True, filter=Q(treated=True)),
+            n_relief_applied=Count("person", distinct=True, filter=Q(relief_applied=True)),
+            n_relief_granted=Count("person", distinct=True, filter=Q(relief_granted=True)),
+            n_relief_amount=Coalesce(
+                Sum("relief_amount", filter=Q(relief_granted=True)), Value(Decimal("0"))
+            ),
+        )
+    }
+    rows = []
+    total = ScreeningRow(village=None)
+    for village in Village.objects.for_user(user).order_by("code"):
+        row = ScreeningRow(
+            village=village, eligible=eligible.get(village.pk, 0), **figures.get(village.pk, {})
+        )
+        rows.append(row)
+        for name in ScreeningRow.NUMBERS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    results = {
+        (row["result"], row["kind"]): row["n"]
+        for row in screenings.order_by().values("result", "kind").annotate(n=Count("pk"))
+    }
+    return ScreeningStatistics(
+        year=year, born_after=born_after, born_by=born_by, rows=rows, total=total, results=results
+    )
+
+
+def screening_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Screening]:
+    """Return the screenings whose results ``user`` may read (none without the health-data permission)."""
+    qs = Screening.objects.for_user(user).select_related("person__village", "person__household__group")
+    if search.strip():
+        qs = qs.filter(person__name__contains=search.strip())
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+# --- registers per village ------------------------------------------------------------------------
+
+#: Registers counted per village on the overview: (key, label, model).
+COUNTED_REGISTERS = [
+    (Register.LEFT_BEHIND_CHILDREN, LeftBehindChild),
+    (Register.HARDSHIP_CHILDREN, HardshipChild),
+    (Register.LEFT_BEHIND_WOMEN, LeftBehindWoman),
+    (Register.POOR_WOMEN, PoorWoman),
+]
+
+
+def registered_by_village(*, user, year: int) -> list[tuple[Village, dict[str, int]]]:
+    """Return, for each village ``user`` sees, the number of people in each yearly register of ``year``."""
+    counts: dict[int, dict[str, int]] = {}
+    for register, model in COUNTED_REGISTERS:
+        for village_id, n in (
+            model.objects.for_user(user)
+            .filter(year=year)
+            .order_by()
+            .values("person__village")
+            .annotate(n=Count("pk"))
+            .values_list("person__village", "n")
+        ):
+            counts.setdefault(village_id, {})[register] = n
+    return [
+        (
+            village,
+            {register: counts.get(village.pk, {}).get(register, 0) for register, _ in COUNTED_REGISTERS},
+        )
+        for village in Village.objects.for_user(user).order_by("code")
+    ]
+
+
+# --- petitions ------------------------------------------------------------------------------------
+
+
+def petition_list(
+    *, user, search: str = "", state: str = "", category: str = "", year: int | None = None
+) -> QuerySet[Petition]:
+    """Return the petitions ``user`` sees (domestic violence only with its permission).
+
+    ``state`` is "open" or "closed"; open cases come oldest first, so the longest waiting lead.
+    """
+    qs = Petition.objects.for_user(user).select_related("village", "person")
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(petitioner_name__contains=search) | Q(person__name__contains=search))
+    if category:
+        qs = qs.filter(category=category)
+    if year:
+        qs = qs.filter(received_on__range=year_bounds(year))
+    if state == "open":
+        qs = qs.open().order_by("received_on", "id")
+    elif state == "closed":
+        qs = qs.filter(closed_on__isnull=False)
+    return qs
+
+
+@dataclass(frozen=True)
+class VillagePetitions:
+    village: Village
+    open: int
+    oldest_days: int | None
+
+
+def open_petitions_by_village(*, user, today: dt.date | None = None) -> list[VillagePetitions]:
+    """Return, for each village ``user`` sees, its open cases and how many days the oldest has waited."""
+    today = today or timezone.localdate()
+    rows = {
+        row["village"]: row
+        for row in Petition.objects.for_user(user)
+        .open()
+        .order_by()
+        .values("village")
+        .annotate(n=Count("pk"), oldest=Min("received_on"))
+    }
+    result = []
+    for village in Village.objects.for_user(user).order_by("code"):
+        row = rows.get(village.pk)
+        result.append(
+            VillagePetitions(
+                village=village,
+                open=row["n"] if row else 0,
+                oldest_days=(today - row["oldest"]).days if row and row["oldest"] else None,
+            )
+        )
+    return result
+
+
+# --- register deadlines ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    register: str
+    due_on: dt.date
+    status: ReportStatus
+    report: RegisterReport | None
+
+    @property
+    def label(self) -> str:
+        return Register(self.register).label
+
+    @property
+    def is_late(self) -> bool:
+        return self.status in LATE_STATUSES
+
+
+@dataclass
+class ReportTable:
+    year: int
+    today: dt.date
+    registers: list[tuple[str, str]]
+    deadlines: dict[str, dt.date]
+    rows: list[tuple[Village, list[ReportCell]]]
+
+    @property
+    def columns(self) -> list[tuple[str, str, str, dt.date]]:
+        """Return (register, label, short heading, deadline) of each column."""
+        return [
+            (value, label, REGISTER_SHORT[value], self.deadlines[value]) for value, label in self.registers
+        ]
+
+    def count(self, status: str) -> int:
+        return sum(1 for _, cells in self.rows for cell in cells if cell.status == status)
+
+
+def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTable:
+    """Return the village × register table of ``year``: reported on time, late, or open on ``today``."""
+    today = today or timezone.localdate()
+    deadlines = register_deadlines(year)
+    reports = {
+        (r.village_id, r.register): r
+        for r in RegisterReport.objects.for_user(user).filter(year=year).select_related("reported_by")
+    }
+    rows = []
+    for village in Village.objects.for_user(user).order_by("code"):
+        cells = []
+        for register in Register.values:
+            report = reports.get((village.pk, register))
+            cells.append(
+                ReportCell(
+                    register=register,
+                    due_on=deadlines[register],
+                    status=report_status(
+                        due_on=deadlines[register],
+                        reported_on=report.reported_on if report else None,
+                        today=today,
+                    ),
+                    report=report,
+                )
+            )
+        rows.append((village, cells))
+    return ReportTable(
+        year=year, today=today, registers=list(Register.choices), deadlines=deadlines, rows=rows
+    )
+
+
+def register_sizes(*, user, village: Village, year: int) -> dict[str, int]:
+    """Return how many entries each register of ``village`` holds for ``year`` (shown before reporting)."""
+    from registry.selectors import women_ledger
+
+    sizes = {
+        register: model.objects.for_user(user).filter(year=year, person__village=village).count()
+        for register, model in COUNTED_REGISTERS
+    }
+    sizes[Register.WOMEN_LEDGER] = women_ledger(user=user, year=year).filter(village=village).count()
+    sizes[Register.VOLUNTEERS] = VolunteerMember.objects.for_user(user).filter(village=village).count()
+    return sizes
+
+
+# --- loans (the loans app may not exist yet) ------------------------------------------------------
+
+
+def loans_by_state(*, user) -> dict[str, int] | None:
+    """Return {state label: applications} from ``loans.selectors.applications_by_state``, or None.
+
+    None while the loans app offers no such function. Errors inside the loans app are not hidden.
+    """
+    try:
+        module = import_module("loans.selectors")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("loans", "loans.selectors"):
+            return None
+        raise
+    function = getattr(module, "applications_by_state", None)
+    if function is None:
+        return None
+    return dict(function(user=user))
+
+
+# --- home pages -----------------------------------------------------------------------------------
+
+
+def home_outreach(*, user, year: int, today: dt.date) -> dict:
+    """Return the outreach part of a home page: visits still owed, registers to report, alarms.
+
+    For a director, ``owed_women`` lists (up to 30 of) her village's left-behind women still owed
+    a visit this year, and ``reports_due`` her registers not reported yet. For every role,
+    ``visits_done``/``visits_owed`` and ``late_reports`` sum up the scope.
+    """
+    owed = women_owed_visits(user=user, year=year) if user.has_perm("outreach.view_visit") else None
+    table = (
+        report_table(user=user, year=year, today=today)
+        if user.has_perm("outreach.view_registerreport")
+        else None
+    )
+    by_village = visits_by_village(user=user, year=year) if owed is not None else []
+    return {
+        "outreach_year": year,
+        "owed_women": owed[:30] if owed is not None else [],
+        "owed_count": owed.count() if owed is not None else 0,
+        "visits_per_woman": visits_owed(year=year),
+        "visits_done": sum(row.done for row in by_village),
+        "visits_owed": sum(row.owed for row in by_village),
+        "reports_due": [
+            (village, cell)
+            for village, cells in (table.rows if table else [])
+            for cell in cells
+            if cell.report is None
+        ],
+        "late_reports": (table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)) if table else 0,
+        "open_petitions": Petition.objects.for_user(user).open().count()
+        if user.has_perm("outreach.view_petition")
+        else 0,
+    }

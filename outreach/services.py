@@ -1,0 +1,88 @@
+"""Writes of outreach: every save goes through the write scope; reports are marked once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federation.models import DomainModel, Village
+from federation.services import domain_record_save
+from outreach.models import Register, RegisterReport, VolunteerActivity, VolunteerMember
+from outreach.policy import may_write
+from outreach.rules import activity_participant_problems
+
+
+def outreach_record_save(
+    *, user, instance: DomainModel, expected_version: int | None, original: DomainModel | None
+) -> DomainModel:
+    """Validate and save an outreach record for ``user``; return it.
+
+    Refuse (``PermissionDenied``) a record outside what ``user`` may change, judged on the record as
+    it would be saved; then save through ``domain_record_save`` (full validation, version check,
+    history).
+    """
+    with transaction.atomic():
+        if not may_write(user, instance):
+            raise PermissionDenied(_("只能登记或修改本人负责范围内的记录。"))
+        instance = domain_record_save(instance=instance, expected_version=expected_version, original=original)
+        # Validation may derive the village (a member's from her director record): ask again.
+        if not may_write(user, instance):
+            raise PermissionDenied(_("只能登记或修改本人负责范围内的记录。"))
+    return instance
+
+
+def volunteer_activity_save(
+    *,
+    user,
+    instance: VolunteerActivity,
+    participants: Iterable[VolunteerMember],
+    expected_version: int | None,
+    original: VolunteerActivity | None,
+) -> VolunteerActivity:
+    """Save an activity and set its participants, who must be members of its team; return it."""
+    participants = list(participants)
+    problems = activity_participant_problems(team=instance.team, participants=participants)
+    if problems:
+        raise ValidationError({"participants": [p.message for p in problems]})
+    with transaction.atomic():
+        activity = outreach_record_save(
+            user=user, instance=instance, expected_version=expected_version, original=original
+        )
+        activity.participants.set(participants)
+    return activity
+
+
+def register_report_mark(
+    *, user, village: Village, year: int, register: str, now=None
+) -> tuple[RegisterReport, bool]:
+    """Record that ``village`` has handed in ``register`` of ``year``; return (report, created).
+
+    Only a role allowed to report, for a village of her scope. Marking twice keeps the first
+    report: two people pressing at once still make one report (the village row is locked, and
+    the unique constraint stands behind the lock).
+    """
+    if not user.has_perm("outreach.add_registerreport"):
+        raise PermissionDenied(_("您的角色不能上报台账。"))
+    if register not in Register.values:
+        raise ValidationError(_("没有这本台账。"))
+    with transaction.atomic():
+        village = Village.objects.for_user(user).select_for_update().filter(pk=village.pk).first()
+        if village is None:
+            raise PermissionDenied(_("只能上报本人负责的村的台账。"))
+        existing = RegisterReport.objects.filter(village=village, year=year, register=register).first()
+        if existing is not None:
+            return existing, False
+        report = RegisterReport(
+            village=village, year=year, register=register, reported_at=now or timezone.now(), reported_by=user
+        )
+        report.full_clean()
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            return RegisterReport.objects.get(village=village, year=year, register=register), False
+    return report, True

@@ -1,0 +1,165 @@
+"""The township overview (charts a person would rather look at than read) and register reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.views import generic
+
+from federation.mixins import ScopedViewMixin
+from federation.models import Village
+from federation.scoping import get_for_user_or_404
+from outreach import charts, selectors
+from outreach.models import Register, register_deadlines
+from outreach.rules import ReportStatus, report_status
+from outreach.services import register_report_mark
+from outreach.views.common import safe_next, year_choices, year_param
+from outreach.views.screening import coverage_chart, screening_results_chart
+
+
+def registered_chart(rows: list, year: int) -> charts.Chart:
+    """Return the chart of people in each yearly register, per village."""
+    registers = selectors.COUNTED_REGISTERS
+    return charts.Chart(
+        title=_g("%(year)s 年度各村登记人数") % {"year": year},
+        rows=[village.name for village, _counts in rows],
+        series=[str(Register(register).label) for register, _model in registers],
+        values=[[counts[register] for register, _model in registers] for _village, counts in rows],
+        row_heading=_g("村"),
+    )
+
+
+def visits_chart(rows: list[selectors.VillageVisits], year: int) -> charts.Chart:
+    """Return the chart of visits done against visits owed to left-behind women, per village."""
+    return charts.Chart(
+        title=_g("%(year)s 年留守妇女走访：已走访 / 应走访（次）") % {"year": year},
+        rows=[row.village.name for row in rows],
+        series=[_g("已走访"), _g("应走访")],
+        values=[[row.done, row.owed] for row in rows],
+        row_heading=_g("村"),
+        progress=True,
+    )
+
+
+def loans_chart(by_state: dict[str, int]) -> charts.Chart:
+    """Return the chart of loan applications by state."""
+    return charts.Chart(
+        title=_g("小额担保贷款申请（按状态）"),
+        rows=[str(label) for label in by_state],
+        series=[_g("申请数")],
+        values=[[n] for n in by_state.values()],
+        row_heading=_g("状态"),
+    )
+
+
+class OverviewView(ScopedViewMixin, generic.TemplateView):
+    """The township's (or county's) year at a glance, village by village."""
+
+    template_name = "outreach/overview.html"
+    permission_required = "outreach.view_overview"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        year = year_param(self.request)
+        visits = selectors.visits_by_village(user=user, year=year)
+        statistics = selectors.screening_statistics(user=user, year=year)
+        by_state = selectors.loans_by_state(user=user)
+        table = selectors.report_table(user=user, year=year)
+        petitions = selectors.open_petitions_by_village(user=user)
+        context.update(
+            year=year,
+            years=year_choices(),
+            registered_chart=registered_chart(selectors.registered_by_village(user=user, year=year), year),
+            visits_chart=visits_chart(visits, year),
+            visits_done=sum(row.done for row in visits),
+            visits_owed=sum(row.owed for row in visits),
+            screening_chart=screening_results_chart(statistics),
+            coverage_chart=coverage_chart(statistics),
+            statistics=statistics,
+            loans_chart=loans_chart(by_state) if by_state is not None else None,
+            reports=table,
+            late_count=table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE),
+            petitions=petitions,
+            open_petitions=sum(row.open for row in petitions),
+        )
+        return context
+
+
+class ReportListView(ScopedViewMixin, generic.TemplateView):
+    """The village × register table of a year; a director marks her village's registers reported."""
+
+    template_name = "outreach/report_list.html"
+    permission_required = "outreach.view_registerreport"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = year_param(self.request)
+        table = selectors.report_table(user=self.request.user, year=year)
+        context.update(
+            year=year,
+            years=year_choices(),
+            reports=table,
+            single=len(table.rows) == 1,
+            can_mark=self.request.user.has_perm("outreach.add_registerreport"),
+        )
+        return context
+
+
+class ReportMarkView(ScopedViewMixin, generic.TemplateView):
+    """GET asks to confirm that a register is complete and handed in; POST records it."""
+
+    template_name = "outreach/report_confirm.html"
+    permission_required = "outreach.add_registerreport"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["register"] not in Register.values:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def village(self) -> Village:
+        return get_for_user_or_404(Village, self.request.user, pk=self.kwargs["village"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = year_param(self.request)
+        village = self.village()
+        register = self.kwargs["register"]
+        due_on = register_deadlines(year)[register]
+        today = timezone.localdate()
+        context.update(
+            year=year,
+            village=village,
+            register=register,
+            register_label=Register(register).label,
+            due_on=due_on,
+            late=report_status(due_on=due_on, reported_on=today, today=today) == ReportStatus.LATE,
+            size=selectors.register_sizes(user=self.request.user, village=village, year=year)[register],
+            next=safe_next(self.request),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        year = year_param(request)
+        report, created = register_report_mark(
+            user=request.user, village=self.village(), year=year, register=kwargs["register"]
+        )
+        if created:
+            messages.success(
+                request,
+                _g("已上报：%(village)s %(year)s 年度%(register)s。")
+                % {"village": report.village.name, "year": year, "register": report.get_register_display()},
+            )
+        else:
+            messages.info(request, _g("这本台账本年度已经上报过，无需重复上报。"))
+        return HttpResponseRedirect(safe_next(request) or f"{reverse('outreach:report_list')}?year={year}")
+
+
+urlpatterns = [
+    path("overview/", OverviewView.as_view(), name="overview"),
+    path("reports/", ReportListView.as_view(), name="report_list"),
+    path("reports/<int:village>/<slug:register>/", ReportMarkView.as_view(), name="report_mark"),
+]

@@ -1,0 +1,82 @@
+"""Pages of two-cancer screening: individual records for roles with the health-data permission,
+statistics (counts only) for every role that may view screening."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from federation.mixins import ScopedViewMixin
+from outreach import charts, selectors
+from outreach.forms import ScreeningForm
+from outreach.models import HEALTH_DATA_PERMISSION, Screening, ScreeningKind, ScreeningResult
+from outreach.views.common import crud_urls, year_choices, year_param
+
+
+class ScreeningStatisticsView(ScopedViewMixin, generic.TemplateView):
+    """Two-cancer statistics per village and year: numbers only, for the county viewer too."""
+
+    template_name = "outreach/screening_statistics.html"
+    permission_required = "outreach.view_screening"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = year_param(self.request)
+        statistics = selectors.screening_statistics(user=self.request.user, year=year)
+        context.update(
+            year=year,
+            years=year_choices(),
+            statistics=statistics,
+            results_chart=screening_results_chart(statistics),
+            coverage_chart=coverage_chart(statistics),
+        )
+        return context
+
+
+def screening_results_chart(statistics: selectors.ScreeningStatistics) -> charts.Chart:
+    """Return the chart of screening results of a year: one bar per result, split by screening kind."""
+    return charts.Chart(
+        title=_("%(year)s 年两癌检查结果（人次）") % {"year": statistics.year},
+        rows=[label for _value, label in ScreeningResult.choices],
+        series=[label for _value, label in ScreeningKind.choices],
+        values=[
+            [statistics.results.get((result, kind), 0) for kind in ScreeningKind.values]
+            for result in ScreeningResult.values
+        ],
+        row_heading=_("检查结果"),
+    )
+
+
+def coverage_chart(statistics: selectors.ScreeningStatistics) -> charts.Chart:
+    """Return the chart of eligible women screened against eligible women, per village."""
+    return charts.Chart(
+        title=_("%(year)s 年两癌检查：适龄妇女已检查 / 适龄妇女（人）") % {"year": statistics.year},
+        rows=[row.village.name for row in statistics.rows],
+        series=[_("已检查"), _("适龄妇女")],
+        values=[[row.screened_eligible, row.eligible] for row in statistics.rows],
+        row_heading=_("村"),
+        progress=True,
+        rate_heading=_("检查率"),
+    )
+
+
+urlpatterns = crud_urls(
+    Screening,
+    ScreeningForm,
+    prefix="screening",
+    attrs={"extra_permissions": (HEALTH_DATA_PERMISSION,)},
+    list_attrs={
+        "select": staticmethod(selectors.screening_list),
+        "columns": [
+            (_("姓名"), "person.name"),
+            (_("村"), "person.village.name"),
+            (_("年度"), "year"),
+            (_("检查项目"), "get_kind_display"),
+            (_("检查日期"), "screened_on"),
+            (_("检查结果"), "get_result_display"),
+            (_("已治疗"), "treated"),
+        ],
+        "add_label": _("登记两癌检查"),
+        "intro": _("个人检查结果属于健康信息，只有本村妇联主席和乡镇妇联可以查看；请勿外传。"),
+    },
+)

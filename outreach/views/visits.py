@@ -1,0 +1,78 @@
+"""Pages of visits: the list, the record pages, and who is still owed a visit this year."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from federation.mixins import ScopedViewMixin
+from outreach import selectors
+from outreach.forms import VisitForm
+from outreach.models import Visit
+from outreach.rules import visits_owed
+from outreach.views.common import OutreachCreateView, crud_urls, year_choices, year_param
+
+
+class VisitCreateView(OutreachCreateView):
+    """A new visit; the visitor is the signed-in user unless she changes it."""
+
+    create_title = _("记录走访")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        user = self.request.user
+        initial.setdefault("visitors", user.first_name or user.username)
+        return initial
+
+
+class VisitProgressView(ScopedViewMixin, generic.TemplateView):
+    """The left-behind women of a year and their visits that year; those still owed one first."""
+
+    template_name = "outreach/visit_progress.html"
+    permission_required = "outreach.view_visit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = year_param(self.request)
+        user = self.request.user
+        show_all = self.request.GET.get("all") == "1"
+        women = (
+            selectors.visit_progress(user=user, year=year)
+            if show_all
+            else selectors.women_owed_visits(user=user, year=year)
+        )
+        context.update(
+            year=year,
+            this_year=timezone.localdate().year,
+            years=year_choices(),
+            show_all=show_all,
+            women=women[:500],
+            woman_count=women.count(),
+            per_woman=visits_owed(year=year),
+            villages=selectors.visits_by_village(user=user, year=year),
+        )
+        return context
+
+
+urlpatterns = crud_urls(
+    Visit,
+    VisitForm,
+    prefix="visits",
+    create_view=VisitCreateView,
+    list_attrs={
+        "select": staticmethod(selectors.visit_list),
+        "columns": [
+            (_("姓名"), "person.name"),
+            (_("村"), "person.village.name"),
+            (_("走访日期"), "visited_on"),
+            (_("方式"), "get_mode_display"),
+            (_("走访人"), "visitors"),
+            (_("贫困"), "is_poor"),
+        ],
+        "add_label": _("记录走访"),
+        "intro": _(
+            "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难。"
+        ),
+    },
+)
