@@ -34,6 +34,19 @@ def application_list(*, user, status: str = "", year: int | None = None, search:
     return qs.order_by("-applied_on", "-pk")
 
 
+def applications_by_state(*, user) -> dict[str, int]:
+    """Return {state label: number of applications} of ``user``'s scope, in the path's order."""
+    from django.db.models import Count
+
+    counts = dict(
+        LoanApplication.objects.for_user(user)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {label: counts[value] for value, label in Status.choices if counts.get(value)}
+
+
 @dataclass(frozen=True)
 class ApplicantDetails:
     """The applicant and her spouse as an application shows them; ID numbers as ``user`` may see them.

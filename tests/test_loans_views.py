@@ -569,3 +569,18 @@ def test_the_admin_checks_the_loan_rules_on_a_draft(loan_world, login):
     assert response.status_code == 302
     saved = LoanApplication.objects.get(pk=application.pk)
     assert saved.term_months == 18 and saved.version == application.version + 1
+
+
+def test_applications_by_state_counts_the_scope_for_the_overview(loan_world, login):
+    from loans.selectors import applications_by_state
+    from loans.states import Status
+    from tests.loans_fixtures import advance, draft
+
+    w = loan_world
+    draft(w, w.applicant_a)
+    advance(w, draft(w, w.applicant_b), Status.TOWNSHIP_SIGNED)
+    draft(w, w.applicant_c)  # another township
+    assert applications_by_state(user=w.staff) == {"草稿": 1, "乡妇联已签字，待信用社意见": 1}
+    assert applications_by_state(user=w.dir_a) == {"草稿": 1}
+    body = login(w.staff).get(reverse("outreach:overview")).content.decode()
+    assert "乡妇联已签字，待信用社意见" in body
