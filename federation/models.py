@@ -303,3 +303,67 @@ class YearSettings(models.Model):
 def year_settings(year: int) -> YearSettings:
     """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
     return YearSettings.objects.filter(year=year).first() or YearSettings(year=year)
+
+
+class ExportRecord(models.Model):
+    """One export of a ledger (导出记录): who, which ledger, which scope, format, rows, when, file.
+
+    Web exports belong to the user who asked, and only she can download the file; the command
+    line's exports have no user. Files live under ``VAR_DIR / "exports"``, outside the web root.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("文件已过期")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exports",
+        verbose_name=_("导出人"),
+    )
+    requested_by = models.CharField(_("导出人姓名"), max_length=150)
+    ledger = models.CharField(_("台账"), max_length=50)
+    title = models.CharField(_("标题"), max_length=200)
+    scope = models.CharField(_("范围"), max_length=100, help_text=_("填报单位，如 幸福乡红旗村。"))
+    scope_code = models.CharField(_("区划代码"), max_length=12, blank=True)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    format = models.CharField(_("格式"), max_length=4, choices=Format.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    background = models.BooleanField(_("后台生成"), default=False)
+    rows_total = models.PositiveIntegerField(_("预计行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file_path = models.CharField(_("文件"), max_length=255, blank=True, editable=False)
+    file_name = models.CharField(_("下载文件名"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="exportrecord_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.get_format_display()} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        """Return the progress in percent (100 once done)."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))

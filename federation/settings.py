@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served by the app, no CDN
+    "django_q",  # background tasks (big exports) through the database: no broker to install
     "federation",
     "registry",
     "outreach",
@@ -179,6 +180,26 @@ if env("HTTPS"):
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Background tasks (django-q2) with the ORM broker: the tasks wait in the project's own database,
+# so the embedded run needs nothing more than `manage.py qcluster`, which scripts/serve.sh starts.
+# One worker by default: an office PC has two cores and gunicorn needs the other. A big export
+# takes minutes, hence the long timeout; a failed export is not retried (the user asks again).
+Q_CLUSTER = {
+    "name": "federation",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=1),
+    "timeout": env.int("Q_TIMEOUT", default=3600),
+    "retry": env.int("Q_TIMEOUT", default=3600) + 300,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "poll": 1,
+    "save_limit": 200,
+    "catch_up": False,
+    "label": "后台任务",
+    # Q_SYNC=true runs each task inline, in the process that queued it (tests, debugging).
+    "sync": env.bool("Q_SYNC", default=False),
+}
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("outreach/", include("outreach.urls")),
     path("loans/", include("loans.urls")),
+    path("exports/", include("federation.exports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -56,7 +56,9 @@ def _cut(path: Path, screen: int = 1000) -> None:
     if image.height <= screen:
         return
     for n, top in enumerate(range(0, image.height, screen)):
-        image.crop((0, top, image.width, min(top + screen, image.height))).save(path.with_name(f"{path.stem}-{n}.png"))
+        image.crop((0, top, image.width, min(top + screen, image.height))).save(
+            path.with_name(f"{path.stem}-{n}.png")
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)                     # br
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)       # Chinese in PDFs
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)                # PDF checks
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)  # fast font subsetting
+if [ "${1:-}" = "--test" ]; then
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)      # a real spreadsheet reads our exports
+fi
 if ((${#need[@]})); then
   echo "== installing system packages: ${need[*]}"
   sudo=""

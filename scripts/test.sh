@@ -3,7 +3,7 @@
 # and the whole suite again on PostgreSQL when DATABASE_URL names a PostgreSQL server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
 
 echo "== ruff"
