@@ -1,0 +1,86 @@
+"""The loan ledger (贷款台账) in the county's layout, from the same selectors as its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.exports import Column, Kind, Ledger, Table, Total, register
+from federation.exports.context import ExportContext, ExportFilters
+from loans.models import LoanApplication
+from loans.selectors import loan_ledger_queryset, loan_ledger_row
+
+KINDS = {
+    "id_number": Kind.ID_NUMBER,
+    "applied_on": Kind.DATE,
+    "amount": Kind.MONEY,
+    "term_months": Kind.INT,
+    "disbursed_on": Kind.DATE,
+    "disbursed_amount": Kind.MONEY,
+    "repaid_on": Kind.DATE,
+}
+WIDE = {"place": 10, "name": 9, "project": 10, "guarantors": 16, "status": 12, "loan_number": 13}
+
+LOANS = Table(
+    title=_("妇女小额担保贷款台账"),
+    columns=tuple(
+        Column(
+            key,
+            header,
+            KINDS.get(key, Kind.TEXT),
+            width=WIDE.get(key),
+            wrap=key in ("project", "guarantors"),
+            total=Total.SUM if key in ("amount", "disbursed_amount") else None,
+        )
+        for key, header in [
+            ("place", "村组"),
+            ("name", "姓名"),
+            ("id_number", "身份证号"),
+            ("applied_on", "申请日期"),
+            ("amount", "申请金额（元）"),
+            ("term_months", "期限（月）"),
+            ("project", "创业项目"),
+            ("guarantors", "担保人"),
+            ("status", "状态"),
+            ("loan_number", "贷款编号"),
+            ("disbursed_on", "放款日期"),
+            ("disbursed_amount", "放款金额（元）"),
+            ("repaid_on", "还清日期"),
+        ]
+    ),
+    notes=(
+        "台账列出本年度提交的全部申请（草稿不列入），未通过和已撤回的也列出并注明状态。",
+        "合计行为申请金额和放款金额之和。各级签字的人和日期见每笔贷款的申请审批表。",
+    ),
+    count_unit="笔",
+    landscape=True,
+)
+
+
+def loans_queryset(user: Any, filters: ExportFilters) -> QuerySet[LoanApplication]:
+    year = filters.year or timezone.localdate().year
+    qs = loan_ledger_queryset(user=user, year=year)
+    if filters.village_id:
+        qs = qs.filter(village_id=filters.village_id)
+    return qs
+
+
+def loan_row(application: LoanApplication, ctx: ExportContext) -> tuple:
+    row = loan_ledger_row(application, number=0, user=ctx.user)
+    values = {**row.__dict__, "place": f"{row.village}{row.group}"}
+    return tuple(values[column.key] for column in LOANS.leaves)
+
+
+register(
+    Ledger(
+        name="loans",
+        layout=LOANS,
+        queryset=loans_queryset,
+        row=loan_row,
+        permission="loans.view_loanapplication",
+        list_views=("loans:ledger",),
+    )
+)

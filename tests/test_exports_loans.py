@@ -1,0 +1,74 @@
+"""The loan ledger goes through the export framework: county layout, scope, masked ID numbers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from federation.exports import get_ledger
+from federation.exports.context import ExportFilters
+from federation.exports.services import export_build
+from loans.states import Status
+from tests.loans_fixtures import advance, build_loan_world, draft
+from tests.test_exports_world import data_rows, flat, pdf_text, totals_row, workbook
+
+
+@pytest.fixture
+def loan_world(world):
+    return build_loan_world(world)
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    settings.LEDGER_EXPORT_DIR = tmp_path / "exports"
+
+
+def test_the_township_loan_ledger_lists_its_applications_with_totals(loan_world, tmp_path):
+    w = loan_world
+    advance(w, draft(w, w.applicant_a, amount=30000), Status.DISBURSED)
+    advance(w, draft(w, w.applicant_b, amount=50000), Status.VILLAGE_SIGNED)
+    advance(w, draft(w, w.applicant_c, amount=40000), Status.SUBMITTED)  # another township
+    from tests.factories import PersonFactory
+
+    newcomer = PersonFactory(village=w.village_a, name="草稿申请人", employment="unemployed")
+    draft(w, newcomer)  # a draft is not in the ledger
+    path = tmp_path / "loans.xlsx"
+    ledger = get_ledger("loans")
+    export_build(ledger=ledger, user=w.staff, fmt="xlsx", filters=ExportFilters(), path=path)
+    ws = workbook(path).active
+    rows = data_rows(ws, ledger.layout)
+    keys = ["number"] + [c.key for c in ledger.layout.leaves]
+    assert [r[keys.index("name")] for r in rows] == ["申请人A", "申请人B"]
+    assert rows[0][keys.index("id_number")] == w.applicant_a.id_number
+    assert isinstance(rows[0][keys.index("id_number")], str)
+    totals = totals_row(ws)
+    assert totals[0] == "合计：2 笔"
+    assert totals[keys.index("amount")] == 80000
+    assert totals[keys.index("disbursed_amount")] == 30000
+
+
+def test_the_county_viewer_gets_masked_numbers_in_the_pdf(loan_world, tmp_path):
+    w = loan_world
+    advance(w, draft(w, w.applicant_a), Status.TOWNSHIP_SIGNED)
+    path = tmp_path / "loans.pdf"
+    export_build(
+        ledger=get_ledger("loans"), user=w.county_viewer, fmt="pdf", filters=ExportFilters(), path=path
+    )
+    text = flat(pdf_text(path))
+    number = w.applicant_a.id_number
+    assert "妇女小额担保贷款台账" in text and "申请人A" in text
+    assert number not in text and number[:6] + "********" + number[-4:] in text
+
+
+def test_the_ledger_page_has_export_buttons_and_the_cli_knows_the_ledger(loan_world, login, tmp_path):
+    w = loan_world
+    advance(w, draft(w, w.applicant_b), Status.SUBMITTED)
+    body = login(w.staff).get(reverse("loans:ledger")).content.decode()
+    assert 'data-export="xlsx"' in body
+    output = tmp_path / "b.xlsx"
+    call_command(
+        "export_ledger", "loans", "--scope", w.village_b.code, "--format", "xlsx", "--output", str(output)
+    )
+    rows = data_rows(workbook(output).active, get_ledger("loans").layout)
+    assert len(rows) == 1 and "申请人B" in rows[0]
