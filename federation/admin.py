@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from federation.admin_scoping import ScopedAdmin
-from federation.models import County, Membership, Township, Village, VillageGroup, YearSettings
+from federation.models import County, ExportRecord, Membership, Township, Village, VillageGroup, YearSettings
 
 
 @admin.register(County)
@@ -70,3 +70,28 @@ class YearSettingsAdmin(SimpleHistoryAdmin):
         "child_age_limit",
         "poverty_line",
     ]
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    """Who exported which ledger, for which scope, how many rows, when: read only, administrator only."""
+
+    list_display = ["created_at", "requested_by", "title", "scope", "format", "rows_done", "status"]
+    list_filter = ["ledger", "format", "status"]
+    search_fields = ["requested_by", "title", "scope"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

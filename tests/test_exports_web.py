@@ -290,3 +290,14 @@ def test_files_older_than_the_keeping_days_are_deleted(ledger_world, login):
     record.refresh_from_db()
     assert record.status == ExportRecord.Status.EXPIRED and not path.exists()
     assert client.get(reverse("exports:download", args=[record.pk])).status_code == 404
+
+
+def test_the_administrator_reads_the_export_records_in_the_admin(ledger_world, login):
+    w = ledger_world
+    client = login(w.dir_a)
+    page = client.get(reverse("registry:women_ledger")).content.decode()
+    link = html.unescape(re.search(r'href="([^"]+)" data-export="xlsx"', page).group(1))
+    assert client.get(link).status_code == 200
+    body = login(w.admin).get(reverse("admin:federation_exportrecord_changelist")).content.decode()
+    assert "张红" in body and "妇女基本信息台账" in body
+    assert login(w.staff).get(reverse("admin:federation_exportrecord_changelist")).status_code == 403
