@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.exports import Column, Kind, Ledger, Table, Total, register
 from federation.exports.context import ExportContext, ExportFilters
-from loans.models import LoanApplication
-from loans.selectors import loan_ledger_queryset, loan_ledger_row
+from loans.models import LoanApplication, loan_settings
+from loans.selectors import loan_ledger_queryset, loan_ledger_row, subsidy_queryset, subsidy_row
 
 KINDS = {
     "id_number": Kind.ID_NUMBER,
@@ -82,5 +83,59 @@ register(
         row=loan_row,
         permission="loans.view_loanapplication",
         list_views=("loans:ledger",),
+    )
+)
+
+
+# -- 财政贴息汇总表 ----------------------------------------------------------------------------------
+
+SUBSIDY = Table(
+    title=_("妇女小额担保贷款财政贴息汇总表"),
+    columns=(
+        Column("village", "村", width=8),
+        Column("name", "借款人", width=9),
+        Column("loan_number", "贷款编号", width=13),
+        Column("disbursed_on", "放款日期", Kind.DATE),
+        Column("amount", "贷款金额（元）", Kind.MONEY, total=Total.SUM),
+        Column("interest_rate", "年利率（%）", width=8),
+        Column("start", "计息起日", Kind.DATE),
+        Column("last_day", "计息止日", Kind.DATE),
+        Column("days", "计息天数", Kind.INT, total=Total.SUM),
+        Column("interest", "应付利息（元）", Kind.MONEY, total=Total.SUM),
+        Column("subsidy", "财政贴息（元）", Kind.MONEY, total=Total.SUM),
+    ),
+    notes=(
+        "利息 = 放款金额 × 年利率 × 计息天数 ÷ 360；计息天数算头不算尾，按本年度截取。",
+        lambda ctx: f"贴息比例按 {loan_settings(ctx.year).subsidy_percent}% 计（年度设置）。",
+    ),
+    count_unit="笔",
+    landscape=True,
+)
+
+
+def subsidy_queryset_for_export(user: Any, filters: ExportFilters) -> QuerySet[LoanApplication]:
+    qs = subsidy_queryset(user=user, year=filters.year or timezone.localdate().year)
+    if filters.village_id:
+        qs = qs.filter(village_id=filters.village_id)
+    return qs
+
+
+def subsidy_rows(qs: QuerySet[LoanApplication], ctx: ExportContext) -> Iterator[tuple]:
+    percent = loan_settings(ctx.year).subsidy_percent
+    for application in qs.iterator(chunk_size=2000):
+        row = subsidy_row(application, year=ctx.year, percent=percent)
+        if row is not None:
+            values = {**row.__dict__, "last_day": row.last_day}
+            yield tuple(values[column.key] for column in SUBSIDY.leaves)
+
+
+register(
+    Ledger(
+        name="loan_subsidy",
+        layout=SUBSIDY,
+        queryset=subsidy_queryset_for_export,
+        rows=subsidy_rows,
+        permission="loans.view_loanapplication",
+        list_views=("loans:subsidy",),
     )
 )

@@ -365,6 +365,50 @@ def interest_days(
     return start, end, max((end - start).days, 0)
 
 
+def subsidy_queryset(*, user, year: int) -> QuerySet:
+    """Return the disbursed loans ``user`` sees that may bear interest in ``year``, village by village."""
+    return (
+        LoanApplication.objects.for_user(user)
+        .filter(status__in=[Status.DISBURSED, Status.REPAID], disbursed_on__lte=dt.date(year, 12, 31))
+        .filter(Q(repaid_on__isnull=True) | Q(repaid_on__gte=dt.date(year, 1, 1)))
+        .select_related("village")
+        .order_by("village__code", "disbursed_on", "pk")
+    )
+
+
+def subsidy_row(application: LoanApplication, *, year: int, percent: Decimal) -> SubsidyRow | None:
+    """Return a loan's interest and subsidy in ``year``, or None when it bore no interest that year.
+
+    Interest = disbursed amount × annual rate × days ÷ 360; the subsidy is ``percent`` of it.
+    """
+    start, end, days = interest_days(
+        disbursed_on=application.disbursed_on,
+        due_on=application.due_on,
+        repaid_on=application.repaid_on,
+        year=year,
+    )
+    if days == 0:
+        return None
+    amount = application.disbursed_amount
+    interest = (amount * application.interest_rate / 100 * days / DAYS_IN_INTEREST_YEAR).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+    return SubsidyRow(
+        pk=application.pk,
+        village=application.village.name,
+        name=application.applicant_name,
+        loan_number=application.loan_number,
+        disbursed_on=application.disbursed_on,
+        amount=amount,
+        interest_rate=application.interest_rate,
+        start=start,
+        end=end,
+        days=days,
+        interest=interest,
+        subsidy=(interest * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP),
+    )
+
+
 def interest_subsidy_summary(*, user, year: int) -> SubsidySummary:
     """Return the yearly interest-subsidy summary of the loans ``user`` sees that bore interest in ``year``.
 
@@ -373,45 +417,13 @@ def interest_subsidy_summary(*, user, year: int) -> SubsidySummary:
     """
     percent = loan_settings(year).subsidy_percent
     summary = SubsidySummary(year=year, subsidy_percent=percent)
-    qs = (
-        LoanApplication.objects.for_user(user)
-        .filter(status__in=[Status.DISBURSED, Status.REPAID], disbursed_on__lte=dt.date(year, 12, 31))
-        .filter(Q(repaid_on__isnull=True) | Q(repaid_on__gte=dt.date(year, 1, 1)))
-        .select_related("village")
-        .order_by("village__code", "disbursed_on", "pk")
-    )
     by_village: dict[str, VillageSubsidy] = {}
-    for application in qs:
-        start, end, days = interest_days(
-            disbursed_on=application.disbursed_on,
-            due_on=application.due_on,
-            repaid_on=application.repaid_on,
-            year=year,
-        )
-        if days == 0:
+    for application in subsidy_queryset(user=user, year=year):
+        row = subsidy_row(application, year=year, percent=percent)
+        if row is None:
             continue
-        amount = application.disbursed_amount
-        interest = (amount * application.interest_rate / 100 * days / DAYS_IN_INTEREST_YEAR).quantize(
-            CENT, rounding=ROUND_HALF_UP
-        )
-        subsidy = (interest * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-        village = application.village.name
-        summary.rows.append(
-            SubsidyRow(
-                pk=application.pk,
-                village=village,
-                name=application.applicant_name,
-                loan_number=application.loan_number,
-                disbursed_on=application.disbursed_on,
-                amount=amount,
-                interest_rate=application.interest_rate,
-                start=start,
-                end=end,
-                days=days,
-                interest=interest,
-                subsidy=subsidy,
-            )
-        )
+        summary.rows.append(row)
+        village, amount, interest, subsidy = row.village, row.amount, row.interest, row.subsidy
         for bucket in (by_village.setdefault(village, VillageSubsidy(village=village)), summary.total):
             bucket.loans += 1
             bucket.amount += amount

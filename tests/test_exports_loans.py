@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from federation.exports import get_ledger
 from federation.exports.context import ExportFilters
@@ -72,3 +73,24 @@ def test_the_ledger_page_has_export_buttons_and_the_cli_knows_the_ledger(loan_wo
     )
     rows = data_rows(workbook(output).active, get_ledger("loans").layout)
     assert len(rows) == 1 and "申请人B" in rows[0]
+
+
+def test_the_interest_subsidy_summary_exports_with_its_totals(loan_world, tmp_path):
+    from loans.selectors import interest_subsidy_summary
+
+    w = loan_world
+    advance(w, draft(w, w.applicant_a, amount=30000), Status.DISBURSED)
+    advance(w, draft(w, w.applicant_b, amount=50000), Status.REPAID)
+    path = tmp_path / "subsidy.xlsx"
+    ledger = get_ledger("loan_subsidy")
+    export_build(ledger=ledger, user=w.staff, fmt="xlsx", filters=ExportFilters(), path=path)
+    ws = workbook(path).active
+    rows = data_rows(ws, ledger.layout)
+    summary = interest_subsidy_summary(user=w.staff, year=timezone.localdate().year)
+    keys = ["number"] + [c.key for c in ledger.layout.leaves]
+    # Disbursed today, A bears interest to the year's end; B, repaid the same day, bears none.
+    assert [r[keys.index("name")] for r in rows] == [r.name for r in summary.rows] == ["申请人A"]
+    assert summary.total.subsidy > 0
+    totals = totals_row(ws)
+    assert totals[keys.index("subsidy")] == float(summary.total.subsidy)
+    assert totals[keys.index("amount")] == float(summary.total.amount)

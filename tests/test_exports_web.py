@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from federation.exports import all_ledgers, get_ledger
+from federation.exports import get_ledger
 from federation.exports.tasks import run_export
 from federation.models import ExportRecord
-from tests.test_exports_world import data_rows, flat, make_ledger_world, pdf_text, workbook
+from tests.test_exports_world import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_a_small_export_is_the_file_itself_and_is_recorded(ledger_world, login):
     assert record.file_size == len(data) and record.finished_at >= record.created_at
 
 
-@pytest.mark.parametrize("name", [ledger.name for ledger in all_ledgers()])
+@pytest.mark.parametrize("name", registry_ledgers())
 def test_another_villages_director_gets_only_her_own_rows(ledger_world, login, tmp_path, name):
     w = ledger_world
     ledger = get_ledger(name)

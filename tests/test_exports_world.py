@@ -334,3 +334,15 @@ def test_the_context_masks_id_numbers_for_the_county_viewer_only(ledger_world):
     assert director.village_group("红旗村", w.group_a) == "一组"
     assert director.ages_on.year == timezone.localdate().year
     assert parse_id_number(number).number.endswith("X")
+
+
+def registry_ledgers(*, fmt: str | None = None) -> list[str]:
+    """Return the names of the registers' ledgers (the data this world builds), optionally of one format.
+
+    The ledgers of other apps (loans, outreach) are tested with their own data in their own files.
+    """
+    return [
+        ledger.name
+        for ledger in all_ledgers()
+        if ledger.queryset.__module__.startswith("registry.") and (fmt is None or fmt in ledger.formats)
+    ]

@@ -8,11 +8,18 @@ import zipfile
 import pytest
 from openpyxl.utils import get_column_letter
 
-from federation.exports import all_ledgers, get_ledger
+from federation.exports import get_ledger
 from federation.exports.context import ExportContext, ExportFilters
 from federation.exports.services import export_build, ledger_notes, ledger_title
 from federation.exports.xlsx import XlsxBuilder
-from tests.test_exports_world import INJECTIONS, data_rows, make_ledger_world, totals_row, workbook
+from tests.test_exports_world import (
+    INJECTIONS,
+    data_rows,
+    make_ledger_world,
+    registry_ledgers,
+    totals_row,
+    workbook,
+)
 
 
 @pytest.fixture
@@ -26,7 +33,7 @@ def export_dir(settings, tmp_path):
     return settings.LEDGER_EXPORT_DIR
 
 
-TABLES = [ledger.name for ledger in all_ledgers() if "xlsx" in ledger.formats]
+TABLES = registry_ledgers(fmt="xlsx")
 
 
 def build(tmp_path, name, user, fmt="xlsx", **query):
