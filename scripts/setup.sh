@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)                     # browser tests
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)       # Chinese in PDFs
+# (grep reads all of fc-list's output: with -q it would stop early and pipefail would see SIGPIPE)
+fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)  # Chinese in PDFs
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)                # PDF checks
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)  # fast font subsetting
 if [ "${1:-}" = "--test" ]; then
