@@ -89,7 +89,7 @@ class OutreachListView(ExtraPermissionMixin, DomainListView):
 class OutreachDetailView(ExtraPermissionMixin, DomainDetailView):
     """A record's page; edit and delete are offered only where the user may change the record."""
 
-    template_name = "outreach/detail.html"
+    template_name = "federation/domain_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,365 @@
+"""The outreach ledgers in the county's layout (DESIGN.md, "Ledgers out"; seed, 2014 plan items 6, 11, 13).
+
+As in ``registry/exports.py``, each ledger's rows come from the selector its list page uses, so an
+export shows what the list shows, through the same scoping rule: petitions through
+``Petition.objects.for_user`` (domestic-violence cases only for the roles allowed to see them),
+screening as the statistics page's counts (``screening_statistics``), never a person's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.exports import Column, Kind, Ledger, Table, Total, register
+from federation.exports.context import ExportContext, ExportFilters
+from federation.models import Village
+from outreach import selectors
+from outreach.models import Petition, Visit, VolunteerMember, outreach_settings
+from outreach.views.volunteers import member_list
+
+
+@dataclass(frozen=True)
+class _OneTableLedger(Ledger):
+    """A ledger printed as one PDF for the whole scope, not one PDF per village.
+
+    The PDF builder narrows a township's or county's export to each village in turn
+    (``records(..., village_id=)``) and falls back to one PDF of the whole scope when no village
+    has rows of its own. A statistics table (one row a village, 合计 of all) is that one table.
+    """
+
+    def records(self, user: Any, filters: ExportFilters, *, village_id: int | None = None) -> QuerySet:
+        qs = self.queryset(user, filters)
+        return qs.none() if village_id is not None else qs
+
+
+@dataclass(frozen=True)
+class _TownshipLevelLedger(Ledger):
+    """A ledger whose rows may belong to a township rather than a village (``village`` empty).
+
+    Narrowed to one village (a township's PDF, village by village) it keeps that village's rows
+    and the township-level rows of its township, i.e. what the village's director sees: without
+    them a township team's members from the township's own units would be printed nowhere.
+    """
+
+    def records(self, user: Any, filters: ExportFilters, *, village_id: int | None = None) -> QuerySet:
+        qs = self.queryset(user, filters)
+        if village_id is None:
+            return qs
+        township = Village.objects.filter(pk=village_id).values("township_id")[:1]
+        return qs.filter(Q(village_id=village_id) | Q(village__isnull=True, team__township_id=township))
+
+
+def _year(filters: ExportFilters) -> int:
+    return filters.year or timezone.localdate().year
+
+
+def _joined(*parts: str, sep: str = "；") -> str:
+    return sep.join(part.strip() for part in parts if part and part.strip())
+
+
+# -- 走访记录 ------------------------------------------------------------------------------------------
+
+VISITS = Table(
+    title=_("农村留守妇女走访记录"),
+    columns=(
+        Column("place", _("村组"), width=14),
+        Column("name", _("姓名"), width=9),
+        Column("visited_on", _("走访日期"), Kind.DATE),
+        Column("visitors", _("走访人"), width=10, wrap=True),
+        Column("mode", _("方式"), width=9),
+        Column("poor", _("是否贫困及原因"), width=14, wrap=True),
+        Column("living", _("生产生活情况"), width=20, wrap=True),
+        Column("difficulties", _("需要解决的困难"), width=20, wrap=True),
+        Column("help", _("帮扶措施及结果"), width=22, wrap=True),
+    ),
+    notes=(
+        "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难"
+        "（2014 年工作要点第 6 条）。",
+        "本表列出本年度（按走访日期）的全部走访记录，一次走访一行。",
+    ),
+    count_unit="次",
+    landscape=True,
+)
+
+
+def visits_queryset(user: Any, filters: ExportFilters) -> QuerySet[Visit]:
+    """Return the visits as the visit list shows them (search, year), village by village."""
+    qs = selectors.visit_list(user=user, search=filters.search, year=_year(filters))
+    if filters.village_id:
+        qs = qs.filter(person__village_id=filters.village_id)
+    if filters.group_id:
+        qs = qs.filter(person__household__group_id=filters.group_id)
+    return qs.order_by(
+        "person__village__code", "visited_on", "person__household__group__number", "person__name", "pk"
+    )
+
+
+def visit_row(visit: Visit, ctx: ExportContext) -> tuple:
+    person = visit.person
+    group = person.household.group if person.household_id else None
+    poor = _joined("是" if visit.is_poor else "否", visit.poverty_reason, sep="：")
+    help_text = _joined(visit.help_given, f"结果：{visit.result.strip()}" if visit.result.strip() else "")
+    return (
+        ctx.village_group(person.village.name, group),
+        person.name,
+        visit.visited_on,
+        visit.visitors,
+        visit.get_mode_display(),
+        poor,
+        visit.living_situation,
+        visit.difficulties,
+        help_text,
+    )
+
+
+register(
+    Ledger(
+        name="visits",
+        layout=VISITS,
+        queryset=visits_queryset,
+        row=visit_row,
+        permission="outreach.view_visit",
+        list_views=("outreach:visit_list",),
+    )
+)
+
+# -- 两癌检查统计表 ---------------------------------------------------------------------------------------
+
+
+def _screening_settings(ctx: ExportContext) -> Any:
+    return outreach_settings(ctx.year)
+
+
+def _overall_rate_note(ctx: ExportContext) -> str:
+    """Return the rate of the whole export (or of the one village of a village's PDF)."""
+    statistics = selectors.screening_statistics(user=ctx.user, year=ctx.year)
+    total = statistics.total
+    if isinstance(ctx.unit, Village):
+        total = next((row for row in statistics.rows if row.village.pk == ctx.unit.pk), total)
+    rate = f"{total.coverage}%" if total.coverage is not None else "—"
+    return f"适龄妇女检查率（合计）：{rate}；合计行的检查率栏空着，因百分比不能相加。"
+
+
+SCREENING_STATISTICS = Table(
+    title=_("两癌检查统计表"),
+    columns=(
+        Column("village", _("村"), width=12),
+        Column("eligible", _("适龄妇女"), Kind.INT, total=Total.SUM),
+        Column("screened", _("已检查"), Kind.INT, total=Total.SUM),
+        Column("coverage", _("检查率（%）"), Kind.INT, width=8),
+        Column("abnormal", _("异常"), Kind.INT, total=Total.SUM),
+        Column("precancerous", _("癌前病变"), Kind.INT, total=Total.SUM),
+        Column("confirmed", _("确诊"), Kind.INT, total=Total.SUM),
+        Column("treated", _("已治疗"), Kind.INT, total=Total.SUM),
+        Column("relief_applied", _("申请救助"), Kind.INT, total=Total.SUM),
+        Column("relief_granted", _("获得救助"), Kind.INT, total=Total.SUM),
+        Column("relief_amount", _("救助金额（元）"), Kind.MONEY, total=Total.SUM),
+    ),
+    count_unit="个村",
+    landscape=True,
+    notes=(
+        lambda ctx: (
+            f"适龄妇女指统计截止日年满 {_screening_settings(ctx).screening_min_age} 至 "
+            f"{_screening_settings(ctx).screening_max_age} 周岁的在世妇女；"
+            "检查率为适龄妇女中已检查的人数占适龄妇女的百分比。"
+        ),
+        "各栏均为人数（一人做两项检查计一人）；异常指初筛异常及以后查出癌前病变或癌症的人数。本表只有人数，"
+        "没有任何个人的检查结果。",
+        _overall_rate_note,
+    ),
+)
+
+
+def screening_statistics_queryset(user: Any, filters: ExportFilters) -> QuerySet[Village]:
+    """Return the villages of the statistics page (one row each), through the scoping rule."""
+    qs = Village.objects.for_user(user)
+    if filters.village_id:
+        qs = qs.filter(pk=filters.village_id)
+    return qs.order_by("code")
+
+
+def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iterator[tuple]:
+    """Yield each village's counts from ``selectors.screening_statistics``: numbers, never a person."""
+    statistics = selectors.screening_statistics(user=ctx.user, year=ctx.year)
+    by_village = {row.village.pk: row for row in statistics.rows}
+    for pk, name in qs.values_list("pk", "name"):
+        row = by_village.get(pk)
+        if row is None:  # outside the selector's scope: never happens through for_user
+            continue
+        yield (
+            name,
+            row.eligible,
+            row.screened,
+            row.coverage,
+            row.abnormal,
+            row.precancerous,
+            row.confirmed,
+            row.treated,
+            row.relief_applied,
+            row.relief_granted,
+            row.relief_amount,
+        )
+
+
+register(
+    _OneTableLedger(
+        name="screening_statistics",
+        layout=SCREENING_STATISTICS,
+        queryset=screening_statistics_queryset,
+        rows=screening_statistics_rows,
+        permission="outreach.view_screening",
+        list_views=("outreach:screening_statistics",),
+    )
+)
+
+# -- 巾帼志愿者服务队登记表 -------------------------------------------------------------------------------
+
+VOLUNTEERS = Table(
+    title=_("巾帼志愿者服务队登记表"),
+    columns=(
+        Column("team", _("服务队"), width=16, wrap=True),
+        Column("level", _("所属"), width=9),
+        Column("speciality", _("服务特长"), width=12, wrap=True),
+        Column("leader", _("队长"), width=8),
+        Column("name", _("队员姓名"), width=9),
+        Column("village", _("所在村"), width=9),
+        Column("work_unit", _("工作单位"), width=14, wrap=True),
+        Column("phone", _("联系电话"), Kind.PHONE),
+        Column("member_speciality", _("个人特长"), width=12, wrap=True),
+        Column("joined_on", _("加入时间"), Kind.DATE),
+    ),
+    count_unit="人",
+    landscape=True,
+    notes=(
+        "各村妇代会主任根据自己的特长选择参加一个或多个巾帼志愿者服务队（2014 年工作要点第 11 条）；"
+        "一人参加几个队时每队列一行。",
+        "“所属”为村名或“乡镇级”；乡镇级服务队的队员也可来自乡镇单位（如中心校、乡政府女职工）。",
+    ),
+)
+
+
+def volunteers_queryset(user: Any, filters: ExportFilters) -> QuerySet[VolunteerMember]:
+    """Return the members as the member list shows them, team by team (township teams last)."""
+    qs = member_list(user=user).filter(team__deleted_at__isnull=True)
+    search = filters.search.strip()
+    if search:  # the member list searches name and team, the team list team and village
+        by_team = Q(team__name__contains=search) | Q(team__village__name__contains=search)
+        qs = qs.filter(Q(name__contains=search) | by_team)
+    if filters.village_id:
+        qs = qs.filter(village_id=filters.village_id)
+    return qs.select_related("team__village").order_by(
+        "team__township__code",
+        F("team__village__code").asc(nulls_last=True),
+        "team__name",
+        "name",
+        "pk",
+    )
+
+
+def volunteer_row(member: VolunteerMember, ctx: ExportContext) -> tuple:
+    team = member.team
+    speciality = _joined(team.get_speciality_display(), team.speciality_detail, sep="：")
+    return (
+        team.name,
+        team.level_label,
+        speciality,
+        team.leader,
+        member.name,
+        member.village.name if member.village_id else "",
+        member.work_unit,
+        member.phone,
+        member.speciality,
+        member.joined_on,
+    )
+
+
+register(
+    _TownshipLevelLedger(
+        name="volunteers",
+        layout=VOLUNTEERS,
+        queryset=volunteers_queryset,
+        row=volunteer_row,
+        permission="outreach.view_volunteermember",
+        list_views=("outreach:volunteerteam_list", "outreach:volunteermember_list"),
+        yearly=False,
+    )
+)
+
+# -- 来信来访登记表 ---------------------------------------------------------------------------------------
+
+PETITIONS = Table(
+    title=_("来信来访登记表"),
+    columns=(
+        Column("village", _("村"), width=9),
+        Column("received_on", _("日期"), Kind.DATE),
+        Column("way", _("方式"), width=6),
+        Column("petitioner", _("来访人"), width=9),
+        Column("category", _("类别"), width=9),
+        Column("summary", _("事由"), width=22, wrap=True),
+        Column("received_by", _("接待人"), width=8),
+        Column("handling", _("处理方式"), width=14, wrap=True),
+        Column("result", _("结果"), width=18, wrap=True),
+        Column("return_visit", _("回访"), width=16, wrap=True),
+        Column("closed_on", _("结案日期"), Kind.DATE),
+    ),
+    count_unit="件",
+    landscape=True,
+    notes=(
+        "本表列出本年度受理（按受理日期）的全部来信来访，已结案和未结案的都列出；结案日期空着的为未结案。",
+        "处理方式分村内调解处理、上报乡镇妇联、转有关部门（2014 年工作要点第 13 条）。",
+    ),
+)
+
+
+def petitions_queryset(user: Any, filters: ExportFilters) -> QuerySet[Petition]:
+    """Return the petitions of the year through ``selectors.petition_list`` (the list page's selector).
+
+    It reads ``Petition.objects.for_user``, which leaves domestic-violence cases out for roles
+    without ``outreach.view_domestic_violence``, exactly as on the list page.
+    """
+    qs = selectors.petition_list(user=user, search=filters.search, year=_year(filters))
+    if filters.village_id:
+        qs = qs.filter(village_id=filters.village_id)
+    return qs.order_by("village__code", "received_on", "pk")
+
+
+def petition_row(petition: Petition, ctx: ExportContext) -> tuple:
+    handling = petition.get_handling_display()
+    if petition.referred_to:
+        handling = f"{handling}（{petition.referred_to}）"
+    if petition.mediation:
+        handling = _joined(handling, petition.get_mediation_display())
+    return_visit = ""
+    if petition.return_visit_on:
+        return_visit = _joined(f"{petition.return_visit_on:%Y-%m-%d}", petition.return_visit_note, sep=" ")
+    return (
+        petition.village.name,
+        petition.received_on,
+        petition.get_way_display(),
+        petition.petitioner,
+        petition.get_category_display(),
+        petition.summary,
+        petition.received_by,
+        handling,
+        petition.result,
+        return_visit,
+        petition.closed_on,
+    )
+
+
+register(
+    Ledger(
+        name="petitions",
+        layout=PETITIONS,
+        queryset=petitions_queryset,
+        row=petition_row,
+        permission="outreach.view_petition",
+        list_views=("outreach:petition_list",),
+    )
+)
