@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -21,28 +20,21 @@ from federation.generic import (
     DomainUpdateView,
 )
 from federation.mixins import ScopedViewMixin
-from federation.models import Village, VillageGroup, year_settings
+from federation.models import Village, year_settings
 from federation.roles import Role
 from federation.scoping import membership_of
 from registry import selectors
 from registry.forms.people import HouseholdForm, HouseholdMoveForm, PersonForm, PersonMoveForm
 from registry.models import Household, Person
 from registry.services import household_move, person_move
+from registry.views.filters import ListFiltersMixin
 
 
-class _GroupFilterMixin:
-    def group_id(self) -> int | None:
-        value = self.request.GET.get("group", "")
-        return int(value) if value.isdigit() else None
-
-    def village_id(self) -> int | None:
-        value = self.request.GET.get("village", "")
-        return int(value) if value.isdigit() else None
-
+class _GroupFilterMixin(ListFiltersMixin):
     def filters(self) -> dict:
         return {
             "user": self.request.user,
-            "search": self.request.GET.get("q", ""),
+            "search": self.search(),
             "group_id": self.group_id(),
             "village_id": self.village_id(),
         }
@@ -53,14 +45,6 @@ class _GroupFilterMixin:
             "register": self.request.GET.get("register", ""),
             "missing_id": self.request.GET.get("missing_id") == "1",
         }
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["groups"] = VillageGroup.objects.for_user(self.request.user).select_related("village")
-        context["search"] = self.request.GET.get("q", "")
-        context["group_id"] = self.group_id()
-        context["show_village"] = context["groups"].values("village").distinct().count() > 1
-        return context
 
 
 class PersonListView(_GroupFilterMixin, DomainListView):
@@ -103,10 +87,6 @@ class _VillageFieldMixin:
                 ),
                 **form.fields,
             }
-        for name in ("household", "group"):
-            if name in form.fields:
-                field = form.fields[name]
-                field.queryset = field.queryset.for_user(self.request.user)
         return form
 
     def form_valid(self, form):
@@ -186,22 +166,17 @@ class HouseholdDeletedListView(DomainDeletedListView):
     model = Household
 
 
-class WomenLedgerView(DomainListView):
+class WomenLedgerView(ListFiltersMixin, DomainListView):
     """The women's basic-information ledger (妇女基本信息台账), derived from persons and households."""
 
     model = Person
     template_name = "registry/women_ledger.html"
 
-    def year(self) -> int:
-        value = self.request.GET.get("year", "")
-        return int(value) if value.isdigit() else timezone.localdate().year
-
     def get_queryset(self):
         qs = selectors.women_ledger(user=self.request.user, year=self.year())
-        group = self.request.GET.get("group", "")
-        if group.isdigit():
-            qs = qs.filter(household__group_id=int(group))
-        return selectors._person_search(qs, self.request.GET.get("q", ""))
+        if self.group_id():
+            qs = qs.filter(household__group_id=self.group_id())
+        return selectors._person_search(qs, self.search())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -218,19 +193,7 @@ class WomenLedgerView(DomainListView):
                     "children": [(c, c.age_on(on)) for c in children],
                 }
             )
-        groups = VillageGroup.objects.for_user(self.request.user).select_related("village")
-        this_year = timezone.localdate().year
-        context.update(
-            rows=rows,
-            ages_on=on,
-            adult_age=settings.adult_age,
-            year=self.year(),
-            years=list(range(this_year + 1, this_year - 6, -1)),
-            groups=groups,
-            show_village=groups.values("village").distinct().count() > 1,
-            group_id=int(self.request.GET["group"]) if self.request.GET.get("group", "").isdigit() else None,
-            search=self.request.GET.get("q", ""),
-        )
+        context.update(rows=rows, ages_on=on, adult_age=settings.adult_age)
         return context
 
 

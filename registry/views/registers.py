@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.generic import (
@@ -15,7 +14,7 @@ from federation.generic import (
     DomainRestoreView,
     DomainUpdateView,
 )
-from federation.models import Village, VillageGroup, year_settings
+from federation.models import Village, year_settings
 from registry import selectors
 from registry.forms.registers import (
     HardshipChildForm,
@@ -33,6 +32,7 @@ from registry.models import (
     VillageDirector,
     WomensHome,
 )
+from registry.views.filters import ListFiltersMixin, int_param
 
 PERSON_COLUMNS = [
     (_("姓名"), "person.name"),
@@ -41,41 +41,19 @@ PERSON_COLUMNS = [
 ]
 
 
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-class RegisterListView(DomainListView):
+class RegisterListView(ListFiltersMixin, DomainListView):
     """A yearly register's list: search by name or ID (last 4 too), filter by group and year."""
 
     template_name = "federation/domain_list.html"
-
-    def year(self) -> int:
-        return _int_param(self.request, "year") or timezone.localdate().year
 
     def get_queryset(self):
         return selectors.register_entries(
             model=self.model,
             user=self.request.user,
-            search=self.request.GET.get("q", ""),
-            group_id=_int_param(self.request, "group"),
+            search=self.search(),
+            group_id=self.group_id(),
             year=self.year(),
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        groups = VillageGroup.objects.for_user(self.request.user).select_related("village")
-        this_year = timezone.localdate().year
-        context.update(
-            groups=groups,
-            show_village=groups.values("village").distinct().count() > 1,
-            group_id=_int_param(self.request, "group"),
-            search=self.request.GET.get("q", ""),
-            year=self.year(),
-            years=list(range(this_year + 1, this_year - 6, -1)),
-        )
-        return context
 
 
 class RegisterDetailView(DomainDetailView):
@@ -91,7 +69,7 @@ class RegisterCreateView(DomainCreateView):
     def get_initial(self):
         initial = super().get_initial()
         for name in ("person", "year"):
-            value = _int_param(self.request, name)
+            value = int_param(self.request, name)
             if value:
                 initial[name] = value
         if self.request.GET.get("parents_away"):
