@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
@@ -17,6 +18,24 @@ from federation.services import (
     domain_record_restore,
     domain_record_save,
 )
+
+
+def int_param(request, name: str) -> int | None:
+    """Return the query parameter ``name`` as a positive integer, or None."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def year_param(request) -> int:
+    """Return the ``year`` query parameter, this year when absent or absurd."""
+    year = int_param(request, "year")
+    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def year_choices() -> list[int]:
+    """Return the years offered in filters: next year down to five years back."""
+    this_year = timezone.localdate().year
+    return list(range(this_year + 1, this_year - 6, -1))
 
 
 def _perm(model, action: str) -> str:

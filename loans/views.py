@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from federation.generic import int_param
 from federation.mixins import ScopedViewMixin
 from federation.policy import id_number_for
 from federation.services import StaleRecordError
@@ -25,11 +26,6 @@ from loans.services import (
     attachment_delete,
 )
 from loans.states import TRANSITIONS, Action, Status, moves_from
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _years() -> list[int]:
@@ -52,7 +48,7 @@ class ApplicationListView(LoanViewMixin, generic.ListView):
         return selectors.application_list(
             user=self.request.user,
             status=self.request.GET.get("status", ""),
-            year=_int_param(self.request, "year"),
+            year=int_param(self.request, "year"),
             search=self.request.GET.get("q", ""),
         )
 
@@ -60,7 +56,7 @@ class ApplicationListView(LoanViewMixin, generic.ListView):
         return super().get_context_data(
             statuses=Status.choices,
             status=self.request.GET.get("status", ""),
-            year=_int_param(self.request, "year"),
+            year=int_param(self.request, "year"),
             years=_years(),
             search=self.request.GET.get("q", ""),
             can_add=self.request.user.has_perm("loans.add_loanapplication"),
@@ -129,7 +125,7 @@ class ApplicationFormView(LoanViewMixin, generic.detail.SingleObjectMixin, gener
     def build(self, data=None):
         instance = self.object or LoanApplication()
         initial = {}
-        applicant = _int_param(self.request, "applicant")
+        applicant = int_param(self.request, "applicant")
         if self.object is None and applicant:
             initial["applicant"] = applicant
         form = ApplicationForm(data, instance=instance, initial=initial, user=self.request.user)
@@ -332,7 +328,7 @@ class LedgerView(LoanViewMixin, generic.TemplateView):
     template_name = "loans/ledger.html"
 
     def get_context_data(self, **kwargs):
-        year = _int_param(self.request, "year") or timezone.localdate().year
+        year = int_param(self.request, "year") or timezone.localdate().year
         return super().get_context_data(
             rows=selectors.loan_ledger_rows(user=self.request.user, year=year),
             columns=selectors.LEDGER_COLUMNS,
@@ -348,7 +344,7 @@ class SubsidyView(LoanViewMixin, generic.TemplateView):
     template_name = "loans/subsidy.html"
 
     def get_context_data(self, **kwargs):
-        year = _int_param(self.request, "year") or timezone.localdate().year
+        year = int_param(self.request, "year") or timezone.localdate().year
         return super().get_context_data(
             summary=selectors.interest_subsidy_summary(user=self.request.user, year=year),
             year=year,

@@ -7,11 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from federation.generic import (
+from federation.generic import (  # noqa: F401 (int_param, year_param, year_choices are used from here)
     DomainCreateView,
     DomainDeletedListView,
     DomainDeleteView,
@@ -19,29 +18,14 @@ from federation.generic import (
     DomainListView,
     DomainRestoreView,
     DomainUpdateView,
+    int_param,
+    year_choices,
+    year_param,
 )
 from federation.roles import Role
 from federation.scoping import membership_of
 from federation.services import StaleRecordError
 from outreach.services import outreach_record_save
-
-
-def int_param(request, name: str) -> int | None:
-    """Return the query parameter ``name`` as a positive integer, or None."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-def year_param(request) -> int:
-    """Return the ``year`` query parameter, this year when absent or absurd."""
-    year = int_param(request, "year")
-    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def year_choices() -> list[int]:
-    """Return the years offered in filters: next year down to five years back."""
-    this_year = timezone.localdate().year
-    return list(range(this_year + 1, this_year - 6, -1))
 
 
 def safe_next(request) -> str | None:

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from federation.generic import int_param, year_choices, year_param
 from federation.models import VillageGroup
-
-
-def int_param(request, name: str) -> int | None:
-    """Return the query parameter ``name`` as an int, or None when absent or not a number."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 class ListFiltersMixin:
@@ -26,18 +19,17 @@ class ListFiltersMixin:
         return int_param(self.request, "village")
 
     def year(self) -> int:
-        return int_param(self.request, "year") or timezone.localdate().year
+        return year_param(self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         groups = VillageGroup.objects.for_user(self.request.user).select_related("village")
-        this_year = timezone.localdate().year
         context.update(
             groups=groups,
             show_village=groups.values("village").distinct().count() > 1,
             group_id=self.group_id(),
             search=self.search(),
             year=self.year(),
-            years=list(range(this_year + 1, this_year - 6, -1)),
+            years=year_choices(),
         )
         return context

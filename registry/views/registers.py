@@ -13,6 +13,7 @@ from federation.generic import (
     DomainListView,
     DomainRestoreView,
     DomainUpdateView,
+    int_param,
 )
 from federation.models import Village, year_settings
 from registry import selectors
@@ -32,7 +33,7 @@ from registry.models import (
     VillageDirector,
     WomensHome,
 )
-from registry.views.filters import ListFiltersMixin, int_param
+from registry.views.filters import ListFiltersMixin
 
 PERSON_COLUMNS = [
     (_("姓名"), "person.name"),
