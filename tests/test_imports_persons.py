@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from federation.exports import get_ledger
 from federation.exports.context import ExportFilters
 from federation.exports.services import export_build
-from federation.imports.persons import import_persons
 from registry.idnumber import make_id_number
+from registry.imports.persons import import_persons
 from registry.models import Person
 
 HEADER = ("序号", "户号", "姓名", "与户主关系", "性别", "出生日期", "身份证号", "民族", "联系电话",

@@ -90,14 +90,20 @@ def _text_chunks(part: IO[bytes], chunk_size: int = 64 * 1024) -> Iterable[str]:
     yield decoder.decode(b"", final=True)
 
 
-def _has_doctype(part: IO[bytes]) -> bool:
+_FORMULA = re.compile(r"<(?:\w+:)?f[\s>/]")
+
+
+def _scan(part: IO[bytes]) -> tuple[bool, bool]:
+    """Return (declares a DOCTYPE or ENTITY, holds a formula) of an XML part, read in chunks."""
     tail = ""
+    formula = False
     for text in _text_chunks(part):
         window = tail + text
         if _DANGEROUS.search(window):
-            return True
+            return True, formula
+        formula = formula or bool(_FORMULA.search(window))
         tail = window[-16:]
-    return False
+    return False, formula
 
 
 def check_archive(
@@ -105,8 +111,11 @@ def check_archive(
     *,
     max_unpacked: int = DEFAULT_MAX_UNPACKED,
     max_entries: int = DEFAULT_MAX_ENTRIES,
-) -> None:
-    """Refuse an archive that is not a zip, is too many entries, unpacks too big or has a DOCTYPE."""
+) -> bool:
+    """Refuse an archive that is not a zip, is too many entries, unpacks too big or has a DOCTYPE.
+
+    Return whether a worksheet holds a formula (the reader then looks at each cell's type).
+    """
     not_xlsx = ImportRefused(
         "这不是有效的 Excel 文件（.xlsx）：文件内容不是 Excel 工作簿，可能只是改了扩展名。"
         "请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。",
@@ -138,12 +147,13 @@ def check_archive(
             raise not_xlsx
         # Every part is scanned, whatever its name: the workbook's relationships may point a sheet at
         # a part not ending in .xml. The parts are small by now (at most ``max_unpacked`` in all).
+        formulas = False
         for info in infos:
             if info.is_dir():
                 continue
             try:
                 with archive.open(info) as part:
-                    dangerous = _has_doctype(part)
+                    dangerous, formula = _scan(part)
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError):
                 raise ImportRefused("文件已损坏，无法读取。请重新保存后再上传。", "corrupt") from None
             if dangerous:
@@ -152,6 +162,8 @@ def check_archive(
                     "可能是恶意构造的文件，拒绝读取。",
                     "xml_entity",
                 )
+            formulas = formulas or (formula and info.filename.startswith("xl/worksheets/"))
+        return formulas
 
 
 def open_workbook(
@@ -174,12 +186,14 @@ def open_workbook(
         raise ImportRefused(
             f"只接受 Excel 工作簿（.xlsx）文件，“{file_name}”不是。旧版 .xls 请先另存为 .xlsx。", "not_xlsx"
         )
-    check_archive(data, max_unpacked=max_unpacked, max_entries=max_entries)
+    formulas = check_archive(data, max_unpacked=max_unpacked, max_entries=max_entries)
 
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook.has_formulas = formulas  # read_table then tells a formula from a text "=..."
+        return workbook
     except Exception:  # noqa: BLE001 - any failure of the parser is a file we cannot read
         raise ImportRefused(
             "无法读取这个 Excel 文件，文件可能已损坏。请重新保存为 .xlsx 后再上传。", "corrupt"
@@ -232,6 +246,7 @@ class Row:
     number: int
     values: dict[str, Any]
     cells: tuple[Any, ...] = ()
+    formulas: frozenset[str] = frozenset()  # keys whose cell holds a formula, not a typed value
 
 
 @dataclass
@@ -362,6 +377,18 @@ def _stop_reason(row: Sequence[Any]) -> str:
     return ""
 
 
+def _rows_with_formulas(ws, has_formulas: bool):
+    """Yield (values, indexes of formula cells) of each row; cell types are read only when needed."""
+    if not has_formulas:
+        for values in ws.iter_rows(min_row=1, values_only=True):
+            yield tuple(values), frozenset()
+        return
+    for cells in ws.iter_rows(min_row=1):
+        values = tuple(getattr(cell, "value", None) for cell in cells)
+        formulas = frozenset(i for i, cell in enumerate(cells) if getattr(cell, "data_type", None) == "f")
+        yield values, formulas
+
+
 def read_table(
     workbook,
     fields: Sequence[FieldSpec],
@@ -382,10 +409,12 @@ def read_table(
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # a wrong <dimension> tag must not cut rows or columns off
     accepted = [normalize_header(t) for _key, texts in fields for t in texts]
-    rows = ws.iter_rows(min_row=1, values_only=True)
+    rows = _rows_with_formulas(ws, getattr(workbook, "has_formulas", True))
     top_rows: list[tuple[Any, ...]] = []
-    for row in rows:
-        top_rows.append(tuple(row))
+    top_formulas: list[frozenset[int]] = []
+    for row, formulas in rows:
+        top_rows.append(row)
+        top_formulas.append(formulas)
         if len(top_rows) >= HEADER_SEARCH_ROWS + 1:
             break
     scores = [_header_score(row, accepted) for row in top_rows[:HEADER_SEARCH_ROWS]]
@@ -413,14 +442,12 @@ def read_table(
     table = Table(ws.title, header_rows, columns, proposed, _field_keys=[key for key, _ in fields])
 
     first_data = header_rows[-1]  # 0-based index of the first data row in top_rows
-    data_rows = (row for row in top_rows[first_data:])
 
     def all_rows():
-        yield from data_rows
-        for row in rows:
-            yield tuple(row)
+        yield from zip(top_rows[first_data:], top_formulas[first_data:], strict=True)
+        yield from rows
 
-    for offset, row in enumerate(all_rows()):
+    for offset, (row, formula_cells) in enumerate(all_rows()):
         number = first_data + 1 + offset
         if not any(clean_text(v) for v in row):
             continue
@@ -433,10 +460,13 @@ def read_table(
                 f"行数太多：一次最多导入 {max_rows} 行，请分成几个文件上传。", "too_many_rows"
             )
         values = {}
+        formulas = set()
         for key, column in proposed.items():
             raw = row[column.index] if column.index < len(row) else None
             values[key] = clean_text(raw) if isinstance(raw, str) else raw
-        table.rows.append(Row(number, values, row))
+            if column.index in formula_cells:
+                formulas.add(key)
+        table.rows.append(Row(number, values, row, frozenset(formulas)))
     return table
 
 
