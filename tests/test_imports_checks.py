@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
+import time
 import zipfile
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 
 from federation.exports import get_ledger
 from federation.exports.context import ExportFilters
@@ -318,3 +321,36 @@ def test_every_import_is_recorded_with_its_outcome(world, tmp_path, capsys):
     assert get_importer("women") is PersonImporter
     call_command("import_ledger", "--list")
     assert "persons\t居民花名册" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_concurrent_registration_of_the_same_id_is_a_row_message(world, tmp_path):
+    """Another director registers the same ID on another connection while the import runs."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real concurrent database connections: runs on PostgreSQL")
+    w = world
+    rows = roster_rows(3)
+    clash = rows[1][6]
+    inserted, done = threading.Event(), threading.Event()
+
+    def other_director() -> None:
+        try:
+            with transaction.atomic():
+                Person.objects.create(village=w.village_b, name="别村的人", id_number=clash)
+                inserted.set()
+                time.sleep(1.0)  # the import checks meanwhile, then waits on the unique index
+        finally:
+            connections.close_all()
+            done.set()
+
+    thread = threading.Thread(target=other_director)
+    thread.start()
+    assert inserted.wait(10)
+    result = import_persons(roster_file(tmp_path, rows), village=w.village_a)
+    thread.join(10)
+    assert done.is_set()
+    assert [(e.row, e.column) for e in result.errors] == [(5, "姓名")]
+    assert "刚被别人登记" in result.errors[0].reason
+    assert not result.written
+    assert Person.objects.filter(id_number=clash).get().village == w.village_b
+    assert not Person.objects.filter(id_number=rows[0][6]).exists()
