@@ -17,7 +17,7 @@ from federation.exports import get_ledger
 from federation.exports.context import ExportFilters
 from federation.exports.services import export_build
 from federation.imports.framework import get_importer
-from federation.imports.templates import EXPLANATION_SHEET, template_bytes
+from federation.imports.templates import EXPLANATION_SHEET, _export_columns, template_bytes
 from federation.models import VillageGroup
 from outreach.models import Screening
 from registry.idnumber import make_id_number
@@ -31,7 +31,7 @@ from registry.models import (
     PoorWoman,
     VillageDirector,
 )
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import PersonFactory
 from tests.test_exports_world import make_ledger_world
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "village-left-behind-women-2014.xlsx"
@@ -149,3 +149,441 @@ def test_the_export_imports_back_with_no_change(world, tmp_path, ledger):
     assert result.unchanged == exported.rows
     assert history_count() == history
     assert MODELS[ledger].objects.count() == count
+
+
+# -- crafted files ------------------------------------------------------------------------------------
+
+CHILD_HEADER = ("姓名", "身份证号", "父母外出情况", "外出原因", "监护人姓名", "与儿童关系", "监护人电话",
+                "就读学校", "年级", "寄宿", "备注")  # fmt: skip
+
+
+def test_a_crafted_children_file_creates_entries_of_its_year(world, tmp_path):
+    w = make_ledger_world(world)
+    year = THIS_YEAR - 1
+    rows = [
+        (
+            w.girl_a.name,
+            w.girl_a.id_number,
+            "父母双方外出",
+            "外出务工",
+            "奶奶",
+            "祖父母",
+            "13900000000",
+            "中心小学",
+            "四年级",
+            "√",
+            "",
+        ),
+        (
+            w.boy_a.name,
+            w.boy_a.id_number,
+            "父亲外出",
+            "看守所",
+            "外公",
+            "外祖父母",
+            "",
+            "",
+            "",
+            "否",
+            "父亲在押",
+        ),
+    ]
+    path = workbook_file(tmp_path, CHILD_HEADER, rows)
+    result = importer("left_behind_children", w.village_a, year=year).import_file(path)
+    assert result.errors == []
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    girl = LeftBehindChild.objects.get(person=w.girl_a, year=year)
+    assert (girl.parents_away, girl.guardian_relation, girl.boarding, girl.grade) == (
+        "both",
+        "grandparent",
+        True,
+        "四年级",
+    )
+    boy = LeftBehindChild.objects.get(person=w.boy_a, year=year)
+    assert (boy.away_reason, boy.guardian_relation, boy.boarding, boy.notes) == (
+        "detention",
+        "maternal_grandparent",
+        False,
+        "父亲在押",
+    )
+    # This year's entries are other entries, untouched.
+    assert LeftBehindChild.objects.get(person=w.girl_a, year=THIS_YEAR).parents_away == "father"
+    again = importer("left_behind_children", w.village_a, year=year).import_file(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_a_child_not_registered_is_refused_with_the_roster_first(world, tmp_path):
+    w = world
+    number = make_id_number("513401", dt.date(2016, 1, 5), 4)
+    rows = [("新孩子", number, "父母双方外出", "", "奶奶", "祖父母", "", "", "", "", "")]
+    result = importer("left_behind_children", w.village_a).import_file(
+        workbook_file(tmp_path, CHILD_HEADER, rows)
+    )
+    assert errors_of(result) == [(3, "身份证号")]
+    assert result.errors[0].reason == ROSTER_FIRST
+    assert not Person.objects.filter(id_number=number).exists()
+    assert not LeftBehindChild.objects.exists()
+
+
+def test_a_hardship_rule_is_named_by_row_and_column(world, tmp_path):
+    w = make_ledger_world(world)
+    header = ("姓名", "身份证号", "困难原因", "原因说明", "监护人姓名", "与儿童关系")
+    rows = [
+        (w.boy_a.name, w.boy_a.id_number, "父母双亡", "", "外婆", "外祖父母"),
+        (w.girl_a.name, w.girl_a.id_number, "其他原因", "", "奶奶", "祖父母"),
+    ]
+    result = importer("hardship_children", w.village_a, year=THIS_YEAR - 1).import_file(
+        workbook_file(tmp_path, header, rows)
+    )
+    assert errors_of(result) == [(4, "原因说明")]
+    assert result.errors[0].reason == "选择“其他原因”时请说明原因。"
+    assert not HardshipChild.objects.filter(year=THIS_YEAR - 1).exists()
+
+
+LBW_HEADER = (
+    "村组",
+    "姓名",
+    "身份证号",
+    "联系电话",
+    "丈夫姓名",
+    "丈夫务工地点",
+    "丈夫外出时间",
+    "居住情况",
+    "备注",
+)
+
+
+def test_a_left_behind_woman_aged_55_is_refused_and_nothing_is_written(world, tmp_path):
+    w = world
+    rows = [
+        (
+            "一组",
+            "新妇女",
+            woman_id(dt.date(1980, 2, 3)),
+            "13800000009",
+            "新丈夫",
+            "省外 广东东莞",
+            "2012年3月",
+            "单独居住",
+            "",
+        ),
+        ("一组", "老妇女", woman_id(dt.date(1958, 7, 1), 6), "", "老丈夫", "广东省深圳市", "2012.3", "", ""),
+    ]
+    persons, households = Person.objects.count(), Household.objects.count()
+    result = importer("left_behind_women", w.village_a, year=2014).import_file(
+        workbook_file(tmp_path, LBW_HEADER, rows)
+    )
+    assert errors_of(result) == [(4, "姓名")]
+    assert "留守妇女须在 20 至 50 周岁之间" in result.errors[0].reason
+    assert "55 周岁" in result.errors[0].reason
+    assert not result.written
+    assert (Person.objects.count(), Household.objects.count()) == (persons, households)
+    assert not LeftBehindWoman.objects.exists()
+    # Without the bad row the file imports: her household, her husband and her entry.
+    result = importer("left_behind_women", w.village_a, year=2014).import_file(
+        workbook_file(tmp_path, LBW_HEADER, rows[:1])
+    )
+    assert (result.errors, result.created) == ([], 1)
+    entry = LeftBehindWoman.objects.get(year=2014)
+    assert entry.lives_with == "alone" and entry.person.household.number == "0002"
+
+
+def test_a_registered_woman_updates_her_husband_and_a_wrong_husband_is_refused(world, tmp_path):
+    w = make_ledger_world(world)
+    year = THIS_YEAR - 1
+    rows = [("", w.woman_a.name, w.woman_a.id_number, "", "丈夫A", "广东省深圳市", "2019年5月", "", "")]
+    result = importer("left_behind_women", w.village_a, year=year).import_file(
+        workbook_file(tmp_path, LBW_HEADER, rows)
+    )
+    assert (result.errors, result.created) == ([], 1)
+    husband = Person.objects.get(pk=w.husband_a.pk)
+    assert (husband.work_place_detail, husband.away_since) == ("广东省深圳市", dt.date(2019, 5, 1))
+    wrong = [("", w.woman_a.name, w.woman_a.id_number, "", "别人", "", "", "", "")]
+    result = importer("left_behind_women", w.village_a, year=year).import_file(
+        workbook_file(tmp_path, LBW_HEADER, wrong)
+    )
+    assert errors_of(result) == [(3, "丈夫姓名")]
+    assert "丈夫A" in result.errors[0].reason
+
+
+POOR_HEADER = (
+    "姓名",
+    "身份证号",
+    "家庭人均纯收入（元）",
+    "致贫原因",
+    "纳入低保",
+    "是否结对帮扶",
+    "帮扶人或单位",
+)
+
+
+def test_poor_women_income_above_the_line_is_refused_and_a_good_row_creates(world, tmp_path):
+    w = world
+    rows = [(w.woman_a.name, w.woman_a.id_number, "3000", "因病", "是", "否", "")]
+    result = importer("poor_women", w.village_a, year=2014).import_file(
+        workbook_file(tmp_path, POOR_HEADER, rows)
+    )
+    assert errors_of(result) == [(3, "姓名")]
+    assert "不低于贫困线" in result.errors[0].reason
+    assert Household.objects.get(pk=w.household_a.pk).per_capita_income is None
+    assert not PoorWoman.objects.exists()
+    rows = [(w.woman_a.name, w.woman_a.id_number, "1800.5", "其他：房屋倒塌", "是", "是", "乡政府")]
+    result = importer("poor_women", w.village_a, year=2014).import_file(
+        workbook_file(tmp_path, POOR_HEADER, rows)
+    )
+    assert (result.errors, result.created) == ([], 1)
+    entry = PoorWoman.objects.get(person=w.woman_a, year=2014)
+    assert (entry.reason, entry.reason_detail, entry.in_dibao, entry.paired_by) == (
+        "other",
+        "房屋倒塌",
+        True,
+        "乡政府",
+    )
+    household = Household.objects.get(pk=w.household_a.pk)
+    assert (household.per_capita_income, household.income_year) == (Decimal("1800.50"), 2014)
+
+
+def _person_rows(ledger: str, name: str, number: str) -> tuple[tuple, list[tuple]]:
+    if ledger in ("left_behind_children", "hardship_children"):
+        header = ("姓名", "身份证号", "父母外出情况", "困难原因", "监护人姓名", "与儿童关系")
+        return header, [(name, number, "父亲外出", "父母双亡", "奶奶", "祖父母")]
+    if ledger == "left_behind_women":
+        return LBW_HEADER, [("一组", name, number, "", "丈夫", "省外", "2012年3月", "", "")]
+    if ledger == "poor_women":
+        return POOR_HEADER, [(name, number, "1000", "因病", "", "", "")]
+    header = ("姓名", "身份证号", "检查项目", "检查日期", "检查机构", "检查结果")
+    return header, [(name, number, "宫颈癌检查", f"{THIS_YEAR}-01-15", "县妇幼保健院", "未见异常")]
+
+
+@pytest.mark.parametrize("ledger", [*REGISTERS, "screening"])
+def test_a_person_of_another_village_a_deleted_one_or_another_name_is_refused(world, tmp_path, ledger):
+    w = world
+    header, rows = _person_rows(ledger, w.woman_b.name, w.woman_b.id_number)
+    result = importer(ledger, w.village_a).import_file(workbook_file(tmp_path, header, rows, "b.xlsx"))
+    assert errors_of(result) == [(3, "身份证号")]
+    assert (
+        result.errors[0].reason == "此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"
+    )
+    assert w.woman_b.name not in str(result.errors[0]) and w.village_b.name not in str(result.errors[0])
+    gone = PersonFactory(village=w.village_a, name="已删", deleted_at=timezone.now())
+    header, rows = _person_rows(ledger, gone.name, gone.id_number)
+    result = importer(ledger, w.village_a).import_file(workbook_file(tmp_path, header, rows, "gone.xlsx"))
+    assert errors_of(result) == [(3, "身份证号")]
+    assert "已被删除" in result.errors[0].reason
+    header, rows = _person_rows(ledger, "别的名字", w.woman_a.id_number)
+    result = importer(ledger, w.village_a).import_file(workbook_file(tmp_path, header, rows, "name.xlsx"))
+    assert errors_of(result) == [(3, "姓名")]
+    assert "妇女A" in result.errors[0].reason
+    assert not result.written
+
+
+DIRECTOR_HEADER = ("村", "姓名", "工作单位", "出生年月", "文化程度", "政治面貌", "任职时间", "进村两委情况",
+                   "兼职情况", "年收入（元）", "是否在编", "联系电话", "离任时间")  # fmt: skip
+
+
+def test_village_directors_are_created_then_updated_by_name(world, tmp_path):
+    w = world
+    row = ["红旗村", "主任甲", "红旗村村委会", "1975年6月", "高中", "中共党员", "2011.3", "交叉任职", "",
+           "12000", "否", "13700000000", ""]  # fmt: skip
+    result = importer("village_directors", w.village_a).import_file(
+        workbook_file(tmp_path, DIRECTOR_HEADER, [row])
+    )
+    assert (result.errors, result.created) == ([], 1)
+    director = VillageDirector.objects.get(village=w.village_a, name="主任甲")
+    assert (director.birth_month, director.in_office_since, director.committee_seat) == (
+        dt.date(1975, 6, 1),
+        dt.date(2011, 3, 1),
+        "both",
+    )
+    row[12] = "2024年1月"
+    result = importer("village_directors", w.village_a).import_file(
+        workbook_file(tmp_path, DIRECTOR_HEADER, [row])
+    )
+    assert (result.errors, result.created, result.updated) == ([], 0, 1)
+    assert VillageDirector.objects.get(pk=director.pk).left_office_on == dt.date(2024, 1, 1)
+    row[0] = "胜利村"
+    result = importer("village_directors", w.village_a).import_file(
+        workbook_file(tmp_path, DIRECTOR_HEADER, [row])
+    )
+    assert errors_of(result) == [(3, "村")]
+
+
+# -- two-cancer screening -------------------------------------------------------------------------------
+
+SCREENING_HEADER = ("姓名", "身份证号", "检查项目", "检查日期", "检查机构", "检查结果", "是否已治疗",
+                    "是否申请救助", "是否获得救助", "救助金额（元）")  # fmt: skip
+
+
+def test_screening_records_are_created_matched_by_kind_and_checked(world, tmp_path):
+    w = world
+    a = w.woman_a
+    rows = [
+        (
+            a.name,
+            a.id_number,
+            "宫颈癌",
+            f"{THIS_YEAR}-01-15",
+            "县妇幼保健院",
+            "未见异常",
+            "否",
+            "否",
+            "否",
+            "",
+        ),
+        (
+            a.name,
+            a.id_number,
+            "乳腺癌检查",
+            f"{THIS_YEAR}年2月3日",
+            "县妇幼保健院",
+            "初筛异常",
+            "是",
+            "是",
+            "是",
+            "500",
+        ),
+    ]
+    path = workbook_file(tmp_path, SCREENING_HEADER, rows)
+    result = importer("screening", w.village_a, user=w.dir_a).import_file(path)
+    assert (result.errors, result.created) == ([], 2)
+    breast = Screening.objects.get(person=a, kind="breast")
+    assert (breast.year, breast.result, breast.relief_amount) == (THIS_YEAR, "abnormal", Decimal("500.00"))
+    history = history_count()
+    again = importer("screening", w.village_a, user=w.dir_a).import_file(path)
+    assert (again.errors, again.unchanged) == ([], 2)
+    assert history_count() == history
+    bad = [
+        rows[0],
+        (a.name, a.id_number, "宫颈癌", f"{THIS_YEAR}-03-01", "县医院", "未见异常", "", "", "", ""),
+        (a.name, a.id_number, "乳腺癌", f"{THIS_YEAR - 1}-05-01", "县医院", "未见异常", "是", "", "", ""),
+    ]
+    result = importer("screening", w.village_a, user=w.dir_a).import_file(
+        workbook_file(tmp_path, SCREENING_HEADER, bad, "bad.xlsx")
+    )
+    assert errors_of(result) == [(4, "检查项目"), (5, "检查日期"), (5, "是否已治疗")]
+    assert Screening.objects.get(person=a, kind="breast").result == "abnormal"
+    # A role without the health-data permission cannot import a woman's results.
+    refused = importer("screening", w.village_a, user=w.county_viewer).import_file(path)
+    assert errors_of(refused) == [(3, "姓名"), (4, "姓名")]
+
+
+# -- templates ---------------------------------------------------------------------------------------------
+
+
+def header_titles(ws) -> tuple[int, list[str]]:
+    """Return the first data row and the column titles (丈夫·姓名) of a template's first sheet."""
+    header = next(r for r in range(1, 30) if ws.cell(r, 1).value == "序号")
+    below = [ws.cell(header + 1, c).value for c in range(1, ws.max_column + 1)]
+    two = ws.cell(header + 1, 1).value is None and any(below)
+    titles, group = [], ""
+    for c in range(1, ws.max_column + 1):
+        top = ws.cell(header, c).value
+        under = below[c - 1] if two else None
+        if top and under:
+            group = top
+            titles.append(f"{group}·{under}")
+        elif under:
+            titles.append(f"{group}·{under}")
+        elif top:
+            group = ""
+            titles.append(str(top))
+        else:
+            titles.append("")
+    return header + (2 if two else 1), titles
+
+
+def _template_row(w, ledger: str) -> dict[str, str]:
+    child = w.child
+    a = w.woman_a
+    return {
+        "left_behind_children": {
+            "姓名": child.name,
+            "身份证号": child.id_number,
+            "父母外出情况": "父母双方外出",
+            "监护人·姓名": "奶奶",
+            "监护人·与儿童关系": "祖父母",
+            "寄宿": "否",
+        },
+        "hardship_children": {
+            "姓名": child.name,
+            "身份证号": child.id_number,
+            "困难原因": "父母双亡",
+            "监护人·姓名": "外婆",
+            "监护人·与儿童关系": "外祖父母",
+        },
+        "left_behind_women": {
+            "村组": "一组",
+            "姓名": "新妇女",
+            "身份证号": woman_id(dt.date(1990, 1, 1)),
+            "丈夫·姓名": "新丈夫",
+            "丈夫·务工地点": "省外 广东东莞",
+            "丈夫·外出时间": "2020年3月",
+        },
+        "poor_women": {
+            "姓名": a.name,
+            "身份证号": a.id_number,
+            "家庭人均纯收入（元）": "1800",
+            "致贫原因": "因病",
+            "纳入低保": "是",
+        },
+        "village_directors": {
+            "村": "红旗村",
+            "姓名": "主任甲",
+            "工作单位": "红旗村村委会",
+            "出生年月": "1975年6月",
+            "文化程度": "高中",
+            "政治面貌": "中共党员",
+            "任职时间": "2011.3",
+            "进村两委情况": "进村两委（交叉任职）",
+            "是否在编": "否",
+            "联系电话": "13700000000",
+        },
+        "screening": {
+            "姓名": a.name,
+            "身份证号": a.id_number,
+            "检查项目": "宫颈癌检查",
+            "检查日期": f"{THIS_YEAR}-01-15",
+            "检查机构": "县妇幼保健院",
+            "检查结果": "未见异常",
+        },
+    }[ledger]
+
+
+@pytest.mark.parametrize("ledger", [*REGISTERS, "village_directors", "screening"])
+def test_the_template_has_the_export_layout_and_a_filled_one_imports(world, tmp_path, ledger):
+    w = world
+    w.child = PersonFactory(
+        village=w.village_a,
+        household=w.household_a,
+        relation="child",
+        name="孩子",
+        birth_date=dt.date(2016, 4, 5),
+    )
+    imp = get_importer(ledger)
+    data = template_bytes(imp, user=w.dir_a, village=w.village_a, year=THIS_YEAR)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[0]
+    assert EXPLANATION_SHEET in wb.sheetnames
+    explained = [row[0] for row in wb[EXPLANATION_SHEET].iter_rows(values_only=True)]
+    first, titles = header_titles(ws)
+    export = get_ledger(ledger)
+    if export is not None:
+        assert str(export.title) in ws["A1"].value
+        assert [t for t in titles[1:] if t] == [
+            f"{g}·{label}" if g else label for g, label in _export_columns(export.layout)
+        ]
+    else:
+        assert imp.title in ws["A1"].value
+        assert titles[1:] == [f.label for f in imp.fields]
+    for title in titles[1:]:
+        if title:
+            assert title in explained
+    values = _template_row(w, ledger)
+    for title, value in values.items():
+        ws.cell(first, titles.index(title) + 1, value)
+    ws.cell(first, 1, 1)
+    path = tmp_path / "filled.xlsx"
+    wb.save(path)
+    result = imp(w.village_a, user=w.dir_a, year=THIS_YEAR).import_file(path)
+    assert result.errors == []
+    assert (result.rows, result.created) == (1, 1)

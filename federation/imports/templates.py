@@ -40,16 +40,16 @@ def _export_columns(layout: Any) -> list[tuple[str, str]]:
 
 
 def _field_for(importer: type[Importer], group: str, label: str) -> Field | None:
-    variants = (
-        {normalize_header(group + label), normalize_header(label)} if group else {normalize_header(label)}
-    )
+    """Return the field of a column; under a group (丈夫·姓名) the grouped text wins over the label."""
+    grouped = {normalize_header(group + label)} if group else set()
     for suffix in ("情况", "基本情况", "信息"):
         if group.endswith(suffix):
-            variants.add(normalize_header(group[: -len(suffix)] + label))
-    for f in importer.fields:
-        texts = {normalize_header(t) for t in (f.label, *f.aliases)}
-        if texts & variants:
-            return f
+            grouped.add(normalize_header(group[: -len(suffix)] + label))
+    for variants in (grouped, {normalize_header(label)}):
+        for f in importer.fields:
+            texts = {normalize_header(t) for t in (f.label, *f.aliases)}
+            if texts & variants:
+                return f
     return None
 
 
