@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from federation.models import Village
-from registry.models import Household, Person
+from registry.models import Household, Person, Relation
 
 
 def person_list(
@@ -170,12 +172,26 @@ def women_ledger(*, user, year: int) -> QuerySet[Person]:
 
 def ledger_family(woman: Person) -> tuple[Person | None, list[Person]]:
     """Return the husband and the children of a ledger woman, from her prefetched household."""
-    from registry.models import Relation
-
-    if woman.household_id is None or woman.relation not in (Relation.HEAD, Relation.SPOUSE):
+    if woman.household_id is None:
         return None, []
-    others = [m for m in woman.household.members.all() if m.pk != woman.pk and m.deleted_at is None]
-    partner_relation = Relation.SPOUSE if woman.relation == Relation.HEAD else Relation.HEAD
+    return family_among(woman.pk, woman.relation, woman.household.members.all())
+
+
+def family_among(woman_pk: int, relation: str, members: Iterable[Any]) -> tuple[Any | None, list[Any]]:
+    """Return the husband and the children of a woman among her household's ``members``.
+
+    The one rule of the women's ledger (its page through ``ledger_family``, its export on plain
+    rows): a household's head or spouse has as husband the other partner, a man, and as children
+    its members entered as children; deleted members count for nothing. ``members`` are persons or
+    anything with their ``pk``, ``relation``, ``sex`` and ``deleted_at``, in the order to list them.
+    """
+    if relation == Relation.HEAD:
+        partner_relation = Relation.SPOUSE
+    elif relation == Relation.SPOUSE:
+        partner_relation = Relation.HEAD
+    else:
+        return None, []
+    others = [m for m in members if m.pk != woman_pk and m.deleted_at is None]
     husband = next((m for m in others if m.relation == partner_relation and m.sex == "M"), None)
     children = [m for m in others if m.relation == Relation.CHILD]
     return husband, children

@@ -59,9 +59,20 @@ NUMBER_FORMATS = {
 }
 
 
+class _CharWidths(dict):
+    """Character -> its width (2 for wide or full-width, else 1), looked up once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def display_width(text: str) -> int:
     """Return the width of ``text`` in Excel character units: 2 for a wide (CJK) character, else 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    return sum(map(_CHAR_WIDTHS.__getitem__, str(text)))
 
 
 @dataclass(frozen=True)

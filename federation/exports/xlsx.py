@@ -11,11 +11,13 @@ generator that reads the database in chunks.
 
 Speed: openpyxl turns each value into a ``WriteOnlyCell`` and each cell into lxml calls, which
 takes twice as long as xlsxwriter once every cell carries a style (borders). Data rows are
-therefore serialised here, as the same ``<c>`` elements openpyxl would write, and handed to the
-worksheet's own lxml stream; the workbook, its styles, the title, header, totals and footer rows
-and the packaging stay openpyxl's. This relies on openpyxl 3.1's write-only internals, so it is
-used only with openpyxl 3.1 and lxml; anything else falls back to plain ``WriteOnlyCell`` rows,
-which give the same file (the tests compare both).
+therefore serialised here, as the same ``<c>`` elements openpyxl would write (inline strings,
+the column's pre-built style id), and written as UTF-8 text straight into the worksheet's file,
+between lxml's own writes (its stream is flushed first, so the two never interleave); the
+workbook, its styles, the title, header, totals and footer rows and the packaging stay
+openpyxl's. This relies on openpyxl 3.1's write-only internals, so it is used only with
+openpyxl 3.1 and lxml; anything else falls back to plain ``WriteOnlyCell`` rows, which give the
+same sheet (the tests compare both).
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from lxml.etree import fromstring
+from lxml.etree import xmlfile
 from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from federation.exports.cells import excel_converter, safe_text
 from federation.exports.conf import footer_labels
@@ -44,6 +48,7 @@ from federation.exports.definitions import ColumnGroup, Kind, Table, Total, Tota
 FONT = "宋体"
 PROGRESS_EVERY = 1000
 FAST_ROWS_SUPPORTED = LXML and openpyxl.__version__.startswith("3.1.")
+RAW_BATCH = 500  # data rows joined into one write to the worksheet's file
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -55,6 +60,37 @@ def _spans(count: int, parts: int) -> list[tuple[int, int]]:
     parts = max(1, min(parts, count))
     bounds = [round(i * count / parts) for i in range(parts + 1)]
     return [(bounds[i] + 1, bounds[i + 1]) for i in range(parts)]
+
+
+class _RawWorksheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, on a file object of ours, so raw rows can be written into it.
+
+    The stream is openpyxl's own (``WorksheetWriter.get_stream``), with lxml's ``xmlfile`` given
+    our open file instead of the file's name; ``write_raw`` flushes lxml's buffer and writes
+    after it, so everything lands in order in the one file that openpyxl packs at save.
+    """
+
+    def get_stream(self):
+        self._file = open(self.out, "wb")  # noqa: SIM115 (closed when the stream ends)
+        try:
+            with xmlfile(self._file) as xf:
+                self._xf = xf
+                with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                    try:
+                        while True:
+                            el = yield
+                            if el is True:
+                                yield xf
+                            elif el is not None:
+                                xf.write(el)
+                    except GeneratorExit:
+                        pass
+        finally:
+            self._file.close()
+
+    def write_raw(self, data: bytes) -> None:
+        self._xf.flush()
+        self._file.write(data)
 
 
 def sheet_title(title: str) -> str:
@@ -126,19 +162,33 @@ class XlsxBuilder:
         self._rows.send((kind, self.row_idx, payload))
 
     def _row_stream(self):
-        """Receive rows and write them to the worksheet's XML stream (a generator, as openpyxl's)."""
+        """Receive rows and write them to the worksheet's XML stream (a generator, as openpyxl's).
+
+        Data rows come as XML text and are written in batches straight into the file; any other
+        row goes through openpyxl's own ``write_row``, after the batch before it.
+        """
         writer = self.ws._writer
         xf = writer.xf.send(True)
+        pending: list[str] = []
+
+        def flush() -> None:
+            if pending:
+                writer.write_raw("".join(pending).encode("utf-8"))
+                pending.clear()
+
         with xf.element("sheetData"):
             try:
                 while True:
                     kind, idx, payload = yield
-                    if kind == "values":
-                        xf.write(fromstring(self._row_xml(idx, payload)))
+                    if kind == "xml":
+                        pending.append(payload)
+                        if len(pending) >= RAW_BATCH:
+                            flush()
                     else:
+                        flush()
                         writer.write_row(xf, self._placed(payload, idx), idx)
             except GeneratorExit:
-                pass
+                flush()
         writer.xf.send(None)
 
     def _placed(self, cells: Sequence[WriteOnlyCell | None], idx: int) -> list[WriteOnlyCell]:
@@ -158,7 +208,9 @@ class XlsxBuilder:
         lines = 1
         for index, width in self._wrapped:
             value = values[index]
-            if isinstance(value, str) and value:
+            if value.__class__ is str and value:
+                if len(value) <= width and (len(value) * 2 <= width or value.isascii()):
+                    continue  # one line whatever its characters' widths (the common case)
                 lines = max(lines, math.ceil(display_width(value) / width))
         return None if lines == 1 else 13.5 * lines + 2
 
@@ -185,7 +237,8 @@ class XlsxBuilder:
 
     def _data_row(self, values: list[Any]) -> None:
         if self.fast:
-            self._send("values", values)
+            self.row_idx += 1
+            self._rows.send(("xml", self.row_idx, self._row_xml(self.row_idx, values)))
         else:
             height = self._height(values)
             if height:
@@ -233,6 +286,9 @@ class XlsxBuilder:
             (f'r="{letter}', f' s="{sid}"')
             for letter, sid in zip(self._letters, self._style_ids, strict=True)
         ]
+        if self.fast:
+            ws._writer = _RawWorksheetWriter(ws)
+            ws._writer.write_top()  # what ws._get_writer() does, with our writer
         ws._get_writer()
         self._rows = self._row_stream()
         next(self._rows)
