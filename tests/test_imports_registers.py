@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from federation.exports import get_ledger
@@ -94,7 +95,7 @@ def sample_village(world):
     return w.village_a
 
 
-def test_the_sample_register_imports_whole_and_a_second_time_changes_nothing(world, sample_village):
+def test_the_sample_register_imports_whole_and_a_second_time_changes_nothing(world, sample_village, capsys):
     persons, households = Person.objects.count(), Household.objects.count()
     result = importer("left_behind_women", sample_village, year=2014, user=world.dir_a).import_file(SAMPLE)
     assert result.errors == []
@@ -124,6 +125,10 @@ def test_the_sample_register_imports_whole_and_a_second_time_changes_nothing(wor
     assert first.household.number != world.household_a.number
     assert Household.objects.filter(village=sample_village, number="0041").exists()
     history = history_count()
+    call_command(
+        "import_ledger", "left_behind_women", str(SAMPLE), "--scope", sample_village.code, "--year", "2014"
+    )
+    assert "无变化 40" in capsys.readouterr().out
     again = importer("left_behind_women", sample_village, year=2014).import_file(SAMPLE)
     assert again.errors == []
     assert (again.created, again.updated, again.unchanged) == (0, 0, 40)
@@ -327,7 +332,7 @@ def test_poor_women_income_above_the_line_is_refused_and_a_good_row_creates(worl
     assert "不低于贫困线" in result.errors[0].reason
     assert Household.objects.get(pk=w.household_a.pk).per_capita_income is None
     assert not PoorWoman.objects.exists()
-    rows = [(w.woman_a.name, w.woman_a.id_number, "1800.5", "其他：房屋倒塌", "是", "是", "乡政府")]
+    rows = [(w.woman_a.name, w.woman_a.id_number, "1800.5", "其它：房屋倒塌", "是", "是", "乡政府")]
     result = importer("poor_women", w.village_a, year=2014).import_file(
         workbook_file(tmp_path, POOR_HEADER, rows)
     )

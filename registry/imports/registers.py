@@ -629,6 +629,13 @@ def _birth_of(number: str) -> dt.date | None:
 # -- poor women --------------------------------------------------------------------------------------
 
 _REASON_SPLIT = re.compile(r"[：:]")
+_POVERTY_ALIASES = {
+    "其它": "其他",
+    "因病致贫": "因病",
+    "因残致贫": "因残",
+    "因学致贫": "因学",
+    "因灾致贫": "因灾",
+}
 
 
 @register
@@ -697,12 +704,12 @@ class PoorWomanImporter(_RegisterImporter):
         parts = _REASON_SPLIT.split(text, maxsplit=1)
         head = parts[0].strip()
         detail = parts[1].strip() if len(parts) > 1 else ""
-        wanted = normalize_header(head)
+        wanted = normalize_header(_POVERTY_ALIASES.get(head, head))
         reason = next(
             (
                 value
                 for value, label in PovertyReason.choices
-                if wanted in (normalize_header(label), normalize_header(value), normalize_header(label)[1:])
+                if wanted in (normalize_header(label), normalize_header(value))
             ),
             None,
         )
