@@ -4,7 +4,16 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from federation.admin_scoping import ScopedAdmin
-from federation.models import County, ExportRecord, Membership, Township, Village, VillageGroup, YearSettings
+from federation.models import (
+    County,
+    ExportRecord,
+    ImportRecord,
+    Membership,
+    Township,
+    Village,
+    VillageGroup,
+    YearSettings,
+)
 
 
 @admin.register(County)
@@ -80,6 +89,32 @@ class ExportRecordAdmin(admin.ModelAdmin):
     list_filter = ["ledger", "format", "status"]
     search_fields = ["requested_by", "title", "scope"]
     date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Who imported which file into which village, rows, result: read only, administrator only."""
+
+    list_display = ["created_at", "requested_by", "title", "village", "file_name", "rows_total", "status"]
+    list_filter = ["ledger", "status"]
+    search_fields = ["requested_by", "title", "file_name", "village__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["village"]
 
     def has_module_permission(self, request):
         return request.user.is_superuser

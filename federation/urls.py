@@ -12,5 +12,6 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("loans/", include("loans.urls")),
     path("exports/", include("federation.exports.urls")),
+    path("imports/", include("federation.imports.urls")),
     path("admin/", admin.site.urls),
 ]
