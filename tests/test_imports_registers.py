@@ -592,3 +592,14 @@ def test_the_template_has_the_export_layout_and_a_filled_one_imports(world, tmp_
     result = imp(w.village_a, user=w.dir_a, year=THIS_YEAR).import_file(path)
     assert result.errors == []
     assert (result.rows, result.created) == (1, 1)
+
+
+def test_a_birth_month_that_is_not_the_id_numbers_is_named(world, tmp_path):
+    header = ("村组", "姓名", "出生年月", "身份证号", "丈夫姓名", "丈夫务工地点", "丈夫外出时间")
+    rows = [("1组", "新妇女", "1980.3", woman_id(dt.date(1980, 2, 3)), "新丈夫", "广东省深圳市", "2012年3月")]
+    result = importer("left_behind_women", world.village_a, year=2014, user=world.dir_a).import_file(
+        workbook_file(tmp_path, header, rows)
+    )
+    assert errors_of(result) == [(3, "出生年月")]
+    assert "1980年2月" in result.errors[0].reason
+    assert not Person.objects.filter(name="新妇女").exists()
