@@ -25,20 +25,6 @@ from outreach.views.volunteers import member_list
 
 
 @dataclass(frozen=True)
-class _OneTableLedger(Ledger):
-    """A ledger printed as one PDF for the whole scope, not one PDF per village.
-
-    The PDF builder narrows a township's or county's export to each village in turn
-    (``records(..., village_id=)``) and falls back to one PDF of the whole scope when no village
-    has rows of its own. A statistics table (one row a village, 合计 of all) is that one table.
-    """
-
-    def records(self, user: Any, filters: ExportFilters, *, village_id: int | None = None) -> QuerySet:
-        qs = self.queryset(user, filters)
-        return qs.none() if village_id is not None else qs
-
-
-@dataclass(frozen=True)
 class _TownshipLevelLedger(Ledger):
     """A ledger whose rows may belong to a township rather than a village (``village`` empty).
 
@@ -208,13 +194,14 @@ def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iter
 
 
 register(
-    _OneTableLedger(
+    Ledger(
         name="screening_statistics",
         layout=SCREENING_STATISTICS,
         queryset=screening_statistics_queryset,
         rows=screening_statistics_rows,
         permission="outreach.view_screening",
         list_views=("outreach:screening_statistics",),
+        pdf_per_village=False,  # one table of the villages with its 合计, not a book per village
     )
 )
 

@@ -49,6 +49,10 @@ class Ledger:
     and order its rows by village first, so that a township's rows come village by village.
     Give ``row`` (one record → one row) or ``rows`` (the whole queryset → rows, read in chunks).
     ``list_views`` are the URL names of the list pages whose export buttons give this ledger.
+    ``pdf_per_village``: a township's or county's PDF is one file per village (in a ZIP), the
+    default; ``False`` prints the whole scope as one PDF, for a ledger that is a summary of its
+    villages (one row a village and a 合计) rather than village books. Either way a PDF holds at
+    most ``LEDGER_PDF_MAX_ROWS`` rows; a longer one is split into parts.
     """
 
     name: str
@@ -60,6 +64,7 @@ class Ledger:
     formats: tuple[str, ...] = FORMATS
     list_views: tuple[str, ...] = ()
     yearly: bool = True
+    pdf_per_village: bool = True
 
     def __post_init__(self) -> None:
         if (self.row is None) == (self.rows is None):

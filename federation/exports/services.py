@@ -75,7 +75,8 @@ def export_build(
 
     The rows are those of the ledger's selector, which goes through the scoping rule. A PDF of
     more than one village is a ZIP with one PDF per village (and per part of at most
-    ``LEDGER_PDF_MAX_ROWS`` rows).
+    ``LEDGER_PDF_MAX_ROWS`` rows), unless the ledger says ``pdf_per_village=False``: then it is
+    one PDF of the whole scope (a ZIP only of its parts, when it is longer than that).
     """
     check_allowed(ledger, user, fmt)
     ctx = ExportContext.build(user=user, filters=filters)
@@ -103,8 +104,11 @@ def _render_piece(
 
 
 def _pdf_units(ledger: Ledger, user: Any, filters: ExportFilters, ctx: ExportContext) -> list[tuple]:
-    """Return (context, queryset) of each PDF unit: the one village, or each village with rows."""
-    if not ctx.multi_village:
+    """Return (context, queryset) of each PDF unit: the one village, or each village with rows.
+
+    A ledger with ``pdf_per_village=False`` has one unit, the whole scope, however many villages.
+    """
+    if not ctx.multi_village or not ledger.pdf_per_village:
         return [(ctx, ledger.records(user, filters))]
     villages = Village.objects.for_user(user).select_related("township").order_by("code")
     if filters.village_id:
