@@ -8,7 +8,6 @@ from django import forms
 from django.utils import timezone
 
 from federation.imports.framework import Importer, Kind, importers_for
-from federation.imports.services import max_bytes, max_rows
 from federation.models import Village
 
 #: The first year offered: the registers villages kept on paper and in Excel go back this far.
@@ -73,12 +72,6 @@ class ImportUploadForm(ImportTargetForm):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "file"
-        ].help_text = f"只接受 .xlsx 文件，最大 {max_bytes() / (1024 * 1024):g} MB，最多 {max_rows():,} 行。"
 
 
 NOT_IMPORTED = ""

@@ -50,6 +50,11 @@ def attachment(data: bytes, file_name: str) -> HttpResponse:
     return response
 
 
+def limits() -> dict[str, str]:
+    """Return the size and row limits of an upload as the pages show them."""
+    return {"max_mb": f"{max_bytes() / (1024 * 1024):g}", "max_rows": f"{max_rows():,}"}
+
+
 class ImportAccessMixin(LoginRequiredMixin):
     """Only users who may import some ledger into some village: anyone else gets 404."""
 
@@ -86,8 +91,7 @@ class ImportStartView(ImportAccessMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        context["max_mb"] = f"{max_bytes() / (1024 * 1024):g}"
-        context["max_rows"] = max_rows()
+        context.update(limits())
         context["template_query"] = self._template_query(form)
         return context
 
@@ -163,6 +167,7 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
         context["noun"] = importer.noun if importer is not None else "条"
         context["status_url"] = reverse("imports:status", args=[record.pk])
         context["list_url"] = _list_url(record.ledger)
+        context.update(limits())
         context["errors"] = record.errors or []
         context["errors_total"] = _errors_total(record)
         S = ImportRecord.Status
