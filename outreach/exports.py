@@ -20,7 +20,8 @@ from federation.exports import Column, Kind, Ledger, Table, Total, register
 from federation.exports.context import ExportContext, ExportFilters
 from federation.models import Village
 from outreach import selectors
-from outreach.models import Petition, Visit, VolunteerMember, outreach_settings
+from outreach.models import Petition, PetitionCategory, Visit, VolunteerMember, outreach_settings
+from outreach.views.petitions import petition_selection
 from outreach.views.volunteers import member_list
 
 
@@ -298,22 +299,51 @@ PETITIONS = Table(
     count_unit="件",
     landscape=True,
     notes=(
-        "本表列出本年度受理（按受理日期）的全部来信来访，已结案和未结案的都列出；结案日期空着的为未结案。",
+        lambda ctx: _petitions_note(ctx),
         "处理方式分村内调解处理、上报乡镇妇联、转有关部门（2014 年工作要点第 13 条）。",
     ),
 )
 
 
 def petitions_queryset(user: Any, filters: ExportFilters) -> QuerySet[Petition]:
-    """Return the petitions of the year through ``selectors.petition_list`` (the list page's selector).
+    """Return the petitions through ``selectors.petition_list`` (the list page's selector).
 
     It reads ``Petition.objects.for_user``, which leaves domestic-violence cases out for roles
-    without ``outreach.view_domestic_violence``, exactly as on the list page.
+    without ``outreach.view_domestic_violence``, exactly as on the list page. With the list's
+    ``state`` (its export buttons always carry it) the cases are the list's, by the list's rule
+    (``petition_selection``); without it (the command line) they are all the cases of the year.
+    The list's ``category`` narrows both.
     """
-    qs = selectors.petition_list(user=user, search=filters.search, year=_year(filters))
+    state = filters.extra.get("state", "")
+    category = filters.extra.get("category", "")
+    if state:
+        selection = petition_selection(state=state, category=category, year=filters.year)
+    else:
+        selection = {"category": category, "year": _year(filters)}
+    qs = selectors.petition_list(user=user, search=filters.search, **selection)
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
     return qs.order_by("village__code", "received_on", "pk")
+
+
+def _petitions_note(ctx: ExportContext) -> str:
+    """Return which cases the ledger lists: those of the year, or the list's tab and category."""
+    filters = ctx.filters
+    state = filters.extra.get("state", "")
+    if not state:
+        text = (
+            "本表列出本年度受理（按受理日期）的全部来信来访，已结案和未结案的都列出；结案日期空着的为未结案。"
+        )
+    elif state == "open":
+        text = "本表列出截至填报日期尚未结案的来信来访（不论受理年度）。"
+    else:
+        period = f"{filters.year}年度受理（按受理日期）的" if filters.year else "各年度受理的"
+        kind = "已结案的" if state == "closed" else "全部"
+        text = f"本表列出{period}{kind}来信来访；结案日期空着的为未结案。"
+    category = filters.extra.get("category", "")
+    if category:
+        text += f"类别：{dict(PetitionCategory.choices).get(category, category)}。"
+    return text
 
 
 def petition_row(petition: Petition, ctx: ExportContext) -> tuple:

@@ -16,8 +16,8 @@ from federation.scoping import membership_of
 from registry.idnumber import mask_id_number
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
-#: and a few a list may add (persons: register, missing_id).
-EXTRA_FILTERS = ("register", "missing_id")
+#: and a few a list may add (persons: register, missing_id; petitions: state, category).
+EXTRA_FILTERS = ("register", "missing_id", "state", "category")
 
 
 def _int(value: Any) -> int | None:
@@ -38,7 +38,7 @@ class ExportFilters:
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> ExportFilters:
         """Return the filters read from a query string (``request.GET``) or a stored dict."""
-        extra = {name: str(query.get(name, "")) for name in EXTRA_FILTERS if query.get(name)}
+        extra = {name: str(query.get(name, ""))[:50] for name in EXTRA_FILTERS if query.get(name)}
         return cls(
             year=_int(query.get("year")),
             group_id=_int(query.get("group")),

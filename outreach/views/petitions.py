@@ -18,6 +18,19 @@ from outreach.views.common import (
 )
 
 
+def petition_selection(*, state: str, category: str, year: int | None) -> dict:
+    """Return ``selectors.petition_list``'s filters for the list's state, category and year.
+
+    The one rule of the list and of its export (``outreach.exports``): open cases of any year
+    (the year is not asked); closed or all cases of the year chosen, if one is, else of every year.
+    """
+    return {
+        "state": state if state in ("open", "closed") else "",
+        "category": category,
+        "year": year if state != "open" else None,
+    }
+
+
 class PetitionListView(OutreachListView):
     """Cases received, open ones first by age; filter by state and category."""
 
@@ -26,14 +39,11 @@ class PetitionListView(OutreachListView):
 
     def get_queryset(self):
         state = self.request.GET.get("state", "open")
-        # Open cases of any year; closed or all cases of the year chosen, if one is.
-        year = year_param(self.request) if state != "open" and self.request.GET.get("year") else None
+        year = year_param(self.request) if self.request.GET.get("year") else None
         return selectors.petition_list(
             user=self.request.user,
             search=self.request.GET.get("q", ""),
-            state=state if state in ("open", "closed") else "",
-            category=self.request.GET.get("category", ""),
-            year=year,
+            **petition_selection(state=state, category=self.request.GET.get("category", ""), year=year),
         )
 
     def get_context_data(self, **kwargs):
@@ -48,6 +58,12 @@ class PetitionListView(OutreachListView):
             today=timezone.localdate(),
             by_village=selectors.open_petitions_by_village(user=self.request.user),
         )
+        # The export buttons carry the list's query, with the tab shown even when it is the
+        # default one (no state in the address): the export then lists the same cases.
+        query = self.request.GET.copy()
+        query["state"] = context["state"]
+        query.pop("page", None)
+        context["export_query"] = query.urlencode()
         if context["state"] == "open":
             context.pop("years", None)
         return context
