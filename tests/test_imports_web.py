@@ -274,8 +274,15 @@ def test_the_mapping_editor_changes_the_mapping_and_checks_again(world, login):
     assert response.status_code == 400 and "一列只能对应一个字段" in text(response)
     record.refresh_from_db()
     assert "ethnicity" not in record.mapping or record.mapping["ethnicity"] != titles["名字"]
-    client.post(reverse("imports:confirm", args=[record.pk]))
+    # A corrected file of the same layout, uploaded from this page, keeps the columns she chose.
+    corrected = xlsx([person_row("新人甲", new_id(1990)), person_row("新人乙", new_id(1991))], header=header)
+    response = upload(client, w.village_a, corrected, previous=record.pk)
+    again = ImportRecord.objects.latest("pk")
+    assert again.pk != record.pk and again.mapping == record.mapping
+    assert again.status == ImportRecord.Status.CHECKED and again.created == 2
+    client.post(reverse("imports:confirm", args=[again.pk]))
     assert Person.objects.get(id_number=new_id(1990)).name == "新人甲"
+    assert Person.objects.filter(id_number=new_id(1991)).exists()
 
 
 def test_a_big_file_goes_through_the_background_task(world, login, settings):

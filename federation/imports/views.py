@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views import View, generic
 
 from federation.exports.registry import get_ledger
-from federation.imports.forms import ImportTargetForm, ImportUploadForm, MappingForm
+from federation.imports.forms import ImportTargetForm, ImportUploadForm, MappingForm, import_years
 from federation.imports.framework import Kind, get_importer, importers_for
 from federation.imports.reader import ImportRefused
 from federation.imports.services import (
@@ -36,6 +36,7 @@ from federation.models import ImportRecord, Village
 from federation.roles import Role
 from federation.scoping import membership_of, sees_everything
 
+S = ImportRecord.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -78,10 +79,11 @@ class ImportStartView(ImportAccessMixin, generic.FormView):
 
     def get_initial(self):
         year = self.request.GET.get("year", "")
-        initial = {"year": int(year) if year.isdigit() else timezone.localdate().year}
+        initial = {"year": int(year) if year.isdigit() and int(year) in import_years() else None}
+        initial["year"] = initial["year"] or timezone.localdate().year
         ledger = self.request.GET.get("ledger", "")
         importer = get_importer(ledger) if ledger else None
-        if importer is not None:
+        if importer is not None and importer in importers_for(self.request.user):
             initial["ledger"] = importer.name
         village = self.request.GET.get("village", "")
         if village.isdigit():
@@ -123,7 +125,26 @@ class ImportStartView(ImportAccessMixin, generic.FormView):
             year=form.year_value(),
             upload=form.cleaned_data["file"],
         )
+        self._keep_previous_mapping(record)
         return redirect("imports:record", pk=record.pk)
+
+    def _keep_previous_mapping(self, record: ImportRecord) -> None:
+        """Check a corrected file with the columns the user chose for the file it replaces.
+
+        Only when the corrected file has the same header and was checked inline (a background
+        check is still running: the user can map its columns again on its page).
+        """
+        previous_pk = self.request.POST.get("previous", "")
+        if not previous_pk.isdigit() or record.status not in (S.CHECKED, S.INVALID):
+            return
+        previous = ImportRecord.objects.filter(
+            pk=int(previous_pk), user=self.request.user, ledger=record.ledger, village=record.village
+        ).first()
+        if previous is None or not previous.mapping or previous.mapping == record.mapping:
+            return
+        if [c["title"] for c in previous.columns] != [c["title"] for c in record.columns]:
+            return
+        import_remap(record, previous.mapping)
 
 
 class ImportTemplateView(ImportAccessMixin, View):
@@ -170,7 +191,6 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
         context.update(limits())
         context["errors"] = record.errors or []
         context["errors_total"] = _errors_total(record)
-        S = ImportRecord.Status
         context["can_confirm"] = record.status == S.CHECKED
         context["can_abandon"] = record.status in (S.CHECKED, S.INVALID)
         editable = record.status in (S.CHECKED, S.INVALID) and record.columns and record.file_path
@@ -260,7 +280,6 @@ class ImportMappingView(RecordActionView):
 
     def act(self, record):
         importer = _importer_of(record)
-        S = ImportRecord.Status
         if importer is None or record.status not in (S.CHECKED, S.INVALID) or not record.file_path:
             messages.error(self.request, "这次导入已不能修改列的对应关系。")
             return redirect("imports:record", pk=record.pk)
