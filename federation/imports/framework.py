@@ -274,6 +274,9 @@ class Importer:
     field_columns: ClassVar[dict[str, str]] = {}
     #: Model fields whose errors go under the ``person`` column (the row's 姓名 by default).
     person_column: ClassVar[str] = "name"
+    #: Whether :meth:`save` keeps the records for one batched write after the last row (see
+    #: "batched writes" below) instead of saving each at once.
+    bulk: ClassVar[bool] = False
 
     def __init__(self, village: Any, *, user: Any = None, year: int | None = None) -> None:
         self.village = village
@@ -315,14 +318,35 @@ class Importer:
         try:
             obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            for model_field, messages in exc.message_dict.items():
-                for message in messages:
-                    row.fail(self.column_of(model_field), message)
+            self._record(exc, row)
             raise RowInvalid from None
 
-    def save(self, obj: models.Model, row: ImportRow, *, exclude: Iterable[str] = ()) -> None:
-        """Check ``obj`` with its model's rules, then save it with this user in its history."""
-        self.validate(obj, row, exclude=exclude)
+    def _record(self, exc: ValidationError, row: ImportRow) -> None:
+        for model_field, messages in exc.message_dict.items():
+            for message in messages:
+                row.fail(self.column_of(model_field), message)
+
+    def save(
+        self,
+        obj: models.Model,
+        row: ImportRow,
+        *,
+        exclude: Iterable[str] = (),
+        clean: Callable[[], None] | None = None,
+    ) -> None:
+        """Check ``obj`` with its model's rules, then save it with this user in its history.
+
+        With ``clean`` the check is :meth:`check`'s (the model's rules fed with what :meth:`prepare`
+        fetched). An importer whose ``bulk`` is true keeps ``obj`` (:meth:`keep`) to be written with
+        the others once every row passed, instead of saving it now.
+        """
+        if clean is None:
+            self.validate(obj, row, exclude=exclude)
+        else:
+            self.check(obj, row, exclude=exclude, clean=clean)
+        if self.bulk:
+            self.keep(obj, row)
+            return
         if self.user is not None:
             obj._history_user = self.user
         obj.save()
@@ -336,6 +360,99 @@ class Importer:
                 setattr(obj, name, value)
                 differs = True
         return differs
+
+    # -- batched writes (optional: for registers imported by the thousand) ---------------------------
+    #
+    # Instead of :meth:`save` (a check and two queries a record, the row and its history), an importer
+    # may :meth:`check` a record with rules that use what :meth:`prepare` fetched once, and
+    # :meth:`keep` it: once every row passed (never on a dry run or with any bad row), :meth:`run`
+    # writes what was kept with bulk_create / bulk_update, in the same transaction, each record with
+    # its history row and this user (simple_history's bulk helpers). Rows still rely on the rows
+    # above them: the importer keeps what it fetched up to date as rows are applied.
+
+    def check(
+        self,
+        obj: models.Model,
+        row: ImportRow,
+        *,
+        exclude: Iterable[str] = (),
+        clean: Callable[[], None] | None = None,
+    ) -> None:
+        """Check ``obj`` as :meth:`validate` does, with ``clean`` in place of the model's ``clean()``.
+
+        ``clean`` raises ``ValidationError`` as ``clean()`` does (the same rules, fed with what the
+        importer fetched). ``exclude`` skips fields whose check would only ask the database what the
+        importer already knows (a foreign key to a record it fetched or creates).
+        """
+        errors: dict[str, Any] = {}
+        try:
+            obj.clean_fields(exclude=list(exclude))
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            (clean or obj.clean)()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            self._record(ValidationError(errors), row)
+            raise RowInvalid
+
+    def keep(self, obj: models.Model, row: ImportRow | None = None) -> None:
+        """Keep the checked ``obj`` of ``row`` to be written once every row passed (created when it has
+        no pk); a record kept twice is written once."""
+        if not hasattr(self, "_kept"):
+            self._kept: dict[int, tuple[models.Model, ImportRow | None]] = {}
+        self._kept.setdefault(id(obj), (obj, row))
+
+    def write_kept(self, batch_size: int = 1000) -> None:
+        """Write what :meth:`keep` kept: new records by model (in the order each model was first kept),
+        then the changed ones, each with its history row (``+`` or ``~``) naming this user."""
+        from django.utils import timezone
+        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+        kept = list(getattr(self, "_kept", {}).values())
+        self._kept = {}
+        new: dict[type[models.Model], list[models.Model]] = {}
+        changed: dict[type[models.Model], list[models.Model]] = {}
+        for obj, _row in kept:
+            (changed if obj.pk is not None else new).setdefault(type(obj), []).append(obj)
+        try:
+            with transaction.atomic():  # a savepoint: after a clash, the records it names can be read
+                for model, objs in new.items():
+                    bulk_create_with_history(objs, model, batch_size=batch_size, default_user=self.user)
+                now = timezone.now()
+                for model, objs in changed.items():
+                    fields = [
+                        f
+                        for f in model._meta.concrete_fields
+                        if not f.primary_key and not getattr(f, "auto_now_add", False)
+                    ]
+                    for f in fields:
+                        if getattr(f, "auto_now", False):
+                            for obj in objs:
+                                setattr(obj, f.attname, now)
+                    bulk_update_with_history(
+                        objs, model, [f.name for f in fields], batch_size=batch_size, default_user=self.user
+                    )
+        except IntegrityError:
+            self.clash_row = self._clashing_row(kept)
+            raise
+
+    @staticmethod
+    def _clashing_row(kept: list[tuple[models.Model, ImportRow | None]]) -> int | None:
+        """Return the number of the first kept row whose unique value someone saved meanwhile."""
+        by_field: dict[tuple[type[models.Model], str], dict[Any, list]] = {}
+        for obj, row in kept:
+            for f in obj._meta.concrete_fields:
+                value = getattr(obj, f.attname)
+                if f.unique and not f.primary_key and value is not None and row is not None:
+                    by_field.setdefault((type(obj), f.attname), {}).setdefault(value, []).append((obj, row))
+        clashes: list[int] = []
+        for (model, attname), holders in by_field.items():
+            found = model._base_manager.filter(**{f"{attname}__in": list(holders)})
+            for value, pk in found.values_list(attname, "pk"):
+                clashes += [row.number for obj, row in holders[value] if obj.pk != pk]
+        return min(clashes, default=None)
 
     # -- the run -------------------------------------------------------------------------------------
 
@@ -390,6 +507,8 @@ class Importer:
         bad_rows = {e.row for e in errors}
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         current = table.header_rows[-1]
+        self._kept = {}
+        self.clash_row: int | None = None
         try:
             with transaction.atomic():
                 self.prepare([r for r in rows if r.number not in bad_rows])
@@ -405,11 +524,14 @@ class Importer:
                             result.errors.extend(row.errors)
                     if progress is not None and (index % 200 == 0 or index == len(rows)):
                         progress(index, len(rows))
+                if not result.errors and not dry_run:
+                    self.write_kept()
                 if result.errors or dry_run:
                     raise _RollBack
         except _RollBack:
             pass
         except IntegrityError:
+            current = self.clash_row or current  # the row a batched write found clashing
             column = dict(self._titles(table)).get(self.person_column, "姓名")
             reason = (
                 "保存时发现这条记录刚被别人登记（如同一身份证号），什么也没有写入。"

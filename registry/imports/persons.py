@@ -13,6 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from simple_history.utils import bulk_create_with_history
+
+from federation.imports.cells import normalize_header, parse_text
 from federation.imports.framework import (
     CREATED,
     UNCHANGED,
@@ -35,11 +40,44 @@ from registry.models import (
     Relation,
     SexChoice,
 )
+from registry.models.people import clash_in_database, person_problems
 from registry.places import find_group, parse_work_place
 
 __all__ = ["PERSON_FIELDS", "ImportResult", "PersonImporter", "RowError", "import_persons"]
 
 _DECEASED = re.compile(r"[（(]已故[)）]$")
+_ONE_PER_HOUSEHOLD = (Relation.HEAD, Relation.SPOUSE)
+_ELSEWHERE = object()  # the household of a person whose household is not one of this village's
+
+
+_CHOICE_TABLES: dict[tuple[int, str | None], dict[str, str]] = {}
+
+
+class ChoiceField(Field):
+    """A choice column read as :class:`Field` reads it, its allowed texts normalised once, not once a cell."""
+
+    def _parse_choice(self, raw: Any) -> tuple[Any, str | None]:
+        text, _ = parse_text(raw)
+        if not text:
+            return None, None
+        key = (id(self), get_language())
+        table = _CHOICE_TABLES.get(key)
+        if table is None:
+            table = {}
+            for value, label in self.choices.choices:  # the first choice a text names wins, as in Field
+                table.setdefault(normalize_header(label), value)
+                table.setdefault(normalize_header(value), value)
+            for alias, value in self.value_aliases.items():
+                table.setdefault(normalize_header(alias), value)
+            table.pop("", None)
+            # The texts as written (what a file holds most of the time) give what their normal form gives.
+            keys = [str(k) for pair in self.choices.choices for k in pair] + list(self.value_aliases)
+            table = {**{k: table[normalize_header(k)] for k in keys if normalize_header(k)}, **table}
+            _CHOICE_TABLES[key] = table
+        value = table.get(text)
+        if value is None:
+            value = table.get(normalize_header(text))
+        return (value, None) if value is not None else super()._parse_choice(raw)
 
 
 class PersonImporter(Importer):
@@ -61,7 +99,7 @@ class PersonImporter(Importer):
         ),
         Field("household", "户号", help="本村的户号；新户号会按村组建户。不属于任何户的居民留空。"),
         Field("name", "姓名", required=True),
-        Field(
+        ChoiceField(
             "relation",
             "与户主关系",
             Kind.CHOICE,
@@ -76,13 +114,13 @@ class PersonImporter(Importer):
             },  # noqa: E501
             help="填了户号时必填。一户只能有一位户主、一位配偶。",
         ),
-        Field("sex", "性别", Kind.CHOICE, choices=SexChoice, value_aliases={"女性": "F", "男性": "M"}),
+        ChoiceField("sex", "性别", Kind.CHOICE, choices=SexChoice, value_aliases={"女性": "F", "男性": "M"}),
         Field("birth_date", "出生日期", Kind.DATE, aliases=("出生年月日",)),
         Field("id_number", "身份证号", Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
         Field("ethnicity", "民族", help="如 汉族、彝族；留空为汉族。"),
         Field("phone", "联系电话", Kind.PHONE, aliases=("电话",)),
-        Field("marital_status", "婚姻状况", Kind.CHOICE, choices=MaritalStatus),
-        Field(
+        ChoiceField("marital_status", "婚姻状况", Kind.CHOICE, choices=MaritalStatus),
+        ChoiceField(
             "education",
             "文化程度",
             Kind.CHOICE,
@@ -95,7 +133,7 @@ class PersonImporter(Importer):
                 "本科": "bachelor",
             },  # noqa: E501
         ),
-        Field("employment", "就业状况", Kind.CHOICE, choices=Employment),
+        ChoiceField("employment", "就业状况", Kind.CHOICE, choices=Employment),
         Field(
             "work_place",
             "务工地点",
@@ -104,15 +142,113 @@ class PersonImporter(Importer):
         ),
     )
     field_columns = {"work_place_detail": "work_place", "away_since": "work_place", "__all__": "name"}
+    bulk = True  # written in one batch after the last row: see Importer.keep
 
     def prepare(self, rows: list[ImportRow]) -> None:
+        # Everything the rows' rules ask of the database is fetched here, once; the rows then keep it
+        # up to date (a household created by a row above, a 户主 registered by a row above), and what
+        # they create or change is written in bulk once every row passed (Importer.keep).
         numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
-        self.known = {
-            p.id_number: p
-            for p in Person.all_objects.filter(id_number__in=numbers).select_related("household")
-        }
+        self.known: dict[str, Person] = {}
+        for start in range(0, len(numbers), 5000):
+            chunk = numbers[start : start + 5000]
+            for p in Person.all_objects.filter(id_number__in=chunk).select_related("household"):
+                self.known[p.id_number] = p
+        self.known_numbers = set(numbers)
+        self.created: set[int] = set()
+        self.work_places: dict[str, tuple[str, str, str | None]] = {}
         self.households = {h.number: h for h in Household.objects.filter(village=self.village)}
+        self.by_pk = by_pk = {h.pk: h for h in self.households.values()}
+        for p in self.known.values():
+            if p.household_id in by_pk:
+                p.household = by_pk[p.household_id]  # one object a household, as the rows hold it
         self.groups = list(self.village.groups.all())
+        self._create_households(rows)
+        # Who holds 户主 and 配偶 in each household (Person.clean: one of each a household).
+        self.holders: dict[tuple[int, str], object] = {}
+        self.holds: dict[object, tuple[int, str]] = {}
+        live = Person.objects.filter(household__village=self.village, relation__in=_ONE_PER_HOUSEHOLD)
+        for pk, household_id, relation in live.values_list("pk", "household_id", "relation"):
+            if household_id in by_pk:
+                self._hold(pk, by_pk[household_id], relation)
+        # Residents without an ID number, matched by name (and household) within the village.
+        self.unnumbered: dict[str, list[Person]] = {}
+        for p in Person.objects.filter(village=self.village, id_number__isnull=True):
+            if p.household_id in by_pk:
+                p.household = by_pk[p.household_id]
+            self.unnumbered.setdefault(p.name, []).append(p)
+
+    def _create_households(self, rows: list[ImportRow]) -> None:
+        """Create at once (with their history) the new households whose first row names a valid 村组.
+
+        What the first row naming a new 户号 would create row by row, so that every person's household
+        has its key when she is saved; any other new 户号 is left to its rows, which name what is wrong
+        (or create it). Nothing of it stays on a dry run or with any bad row: the import rolls back.
+        """
+        first: dict[str, ImportRow] = {}
+        for row in rows:
+            number = row.get("household")
+            if row.has("household") and number and number not in self.households:
+                first.setdefault(number, row)
+        new = []
+        for number, row in first.items():
+            place = row.get("place")
+            group = find_group(self.groups, place, village_name=self.village.name) if place else None
+            if group is None:
+                continue
+            household = Household(village=self.village, group=group, number=number)
+            try:
+                household.full_clean(
+                    exclude=["village", "group"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError:
+                continue
+            new.append(household)
+        if new:
+            bulk_create_with_history(new, Household, batch_size=1000, default_user=self.user)
+            for household in new:
+                self.households[household.number] = household
+                self.by_pk[household.pk] = household
+
+    # -- what the rows keep up to date -----------------------------------------------------------------
+
+    @staticmethod
+    def _token(person: Person) -> object:
+        return person.pk if person.pk is not None else ("new", id(person))
+
+    def _hold(self, token: object, household: Household | None, relation: str) -> None:
+        old = self.holds.pop(token, None)
+        if old is not None and self.holders.get(old) == token:
+            del self.holders[old]
+        if household is not None and relation in _ONE_PER_HOUSEHOLD:
+            key = (id(household), relation)
+            self.holders[key] = token
+            self.holds[token] = key
+
+    def _taken(self, person: Person) -> bool:
+        holder = self.holders.get((id(person.household), person.relation))
+        return holder is not None and holder != self._token(person)
+
+    def _clash(self, person: Person, number: str) -> tuple[int | None, Any] | None:
+        other = self.known.get(number)
+        if other is None:
+            # Every number of the file was fetched; any other (none today) is asked of the database.
+            return None if number in self.known_numbers else clash_in_database(person, number)
+        if other is person or (other.pk is not None and other.pk == person.pk):
+            return None
+        return other.village_id, other.deleted_at
+
+    def _work_place(self, text: str) -> tuple[str, str, str | None]:
+        """Return parse_work_place's answer, once a text (a village writes a few dozen of them)."""
+        if text not in self.work_places:
+            self.work_places[text] = parse_work_place(text, county=self.village)
+        return self.work_places[text]
+
+    def _household_of(self, person: Person) -> Household | None | object:
+        """Return the person's household without a query (another village's: a stand-in)."""
+        if person.household_id is None:
+            return person.household if Person.household.is_cached(person) else None
+        return self.by_pk.get(person.household_id, _ELSEWHERE)
 
     def _household(self, row: ImportRow) -> Household | None:
         number = row.get("household")
@@ -133,7 +269,8 @@ class PersonImporter(Importer):
             row.fail("place", f"本村没有“{place}”这个村民小组，应为：{names}。")
             return None
         household = Household(village=self.village, group=group, number=number)
-        self.save(household, row)
+        # The village and its group are this village's own: their keys need no query.
+        self.save(household, row, exclude=("village", "group"))
         self.households[number] = household
         return household
 
@@ -144,11 +281,10 @@ class PersonImporter(Importer):
             if existing is not None and existing.village_id == self.village.pk and not existing.is_deleted:
                 return existing
             return Person(village=self.village)
-        same = Person.objects.filter(village=self.village, name=name, id_number__isnull=True)
+        same = self.unnumbered.get(name, [])
         if row.has("household"):
-            same = same.filter(household=household)
-        matches = list(same[:2])
-        return matches[0] if len(matches) == 1 else Person(village=self.village)
+            same = [p for p in same if self._household_of(p) is household]
+        return same[0] if len(same) == 1 else Person(village=self.village)
 
     def apply_row(self, row: ImportRow) -> str:
         household = self._household(row) if row.has("household") else None
@@ -173,17 +309,43 @@ class PersonImporter(Importer):
             if row.has(key):
                 values[key] = row.get(key, "汉族" if key == "ethnicity" else "")
         if row.has("work_place"):
-            place, detail, error = parse_work_place(row.get("work_place", ""), county=self.village)
+            place, detail, error = self._work_place(row.get("work_place", ""))
             if error:
                 row.fail("work_place", error)
             values["work_place"], values["work_place_detail"] = place, detail
         if row.errors:
             raise RowInvalid
-        is_new = person.pk is None
+        is_new = person.pk is None and id(person) not in self.created
+        old_name, old_number = person.name, person.id_number
         if not self.changed(person, values) and not is_new:
             return UNCHANGED
-        self.save(person, row)
+        # Person.clean's rules, with what prepare() fetched; the keys are the village's own records.
+        self.save(
+            person,
+            row,
+            exclude=("village", "household"),
+            clean=lambda: _raise(person_problems(person, clash=self._clash, taken=self._taken)),
+        )
+        # As Person.save() stores them (the batched write does not call save()).
+        person.id_number = person.id_number or None
+        person.id_last4 = (person.id_number or "")[-4:]
+        if is_new:
+            self.created.add(id(person))
+        self._hold(self._token(person), person.household, person.relation)
+        if old_number is None:
+            entries = self.unnumbered.get(old_name, [])
+            if any(p is person for p in entries):
+                self.unnumbered[old_name] = [p for p in entries if p is not person]
+        if person.id_number is None:
+            self.unnumbered.setdefault(person.name, []).append(person)
+        else:
+            self.known[person.id_number] = person
         return CREATED if is_new else UPDATED
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
 
 
 register(PersonImporter)

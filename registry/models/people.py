@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -199,55 +200,7 @@ class Person(DomainModel):
         return reverse("registry:person_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, ValidationError] = {}
-        if self.id_number:
-            try:
-                parsed = parse_id_number(self.id_number)
-            except ValidationError as exc:
-                errors["id_number"] = exc
-            else:
-                self.id_number = parsed.number
-                clash = Person.all_objects.filter(id_number=parsed.number).exclude(pk=self.pk)
-                other_village, other_deleted = clash.values_list("village_id", "deleted_at").first() or (
-                    None,
-                    None,
-                )
-                if other_deleted is not None:
-                    errors["id_number"] = ValidationError(
-                        _("此人的记录已被删除。请联系乡镇妇联恢复原记录，不要重新登记。"), code="deleted"
-                    )
-                elif other_village is not None and other_village != self.village_id:
-                    # Say nothing of the other village: only that the township can move her.
-                    errors["id_number"] = ValidationError(
-                        _("此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"),
-                        code="registered_elsewhere",
-                    )
-                elif other_village is not None:
-                    errors["id_number"] = ValidationError(
-                        _("此人已在本村登记过，请在居民名单中查找，不要重复登记。"), code="duplicate"
-                    )
-                if self.birth_date and self.birth_date != parsed.birth_date:
-                    errors["birth_date"] = ValidationError(_("出生日期与身份证号不一致。"))
-                if self.sex and self.sex != parsed.sex:
-                    errors["sex"] = ValidationError(_("性别与身份证号不一致。"))
-                self.birth_date = parsed.birth_date
-                self.sex = parsed.sex
-        if not self.sex and "id_number" not in errors:
-            errors["sex"] = ValidationError(_("请选择性别，或填写身份证号。"))
-        if self.household_id and self.village_id and self.household.village_id != self.village_id:
-            errors["household"] = ValidationError(_("这户不属于这个村。"))
-        if self.household_id and not self.relation:
-            errors["relation"] = ValidationError(_("请选择与户主的关系。"))
-        if self.household_id and self.relation in (Relation.HEAD, Relation.SPOUSE):
-            taken = Person.objects.filter(household_id=self.household_id, relation=self.relation).exclude(
-                pk=self.pk
-            )
-            if taken.exists():
-                errors["relation"] = ValidationError(
-                    _("这户已有%(relation)s，一户只能有一位。") % {"relation": self.get_relation_display()}
-                )
-        if self.away_since and not self.work_place:
-            errors["away_since"] = ValidationError(_("填了外出务工起始日期，请同时选择务工地点。"))
+        errors = person_problems(self)
         if errors:
             raise ValidationError(errors)
 
@@ -263,3 +216,82 @@ class Person(DomainModel):
     @property
     def works_away(self) -> bool:
         return self.work_place in (WorkPlace.OUT_COUNTY, WorkPlace.OUT_PROVINCE)
+
+
+Clash = Callable[["Person", str], "tuple[int | None, dt.datetime | None] | None"]
+Taken = Callable[["Person"], bool]
+
+
+def clash_in_database(person: Person, number: str) -> tuple[int | None, dt.datetime | None] | None:
+    """Return (village, deleted_at) of another record holding ``number``, or None."""
+    clash = Person.all_objects.filter(id_number=number).exclude(pk=person.pk)
+    return clash.values_list("village_id", "deleted_at").first()
+
+
+def taken_in_database(person: Person) -> bool:
+    """Return whether another live person of ``person``'s household holds her relation."""
+    if person.household_id is None:
+        return False  # a household not saved yet has no one in it
+    others = Person.objects.filter(household_id=person.household_id, relation=person.relation)
+    return others.exclude(pk=person.pk).exists()
+
+
+def person_problems(
+    person: Person, *, clash: Clash | None = None, taken: Taken | None = None
+) -> dict[str, ValidationError]:
+    """Return the rule problems of ``person`` by field (empty when she may be saved): Person.clean's rules.
+
+    Like ``clean()`` it normalises the ID number and takes sex and birth date from it. The two rules
+    that look at other records ask ``clash(person, number)`` for ``(village_id, deleted_at)`` of another
+    record holding the ID number (or None) and ``taken(person)`` whether another live person of her
+    household is already its 户主 (or 配偶); by default both ask the database. An import that fetched
+    those records once passes its own (``registry.imports.persons``); the rules stay here.
+    """
+    clash = clash or clash_in_database
+    taken = taken or taken_in_database
+    errors: dict[str, ValidationError] = {}
+    if person.id_number:
+        try:
+            parsed = parse_id_number(person.id_number)
+        except ValidationError as exc:
+            errors["id_number"] = exc
+        else:
+            person.id_number = parsed.number
+            other_village, other_deleted = clash(person, parsed.number) or (None, None)
+            if other_deleted is not None:
+                errors["id_number"] = ValidationError(
+                    _("此人的记录已被删除。请联系乡镇妇联恢复原记录，不要重新登记。"), code="deleted"
+                )
+            elif other_village is not None and other_village != person.village_id:
+                # Say nothing of the other village: only that the township can move her.
+                errors["id_number"] = ValidationError(
+                    _("此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"),
+                    code="registered_elsewhere",
+                )
+            elif other_village is not None:
+                errors["id_number"] = ValidationError(
+                    _("此人已在本村登记过，请在居民名单中查找，不要重复登记。"), code="duplicate"
+                )
+            if person.birth_date and person.birth_date != parsed.birth_date:
+                errors["birth_date"] = ValidationError(_("出生日期与身份证号不一致。"))
+            if person.sex and person.sex != parsed.sex:
+                errors["sex"] = ValidationError(_("性别与身份证号不一致。"))
+            person.birth_date = parsed.birth_date
+            person.sex = parsed.sex
+    if not person.sex and "id_number" not in errors:
+        errors["sex"] = ValidationError(_("请选择性别，或填写身份证号。"))
+    # A household not saved yet (an import creates it with her) is her household all the same.
+    in_household = person.household_id is not None or (
+        Person.household.is_cached(person) and person.household is not None
+    )
+    if in_household and person.village_id and person.household.village_id != person.village_id:
+        errors["household"] = ValidationError(_("这户不属于这个村。"))
+    if in_household and not person.relation:
+        errors["relation"] = ValidationError(_("请选择与户主的关系。"))
+    if in_household and person.relation in (Relation.HEAD, Relation.SPOUSE) and taken(person):
+        errors["relation"] = ValidationError(
+            _("这户已有%(relation)s，一户只能有一位。") % {"relation": person.get_relation_display()}
+        )
+    if person.away_since and not person.work_place:
+        errors["away_since"] = ValidationError(_("填了外出务工起始日期，请同时选择务工地点。"))
+    return errors
