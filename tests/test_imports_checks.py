@@ -354,3 +354,23 @@ def test_a_real_concurrent_registration_of_the_same_id_is_a_row_message(world, t
     assert not result.written
     assert Person.objects.filter(id_number=clash).get().village == w.village_b
     assert not Person.objects.filter(id_number=rows[0][6]).exists()
+
+
+def test_an_upload_left_unconfirmed_is_removed_after_two_days(world, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from federation.imports.services import STALE_UPLOAD, import_purge, import_upload
+
+    settings.IMPORT_DIR = tmp_path / "imports"
+    upload = SimpleUploadedFile("r.xlsx", roster_file(tmp_path, roster_rows(2)).read_bytes())
+    record = import_upload(
+        user=world.dir_a, importer_class=PersonImporter, village=world.village_a, year=None, upload=upload
+    )
+    assert record.status == ImportRecord.Status.CHECKED
+    stored = tmp_path / "imports" / record.file_path.rsplit("/", 1)[-1]
+    assert stored.is_file()
+    assert import_purge(now=timezone.now() + STALE_UPLOAD / 2) == 0
+    assert import_purge(now=timezone.now() + STALE_UPLOAD * 2) == 1
+    record.refresh_from_db()
+    assert not stored.exists() and record.status == ImportRecord.Status.ABANDONED and record.file_path == ""

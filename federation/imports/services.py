@@ -11,6 +11,7 @@ Settings: ``IMPORT_MAX_BYTES`` (5 MB), ``IMPORT_MAX_ROWS`` (20,000 rows a file),
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -96,6 +97,7 @@ def import_record_run(
     record.rows_done = len(table.rows)
     record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
     record.errors = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
+    record.error_count = len(result.errors)
     if result.errors:
         record.status = ImportRecord.Status.INVALID
         record.message = f"有 {len(result.errors)} 处错误，什么也没有写入。"
@@ -168,10 +170,30 @@ def remove_file(record: ImportRecord) -> None:
         ImportRecord.objects.filter(pk=record.pk).update(file_path="")
 
 
+#: An upload nobody confirmed or abandoned is removed after this long.
+STALE_UPLOAD = dt.timedelta(days=2)
+
+
+def import_purge(*, now: dt.datetime | None = None) -> int:
+    """Remove uploaded files of imports left unconfirmed for ``STALE_UPLOAD``; return how many."""
+    now = now or timezone.now()
+    stale = ImportRecord.objects.filter(created_at__lt=now - STALE_UPLOAD).exclude(file_path="")
+    count = 0
+    for record in stale:
+        remove_file(record)
+        if record.status in (ImportRecord.Status.CHECKED, ImportRecord.Status.INVALID):
+            ImportRecord.objects.filter(pk=record.pk).update(
+                status=ImportRecord.Status.ABANDONED, message="上传后两天内没有确认，文件已删除。"
+            )
+        count += 1
+    return count
+
+
 def import_upload(
     *, user: Any, importer_class: type[Importer], village: Any, year: int | None, upload: Any
 ) -> ImportRecord:
     """Keep an uploaded file and check it (the preview); big files are checked in the background."""
+    import_purge()
     name = Path(getattr(upload, "name", "") or "上传.xlsx").name[:255]
     record = ImportRecord(
         user=user,
@@ -213,7 +235,8 @@ def import_remap(record: ImportRecord, mapping: dict[str, int]) -> ImportRecord:
     """Check the uploaded file again with the user's column mapping."""
     record.mapping = mapping
     record.errors = []
-    record.save(update_fields=["mapping", "errors"])
+    record.error_count = 0
+    record.save(update_fields=["mapping", "errors", "error_count"])
     return _run_or_queue(record, dry_run=True)
 
 

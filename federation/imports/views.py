@@ -220,10 +220,7 @@ def _list_url(ledger_name: str) -> str:
 
 def _errors_total(record: ImportRecord) -> int:
     """Return how many errors the check found (the record keeps at most a few thousand)."""
-    import re
-
-    found = re.match(r"有 (\d+) 处错误", record.message or "")
-    return int(found.group(1)) if found else len(record.errors or [])
+    return max(record.error_count, len(record.errors or []))
 
 
 class ImportStatusView(OwnImportMixin, generic.DetailView):
