@@ -32,10 +32,16 @@ def year_param(request) -> int:
     return year if year and 2000 <= year <= 2100 else timezone.localdate().year
 
 
-def year_choices() -> list[int]:
-    """Return the years offered in filters: next year down to five years back."""
+def year_choices(selected: int | None = None) -> list[int]:
+    """Return the years offered in filters: next year down to five years back, and ``selected``.
+
+    An older year asked for in the address (a register imported from 2014) stays selectable.
+    """
     this_year = timezone.localdate().year
-    return list(range(this_year + 1, this_year - 6, -1))
+    years = list(range(this_year + 1, this_year - 6, -1))
+    if selected is not None and selected not in years:
+        years = sorted({*years, selected}, reverse=True)
+    return years
 
 
 def _perm(model, action: str) -> str:

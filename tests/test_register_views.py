@@ -598,3 +598,9 @@ def test_the_womens_ledger_shows_her_husband_and_children(world, login):
     assert "大女儿（女，14岁）" in body and "小儿子（男，10岁）" in body
     row = next(r for r in response.context["rows"] if r["woman"] == world.woman_a)
     assert row["husband"].name == "丈夫甲" and row["age"] == 37
+
+
+def test_an_older_year_in_the_address_stays_selected_in_the_year_filter(world, login):
+    """A register imported for 2014 is listed as 2014, not as this year."""
+    page = login(world.dir_a).get("/registry/left-behind-women/?year=2014").content.decode()
+    assert '<option value="2014" selected' in page

@@ -64,9 +64,8 @@ class OutreachListView(ExtraPermissionMixin, DomainListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            search=self.request.GET.get("q", ""), year=year_param(self.request), years=year_choices()
-        )
+        year = year_param(self.request)
+        context.update(search=self.request.GET.get("q", ""), year=year, years=year_choices(year))
         return context
 
 

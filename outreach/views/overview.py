@@ -72,7 +72,7 @@ class OverviewView(ScopedViewMixin, generic.TemplateView):
         petitions = selectors.open_petitions_by_village(user=user)
         context.update(
             year=year,
-            years=year_choices(),
+            years=year_choices(year),
             registered_chart=registered_chart(selectors.registered_by_village(user=user, year=year), year),
             visits_chart=visits_chart(visits, year),
             visits_done=sum(row.done for row in visits),
@@ -101,7 +101,7 @@ class ReportListView(ScopedViewMixin, generic.TemplateView):
         table = selectors.report_table(user=self.request.user, year=year)
         context.update(
             year=year,
-            years=year_choices(),
+            years=year_choices(year),
             reports=table,
             single=len(table.rows) == 1,
             can_mark=self.request.user.has_perm("outreach.add_registerreport"),

@@ -25,7 +25,7 @@ class ScreeningStatisticsView(ScopedViewMixin, generic.TemplateView):
         statistics = selectors.screening_statistics(user=self.request.user, year=year)
         context.update(
             year=year,
-            years=year_choices(),
+            years=year_choices(year),
             statistics=statistics,
             results_chart=screening_results_chart(statistics),
             coverage_chart=coverage_chart(statistics),

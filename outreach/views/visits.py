@@ -45,7 +45,7 @@ class VisitProgressView(ScopedViewMixin, generic.TemplateView):
         context.update(
             year=year,
             this_year=timezone.localdate().year,
-            years=year_choices(),
+            years=year_choices(year),
             show_all=show_all,
             women=women[:500],
             woman_count=women.count(),

@@ -30,6 +30,6 @@ class ListFiltersMixin:
             group_id=self.group_id(),
             search=self.search(),
             year=self.year(),
-            years=year_choices(),
+            years=year_choices(self.year()),
         )
         return context
