@@ -241,11 +241,14 @@ def _counts() -> dict:
     from registry.models import Household, Person
 
     village = _village()
+    mine = {"village_id": village.pk, "history_user__username": "import_bench", "history_type": "+"}
     return {
         "persons": Person.objects.filter(village=village).count(),
         "households": Household.objects.filter(village=village).count(),
         "history": Person.history.model.objects.filter(village_id=village.pk).count()
         + Household.history.model.objects.filter(village_id=village.pk).count(),
+        "history_mine": Person.history.model.objects.filter(**mine).count()
+        + Household.history.model.objects.filter(**mine).count(),
     }
 
 
@@ -472,7 +475,8 @@ def main() -> None:
         if name == "fresh":
             print(
                 f"{'':40s} in the database: {result['persons']:,} persons, {result['households']:,} "
-                f"households, {result['history']:,} history rows",
+                f"households, {result['history']:,} history rows ({result['history_mine']:,} “+” by the "
+                "importing user)",
                 flush=True,
             )
     run("clear")

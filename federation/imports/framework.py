@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import autodiscover_modules
@@ -408,7 +409,7 @@ class Importer:
         """Write what :meth:`keep` kept: new records by model (in the order each model was first kept),
         then the changed ones, each with its history row (``+`` or ``~``) naming this user."""
         from django.utils import timezone
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+        from simple_history.utils import bulk_update_with_history
 
         kept = list(getattr(self, "_kept", {}).values())
         self._kept = {}
@@ -418,8 +419,8 @@ class Importer:
             (changed if obj.pk is not None else new).setdefault(type(obj), []).append(obj)
         try:
             with transaction.atomic():  # a savepoint: after a clash, the records it names can be read
-                for model, objs in new.items():
-                    bulk_create_with_history(objs, model, batch_size=batch_size, default_user=self.user)
+                for objs in new.values():
+                    self.create_now(objs, batch_size=batch_size)
                 now = timezone.now()
                 for model, objs in changed.items():
                     fields = [
@@ -437,6 +438,47 @@ class Importer:
         except IntegrityError:
             self.clash_row = self._clashing_row(kept)
             raise
+
+    def create_now(self, objs: list[models.Model], *, batch_size: int = 1000) -> None:
+        """Create ``objs`` (all of one model) with bulk_create, each with its ``+`` history row naming
+        this user, as saving each would. The history rows are copied from the new rows by the
+        database (INSERT … SELECT) when the history model holds nothing else; otherwise simple_history
+        builds them (``bulk_create_with_history``)."""
+        from django.db import connections, router
+        from django.utils import timezone
+        from simple_history.utils import bulk_create_with_history
+
+        if not objs:
+            return
+        model = type(objs[0])
+        connection = connections[router.db_for_write(model)]
+        history = getattr(model, "history", None)
+        columns = _history_columns(model) if history is not None else None
+        if columns is None or not connection.features.can_return_rows_from_bulk_insert:
+            bulk_create_with_history(objs, model, batch_size=batch_size, default_user=self.user)
+            return
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        history_model = history.model
+        quote = connection.ops.quote_name
+        targets, sources = columns
+        date = history_model._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
+        user = getattr(self.user, "pk", None)
+        pks = [obj.pk for obj in objs]
+        step = min(batch_size, 900)  # SQLite allows 999 parameters a statement
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), step):
+                chunk = pks[start : start + step]
+                cursor.execute(
+                    f"INSERT INTO {quote(history_model._meta.db_table)} "
+                    f"({', '.join(quote(c) for c in targets)}, {quote('history_date')}, "
+                    f"{quote('history_type')}, {quote('history_user_id')}, {quote('history_change_reason')}) "
+                    f"SELECT {', '.join(quote(c) for c in sources)}, %s, %s, %s, NULL "
+                    f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} "
+                    f"IN ({', '.join(['%s'] * len(chunk))})",
+                    [date, "+", user, *chunk],
+                )
 
     @staticmethod
     def _clashing_row(kept: list[tuple[models.Model, ImportRow | None]]) -> int | None:
@@ -563,6 +605,21 @@ class Importer:
     ) -> ImportResult:
         """Read and import ``source``; raise ``ImportRefused`` for a file refused before reading."""
         return self.run(self.read(source, mapping=mapping, **options), dry_run=dry_run, progress=progress)
+
+
+_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+
+
+def _history_columns(model: type[models.Model]) -> tuple[list[str], list[str]] | None:
+    """Return (history table columns, the model's columns they copy), or None when the history model
+    holds anything but the tracked fields and simple_history's own five."""
+    history_model = model.history.model
+    tracked = list(history_model.tracked_fields)
+    names = {f.attname for f in history_model._meta.concrete_fields}
+    if names != {f.attname for f in tracked} | _HISTORY_OWN or history_model._meta.pk.attname != "history_id":
+        return None
+    by_attname = {f.attname: f for f in history_model._meta.concrete_fields}
+    return [by_attname[f.attname].column for f in tracked], [f.column for f in tracked]
 
 
 class _RollBack(Exception):  # noqa: N818 - internal signal, never seen by users

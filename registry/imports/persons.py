@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
-from simple_history.utils import bulk_create_with_history
 
 from federation.imports.cells import normalize_header, parse_text
 from federation.imports.framework import (
@@ -205,7 +204,7 @@ class PersonImporter(Importer):
                 continue
             new.append(household)
         if new:
-            bulk_create_with_history(new, Household, batch_size=1000, default_user=self.user)
+            self.create_now(new)
             for household in new:
                 self.households[household.number] = household
                 self.by_pk[household.pk] = household
