@@ -406,8 +406,8 @@ class Importer:
         self._kept.setdefault(id(obj), (obj, row))
 
     def write_kept(self, batch_size: int = 1000) -> None:
-        """Write what :meth:`keep` kept: new records by model (in the order each model was first kept),
-        then the changed ones, each with its history row (``+`` or ``~``) naming this user."""
+        """Write what :meth:`keep` kept: new records by model (a model after those its foreign keys
+        point to), then the changed ones, each with its history row (``+`` or ``~``) naming this user."""
         from django.utils import timezone
         from simple_history.utils import bulk_update_with_history
 
@@ -419,8 +419,8 @@ class Importer:
             (changed if obj.pk is not None else new).setdefault(type(obj), []).append(obj)
         try:
             with transaction.atomic():  # a savepoint: after a clash, the records it names can be read
-                for objs in new.values():
-                    self.create_now(objs, batch_size=batch_size)
+                for model in _referenced_first(list(new)):
+                    self.create_now(new[model], batch_size=batch_size)
                 now = timezone.now()
                 for model, objs in changed.items():
                     fields = [
@@ -605,6 +605,28 @@ class Importer:
     ) -> ImportResult:
         """Read and import ``source``; raise ``ImportRefused`` for a file refused before reading."""
         return self.run(self.read(source, mapping=mapping, **options), dry_run=dry_run, progress=progress)
+
+
+def _referenced_first(models_: list[type[models.Model]]) -> list[type[models.Model]]:
+    """Return ``models_`` so that a model comes after the models its foreign keys point to."""
+    ordered: list[type[models.Model]] = []
+    left = list(models_)
+    while left:
+        ready = next(
+            (
+                m
+                for m in left
+                if not any(
+                    f.related_model in left and f.related_model is not m
+                    for f in m._meta.concrete_fields
+                    if f.is_relation
+                )
+            ),
+            left[0],  # a cycle: keep the order they were kept in
+        )
+        ordered.append(ready)
+        left.remove(ready)
+    return ordered
 
 
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
