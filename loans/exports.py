@@ -11,8 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.exports import Column, Kind, Ledger, Table, Total, register
 from federation.exports.context import ExportContext, ExportFilters
+from federation.exports.definitions import Card, CardField
+from loans.documents import SignatureBlock, rmb_upper, signature_blocks
 from loans.models import LoanApplication, loan_settings
 from loans.selectors import loan_ledger_queryset, loan_ledger_row, subsidy_queryset, subsidy_row
+from loans.states import Status
+from registry.idnumber import age_on
 
 KINDS = {
     "id_number": Kind.ID_NUMBER,
@@ -137,5 +141,111 @@ register(
         rows=subsidy_rows,
         permission="loans.view_loanapplication",
         list_views=("loans:subsidy",),
+    )
+)
+
+
+# -- 申请审批表（一笔一页） ------------------------------------------------------------------------------
+
+APPROVAL_FORM = Card(
+    title=_("妇女小额担保贷款财政贴息申请审批表"),
+    sections=(
+        (
+            _("申请人情况"),
+            (
+                CardField("name", _("姓名")),
+                CardField("age", _("年龄")),
+                CardField("id_number", _("身份证号"), Kind.ID_NUMBER),
+                CardField("phone", _("联系电话"), Kind.PHONE),
+                CardField("place", _("村组")),
+                CardField("employment", _("就业状况")),
+                CardField("address", _("家庭住址"), wide=True),
+                CardField("spouse", _("配偶姓名")),
+                CardField("spouse_id_number", _("配偶身份证号"), Kind.ID_NUMBER),
+            ),
+        ),
+        (
+            _("贷款申请"),
+            (
+                CardField("applied_on", _("申请日期"), Kind.DATE),
+                CardField("term_months", _("期限（月）")),
+                CardField("amount", _("申请金额（元）"), Kind.MONEY),
+                CardField("amount_upper", _("大写")),
+                CardField("project", _("创业项目"), wide=True),
+                CardField("guarantors", _("担保人"), wide=True),
+                CardField("status", _("办理状态"), wide=True),
+            ),
+        ),
+        (
+            _("审批意见"),
+            tuple(
+                CardField(f"block{i}", title, wide=True)
+                for i, title in enumerate(
+                    ("村级妇联意见", "乡（镇）妇联意见", "担保人意见", "信用社意见", "妇联盖章", "财政贴息")
+                )
+            ),
+        ),
+    ),
+    notes=("各级意见由系统按签字记录填写（签字人、职务、日期）；空白处由经办人手写。",),
+    footer=(_("经办人"), _("审核人")),
+)
+
+
+def approval_form_queryset(user: Any, filters: ExportFilters) -> QuerySet[LoanApplication]:
+    return (
+        loans_queryset(user, filters)
+        .select_related("applicant__household")
+        .prefetch_related("transitions", "guarantors")
+    )
+
+
+def _block_text(block: SignatureBlock) -> str:
+    parts = [block.statement] if block.statement else []
+    if block.lines:
+        parts.append(
+            "；".join(f"{label}：{value}" if value else label for label, value in block.lines) + "。"
+        )
+    if block.signer:
+        parts.append(f"{block.signer_label}：{block.signer}（{block.role}） {block.date_text}")
+    return "　".join(parts) if parts else f"{block.signer_label}：　　　　　　{block.date_text}"
+
+
+def approval_form_row(application: LoanApplication, ctx: ExportContext) -> dict[str, Any]:
+    person = application.applicant
+    frozen = application.status != Status.DRAFT
+    id_number = (application.applicant_id_number if frozen else person.id_number) or ""
+    birth = person.birth_date
+    values: dict[str, Any] = {
+        "name": application.applicant_name or person.name,
+        "age": age_on(birth, application.applied_on) if birth else "",
+        "id_number": id_number,
+        "phone": application.applicant_phone or person.phone,
+        "place": f"{application.village.name}{person.household.group if person.household_id else ''}",
+        "employment": person.get_employment_display(),
+        "address": application.applicant_address,
+        "spouse": application.spouse_name,
+        "spouse_id_number": application.spouse_id_number,
+        "applied_on": application.applied_on,
+        "term_months": application.term_months,
+        "amount": application.amount,
+        "amount_upper": rmb_upper(application.amount),
+        "project": application.project,
+        "guarantors": "、".join(f"{g.name}（{g.get_kind_display()}）" for g in application.guarantors.all()),
+        "status": application.get_status_display(),
+    }
+    for i, block in enumerate(signature_blocks(application)):
+        values[f"block{i}"] = _block_text(block)
+    return values
+
+
+register(
+    Ledger(
+        name="loan_forms",
+        layout=APPROVAL_FORM,
+        queryset=approval_form_queryset,
+        row=approval_form_row,
+        permission="loans.view_loanapplication",
+        formats=("pdf",),
+        list_views=("loans:ledger",),
     )
 )

@@ -94,3 +94,24 @@ def test_the_interest_subsidy_summary_exports_with_its_totals(loan_world, tmp_pa
     totals = totals_row(ws)
     assert totals[keys.index("subsidy")] == float(summary.total.subsidy)
     assert totals[keys.index("amount")] == float(summary.total.amount)
+
+
+def test_the_approval_forms_print_one_application_a_page_with_its_signatures(loan_world, tmp_path):
+    w = loan_world
+    advance(w, draft(w, w.applicant_a, amount=30000), Status.TOWNSHIP_SIGNED)
+    advance(w, draft(w, w.applicant_c, amount=40000), Status.SUBMITTED)  # another township
+    ledger = get_ledger("loan_forms")
+    path = tmp_path / "forms.pdf"
+    export_build(ledger=ledger, user=w.dir_a, fmt="pdf", filters=ExportFilters(), path=path)
+    text = flat(pdf_text(path))
+    assert "妇女小额担保贷款财政贴息申请审批表" in text
+    assert "申请人A" in text and w.applicant_a.id_number in text
+    assert "叁万元整" in text
+    assert "同意申请" in text and "同意推荐" in text  # the village's and the township's signatures
+    assert "申请人C" not in text
+    masked = tmp_path / "masked.pdf"
+    one_village = ExportFilters(village_id=w.village_a.pk)  # a county-wide PDF is a ZIP by village
+    export_build(ledger=ledger, user=w.county_viewer, fmt="pdf", filters=one_village, path=masked)
+    county = flat(pdf_text(masked))
+    assert "申请人A" in county and w.applicant_a.id_number not in county
+    assert w.applicant_a.id_number[:6] + "********" + w.applicant_a.id_number[-4:] in county
