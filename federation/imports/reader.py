@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from federation.imports import sheetxml
 from federation.imports.cells import clean_text, normalize_header
 
 MB = 1024 * 1024
@@ -193,6 +194,7 @@ def open_workbook(
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         workbook.has_formulas = formulas  # read_table then tells a formula from a text "=..."
+        workbook.checked_data = data  # read_table then reads the rows from the XML (see sheetxml)
         return workbook
     except Exception:  # noqa: BLE001 - any failure of the parser is a file we cannot read
         raise ImportRefused(
@@ -389,6 +391,17 @@ def _rows_with_formulas(ws, has_formulas: bool):
         yield values, formulas
 
 
+def _row_source(workbook, ws):
+    """Return the rows of ``ws``: parsed from the XML when open_workbook checked it, else by openpyxl."""
+    data = getattr(workbook, "checked_data", None)
+    if data is not None:
+        try:
+            return sheetxml.sheet_rows(data, ws.title)
+        except (KeyError, ValueError, SyntaxError, zipfile.BadZipFile):  # lxml's errors are SyntaxErrors
+            pass  # a layout the fast reader does not know: openpyxl may still read it
+    return _rows_with_formulas(ws, getattr(workbook, "has_formulas", True))
+
+
 def read_table(
     workbook,
     fields: Sequence[FieldSpec],
@@ -409,7 +422,7 @@ def read_table(
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # a wrong <dimension> tag must not cut rows or columns off
     accepted = [normalize_header(t) for _key, texts in fields for t in texts]
-    rows = _rows_with_formulas(ws, getattr(workbook, "has_formulas", True))
+    rows = _row_source(workbook, ws)
     top_rows: list[tuple[Any, ...]] = []
     top_formulas: list[frozenset[int]] = []
     for row, formulas in rows:
