@@ -374,3 +374,18 @@ def test_an_upload_left_unconfirmed_is_removed_after_two_days(world, tmp_path, s
     assert import_purge(now=timezone.now() + STALE_UPLOAD * 2) == 1
     record.refresh_from_db()
     assert not stored.exists() and record.status == ImportRecord.Status.ABANDONED and record.file_path == ""
+
+
+def test_a_sheet_broken_halfway_is_refused_with_a_message(world, tmp_path):
+    data = roster_file(tmp_path, roster_rows(20), "base.xlsx").read_bytes()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    cut = sheet.index(b'<row r="15"')
+    parts["xl/worksheets/sheet1.xml"] = sheet[:cut] + b'<row r="15"><c r="A15"><v>1</c></row>' + sheet[cut:]
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(_zip(parts))
+    state = snapshot(world.village_a)
+    with pytest.raises(ImportRefused, match="文件可能已损坏"):
+        import_persons(path, village=world.village_a)
+    assert snapshot(world.village_a) == state

@@ -490,5 +490,12 @@ def read_ledger(source, fields: Sequence[FieldSpec], **options: Any) -> Table:
     workbook = open_workbook(source, **open_options)
     try:
         return read_table(workbook, fields, **options)
+    except (SyntaxError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        # Broken XML or a broken cell met while reading the rows (lxml's errors are SyntaxErrors).
+        raise ImportRefused(
+            "无法读取这个 Excel 文件中的表格，文件可能已损坏。"
+            "请在 Excel 或 WPS 中重新保存为 .xlsx 后再上传。",
+            "corrupt",
+        ) from None
     finally:
         workbook.close()
