@@ -389,3 +389,26 @@ def test_a_sheet_broken_halfway_is_refused_with_a_message(world, tmp_path):
     with pytest.raises(ImportRefused, match="文件可能已损坏"):
         import_persons(path, village=world.village_a)
     assert snapshot(world.village_a) == state
+
+
+def test_the_womens_ledger_export_imports_back_through_the_roster_with_no_change(world, tmp_path, settings):
+    """The women's ledger is derived from households and persons: its file goes back in as ``women``."""
+    from tests.test_exports_world import make_ledger_world
+
+    settings.LEDGER_EXPORT_DIR = tmp_path / "exports"
+    w = make_ledger_world(world)
+    path = tmp_path / "women.xlsx"
+    exported = export_build(
+        ledger=get_ledger("women"), user=w.dir_a, fmt="xlsx", filters=ExportFilters(), path=path
+    )
+    assert exported.rows > 0
+    state = snapshot(w.village_a)
+    result = get_importer("women")(w.village_a, user=w.dir_a).import_file(path)
+    assert result.errors == []
+    assert (result.rows, result.created, result.updated, result.unchanged) == (
+        exported.rows,
+        0,
+        0,
+        exported.rows,
+    )
+    assert snapshot(w.village_a) == state

@@ -51,7 +51,7 @@ FIELDS = [
     ("husband", ["丈夫姓名"]),
     ("husband_work", ["丈夫务工地点"]),
     ("husband_since", ["丈夫外出时间"]),
-    ("away_months", ["外出时长(月)"]),
+    ("away_months", ["丈夫外出时长(月)"]),  # under 丈夫情况: only a field naming the group takes it
     ("children", ["子女数"]),
     ("notes", ["备注"]),
 ]

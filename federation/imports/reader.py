@@ -335,12 +335,16 @@ def _columns(top: Sequence[Any], below: Sequence[Any] | None) -> list[HeaderColu
     return columns
 
 
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
 def propose_mapping(columns: Sequence[HeaderColumn], fields: Sequence[FieldSpec]) -> dict[str, HeaderColumn]:
     """Return {field key: column} proposed from the header texts.
 
     Exact matches of the normalised texts are taken first, for every field; then, for the fields
-    still without a column, a column whose text contains an accepted text (or is contained in one),
-    the closest in length first. A column is given to one field only.
+    still without a column, a column whose text, without what brackets add (联系电话（手机）), contains
+    an accepted text or is contained in one, the closest in length first. A column is given to one
+    field only.
     """
     accepted = {key: [normalize_header(t) for t in texts] for key, texts in fields}
     mapping: dict[str, HeaderColumn] = {}
@@ -358,9 +362,17 @@ def propose_mapping(columns: Sequence[HeaderColumn], fields: Sequence[FieldSpec]
         for column in columns:
             if column.index in used:
                 continue
+            # A column under a group header (丈夫·务工地点) is about another person: it is only taken
+            # by a field that names the group, never by the row's own 务工地点.
+            stem = column.variants[-1][: -len(normalize_header(column.label))] if column.group else ""
             for variant in column.variants:
+                # What brackets add is an explanation, not the column: 子女（姓名、性别、年龄） is not 性别.
+                bare = _BRACKETED.sub("", variant)
                 for text in accepted[key]:
-                    if len(text) >= 2 and len(variant) >= 2 and (text in variant or variant in text):
+                    text = _BRACKETED.sub("", text)
+                    if stem and stem not in text:
+                        continue
+                    if len(text) >= 2 and len(bare) >= 2 and (text in bare or bare in text):
                         distance = abs(len(variant) - len(text))
                         if best is None or distance < best[0]:
                             best = (distance, column)
