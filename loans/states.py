@@ -161,3 +161,8 @@ def moves_from(status: str) -> list[Move]:
 
 #: The action an application in each status waits for (the step of its queue).
 AWAITED: dict[str, Move] = {m.source: m for m in _FORWARD if m.awaits}
+
+
+def takes_steps(user) -> bool:
+    """Return whether ``user``'s role takes any awaited step (so she has a queue of loans to handle)."""
+    return any(user.has_perm(move.permission) for move in AWAITED.values())

@@ -584,3 +584,13 @@ def test_applications_by_state_counts_the_scope_for_the_overview(loan_world, log
     assert applications_by_state(user=w.dir_a) == {"草稿": 1}
     body = login(w.staff).get(reverse("outreach:overview")).content.decode()
     assert "乡妇联已签字，待信用社意见" in body
+
+
+def test_the_loan_queue_is_in_the_menu_only_for_roles_that_take_a_step(loan_world, login):
+    w = loan_world
+    queue = reverse("loans:application_queue")
+    for user in (w.dir_a, w.staff, w.chair):
+        assert f'href="{queue}"' in login(user).get(reverse("home")).content.decode(), user
+    county = login(w.county_viewer).get(reverse("home")).content.decode()
+    assert "小额贷款" in county and reverse("loans:ledger") in county  # she still reads the ledger
+    assert f'href="{queue}"' not in county
