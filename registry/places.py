@@ -49,6 +49,12 @@ def find_group(groups: Sequence[Any], text: str, *, village_name: str = "") -> A
     return next((g for g in groups if g.number == number), None)
 
 
+def no_group_reason(groups: Sequence[Any], text: str) -> str:
+    """Return why ``text`` names no group of the village, listing the groups it has."""
+    names = "、".join(str(g) for g in groups) or "（本村还没有村民小组）"
+    return f"本村没有“{text}”这个村民小组，应为：{names}。"
+
+
 #: Province-level divisions by the first two digits of a division code, as people write them.
 PROVINCES = {
     "11": ("北京",), "12": ("天津",), "13": ("河北",), "14": ("山西",), "15": ("内蒙古",),

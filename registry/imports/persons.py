@@ -40,7 +40,7 @@ from registry.models import (
     SexChoice,
 )
 from registry.models.people import clash_in_database, person_problems
-from registry.places import find_group, parse_work_place
+from registry.places import find_group, no_group_reason, parse_work_place
 
 __all__ = ["PERSON_FIELDS", "ImportResult", "PersonImporter", "RowError", "import_persons"]
 
@@ -264,8 +264,7 @@ class PersonImporter(Importer):
             return None
         group = find_group(self.groups, place, village_name=self.village.name)
         if group is None:
-            names = "、".join(str(g) for g in self.groups) or "（本村还没有村民小组）"
-            row.fail("place", f"本村没有“{place}”这个村民小组，应为：{names}。")
+            row.fail("place", no_group_reason(self.groups, place))
             return None
         household = Household(village=self.village, group=group, number=number)
         # The village and its group are this village's own: their keys need no query.

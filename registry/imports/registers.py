@@ -70,7 +70,7 @@ from registry.models import (
     Relation,
     VillageDirector,
 )
-from registry.places import find_group, parse_work_place
+from registry.places import find_group, no_group_reason, parse_work_place
 from registry.rules import spouse_of
 
 __all__ = [
@@ -404,8 +404,7 @@ class _HouseholdMaker:
             raise RowInvalid
         group = find_group(self.groups, place, village_name=self.village.name)
         if group is None:
-            names = "、".join(str(g) for g in self.groups) or "（本村还没有村民小组）"
-            row.fail(place_key, f"本村没有“{place}”这个村民小组，应为：{names}。")
+            row.fail(place_key, no_group_reason(self.groups, place))
             raise RowInvalid
         number = f"{self.next_number:0{self.number_width}d}"
         household = Household(village=self.village, group=group, number=number)
