@@ -32,7 +32,7 @@ from federation.imports.framework import (
 )
 from outreach.models import Screening, ScreeningKind, ScreeningResult
 from outreach.models.screening import HEALTH_DATA_PERMISSION
-from registry.imports.registers import ROSTER_FIRST, PersonRowMixin
+from registry.imports.registers import ROSTER_FIRST, PersonRowMixin, person_columns
 
 __all__ = ["ScreeningImporter"]
 
@@ -53,16 +53,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
         "检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导入，请妥善保管本表。",
     )
     fields = (
-        Field("place", "村组", Kind.DERIVED, aliases=("村（组）", "组别")),
-        Field("name", "姓名", required=True, help="须与本村居民登记的姓名一致。"),
-        Field("age", "年龄", Kind.DERIVED),
-        Field(
-            "id_number",
-            "身份证号",
-            Kind.ID_NUMBER,
-            aliases=("身份证号码", "公民身份号码"),
-            help="按身份证号查找本村居民；没有身份证号时按姓名查找。",
-        ),
+        *person_columns(sex_and_birth=False),
         Field(
             "kind",
             "检查项目",

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import get_language
 
 from federation.imports.cells import (
     clean_text,
@@ -93,6 +94,9 @@ class ImportResult:
             "errors": [e.as_dict() for e in self.errors],
         }
 
+
+#: Field._choice_table's tables, by field and language.
+_CHOICE_TABLES: dict[tuple[int, str | None], dict[str, str]] = {}
 
 # -- columns ---------------------------------------------------------------------------------------
 
@@ -207,14 +211,34 @@ class Field:
         text, _ = parse_text(raw)
         if not text:
             return None, None
-        wanted = normalize_header(text)
-        for value, label in self.choices.choices:
-            if wanted in (normalize_header(label), normalize_header(value)):
-                return value, None
-        for alias, value in self.value_aliases.items():
-            if wanted == normalize_header(alias):
-                return value, None
+        table = self._choice_table()
+        value = table.get(text)
+        if value is None:
+            value = table.get(normalize_header(text))
+        if value is not None:
+            return value, None
         return None, f"“{text}”不是允许的值，应为：{self.allowed_text()}。"
+
+    def _choice_table(self) -> dict[str, str]:
+        """Return {text: value} of the allowed texts (labels, values, aliases), built once a language.
+
+        The first choice a text names wins; the texts are there as written (what a file holds most
+        of the time) and in their normal form (:func:`normalize_header`).
+        """
+        key = (id(self), get_language())
+        table = _CHOICE_TABLES.get(key)
+        if table is None:
+            normal: dict[str, str] = {}
+            for value, label in self.choices.choices:
+                normal.setdefault(normalize_header(label), value)
+                normal.setdefault(normalize_header(value), value)
+            for alias, value in self.value_aliases.items():
+                normal.setdefault(normalize_header(alias), value)
+            normal.pop("", None)
+            written = [str(k) for pair in self.choices.choices for k in pair] + list(self.value_aliases)
+            table = {**{k: normal[normalize_header(k)] for k in written if normalize_header(k)}, **normal}
+            _CHOICE_TABLES[key] = table
+        return table
 
 
 # -- rows ------------------------------------------------------------------------------------------

@@ -14,9 +14,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 
-from federation.imports.cells import normalize_header, parse_text
 from federation.imports.framework import (
     CREATED,
     UNCHANGED,
@@ -49,34 +47,16 @@ _ONE_PER_HOUSEHOLD = (Relation.HEAD, Relation.SPOUSE)
 _ELSEWHERE = object()  # the household of a person whose household is not one of this village's
 
 
-_CHOICE_TABLES: dict[tuple[int, str | None], dict[str, str]] = {}
-
-
-class ChoiceField(Field):
-    """A choice column read as :class:`Field` reads it, its allowed texts normalised once, not once a cell."""
-
-    def _parse_choice(self, raw: Any) -> tuple[Any, str | None]:
-        text, _ = parse_text(raw)
-        if not text:
-            return None, None
-        key = (id(self), get_language())
-        table = _CHOICE_TABLES.get(key)
-        if table is None:
-            table = {}
-            for value, label in self.choices.choices:  # the first choice a text names wins, as in Field
-                table.setdefault(normalize_header(label), value)
-                table.setdefault(normalize_header(value), value)
-            for alias, value in self.value_aliases.items():
-                table.setdefault(normalize_header(alias), value)
-            table.pop("", None)
-            # The texts as written (what a file holds most of the time) give what their normal form gives.
-            keys = [str(k) for pair in self.choices.choices for k in pair] + list(self.value_aliases)
-            table = {**{k: table[normalize_header(k)] for k in keys if normalize_header(k)}, **table}
-            _CHOICE_TABLES[key] = table
-        value = table.get(text)
-        if value is None:
-            value = table.get(normalize_header(text))
-        return (value, None) if value is not None else super()._parse_choice(raw)
+#: What villages write for a 文化程度 besides its label (the roster's and the registers' imports).
+EDUCATION_ALIASES = {
+    "文盲": "none",
+    "半文盲": "none",
+    "高中": "senior",
+    "中专": "senior",
+    "职高": "senior",
+    "本科": "bachelor",
+    "研究生": "bachelor",
+}
 
 
 class PersonImporter(Importer):
@@ -98,7 +78,7 @@ class PersonImporter(Importer):
         ),
         Field("household", "户号", help="本村的户号；新户号会按村组建户。不属于任何户的居民留空。"),
         Field("name", "姓名", required=True),
-        ChoiceField(
+        Field(
             "relation",
             "与户主关系",
             Kind.CHOICE,
@@ -113,26 +93,20 @@ class PersonImporter(Importer):
             },  # noqa: E501
             help="填了户号时必填。一户只能有一位户主、一位配偶。",
         ),
-        ChoiceField("sex", "性别", Kind.CHOICE, choices=SexChoice, value_aliases={"女性": "F", "男性": "M"}),
+        Field("sex", "性别", Kind.CHOICE, choices=SexChoice, value_aliases={"女性": "F", "男性": "M"}),
         Field("birth_date", "出生日期", Kind.DATE, aliases=("出生年月日",)),
         Field("id_number", "身份证号", Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
         Field("ethnicity", "民族", help="如 汉族、彝族；留空为汉族。"),
         Field("phone", "联系电话", Kind.PHONE, aliases=("电话",)),
-        ChoiceField("marital_status", "婚姻状况", Kind.CHOICE, choices=MaritalStatus),
-        ChoiceField(
+        Field("marital_status", "婚姻状况", Kind.CHOICE, choices=MaritalStatus),
+        Field(
             "education",
             "文化程度",
             Kind.CHOICE,
             choices=Education,
-            value_aliases={
-                "文盲": "none",
-                "半文盲": "none",
-                "高中": "senior",
-                "中专": "senior",
-                "本科": "bachelor",
-            },  # noqa: E501
+            value_aliases=EDUCATION_ALIASES,
         ),
-        ChoiceField("employment", "就业状况", Kind.CHOICE, choices=Employment),
+        Field("employment", "就业状况", Kind.CHOICE, choices=Employment),
         Field(
             "work_place",
             "务工地点",

@@ -49,6 +49,7 @@ from federation.imports.framework import (
     RowInvalid,
     register,
 )
+from registry.imports.persons import EDUCATION_ALIASES
 from registry.models import (
     AwayReason,
     ChildCategory,
@@ -83,16 +84,6 @@ __all__ = [
 ]
 
 ROSTER_FIRST = "此人还没有在本村登记。请先导入居民花名册（户和人），或在“居民”中登记此人，再导入本表。"
-
-EDUCATION_ALIASES = {
-    "文盲": "none",
-    "半文盲": "none",
-    "高中": "senior",
-    "中专": "senior",
-    "职高": "senior",
-    "本科": "bachelor",
-    "研究生": "bachelor",
-}
 
 
 def same_month(a: dt.date | None, b: dt.date | None) -> bool:
@@ -231,12 +222,17 @@ CHILD_NOTES = (
 )
 
 
-def _person_columns() -> tuple[Field, ...]:
+def person_columns(*, sex_and_birth: bool = True) -> tuple[Field, ...]:
+    """Return the columns that name a registered person of the village, as the exports write them.
+
+    村组, 年龄 (and 性别, 出生日期, which the children's registers show) follow from the person and
+    are not read; 姓名 and 身份证号 find her (see :class:`PersonRowMixin`).
+    """
+    derived = (Field("sex", "性别", Kind.DERIVED), Field("birth_date", "出生日期", Kind.DERIVED))
     return (
         Field("place", "村组", Kind.DERIVED, aliases=("村（组）", "组别")),
         Field("name", "姓名", required=True, help="须与本村居民登记的姓名一致。"),
-        Field("sex", "性别", Kind.DERIVED),
-        Field("birth_date", "出生日期", Kind.DERIVED),
+        *(derived if sex_and_birth else ()),
         Field("age", "年龄", Kind.DERIVED),
         Field(
             "id_number",
@@ -299,7 +295,7 @@ class LeftBehindChildImporter(_RegisterImporter):
     model = LeftBehindChild
     notes = CHILD_NOTES
     fields = (
-        *_person_columns(),
+        *person_columns(),
         Field(
             "parents_away",
             "父母外出情况",
@@ -357,7 +353,7 @@ class HardshipChildImporter(_RegisterImporter):
     model = HardshipChild
     notes = CHILD_NOTES
     fields = (
-        *_person_columns(),
+        *person_columns(),
         Field(
             "reason",
             "困难原因",
@@ -652,16 +648,7 @@ class PoorWomanImporter(_RegisterImporter):
         "村组、年龄由系统得出，导入时不读取。",
     )
     fields = (
-        Field("place", "村组", Kind.DERIVED, aliases=("村（组）", "组别")),
-        Field("name", "姓名", required=True, help="须与本村居民登记的姓名一致。"),
-        Field("age", "年龄", Kind.DERIVED),
-        Field(
-            "id_number",
-            "身份证号",
-            Kind.ID_NUMBER,
-            aliases=("身份证号码", "公民身份号码"),
-            help="按身份证号查找本村居民；没有身份证号时按姓名查找。",
-        ),
+        *person_columns(sex_and_birth=False),
         Field(
             "income",
             "家庭人均纯收入（元）",
