@@ -44,7 +44,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import common  # bench/ is on the path when a bench script runs
+from common import create_database, peak_mb, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/federation_bench"
@@ -54,46 +56,15 @@ TOWNSHIPS = [10, 20, 20, 25, 25]  # villages per township: the first township ha
 WOMEN_PER_VILLAGE = 1000
 
 
+def setup_django() -> None:
+    common.setup_django(database_url())
+
+
 def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
 
-def rss_mb() -> float:
-    """Return the process's resident memory now, in MB (from /proc)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_mb() -> float:
-    """Return the process's peak resident memory so far, in MB (ru_maxrss is in KB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 # -- the database ----------------------------------------------------------------------------------
-
-
-def create_database(url: str) -> None:
-    """Create the bench database on its server if it does not exist."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"== created database {name}")
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federation.settings")
-    import django
-
-    django.setup()
 
 
 def seed(rebuild: bool) -> None:
