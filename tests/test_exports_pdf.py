@@ -10,6 +10,7 @@ from django.utils import timezone
 from federation.exports import get_ledger
 from federation.exports.context import ExportFilters
 from federation.exports.services import export_build
+from registry.models import Person
 from tests.test_exports_world import flat, make_ledger_world, pdf_fonts, pdf_text
 
 
@@ -135,3 +136,37 @@ def test_other_ledgers_print(ledger_world, tmp_path, name):
     path, result = build(tmp_path, name, ledger_world.dir_a)
     text = flat(pdf_text(path))
     assert str(get_ledger(name).title) in text and "合计：1" in text
+
+
+@pytest.mark.parametrize(("name", "user"), [("women", "dir_a"), ("left_behind_child_cards", "dir_b")])
+def test_the_fast_xml_parser_gives_the_same_pdf_as_weasyprints_own(
+    ledger_world, tmp_path, monkeypatch, name, user
+):
+    """Ledgers and cards are read by the XML parser (faster); a reader sees what the HTML parser gives."""
+    from xml.etree import ElementTree
+
+    from federation.exports import pdf
+
+    w = ledger_world
+    Person.objects.filter(pk=w.woman_a.pk).update(name="李<小>&红")  # markup characters in the data
+    parsed = []
+    original = pdf.LedgerHTML.__init__
+
+    def spy(self, *, string):
+        original(self, string=string)
+        parsed.append(self.parsed_as_xml)
+
+    monkeypatch.setattr(pdf.LedgerHTML, "__init__", spy)
+    fast_path, _ = build(tmp_path, name, getattr(w, user))
+    fast = pdf_text(fast_path)
+
+    def refuse(text):
+        raise ElementTree.ParseError("not XML")
+
+    monkeypatch.setattr(ElementTree, "fromstring", refuse)
+    (tmp_path / "html5").mkdir()
+    slow_path, _ = build(tmp_path / "html5", name, getattr(w, user))
+    assert parsed == [True, False]
+    assert fast == pdf_text(slow_path)
+    if name == "women":
+        assert "李<小>&红" in flat(fast) and "=1+2" in fast
