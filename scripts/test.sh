@@ -12,13 +12,18 @@ ruff format --check .
 echo "== makemigrations --check"
 env -u DATABASE_URL python manage.py makemigrations --check --dry-run
 
+# One pytest worker a core (pytest-xdist; each worker has its own test database). TEST_WORKERS=0
+# runs the tests in this process, one after the other.
+workers=(-n "${TEST_WORKERS:-auto}")
+[ "${TEST_WORKERS:-auto}" = 0 ] && workers=(-p no:xdist)
+
 echo "== tests on SQLite"
-env -u DATABASE_URL python -m pytest "$@"
+env -u DATABASE_URL python -m pytest "${workers[@]}" "$@"
 ran="SQLite"
 case "${DATABASE_URL:-}" in
   postgres://*|postgresql://*|pgsql://*)
     echo "== tests on PostgreSQL (${DATABASE_URL%%@*}@…)"
-    python -m pytest "$@"
+    python -m pytest "${workers[@]}" "$@"
     ran="$ran and PostgreSQL"
     ;;
   *) echo "== DATABASE_URL names no PostgreSQL server: PostgreSQL run skipped" ;;
