@@ -170,3 +170,27 @@ def test_the_fast_xml_parser_gives_the_same_pdf_as_weasyprints_own(
     assert fast == pdf_text(slow_path)
     if name == "women":
         assert "李<小>&红" in flat(fast) and "=1+2" in fast
+
+
+def test_pdfs_laid_out_at_once_by_two_threads_leave_the_garbage_collector_as_it_was():
+    import gc
+    import threading
+
+    from federation.exports import pdf
+
+    before = gc.get_threshold()
+    inside = threading.Barrier(2)
+    seen = []
+
+    def lay_out():
+        with pdf._collector_relaxed():
+            inside.wait(timeout=10)  # both layouts are running at once
+            seen.append(gc.get_threshold())
+
+    threads = [threading.Thread(target=lay_out) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 2 and before not in seen  # relaxed while they ran
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

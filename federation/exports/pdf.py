@@ -22,6 +22,7 @@ no cycles worth collecting, and the collector's passes over them were about 5% o
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from html import escape
@@ -95,17 +96,35 @@ class LedgerHTML(HTML):
         return [UA_STYLESHEET]
 
 
+class _Collector:
+    """How many layouts run now, and the collector's thresholds from before the first of them."""
+
+    lock = threading.Lock()
+    layouts = 0
+    thresholds: tuple[int, ...] = ()
+
+
 @contextmanager
 def _collector_relaxed() -> Iterator[None]:
-    """Let the cyclic garbage collector skip older objects and run less often (module docstring)."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    """Let the cyclic garbage collector skip older objects and run less often (module docstring).
+
+    The collector is the process's: when threads lay out PDFs at the same time, the first one in
+    relaxes it and the last one out puts it back as it was.
+    """
+    with _Collector.lock:
+        if _Collector.layouts == 0:
+            _Collector.thresholds = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(100_000, 50, 100)
+        _Collector.layouts += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        with _Collector.lock:
+            _Collector.layouts -= 1
+            if _Collector.layouts == 0:
+                gc.set_threshold(*_Collector.thresholds)
+                gc.unfreeze()
 
 
 def write_pdf(html: str, path: Path) -> None:
