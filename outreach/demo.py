@@ -187,6 +187,7 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
     women = list(
         LeftBehindWoman.objects.filter(person__village__in=villages, year=year)
         .select_related("person__village", "person__household")
+        .prefetch_related("person__household__incomes")
         .order_by("pk")
     )
     poor = set(
@@ -198,11 +199,8 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
         count = rng.choices([0, 1, 2, 3], weights=[2, 3, 4, 1])[0]
         days = sorted(_day_between(rng, dt.date(year, 1, 8), today) for _ in range(count))
         for day in days:
-            is_poor = person.pk in poor or (
-                person.household is not None
-                and person.household.per_capita_income is not None
-                and person.household.per_capita_income < Decimal("2300")
-            )
+            income = person.household.income_of(year) if person.household is not None else None
+            is_poor = person.pk in poor or (income is not None and income.per_capita_income < Decimal("2300"))
             visitors = directors.get(person.village_id, "村妇联主席")
             if rng.random() < 0.3:
                 visitors += "、乡妇联干部"

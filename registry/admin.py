@@ -5,6 +5,7 @@ from federation.policy import id_number_for
 from registry.models import (
     HardshipChild,
     Household,
+    HouseholdIncome,
     LeftBehindChild,
     LeftBehindWoman,
     Person,
@@ -14,9 +15,16 @@ from registry.models import (
 )
 
 
+class HouseholdIncomeInline(admin.TabularInline):
+    model = HouseholdIncome
+    fields = ["year", "per_capita_income"]
+    extra = 0
+
+
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
-    list_display = ["__str__", "village", "group", "address", "per_capita_income", "deleted_at"]
+    list_display = ["__str__", "village", "group", "address", "deleted_at"]
+    inlines = [HouseholdIncomeInline]
     list_filter = ["village", "group"]
     search_fields = ["number", "address"]
 

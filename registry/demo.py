@@ -24,6 +24,7 @@ from registry.models import (
     Education,
     Employment,
     Household,
+    HouseholdIncome,
     MaritalStatus,
     Person,
     PoliticalStatus,
@@ -653,13 +654,18 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
                 group=groups[h.group_number],
                 number=h.number,
                 address=h.address,
-                income_year=INCOME_YEAR,
-                per_capita_income=h.per_capita_income,
             )
             for h in spec.households
         ]
     bulk_create_with_history(
         households, Household, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
+    )
+    incomes = [
+        HouseholdIncome(household=household, year=INCOME_YEAR, per_capita_income=spec.per_capita_income)
+        for household, spec in zip(households, data.households, strict=True)
+    ]
+    bulk_create_with_history(
+        incomes, HouseholdIncome, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
     )
     persons = [
         Person(

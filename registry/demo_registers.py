@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from federation.models import Township, Village, year_settings
 from registry import selectors
@@ -22,6 +23,8 @@ from registry.models import (
     GuardianRelation,
     HardshipChild,
     HardshipReason,
+    Household,
+    HouseholdIncome,
     LeftBehindChild,
     LeftBehindWoman,
     Person,
@@ -145,14 +148,29 @@ def _hardship_children(rng: random.Random, village: Village, year: int, on: dt.d
     return created
 
 
+def _incomes_of_year(village: Village, year: int) -> None:
+    """Give the demo households an income of ``year``: their latest figure, where the year has none."""
+    households = (
+        Household.objects.filter(village=village).exclude(incomes__year=year).prefetch_related("incomes")
+    )
+    incomes = [
+        HouseholdIncome(household=h, year=year, per_capita_income=h.latest_income.per_capita_income)
+        for h in households
+        if h.latest_income is not None
+    ]
+    bulk_create_with_history(incomes, HouseholdIncome, default_change_reason="示范数据")
+
+
 def _poor_women(rng: random.Random, village: Village, year: int) -> int:
     line = year_settings(year).poverty_line
+    _incomes_of_year(village, year)
     women = Person.objects.filter(
         village=village,
         sex="F",
         deceased=False,
         relation__in=[Relation.HEAD, Relation.SPOUSE],
-        household__per_capita_income__lt=line,
+        household__incomes__year=year,
+        household__incomes__per_capita_income__lt=line,
     ).order_by("id")
     created = 0
     for woman in women:

@@ -674,7 +674,7 @@ POOR_WOMEN = Table(
 
 def poor_woman_row(entry: PoorWoman, ctx: ExportContext) -> tuple:
     person = entry.person
-    income = person.household.per_capita_income if person.household_id else None
+    income = entry.household_income
     reason = entry.get_reason_display() + (f"：{entry.reason_detail}" if entry.reason_detail else "")
     return (
         _place(ctx, person),

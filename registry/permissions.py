@@ -4,6 +4,7 @@ from federation.roles import Role, crud, view
 
 REGISTER_MODELS = [
     "registry.household",
+    "registry.householdincome",
     "registry.person",
     "registry.leftbehindchild",
     "registry.hardshipchild",

@@ -174,23 +174,29 @@ def poor_woman_problems(
     """Return the failed conditions of a poor woman (农村贫困妇女) for ``year``.
 
     Seed, 2014 plan item 7: a woman of a low-income household, whose per-capita net income is below
-    2,300 yuan (the yearly poverty line); an income at the line is not below it.
+    2,300 yuan (the yearly poverty line); an income at the line is not below it. The income is the
+    household's income of ``year``: another year's figure says nothing about this one.
     """
     settings = settings or year_settings(year)
     problems: list[Problem] = []
     if woman.sex != "F":
         problems.append(Problem("not_a_woman", _("贫困妇女须为女性。"), "person"))
     problems += _age_problems(woman, settings.ages_on, settings.adult_age, None, _("妇女"))
+    income = household.income_of(year) if household is not None else None
     if household is None:
         problems.append(Problem("no_household", _("她不属于任何户，无法核实家庭人均纯收入。"), "person"))
-    elif household.per_capita_income is None:
-        problems.append(Problem("income_unknown", _("她家的人均纯收入还没有填写。"), "person"))
-    elif household.per_capita_income >= settings.poverty_line:
+    elif income is None:
+        problems.append(
+            Problem(
+                "income_unknown", _("她家 %(year)s 年的人均纯收入还没有填写。") % {"year": year}, "person"
+            )
+        )
+    elif income.per_capita_income >= settings.poverty_line:
         problems.append(
             Problem(
                 "income_not_below_line",
-                _("家庭人均纯收入 %(income)s 元不低于贫困线 %(line)s 元。")
-                % {"income": household.per_capita_income, "line": settings.poverty_line},
+                _("%(year)s 年家庭人均纯收入 %(income)s 元不低于贫困线 %(line)s 元。")
+                % {"year": year, "income": income.per_capita_income, "line": settings.poverty_line},
                 "person",
             )
         )

@@ -46,7 +46,7 @@ def household_list(
     *, user, search: str = "", group_id: int | None = None, village_id: int | None = None
 ) -> QuerySet[Household]:
     """Return the households ``user`` sees, searched by number, address or a member's name."""
-    qs = Household.objects.for_user(user).select_related("village", "group")
+    qs = Household.objects.for_user(user).select_related("village", "group").prefetch_related("incomes")
     search = search.strip()
     if search:
         qs = qs.filter(
@@ -90,6 +90,7 @@ def register_entries(
 ) -> QuerySet:
     """Return a register's entries that ``user`` sees, for a year, searched and filtered by group."""
     qs = model.objects.for_user(user).select_related("person__village", "person__household__group")
+    qs = qs.prefetch_related(*getattr(model, "prefetch_with_entries", ()))
     qs = _person_search(qs, search, "person__")
     if group_id:
         qs = qs.filter(person__household__group_id=group_id)

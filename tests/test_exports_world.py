@@ -26,6 +26,7 @@ from federation.exports.definitions import Total, Totals, boxes, display_width
 from registry.idnumber import check_character, mask_id_number, parse_id_number
 from registry.models import (
     HardshipChild,
+    HouseholdIncome,
     LeftBehindChild,
     LeftBehindWoman,
     Person,
@@ -81,8 +82,9 @@ def _family(w, key: str) -> None:
         birth_date=dt.date(2012, 2, 2),
     )
     Person.objects.filter(pk=woman.pk).update(marital_status="married", phone="13800000001")
-    household.per_capita_income = Decimal("1800.50")
-    household.save()
+    HouseholdIncome.objects.create(
+        household=household, year=timezone.localdate().year, per_capita_income=Decimal("1800.50")
+    )
     setattr(w, f"husband_{key}", husband)
     setattr(w, f"girl_{key}", girl)
     setattr(w, f"boy_{key}", boy)

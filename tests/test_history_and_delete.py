@@ -127,3 +127,6 @@ def test_history_is_recorded_for_creates(world, login):
     assert household.village == world.village_a
     assert household.history.get().history_type == "+"
     assert household.history.get().history_user == world.dir_a
+    income = household.incomes.get()  # the year's income is its own record, with its own history
+    assert (income.year, income.per_capita_income) == (2025, 3000)
+    assert income.history.get().history_user == world.dir_a

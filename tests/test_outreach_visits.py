@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from outreach.models import OutreachSettings, Visit
 from outreach.selectors import visits_by_village, women_owed_visits
-from registry.models import LeftBehindWoman, PoorWoman
+from registry.models import HouseholdIncome, LeftBehindWoman, PoorWoman
 from tests.test_outreach_support import TODAY, YEAR, build_outreach_world, left_behind_woman, saved, visit
 
 
@@ -101,8 +101,7 @@ def test_a_visit_is_refused_for_a_woman_of_no_register_and_in_the_future(world):
 
 
 def test_a_poor_woman_may_be_visited(world):
-    world.household_a.per_capita_income = 1800
-    world.household_a.save()
+    HouseholdIncome.objects.create(household=world.household_a, year=YEAR, per_capita_income=1800)
     saved(PoorWoman(person=world.woman_a, year=YEAR, reason="illness"))
     assert saved(
         Visit(person=world.woman_a, visited_on=TODAY, visitors="张红", is_poor=True, poverty_reason="因病")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from federation.models import VillageGroup, YearSettings
 from registry.models import (
     HardshipChild,
+    HouseholdIncome,
     LeftBehindChild,
     LeftBehindWoman,
     PoorWoman,
@@ -36,9 +37,15 @@ def years_before(day: dt.date, years: int) -> dt.date:
     return day.replace(year=day.year - years)
 
 
-def new_household(village, **fields):
+def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
+    """Return a new household of ``village``, with its income of ``income_year`` when given."""
     group = VillageGroup.objects.filter(village=village).first()
-    return HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    if per_capita_income is not None:
+        HouseholdIncome.objects.create(
+            household=household, year=income_year, per_capita_income=per_capita_income
+        )
+    return household
 
 
 def married_woman(
@@ -271,8 +278,9 @@ def test_a_hardship_child_for_another_reason_needs_the_reason_told(world):
 
 
 def poor_woman(village, income, **fields):
-    woman = married_woman(village, husband=False, income_year=2025, per_capita_income=income)
-    return PoorWoman(person=woman, year=fields.pop("year", YEAR), reason="illness", **fields)
+    year = fields.pop("year", YEAR)
+    woman = married_woman(village, husband=False, per_capita_income=income, income_year=year)
+    return PoorWoman(person=woman, year=year, reason="illness", **fields)
 
 
 def test_an_income_just_below_the_line_is_accepted(world):
@@ -303,6 +311,19 @@ def test_paired_without_who_pairs_is_refused(world):
     assert list(errors) == ["paired_by"]
     assert_chinese(errors)
     poor_woman(world.village_a, Decimal("1000"), paired=True, paired_by="乡农技站").full_clean()
+
+
+def test_a_poor_woman_is_judged_on_her_households_income_of_the_registers_year(world):
+    woman = married_woman(
+        world.village_a, husband=False, per_capita_income=Decimal("1000"), income_year=YEAR - 1
+    )
+    errors = refusal(PoorWoman(person=woman, year=YEAR, reason="illness"))
+    assert f"{YEAR} 年的人均纯收入还没有填写" in all_messages(errors)
+    PoorWoman(person=woman, year=YEAR - 1, reason="illness").full_clean()  # last year's entry stands
+    # This year's income above the line refuses this year, and changes nothing for last year.
+    HouseholdIncome.objects.create(household=woman.household, year=YEAR, per_capita_income=Decimal("5000"))
+    assert "不低于贫困线" in all_messages(refusal(PoorWoman(person=woman, year=YEAR, reason="illness")))
+    PoorWoman(person=woman, year=YEAR - 1, reason="illness").full_clean()
 
 
 def test_relief_without_what_is_refused(world):
@@ -370,6 +391,8 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
     errors = refusal(register_entry(model, person, YEAR))
     assert_chinese(errors)
     assert "已登记过" in all_messages(errors)
+    if model is PoorWoman:  # next year's entry is judged on next year's income
+        HouseholdIncome.objects.create(household=person.household, year=YEAR + 1, per_capita_income=1000)
     register_entry(model, person, YEAR + 1).full_clean()  # another year is another entry
     first.mark_deleted()
     first.save()

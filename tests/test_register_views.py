@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from federation.models import VillageGroup
 from registry.forms.registers import (
@@ -23,6 +24,7 @@ from registry.forms.registers import (
 )
 from registry.models import (
     HardshipChild,
+    HouseholdIncome,
     LeftBehindChild,
     LeftBehindWoman,
     PoorWoman,
@@ -60,9 +62,15 @@ _names = itertools.count(1)
 # --- Building records --------------------------------------------------------------------------
 
 
-def new_household(village, **fields):
+def new_household(village, per_capita_income=None, income_year=None, **fields):
+    """Return a new household of ``village``, with its income of ``income_year`` when given."""
     group = VillageGroup.objects.filter(village=village).first()
-    return HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    if per_capita_income is not None:
+        HouseholdIncome.objects.create(
+            household=household, year=income_year, per_capita_income=per_capita_income
+        )
+    return household
 
 
 def left_behind_woman(village, name=None, *, away_since=dt.date(2025, 1, 1)):
@@ -111,7 +119,9 @@ def a_child(village, name=None):
 
 
 def a_poor_woman(village, name=None):
-    household = new_household(village, income_year=2025, per_capita_income=Decimal("1800"))
+    household = new_household(
+        village, income_year=timezone.localdate().year, per_capita_income=Decimal("1800")
+    )
     return PersonFactory(
         village=village,
         household=household,
@@ -501,9 +511,9 @@ def test_a_child_too_old_is_refused_on_the_page(world, login):
 
 def test_a_poor_woman_above_the_line_is_refused_on_the_page(world, login):
     entry = unsaved_record("poorwoman", world.village_a)
-    household = entry.person.household
-    household.per_capita_income = Decimal("2300")
-    household.save()
+    income = entry.person.household.incomes.get(year=entry.year)
+    income.per_capita_income = Decimal("2300")
+    income.save()
     response = login(world.dir_a).post(urls("poorwoman")["create"], form_data("poorwoman", entry))
     assert response.status_code == 200
     assert "贫困线" in response.content.decode()
@@ -604,3 +614,52 @@ def test_an_older_year_in_the_address_stays_selected_in_the_year_filter(world, l
     """A register imported for 2014 is listed as 2014, not as this year."""
     page = login(world.dir_a).get("/registry/left-behind-women/?year=2014").content.decode()
     assert '<option value="2014" selected' in page
+
+
+def test_a_new_years_income_keeps_last_years_figure_and_the_register_judged_on_it(world, login):
+    this_year = timezone.localdate().year
+    woman = a_poor_woman(world.village_a, name="贫困李")  # her household's income this year: 1,800
+    entry = PoorWoman.objects.create(person=woman, year=this_year, reason="illness")
+    household = woman.household
+    client = login(world.dir_a)
+    edit = client.get(reverse("registry:household_update", args=[household.pk])).content.decode()
+    assert f'value="{this_year}"' in edit and 'value="1800.00"' in edit  # the latest year's figure
+    response = client.post(
+        reverse("registry:household_update", args=[household.pk]),
+        {
+            "group": household.group_id,
+            "number": household.number,
+            "address": household.address,
+            "income_year": this_year + 1,
+            "per_capita_income": "5000",
+            "version": household.version,
+        },
+    )
+    assert response.status_code == 302
+    assert {i.year: i.per_capita_income for i in household.incomes.all()} == {
+        this_year: Decimal("1800"),
+        this_year + 1: Decimal("5000"),
+    }
+    detail = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
+    assert f"{this_year} 年：1800.00 元" in detail and f"{this_year + 1} 年：5000.00 元" in detail
+    entry.refresh_from_db()
+    entry.full_clean()  # this year's entry still stands on this year's income
+    listed = client.get(list_url("poorwoman", year=this_year)).content.decode()  # 人均纯收入 column
+    assert "贫困李" in listed and "1800.00" in listed and "5000" not in listed
+
+
+def test_a_negative_income_is_refused_on_the_household_page(world, login):
+    household = new_household(world.village_a)
+    response = login(world.dir_a).post(
+        reverse("registry:household_update", args=[household.pk]),
+        {
+            "group": household.group_id,
+            "number": household.number,
+            "income_year": 2025,
+            "per_capita_income": "-1",
+            "version": household.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "收入不能为负数" in response.content.decode()
+    assert not household.incomes.exists()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Household, Person, Relation
+from registry.models import Household, HouseholdIncome, Person, Relation
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -53,10 +55,53 @@ class PersonForm(VersionedModelForm):
 
 
 class HouseholdForm(VersionedModelForm):
+    """A household, and its per-capita net income of one year (each year keeps its own figure)."""
+
+    income_year = forms.IntegerField(
+        label=_("收入年度"),
+        min_value=1990,
+        max_value=2100,
+        help_text=_("每年的收入分开保存：填写新一年的收入不会改动往年的登记。"),
+    )
+    per_capita_income = forms.DecimalField(
+        label=_("家庭人均纯收入（元）"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
+        help_text=_("空着表示这一年的收入还不知道。"),
+    )
+
     class Meta:
         model = Household
-        fields = ["group", "number", "address", "income_year", "per_capita_income"]
-        widgets = {"per_capita_income": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})}
+        fields = ["group", "number", "address"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = self.instance.latest_income if self.instance.pk else None
+        self.fields["income_year"].initial = latest.year if latest else timezone.localdate().year
+        self.fields["per_capita_income"].initial = latest.per_capita_income if latest else None
+
+    def clean(self):
+        cleaned = super().clean()
+        amount, year = cleaned.get("per_capita_income"), cleaned.get("income_year")
+        if amount is not None and year is not None:
+            try:  # the income's own rules (HouseholdIncome), as every other path checks them
+                HouseholdIncome(year=year, per_capita_income=amount).full_clean(exclude=["household"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        amount = self.cleaned_data.get("per_capita_income")
+        income = (
+            None if amount is None else self.instance.income_change(self.cleaned_data["income_year"], amount)
+        )
+        if income is not None:
+            income.full_clean()
+            income.save()
 
 
 class HouseholdMoveForm(forms.Form):

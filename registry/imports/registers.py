@@ -717,11 +717,10 @@ class PoorWomanImporter(_RegisterImporter):
         if household is None:
             row.fail("income", "她不属于任何户，无法登记家庭人均纯收入：请先在居民中把她登记到户。")
             raise RowInvalid
-        if household.per_capita_income == income:
+        record = household.income_change(self.year, income)  # the income of the file's year
+        if record is None:
             return False
-        household.per_capita_income = income
-        household.income_year = self.year
-        self.save(household, row)
+        self.save(record, row)
         return True
 
 

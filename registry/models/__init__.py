@@ -2,6 +2,7 @@ from registry.models.people import (  # noqa: F401
     Education,
     Employment,
     Household,
+    HouseholdIncome,
     MaritalStatus,
     Person,
     PoliticalStatus,

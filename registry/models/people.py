@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -98,15 +98,6 @@ class Household(DomainModel):
     )
     number = models.CharField(_("户号"), max_length=20)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    income_year = models.PositiveSmallIntegerField(_("收入年度"), null=True, blank=True)
-    per_capita_income = models.DecimalField(
-        _("家庭人均纯收入（元）"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("收入不能为负数。"))],
-    )
 
     class Meta:
         verbose_name = _("户")
@@ -136,6 +127,69 @@ class Household(DomainModel):
     def clean(self) -> None:
         if self.group_id and self.village_id and self.group.village_id != self.village_id:
             raise ValidationError({"group": _("村民小组不属于这个村。")})
+
+    def income_of(self, year: int) -> HouseholdIncome | None:
+        """Return the household's per-capita net income of ``year`` (uses prefetched ``incomes``)."""
+        return next((i for i in self.incomes.all() if i.year == year), None)
+
+    def income_change(self, year: int, amount) -> HouseholdIncome | None:
+        """Return the income record of ``year`` set to ``amount``, to be checked and saved.
+
+        ``None`` when that year's stored figure is already ``amount`` (nothing to save).
+        """
+        income = HouseholdIncome.objects.filter(household=self, year=year).first()
+        if income is None:
+            return HouseholdIncome(household=self, year=year, per_capita_income=amount)
+        if income.per_capita_income == amount:
+            return None
+        income.per_capita_income = amount
+        income.version += 1
+        return income
+
+    @property
+    def latest_income(self) -> HouseholdIncome | None:
+        """Return the income of the latest year entered (uses prefetched ``incomes``)."""
+        return max(self.incomes.all(), key=lambda i: i.year, default=None)
+
+
+class HouseholdIncome(DomainModel):
+    """A household's per-capita net income (家庭人均纯收入) of one year.
+
+    Each year has its own figure: a register of a year (poor women) is judged on that year's income,
+    and entering a new year's income changes nothing in an earlier year's register.
+    """
+
+    scope_path = "household__village"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="incomes", verbose_name=_("户")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(1990, _("年度不对。")), MaxValueValidator(2100, _("年度不对。"))],
+    )
+    per_capita_income = models.DecimalField(
+        _("家庭人均纯收入（元）"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0, _("收入不能为负数。"))],
+    )
+
+    class Meta:
+        verbose_name = _("家庭人均纯收入")
+        verbose_name_plural = _("家庭人均纯收入")
+        ordering = ["household", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="household_income_one_per_year",
+                violation_error_message=_("这一户这一年的收入已经填写过。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.per_capita_income} 元"
 
 
 class Person(DomainModel):

@@ -241,6 +241,16 @@ class PoorWoman(RegisterEntry):
         ordering = ["person__household__group__number", "person__name"]
         constraints = [_one_alive_per_person_and_year("poorwoman_one_per_year")]
 
+    #: What lists and exports of these entries fetch with them (``selectors.register_entries``).
+    prefetch_with_entries = ("person__household__incomes",)
+
+    @property
+    def household_income(self):
+        """Return her household's per-capita net income of this record's year (None: not entered)."""
+        household = self.person.household if self.person.household_id else None
+        income = household.income_of(self.year) if household is not None else None
+        return income.per_capita_income if income is not None else None
+
     def problems(self) -> list:
         from registry.rules import Problem, poor_woman_problems
 

@@ -141,7 +141,9 @@ class HouseholdDetailView(DomainDetailView):
     template_name = "registry/household_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("village", "group").prefetch_related("members")
+        return (
+            super().get_queryset().select_related("village", "group").prefetch_related("members", "incomes")
+        )
 
 
 class HouseholdCreateView(_VillageFieldMixin, DomainCreateView):

@@ -247,7 +247,7 @@ urlpatterns = [
         PoorWomanForm,
         [
             *PERSON_COLUMNS,
-            (_("人均纯收入"), "person.household.per_capita_income"),
+            (_("人均纯收入"), "household_income"),
             (_("致贫原因"), "get_reason_display"),
             (_("低保"), "in_dibao"),
             (_("结对帮扶"), "paired"),
