@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from federation.models import Membership, Township, Village
+from federation.models import Membership, Township, Village, year_settings
 from federation.roles import Role
 from outreach.models import (
     DEFAULT_DEADLINES,
@@ -183,6 +183,7 @@ def _register_left_behind_women(villages: list[Village], year: int) -> int:
 
 def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
     year = today.year
+    line = year_settings(year).poverty_line
     directors = _director_names(villages)
     women = list(
         LeftBehindWoman.objects.filter(person__village__in=villages, year=year)
@@ -200,7 +201,7 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
         days = sorted(_day_between(rng, dt.date(year, 1, 8), today) for _ in range(count))
         for day in days:
             income = person.household.income_of(year) if person.household is not None else None
-            is_poor = person.pk in poor or (income is not None and income.per_capita_income < Decimal("2300"))
+            is_poor = person.pk in poor or (income is not None and income.per_capita_income < line)
             visitors = directors.get(person.village_id, "村妇联主席")
             if rng.random() < 0.3:
                 visitors += "、乡妇联干部"

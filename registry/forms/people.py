@@ -59,8 +59,6 @@ class HouseholdForm(VersionedModelForm):
 
     income_year = forms.IntegerField(
         label=_("收入年度"),
-        min_value=1990,
-        max_value=2100,
         help_text=_("每年的收入分开保存：填写新一年的收入不会改动往年的登记。"),
     )
     per_capita_income = forms.DecimalField(
@@ -71,6 +69,9 @@ class HouseholdForm(VersionedModelForm):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
         help_text=_("空着表示这一年的收入还不知道。"),
     )
+
+    #: The fields of the income record (HouseholdIncome) as this form names them.
+    INCOME_FIELDS = {"year": "income_year", "per_capita_income": "per_capita_income"}
 
     class Meta:
         model = Household
@@ -85,12 +86,13 @@ class HouseholdForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         amount, year = cleaned.get("per_capita_income"), cleaned.get("income_year")
-        if amount is not None and year is not None:
+        if year is not None:
+            unchecked = ["household"] if amount is not None else ["household", "per_capita_income"]
             try:  # the income's own rules (HouseholdIncome), as every other path checks them
-                HouseholdIncome(year=year, per_capita_income=amount).full_clean(exclude=["household"])
+                HouseholdIncome(year=year, per_capita_income=amount).full_clean(exclude=unchecked)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
-                    self.add_error(field if field in self.fields else None, errors)
+                    self.add_error(self.INCOME_FIELDS.get(field), errors)
         return cleaned
 
     def _save_m2m(self):
