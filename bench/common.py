@@ -41,7 +41,7 @@ def setup_django(url: str) -> None:
     """Set Django up on the bench database ``url`` with the project's settings."""
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federation.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federation.project.settings")
     import django
 
     django.setup()

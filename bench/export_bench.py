@@ -71,8 +71,8 @@ def seed(rebuild: bool) -> None:
     """Fill the bench database once: one county, 100,000 women with their families."""
     from django.db import transaction
 
-    from federation.models import County, Township, Village, VillageGroup
-    from registry.idnumber import make_id_number
+    from federation.core.idnumber import make_id_number
+    from federation.core.models import County, Township, Village, VillageGroup
     from registry.models import Household, Person
 
     county = County.objects.filter(code=COUNTY_CODE).first()
@@ -198,8 +198,8 @@ def seed(rebuild: bool) -> None:
 
 
 def _actor(scope: str):
-    from federation.exports.context import SystemActor
-    from federation.models import County, Township, Village
+    from federation.core.models import County, Township, Village
+    from federation.ledgers.exports.context import SystemActor
 
     if scope == "county":
         return SystemActor(County.objects.get(code=COUNTY_CODE))
@@ -210,9 +210,9 @@ def _actor(scope: str):
 
 def _rows(scope: str) -> list[list]:
     """Return the ledger's rows as Excel values, exactly as (a) writes them (序号 first)."""
-    from federation.exports import get_ledger
-    from federation.exports.cells import excel_value
-    from federation.exports.context import ExportContext, ExportFilters
+    from federation.ledgers.exports import get_ledger
+    from federation.ledgers.exports.cells import excel_value
+    from federation.ledgers.exports.context import ExportContext, ExportFilters
 
     ledger = get_ledger("women")
     actor = _actor(scope)
@@ -230,9 +230,9 @@ def _rows(scope: str) -> list[list]:
 
 
 def case_ours(scope: str, out: Path, fmt: str = "xlsx") -> dict:
-    from federation.exports import get_ledger
-    from federation.exports.context import ExportFilters
-    from federation.exports.services import export_record_create, export_run
+    from federation.ledgers.exports import get_ledger
+    from federation.ledgers.exports.context import ExportFilters
+    from federation.ledgers.exports.services import export_record_create, export_run
 
     ledger = get_ledger("women")
     actor = _actor(scope)
@@ -247,8 +247,8 @@ def case_ours(scope: str, out: Path, fmt: str = "xlsx") -> dict:
 def case_xlsxwriter(out: Path) -> dict:
     import xlsxwriter
 
-    from federation.exports import get_ledger
-    from federation.exports.definitions import ColumnGroup
+    from federation.ledgers.exports import get_ledger
+    from federation.ledgers.exports.definitions import ColumnGroup
 
     rows = _rows("county")
     table = get_ledger("women").layout
@@ -307,7 +307,7 @@ def case_xlsxwriter(out: Path) -> dict:
 def case_import_export(out: Path) -> dict:
     from import_export import fields, resources
 
-    from federation.exports.context import ExportContext, ExportFilters
+    from federation.ledgers.exports.context import ExportContext, ExportFilters
     from registry import selectors
     from registry.exports import _children_text, _work_place, women_queryset
     from registry.models import Person
@@ -404,7 +404,7 @@ COPY (
 def case_copy(out: Path) -> dict:
     from django.db import connection
 
-    from federation.models import County, year_settings
+    from federation.core.models import County, year_settings
 
     settings = year_settings(YEAR)
     on = settings.ages_on
@@ -426,7 +426,7 @@ def case_copy(out: Path) -> dict:
 def run_case(name: str) -> None:
     """Run one case in this (fresh) process and print its figures as one JSON line."""
     setup_django()
-    from federation.exports import get_ledger
+    from federation.ledgers.exports import get_ledger
 
     get_ledger("women")  # the registry's import, as in a running server
     import openpyxl  # noqa: F401
@@ -482,7 +482,7 @@ def main() -> None:
         return
     url = database_url()
     create_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "federation.settings"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "federation.project.settings"}
     python = sys.executable
     subprocess.run(
         [python, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"], check=True, env=env, cwd=ROOT

@@ -70,9 +70,9 @@ def seed() -> None:
     """Make the bench village (8 groups) and its director once."""
     from django.db import transaction
 
-    from federation.models import County, Township, Village, VillageGroup
-    from federation.roles import Role
-    from federation.services import user_create
+    from federation.core.models import County, Township, Village, VillageGroup
+    from federation.core.roles import Role
+    from federation.core.services import user_create
 
     if Village.objects.filter(code=VILLAGE_CODE).exists():
         return
@@ -96,7 +96,7 @@ def write_roster(path: Path, rows: int, seed_value: int = 7) -> int:
     """Write a roster of ``rows`` persons (households of 3 or 4); return the number of households."""
     import openpyxl
 
-    from registry.idnumber import make_id_number
+    from federation.core.idnumber import make_id_number
 
     rng = random.Random(seed_value)
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
@@ -190,7 +190,7 @@ def write_roster(path: Path, rows: int, seed_value: int = 7) -> int:
 
 
 def _village():
-    from federation.models import Village
+    from federation.core.models import Village
 
     return Village.objects.select_related("township__county").get(code=VILLAGE_CODE)
 
@@ -281,8 +281,8 @@ def read_rows(path: Path) -> list[tuple]:
 
 def bulk_create(rows: list[tuple]) -> None:
     """Create the rows' households and persons with bulk_create: no checks, no history."""
-    from federation.imports.cells import parse_date
-    from registry.idnumber import parse_id_number
+    from federation.core.idnumber import parse_id_number
+    from federation.ledgers.imports.cells import parse_date
     from registry.models import Household, Person
 
     village = _village()
@@ -400,7 +400,7 @@ def main() -> None:
         return
     url = database_url()
     create_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "federation.settings"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "federation.project.settings"}
     python = sys.executable
     subprocess.run(
         [python, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"], check=True, env=env, cwd=ROOT

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from federation.admin_scoping import ScopedAdmin, ScopedTabularInline
-from federation.policy import id_number_for
+from federation.core.admin_scoping import ScopedAdmin, ScopedTabularInline
+from federation.core.policy import id_number_for
 from loans.forms import BaseGuarantorFormSet
 from loans.models import Attachment, Guarantor, LoanApplication, LoanSettings, Transition
 from loans.states import Status

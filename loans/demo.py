@@ -14,12 +14,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from federation.models import Membership, Township
-from federation.roles import Role
+from federation.core.idnumber import age_on, make_id_number
+from federation.core.models import Membership, Township
+from federation.core.roles import Role
 from loans.models import Guarantor, GuarantorKind, LoanApplication
 from loans.services import application_save, application_transition
 from loans.states import Action, Status
-from registry.idnumber import age_on, make_id_number
 from registry.models import Employment, Person
 
 #: (planned status, action that ends a refused or withdrawn one, reason). In path order.

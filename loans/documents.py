@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from federation.policy import id_number_for
-from federation.roles import Role
+from federation.core.policy import id_number_for
+from federation.core.roles import Role
 from loans.models import LoanApplication, Transition, loan_settings
 from loans.states import Action, Status
 

@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from federation.core.idnumber import age_on, parse_id_number
 from loans.models import GuarantorKind, LoanApplication, LoanSettings, loan_settings
 from loans.states import BLOCKING
-from registry.idnumber import age_on, parse_id_number
 from registry.models import Employment, Person
 from registry.rules import Problem
 

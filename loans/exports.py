@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.exports import Column, Kind, Ledger, Table, Total, register
-from federation.exports.context import ExportContext, ExportFilters
-from federation.exports.definitions import Card, CardField
+from federation.core.idnumber import age_on
+from federation.ledgers.exports import Column, Kind, Ledger, Table, Total, register
+from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.definitions import Card, CardField
 from loans.documents import SignatureBlock, rmb_upper, signature_blocks
 from loans.models import LoanApplication, loan_settings
 from loans.selectors import loan_ledger_queryset, loan_ledger_row, subsidy_queryset, subsidy_row
 from loans.states import Status
-from registry.idnumber import age_on
 
 KINDS = {
     "id_number": Kind.ID_NUMBER,

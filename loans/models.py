@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.models import DomainModel, Village
-from federation.roles import Role
-from federation.scoping import ScopedManager
+from federation.core.idnumber import parse_id_number
+from federation.core.models import DomainModel, Village
+from federation.core.roles import Role
+from federation.core.scoping import ScopedManager
 from loans.states import SIGNATURES, Action, Status
-from registry.idnumber import parse_id_number
 from registry.models import Person, phone_validator
 
 

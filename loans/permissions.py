@@ -1,12 +1,12 @@
-"""What each role may do with the microloans (merged into federation.roles.ROLE_PERMISSIONS).
+"""What each role may do with the microloans (merged into federation.core.roles.ROLE_PERMISSIONS).
 
-Which applications a user sees is the scope (``federation.scoping``); these are the steps her role
+Which applications a user sees is the scope (``federation.core.scoping``); these are the steps her role
 may take on them. The village director drafts, submits and gives the village signature; the
 township chair gives the township signature and the stamp; the township staff record the credit
 cooperative's decision, the disbursement and the repayment; the county reads.
 """
 
-from federation.roles import Role, crud, view
+from federation.core.roles import Role, crud, view
 
 READ = view("loans.loanapplication", "loans.guarantor", "loans.transition")
 

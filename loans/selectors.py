@@ -1,7 +1,7 @@
 """Reads of the microloans: lists, the queue, the ledger, the interest-subsidy summary, the signature check.
 
 Every read that serves a user goes through the scoping rule (``for_user``); ID numbers leave here as
-the user's role may see them (``federation.policy``).
+the user's role may see them (``federation.core.policy``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from federation.policy import id_number_for
+from federation.core.idnumber import age_on, parse_id_number
+from federation.core.policy import id_number_for
 from loans.models import LoanApplication, Transition, loan_settings
 from loans.signing import REQUIRED_SIGNATURES, Mismatch, find_mismatches
 from loans.states import AWAITED, SIGNATURES, Action, Move, Status
-from registry.idnumber import age_on, parse_id_number
 
 
 def application_list(*, user, status: str = "", year: int | None = None, search: str = "") -> QuerySet:

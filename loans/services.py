@@ -18,9 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from federation.roles import Role
-from federation.scoping import membership_of
-from federation.services import StaleRecordError
+from federation.core.roles import Role
+from federation.core.scoping import membership_of
+from federation.core.services import StaleRecordError
 from loans.eligibility import check_eligibility
 from loans.models import (
     Attachment,

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from federation.generic import int_param
-from federation.mixins import ScopedViewMixin
-from federation.policy import id_number_for
-from federation.services import StaleRecordError
+from federation.core.mixins import ScopedViewMixin
+from federation.core.policy import id_number_for
+from federation.core.services import StaleRecordError
+from federation.web.generic import int_param
 from loans import selectors
 from loans.documents import render_application_pdf
 from loans.forms import ActionForm, ApplicationForm, AttachmentForm, guarantor_formset

@@ -6,7 +6,7 @@ domestic-violence permissions hold in the admin as everywhere else.
 
 from django.contrib import admin
 
-from federation.admin_scoping import ScopedAdmin
+from federation.core.admin_scoping import ScopedAdmin
 from outreach.models import (
     OutreachSettings,
     Petition,

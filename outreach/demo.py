@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from federation.models import Membership, Township, Village, year_settings
-from federation.roles import Role
+from federation.core.models import Membership, Township, Village, year_settings
+from federation.core.roles import Role
 from outreach.models import (
     DEFAULT_DEADLINES,
     Handling,

@@ -16,9 +16,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.exports import Column, Kind, Ledger, Table, Total, register
-from federation.exports.context import ExportContext, ExportFilters
-from federation.models import Village
+from federation.core.models import Village
+from federation.ledgers.exports import Column, Kind, Ledger, Table, Total, register
+from federation.ledgers.exports.context import ExportContext, ExportFilters
 from outreach import selectors
 from outreach.models import Petition, PetitionCategory, Visit, VolunteerMember, outreach_settings
 from outreach.views.petitions import petition_selection

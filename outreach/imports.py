@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from federation.imports.framework import (
+from federation.ledgers.imports.framework import (
     CREATED,
     UNCHANGED,
     UPDATED,

@@ -7,9 +7,9 @@ has validated, so a forged id in a hidden field cannot place a record in another
 
 from __future__ import annotations
 
-from federation.models import Township, Village
-from federation.roles import Role
-from federation.scoping import membership_of, sees_everything
+from federation.core.models import Township, Village
+from federation.core.roles import Role
+from federation.core.scoping import membership_of, sees_everything
 
 
 def _follow(instance, path: str):

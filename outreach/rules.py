@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from federation.models import year_settings
+from federation.core.models import year_settings
 from outreach.models.base import outreach_settings
 from registry.rules import Problem
 

@@ -14,7 +14,7 @@ from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from federation.models import Village
+from federation.core.models import Village
 from outreach.models import (
     REGISTER_SHORT,
     Petition,

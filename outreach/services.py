@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from federation.models import DomainModel, Village
-from federation.services import domain_record_save
+from federation.core.models import DomainModel, Village
+from federation.core.services import domain_record_save
 from outreach.models import Register, RegisterReport, VolunteerActivity, VolunteerMember
 from outreach.policy import may_write
 from outreach.rules import activity_participant_problems

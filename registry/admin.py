@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from federation.admin_scoping import ScopedAdmin
-from federation.policy import id_number_for
+from federation.core.admin_scoping import ScopedAdmin
+from federation.core.policy import id_number_for
 from registry.models import (
     HardshipChild,
     Household,

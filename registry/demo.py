@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from federation.models import County, Township, Village, VillageGroup
-from federation.roles import Role
-from registry.idnumber import Sex, age_on, make_id_number
+from federation.core.idnumber import Sex, age_on, make_id_number
+from federation.core.models import County, Township, Village, VillageGroup
+from federation.core.roles import Role
 from registry.models import (
     Education,
     Employment,
@@ -687,7 +687,7 @@ def ensure_demo_users(county: County, township: Township) -> list[dict]:
     """
     from django.contrib.auth import get_user_model
 
-    from federation.services import user_create
+    from federation.core.services import user_create
 
     wanted = [
         (

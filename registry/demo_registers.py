@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from federation.models import Township, Village, year_settings
+from federation.core.models import Township, Village, year_settings
 from registry import selectors
 from registry.models import (
     AwayReason,

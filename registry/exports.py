@@ -19,12 +19,22 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from federation.exports import Card, CardField, Column, ColumnGroup, Kind, Ledger, Table, Total, register
-from federation.exports.conf import CHUNK_SIZE
-from federation.exports.context import ExportContext, ExportFilters
-from federation.models import VillageGroup
+from federation.core.idnumber import age_on
+from federation.core.models import VillageGroup
+from federation.ledgers.exports import (
+    Card,
+    CardField,
+    Column,
+    ColumnGroup,
+    Kind,
+    Ledger,
+    Table,
+    Total,
+    register,
+)
+from federation.ledgers.exports.conf import CHUNK_SIZE
+from federation.ledgers.exports.context import ExportContext, ExportFilters
 from registry import selectors
-from registry.idnumber import age_on
 from registry.models import (
     AwayReason,
     ChildCategory,

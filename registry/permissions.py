@@ -1,6 +1,6 @@
-"""What each role may do with the registers (merged into federation.roles.ROLE_PERMISSIONS)."""
+"""What each role may do with the registers (merged into federation.core.roles.ROLE_PERMISSIONS)."""
 
-from federation.roles import Role, crud, view
+from federation.core.roles import Role, crud, view
 
 REGISTER_MODELS = [
     "registry.household",

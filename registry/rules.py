@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from federation.models import YearSettings, year_settings
+from federation.core.models import YearSettings, year_settings
 from registry.models.people import Household, Person, Relation, WorkPlace
 
 

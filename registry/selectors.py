@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from federation.models import Village
+from federation.core.models import Village
 from registry.models import Household, Person, Relation
 
 
@@ -107,7 +107,7 @@ def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
     head or spouse of a household whose other partner, a man, works outside the county since
     at least the required months before that date.
     """
-    from federation.models import year_settings
+    from federation.core.models import year_settings
     from registry.models import LeftBehindWoman, Relation, WorkPlace
     from registry.rules import add_months
 
@@ -158,7 +158,7 @@ def women_ledger(*, user, year: int) -> QuerySet[Person]:
     """
     from django.db.models import Prefetch
 
-    from federation.models import year_settings
+    from federation.core.models import year_settings
 
     settings = year_settings(year)
     members = Person.objects.order_by("birth_date")
@@ -206,7 +206,7 @@ def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]
     """
     from django.db.models import Prefetch
 
-    from federation.models import year_settings
+    from federation.core.models import year_settings
     from registry.models import LeftBehindChild, ParentsAway, Relation, WorkPlace
 
     settings = year_settings(year)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from federation.models import Village, VillageGroup
+from federation.core.models import Village, VillageGroup
 from registry.models import Household, Person
 
 

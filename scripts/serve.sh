@@ -15,5 +15,5 @@ qcluster_pid=$!
 trap 'kill "$qcluster_pid" 2>/dev/null; wait "$qcluster_pid" 2>/dev/null || true' EXIT
 bind=${BIND:-127.0.0.1:8000}
 echo "== serving on http://$bind/ (Ctrl-C stops)"
-.venv/bin/gunicorn federation.wsgi:application --bind "$bind" --workers "${WORKERS:-3}" \
+.venv/bin/gunicorn federation.project.wsgi:application --bind "$bind" --workers "${WORKERS:-3}" \
   --access-logfile - --forwarded-allow-ips=127.0.0.1

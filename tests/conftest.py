@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from federation.roles import Role
-from federation.services import user_create
+from federation.core.roles import Role
+from federation.core.services import user_create
 from tests.factories import (
     CountyFactory,
     HouseholdFactory,
@@ -87,7 +87,7 @@ def login(client):
     """Return a function that signs ``user`` in on the test client and returns the client."""
 
     def _login(user):
-        client.force_login(user, backend="federation.backends.RoleBackend")
+        client.force_login(user, backend="federation.core.backends.RoleBackend")
         return client
 
     return _login

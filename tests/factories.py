@@ -7,8 +7,8 @@ import itertools
 
 import factory
 
-from federation.models import County, Township, Village, VillageGroup
-from registry.idnumber import make_id_number
+from federation.core.idnumber import make_id_number
+from federation.core.models import County, Township, Village, VillageGroup
 from registry.models import Household, Person, Relation
 
 _sequence = itertools.count(2)

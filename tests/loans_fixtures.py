@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from federation.roles import Role
-from federation.services import user_create
+from federation.core.roles import Role
+from federation.core.services import user_create
 from loans.models import Guarantor, GuarantorKind, LoanApplication
 from loans.services import application_save, application_transition
 from loans.states import Action, Status

@@ -1,7 +1,7 @@
 """Test settings: the project's settings with fast password hashing and plain static storage."""
 
-from federation.settings import *  # noqa: F403
-from federation.settings import STORAGES
+from federation.project.settings import *  # noqa: F403
+from federation.project.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -10,6 +10,6 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise looks there at start-up
 
-from federation.settings import Q_CLUSTER  # noqa: E402
+from federation.project.settings import Q_CLUSTER  # noqa: E402
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in tests

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.idnumber import make_id_number
+from federation.core.idnumber import make_id_number
 from registry.models import LeftBehindChild, LeftBehindWoman
 from tests.conftest import sign_in
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from federation.exports import get_ledger
+from federation.ledgers.exports import get_ledger
 from tests.conftest import sign_in
 from tests.test_exports_world import data_rows, make_ledger_world, workbook
 

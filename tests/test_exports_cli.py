@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from federation.exports import all_ledgers, get_ledger
-from federation.models import ExportRecord
+from federation.ledgers.exports import all_ledgers, get_ledger
+from federation.ledgers.models import ExportRecord
 from tests.test_exports_world import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
 
 

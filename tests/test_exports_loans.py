@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
 from loans.states import Status
 from tests.loans_fixtures import advance, build_loan_world, draft
 from tests.test_exports_world import data_rows, flat, pdf_text, totals_row, workbook

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl.utils import get_column_letter
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportContext, ExportFilters
-from federation.exports.services import ExportRefused, export_build, ledger_notes
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.services import ExportRefused, export_build, ledger_notes
 from outreach import selectors
 from outreach.models import Screening, Visit
 from tests.test_exports_world import data_rows, flat, pdf_text, totals_row, workbook

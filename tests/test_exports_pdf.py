@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
 from registry.models import Person
 from tests.test_exports_world import flat, make_ledger_world, pdf_fonts, pdf_text
 
@@ -145,7 +145,7 @@ def test_the_fast_xml_parser_gives_the_same_pdf_as_weasyprints_own(
     """Ledgers and cards are read by the XML parser (faster); a reader sees what the HTML parser gives."""
     from xml.etree import ElementTree
 
-    from federation.exports import pdf
+    from federation.ledgers.exports import pdf
 
     w = ledger_world
     Person.objects.filter(pk=w.woman_a.pk).update(name="李<小>&红")  # markup characters in the data
@@ -176,7 +176,7 @@ def test_pdfs_laid_out_at_once_by_two_threads_leave_the_garbage_collector_as_it_
     import gc
     import threading
 
-    from federation.exports import pdf
+    from federation.ledgers.exports import pdf
 
     before = gc.get_threshold()
     inside = threading.Barrier(2)

@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
 from tests.test_exports_world import flat, make_ledger_world, pdf_text
 from tests.test_outreach_support import YEAR, build_outreach_world
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
 from outreach.models import Petition, PetitionCategory
 from tests.test_exports_world import data_rows, workbook
 from tests.test_outreach_support import TODAY, YEAR, build_outreach_world, petition

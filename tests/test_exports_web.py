@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from federation.exports import get_ledger
-from federation.exports.tasks import run_export
-from federation.models import ExportRecord
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.tasks import run_export
+from federation.ledgers.models import ExportRecord
 from tests.test_exports_world import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
 
 
@@ -148,7 +148,7 @@ def test_someone_elses_export_answers_404(ledger_world, login, client):
     ]
     assert client.get(urls[2]).status_code == 200
     for other in (w.dir_b, w.staff, w.county_viewer):
-        client.force_login(other, backend="federation.backends.RoleBackend")
+        client.force_login(other, backend="federation.core.backends.RoleBackend")
         for url in urls:
             assert client.get(url).status_code == 404, (other, url)
         assert record.title not in client.get(reverse("exports:job_list")).content.decode()
@@ -203,7 +203,7 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
     record = ExportRecord.objects.get()
     assert queued == [
         (
-            ("federation.exports.tasks.run_export", record.pk),
+            ("federation.ledgers.exports.tasks.run_export", record.pk),
             {"task_name": f"export-{record.pk}", "group": "exports"},
         )
     ]
@@ -223,9 +223,9 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
 
 
 def test_progress_is_written_while_the_rows_stream(ledger_world, monkeypatch):
-    from federation.exports import services, xlsx
-    from federation.exports.context import ExportFilters
-    from federation.exports.services import export_record_create
+    from federation.ledgers.exports import services, xlsx
+    from federation.ledgers.exports.context import ExportFilters
+    from federation.ledgers.exports.services import export_record_create
 
     monkeypatch.setattr(xlsx, "PROGRESS_EVERY", 2)
     w = ledger_world
@@ -254,7 +254,7 @@ def test_a_failed_export_is_recorded_without_its_values(ledger_world, login, mon
     def broken(*args, **kwargs):
         raise ValueError(w.woman_a.id_number)
 
-    monkeypatch.setattr("federation.exports.xlsx.XlsxBuilder.write", broken)
+    monkeypatch.setattr("federation.ledgers.exports.xlsx.XlsxBuilder.write", broken)
     client = login(w.dir_a)
     response = client.get(reverse("exports:export", args=["women", "xlsx"]))
     record = ExportRecord.objects.get()
@@ -266,7 +266,7 @@ def test_a_failed_export_is_recorded_without_its_values(ledger_world, login, mon
 
 
 def export_dir_files(record):
-    from federation.exports.conf import export_dir
+    from federation.ledgers.exports.conf import export_dir
 
     folder = export_dir()
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
@@ -277,7 +277,7 @@ def test_files_older_than_the_keeping_days_are_deleted(ledger_world, login):
 
     from django.utils import timezone as tz
 
-    from federation.exports.services import export_file_path, export_purge
+    from federation.ledgers.exports.services import export_file_path, export_purge
 
     w = ledger_world
     client = login(w.dir_a)
@@ -298,6 +298,6 @@ def test_the_administrator_reads_the_export_records_in_the_admin(ledger_world, l
     page = client.get(reverse("registry:women_ledger")).content.decode()
     link = html.unescape(re.search(r'href="([^"]+)" data-export="xlsx"', page).group(1))
     assert client.get(link).status_code == 200
-    body = login(w.admin).get(reverse("admin:federation_exportrecord_changelist")).content.decode()
+    body = login(w.admin).get(reverse("admin:ledgers_exportrecord_changelist")).content.decode()
     assert "张红" in body and "妇女基本信息台账" in body
-    assert login(w.staff).get(reverse("admin:federation_exportrecord_changelist")).status_code == 403
+    assert login(w.staff).get(reverse("admin:ledgers_exportrecord_changelist")).status_code == 403

@@ -19,11 +19,20 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from federation.exports import Column, ColumnGroup, Kind, Ledger, Table, all_ledgers, get_ledger, register
-from federation.exports.cells import excel_value, safe_text
-from federation.exports.context import ExportContext, ExportFilters, SystemActor
-from federation.exports.definitions import Total, Totals, boxes, display_width
-from registry.idnumber import check_character, mask_id_number, parse_id_number
+from federation.core.idnumber import check_character, mask_id_number, parse_id_number
+from federation.ledgers.exports import (
+    Column,
+    ColumnGroup,
+    Kind,
+    Ledger,
+    Table,
+    all_ledgers,
+    get_ledger,
+    register,
+)
+from federation.ledgers.exports.cells import excel_value, safe_text
+from federation.ledgers.exports.context import ExportContext, ExportFilters, SystemActor
+from federation.ledgers.exports.definitions import Total, Totals, boxes, display_width
 from registry.models import (
     HardshipChild,
     HouseholdIncome,

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportContext, ExportFilters
-from federation.exports.services import export_build, ledger_notes, ledger_title
-from federation.exports.xlsx import XlsxBuilder
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.services import export_build, ledger_notes, ledger_title
+from federation.ledgers.exports.xlsx import XlsxBuilder
 from tests.test_exports_world import (
     INJECTIONS,
     data_rows,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.idnumber import age_on, check_character, make_id_number, mask_id_number, parse_id_number
+from federation.core.idnumber import age_on, check_character, make_id_number, mask_id_number, parse_id_number
 
 # The standard's worked example: 11010519491231002X (Beijing, born 31 Dec 1949, a woman).
 EXAMPLE = "11010519491231002X"

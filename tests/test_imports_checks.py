@@ -2,7 +2,7 @@
 
 The roster (居民花名册: households and persons, the source of the women's ledger) is the ledger
 used here; the registers' own importers run through the same framework
-(``federation.imports.framework``) and are tested in test_imports_registers.py.
+(``federation.ledgers.imports.framework``) and are tested in test_imports_registers.py.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
-from federation.imports.framework import Importer, get_importer
-from federation.imports.reader import ImportRefused
-from federation.models import ImportRecord
-from registry.idnumber import make_id_number
+from federation.core.idnumber import make_id_number
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
+from federation.ledgers.imports.framework import Importer, get_importer
+from federation.ledgers.imports.reader import ImportRefused
+from federation.ledgers.models import ImportRecord
 from registry.imports.persons import PersonImporter, import_persons
 from registry.models import Household, Person
 
@@ -360,7 +360,7 @@ def test_an_upload_left_unconfirmed_is_removed_after_two_days(world, tmp_path, s
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from federation.imports.services import STALE_UPLOAD, import_purge, import_upload
+    from federation.ledgers.imports.services import STALE_UPLOAD, import_purge, import_upload
 
     settings.IMPORT_DIR = tmp_path / "imports"
     upload = SimpleUploadedFile("r.xlsx", roster_file(tmp_path, roster_rows(2)).read_bytes())

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 from openpyxl.utils import get_column_letter
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.definitions import ColumnGroup, Kind
-from federation.exports.services import export_build
-from federation.imports.cells import parse_id
-from federation.imports.reader import read_ledger
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.definitions import ColumnGroup, Kind
+from federation.ledgers.exports.services import export_build
+from federation.ledgers.imports.cells import parse_id
+from federation.ledgers.imports.reader import read_ledger
 from tests.test_exports_world import make_ledger_world, registry_ledgers
 
 TABLES = registry_ledgers(fmt="xlsx")

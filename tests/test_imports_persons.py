@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
-from registry.idnumber import make_id_number
+from federation.core.idnumber import make_id_number
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
 from registry.imports.persons import import_persons
 from registry.models import Person
 

@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from federation.imports import reader
-from federation.imports.cells import (
+from federation.core.idnumber import make_id_number, parse_id_number
+from federation.ledgers.imports import reader
+from federation.ledgers.imports.cells import (
     clean_text,
     normalize_header,
     parse_bool,
@@ -27,14 +28,13 @@ from federation.imports.cells import (
     parse_month,
     parse_text,
 )
-from federation.imports.reader import (
+from federation.ledgers.imports.reader import (
     HeaderColumn,
     ImportRefused,
     open_workbook,
     propose_mapping,
     read_ledger,
 )
-from registry.idnumber import make_id_number, parse_id_number
 
 SAMPLE = Path("/work/shared/samples/village-left-behind-women-2014.xlsx")
 EXAMPLE = "11010519491231002X"

@@ -14,14 +14,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
-from federation.imports.framework import get_importer
-from federation.imports.templates import EXPLANATION_SHEET, _export_columns, template_bytes
-from federation.models import VillageGroup
+from federation.core.idnumber import make_id_number
+from federation.core.models import VillageGroup
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
+from federation.ledgers.imports.framework import get_importer
+from federation.ledgers.imports.templates import EXPLANATION_SHEET, _export_columns, template_bytes
 from outreach.models import Screening
-from registry.idnumber import make_id_number
 from registry.imports.registers import ROSTER_FIRST
 from registry.models import (
     HardshipChild,

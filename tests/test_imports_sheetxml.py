@@ -13,11 +13,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from federation.exports import get_ledger
-from federation.exports.context import ExportFilters
-from federation.exports.services import export_build
-from federation.imports import reader, sheetxml
-from federation.imports.reader import open_workbook, read_table
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.services import export_build
+from federation.ledgers.imports import reader, sheetxml
+from federation.ledgers.imports.reader import open_workbook, read_table
 
 SAMPLE = Path("/work/shared/samples/village-left-behind-women-2014.xlsx")
 

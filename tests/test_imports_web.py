@@ -13,8 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from federation.imports.templates import EXPLANATION_SHEET
-from federation.models import ImportRecord
+from federation.ledgers.imports.templates import EXPLANATION_SHEET
+from federation.ledgers.models import ImportRecord
 from registry.models import Person
 from tests.test_imports_persons import new_id, person_row
 
@@ -342,11 +342,11 @@ def test_import_records_are_read_only_in_the_admin(world, login):
     upload(login(w.dir_a), w.village_a, xlsx([person_row("新人甲", new_id(1990))]))
     record = ImportRecord.objects.get()
     admin = login(w.admin)
-    changelist = admin.get(reverse("admin:federation_importrecord_changelist"))
+    changelist = admin.get(reverse("admin:ledgers_importrecord_changelist"))
     assert changelist.status_code == 200 and "花名册.xlsx" in changelist.content.decode()
-    assert admin.get(reverse("admin:federation_importrecord_change", args=[record.pk])).status_code == 200
-    assert admin.get(reverse("admin:federation_importrecord_add")).status_code == 403
-    assert login(w.staff).get(reverse("admin:federation_importrecord_changelist")).status_code == 403
+    assert admin.get(reverse("admin:ledgers_importrecord_change", args=[record.pk])).status_code == 200
+    assert admin.get(reverse("admin:ledgers_importrecord_add")).status_code == 403
+    assert login(w.staff).get(reverse("admin:ledgers_importrecord_changelist")).status_code == 403
 
 
 SAMPLE = "/work/shared/samples/village-left-behind-women-2014.xlsx"
@@ -356,7 +356,7 @@ def test_the_sample_typed_in_another_layout_imports_through_the_pages(world, log
     """The register a village typed by hand: the proposed mapping is shown, editable, and imports."""
     from pathlib import Path
 
-    from federation.imports.framework import get_importer
+    from federation.ledgers.imports.framework import get_importer
 
     if get_importer("left_behind_women") is None or not Path(SAMPLE).is_file():
         pytest.skip("the left-behind women's importer or the sample is not there")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from federation.services import user_create
+from federation.core.services import user_create
 from loans.eligibility import check_eligibility
 from loans.models import GuarantorKind, LoanApplication, LoanSettings
 from loans.services import EligibilityError, application_save, application_transition
@@ -233,7 +233,7 @@ def test_once_in_a_life_holds_across_villages_and_townships(loan_world):
     """She moves to 光明村 of another township; its director cannot see the old loan, yet it blocks."""
     w = loan_world
     advance(w, draft(w, w.applicant_a), Status.DISBURSED)
-    from federation.roles import Role
+    from federation.core.roles import Role
 
     administrator = user_create(
         username="mover", password=PASSWORD, full_name="迁移员", role=Role.ADMINISTRATOR, unit=w.county

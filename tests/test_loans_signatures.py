@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.urls import reverse
 
-from federation.roles import Role
-from federation.services import user_create
+from federation.core.roles import Role
+from federation.core.services import user_create
 from loans import services
 from loans.models import Guarantor, LoanApplication, SignedContentError, Transition
 from loans.services import TransitionError, application_save, application_transition

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from federation.models import Membership, Township, Village
-from federation.roles import ROLE_PERMISSIONS, Role, group_name
+from federation.core.models import Membership, Township, Village
+from federation.core.roles import ROLE_PERMISSIONS, Role, group_name
 
 
 def test_village_code_must_start_with_its_townships_nine_digits(world):

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from outreach import charts, selectors
+from federation.web import charts
+from outreach import selectors
 from tests.test_outreach_support import YEAR, build_outreach_world, visit
 
 

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from federation.models import VillageGroup
+from federation.core.models import VillageGroup
 from outreach.models import (
     Petition,
     PetitionCategory,

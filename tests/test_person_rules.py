@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from registry.idnumber import make_id_number
+from federation.core.idnumber import make_id_number
 from registry.models import HouseholdIncome, Person
 from tests.factories import PersonFactory
 

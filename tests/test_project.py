@@ -28,7 +28,7 @@ def production_env(tmp_path) -> dict[str, str]:
     dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
-        DJANGO_SETTINGS_MODULE="federation.settings",
+        DJANGO_SETTINGS_MODULE="federation.project.settings",
         SECRET_KEY="x" * 20 + "-production-key-with-enough-entropy-9f8e7d6c5b4a3f2e1d0c",
         DEBUG="false",
         HTTPS="true",

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from federation.models import VillageGroup, YearSettings
+from federation.core.models import VillageGroup, YearSettings
 from registry.models import (
     HardshipChild,
     HouseholdIncome,

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from federation.models import VillageGroup
+from federation.core.models import VillageGroup
 from registry.forms.registers import (
     HardshipChildForm,
     LeftBehindChildForm,

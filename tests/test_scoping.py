@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db.models import Q
 
-from federation.models import County, Township, Village, VillageGroup
-from federation.scoping import scope_q
+from federation.core.models import County, Township, Village, VillageGroup
+from federation.core.scoping import scope_q
 from registry.models import Household, Person
 from tests.factories import PersonFactory
 

@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from federation.models import Membership, Township, Village, VillageGroup
-from federation.roles import Role
+from federation.core.idnumber import parse_id_number
+from federation.core.models import Membership, Township, Village, VillageGroup
+from federation.core.roles import Role
 from registry.demo import DEMO_PASSWORD, REFERENCE_DATE, generate_demo
-from registry.idnumber import parse_id_number
 from registry.models import Household, HouseholdIncome, Person, Relation, WorkPlace
 
 VILLAGES = ["团结村", "红旗村", "胜利村", "光明村", "新民村", "和平村", "前进村", "东风村"]

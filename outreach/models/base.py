@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.models import DomainQuerySet
-from federation.roles import Role
-from federation.scoping import ScopedManager, membership_of, scope_q, sees_everything
+from federation.core.models import DomainQuerySet
+from federation.core.roles import Role
+from federation.core.scoping import ScopedManager, membership_of, scope_q, sees_everything
 
 
 class OutreachQuerySet(DomainQuerySet):
@@ -35,7 +35,7 @@ class TownshipLevelQuerySet(OutreachQuerySet):
     """
 
     def for_user(self, user) -> TownshipLevelQuerySet:
-        from federation.models import Township
+        from federation.core.models import Township
 
         condition = scope_q(user, self.model.scope_path)
         if condition is None:
@@ -100,7 +100,7 @@ class OutreachSettings(HistoriedModel):
 
     Visits: seed, 2014 plan item 6 (一年不少于两次). Screening ages: the national two-cancer
     programme screens women aged 35 to 64; ages are counted on the year's reference date
-    (``federation.models.YearSettings.ages_on``).
+    (``federation.core.models.YearSettings.ages_on``).
     """
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import DomainModel, Village
+from federation.core.models import DomainModel, Village
 from outreach.models.base import HistoriedModel, OutreachAllManager, OutreachManager, SettingsQuerySet
 
 

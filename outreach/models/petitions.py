@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import DomainModel, Village
+from federation.core.models import DomainModel, Village
 from outreach.models.base import OutreachManager, OutreachQuerySet
 from registry.models import Person, phone_validator
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import DomainModel
+from federation.core.models import DomainModel
 from outreach.models.base import OutreachAllManager, OutreachManager
 from registry.models import Person
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import DomainModel, Township, Village
+from federation.core.models import DomainModel, Township, Village
 from outreach.models.base import TownshipLevelAllManager, TownshipLevelManager
 from registry.models import Person, VillageDirector, phone_validator
 

@@ -10,7 +10,10 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from federation.generic import (  # noqa: F401 (int_param, year_param, year_choices are used from here)
+from federation.core.roles import Role
+from federation.core.scoping import membership_of
+from federation.core.services import StaleRecordError
+from federation.web.generic import (  # noqa: F401 (int_param, year_param, year_choices are used from here)
     DomainCreateView,
     DomainDeletedListView,
     DomainDeleteView,
@@ -22,9 +25,6 @@ from federation.generic import (  # noqa: F401 (int_param, year_param, year_choi
     year_choices,
     year_param,
 )
-from federation.roles import Role
-from federation.scoping import membership_of
-from federation.services import StaleRecordError
 from outreach.services import outreach_record_save
 
 

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views import generic
 
-from federation.mixins import ScopedViewMixin
-from federation.models import Village
-from federation.scoping import get_for_user_or_404
-from outreach import charts, selectors
+from federation.core.mixins import ScopedViewMixin
+from federation.core.models import Village
+from federation.core.scoping import get_for_user_or_404
+from federation.web import charts
+from outreach import selectors
 from outreach.models import Register, register_deadlines
 from outreach.rules import ReportStatus, report_status
 from outreach.services import register_report_mark

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from federation.mixins import ScopedViewMixin
-from outreach import charts, selectors
+from federation.core.mixins import ScopedViewMixin
+from federation.web import charts
+from outreach import selectors
 from outreach.forms import ScreeningForm
 from outreach.models import HEALTH_DATA_PERMISSION, Screening, ScreeningKind, ScreeningResult
 from outreach.views.common import crud_urls, year_choices, year_param

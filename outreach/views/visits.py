@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from federation.mixins import ScopedViewMixin
+from federation.core.mixins import ScopedViewMixin
 from outreach import selectors
 from outreach.forms import VisitForm
 from outreach.models import Visit

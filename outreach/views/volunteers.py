@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from federation.scoping import get_for_user_or_404
+from federation.core.scoping import get_for_user_or_404
 from outreach.forms import VolunteerActivityForm, VolunteerMemberForm, VolunteerTeamForm
 from outreach.models import VolunteerActivity, VolunteerMember, VolunteerTeam
 from outreach.services import volunteer_activity_save

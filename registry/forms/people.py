@@ -114,7 +114,7 @@ class HouseholdMoveForm(forms.Form):
 
     def __init__(self, *args, user, household, **kwargs):
         super().__init__(*args, **kwargs)
-        from federation.models import VillageGroup
+        from federation.core.models import VillageGroup
 
         self.fields["to_group"].queryset = (
             VillageGroup.objects.for_user(user).exclude(village=household.village).select_related("village")

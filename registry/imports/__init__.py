@@ -1,3 +1,3 @@
-"""The registry's importers (discovered by ``federation.imports.framework``): roster and registers."""
+"""The registry's importers (discovered by ``federation.ledgers.imports.framework``): roster and registers."""
 
 from registry.imports import persons, registers  # noqa: F401 - registers the importers

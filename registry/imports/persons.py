@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from federation.imports.framework import (
+from federation.ledgers.imports.framework import (
     CREATED,
     UNCHANGED,
     UPDATED,
@@ -327,8 +327,8 @@ PERSON_FIELDS = PersonImporter.specs()
 
 
 def import_persons(source, *, village, user=None, dry_run: bool = False, **read_options: Any) -> ImportResult:
-    """Read ``source`` (see :func:`federation.imports.reader.read_ledger`) and import it into ``village``.
+    """Read ``source`` (see ``federation.ledgers.imports.reader.read_ledger``) and import it into ``village``.
 
-    Raise :class:`federation.imports.reader.ImportRefused` for a file refused before reading.
+    Raise :class:`federation.ledgers.imports.reader.ImportRefused` for a file refused before reading.
     """
     return PersonImporter(village, user=user).import_file(source, dry_run=dry_run, **read_options)

@@ -37,8 +37,8 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 
-from federation.imports.cells import normalize_header
-from federation.imports.framework import (
+from federation.ledgers.imports.cells import normalize_header
+from federation.ledgers.imports.framework import (
     CREATED,
     UNCHANGED,
     UPDATED,
@@ -613,7 +613,7 @@ class LeftBehindWomanImporter(_HouseholdMaker, _RegisterImporter):
 
 
 def _birth_of(number: str) -> dt.date | None:
-    from registry.idnumber import parse_id_number
+    from federation.core.idnumber import parse_id_number
 
     try:
         return parse_id_number(number).birth_date

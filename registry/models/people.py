@@ -11,8 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import DomainModel, Village, VillageGroup
-from registry.idnumber import Sex, age_on, parse_id_number
+from federation.core.idnumber import Sex, age_on, parse_id_number
+from federation.core.models import DomainModel, Village, VillageGroup
 
 phone_validator = RegexValidator(r"^[0-9\-+ ]{5,20}$", _("电话号码只能包含数字、空格、+ 和 -。"))
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import DomainModel, Village, year_settings
+from federation.core.models import DomainModel, Village, year_settings
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
 

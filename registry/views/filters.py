@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from federation.generic import int_param, year_choices, year_param
-from federation.models import VillageGroup
+from federation.core.models import VillageGroup
+from federation.web.generic import int_param, year_choices, year_param
 
 
 class ListFiltersMixin:

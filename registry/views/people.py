@@ -1,4 +1,4 @@
-"""Pages of households and persons, all through the scoping rule (federation.generic)."""
+"""Pages of households and persons, all through the scoping rule (federation.web.generic)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from federation.generic import (
+from federation.core.mixins import ScopedViewMixin
+from federation.core.models import Village, year_settings
+from federation.core.roles import Role
+from federation.core.scoping import membership_of
+from federation.web.generic import (
     DomainCreateView,
     DomainDeletedListView,
     DomainDeleteView,
@@ -19,10 +23,6 @@ from federation.generic import (
     DomainRestoreView,
     DomainUpdateView,
 )
-from federation.mixins import ScopedViewMixin
-from federation.models import Village, year_settings
-from federation.roles import Role
-from federation.scoping import membership_of
 from registry import selectors
 from registry.forms.people import HouseholdForm, HouseholdMoveForm, PersonForm, PersonMoveForm
 from registry.models import Household, Person

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from federation.generic import (
+from federation.core.models import Village, year_settings
+from federation.web.generic import (
     DomainCreateView,
     DomainDeletedListView,
     DomainDeleteView,
@@ -15,7 +16,6 @@ from federation.generic import (
     DomainUpdateView,
     int_param,
 )
-from federation.models import Village, year_settings
 from registry import selectors
 from registry.forms.registers import (
     HardshipChildForm,

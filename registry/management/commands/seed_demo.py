@@ -27,7 +27,7 @@ def seed_extras(seed: int) -> dict[str, int]:
 
     from django.utils import timezone
 
-    from federation.models import Township
+    from federation.core.models import Township
     from registry.demo import TOWNSHIP_CODE
     from registry.demo_registers import seed_registers
 

@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from federation.core.admin_scoping import ScopedAdmin
+from federation.core.models import (
+    County,
+    Membership,
+    Township,
+    Village,
+    VillageGroup,
+    YearSettings,
+)
+
+
+@admin.register(County)
+class CountyAdmin(ScopedAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Township)
+class TownshipAdmin(ScopedAdmin):
+    list_display = ["name", "code", "county"]
+    search_fields = ["name", "code"]
+
+
+class VillageGroupInline(admin.TabularInline):
+    model = VillageGroup
+    extra = 0
+
+
+@admin.register(Village)
+class VillageAdmin(ScopedAdmin):
+    list_display = ["name", "code", "township"]
+    list_filter = ["township"]
+    search_fields = ["name", "code"]
+    inlines = [VillageGroupInline]
+
+
+@admin.register(VillageGroup)
+class VillageGroupAdmin(ScopedAdmin):
+    list_display = ["__str__", "number", "village"]
+    list_filter = ["village"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    fk_name = "user"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class FederationUserAdmin(UserAdmin):
+    """Users and their one membership; only the administrator reaches this screen."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "is_active", "membership"]
+
+
+@admin.register(YearSettings)
+class YearSettingsAdmin(SimpleHistoryAdmin):
+    """The administrator's yearly rule values; a year without a row uses the seed's defaults."""
+
+    list_display = [
+        "year",
+        "reference_date",
+        "adult_age",
+        "left_behind_woman_min_age",
+        "left_behind_woman_max_age",
+        "husband_away_months",
+        "child_age_limit",
+        "poverty_line",
+    ]

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+from federation.core.roles import STAFF_ROLES
+from federation.core.scoping import membership_of
+
+
+class FederationAdminSite(admin.AdminSite):
+    site_header = "乡镇妇联工作台账系统 · 管理"
+    site_title = "妇联台账管理"
+    index_title = "管理"
+
+    def has_permission(self, request):
+        """Return True for the administrator and the township roles (whose rows are scoped)."""
+        user = request.user
+        if not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        membership = membership_of(user)
+        return membership is not None and membership.role in STAFF_ROLES
+
+
+class FederationAdminConfig(AdminConfig):
+    default_site = "federation.core.admin_site.FederationAdminSite"

@@ -1,0 +1,305 @@
+"""The organisation tree, memberships, and the base every domain record is built on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from federation.core.roles import ROLE_LEVEL, Level, Role
+from federation.core.scoping import ScopedManager, ScopedQuerySet
+
+county_code_validator = RegexValidator(r"^\d{6}$", _("县级区划代码应为 6 位数字。"))
+division_code_validator = RegexValidator(r"^\d{12}$", _("统计用区划代码应为 12 位数字。"))
+
+
+class County(models.Model):
+    """A county (县): the widest scope, that of the county viewer."""
+
+    scope_path = "townships__villages"
+
+    name = models.CharField(_("名称"), max_length=50)
+    code = models.CharField(_("区划代码"), max_length=6, unique=True, validators=[county_code_validator])
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("县")
+        verbose_name_plural = _("县")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Township(models.Model):
+    """A township (乡/镇/街道) with its 12-digit statistical division code (last three digits 000)."""
+
+    scope_path = "villages"
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县")
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    code = models.CharField(
+        _("统计用区划代码"), max_length=12, unique=True, validators=[division_code_validator]
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("乡镇")
+        verbose_name_plural = _("乡镇")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.code and self.county_id and not self.code.startswith(self.county.code):
+            errors["code"] = _("乡镇代码的前 6 位应为所属县的代码 %(code)s。") % {"code": self.county.code}
+        if self.code and len(self.code) == 12 and not self.code.endswith("000"):
+            errors.setdefault("code", _("乡镇代码的后 3 位应为 000。"))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Village(models.Model):
+    """A village or community (村/社区); its code starts with its township's first nine digits."""
+
+    scope_path = ""  # a village is its own scope
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("乡镇")
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    code = models.CharField(
+        _("统计用区划代码"), max_length=12, unique=True, validators=[division_code_validator]
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("村")
+        verbose_name_plural = _("村")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.code and self.township_id and self.code[:9] != self.township.code[:9]:
+            raise ValidationError(
+                {
+                    "code": _("村代码的前 9 位应与所属乡镇代码 %(prefix)s 相同。")
+                    % {"prefix": self.township.code[:9]}
+                }
+            )
+        if self.code and self.code.endswith("000"):
+            raise ValidationError({"code": _("村代码的后 3 位不能为 000（那是乡镇的代码）。")})
+
+
+class VillageGroup(models.Model):
+    """A village group (村民小组), numbered inside its village."""
+
+    scope_path = "village"
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="groups", verbose_name=_("村")
+    )
+    number = models.PositiveSmallIntegerField(_("组号"))
+    name = models.CharField(_("名称"), max_length=30, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("村民小组")
+        verbose_name_plural = _("村民小组")
+        ordering = ["village__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "number"], name="villagegroup_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.number}组"
+
+
+class Membership(models.Model):
+    """A user's one role in one org unit. A user without a membership sees nothing."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("用户")
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("县"))
+    township = models.ForeignKey(
+        Township, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("村")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("成员身份")
+        verbose_name_plural = _("成员身份")
+        permissions = [
+            ("view_full_id_number", _("查看完整身份证号")),
+            ("move_between_villages", _("在村之间迁移户和人员")),
+            ("restore_deleted", _("恢复已删除的记录")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_unit_matches_role",
+                condition=(
+                    models.Q(
+                        role=Role.VILLAGE_DIRECTOR,
+                        village__isnull=False,
+                        township__isnull=True,
+                        county__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[Role.TOWNSHIP_STAFF, Role.TOWNSHIP_CHAIR],
+                        township__isnull=False,
+                        village__isnull=True,
+                        county__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[Role.COUNTY_VIEWER, Role.ADMINISTRATOR],
+                        county__isnull=False,
+                        village__isnull=True,
+                        township__isnull=True,
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    @property
+    def unit(self) -> County | Township | Village | None:
+        """Return the org unit this membership is attached to."""
+        return self.village or self.township or self.county
+
+    @property
+    def level(self) -> str:
+        return ROLE_LEVEL[self.role]
+
+    def clean(self) -> None:
+        wanted = {Level.VILLAGE: "village", Level.TOWNSHIP: "township", Level.COUNTY: "county"}[self.level]
+        for field in ("village", "township", "county"):
+            if field == wanted and getattr(self, f"{field}_id") is None:
+                raise ValidationError(
+                    {field: _("此角色需要选择所属的%(unit)s。") % {"unit": Level(wanted).label}}
+                )
+            if field != wanted and getattr(self, f"{field}_id") is not None:
+                raise ValidationError(
+                    {field: _("此角色只属于一个%(unit)s。") % {"unit": Level(wanted).label}}
+                )
+
+
+class DomainQuerySet(ScopedQuerySet):
+    def alive(self) -> DomainQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> DomainQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveManager(ScopedManager.from_queryset(DomainQuerySet)):
+    """The default manager: records not soft-deleted."""
+
+    def get_queryset(self) -> DomainQuerySet:
+        return super().get_queryset().alive()
+
+
+class DomainModel(models.Model):
+    """Base of every domain record: soft delete, optimistic version, timestamps, full history.
+
+    Subclasses declare ``scope_path``, the path from the record to its village.
+    """
+
+    scope_path: str
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    history = HistoricalRecords(inherit=True)
+
+    objects = LiveManager()
+    all_objects = ScopedManager.from_queryset(DomainQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def mark_deleted(self) -> None:
+        self.deleted_at = timezone.now()
+
+    def mark_restored(self) -> None:
+        self.deleted_at = None
+
+
+class YearSettings(models.Model):
+    """The rule values of one year, set by the administrator; the seed's values are the defaults.
+
+    A year without a row uses the defaults. Changing a year's row changes that year's checks only:
+    every rule asks for the settings of the year of the date it judges.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    reference_date = models.DateField(
+        _("统计截止日"),
+        null=True,
+        blank=True,
+        help_text=_("台账中年龄按这一天计算；空着表示该年 3 月 18 日。"),
+    )
+    adult_age = models.PositiveSmallIntegerField(_("妇女年龄下限（周岁）"), default=18)
+    left_behind_woman_min_age = models.PositiveSmallIntegerField(_("留守妇女最小年龄"), default=20)
+    left_behind_woman_max_age = models.PositiveSmallIntegerField(_("留守妇女最大年龄"), default=50)
+    husband_away_months = models.PositiveSmallIntegerField(_("丈夫县外务工至少（月）"), default=3)
+    child_age_limit = models.PositiveSmallIntegerField(
+        _("儿童年龄上限（不满，周岁）"), default=16, help_text=_("留守儿童、困境儿童须不满此年龄。")
+    )
+    poverty_line = models.DecimalField(
+        _("贫困线：家庭人均纯收入低于（元）"), max_digits=10, decimal_places=2, default=Decimal("2300")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度设置")
+        verbose_name_plural = _("年度设置")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年度设置"
+
+    def clean(self) -> None:
+        if self.left_behind_woman_min_age > self.left_behind_woman_max_age:
+            raise ValidationError(_("留守妇女最小年龄不能大于最大年龄。"))
+        if self.reference_date and self.reference_date.year != self.year:
+            raise ValidationError({"reference_date": _("统计截止日应在本年度内。")})
+
+    @property
+    def ages_on(self) -> dt.date:
+        """Return the reference date of the year's ledgers (18 March when none is set)."""
+        return self.reference_date or dt.date(self.year, 3, 18)
+
+
+def year_settings(year: int) -> YearSettings:
+    """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
+    return YearSettings.objects.filter(year=year).first() or YearSettings(year=year)

@@ -1,0 +1,122 @@
+"""The five roles of DESIGN.md and what each may do.
+
+Which rows a user sees is decided elsewhere (``federation.core.scoping``); this module only says which
+actions a role may take. Each role is a Django group whose permissions are synchronised from
+``ROLE_PERMISSIONS`` by a migration and after every ``migrate``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VILLAGE_DIRECTOR = "village_director", _("村妇联主席")
+    TOWNSHIP_STAFF = "township_staff", _("乡镇妇联干部")
+    TOWNSHIP_CHAIR = "township_chair", _("乡镇妇联主席")
+    COUNTY_VIEWER = "county_viewer", _("县妇联")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+class Level(models.TextChoices):
+    COUNTY = "county", _("县")
+    TOWNSHIP = "township", _("乡镇")
+    VILLAGE = "village", _("村")
+
+
+#: The org-unit level a membership of each role is attached to.
+ROLE_LEVEL: dict[str, str] = {
+    Role.VILLAGE_DIRECTOR: Level.VILLAGE,
+    Role.TOWNSHIP_STAFF: Level.TOWNSHIP,
+    Role.TOWNSHIP_CHAIR: Level.TOWNSHIP,
+    Role.COUNTY_VIEWER: Level.COUNTY,
+    Role.ADMINISTRATOR: Level.COUNTY,
+}
+
+#: Roles that work in Django's admin (scoped like every other screen).
+STAFF_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.TOWNSHIP_CHAIR, Role.ADMINISTRATOR})
+
+
+def crud(*labels: str) -> list[str]:
+    """Return the view, add, change and delete permissions of models given as "app.model"."""
+    perms = []
+    for label in labels:
+        app, model = label.split(".")
+        perms += [f"{app}.{action}_{model}" for action in ("view", "add", "change", "delete")]
+    return perms
+
+
+def view(*labels: str) -> list[str]:
+    """Return the view permissions of models given as "app.model"."""
+    return [f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in labels]
+
+
+#: Each domain app lists its own roles' permissions in ``<app>/permissions.py`` (a dict named
+#: ROLE_PERMISSIONS with the same keys); they are merged here.
+DOMAIN_APPS = ["registry", "outreach", "loans"]
+
+_FEDERATION_PERMISSIONS: dict[str, list[str]] = {
+    Role.VILLAGE_DIRECTOR: ["federation.view_full_id_number"],
+    Role.TOWNSHIP_STAFF: [
+        "federation.view_full_id_number",
+        "federation.move_between_villages",
+        "federation.restore_deleted",
+        "federation.view_village",
+        "federation.view_villagegroup",
+    ],
+    Role.TOWNSHIP_CHAIR: [
+        "federation.view_full_id_number",
+        "federation.move_between_villages",
+        "federation.restore_deleted",
+        "federation.view_village",
+        "federation.view_villagegroup",
+    ],
+    Role.COUNTY_VIEWER: [],
+    Role.ADMINISTRATOR: [],
+}
+
+
+def _merged_permissions() -> dict[str, list[str]]:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    merged = {role: list(perms) for role, perms in _FEDERATION_PERMISSIONS.items()}
+    for app in DOMAIN_APPS:
+        if find_spec(f"{app}.permissions") is None:
+            continue
+        for role, perms in import_module(f"{app}.permissions").ROLE_PERMISSIONS.items():
+            merged[role] += perms
+    return merged
+
+
+#: Permissions of each role, as "app_label.codename". The administrator is a superuser.
+ROLE_PERMISSIONS: dict[str, list[str]] = _merged_permissions()
+
+
+def sync_role_groups(apps=None) -> None:
+    """Create one group per role and give it exactly the permissions of ``ROLE_PERMISSIONS``.
+
+    ``apps`` is the migration state when called from a migration, else the live registry.
+    """
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def group_name(role: str) -> str:
+    """Return the name of the auth group that carries a role's permissions."""
+    return f"role:{role}"

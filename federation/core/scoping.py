@@ -1,0 +1,102 @@
+"""The scoping rule: which rows a user sees. Written once; everything else calls it.
+
+Every scoped model declares ``scope_path``, the lookup path from one of its rows to the village it
+belongs to (``""`` for a village itself, ``"village"`` for a household, ``"person__village"`` for a
+register entry). A user sees the rows whose village lies in her membership's unit:
+
+- village director: her village;
+- township staff and chair: the villages of their township;
+- county viewer: the villages of the townships of the county;
+- administrator (role or superuser): every row, also rows that reach no village.
+
+Deny by default: an anonymous or inactive user, or one without a membership, sees nothing, and a
+row whose path reaches no village is seen by the administrator only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.db import models
+from django.db.models import Q
+
+from federation.core.roles import Role
+
+if TYPE_CHECKING:
+    from federation.core.models import Membership
+
+
+def membership_of(user) -> Membership | None:
+    """Return the active user's membership, or None (anonymous, inactive, or no membership)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except ObjectDoesNotExist:
+        return None
+
+
+def sees_everything(user) -> bool:
+    """Return True for the administrator: a superuser or a member with the administrator role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.ADMINISTRATOR
+
+
+def scope_q(user, path: str) -> Q | None:
+    """Return the filter that keeps the rows reached through ``path`` inside the user's scope.
+
+    ``None`` means the user sees no row at all; ``Q()`` means every row.
+    """
+    if sees_everything(user):
+        return Q()
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    prefix = f"{path}__" if path else ""
+    if membership.role == Role.VILLAGE_DIRECTOR:
+        return Q(**{f"{prefix}id": membership.village_id})
+    if membership.role in (Role.TOWNSHIP_STAFF, Role.TOWNSHIP_CHAIR):
+        return Q(**{f"{prefix}township_id": membership.township_id})
+    if membership.role == Role.COUNTY_VIEWER:
+        return Q(**{f"{prefix}township__county_id": membership.county_id})
+    return None
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user) -> ScopedQuerySet:
+        """Return the rows of this queryset that ``user`` may see (see the module docstring)."""
+        path = getattr(self.model, "scope_path", None)
+        if path is None:
+            raise ImproperlyConfigured(f"{self.model.__name__} declares no scope_path.")
+        condition = scope_q(user, path)
+        if condition is None:
+            return self.none()
+        if not condition:
+            return self
+        qs = self.filter(condition)
+        # A path through a reverse relation (a township seen through its villages) can repeat rows.
+        if "villages" in path.split("__") or "townships" in path.split("__"):
+            qs = qs.distinct()
+        return qs
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+def get_for_user_or_404(queryset_or_model, user, **lookup):
+    """Return the one row matching ``lookup`` within ``user``'s scope, or raise Http404.
+
+    A row outside the scope answers exactly as a row that does not exist.
+    """
+    from django.shortcuts import get_object_or_404
+
+    qs = (
+        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    )
+    return get_object_or_404(qs.for_user(user), **lookup)

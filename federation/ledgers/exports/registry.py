@@ -1,0 +1,148 @@
+"""The one table of ledgers: name → layout, rows (through the scoping rule), permission, formats.
+
+The web, the command line and the background tasks all look ledgers up here. Each domain app
+declares its own in ``<app>/exports.py`` (``registry/exports.py``, later ``outreach/exports.py``,
+``loans/exports.py``), which is imported the first time the table is read::
+
+    from federation.ledgers.exports import Column, Ledger, Table, register
+
+    register(Ledger(
+        name="visits",
+        layout=Table(title="农村留守妇女走访记录", columns=(Column("name", "姓名"), ...)),
+        queryset=lambda user, filters: Visit.objects.for_user(user).filter(year=filters.year),
+        row=lambda visit, ctx: (visit.woman.name, ...),
+        permission="outreach.view_visit",
+        list_views=("outreach:visit_list",),
+    ))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils.module_loading import autodiscover_modules
+
+from federation.ledgers.exports.conf import CHUNK_SIZE
+from federation.ledgers.exports.definitions import Card, Layout, Table
+
+if TYPE_CHECKING:
+    from federation.ledgers.exports.context import ExportContext, ExportFilters
+
+FORMATS = ("xlsx", "pdf")
+
+#: (user, filters) -> the scoped queryset of the ledger's records.
+QuerysetFn = Callable[[Any, "ExportFilters"], QuerySet]
+#: (record, context) -> the values of one row, in the order of the layout's columns (or a card's dict).
+RowFn = Callable[[Any, "ExportContext"], Any]
+#: (queryset, context) -> every row; for a ledger that reads its rows in batches of its own.
+RowsFn = Callable[[QuerySet, "ExportContext"], Iterator[Any]]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A registered ledger.
+
+    ``queryset(user, filters)`` must go through the scoping rule (``Model.objects.for_user(user)``)
+    and order its rows by village first, so that a township's rows come village by village.
+    Give ``row`` (one record → one row) or ``rows`` (the whole queryset → rows, read in chunks).
+    ``list_views`` are the URL names of the list pages whose export buttons give this ledger.
+    ``pdf_per_village``: a township's or county's PDF is one file per village (in a ZIP), the
+    default; ``False`` prints the whole scope as one PDF, for a ledger that is a summary of its
+    villages (one row a village and a 合计) rather than village books. Either way a PDF holds at
+    most ``LEDGER_PDF_MAX_ROWS`` rows; a longer one is split into parts.
+    """
+
+    name: str
+    layout: Layout
+    queryset: QuerysetFn
+    permission: str
+    row: RowFn | None = None
+    rows: RowsFn | None = None
+    formats: tuple[str, ...] = FORMATS
+    list_views: tuple[str, ...] = ()
+    yearly: bool = True
+    pdf_per_village: bool = True
+
+    def __post_init__(self) -> None:
+        if (self.row is None) == (self.rows is None):
+            raise ValueError(f"ledger {self.name!r}: give exactly one of row= or rows=")
+        unknown = set(self.formats) - set(FORMATS)
+        if unknown:
+            raise ValueError(f"ledger {self.name!r}: unknown formats {sorted(unknown)}")
+        if isinstance(self.layout, Card) and "xlsx" in self.formats:
+            raise ValueError(f"ledger {self.name!r}: a card is printed, it has no Excel format")
+
+    @property
+    def title(self) -> str:
+        return str(self.layout.title)
+
+    @property
+    def is_table(self) -> bool:
+        return isinstance(self.layout, Table)
+
+    def records(self, user: Any, filters: ExportFilters, *, village_id: int | None = None) -> QuerySet:
+        """Return the scoped queryset of ``user``'s rows, narrowed to one of her villages if asked."""
+        qs = self.queryset(user, filters)
+        if village_id is not None:
+            qs = qs.filter(**{village_lookup(qs.model): village_id})
+        return qs
+
+    def iter_rows(self, qs: QuerySet, ctx: ExportContext) -> Iterator[Sequence[Any]]:
+        """Yield every row of ``qs``, read from the database ``CHUNK_SIZE`` records at a time."""
+        if self.rows is not None:
+            yield from self.rows(qs, ctx)
+            return
+        for record in qs.iterator(chunk_size=CHUNK_SIZE):
+            yield self.row(record, ctx)
+
+    def allowed(self, user: Any) -> bool:
+        """Return True when ``user``'s role may export this ledger."""
+        return bool(user.has_perm(self.permission))
+
+
+def village_lookup(model: Any) -> str:
+    """Return the lookup from ``model`` to its village's id, from the model's ``scope_path``.
+
+    Used only to narrow rows already scoped by ``for_user`` to one of the user's villages.
+    """
+    path = model.scope_path
+    return f"{path}_id" if path else "id"
+
+
+_LEDGERS: dict[str, Ledger] = {}
+_discovered = False
+
+
+def register(ledger: Ledger) -> Ledger:
+    """Add ``ledger`` to the table (an app's ``exports.py`` calls this at import) and return it."""
+    if ledger.name in _LEDGERS and _LEDGERS[ledger.name] != ledger:
+        raise ValueError(f"ledger {ledger.name!r} is registered twice")
+    _LEDGERS[ledger.name] = ledger
+    return ledger
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("exports")
+
+
+def get_ledger(name: str) -> Ledger | None:
+    """Return the ledger called ``name``, or None."""
+    _discover()
+    return _LEDGERS.get(name)
+
+
+def all_ledgers() -> list[Ledger]:
+    """Return every registered ledger, in the order the apps registered them."""
+    _discover()
+    return list(_LEDGERS.values())
+
+
+def ledgers_for_list(view_name: str) -> list[Ledger]:
+    """Return the ledgers exported from the list page whose URL name is ``view_name``."""
+    return [ledger for ledger in all_ledgers() if view_name in ledger.list_views]

@@ -1,0 +1,327 @@
+"""Exports as actions: build a ledger's file, record it, run it now or in the background.
+
+``export_build`` writes a file for an actor; it is what the web (small and big exports alike),
+the background task and the command line all call, so the three give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from federation.core.models import Village
+from federation.ledgers.exports import conf
+from federation.ledgers.exports.context import ExportContext, ExportFilters, SystemActor
+from federation.ledgers.exports.definitions import Table
+from federation.ledgers.exports.pdf import PdfBuilder, write_pdf
+from federation.ledgers.exports.registry import Ledger
+from federation.ledgers.exports.xlsx import XlsxBuilder
+from federation.ledgers.models import ExportRecord
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+class ExportRefused(Exception):
+    """The actor may not export this ledger in this format (answered as 404 on the web)."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What ``export_build`` wrote: the number of rows and the file's kind (xlsx, pdf or zip)."""
+
+    rows: int
+    kind: str
+
+
+def ledger_title(ledger: Ledger, ctx: ExportContext) -> str:
+    """Return the title printed on the ledger: 幸福乡红旗村妇女基本信息台账（2026年度）."""
+    title = f"{ctx.unit_label}{ledger.title}"
+    return f"{title}（{ctx.year}年度）" if ledger.yearly else title
+
+
+def ledger_notes(ledger: Ledger, ctx: ExportContext) -> list[str]:
+    """Return the 注 block of the ledger for this export (a note may depend on the year's settings)."""
+    return [note(ctx) if callable(note) else str(note) for note in ledger.layout.notes]
+
+
+def check_allowed(ledger: Ledger, user: Any, fmt: str) -> None:
+    """Raise ``ExportRefused`` unless ``user``'s role may export ``ledger`` as ``fmt``."""
+    if fmt not in ledger.formats or not ledger.allowed(user):
+        raise ExportRefused(ledger.name)
+
+
+def export_build(
+    *,
+    ledger: Ledger,
+    user: Any,
+    fmt: str,
+    filters: ExportFilters,
+    path: Path,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Write ``ledger`` as ``user`` sees it to ``path``: an .xlsx, a .pdf, or a .zip of PDFs.
+
+    The rows are those of the ledger's selector, which goes through the scoping rule. A PDF of
+    more than one village is a ZIP with one PDF per village (and per part of at most
+    ``LEDGER_PDF_MAX_ROWS`` rows), unless the ledger says ``pdf_per_village=False``: then it is
+    one PDF of the whole scope (a ZIP only of its parts, when it is longer than that).
+    """
+    check_allowed(ledger, user, fmt)
+    ctx = ExportContext.build(user=user, filters=filters)
+    if fmt == "xlsx":
+        assert isinstance(ledger.layout, Table)
+        rows = ledger.iter_rows(ledger.records(user, filters), ctx)
+        builder = XlsxBuilder(ledger.layout, ctx, title=ledger_title(ledger, ctx))
+        written = builder.write(rows, path, notes=ledger_notes(ledger, ctx), progress=progress)
+        return BuildResult(written, "xlsx")
+    return _build_pdfs(ledger, user, filters, ctx, path, progress)
+
+
+def _render_piece(
+    ledger: Ledger, ctx: ExportContext, piece: list[Any], *, title: str, start: int, path: Path
+) -> int:
+    """Lay one PDF out (a table or cards) and write it to ``path``; return its row count."""
+    builder = PdfBuilder(ledger.layout, ctx, title=title)
+    notes = ledger_notes(ledger, ctx)
+    if isinstance(ledger.layout, Table):
+        html, count = builder.table_html(piece, notes=notes, start=start)
+    else:
+        html, count = builder.cards_html(piece, notes=notes, start=start)
+    write_pdf(html, path)
+    return count
+
+
+def _pdf_units(ledger: Ledger, user: Any, filters: ExportFilters, ctx: ExportContext) -> list[tuple]:
+    """Return (context, queryset) of each PDF unit: the one village, or each village with rows.
+
+    A ledger with ``pdf_per_village=False`` has one unit, the whole scope, however many villages.
+    """
+    if not ctx.multi_village or not ledger.pdf_per_village:
+        return [(ctx, ledger.records(user, filters))]
+    villages = Village.objects.for_user(user).select_related("township").order_by("code")
+    if filters.village_id:
+        villages = villages.filter(pk=filters.village_id)
+    if filters.group_id:
+        villages = villages.filter(groups__id=filters.group_id)
+    units = []
+    for village in villages:
+        qs = ledger.records(user, filters, village_id=village.pk)
+        if qs.exists():
+            units.append((ExportContext.build(user=user, filters=filters, village=village), qs))
+    return units or [(ctx, ledger.records(user, filters))]
+
+
+def _pdf_pieces(ledger: Ledger, ctx: ExportContext, qs: Any) -> Iterator[tuple[str, int, list[Any]]]:
+    """Yield (title, first row number, rows) of each PDF of one unit.
+
+    One piece, or numbered parts (第2册…) of at most ``LEDGER_PDF_MAX_ROWS`` rows when the unit
+    is longer; row numbers (序号) run on across the parts.
+    """
+    title = ledger_title(ledger, ctx)
+    size = conf.pdf_max_rows()
+    rows = ledger.iter_rows(qs, ctx)
+    piece = list(islice(rows, size))
+    following = list(islice(rows, size)) if len(piece) == size else []
+    if not following:
+        yield title, 1, piece
+        return
+    number, start = 1, 1
+    while piece:
+        yield f"{title}（第{number}册）", start, piece
+        number, start = number + 1, start + len(piece)
+        piece, following = following, (list(islice(rows, size)) if following else [])
+
+
+def _build_pdfs(
+    ledger: Ledger,
+    user: Any,
+    filters: ExportFilters,
+    ctx: ExportContext,
+    path: Path,
+    progress: Progress | None,
+) -> BuildResult:
+    """Write one PDF, or a ZIP of one PDF per village and part (see ``export_build``)."""
+    files: list[tuple[str, Path]] = []
+    done = 0
+    try:
+        for unit_ctx, qs in _pdf_units(ledger, user, filters, ctx):
+            for title, start, piece in _pdf_pieces(ledger, unit_ctx, qs):
+                part = path.with_name(f".{path.name}.{len(files):04d}.pdf")
+                done += _render_piece(ledger, unit_ctx, piece, title=title, start=start, path=part)
+                files.append((title, part))
+                if progress is not None:
+                    progress(done)
+        if len(files) == 1:
+            files.pop()[1].replace(path)
+            return BuildResult(done, "pdf")
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+            for number, (title, part) in enumerate(files, 1):
+                archive.write(part, f"{number:02d}-{title}.pdf")
+        return BuildResult(done, "zip")
+    finally:
+        for _title, part in files:
+            part.unlink(missing_ok=True)
+
+
+# -- records ------------------------------------------------------------------------------------
+
+
+def _requested_by(user: Any) -> str:
+    if isinstance(user, SystemActor):
+        return "命令行"
+    return user.get_full_name() or user.get_username()
+
+
+def _extension(kind: str) -> str:
+    return {"xlsx": ".xlsx", "pdf": ".pdf", "zip": ".zip"}[kind]
+
+
+def export_record_create(
+    *, ledger: Ledger, user: Any, fmt: str, filters: ExportFilters, background: bool = False
+) -> ExportRecord:
+    """Return a new queued record of an export of ``ledger`` by ``user`` (counting its rows)."""
+    check_allowed(ledger, user, fmt)
+    ctx = ExportContext.build(user=user, filters=filters)
+    return ExportRecord.objects.create(
+        user=None if isinstance(user, SystemActor) else user,
+        requested_by=_requested_by(user)[:150],
+        ledger=ledger.name,
+        title=ledger_title(ledger, ctx)[:200],
+        scope=ctx.unit_label[:100],
+        scope_code=ctx.scope_code,
+        filters=filters.as_query(),
+        format=fmt,
+        background=background,
+        rows_total=ledger.records(user, filters).count(),
+    )
+
+
+def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | None = None) -> ExportRecord:
+    """Build the file of ``record`` and mark it done, or failed; return the record.
+
+    ``path`` defaults to a fresh file under ``VAR_DIR / "exports"``. A failure is recorded and
+    logged with the exception's type and place only: the message of an error deep in a builder
+    may quote a cell's value, and ID numbers are never written to logs.
+    """
+    record.status = ExportRecord.Status.RUNNING
+    record.started_at = timezone.now()
+    record.save(update_fields=["status", "started_at"])
+    if path is None:
+        folder = conf.export_dir() / str(record.user_id or "cli")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{record.pk}-{uuid.uuid4().hex}.part"
+
+    def progress(done: int) -> None:
+        ExportRecord.objects.filter(pk=record.pk).update(rows_done=done)
+
+    try:
+        result = export_build(
+            ledger=ledger,
+            user=user,
+            fmt=record.format,
+            filters=ExportFilters.from_query(record.filters),
+            path=path,
+            progress=progress,
+        )
+    except Exception as exc:
+        # The type and the place only: an error's message may quote a cell, e.g. an ID number.
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        logger.error(
+            "export %s (%s) failed: %s at %s:%s",
+            record.pk,
+            record.ledger,
+            type(exc).__name__,
+            where.filename,
+            where.lineno,
+        )
+        path.unlink(missing_ok=True)
+        record.status = ExportRecord.Status.FAILED
+        record.error = f"导出失败（{type(exc).__name__}），请稍后重试或联系管理员。"
+        record.finished_at = timezone.now()
+        record.save(update_fields=["status", "error", "finished_at"])
+        return record
+    if path.suffix == ".part":
+        final = path.with_suffix(_extension(result.kind))
+        path.replace(final)
+        path = final
+    record.status = ExportRecord.Status.DONE
+    record.rows_done = result.rows
+    record.file_path = str(path.relative_to(conf.export_dir())) if _inside_export_dir(path) else str(path)
+    record.file_name = f"{record.title}{_extension(result.kind)}"[:255]
+    record.file_size = path.stat().st_size
+    record.finished_at = timezone.now()
+    record.save()
+    return record
+
+
+def _inside_export_dir(path: Path) -> bool:
+    try:
+        path.resolve().relative_to(conf.export_dir().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def export_file_path(record: ExportRecord) -> Path | None:
+    """Return the file of a finished web export, only if it lies inside the export folder."""
+    if record.status != ExportRecord.Status.DONE or not record.file_path:
+        return None
+    path = (conf.export_dir() / record.file_path).resolve()
+    if not _inside_export_dir(path) or not path.is_file():
+        return None
+    return path
+
+
+def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilters) -> ExportRecord:
+    """Record a web export and run it: now when small, else queued as a background task.
+
+    Above ``LEDGER_BACKGROUND_ROWS`` rows the export is handed to django-q2 (the ORM broker; the
+    ``qcluster`` that scripts/serve.sh starts runs it) and the user follows its progress.
+    """
+    export_purge()
+    record = export_record_create(ledger=ledger, user=user, fmt=fmt, filters=filters)
+    if record.rows_total > conf.background_threshold(fmt):
+        from django_q.tasks import async_task
+
+        record.background = True
+        record.save(update_fields=["background"])
+        async_task(
+            "federation.ledgers.exports.tasks.run_export",
+            record.pk,
+            task_name=f"export-{record.pk}",
+            group="exports",
+        )
+        record.refresh_from_db()
+        return record
+    return export_run(record=record, ledger=ledger, user=user)
+
+
+def export_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete files older than ``LEDGER_KEEP_DAYS`` days; return how many went. Records stay."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=conf.keep_days())
+    old = ExportRecord.objects.filter(
+        Q(status=ExportRecord.Status.DONE) & Q(finished_at__lt=cutoff) & ~Q(file_path="")
+    )
+    count = 0
+    for record in old:
+        path = export_file_path(record)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        record.file_path = ""
+        record.status = ExportRecord.Status.EXPIRED
+        record.save(update_fields=["file_path", "status"])
+        count += 1
+    return count

@@ -1,0 +1,121 @@
+"""Pages of the exports: the export buttons' target, the progress of a big export, downloads.
+
+An export belongs to the user who asked for it: every page of one goes through
+``ExportRecord.objects.filter(user=request.user)``, so someone else's answers 404, as a record
+outside her scope does: no hint of what exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View, generic
+
+from federation.ledgers.exports.context import ExportFilters
+from federation.ledgers.exports.registry import get_ledger
+from federation.ledgers.exports.services import ExportRefused, check_allowed, export_file_path, export_request
+from federation.ledgers.models import ExportRecord
+
+CONTENT_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+}
+
+
+def file_response(record: ExportRecord) -> FileResponse:
+    """Return the file of a finished export as an attachment, or raise Http404."""
+    path = export_file_path(record)
+    if path is None:
+        raise Http404
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=record.file_name,
+        content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class ExportView(LoginRequiredMixin, View):
+    """Export a ledger with the list's filters: the file now, or the progress page of a big one.
+
+    GET, as any download link: an export only reads (and records who read what). A ledger the
+    role may not export, or a format it does not have, answers 404.
+    """
+
+    def get(self, request, ledger: str, fmt: str) -> HttpResponse:
+        found = get_ledger(ledger)
+        if found is None:
+            raise Http404
+        try:
+            check_allowed(found, request.user, fmt)
+        except ExportRefused as exc:
+            raise Http404 from exc
+        record = export_request(
+            ledger=found, user=request.user, fmt=fmt, filters=ExportFilters.from_query(request.GET)
+        )
+        if record.status == ExportRecord.Status.DONE and not record.background:
+            return file_response(record)
+        return redirect("exports:job", pk=record.pk)
+
+
+class OwnExportMixin(LoginRequiredMixin):
+    """Limit the queryset to the signed-in user's own exports (someone else's answers 404)."""
+
+    model = ExportRecord
+
+    def get_queryset(self):
+        return ExportRecord.objects.filter(user=self.request.user)
+
+
+class ExportJobView(OwnExportMixin, generic.DetailView):
+    """The progress of one of the user's exports, and its download link when done."""
+
+    template_name = "exports/job.html"
+    context_object_name = "record"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_url"] = reverse("exports:job_status", args=[self.object.pk])
+        return context
+
+
+class ExportStatusView(OwnExportMixin, generic.DetailView):
+    """The progress of one of the user's exports as JSON (polled by the progress page)."""
+
+    def render_to_response(self, context, **response_kwargs) -> JsonResponse:
+        record = self.object
+        done = record.status == ExportRecord.Status.DONE
+        return JsonResponse(
+            {
+                "status": record.status,
+                "status_label": record.get_status_display(),
+                "rows_done": record.rows_done,
+                "rows_total": record.rows_total,
+                "percent": record.percent,
+                "download_url": reverse("exports:download", args=[record.pk]) if done else "",
+                "file_name": record.file_name,
+                "error": record.error,
+            }
+        )
+
+
+class ExportDownloadView(OwnExportMixin, generic.DetailView):
+    """The file of one of the user's finished exports."""
+
+    def render_to_response(self, context, **response_kwargs) -> FileResponse:
+        return file_response(self.object)
+
+
+class ExportListView(OwnExportMixin, generic.ListView):
+    """The user's own last 50 exports."""
+
+    template_name = "exports/job_list.html"
+    context_object_name = "records"
+
+    def get_queryset(self):
+        return super().get_queryset()[:50]

@@ -1,0 +1,710 @@
+"""One way to import any register kept in Excel: declare its columns, say how a row becomes records.
+
+An importer (a subclass of :class:`Importer`, registered with :func:`register` in ``<app>/imports.py``)
+names its ledger (the same name as the export, so a file exported from the system comes back in),
+declares its columns as :class:`Field` (header texts, how a cell is parsed, what the explanation
+sheet says) and writes one row with :meth:`Importer.apply_row`.
+
+:meth:`Importer.run` does the rest, the same way for every register and on every path (the web
+upload, ``import_ledger``, the background task):
+
+* every cell is parsed (dates typed every way, 是/否, ID numbers, allowed values) and every bad cell
+  named by its row number and column header; an ID number twice in the file is named too;
+* the rows are applied inside one transaction, each record checked by its model's ``full_clean()``
+  (the rules beside the models, as forms and the admin call them), so a row may rely on the rows
+  above it (a husband registered by the row before);
+* if any row is bad, or on a dry run (the preview), the transaction is rolled back: nothing is
+  written. Otherwise it commits, once. A clash with a record someone saved at the same moment
+  (a unique ID number) becomes the row's message, not a server error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import get_language
+
+from federation.ledgers.imports.cells import (
+    clean_text,
+    normalize_header,
+    parse_bool,
+    parse_date,
+    parse_id,
+    parse_int,
+    parse_month,
+    parse_text,
+)
+from federation.ledgers.imports.reader import Table, read_ledger
+
+# -- results ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a row cannot be imported: its Excel row number, its column header, why."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行【{self.column}】{self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class ImportResult:
+    """What an import did or, on a dry run or with errors, would do."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    noun: str = "条"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"共 {self.rows} 行：新建 {self.created} {self.noun}，更新 {self.updated} {self.noun}，"
+            f"无变化 {self.unchanged} {self.noun}。"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "written": self.written,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+#: Field._choice_table's tables, by field and language.
+_CHOICE_TABLES: dict[tuple[int, str | None], dict[str, str]] = {}
+
+# -- columns ---------------------------------------------------------------------------------------
+
+
+class Kind:
+    """How a column's cells are read."""
+
+    TEXT = "text"
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    DATE = "date"
+    MONTH = "month"
+    BOOL = "bool"
+    INT = "int"
+    MONEY = "money"
+    CHOICE = "choice"
+    DERIVED = "derived"  # written by the export (年龄, 村组 of a person), read back but never stored
+
+
+_KIND_HELP = {
+    Kind.TEXT: "文字。",
+    Kind.ID_NUMBER: "18 位身份证号，末位可为 X。请把这一列设为“文本”格式，以免 Excel 改成科学计数法。",
+    Kind.PHONE: "手机或固定电话号码，只含数字、空格、+ 和 -。",
+    Kind.DATE: "日期，如 2014-3-18、2014/03/18 或 2014年3月18日，也可以是 Excel 日期。",
+    Kind.MONTH: "年月，如 1985年3月、1985-03 或 1985.3。",
+    Kind.BOOL: "填 是 或 否（也可用 √ 或 ×）。",
+    Kind.INT: "整数。",
+    Kind.MONEY: "金额（元），数字，最多两位小数。",
+    Kind.DERIVED: "由系统算出，导入时不读取，可以留空。",
+}
+
+
+def _parse_money(value: Any) -> tuple[Any, str | None]:
+    if value is None or clean_text(value) == "":
+        return None, None
+    if isinstance(value, bool):
+        return None, f"“{clean_text(value)}”不是金额。"
+    text = clean_text(value).replace(",", "").replace("，", "").removesuffix("元")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None, f"“{clean_text(value)}”不是金额（应为数字，如 1500 或 1500.50）。"
+    if not amount.is_finite():
+        return None, f"“{clean_text(value)}”不是金额。"
+    return amount.quantize(Decimal("0.01")), None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an importable ledger.
+
+    ``label`` is the header of the template (and of the export); ``aliases`` are other header texts
+    villages use for it. ``choices`` (a Django ``TextChoices``) makes a choice column: a cell
+    matches a choice's label or value, or one of ``value_aliases`` (what villages write instead).
+    ``required`` refuses a blank cell. ``help`` is what the explanation sheet says of it.
+    """
+
+    key: str
+    label: str
+    kind: str = Kind.TEXT
+    aliases: tuple[str, ...] = ()
+    choices: Any = None
+    value_aliases: dict[str, str] = field(default_factory=dict)
+    required: bool = False
+    help: str = ""
+
+    @property
+    def spec(self) -> tuple[str, list[str]]:
+        return self.key, [self.label, *self.aliases]
+
+    def allowed_text(self) -> str:
+        """Return the allowed values as the explanation sheet and error messages list them."""
+        if self.choices is None:
+            return ""
+        return "、".join(str(label) for value, label in self.choices.choices if label)
+
+    def explanation(self) -> str:
+        """Return the explanation sheet's text of this column."""
+        parts = [self.help] if self.help else []
+        if self.kind == Kind.CHOICE:
+            parts.append(f"从下列值中选填一个：{self.allowed_text()}。")
+        elif not (self.help and self.kind == Kind.TEXT):
+            parts.append(_KIND_HELP.get(self.kind, ""))
+        return " ".join(p for p in parts if p)
+
+    def parse(self, raw: Any) -> tuple[Any, str | None]:
+        """Return (value, None) or (None, the reason in Chinese); a blank cell gives (None, None)."""
+        kind = self.kind
+        if kind == Kind.ID_NUMBER:
+            value, error = parse_id(raw)
+        elif kind == Kind.DATE:
+            value, error = parse_date(raw)
+        elif kind == Kind.MONTH:
+            value, error = parse_month(raw)
+        elif kind == Kind.BOOL:
+            value, error = parse_bool(raw)
+        elif kind == Kind.INT:
+            value, error = parse_int(raw)
+        elif kind == Kind.MONEY:
+            value, error = _parse_money(raw)
+        elif kind == Kind.CHOICE:
+            value, error = self._parse_choice(raw)
+        elif kind == Kind.DERIVED:
+            return None, None
+        else:
+            value, error = parse_text(raw)
+        if error is None and value is None and self.required:
+            error = f"“{self.label}”不能为空。"
+        return value, error
+
+    def _parse_choice(self, raw: Any) -> tuple[Any, str | None]:
+        text, _ = parse_text(raw)
+        if not text:
+            return None, None
+        table = self._choice_table()
+        value = table.get(text)
+        if value is None:
+            value = table.get(normalize_header(text))
+        if value is not None:
+            return value, None
+        return None, f"“{text}”不是允许的值，应为：{self.allowed_text()}。"
+
+    def _choice_table(self) -> dict[str, str]:
+        """Return {text: value} of the allowed texts (labels, values, aliases), built once a language.
+
+        The first choice a text names wins; the texts are there as written (what a file holds most
+        of the time) and in their normal form (:func:`normalize_header`).
+        """
+        key = (id(self), get_language())
+        table = _CHOICE_TABLES.get(key)
+        if table is None:
+            normal: dict[str, str] = {}
+            for value, label in self.choices.choices:
+                normal.setdefault(normalize_header(label), value)
+                normal.setdefault(normalize_header(value), value)
+            for alias, value in self.value_aliases.items():
+                normal.setdefault(normalize_header(alias), value)
+            normal.pop("", None)
+            written = [str(k) for pair in self.choices.choices for k in pair] + list(self.value_aliases)
+            table = {**{k: normal[normalize_header(k)] for k in written if normalize_header(k)}, **normal}
+            _CHOICE_TABLES[key] = table
+        return table
+
+
+# -- rows ------------------------------------------------------------------------------------------
+
+
+class RowInvalid(Exception):  # noqa: N818 - a row that cannot be written, named as the user reads it
+    """Raised inside :meth:`Importer.apply_row` after the row's reasons were recorded."""
+
+
+@dataclass
+class ImportRow:
+    """One data row as an importer sees it: parsed values by field key, and where to put errors."""
+
+    number: int
+    values: dict[str, Any]
+    present: frozenset[str]  # the keys the file has a column for
+    errors: list[RowError]
+    titles: dict[str, str]
+
+    def has(self, key: str) -> bool:
+        """Return whether the file has a column for ``key`` (a blank cell still counts)."""
+        return key in self.present
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def fail(self, key: str, reason: str) -> None:
+        self.errors.append(RowError(self.number, self.titles.get(key, key), reason))
+
+
+# -- importers -------------------------------------------------------------------------------------
+
+Outcome = str  # "created", "updated" or "unchanged"
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+Progress = Callable[[int, int], None]
+
+
+class Importer:
+    """The base of every register's importer, for one village (and one year, for a yearly register)."""
+
+    #: The ledger's name, as in the export registry (``persons``, ``left_behind_women`` ...).
+    name: ClassVar[str]
+    #: Other names it answers to (the roster is also the import of the women's ledger, ``women``).
+    aliases: ClassVar[tuple[str, ...]] = ()
+    title: ClassVar[str]
+    fields: ClassVar[Sequence[Field]]
+    #: The permission a user needs to import it (besides the village in her scope).
+    permission: ClassVar[str]
+    yearly: ClassVar[bool] = True
+    #: What the summary counts, e.g. 人 or 条.
+    noun: ClassVar[str] = "条"
+    #: Lines of the explanation sheet above the columns.
+    notes: ClassVar[Sequence[str]] = ()
+    #: The field whose value must not repeat in the file (an ID number twice is named).
+    unique_key: ClassVar[str | None] = "id_number"
+    #: Model field name -> column key, where a model error is shown under another column.
+    field_columns: ClassVar[dict[str, str]] = {}
+    #: Model fields whose errors go under the ``person`` column (the row's 姓名 by default).
+    person_column: ClassVar[str] = "name"
+    #: Whether :meth:`save` keeps the records for one batched write after the last row (see
+    #: "batched writes" below) instead of saving each at once.
+    bulk: ClassVar[bool] = False
+
+    def __init__(self, village: Any, *, user: Any = None, year: int | None = None) -> None:
+        self.village = village
+        self.user = user
+        self.year = year if year is not None else dt.date.today().year  # noqa: DTZ011 - a calendar year
+
+    # -- to be written by each importer --------------------------------------------------------------
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        """Fetch once what every row needs (e.g. the persons the file names), before the rows run."""
+
+    def apply_row(self, row: ImportRow) -> Outcome:
+        """Create or update the row's records with :meth:`save`; return created/updated/unchanged.
+
+        Record each problem with ``row.fail(key, reason)`` (or let :meth:`save` record the model's)
+        and raise :class:`RowInvalid`.
+        """
+        raise NotImplementedError
+
+    # -- helpers for apply_row -----------------------------------------------------------------------
+
+    @classmethod
+    def specs(cls) -> list[tuple[str, list[str]]]:
+        return [f.spec for f in cls.fields]
+
+    @classmethod
+    def field(cls, key: str) -> Field:
+        return next(f for f in cls.fields if f.key == key)
+
+    def column_of(self, model_field: str) -> str:
+        if model_field in self.field_columns:
+            return self.field_columns[model_field]
+        if model_field in ("person", "__all__"):
+            return self.person_column
+        return model_field
+
+    def validate(self, obj: models.Model, row: ImportRow, *, exclude: Iterable[str] = ()) -> None:
+        """Run the model's ``full_clean()``; record each message under its column and raise RowInvalid."""
+        try:
+            obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            self._record(exc, row)
+            raise RowInvalid from None
+
+    def _record(self, exc: ValidationError, row: ImportRow) -> None:
+        for model_field, messages in exc.message_dict.items():
+            for message in messages:
+                row.fail(self.column_of(model_field), message)
+
+    def save(
+        self,
+        obj: models.Model,
+        row: ImportRow,
+        *,
+        exclude: Iterable[str] = (),
+        clean: Callable[[], None] | None = None,
+    ) -> None:
+        """Check ``obj`` with its model's rules, then save it with this user in its history.
+
+        With ``clean`` the check is :meth:`check`'s (the model's rules fed with what :meth:`prepare`
+        fetched). An importer whose ``bulk`` is true keeps ``obj`` (:meth:`keep`) to be written with
+        the others once every row passed, instead of saving it now.
+        """
+        if clean is None:
+            self.validate(obj, row, exclude=exclude)
+        else:
+            self.check(obj, row, exclude=exclude, clean=clean)
+        if self.bulk:
+            self.keep(obj, row)
+            return
+        if self.user is not None:
+            obj._history_user = self.user
+        obj.save()
+
+    @staticmethod
+    def changed(obj: models.Model, values: dict[str, Any]) -> bool:
+        """Set ``values`` on ``obj``; return whether any of them differs from what it held."""
+        differs = False
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                differs = True
+        return differs
+
+    # -- batched writes (optional: for registers imported by the thousand) ---------------------------
+    #
+    # Instead of :meth:`save` (a check and two queries a record, the row and its history), an importer
+    # may :meth:`check` a record with rules that use what :meth:`prepare` fetched once, and
+    # :meth:`keep` it: once every row passed (never on a dry run or with any bad row), :meth:`run`
+    # writes what was kept with bulk_create / bulk_update, in the same transaction, each record with
+    # its history row and this user (simple_history's bulk helpers). Rows still rely on the rows
+    # above them: the importer keeps what it fetched up to date as rows are applied.
+
+    def check(
+        self,
+        obj: models.Model,
+        row: ImportRow,
+        *,
+        exclude: Iterable[str] = (),
+        clean: Callable[[], None] | None = None,
+    ) -> None:
+        """Check ``obj`` as :meth:`validate` does, with ``clean`` in place of the model's ``clean()``.
+
+        ``clean`` raises ``ValidationError`` as ``clean()`` does (the same rules, fed with what the
+        importer fetched). ``exclude`` skips fields whose check would only ask the database what the
+        importer already knows (a foreign key to a record it fetched or creates).
+        """
+        errors: dict[str, Any] = {}
+        try:
+            obj.clean_fields(exclude=list(exclude))
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            (clean or obj.clean)()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            self._record(ValidationError(errors), row)
+            raise RowInvalid
+
+    def keep(self, obj: models.Model, row: ImportRow | None = None) -> None:
+        """Keep the checked ``obj`` of ``row`` to be written once every row passed (created when it has
+        no pk); a record kept twice is written once."""
+        if not hasattr(self, "_kept"):
+            self._kept: dict[int, tuple[models.Model, ImportRow | None]] = {}
+        self._kept.setdefault(id(obj), (obj, row))
+
+    def write_kept(self, batch_size: int = 1000) -> None:
+        """Write what :meth:`keep` kept: new records by model (a model after those its foreign keys
+        point to), then the changed ones, each with its history row (``+`` or ``~``) naming this user."""
+        from django.utils import timezone
+        from simple_history.utils import bulk_update_with_history
+
+        kept = list(getattr(self, "_kept", {}).values())
+        self._kept = {}
+        new: dict[type[models.Model], list[models.Model]] = {}
+        changed: dict[type[models.Model], list[models.Model]] = {}
+        for obj, _row in kept:
+            (changed if obj.pk is not None else new).setdefault(type(obj), []).append(obj)
+        try:
+            with transaction.atomic():  # a savepoint: after a clash, the records it names can be read
+                for model in _referenced_first(list(new)):
+                    self.create_now(new[model], batch_size=batch_size)
+                now = timezone.now()
+                for model, objs in changed.items():
+                    fields = [
+                        f
+                        for f in model._meta.concrete_fields
+                        if not f.primary_key and not getattr(f, "auto_now_add", False)
+                    ]
+                    for f in fields:
+                        if getattr(f, "auto_now", False):
+                            for obj in objs:
+                                setattr(obj, f.attname, now)
+                    bulk_update_with_history(
+                        objs, model, [f.name for f in fields], batch_size=batch_size, default_user=self.user
+                    )
+        except IntegrityError:
+            self.clash_row = self._clashing_row(kept)
+            raise
+
+    def create_now(self, objs: list[models.Model], *, batch_size: int = 1000) -> None:
+        """Create ``objs`` (all of one model) with bulk_create, each with its ``+`` history row naming
+        this user, as saving each would. The history rows are copied from the new rows by the
+        database (INSERT … SELECT) when the history model holds nothing else; otherwise simple_history
+        builds them (``bulk_create_with_history``)."""
+        from django.db import connections, router
+        from django.utils import timezone
+        from simple_history.utils import bulk_create_with_history
+
+        if not objs:
+            return
+        model = type(objs[0])
+        connection = connections[router.db_for_write(model)]
+        history = getattr(model, "history", None)
+        columns = _history_columns(model) if history is not None else None
+        if columns is None or not connection.features.can_return_rows_from_bulk_insert:
+            bulk_create_with_history(objs, model, batch_size=batch_size, default_user=self.user)
+            return
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        history_model = history.model
+        quote = connection.ops.quote_name
+        targets, sources = columns
+        date = history_model._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
+        user = getattr(self.user, "pk", None)
+        pks = [obj.pk for obj in objs]
+        step = min(batch_size, 900)  # SQLite allows 999 parameters a statement
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), step):
+                chunk = pks[start : start + step]
+                cursor.execute(
+                    f"INSERT INTO {quote(history_model._meta.db_table)} "
+                    f"({', '.join(quote(c) for c in targets)}, {quote('history_date')}, "
+                    f"{quote('history_type')}, {quote('history_user_id')}, {quote('history_change_reason')}) "
+                    f"SELECT {', '.join(quote(c) for c in sources)}, %s, %s, %s, NULL "
+                    f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} "
+                    f"IN ({', '.join(['%s'] * len(chunk))})",
+                    [date, "+", user, *chunk],
+                )
+
+    @staticmethod
+    def _clashing_row(kept: list[tuple[models.Model, ImportRow | None]]) -> int | None:
+        """Return the number of the first kept row whose unique value someone saved meanwhile."""
+        by_field: dict[tuple[type[models.Model], str], dict[Any, list]] = {}
+        for obj, row in kept:
+            for f in obj._meta.concrete_fields:
+                value = getattr(obj, f.attname)
+                if f.unique and not f.primary_key and value is not None and row is not None:
+                    by_field.setdefault((type(obj), f.attname), {}).setdefault(value, []).append((obj, row))
+        clashes: list[int] = []
+        for (model, attname), holders in by_field.items():
+            found = model._base_manager.filter(**{f"{attname}__in": list(holders)})
+            for value, pk in found.values_list(attname, "pk"):
+                clashes += [row.number for obj, row in holders[value] if obj.pk != pk]
+        return min(clashes, default=None)
+
+    # -- the run -------------------------------------------------------------------------------------
+
+    def parse(self, table: Table) -> tuple[list[ImportRow], list[RowError]]:
+        """Parse every cell of every row; return the rows and every cell error."""
+        titles = {f.key: f.label for f in self.fields}
+        titles.update({key: column.title for key, column in table.mapping.items()})
+        present = frozenset(table.mapping)
+        errors: list[RowError] = []
+        for f in self.fields:
+            if f.required and f.key not in table.mapping:
+                errors.append(
+                    RowError(
+                        table.header_rows[0], f.label, f"找不到“{f.label}”列：请检查表头或列的对应关系。"
+                    )
+                )
+        if errors:
+            return [], errors
+        rows: list[ImportRow] = []
+        fields = [f for f in self.fields if f.key in table.mapping]
+        first_row_of: dict[Any, int] = {}
+        for raw in table.rows:
+            row = ImportRow(raw.number, {}, present, [], titles)
+            for f in fields:
+                if f.key in raw.formulas and f.kind != Kind.DERIVED:
+                    shown = clean_text(raw.values.get(f.key))
+                    row.fail(
+                        f.key,
+                        f"是公式（{shown}）：系统不计算公式。请复制这一列，“选择性粘贴”为数值后重新上传。",
+                    )
+                    continue
+                value, error = f.parse(raw.values.get(f.key))
+                if error:
+                    row.fail(f.key, error)
+                    continue
+                row.values[f.key] = value
+            unique = self.unique_key and row.values.get(self.unique_key)
+            if unique:
+                if unique in first_row_of:
+                    row.fail(self.unique_key, f"与第 {first_row_of[unique]} 行的身份证号重复。")
+                else:
+                    first_row_of[unique] = row.number
+            errors.extend(row.errors)
+            rows.append(row)
+        return rows, errors
+
+    def run(self, table: Table, *, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+        """Check every row and write them all in one transaction, or nothing (see the module)."""
+        result = ImportResult(rows=len(table.rows), noun=self.noun)
+        rows, errors = self.parse(table)
+        result.errors = errors
+        bad_rows = {e.row for e in errors}
+        counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+        current = table.header_rows[-1]
+        self._kept = {}
+        self.clash_row: int | None = None
+        try:
+            with transaction.atomic():
+                self.prepare([r for r in rows if r.number not in bad_rows])
+                for index, row in enumerate(rows, start=1):
+                    current = row.number
+                    if row.number not in bad_rows:
+                        row.errors = []
+                        try:
+                            counts[self.apply_row(row)] += 1
+                        except RowInvalid:
+                            if not row.errors:
+                                row.fail(self.person_column, "这一行不能导入。")
+                            result.errors.extend(row.errors)
+                    if progress is not None and (index % 200 == 0 or index == len(rows)):
+                        progress(index, len(rows))
+                if not result.errors and not dry_run:
+                    self.write_kept()
+                if result.errors or dry_run:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        except IntegrityError:
+            current = self.clash_row or current  # the row a batched write found clashing
+            column = dict(self._titles(table)).get(self.person_column, "姓名")
+            reason = (
+                "保存时发现这条记录刚被别人登记（如同一身份证号），什么也没有写入。"
+                "请重新上传，系统会重新检查。"
+            )
+            result.errors.append(RowError(current, column, reason))
+        result.errors.sort(key=lambda e: e.row)
+        result.created, result.updated, result.unchanged = counts[CREATED], counts[UPDATED], counts[UNCHANGED]
+        result.written = not result.errors and not dry_run
+        return result
+
+    def _titles(self, table: Table) -> Iterable[tuple[str, str]]:
+        for f in self.fields:
+            column = table.mapping.get(f.key)
+            yield f.key, column.title if column is not None else f.label
+
+    def read(self, source: Any, *, mapping: dict[str, int] | None = None, **options: Any) -> Table:
+        """Read ``source`` safely with this ledger's columns (see :func:`read_ledger`)."""
+        return read_ledger(source, self.specs(), mapping=mapping, **options)
+
+    def import_file(
+        self,
+        source: Any,
+        *,
+        dry_run: bool = False,
+        mapping: dict[str, int] | None = None,
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> ImportResult:
+        """Read and import ``source``; raise ``ImportRefused`` for a file refused before reading."""
+        return self.run(self.read(source, mapping=mapping, **options), dry_run=dry_run, progress=progress)
+
+
+def _referenced_first(models_: list[type[models.Model]]) -> list[type[models.Model]]:
+    """Return ``models_`` so that a model comes after the models its foreign keys point to."""
+    ordered: list[type[models.Model]] = []
+    left = list(models_)
+    while left:
+        ready = next(
+            (
+                m
+                for m in left
+                if not any(
+                    f.related_model in left and f.related_model is not m
+                    for f in m._meta.concrete_fields
+                    if f.is_relation
+                )
+            ),
+            left[0],  # a cycle: keep the order they were kept in
+        )
+        ordered.append(ready)
+        left.remove(ready)
+    return ordered
+
+
+_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+
+
+def _history_columns(model: type[models.Model]) -> tuple[list[str], list[str]] | None:
+    """Return (history table columns, the model's columns they copy), or None when the history model
+    holds anything but the tracked fields and simple_history's own five."""
+    history_model = model.history.model
+    tracked = list(history_model.tracked_fields)
+    names = {f.attname for f in history_model._meta.concrete_fields}
+    if names != {f.attname for f in tracked} | _HISTORY_OWN or history_model._meta.pk.attname != "history_id":
+        return None
+    by_attname = {f.attname: f for f in history_model._meta.concrete_fields}
+    return [by_attname[f.attname].column for f in tracked], [f.column for f in tracked]
+
+
+class _RollBack(Exception):  # noqa: N818 - internal signal, never seen by users
+    pass
+
+
+# -- the registry ----------------------------------------------------------------------------------
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+_discovered = False
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    """Register an importer class (use as a class decorator in ``<app>/imports.py``)."""
+    if importer.name in _IMPORTERS and _IMPORTERS[importer.name] is not importer:
+        raise ValueError(f"importer {importer.name!r} registered twice")
+    for name in (importer.name, *importer.aliases):
+        _IMPORTERS[name] = importer
+    return importer
+
+
+def _discover() -> None:
+    global _discovered  # noqa: PLW0603 - discovered once per process
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("imports")
+
+
+def get_importer(name: str) -> type[Importer] | None:
+    _discover()
+    return _IMPORTERS.get(name)
+
+
+def all_importers() -> list[type[Importer]]:
+    """Return every importer once, in the order they were registered."""
+    _discover()
+    return list(dict.fromkeys(_IMPORTERS.values()))
+
+
+def importers_for(user: Any) -> list[type[Importer]]:
+    """Return the importers ``user`` may use (her role's permission)."""
+    return [imp for imp in all_importers() if user.has_perm(imp.permission)]

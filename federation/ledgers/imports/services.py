@@ -1,0 +1,254 @@
+"""Imports as the web and the command line run them, recorded in :class:`federation.core.models.ImportRecord`.
+
+The web path is upload → check (a dry run: the preview, nothing written) → the user's
+confirmation (the same checks again, then everything written in one transaction). A file above
+``IMPORT_BACKGROUND_BYTES`` is checked and imported by a background task (django-q2, as the
+exports) while the page shows its progress.
+
+Settings: ``IMPORT_MAX_BYTES`` (5 MB), ``IMPORT_MAX_ROWS`` (20,000 rows a file),
+``IMPORT_BACKGROUND_BYTES`` (150 KB, about 1,500 rows), ``IMPORT_DIR`` (``VAR_DIR/imports``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from federation.ledgers.imports.framework import Importer, ImportResult, get_importer
+from federation.ledgers.imports.reader import DEFAULT_MAX_BYTES, MB, ImportRefused
+from federation.ledgers.models import ImportRecord
+
+logger = logging.getLogger(__name__)
+
+#: At most this many errors are kept on the record (the command line prints them all).
+MAX_STORED_ERRORS = 2000
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
+
+
+def background_bytes() -> int:
+    return int(getattr(settings, "IMPORT_BACKGROUND_BYTES", 150 * 1024))
+
+
+def import_dir() -> Path:
+    path = Path(getattr(settings, "IMPORT_DIR", Path(settings.VAR_DIR) / "imports"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def requested_by(user: Any) -> str:
+    if user is None:
+        return "命令行"
+    return (user.get_full_name() or user.get_username())[:150]
+
+
+def record_importer(record: ImportRecord) -> Importer:
+    """Return the importer of a record, for its village and year, acting as its user."""
+    importer_class = get_importer(record.ledger)
+    if importer_class is None:
+        raise ImportRefused(f"不能导入名为“{record.ledger}”的台账。", "unknown_ledger")
+    return importer_class(record.village, user=record.user, year=record.year)
+
+
+def import_record_run(
+    record: ImportRecord,
+    importer: Importer,
+    source: Any,
+    *,
+    dry_run: bool,
+    mapping: dict[str, int] | None = None,
+) -> ImportResult:
+    """Read and check (``dry_run``) or import ``source`` for ``record``; keep the outcome on it.
+
+    Raise :class:`ImportRefused` (after recording it) for a file refused before reading.
+    """
+    record.status = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.IMPORTING
+    record.rows_done = 0
+    record.save(update_fields=["status", "rows_done"])
+
+    def progress(done: int, total: int) -> None:
+        ImportRecord.objects.filter(pk=record.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        table = importer.read(source, mapping=mapping, max_rows=max_rows(), max_bytes=max_bytes())
+    except ImportRefused as exc:
+        record.status = ImportRecord.Status.REFUSED
+        record.message = exc.message[:500]
+        record.finished_at = timezone.now()
+        record.save(update_fields=["status", "message", "finished_at"])
+        raise
+    record.columns = [{"index": c.index, "title": c.title} for c in table.columns]
+    record.mapping = {key: column.index for key, column in table.mapping.items()}
+    record.rows_total = len(table.rows)
+    record.save(update_fields=["columns", "mapping", "rows_total"])
+    result = importer.run(table, dry_run=dry_run, progress=progress)
+    record.rows_done = len(table.rows)
+    record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
+    record.errors = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
+    record.error_count = len(result.errors)
+    if result.errors:
+        record.status = ImportRecord.Status.INVALID
+        record.message = f"有 {len(result.errors)} 处错误，什么也没有写入。"
+    elif dry_run:
+        record.status = ImportRecord.Status.CHECKED
+        record.message = result.summary()
+    else:
+        record.status = ImportRecord.Status.DONE
+        record.message = result.summary()
+    record.finished_at = timezone.now()
+    record.save()
+    logger.info(
+        "import %s ledger=%s village=%s rows=%s status=%s",
+        record.pk,
+        record.ledger,
+        record.village_id,
+        record.rows_total,
+        record.status,
+    )
+    return result
+
+
+def _file(record: ImportRecord) -> Path:
+    path = Path(record.file_path)
+    root = import_dir().resolve()
+    if not path.resolve().is_relative_to(root) or not path.is_file():
+        raise ImportRefused("上传的文件已不在服务器上，请重新上传。", "file_gone")
+    return path
+
+
+def _run_or_queue(record: ImportRecord, *, dry_run: bool) -> ImportRecord:
+    if record.background:
+        from django_q.tasks import async_task
+
+        record.status = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.IMPORTING
+        record.rows_done = 0
+        record.save(update_fields=["status", "rows_done"])
+        async_task(
+            "federation.ledgers.imports.tasks.run_import",
+            record.pk,
+            dry_run,
+            task_name=f"import-{record.pk}-{'check' if dry_run else 'write'}",
+            group="imports",
+        )
+        record.refresh_from_db()
+        return record
+    run_import_record(record, dry_run=dry_run)
+    record.refresh_from_db()
+    return record
+
+
+def run_import_record(record: ImportRecord, *, dry_run: bool) -> ImportResult | None:
+    """Check or import a recorded upload with its stored mapping; None when the file is refused."""
+    try:
+        importer = record_importer(record)
+        result = import_record_run(record, importer, _file(record), dry_run=dry_run, mapping=record.mapping)
+    except ImportRefused as exc:
+        ImportRecord.objects.filter(pk=record.pk).update(
+            status=ImportRecord.Status.REFUSED, message=exc.message[:500], finished_at=timezone.now()
+        )
+        return None
+    if result.written:
+        remove_file(record)
+    return result
+
+
+def remove_file(record: ImportRecord) -> None:
+    if record.file_path:
+        Path(record.file_path).unlink(missing_ok=True)
+        ImportRecord.objects.filter(pk=record.pk).update(file_path="")
+
+
+#: An upload nobody confirmed or abandoned is removed after this long.
+STALE_UPLOAD = dt.timedelta(days=2)
+
+
+def import_purge(*, now: dt.datetime | None = None) -> int:
+    """Remove uploaded files of imports left unconfirmed for ``STALE_UPLOAD``; return how many."""
+    now = now or timezone.now()
+    stale = ImportRecord.objects.filter(created_at__lt=now - STALE_UPLOAD).exclude(file_path="")
+    count = 0
+    for record in stale:
+        remove_file(record)
+        if record.status in (ImportRecord.Status.CHECKED, ImportRecord.Status.INVALID):
+            ImportRecord.objects.filter(pk=record.pk).update(
+                status=ImportRecord.Status.ABANDONED, message="上传后两天内没有确认，文件已删除。"
+            )
+        count += 1
+    return count
+
+
+def import_upload(
+    *, user: Any, importer_class: type[Importer], village: Any, year: int | None, upload: Any
+) -> ImportRecord:
+    """Keep an uploaded file and check it (the preview); big files are checked in the background."""
+    import_purge()
+    name = Path(getattr(upload, "name", "") or "上传.xlsx").name[:255]
+    record = ImportRecord(
+        user=user,
+        requested_by=requested_by(user),
+        ledger=importer_class.name,
+        title=importer_class.title,
+        village=village,
+        year=year if importer_class.yearly else None,
+        file_name=name,
+        file_size=getattr(upload, "size", None),
+    )
+    limit = max_bytes()
+    if record.file_size is not None and record.file_size > limit:
+        record.status = ImportRecord.Status.REFUSED
+        record.message = (
+            f"文件太大：{record.file_size / MB:.1f} MB，上限 {limit / MB:g} MB。请分成几个文件上传。"
+        )
+        record.finished_at = timezone.now()
+        record.save()
+        return record
+    if not name.lower().endswith(".xlsx"):
+        record.status = ImportRecord.Status.REFUSED
+        record.message = f"只接受 Excel 工作簿（.xlsx）文件，“{name}”不是。旧版 .xls 请先另存为 .xlsx。"
+        record.finished_at = timezone.now()
+        record.save()
+        return record
+    path = import_dir() / f"{uuid.uuid4().hex}.xlsx"
+    with path.open("wb") as out:
+        for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+            out.write(chunk)
+    record.file_path = str(path)
+    record.file_size = path.stat().st_size
+    record.background = record.file_size > background_bytes()
+    record.save()
+    return _run_or_queue(record, dry_run=True)
+
+
+def import_remap(record: ImportRecord, mapping: dict[str, int]) -> ImportRecord:
+    """Check the uploaded file again with the user's column mapping."""
+    record.mapping = mapping
+    record.errors = []
+    record.error_count = 0
+    record.save(update_fields=["mapping", "errors", "error_count"])
+    return _run_or_queue(record, dry_run=True)
+
+
+def import_confirm(record: ImportRecord) -> ImportRecord:
+    """Write a checked import: the checks run again and everything is written in one transaction."""
+    if record.status != ImportRecord.Status.CHECKED:
+        raise ImportRefused("这次导入还没有通过检查，不能确认。", "not_checked")
+    return _run_or_queue(record, dry_run=False)
+
+
+def import_abandon(record: ImportRecord) -> None:
+    remove_file(record)
+    ImportRecord.objects.filter(pk=record.pk).update(
+        status=ImportRecord.Status.ABANDONED, finished_at=timezone.now()
+    )

@@ -1,0 +1,149 @@
+"""What the ledger framework records: each export and each import of a ledger (who, what, when)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federation.core.models import Village
+
+
+class ExportRecord(models.Model):
+    """One export of a ledger (导出记录): who, which ledger, which scope, format, rows, when, file.
+
+    Web exports belong to the user who asked, and only she can download the file; the command
+    line's exports have no user. Files live under ``VAR_DIR / "exports"``, outside the web root.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("文件已过期")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exports",
+        verbose_name=_("导出人"),
+    )
+    requested_by = models.CharField(_("导出人姓名"), max_length=150)
+    ledger = models.CharField(_("台账"), max_length=50)
+    title = models.CharField(_("标题"), max_length=200)
+    scope = models.CharField(_("范围"), max_length=100, help_text=_("填报单位，如 幸福乡红旗村。"))
+    scope_code = models.CharField(_("区划代码"), max_length=12, blank=True)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    format = models.CharField(_("格式"), max_length=4, choices=Format.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    background = models.BooleanField(_("后台生成"), default=False)
+    rows_total = models.PositiveIntegerField(_("预计行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file_path = models.CharField(_("文件"), max_length=255, blank=True, editable=False)
+    file_name = models.CharField(_("下载文件名"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="exportrecord_user_created")]
+        db_table = "federation_exportrecord"  # kept from when the records lived in the core app
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.get_format_display()} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        """Return the progress in percent (100 once done)."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+
+class ImportRecord(models.Model):
+    """One import of a ledger from Excel (导入记录): who, which file, which village, rows, result.
+
+    A web import is uploaded, checked (the preview: nothing written) and then confirmed by the
+    user who uploaded it, which writes everything in one transaction. The uploaded file lives under
+    ``VAR_DIR / "imports"``, outside the web root, until the import is done or abandoned.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("正在检查")
+        INVALID = "invalid", _("有错误，未导入")
+        REFUSED = "refused", _("文件被拒绝")
+        CHECKED = "checked", _("检查通过，待确认")
+        IMPORTING = "importing", _("正在导入")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
+        ABANDONED = "abandoned", _("已放弃")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        verbose_name=_("导入人"),
+    )
+    requested_by = models.CharField(_("导入人姓名"), max_length=150)
+    ledger = models.CharField(_("台账"), max_length=50)
+    title = models.CharField(_("台账名称"), max_length=200)
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("村"))
+    year = models.PositiveSmallIntegerField(_("登记年度"), null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_path = models.CharField(_("文件"), max_length=255, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), null=True, blank=True)
+    mapping = models.JSONField(
+        _("列的对应关系"), null=True, blank=True, help_text=_("字段 → 列序号（从 0 起）。")
+    )
+    columns = models.JSONField(_("文件的表头"), default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    background = models.BooleanField(_("后台处理"), default=False)
+    rows_total = models.PositiveIntegerField(_("行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created = models.PositiveIntegerField(_("新建"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("无变化"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True, help_text=_("最多保存前 2000 处。"))
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="importrecord_user_created")]
+        db_table = "federation_importrecord"  # kept from when the records lived in the core app
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.file_name} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        """Return the progress in percent (100 once finished)."""
+        if self.status not in (self.Status.CHECKING, self.Status.IMPORTING):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from federation.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registry/", include("registry.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("loans/", include("loans.urls")),
+    path("exports/", include("federation.ledgers.exports.urls")),
+    path("imports/", include("federation.ledgers.imports.urls")),
+    path("admin/", admin.site.urls),
+]

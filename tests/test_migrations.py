@@ -1,0 +1,43 @@
+"""Migrations that move data: what was stored before is there after, and back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE_MOVE = [("ledgers", None), ("federation", "0005_import_record")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_the_ledger_app():
+    old = _migrate(BEFORE_MOVE)
+    ContentType = old.get_model("contenttypes", "ContentType")
+    Permission = old.get_model("auth", "Permission")
+    # Unapplying the move named the content types "federation" again, as an existing office has them.
+    content_type = ContentType.objects.get(app_label="federation", model="exportrecord")
+    permission = Permission.objects.get(content_type=content_type, codename="view_exportrecord")
+    record = old.get_model("federation", "ExportRecord").objects.create(
+        requested_by="王芳", ledger="women", title="妇女基本信息台账", scope="幸福乡", format="xlsx"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from django.contrib.auth.models import Permission as LivePermission
+    from django.contrib.contenttypes.models import ContentType as LiveContentType
+
+    from federation.ledgers.models import ExportRecord
+
+    assert ExportRecord.objects.get(pk=record.pk).requested_by == "王芳"
+    moved = LiveContentType.objects.get(pk=content_type.pk)
+    assert (moved.app_label, moved.model) == ("ledgers", "exportrecord")
+    assert LivePermission.objects.get(pk=permission.pk).content_type_id == moved.pk
+    assert not LiveContentType.objects.filter(app_label="federation", model="exportrecord").exists()
