@@ -1,4 +1,4 @@
-"""What each role may do with the microloans (merged into federation.core.roles.ROLE_PERMISSIONS).
+"""What each role may do with the microloans (granted to the roles through ``federation.core.roles.grant``).
 
 Which applications a user sees is the scope (``federation.core.scoping``); these are the steps her role
 may take on them. The village director drafts, submits and gives the village signature; the
@@ -6,7 +6,7 @@ township chair gives the township signature and the stamp; the township staff re
 cooperative's decision, the disbursement and the repayment; the county reads.
 """
 
-from federation.core.roles import Role, crud, view
+from federation.core.roles import Role, crud, grant, view
 
 READ = view("loans.loanapplication", "loans.guarantor", "loans.transition")
 
@@ -42,3 +42,5 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # The county reads applications and ledgers with ID numbers masked; scanned ID copies are not hers.
     Role.COUNTY_VIEWER: READ,
 }
+
+grant("loans", ROLE_PERMISSIONS)

@@ -1,4 +1,4 @@
-"""What each role may do in outreach (merged into federation.core.roles.ROLE_PERMISSIONS).
+"""What each role may do in outreach (granted to the roles through ``federation.core.roles.grant``).
 
 Which rows a user sees is the scope's business; two permissions narrow it further:
 ``view_health_data`` (a person's two-cancer screening) and ``view_domestic_violence`` (such
@@ -6,7 +6,7 @@ petitions). The county viewer holds neither: she reads the screening statistics 
 petitions, never a person's result or a domestic-violence case.
 """
 
-from federation.core.roles import Role, crud, view
+from federation.core.roles import Role, crud, grant, view
 
 OUTREACH_MODELS = [
     "outreach.visit",
@@ -44,3 +44,5 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "outreach.view_overview",
     ],
 }
+
+grant("outreach", ROLE_PERMISSIONS)

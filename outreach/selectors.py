@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -409,56 +408,46 @@ def register_sizes(*, user, village: Village, year: int) -> dict[str, int]:
     return sizes
 
 
-# --- loans (the loans app may not exist yet) ------------------------------------------------------
+# --- home pages ---------------------------------------------------------------------------------
 
 
-def loans_by_state(*, user) -> dict[str, int] | None:
-    """Return {state label: applications} from ``loans.selectors.applications_by_state``, or None.
-
-    None while the loans app offers no such function. Errors inside the loans app are not hidden.
-    """
-    try:
-        module = import_module("loans.selectors")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("loans", "loans.selectors"):
-            return None
-        raise
-    function = getattr(module, "applications_by_state", None)
-    if function is None:
-        return None
-    return dict(function(user=user))
-
-
-# --- home pages -----------------------------------------------------------------------------------
-
-
-def home_outreach(*, user, year: int, today: dt.date) -> dict:
-    """Return the outreach part of a home page: visits still owed, registers to report, alarms.
-
-    For a director, ``owed_women`` lists (up to 30 of) her village's left-behind women still owed
-    a visit this year, and ``reports_due`` her registers not reported yet. For every role,
-    ``visits_done``/``visits_owed`` and ``late_reports`` sum up the scope.
-    """
+def home_visits(*, user, today: dt.date, **_kwargs) -> dict:
+    """Return a director's card of left-behind women still owed a visit this year (up to 30 listed)."""
+    year = today.year
     owed = women_owed_visits(user=user, year=year) if user.has_perm("outreach.view_visit") else None
-    table = (
-        report_table(user=user, year=year, today=today)
-        if user.has_perm("outreach.view_registerreport")
-        else None
-    )
     by_village = visits_by_village(user=user, year=year) if owed is not None else []
     return {
-        "outreach_year": year,
+        "year": year,
         "owed_women": owed[:30] if owed is not None else [],
         "owed_count": owed.count() if owed is not None else 0,
         "visits_per_woman": visits_owed(year=year),
         "visits_done": sum(row.done for row in by_village),
         "visits_owed": sum(row.owed for row in by_village),
-        "reports_due": [
-            (village, cell)
-            for village, cells in (table.rows if table else [])
-            for cell in cells
-            if cell.report is None
-        ],
+    }
+
+
+def home_reports_due(*, user, today: dt.date, **_kwargs) -> dict | None:
+    """Return the to-do of a director's registers not reported yet this year (None without the right)."""
+    if not user.has_perm("outreach.view_registerreport"):
+        return None
+    table = report_table(user=user, year=today.year, today=today)
+    due = [(village, cell) for village, cells in table.rows for cell in cells if cell.report is None]
+    return {"year": today.year, "reports_due": due, "count": len(due)}
+
+
+def home_township(*, user, today: dt.date, **_kwargs) -> dict:
+    """Return the township's figures: visits done against owed, late registers, open petitions."""
+    year = today.year
+    by_village = visits_by_village(user=user, year=year) if user.has_perm("outreach.view_visit") else []
+    table = (
+        report_table(user=user, year=year, today=today)
+        if user.has_perm("outreach.view_registerreport")
+        else None
+    )
+    return {
+        "year": year,
+        "visits_done": sum(row.done for row in by_village),
+        "visits_owed": sum(row.owed for row in by_village),
         "late_reports": (table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)) if table else 0,
         "open_petitions": Petition.objects.for_user(user).open().count()
         if user.has_perm("outreach.view_petition")

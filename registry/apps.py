@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "台账"
+
+    def ready(self) -> None:
+        from registry import contributions  # noqa: F401 - adds what registry contributes to the registries

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from federation.core.demo import DemoReport
 from federation.core.idnumber import Sex, age_on, make_id_number
 from federation.core.models import County, Township, Village, VillageGroup
 from federation.core.roles import Role
@@ -761,3 +762,45 @@ def seed_demo(seed: int = DEFAULT_SEED) -> SeedResult:
         persons=Person.objects.filter(village__township=township).count(),
         users=users,
     )
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad ``text`` with spaces to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 1)
+
+
+def township_report(seed: int) -> DemoReport:
+    """Seed the township, its residents and the log-ins (``seed_demo``); report them as the command prints."""
+    result = seed_demo(seed)
+    if result.created:
+        lines, style = [f"示范数据已生成（种子 {seed}）。"], "success"
+    else:
+        lines, style = [f"示范数据已存在：{TOWNSHIP_NAME}已有住户，未再生成。"], "warning"
+    lines += [
+        f"{COUNTY_NAME}{TOWNSHIP_NAME}：",
+        f"  村：{result.villages} 个（村民小组 {result.groups} 个）",
+        f"  户：{result.households} 户",
+        f"  居民：{result.persons} 人",
+        f"演示账号（新建的账号密码均为 {DEMO_PASSWORD}）：",
+        "  "
+        + "".join(_pad(h, w) for h, w in (("用户名", 9), ("角色", 15), ("单位", 9), ("姓名", 15)))
+        + "密码",
+    ]
+    for user in result.users:
+        password = user["password"] if user["created"] else "（账号已存在，密码未改动）"
+        columns = (user["username"], 9), (user["role"], 15), (user["unit"], 9), (user["full_name"], 15)
+        lines.append("  " + "".join(_pad(text, width) for text, width in columns) + password)
+    return DemoReport(lines=tuple(lines), style=style)
+
+
+def demo_township() -> Township:
+    """Return the demo township (the other apps' seeders fill it)."""
+    return Township.objects.get(code=TOWNSHIP_CODE)
+
+
+def counted(label: str, count: int) -> DemoReport:
+    """Return the report line of a seeder that created ``count`` records (nothing when none)."""
+    return DemoReport(lines=(f"  {label}：新增 {count} 条",) if count else ())

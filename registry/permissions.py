@@ -1,6 +1,6 @@
-"""What each role may do with the registers (merged into federation.core.roles.ROLE_PERMISSIONS)."""
+"""What each role may do with the registers (granted to the roles through ``federation.core.roles.grant``)."""
 
-from federation.core.roles import Role, crud, view
+from federation.core.roles import Role, crud, grant, view
 
 REGISTER_MODELS = [
     "registry.household",
@@ -20,3 +20,5 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TOWNSHIP_CHAIR: crud(*REGISTER_MODELS),
     Role.COUNTY_VIEWER: view(*REGISTER_MODELS),
 }
+
+grant("registry", ROLE_PERMISSIONS)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from federation.core.models import Village
 from registry.models import Household, Person, Relation
@@ -59,17 +59,28 @@ def household_list(
     return qs
 
 
-def village_summary(*, village: Village) -> dict:
-    """Return the figures of a village director's home page: counts and what is left to do."""
+def village_figures(*, village: Village, **_kwargs) -> dict:
+    """Return the figures of a village director's home page: households, residents, women, missing IDs."""
     persons = Person.objects.filter(village=village)
     return {
-        "village": village,
         "household_count": Household.objects.filter(village=village).count(),
         "person_count": persons.count(),
         "women_count": persons.filter(sex="F", deceased=False).count(),
         "missing_id_count": persons.filter(Q(id_number__isnull=True) | Q(id_number="")).count(),
-        "missing_id": persons.filter(Q(id_number__isnull=True) | Q(id_number=""))[:10],
     }
+
+
+def missing_id_todo(*, village: Village, **_kwargs) -> dict:
+    """Return the to-do of a director's residents whose ID number is still to be completed (10 listed)."""
+    missing = Person.objects.filter(village=village).filter(Q(id_number__isnull=True) | Q(id_number=""))
+    listed = list(missing[:10])
+    return {"missing_id": listed, "count": len(listed)}
+
+
+def counts_by_village(model, user) -> dict[int, int]:
+    """Return {village id: live rows of ``model``} for the villages ``user`` sees, in one query."""
+    rows = model.objects.for_user(user).order_by().values("village").annotate(n=Count("pk"))
+    return {row["village"]: row["n"] for row in rows}
 
 
 def _person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from federation.core.models import Membership, Township, Village
-from federation.core.roles import ROLE_PERMISSIONS, Role, group_name
+from federation.core.roles import Role, group_name, role_permissions
 
 
 def test_village_code_must_start_with_its_townships_nine_digits(world):
@@ -43,7 +43,7 @@ def test_membership_unit_must_match_the_role(world):
 
 
 def test_role_groups_exist_with_their_permissions(db):
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group = Group.objects.get(name=group_name(role))
         codenames = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
         assert codenames == set(perms)

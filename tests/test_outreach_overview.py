@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
-import types
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from federation.web import charts
-from outreach import selectors
 from tests.test_outreach_support import YEAR, build_outreach_world, visit
 
 
@@ -86,38 +83,26 @@ def test_the_township_home_links_to_the_overview(outreach_world, login):
     assert '<span class="stat">2</span><span class="fs-5 text-muted"> / 4</span>' in body
 
 
-def fake_loans_selectors(monkeypatch, **attrs):
-    module = types.ModuleType("loans.selectors")
-    for name, value in attrs.items():
-        setattr(module, name, value)
-    monkeypatch.setitem(sys.modules, "loans.selectors", module)
+def test_a_chart_another_app_contributes_is_drawn_for_the_roles_it_names(outreach_world, login):
+    from federation.web.pages import OverviewChart, overview_charts
 
-
-def test_loans_by_state_is_drawn_when_the_loans_app_offers_it(outreach_world, login, monkeypatch):
     asked = []
 
-    def applications_by_state(*, user):
-        asked.append(user)
-        return {"草稿": 3, "乡妇联已签字": 1}
+    def chart(*, user, year):
+        asked.append((user, year))
+        return charts.Chart(title="别的应用的图", rows=["甲", "乙"], series=["件数"], values=[[3], [1]])
 
-    fake_loans_selectors(monkeypatch, applications_by_state=applications_by_state)
-    response = login(outreach_world.staff).get(reverse("outreach:overview"))
-    loans = chart_of(response, "loans_chart")
-    assert loans.rows == ["草稿", "乡妇联已签字"] and loans.values == [[3], [1]]
-    assert asked == [outreach_world.staff]
-    assert details_rows(response.content.decode(), loans.slug) == [["草稿", "3"], ["乡妇联已签字", "1"]]
-
-
-@pytest.mark.parametrize("module", [None, "without the function"])
-def test_loans_are_left_out_while_the_loans_app_offers_nothing(outreach_world, login, monkeypatch, module):
-    if module is None:
-        monkeypatch.setitem(sys.modules, "loans.selectors", None)  # import fails: no such module
-    else:
-        fake_loans_selectors(monkeypatch)
-    assert selectors.loans_by_state(user=outreach_world.staff) is None
-    response = login(outreach_world.staff).get(reverse("outreach:overview"))
-    assert response.context["loans_chart"] is None
-    assert "小额担保贷款" not in response.content.decode()
+    contributed = OverviewChart(key="test.chart", order=99, chart=chart, permissions=("outreach.add_visit",))
+    with overview_charts.added(contributed.key, contributed):
+        response = login(outreach_world.staff).get(reverse("outreach:overview"), {"year": YEAR})
+        drawn = [c for c in response.context["other_charts"] if c.title == "别的应用的图"]
+        assert len(drawn) == 1 and asked == [(outreach_world.staff, YEAR)]
+        assert details_rows(response.content.decode(), drawn[0].slug) == [["甲", "3"], ["乙", "1"]]
+        # The county viewer reads the overview but records no visits: the chart is not hers.
+        response = login(outreach_world.county_viewer).get(reverse("outreach:overview"), {"year": YEAR})
+        assert "别的应用的图" not in response.content.decode()
+    response = login(outreach_world.staff).get(reverse("outreach:overview"), {"year": YEAR})
+    assert "别的应用的图" not in response.content.decode()
 
 
 def test_a_stacked_chart_scales_its_bars_and_escapes_its_labels():

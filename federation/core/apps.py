@@ -16,5 +16,5 @@ class CoreConfig(AppConfig):
     verbose_name = "组织与权限"
 
     def ready(self) -> None:
-        # Keep role groups in step with ROLE_PERMISSIONS when later migrations add models.
+        # Keep role groups in step with role_permissions() when later migrations add models.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="federation_sync_roles")

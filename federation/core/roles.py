@@ -2,11 +2,13 @@
 
 Which rows a user sees is decided elsewhere (``federation.core.scoping``); this module only says which
 actions a role may take. Each role is a Django group whose permissions are synchronised from
-``ROLE_PERMISSIONS`` by a migration and after every ``migrate``.
+``role_permissions()`` by a migration and after every ``migrate``.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from federation.core.registries import Registry
 
 
 class Role(models.TextChoices):
@@ -50,11 +52,7 @@ def view(*labels: str) -> list[str]:
     return [f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in labels]
 
 
-#: Each domain app lists its own roles' permissions in ``<app>/permissions.py`` (a dict named
-#: ROLE_PERMISSIONS with the same keys); they are merged here.
-DOMAIN_APPS = ["registry", "outreach", "loans"]
-
-_FEDERATION_PERMISSIONS: dict[str, list[str]] = {
+_CORE_PERMISSIONS: dict[str, list[str]] = {
     Role.VILLAGE_DIRECTOR: ["federation.view_full_id_number"],
     Role.TOWNSHIP_STAFF: [
         "federation.view_full_id_number",
@@ -74,26 +72,31 @@ _FEDERATION_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMINISTRATOR: [],
 }
 
+#: What each app (or register declaration) lets each role do: key -> {role: ["app.codename", ...]}.
+#: Apps add theirs from the modules their ``AppConfig.ready()`` imports (``<app>/permissions.py``).
+role_grants: Registry[dict[str, list[str]]] = Registry("role grant")
+role_grants.add("federation", _CORE_PERMISSIONS)
 
-def _merged_permissions() -> dict[str, list[str]]:
-    from importlib import import_module
-    from importlib.util import find_spec
 
-    merged = {role: list(perms) for role, perms in _FEDERATION_PERMISSIONS.items()}
-    for app in DOMAIN_APPS:
-        if find_spec(f"{app}.permissions") is None:
-            continue
-        for role, perms in import_module(f"{app}.permissions").ROLE_PERMISSIONS.items():
-            merged[role] += perms
+def grant(key: str, permissions: dict[str, list[str]]) -> None:
+    """Add what ``key`` (an app or a register) lets each role do to the roles' permission groups."""
+    role_grants.add(key, permissions)
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Return the permissions of each role, as "app_label.codename", from every grant (no repeats).
+
+    The administrator is a superuser and needs none.
+    """
+    merged: dict[str, list[str]] = {role: [] for role in Role.values}
+    for permissions in role_grants:
+        for role, perms in permissions.items():
+            merged[role] += [perm for perm in perms if perm not in merged[role]]
     return merged
 
 
-#: Permissions of each role, as "app_label.codename". The administrator is a superuser.
-ROLE_PERMISSIONS: dict[str, list[str]] = _merged_permissions()
-
-
 def sync_role_groups(apps=None) -> None:
-    """Create one group per role and give it exactly the permissions of ``ROLE_PERMISSIONS``.
+    """Create one group per role and give it exactly the permissions of ``role_permissions()``.
 
     ``apps`` is the migration state when called from a migration, else the live registry.
     """
@@ -108,7 +111,7 @@ def sync_role_groups(apps=None) -> None:
         create_permissions(app_config, verbosity=0, apps=apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         wanted = []
         for perm in perms:

@@ -3,7 +3,7 @@
 A :class:`Chart` holds labelled rows and one or more series. ``svg`` draws it as horizontal bars
 (stacked when there are several series; ``progress`` draws what is done over what is owed);
 ``table`` gives the same numbers for the ``<details>`` table under each chart
-(``templates/outreach/_chart.html``). Every text goes through ``format_html``, so labels are escaped.
+(``templates/federation/_chart.html``). Every text goes through ``format_html``, so labels are escaped.
 """
 
 from __future__ import annotations

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import Village
 from federation.core.roles import Role
 from federation.core.scoping import membership_of, sees_everything
+from federation.web.pages import home_page, village_figures_for
 
 LOCKED_MESSAGE = _("登录失败次数过多，该账户已被锁定 15 分钟，请稍后再试或联系乡镇妇联管理员。")
 
@@ -33,28 +34,30 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
 
 @login_required
 def home(request):
-    """Return the home page of the user's role: a village's to-dos, or the villages of a scope.
+    """Return the home page of the user's role, made of what the apps contribute (``federation.web.pages``).
 
-    A director's to-dos include the left-behind women still owed a visit this year and the
-    registers not yet reported; the township's page links to the overview and shows its alarms.
+    A village director's home is her village's figures, cards and to-dos; the roles that see
+    several villages get the township's figures and a table of their villages.
     """
-    from outreach.selectors import home_outreach
-    from registry.selectors import village_summary
-
-    membership = membership_of(request.user)
-    if membership is None and not sees_everything(request.user):
+    user = request.user
+    membership = membership_of(user)
+    if membership is None and not sees_everything(user):
         return render(request, "federation/no_membership.html", status=403)
-    villages = Village.objects.for_user(request.user).select_related("township")
+    villages = Village.objects.for_user(user).select_related("township").order_by("code")
     today = timezone.localdate()
     if membership is not None and membership.role == Role.VILLAGE_DIRECTOR:
         village = villages.get()
-        context = village_summary(village=village)
-        context.update(home_outreach(user=request.user, year=today.year, today=today))
+        sections = home_page(user, level="village", today=today, village=village)
+        has_todo = any(section.data.get("count") for section in sections["todo"])
+        context = {"village": village, "sections": sections, "has_todo": has_todo}
         return render(request, "federation/home_village.html", context)
-    rows = villages.annotate(
-        household_count=Count("households", filter=Q(households__deleted_at__isnull=True), distinct=True),
-        person_count=Count("persons", filter=Q(persons__deleted_at__isnull=True), distinct=True),
-    )
-    context = {"villages": rows, "today": today}
-    context.update(home_outreach(user=request.user, year=today.year, today=today))
+    figures = village_figures_for(user)
+    link = next((f.url_name for f, _counts in figures if f.url_name), "")
+    rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
+    context = {
+        "sections": home_page(user, level="township", today=today),
+        "figures": [figure for figure, _counts in figures],
+        "rows": rows,
+        "village_link": reverse(link) if link else "",
+    }
     return render(request, "federation/home_township.html", context)

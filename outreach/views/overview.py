@@ -13,6 +13,7 @@ from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village
 from federation.core.scoping import get_for_user_or_404
 from federation.web import charts
+from federation.web.pages import overview_charts_for
 from outreach import selectors
 from outreach.models import Register, register_deadlines
 from outreach.rules import ReportStatus, report_status
@@ -45,17 +46,6 @@ def visits_chart(rows: list[selectors.VillageVisits], year: int) -> charts.Chart
     )
 
 
-def loans_chart(by_state: dict[str, int]) -> charts.Chart:
-    """Return the chart of loan applications by state."""
-    return charts.Chart(
-        title=_g("小额担保贷款申请（按状态）"),
-        rows=[str(label) for label in by_state],
-        series=[_g("申请数")],
-        values=[[n] for n in by_state.values()],
-        row_heading=_g("状态"),
-    )
-
-
 class OverviewView(ScopedViewMixin, generic.TemplateView):
     """The township's (or county's) year at a glance, village by village."""
 
@@ -68,7 +58,6 @@ class OverviewView(ScopedViewMixin, generic.TemplateView):
         year = year_param(self.request)
         visits = selectors.visits_by_village(user=user, year=year)
         statistics = selectors.screening_statistics(user=user, year=year)
-        by_state = selectors.loans_by_state(user=user)
         table = selectors.report_table(user=user, year=year)
         petitions = selectors.open_petitions_by_village(user=user)
         context.update(
@@ -81,7 +70,7 @@ class OverviewView(ScopedViewMixin, generic.TemplateView):
             screening_chart=screening_results_chart(statistics),
             coverage_chart=coverage_chart(statistics),
             statistics=statistics,
-            loans_chart=loans_chart(by_state) if by_state is not None else None,
+            other_charts=overview_charts_for(user, year=year),
             reports=table,
             late_count=table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE),
             petitions=petitions,

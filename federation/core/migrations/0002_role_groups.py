@@ -8,10 +8,10 @@ def create_role_groups(apps, schema_editor):
 
 
 def remove_role_groups(apps, schema_editor):
-    from federation.core.roles import ROLE_PERMISSIONS, group_name
+    from federation.core.roles import Role, group_name
 
     Group = apps.get_model("auth", "Group")
-    Group.objects.filter(name__in=[group_name(role) for role in ROLE_PERMISSIONS]).delete()
+    Group.objects.filter(name__in=[group_name(role) for role in Role.values]).delete()
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from federation.core import policy
 from federation.core.idnumber import mask_id_number
 from federation.core.models import County, Membership, Township, Village, VillageGroup, year_settings
-from federation.core.roles import ROLE_PERMISSIONS, Role
+from federation.core.roles import Role, role_permissions
 from federation.core.scoping import membership_of
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
@@ -90,7 +90,7 @@ class SystemActor:
         else:
             raise TypeError(f"not an org unit: {unit!r}")
         self.unit = unit
-        self._permissions = frozenset(ROLE_PERMISSIONS[Role.TOWNSHIP_STAFF])
+        self._permissions = frozenset(role_permissions()[Role.TOWNSHIP_STAFF])
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         """Return True for the permissions of the township staff role."""

@@ -1,0 +1,60 @@
+"""What registry contributes to the core's registries: imported once, by ``registry.apps``."""
+
+import random
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.core.demo import add_demo
+from federation.web.pages import HomeSection, VillageFigure, add_home_section, add_village_figure
+from registry import (
+    demo,
+    permissions,  # noqa: F401 - grants the roles their permissions
+    selectors,
+)
+from registry.demo_registers import seed_registers
+from registry.models import Household, Person
+
+
+def _registers(seed: int):
+    year = timezone.localdate().year
+    count = seed_registers(rng=random.Random(seed), township=demo.demo_township(), year=year)
+    return demo.counted("台账登记", count)
+
+
+add_demo("registry", demo.township_report, order=10)
+add_demo("registry.registers", _registers, order=20)
+
+
+add_home_section(
+    HomeSection(
+        "registry.figures", "village", "figures", 10, "registry/home/_figures.html", selectors.village_figures
+    )
+)
+add_home_section(
+    HomeSection(
+        "registry.missing_id",
+        "village",
+        "todo",
+        20,
+        "registry/home/_missing_id.html",
+        selectors.missing_id_todo,
+    )
+)
+add_home_section(
+    HomeSection("registry.actions", "village", "actions", 10, "registry/home/_actions.html", dict)
+)
+add_village_figure(
+    VillageFigure(
+        "registry.households", _("户数"), 10, lambda user: selectors.counts_by_village(Household, user)
+    )
+)
+add_village_figure(
+    VillageFigure(
+        "registry.persons",
+        _("居民"),
+        20,
+        lambda user: selectors.counts_by_village(Person, user),
+        url_name="registry:person_list",
+    )
+)
