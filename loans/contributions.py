@@ -2,9 +2,19 @@
 
 import random
 
+from django.utils.translation import gettext_lazy as _
+
 from federation.core.demo import add_demo
-from federation.web.pages import OverviewChart, add_overview_chart
+from federation.web.pages import (
+    MenuEntry,
+    MenuGroup,
+    OverviewChart,
+    add_menu_entry,
+    add_menu_group,
+    add_overview_chart,
+)
 from loans import permissions  # noqa: F401 - grants the roles their permissions
+from loans.states import takes_steps
 from registry.demo import counted, demo_township
 
 
@@ -39,3 +49,17 @@ add_overview_chart(
         key="loans.by_state", order=10, chart=_chart_by_state, permissions=("loans.view_loanapplication",)
     )
 )
+
+
+add_menu_group(MenuGroup("loans", _("小额贷款"), 60, permissions=("loans.view_loanapplication",)))
+for entry in (
+    MenuEntry("loans", _("待办贷款"), "loans:application_queue", 0, shown=takes_steps),
+    MenuEntry("loans", _("贷款申请"), "loans:application_list", 1),
+    MenuEntry(
+        "loans", _("填写贷款申请"), "loans:application_create", 2, permissions=("loans.add_loanapplication",)
+    ),
+    MenuEntry("loans", _("贷款台账"), "loans:ledger", 3, section=1),
+    MenuEntry("loans", _("财政贴息汇总"), "loans:subsidy", 4, section=1),
+    MenuEntry("loans", _("签字核验"), "loans:verify", 5, section=1, permissions=("loans.verify_signatures",)),
+):
+    add_menu_entry(entry)

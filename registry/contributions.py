@@ -6,7 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.demo import add_demo
-from federation.web.pages import HomeSection, VillageFigure, add_home_section, add_village_figure
+from federation.web.pages import (
+    HomeSection,
+    MenuEntry,
+    MenuGroup,
+    VillageFigure,
+    add_home_section,
+    add_menu_entry,
+    add_menu_group,
+    add_village_figure,
+)
 from registry import (
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
@@ -58,3 +67,32 @@ add_village_figure(
         url_name="registry:person_list",
     )
 )
+
+add_menu_group(
+    MenuGroup(
+        "households",
+        _("户籍"),
+        10,
+        url_name="registry:household_list",
+        permissions=("registry.view_household",),
+    )
+)
+add_menu_group(
+    MenuGroup(
+        "persons", _("居民"), 20, url_name="registry:person_list", permissions=("registry.view_person",)
+    )
+)
+add_menu_group(MenuGroup("registers", _("台账"), 30, permissions=("registry.view_person",)))
+add_menu_entry(MenuEntry("registers", _("妇女基本信息台账"), "registry:women_ledger", 0))
+for order, (label, name) in enumerate(
+    [
+        ("留守儿童", "leftbehindchild"),
+        ("特殊困难儿童", "hardshipchild"),
+        ("农村留守妇女", "leftbehindwoman"),
+        ("农村贫困妇女", "poorwoman"),
+    ],
+    start=1,
+):
+    add_menu_entry(MenuEntry("registers", label, f"registry:{name}_list", order))
+add_menu_entry(MenuEntry("registers", _("村妇代会主任"), "registry:villagedirector_list", 10, section=1))
+add_menu_entry(MenuEntry("registers", _("妇女之家"), "registry:womenshome_list", 11, section=1))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check a submission must pass: ruff, makemigrations --check, the whole suite on SQLite,
+# Every check a submission must pass: ruff, the import contracts, makemigrations --check, the whole suite on SQLite,
 # and the whole suite again on PostgreSQL when DATABASE_URL names a PostgreSQL server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"
 ruff check .
 ruff format --check .
+echo "== import directions (import-linter, contracts in pyproject.toml)"
+lint-imports --no-cache
 echo "== makemigrations --check"
 env -u DATABASE_URL python manage.py makemigrations --check --dry-run
 

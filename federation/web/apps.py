@@ -7,3 +7,6 @@ class WebConfig(AppConfig):
     name = "federation.web"
     label = "web"
     verbose_name = "页面"
+
+    def ready(self) -> None:
+        from federation.web import contributions  # noqa: F401 - the menu entries of the generic pages

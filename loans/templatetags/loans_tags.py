@@ -38,11 +38,3 @@ def move_button(move) -> str:
 def attr(obj, name: str):
     """Return ``obj.name`` (a ledger row's column)."""
     return getattr(obj, name)
-
-
-@register.simple_tag(takes_context=True)
-def takes_loan_steps(context) -> bool:
-    """Return whether the signed-in user takes any step of a loan (the 待办贷款 menu entry)."""
-    from loans.states import takes_steps
-
-    return takes_steps(context["request"].user)

@@ -708,3 +708,12 @@ def all_importers() -> list[type[Importer]]:
 def importers_for(user: Any) -> list[type[Importer]]:
     """Return the importers ``user`` may use (her role's permission)."""
     return [imp for imp in all_importers() if user.has_perm(imp.permission)]
+
+
+def may_import(user: Any) -> bool:
+    """Return whether ``user`` may import some ledger into some village of her scope (the 导入 entry)."""
+    from federation.core.models import Village
+
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(importers_for(user)) and Village.objects.for_user(user).exists()

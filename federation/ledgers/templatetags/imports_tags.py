@@ -39,12 +39,8 @@ def import_links(context):
 
 @register.simple_tag(takes_context=True)
 def can_import(context) -> bool:
-    """Return whether the signed-in user may import some ledger (the nav's 导入 entry)."""
-    from federation.core.models import Village
-    from federation.ledgers.imports.framework import importers_for
+    """Return whether the signed-in user may import some ledger (the 导入 buttons)."""
+    from federation.ledgers.imports.framework import may_import
 
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    return bool(importers_for(user)) and Village.objects.for_user(user).exists()
+    return may_import(getattr(request, "user", None))

@@ -1,6 +1,7 @@
 from django import template
 
 from federation.core.policy import id_number_for
+from federation.web.pages import menu_for
 
 register = template.Library()
 
@@ -68,3 +69,9 @@ def field_rows(obj):
             value = getattr(obj, field.attname)
         rows.append((field.verbose_name, field.name, value))
     return rows
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Return the menu groups the signed-in user sees (``federation.web.pages.menu_for``)."""
+    return menu_for(context["request"].user)
