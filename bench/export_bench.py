@@ -309,7 +309,7 @@ def case_import_export(out: Path) -> dict:
 
     from federation.ledgers.exports.context import ExportContext, ExportFilters
     from registry import selectors
-    from registry.exports import _children_text, _work_place, women_queryset
+    from registry.exports import children_text, women_queryset, work_place_text
     from registry.models import Person
 
     actor = _actor("county")
@@ -359,11 +359,11 @@ def case_import_export(out: Path) -> dict:
 
         def dehydrate_husband_work(self, woman):
             husband, _ = self.family(woman)
-            return _work_place(husband)
+            return work_place_text(husband)
 
         def dehydrate_children(self, woman):
             _, children = self.family(woman)
-            return _children_text(children, ctx.ages_on)
+            return children_text(children, ctx.ages_on)
 
     started = time.perf_counter()
     dataset = WomenResource().export(queryset=women_queryset(actor, filters))

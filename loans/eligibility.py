@@ -19,10 +19,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from federation.core.idnumber import age_on, parse_id_number
+from federation.core.rules import Problem
 from loans.models import GuarantorKind, LoanApplication, LoanSettings, loan_settings
 from loans.states import BLOCKING
 from registry.models import Employment, Person
-from registry.rules import Problem
 
 
 class GuarantorLike(Protocol):

@@ -73,10 +73,9 @@ def loans_queryset(user: Any, filters: ExportFilters) -> QuerySet[LoanApplicatio
     return qs
 
 
-def loan_row(application: LoanApplication, ctx: ExportContext) -> tuple:
+def loan_row(application: LoanApplication, ctx: ExportContext) -> dict[str, Any]:
     row = loan_ledger_row(application, number=0, user=ctx.user)
-    values = {**row.__dict__, "place": f"{row.village}{row.group}"}
-    return tuple(values[column.key] for column in LOANS.leaves)
+    return {**row.__dict__, "place": f"{row.village}{row.group}"}
 
 
 register(
@@ -124,13 +123,12 @@ def subsidy_queryset_for_export(user: Any, filters: ExportFilters) -> QuerySet[L
     return qs
 
 
-def subsidy_rows(qs: QuerySet[LoanApplication], ctx: ExportContext) -> Iterator[tuple]:
+def subsidy_rows(qs: QuerySet[LoanApplication], ctx: ExportContext) -> Iterator[dict[str, Any]]:
     percent = loan_settings(ctx.year).subsidy_percent
     for application in qs.iterator(chunk_size=2000):
         row = subsidy_row(application, year=ctx.year, percent=percent)
         if row is not None:
-            values = {**row.__dict__, "last_day": row.last_day}
-            yield tuple(values[column.key] for column in SUBSIDY.leaves)
+            yield {**row.__dict__, "last_day": row.last_day}
 
 
 register(

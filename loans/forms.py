@@ -7,11 +7,11 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.forms import VersionedModelForm
 from loans.eligibility import check_eligibility
 from loans.models import AttachmentKind, Guarantor, GuarantorKind, LoanApplication, loan_settings
 from loans.services import detect_attachment_type
 from loans.states import Move
-from registry.forms.people import VersionedModelForm
 from registry.forms.registers import PersonChoiceField
 from registry.models import Person
 

@@ -199,7 +199,7 @@ class LoanApplication(DomainModel):
         """Return the date the disbursed loan falls due (disbursement date plus its term)."""
         if self.disbursed_on is None or not self.disbursed_term_months:
             return None
-        from registry.rules import add_months
+        from federation.core.rules import add_months
 
         return add_months(self.disbursed_on, self.disbursed_term_months)
 

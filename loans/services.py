@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federation.core.roles import Role
+from federation.core.rules import Problem
 from federation.core.scoping import membership_of
 from federation.core.services import StaleRecordError
 from loans.eligibility import check_eligibility
@@ -33,7 +34,7 @@ from loans.models import (
 from loans.signing import content_of, digest_of, plain_value, transition_matches
 from loans.states import TRANSITIONS, Action, Move, Status
 from registry.models import Person
-from registry.rules import Problem, spouse_of
+from registry.rules import spouse_of
 
 #: Largest scanned paper accepted (bytes); a setting so an office with a better scanner can raise it.
 MAX_ATTACHMENT_BYTES = getattr(django_settings, "LOANS_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)

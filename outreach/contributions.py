@@ -13,6 +13,7 @@ from federation.web.pages import (
     add_menu_entry,
     add_menu_group,
 )
+from federation.web.registers import declare_package
 from outreach import (
     permissions,  # noqa: F401 - grants the roles their permissions
     selectors,
@@ -90,3 +91,5 @@ for entry in (
     MenuEntry("outreach", _("台账上报"), "outreach:report_list", 8, 3, ("outreach.view_registerreport",)),
 ):
     add_menu_entry(entry)
+
+declare_package("outreach.registers")

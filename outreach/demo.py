@@ -20,13 +20,11 @@ from simple_history.utils import bulk_create_with_history
 from federation.core.models import Membership, Township, Village, year_settings
 from federation.core.roles import Role
 from outreach.models import (
-    DEFAULT_DEADLINES,
     Handling,
     MediationResult,
     Petition,
     PetitionCategory,
     PetitionWay,
-    Register,
     RegisterReport,
     Screening,
     ScreeningKind,
@@ -428,7 +426,7 @@ def _reports(rng: random.Random, villages: list[Village], today: dt.date) -> int
     }
     reports = []
     for village in villages:
-        for register in DEFAULT_DEADLINES:
+        for register in deadlines:
             due_on = deadlines[register]
             draw = rng.random()
             if draw < 0.7:
@@ -446,7 +444,7 @@ def _reports(rng: random.Random, villages: list[Village], today: dt.date) -> int
                 RegisterReport(
                     village=village,
                     year=year,
-                    register=Register(register),
+                    register=register,
                     reported_at=reported_at,
                     reported_by=users.get(village.pk),
                 )

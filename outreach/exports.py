@@ -87,22 +87,22 @@ def visits_queryset(user: Any, filters: ExportFilters) -> QuerySet[Visit]:
     )
 
 
-def visit_row(visit: Visit, ctx: ExportContext) -> tuple:
+def visit_row(visit: Visit, ctx: ExportContext) -> dict[str, Any]:
     person = visit.person
     group = person.household.group if person.household_id else None
     poor = _joined("是" if visit.is_poor else "否", visit.poverty_reason, sep="：")
     help_text = _joined(visit.help_given, f"结果：{visit.result.strip()}" if visit.result.strip() else "")
-    return (
-        ctx.village_group(person.village.name, group),
-        person.name,
-        visit.visited_on,
-        visit.visitors,
-        visit.get_mode_display(),
-        poor,
-        visit.living_situation,
-        visit.difficulties,
-        help_text,
-    )
+    return {
+        "place": ctx.village_group(person.village.name, group),
+        "name": person.name,
+        "visited_on": visit.visited_on,
+        "visitors": visit.visitors,
+        "mode": visit.get_mode_display(),
+        "poor": poor,
+        "living": visit.living_situation,
+        "difficulties": visit.difficulties,
+        "help": help_text,
+    }
 
 
 register(
@@ -171,7 +171,7 @@ def screening_statistics_queryset(user: Any, filters: ExportFilters) -> QuerySet
     return qs.order_by("code")
 
 
-def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iterator[tuple]:
+def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iterator[dict[str, Any]]:
     """Yield each village's counts from ``selectors.screening_statistics``: numbers, never a person."""
     statistics = selectors.screening_statistics(user=ctx.user, year=ctx.year)
     by_village = {row.village.pk: row for row in statistics.rows}
@@ -179,19 +179,19 @@ def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iter
         row = by_village.get(pk)
         if row is None:  # outside the selector's scope: never happens through for_user
             continue
-        yield (
-            name,
-            row.eligible,
-            row.screened,
-            row.coverage,
-            row.abnormal,
-            row.precancerous,
-            row.confirmed,
-            row.treated,
-            row.relief_applied,
-            row.relief_granted,
-            row.relief_amount,
-        )
+        yield {
+            "village": name,
+            "eligible": row.eligible,
+            "screened": row.screened,
+            "coverage": row.coverage,
+            "abnormal": row.abnormal,
+            "precancerous": row.precancerous,
+            "confirmed": row.confirmed,
+            "treated": row.treated,
+            "relief_applied": row.relief_applied,
+            "relief_granted": row.relief_granted,
+            "relief_amount": row.relief_amount,
+        }
 
 
 register(
@@ -250,21 +250,21 @@ def volunteers_queryset(user: Any, filters: ExportFilters) -> QuerySet[Volunteer
     )
 
 
-def volunteer_row(member: VolunteerMember, ctx: ExportContext) -> tuple:
+def volunteer_row(member: VolunteerMember, ctx: ExportContext) -> dict[str, Any]:
     team = member.team
     speciality = _joined(team.get_speciality_display(), team.speciality_detail, sep="：")
-    return (
-        team.name,
-        team.level_label,
-        speciality,
-        team.leader,
-        member.name,
-        member.village.name if member.village_id else "",
-        member.work_unit,
-        member.phone,
-        member.speciality,
-        member.joined_on,
-    )
+    return {
+        "team": team.name,
+        "level": team.level_label,
+        "speciality": speciality,
+        "leader": team.leader,
+        "name": member.name,
+        "village": member.village.name if member.village_id else "",
+        "work_unit": member.work_unit,
+        "phone": member.phone,
+        "member_speciality": member.speciality,
+        "joined_on": member.joined_on,
+    }
 
 
 register(
@@ -346,7 +346,7 @@ def _petitions_note(ctx: ExportContext) -> str:
     return text
 
 
-def petition_row(petition: Petition, ctx: ExportContext) -> tuple:
+def petition_row(petition: Petition, ctx: ExportContext) -> dict[str, Any]:
     handling = petition.get_handling_display()
     if petition.referred_to:
         handling = f"{handling}（{petition.referred_to}）"
@@ -355,19 +355,19 @@ def petition_row(petition: Petition, ctx: ExportContext) -> tuple:
     return_visit = ""
     if petition.return_visit_on:
         return_visit = _joined(f"{petition.return_visit_on:%Y-%m-%d}", petition.return_visit_note, sep=" ")
-    return (
-        petition.village.name,
-        petition.received_on,
-        petition.get_way_display(),
-        petition.petitioner,
-        petition.get_category_display(),
-        petition.summary,
-        petition.received_by,
-        handling,
-        petition.result,
-        return_visit,
-        petition.closed_on,
-    )
+    return {
+        "village": petition.village.name,
+        "received_on": petition.received_on,
+        "way": petition.get_way_display(),
+        "petitioner": petition.petitioner,
+        "category": petition.get_category_display(),
+        "summary": petition.summary,
+        "received_by": petition.received_by,
+        "handling": handling,
+        "result": petition.result,
+        "return_visit": return_visit,
+        "closed_on": petition.closed_on,
+    }
 
 
 register(

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.forms import VersionedModelForm
 from outreach.models import (
     Petition,
     PetitionCategory,
@@ -21,7 +22,6 @@ from outreach.models import (
     VolunteerTeam,
 )
 from outreach.rules import activity_participant_problems
-from registry.forms.people import VersionedModelForm
 from registry.forms.registers import PersonChoiceField
 from registry.models import LeftBehindWoman, Person, PoorWoman
 

@@ -19,20 +19,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from federation.ledgers.columns import Column, Kind
 from federation.ledgers.imports.framework import (
     CREATED,
     UNCHANGED,
     UPDATED,
-    Field,
     Importer,
     ImportRow,
-    Kind,
     RowInvalid,
     register,
 )
 from outreach.models import Screening, ScreeningKind, ScreeningResult
 from outreach.models.screening import HEALTH_DATA_PERMISSION
-from registry.imports.registers import ROSTER_FIRST, PersonRowMixin, person_columns
+from registry.entries import ROSTER_FIRST, PersonRowMixin, person_columns
 
 __all__ = ["ScreeningImporter"]
 
@@ -54,7 +53,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
     )
     fields = (
         *person_columns(sex_and_birth=False),
-        Field(
+        Column(
             "kind",
             "检查项目",
             Kind.CHOICE,
@@ -69,9 +68,9 @@ class ScreeningImporter(PersonRowMixin, Importer):
             },
             required=True,
         ),
-        Field("screened_on", "检查日期", Kind.DATE, aliases=("检查时间",), required=True),
-        Field("institution", "检查机构", aliases=("检查单位", "检查医院"), required=True),
-        Field(
+        Column("screened_on", "检查日期", Kind.DATE, aliases=("检查时间",), required=True),
+        Column("institution", "检查机构", aliases=("检查单位", "检查医院"), required=True),
+        Column(
             "result",
             "检查结果",
             Kind.CHOICE,
@@ -79,12 +78,12 @@ class ScreeningImporter(PersonRowMixin, Importer):
             value_aliases={"正常": "normal", "无异常": "normal", "异常": "abnormal", "确诊": "cancer"},
             required=True,
         ),
-        Field("follow_up", "随访情况"),
-        Field("treated", "是否已治疗", Kind.BOOL, aliases=("已治疗",), help="空着为否。"),
-        Field("treatment", "治疗情况"),
-        Field("relief_applied", "是否申请救助", Kind.BOOL, aliases=("申请救助",), help="空着为否。"),
-        Field("relief_granted", "是否获得救助", Kind.BOOL, aliases=("获得救助",), help="空着为否。"),
-        Field(
+        Column("follow_up", "随访情况"),
+        Column("treated", "是否已治疗", Kind.BOOL, aliases=("已治疗",), help="空着为否。"),
+        Column("treatment", "治疗情况"),
+        Column("relief_applied", "是否申请救助", Kind.BOOL, aliases=("申请救助",), help="空着为否。"),
+        Column("relief_granted", "是否获得救助", Kind.BOOL, aliases=("获得救助",), help="空着为否。"),
+        Column(
             "relief_amount",
             "救助金额（元）",
             Kind.MONEY,

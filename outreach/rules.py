@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from federation.core.models import year_settings
+from federation.core.rules import Problem, years_before
 from outreach.models.base import outreach_settings
-from registry.rules import Problem
 
 if TYPE_CHECKING:
     from outreach.models import Petition, Screening, Visit
@@ -75,14 +75,6 @@ def visit_problems(*, visit: Visit, today: dt.date | None = None) -> list[Proble
 
 
 # --- two-cancer screening -------------------------------------------------------------------------
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    """Return the date ``years`` before ``day`` (28 February for a 29 February that does not exist)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def screening_birth_range(*, year: int) -> tuple[dt.date, dt.date]:

@@ -14,20 +14,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from federation.core.models import Village
+from federation.web.registers import Register, by_deadline_key, counted, with_deadlines
 from outreach.models import (
-    REGISTER_SHORT,
     Petition,
-    Register,
     RegisterReport,
     Screening,
     ScreeningResult,
     Visit,
-    VolunteerMember,
     register_deadlines,
     year_bounds,
 )
 from outreach.rules import LATE_STATUSES, ReportStatus, report_status, screening_birth_range, visits_owed
-from registry.models import HardshipChild, LeftBehindChild, LeftBehindWoman, Person, PoorWoman
+from registry.models import LeftBehindWoman, Person
 
 # --- visits ---------------------------------------------------------------------------------------
 
@@ -239,33 +237,26 @@ def screening_list(*, user, search: str = "", year: int | None = None) -> QueryS
 
 # --- registers per village ------------------------------------------------------------------------
 
-#: Registers counted per village on the overview: (key, label, model).
-COUNTED_REGISTERS = [
-    (Register.LEFT_BEHIND_CHILDREN, LeftBehindChild),
-    (Register.HARDSHIP_CHILDREN, HardshipChild),
-    (Register.LEFT_BEHIND_WOMEN, LeftBehindWoman),
-    (Register.POOR_WOMEN, PoorWoman),
-]
-
 
 def registered_by_village(*, user, year: int) -> list[tuple[Village, dict[str, int]]]:
-    """Return, for each village ``user`` sees, the number of people in each yearly register of ``year``."""
+    """Return, for each village ``user`` sees, the number of people in each counted register of ``year``.
+
+    The registers are those declared ``counted`` (``federation.web.registers``), keyed by name.
+    """
     counts: dict[int, dict[str, int]] = {}
-    for register, model in COUNTED_REGISTERS:
+    registers = counted()
+    for register in registers:
         for village_id, n in (
-            model.objects.for_user(user)
+            register.model.objects.for_user(user)
             .filter(year=year)
             .order_by()
             .values("person__village")
             .annotate(n=Count("pk"))
             .values_list("person__village", "n")
         ):
-            counts.setdefault(village_id, {})[register] = n
+            counts.setdefault(village_id, {})[register.name] = n
     return [
-        (
-            village,
-            {register: counts.get(village.pk, {}).get(register, 0) for register, _ in COUNTED_REGISTERS},
-        )
+        (village, {r.name: counts.get(village.pk, {}).get(r.name, 0) for r in registers})
         for village in Village.objects.for_user(user).order_by("code")
     ]
 
@@ -338,7 +329,8 @@ class ReportCell:
 
     @property
     def label(self) -> str:
-        return Register(self.register).label
+        declared = by_deadline_key(self.register)
+        return declared.title if declared else self.register
 
     @property
     def is_late(self) -> bool:
@@ -349,15 +341,16 @@ class ReportCell:
 class ReportTable:
     year: int
     today: dt.date
-    registers: list[tuple[str, str]]
+    registers: list[Register]
     deadlines: dict[str, dt.date]
     rows: list[tuple[Village, list[ReportCell]]]
 
     @property
     def columns(self) -> list[tuple[str, str, str, dt.date]]:
-        """Return (register, label, short heading, deadline) of each column."""
+        """Return (register key, label, short heading, deadline) of each column."""
         return [
-            (value, label, REGISTER_SHORT[value], self.deadlines[value]) for value, label in self.registers
+            (r.deadline.key, r.title, r.deadline.short, self.deadlines[r.deadline.key])
+            for r in self.registers
         ]
 
     def count(self, status: str) -> int:
@@ -365,9 +358,13 @@ class ReportTable:
 
 
 def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTable:
-    """Return the village × register table of ``year``: reported on time, late, or open on ``today``."""
+    """Return the village × register table of ``year``: reported on time, late, or open on ``today``.
+
+    Its columns are the registers declared with a deadline, in the grid's order.
+    """
     today = today or timezone.localdate()
     deadlines = register_deadlines(year)
+    registers = with_deadlines()
     reports = {
         (r.village_id, r.register): r
         for r in RegisterReport.objects.for_user(user).filter(year=year).select_related("reported_by")
@@ -375,7 +372,8 @@ def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTabl
     rows = []
     for village in Village.objects.for_user(user).order_by("code"):
         cells = []
-        for register in Register.values:
+        for declared in registers:
+            register = declared.deadline.key
             report = reports.get((village.pk, register))
             cells.append(
                 ReportCell(
@@ -390,22 +388,13 @@ def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTabl
                 )
             )
         rows.append((village, cells))
-    return ReportTable(
-        year=year, today=today, registers=list(Register.choices), deadlines=deadlines, rows=rows
-    )
+    return ReportTable(year=year, today=today, registers=registers, deadlines=deadlines, rows=rows)
 
 
-def register_sizes(*, user, village: Village, year: int) -> dict[str, int]:
-    """Return how many entries each register of ``village`` holds for ``year`` (shown before reporting)."""
-    from registry.selectors import women_ledger
-
-    sizes = {
-        register: model.objects.for_user(user).filter(year=year, person__village=village).count()
-        for register, model in COUNTED_REGISTERS
-    }
-    sizes[Register.WOMEN_LEDGER] = women_ledger(user=user, year=year).filter(village=village).count()
-    sizes[Register.VOLUNTEERS] = VolunteerMember.objects.for_user(user).filter(village=village).count()
-    return sizes
+def register_size(*, user, village: Village, year: int, register: str) -> int:
+    """Return how many entries ``village`` holds in ``register`` for ``year`` (shown before reporting)."""
+    declared = by_deadline_key(register)
+    return declared.size(user=user, village=village, year=year) if declared else 0
 
 
 # --- home pages ---------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from federation.core.models import DomainModel, Village
 from federation.core.services import domain_record_save
-from outreach.models import Register, RegisterReport, VolunteerActivity, VolunteerMember
+from federation.web.registers import by_deadline_key
+from outreach.models import RegisterReport, VolunteerActivity, VolunteerMember
 from outreach.policy import may_write
 from outreach.rules import activity_participant_problems
 
@@ -67,7 +68,7 @@ def register_report_mark(
     """
     if not user.has_perm("outreach.add_registerreport"):
         raise PermissionDenied(_("您的角色不能上报台账。"))
-    if register not in Register.values:
+    if by_deadline_key(register) is None:
         raise ValidationError(_("没有这本台账。"))
     with transaction.atomic():
         village = Village.objects.for_user(user).select_for_update().filter(pk=village.pk).first()

@@ -8,14 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from federation.core.demo import add_demo
 from federation.web.pages import (
     HomeSection,
-    MenuEntry,
     MenuGroup,
     VillageFigure,
     add_home_section,
-    add_menu_entry,
     add_menu_group,
     add_village_figure,
 )
+from federation.web.registers import declare_package
 from registry import (
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
@@ -83,16 +82,5 @@ add_menu_group(
     )
 )
 add_menu_group(MenuGroup("registers", _("台账"), 30, permissions=("registry.view_person",)))
-add_menu_entry(MenuEntry("registers", _("妇女基本信息台账"), "registry:women_ledger", 0))
-for order, (label, name) in enumerate(
-    [
-        ("留守儿童", "leftbehindchild"),
-        ("特殊困难儿童", "hardshipchild"),
-        ("农村留守妇女", "leftbehindwoman"),
-        ("农村贫困妇女", "poorwoman"),
-    ],
-    start=1,
-):
-    add_menu_entry(MenuEntry("registers", label, f"registry:{name}_list", order))
-add_menu_entry(MenuEntry("registers", _("村妇代会主任"), "registry:villagedirector_list", 10, section=1))
-add_menu_entry(MenuEntry("registers", _("妇女之家"), "registry:womenshome_list", 11, section=1))
+
+declare_package("registry.registers")

@@ -1,24 +1,18 @@
-"""What each role may do with the registers (granted to the roles through ``federation.core.roles.grant``)."""
+"""What each role may do with households (granted through ``federation.core.roles.grant``).
+
+Each register grants its own permissions with its declaration (``registry/registers/``).
+"""
 
 from federation.core.roles import Role, crud, grant, view
 
-REGISTER_MODELS = [
-    "registry.household",
-    "registry.householdincome",
-    "registry.person",
-    "registry.leftbehindchild",
-    "registry.hardshipchild",
-    "registry.leftbehindwoman",
-    "registry.poorwoman",
-    "registry.villagedirector",
-    "registry.womenshome",
-]
+HOUSEHOLD_MODELS = ["registry.household", "registry.householdincome"]
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.VILLAGE_DIRECTOR: crud(*REGISTER_MODELS),
-    Role.TOWNSHIP_STAFF: crud(*REGISTER_MODELS),
-    Role.TOWNSHIP_CHAIR: crud(*REGISTER_MODELS),
-    Role.COUNTY_VIEWER: view(*REGISTER_MODELS),
-}
-
-grant("registry", ROLE_PERMISSIONS)
+grant(
+    "registry",
+    {
+        Role.VILLAGE_DIRECTOR: crud(*HOUSEHOLD_MODELS),
+        Role.TOWNSHIP_STAFF: crud(*HOUSEHOLD_MODELS),
+        Role.TOWNSHIP_CHAIR: crud(*HOUSEHOLD_MODELS),
+        Role.COUNTY_VIEWER: view(*HOUSEHOLD_MODELS),
+    },
+)

@@ -8,33 +8,12 @@ rule; an empty list means the record may be registered. Forms, the admin, import
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from federation.core.models import YearSettings, year_settings
+from federation.core.rules import Problem, add_months
 from registry.models.people import Household, Person, Relation, WorkPlace
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A failed rule: ``rule`` is a stable code, ``message`` says in Chinese what fails."""
-
-    rule: str
-    message: str
-    field: str | None = None
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return the same day ``months`` later (the last day of the month when it does not exist)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def spouse_of(person: Person) -> Person | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from federation.core.models import Village
+from federation.core.rules import years_before
+from federation.web.registers import registers
 from registry.models import Household, Person, Relation
 
 
@@ -23,20 +24,18 @@ def person_list(
 ) -> QuerySet[Person]:
     """Return the persons ``user`` sees, searched by name, whole ID number or its last 4 characters.
 
-    ``register`` keeps those entered in a register (a key of ``REGISTER_FILTERS``) in any year;
+    ``register`` keeps those entered in a yearly register (its declared name) in any year;
     ``missing_id`` keeps those whose ID number is still to be completed.
     """
     qs = Person.objects.for_user(user).select_related("village", "household__group")
-    qs = _person_search(qs, search)
+    qs = person_search(qs, search)
     if group_id:
         qs = qs.filter(household__group_id=group_id)
     if village_id:
         qs = qs.filter(village_id=village_id)
-    if register in REGISTER_FILTERS:
-        from django.apps import apps
-
-        model = apps.get_model(REGISTER_FILTERS[register])
-        qs = qs.filter(pk__in=model.objects.values("person_id"))
+    declared = registers.get(register) if register else None
+    if declared is not None and declared.counted:
+        qs = qs.filter(pk__in=declared.model.objects.values("person_id"))
     if missing_id:
         qs = qs.filter(id_number__isnull=True)
     return qs
@@ -83,7 +82,7 @@ def counts_by_village(model, user) -> dict[int, int]:
     return {row["village"]: row["n"] for row in rows}
 
 
-def _person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
+def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
     """Return ``qs`` searched by a person's name, whole ID number, or its last four characters."""
     search = search.strip()
     if not search:
@@ -102,7 +101,7 @@ def register_entries(
     """Return a register's entries that ``user`` sees, for a year, searched and filtered by group."""
     qs = model.objects.for_user(user).select_related("person__village", "person__household__group")
     qs = qs.prefetch_related(*getattr(model, "prefetch_with_entries", ()))
-    qs = _person_search(qs, search, "person__")
+    qs = person_search(qs, search, "person__")
     if group_id:
         qs = qs.filter(person__household__group_id=group_id)
     if year:
@@ -119,13 +118,13 @@ def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
     at least the required months before that date.
     """
     from federation.core.models import year_settings
+    from federation.core.rules import add_months
     from registry.models import LeftBehindWoman, Relation, WorkPlace
-    from registry.rules import add_months
 
     settings = year_settings(year)
     on = settings.ages_on
-    youngest_birth = _years_before(on, settings.left_behind_woman_min_age)  # born on or before
-    oldest_birth = _years_before(on, settings.left_behind_woman_max_age + 1)  # born after
+    youngest_birth = years_before(on, settings.left_behind_woman_min_age)  # born on or before
+    oldest_birth = years_before(on, settings.left_behind_woman_max_age + 1)  # born after
     away_before = add_months(on, -settings.husband_away_months)
     registered = LeftBehindWoman.objects.filter(year=year).values("person_id")
     partner = {
@@ -153,14 +152,6 @@ def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
     )
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    """Return the date ``years`` before ``day`` (28 February for a 29 February that does not exist)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def women_ledger(*, user, year: int) -> QuerySet[Person]:
     """Return the women of the women's basic-information ledger (妇女基本信息台账) for ``year``.
 
@@ -175,7 +166,7 @@ def women_ledger(*, user, year: int) -> QuerySet[Person]:
     members = Person.objects.order_by("birth_date")
     return (
         Person.objects.for_user(user)
-        .filter(sex="F", deceased=False, birth_date__lte=_years_before(settings.ages_on, settings.adult_age))
+        .filter(sex="F", deceased=False, birth_date__lte=years_before(settings.ages_on, settings.adult_age))
         .select_related("village", "household__group")
         .prefetch_related(Prefetch("household__members", queryset=members))
         .order_by("village__code", "household__group__number", "household__number", "id")
@@ -233,7 +224,7 @@ def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]
         .filter(
             relation=Relation.CHILD,
             deceased=False,
-            birth_date__gt=_years_before(on, settings.child_age_limit),
+            birth_date__gt=years_before(on, settings.child_age_limit),
         )
         .filter(Exists(parents_away))
         .exclude(pk__in=LeftBehindChild.objects.filter(year=year).values("person_id"))
@@ -257,11 +248,3 @@ def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]
         )
         result.append((child, which))
     return result
-
-
-REGISTER_FILTERS = {
-    "leftbehindwoman": "registry.LeftBehindWoman",
-    "leftbehindchild": "registry.LeftBehindChild",
-    "hardshipchild": "registry.HardshipChild",
-    "poorwoman": "registry.PoorWoman",
-}

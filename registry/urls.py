@@ -1,6 +1,7 @@
 from django.urls import path
 
-from registry.views import people, registers
+from federation.web.registers import declared_urls
+from registry.views import people
 
 app_name = "registry"
 
@@ -24,4 +25,4 @@ urlpatterns = [
     path("households/<int:pk>/restore/", people.HouseholdRestoreView.as_view(), name="household_restore"),
 ]
 
-urlpatterns += registers.urlpatterns
+urlpatterns += declared_urls("registry")

@@ -282,8 +282,18 @@ def test_every_register_has_a_ledger_and_the_registry_refuses_a_bad_one():
         "womens_homes",
     } <= names
     assert get_ledger("left_behind_child_cards").formats == ("pdf",)
-    with pytest.raises(ValueError):
-        Ledger(name="x", layout=get_ledger("women").layout, queryset=lambda u, f: None, permission="p")
+    cards = get_ledger("left_behind_child_cards").layout
+    with pytest.raises(ValueError):  # a card's fields come from its row
+        Ledger(name="x", layout=cards, queryset=lambda u, f: None, permission="p")
+    with pytest.raises(ValueError):  # one record a row, or the rows all at once: not both
+        Ledger(
+            name="x",
+            layout=get_ledger("women").layout,
+            queryset=lambda u, f: None,
+            row=lambda r, c: {},
+            rows=lambda q, c: iter(()),
+            permission="p",
+        )
     with pytest.raises(ValueError):
         register(
             Ledger(

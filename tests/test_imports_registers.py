@@ -22,7 +22,7 @@ from federation.ledgers.exports.services import export_build
 from federation.ledgers.imports.framework import get_importer
 from federation.ledgers.imports.templates import EXPLANATION_SHEET, _export_columns, template_bytes
 from outreach.models import Screening
-from registry.imports.registers import ROSTER_FIRST
+from registry.entries import ROSTER_FIRST
 from registry.models import (
     HardshipChild,
     Household,
@@ -576,11 +576,11 @@ def test_the_template_has_the_export_layout_and_a_filled_one_imports(world, tmp_
     if export is not None:
         assert str(export.title) in ws["A1"].value
         assert [t for t in titles[1:] if t] == [
-            f"{g}·{label}" if g else label for g, label in _export_columns(export.layout)
+            f"{g}·{c.header}" if g else c.header for g, c in _export_columns(export.layout)
         ]
     else:
         assert imp.title in ws["A1"].value
-        assert titles[1:] == [f.label for f in imp.fields]
+        assert titles[1:] == [f.import_label for f in imp.fields]
     for title in titles[1:]:
         if title:
             assert title in explained

@@ -14,14 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from federation.core.models import VillageGroup
-from registry.forms.registers import (
-    HardshipChildForm,
-    LeftBehindChildForm,
-    LeftBehindWomanForm,
-    PoorWomanForm,
-    VillageDirectorForm,
-    WomensHomeForm,
-)
+from federation.web.registers import registers
 from registry.models import (
     HardshipChild,
     HouseholdIncome,
@@ -36,12 +29,12 @@ from tests.factories import HouseholdFactory, PersonFactory
 YEAR = 2026
 
 MODELS = {
-    "leftbehindchild": (LeftBehindChild, LeftBehindChildForm),
-    "hardshipchild": (HardshipChild, HardshipChildForm),
-    "leftbehindwoman": (LeftBehindWoman, LeftBehindWomanForm),
-    "poorwoman": (PoorWoman, PoorWomanForm),
-    "villagedirector": (VillageDirector, VillageDirectorForm),
-    "womenshome": (WomensHome, WomensHomeForm),
+    "leftbehindchild": LeftBehindChild,
+    "hardshipchild": HardshipChild,
+    "leftbehindwoman": LeftBehindWoman,
+    "poorwoman": PoorWoman,
+    "villagedirector": VillageDirector,
+    "womenshome": WomensHome,
 }
 PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
 VILLAGE_RECORDS = ["villagedirector", "womenshome"]
@@ -181,7 +174,7 @@ def make_record(key, village, name=None):
 
 def form_data(key, instance, **changes) -> dict:
     """Return the POST data a browser sends for the form of ``instance`` as it is shown."""
-    form = MODELS[key][1](instance=instance)
+    form = registers.get(key).form_class()(instance=instance)
     data = {}
     for name in form.fields:
         value = form[name].value()
@@ -252,7 +245,7 @@ def saved_count(model, instance) -> int:
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_director_registers_a_record_of_her_village(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     client = login(world.dir_a)
     page = client.get(urls(key)["create"])
     assert page.status_code == 200
@@ -270,7 +263,7 @@ def test_director_registers_a_record_of_her_village(world, login, key):
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_director_reads_edits_and_deletes_a_record_of_her_village(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     client = login(world.dir_a)
     record = make_record(key, world.village_a)
     assert record in listed(client, key)
@@ -306,7 +299,7 @@ def test_director_reads_edits_and_deletes_a_record_of_her_village(world, login, 
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_township_staff_sees_both_villages_and_restores(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     record_a = make_record(key, world.village_a)
     record_b = make_record(key, world.village_b)
     record_c = make_record(key, world.village_c)
@@ -329,7 +322,7 @@ def test_township_staff_sees_both_villages_and_restores(world, login, key):
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_a_record_of_another_village_answers_404_and_a_post_changes_nothing(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     record_b = make_record(key, world.village_b)
     field, value = EDITS[key]
     before = getattr(record_b, field)
@@ -355,7 +348,7 @@ def test_a_record_of_another_village_answers_404_and_a_post_changes_nothing(worl
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_staff_of_another_township_gets_404_on_village_a(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     record_a = make_record(key, world.village_a)
     client = login(world.other_staff)
     assert record_a not in listed(client, key)
@@ -371,7 +364,7 @@ def test_staff_of_another_township_gets_404_on_village_a(world, login, key):
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_county_viewer_reads_with_masked_ids_and_cannot_write(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     record_a = make_record(key, world.village_a)
     record_c = make_record(key, world.village_c)
     client = login(world.county_viewer)
@@ -413,7 +406,7 @@ def test_the_director_sees_whole_id_numbers_of_her_village(world, login, key):
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_a_post_naming_another_village_is_refused_and_saves_nothing(world, login, key):
-    model = MODELS[key][0]
+    model = MODELS[key]
     foreign = unsaved_record(key, world.village_b)  # person or village of village_b
     client = login(world.dir_a)
     response = client.post(urls(key)["create"], form_data(key, foreign))
@@ -523,7 +516,7 @@ def test_a_poor_woman_above_the_line_is_refused_on_the_page(world, login):
 @pytest.mark.parametrize("key", [*PERSON_REGISTERS, "womenshome"])
 def test_restoring_a_record_whose_place_was_taken_again_is_refused_with_a_message(world, login, key):
     """Deleted, registered anew, then the old one restored: refused kindly, not a server error."""
-    model = MODELS[key][0]
+    model = MODELS[key]
     old = make_record(key, world.village_a)
     login(world.dir_a).post(urls(key, old)["delete"])
     again = unsaved_record(key, world.village_a)

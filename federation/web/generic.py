@@ -49,10 +49,19 @@ def _perm(model, action: str) -> str:
 
 
 class UrlNamesMixin:
-    """URL names of a record's pages, by convention ``app:model_list``, ``app:model_detail``…"""
+    """URL names of a record's pages: ``app:<prefix>_list``, ``app:<prefix>_detail``…
+
+    The prefix is the register's name for the pages a declaration makes, else the model's name.
+    """
+
+    #: The declaration whose pages these are (``federation.web.registers``), if any.
+    register = None
+    url_prefix: str | None = None
 
     def _url_name(self, page: str) -> str:
-        return f"{self.model._meta.app_label}:{self.model._meta.model_name}_{page}"
+        if self.register is not None:
+            return self.register.url_name(page)
+        return f"{self.model._meta.app_label}:{self.url_prefix or self.model._meta.model_name}_{page}"
 
     @property
     def list_url_name(self) -> str:

@@ -8,9 +8,6 @@ from outreach.models.base import (  # noqa: F401
     year_bounds,
 )
 from outreach.models.deadlines import (  # noqa: F401
-    DEFAULT_DEADLINES,
-    REGISTER_SHORT,
-    Register,
     RegisterDeadline,
     RegisterReport,
     register_deadlines,

@@ -1,4 +1,8 @@
-"""Register deadlines of a year and the villages' reports (seed, 2014 plan items 2 to 7 and 11)."""
+"""Register deadlines of a year and the villages' reports (seed, 2014 plan items 2 to 7 and 11).
+
+Which registers have a deadline, and its date in the 2014 plan, is each register's declaration
+(``Deadline`` in ``federation.web.registers``); a year's row here moves a deadline for that year.
+"""
 
 from __future__ import annotations
 
@@ -11,47 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import DomainModel, Village
+from federation.web.registers import deadline_choices, with_deadlines
 from outreach.models.base import HistoriedModel, OutreachAllManager, OutreachManager, SettingsQuerySet
 
 
-class Register(models.TextChoices):
-    """The registers a village reports to the township by a deadline, in the seed's order."""
-
-    WOMEN_LEDGER = "women_ledger", _("妇女基本信息台账")
-    LEFT_BEHIND_CHILDREN = "left_behind_children", _("留守儿童")
-    HARDSHIP_CHILDREN = "hardship_children", _("特殊困难儿童")
-    LEFT_BEHIND_WOMEN = "left_behind_women", _("农村留守妇女")
-    POOR_WOMEN = "poor_women", _("农村贫困妇女")
-    VOLUNTEERS = "volunteers", _("巾帼志愿者")
-
-
-#: Short column headings (two lines of two characters) for the village × register table on a phone.
-REGISTER_SHORT = {
-    Register.WOMEN_LEDGER: _("妇女\n台账"),
-    Register.LEFT_BEHIND_CHILDREN: _("留守\n儿童"),
-    Register.HARDSHIP_CHILDREN: _("困境\n儿童"),
-    Register.LEFT_BEHIND_WOMEN: _("留守\n妇女"),
-    Register.POOR_WOMEN: _("贫困\n妇女"),
-    Register.VOLUNTEERS: _("巾帼\n志愿"),
-}
-
-#: (month, day) of each register's deadline in the 2014 plan: 30 March for the women's ledger
-#: (item 2), 18 March for the children, left-behind women, poor women and volunteers (3–5, 7, 11).
-DEFAULT_DEADLINES: dict[str, tuple[int, int]] = {
-    Register.WOMEN_LEDGER: (3, 30),
-    Register.LEFT_BEHIND_CHILDREN: (3, 18),
-    Register.HARDSHIP_CHILDREN: (3, 18),
-    Register.LEFT_BEHIND_WOMEN: (3, 18),
-    Register.POOR_WOMEN: (3, 18),
-    Register.VOLUNTEERS: (3, 18),
-}
+def register_choices() -> list[tuple[str, str]]:
+    """Return the registers with a deadline (their declarations, ``federation.web.registers``)."""
+    return deadline_choices()
 
 
 class RegisterDeadline(HistoriedModel):
     """A register's deadline for one year, set by the administrator; without a row the default holds."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    register = models.CharField(_("台账"), max_length=24, choices=Register.choices)
+    register = models.CharField(_("台账"), max_length=24, choices=register_choices)
     due_on = models.DateField(_("上报期限"))
 
     objects = models.Manager.from_queryset(SettingsQuerySet)()
@@ -77,8 +54,8 @@ class RegisterDeadline(HistoriedModel):
 
 
 def register_deadlines(year: int) -> dict[str, dt.date]:
-    """Return each register's deadline in ``year``: the year's row, else the 2014 plan's date."""
-    deadlines = {register: dt.date(year, month, day) for register, (month, day) in DEFAULT_DEADLINES.items()}
+    """Return each register's deadline in ``year``: the year's row, else its declared (2014 plan's) date."""
+    deadlines = {r.deadline.key: dt.date(year, r.deadline.month, r.deadline.day) for r in with_deadlines()}
     for register, due_on in RegisterDeadline.objects.filter(year=year).values_list("register", "due_on"):
         deadlines[register] = due_on
     return deadlines
@@ -93,7 +70,7 @@ class RegisterReport(DomainModel):
         Village, on_delete=models.PROTECT, related_name="register_reports", verbose_name=_("村")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    register = models.CharField(_("台账"), max_length=24, choices=Register.choices)
+    register = models.CharField(_("台账"), max_length=24, choices=register_choices)
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,8 +14,9 @@ from federation.core.models import Village
 from federation.core.scoping import get_for_user_or_404
 from federation.web import charts
 from federation.web.pages import overview_charts_for
+from federation.web.registers import by_deadline_key, counted
 from outreach import selectors
-from outreach.models import Register, register_deadlines
+from outreach.models import register_deadlines
 from outreach.rules import ReportStatus, report_status
 from outreach.services import register_report_mark
 from outreach.views.common import safe_next, year_choices, year_param
@@ -24,12 +25,12 @@ from outreach.views.screening import coverage_chart, screening_results_chart
 
 def registered_chart(rows: list, year: int) -> charts.Chart:
     """Return the chart of people in each yearly register, per village."""
-    registers = selectors.COUNTED_REGISTERS
+    registers = counted()
     return charts.Chart(
         title=_g("%(year)s 年度各村登记人数") % {"year": year},
         rows=[village.name for village, _counts in rows],
-        series=[str(Register(register).label) for register, _model in registers],
-        values=[[counts[register] for register, _model in registers] for _village, counts in rows],
+        series=[r.title for r in registers],
+        values=[[counts[r.name] for r in registers] for _village, counts in rows],
         row_heading=_g("村"),
     )
 
@@ -106,7 +107,7 @@ class ReportMarkView(ScopedViewMixin, generic.TemplateView):
     permission_required = "outreach.add_registerreport"
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["register"] not in Register.values:
+        if by_deadline_key(kwargs["register"]) is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -124,10 +125,12 @@ class ReportMarkView(ScopedViewMixin, generic.TemplateView):
             year=year,
             village=village,
             register=register,
-            register_label=Register(register).label,
+            register_label=by_deadline_key(register).title,
             due_on=due_on,
             late=report_status(due_on=due_on, reported_on=today, today=today) == ReportStatus.LATE,
-            size=selectors.register_sizes(user=self.request.user, village=village, year=year)[register],
+            size=selectors.register_size(
+                user=self.request.user, village=village, year=year, register=register
+            ),
             next=safe_next(self.request),
         )
         return context

@@ -5,18 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.forms import VersionedModelForm
 from registry.models import Household, HouseholdIncome, Person, Relation
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A model form that carries the version the editor started from (no silent overwrite)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
 
 class PersonForm(VersionedModelForm):

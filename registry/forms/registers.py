@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from registry.forms.people import VersionedModelForm
-from registry.models import (
-    HardshipChild,
-    LeftBehindChild,
-    LeftBehindWoman,
-    Person,
-    PoorWoman,
-    VillageDirector,
-    WomensHome,
-)
+from federation.core.forms import VersionedModelForm
+from registry.models import Person
 
-DATE = {"type": "date"}
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PHONE_INPUT = forms.TextInput(attrs={"inputmode": "tel"})
+MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -42,121 +36,11 @@ class RegisterEntryForm(VersionedModelForm):
             )
 
 
-class LeftBehindChildForm(RegisterEntryForm):
-    class Meta:
-        model = LeftBehindChild
-        fields = [
-            "year",
-            "person",
-            "category",
-            "parents_away",
-            "away_reason",
-            "guardian_name",
-            "guardian_relation",
-            "guardian_phone",
-            "school",
-            "grade",
-            "boarding",
-            "regular_contact",
-            "health",
-            "notes",
-        ]
-        widgets = {"guardian_phone": forms.TextInput(attrs={"inputmode": "tel"})}
-
-
-class HardshipChildForm(RegisterEntryForm):
-    class Meta:
-        model = HardshipChild
-        fields = [
-            "year",
-            "person",
-            "reason",
-            "reason_detail",
-            "guardian_name",
-            "guardian_relation",
-            "guardian_phone",
-            "school",
-            "grade",
-            "notes",
-        ]
-        widgets = {"guardian_phone": forms.TextInput(attrs={"inputmode": "tel"})}
-
-
-class LeftBehindWomanForm(RegisterEntryForm):
-    person_filters = {"sex": "F"}
-
-    class Meta:
-        model = LeftBehindWoman
-        fields = ["year", "person", "lives_with", "at_registration_place", "needs", "notes"]
-
-
-class PoorWomanForm(RegisterEntryForm):
-    person_filters = {"sex": "F"}
-
-    class Meta:
-        model = PoorWoman
-        fields = [
-            "year",
-            "person",
-            "reason",
-            "reason_detail",
-            "in_dibao",
-            "paired",
-            "paired_by",
-            "relief",
-            "relief_what",
-            "relief_amount",
-            "notes",
-        ]
-        widgets = {"relief_amount": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})}
-
-
 class VillageDirectorForm(VersionedModelForm):
-    class Meta:
-        model = VillageDirector
-        fields = [
-            "village",
-            "person",
-            "name",
-            "work_unit",
-            "birth_month",
-            "education",
-            "political_status",
-            "in_office_since",
-            "committee_seat",
-            "part_time_posts",
-            "yearly_income",
-            "on_payroll",
-            "phone",
-            "left_office_on",
-        ]
-        widgets = {
-            "birth_month": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-            "in_office_since": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-            "left_office_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
-        }
+    """A village director: the resident she is, if registered, is chosen among the village's women."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(
             queryset=_people(sex="F"), required=False, label=self.fields["person"].label
         )
-
-
-class WomensHomeForm(VersionedModelForm):
-    class Meta:
-        model = WomensHome
-        fields = [
-            "village",
-            "signed_up",
-            "signed_up_on",
-            "has_office",
-            "equipment",
-            "equipment_received_on",
-            "notes",
-        ]
-        widgets = {
-            "signed_up_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-            "equipment_received_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-        }

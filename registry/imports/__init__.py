@@ -1,3 +1,1 @@
-"""The registry's importers (discovered by ``federation.ledgers.imports.framework``): roster and registers."""
-
-from registry.imports import persons, registers  # noqa: F401 - registers the importers
+"""The registry's importers that are more than a register's: the roster (``persons``)."""

@@ -15,27 +15,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from federation.ledgers.columns import import_columns
 from federation.ledgers.imports.framework import (
     CREATED,
     UNCHANGED,
     UPDATED,
-    Field,
     Importer,
     ImportResult,
     ImportRow,
-    Kind,
     RowError,
     RowInvalid,
-    register,
 )
+from registry.exports import PERSONS
 from registry.models import (
-    Education,
-    Employment,
     Household,
-    MaritalStatus,
     Person,
     Relation,
-    SexChoice,
 )
 from registry.models.people import clash_in_database, person_problems
 from registry.places import find_group, no_group_reason, parse_work_place
@@ -45,18 +40,6 @@ __all__ = ["PERSON_FIELDS", "ImportResult", "PersonImporter", "RowError", "impor
 _DECEASED = re.compile(r"[（(]已故[)）]$")
 _ONE_PER_HOUSEHOLD = (Relation.HEAD, Relation.SPOUSE)
 _ELSEWHERE = object()  # the household of a person whose household is not one of this village's
-
-
-#: What villages write for a 文化程度 besides its label (the roster's and the registers' imports).
-EDUCATION_ALIASES = {
-    "文盲": "none",
-    "半文盲": "none",
-    "高中": "senior",
-    "中专": "senior",
-    "职高": "senior",
-    "本科": "bachelor",
-    "研究生": "bachelor",
-}
 
 
 class PersonImporter(Importer):
@@ -72,48 +55,7 @@ class PersonImporter(Importer):
         "户号是本村还没有的新户时，系统按“村组”一列建户，所以新户的每一行都要填村组。",
         "身份证号填了，出生日期和性别可以留空，由身份证号得出。已故的居民在姓名后写“（已故）”。",
     )
-    fields = (
-        Field(
-            "place", "村组", aliases=("组别", "村（组）", "组"), help="村民小组，如 1组 或 一组；新户必填。"
-        ),
-        Field("household", "户号", help="本村的户号；新户号会按村组建户。不属于任何户的居民留空。"),
-        Field("name", "姓名", required=True),
-        Field(
-            "relation",
-            "与户主关系",
-            Kind.CHOICE,
-            choices=Relation,
-            value_aliases={
-                "妻子": "spouse",
-                "丈夫": "spouse",
-                "儿子": "child",
-                "女儿": "child",
-                "父亲": "parent",
-                "母亲": "parent",
-            },  # noqa: E501
-            help="填了户号时必填。一户只能有一位户主、一位配偶。",
-        ),
-        Field("sex", "性别", Kind.CHOICE, choices=SexChoice, value_aliases={"女性": "F", "男性": "M"}),
-        Field("birth_date", "出生日期", Kind.DATE, aliases=("出生年月日",)),
-        Field("id_number", "身份证号", Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
-        Field("ethnicity", "民族", help="如 汉族、彝族；留空为汉族。"),
-        Field("phone", "联系电话", Kind.PHONE, aliases=("电话",)),
-        Field("marital_status", "婚姻状况", Kind.CHOICE, choices=MaritalStatus),
-        Field(
-            "education",
-            "文化程度",
-            Kind.CHOICE,
-            choices=Education,
-            value_aliases=EDUCATION_ALIASES,
-        ),
-        Field("employment", "就业状况", Kind.CHOICE, choices=Employment),
-        Field(
-            "work_place",
-            "务工地点",
-            help="在家、县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；"
-            "也可以只写“广东省东莞市”。",
-        ),
-    )
+    fields = import_columns(PERSONS.declared_columns)
     field_columns = {"work_place_detail": "work_place", "away_since": "work_place", "__all__": "name"}
     bulk = True  # written in one batch after the last row: see Importer.keep
 
@@ -319,8 +261,6 @@ def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
 
-
-register(PersonImporter)
 
 #: (field key, header texts) of the roster, as the export writes it and as villages type it.
 PERSON_FIELDS = PersonImporter.specs()

@@ -167,7 +167,7 @@ class HardshipChild(RegisterEntry, _ChildFields):
 
         problems = child_problems(child=self.person, on=self.ages_on, label=_("特殊困难儿童"))
         if self.reason == HardshipReason.OTHER and not self.reason_detail.strip():
-            from registry.rules import Problem
+            from federation.core.rules import Problem
 
             problems.append(Problem("reason_detail", str(_("选择“其他原因”时请说明原因。")), "reason_detail"))
         return problems
@@ -252,7 +252,8 @@ class PoorWoman(RegisterEntry):
         return income.per_capita_income if income is not None else None
 
     def problems(self) -> list:
-        from registry.rules import Problem, poor_woman_problems
+        from federation.core.rules import Problem
+        from registry.rules import poor_woman_problems
 
         household = Household.objects.filter(pk=self.person.household_id).first()
         problems = poor_woman_problems(woman=self.person, household=household, year=self.year)

@@ -23,6 +23,8 @@ from federation.web.generic import (
     DomainRestoreView,
     DomainUpdateView,
 )
+from federation.web.pages import person_page
+from federation.web.registers import counted
 from registry import selectors
 from registry.forms.people import HouseholdForm, HouseholdMoveForm, PersonForm, PersonMoveForm
 from registry.models import Household, Person
@@ -56,12 +58,7 @@ class PersonListView(_GroupFilterMixin, DomainListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["register_choices"] = [
-            ("leftbehindwoman", "农村留守妇女"),
-            ("leftbehindchild", "留守儿童"),
-            ("hardshipchild", "特殊困难儿童"),
-            ("poorwoman", "农村贫困妇女"),
-        ]
+        context["register_choices"] = [(register.name, register.title) for register in counted()]
         context["register"] = self.request.GET.get("register", "")
         return context
 
@@ -72,6 +69,9 @@ class PersonDetailView(DomainDetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("village", "household__group")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=person_page(self.object, self.request.user), **kwargs)
 
 
 class _VillageFieldMixin:
@@ -178,7 +178,7 @@ class WomenLedgerView(ListFiltersMixin, DomainListView):
         qs = selectors.women_ledger(user=self.request.user, year=self.year())
         if self.group_id():
             qs = qs.filter(household__group_id=self.group_id())
-        return selectors._person_search(qs, self.search())
+        return selectors.person_search(qs, self.search())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

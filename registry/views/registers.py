@@ -1,45 +1,18 @@
-"""Pages of the registers: list, detail, create, edit, soft delete, restore — all scoped."""
+"""The page classes of the registers, whose pages are made from their declarations (registry/registers)."""
 
 from __future__ import annotations
 
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import Village, year_settings
 from federation.web.generic import (
     DomainCreateView,
-    DomainDeletedListView,
-    DomainDeleteView,
     DomainDetailView,
     DomainListView,
-    DomainRestoreView,
-    DomainUpdateView,
     int_param,
 )
 from registry import selectors
-from registry.forms.registers import (
-    HardshipChildForm,
-    LeftBehindChildForm,
-    LeftBehindWomanForm,
-    PoorWomanForm,
-    VillageDirectorForm,
-    WomensHomeForm,
-)
-from registry.models import (
-    HardshipChild,
-    LeftBehindChild,
-    LeftBehindWoman,
-    PoorWoman,
-    VillageDirector,
-    WomensHome,
-)
 from registry.views.filters import ListFiltersMixin
-
-PERSON_COLUMNS = [
-    (_("姓名"), "person.name"),
-    (_("村组"), "person.household.group"),
-    (_("身份证号"), "person.id_number"),
-]
 
 
 class RegisterListView(ListFiltersMixin, DomainListView):
@@ -87,59 +60,6 @@ class VillageRecordCreateView(DomainCreateView):
         if villages.count() == 1:
             initial["village"] = villages.get()
         return initial
-
-
-def register_urls(
-    model,
-    form_class,
-    columns,
-    *,
-    prefix: str,
-    list_view=RegisterListView,
-    detail_view=RegisterDetailView,
-    create_view=RegisterCreateView,
-    list_attrs: dict | None = None,
-):
-    """Return the seven URL patterns of a register: list, new, deleted, detail, edit, delete, restore."""
-    name = model._meta.model_name
-    attrs = {"model": model, "columns": columns, **(list_attrs or {})}
-    return [
-        path(f"{prefix}/", type(f"{model.__name__}List", (list_view,), attrs).as_view(), name=f"{name}_list"),
-        path(
-            f"{prefix}/new/",
-            type(
-                f"{model.__name__}Create", (create_view,), {"model": model, "form_class": form_class}
-            ).as_view(),
-            name=f"{name}_create",
-        ),
-        path(
-            f"{prefix}/deleted/",
-            type(f"{model.__name__}Deleted", (DomainDeletedListView,), {"model": model}).as_view(),
-            name=f"{name}_deleted",
-        ),
-        path(
-            f"{prefix}/<int:pk>/",
-            type(f"{model.__name__}Detail", (detail_view,), {"model": model}).as_view(),
-            name=f"{name}_detail",
-        ),
-        path(
-            f"{prefix}/<int:pk>/edit/",
-            type(
-                f"{model.__name__}Update", (DomainUpdateView,), {"model": model, "form_class": form_class}
-            ).as_view(),
-            name=f"{name}_update",
-        ),
-        path(
-            f"{prefix}/<int:pk>/delete/",
-            type(f"{model.__name__}Delete", (DomainDeleteView,), {"model": model}).as_view(),
-            name=f"{name}_delete",
-        ),
-        path(
-            f"{prefix}/<int:pk>/restore/",
-            type(f"{model.__name__}Restore", (DomainRestoreView,), {"model": model}).as_view(),
-            name=f"{name}_restore",
-        ),
-    ]
 
 
 class LeftBehindWomanListView(RegisterListView):
@@ -200,96 +120,3 @@ class SimpleVillageListView(DomainListView):
 
 class VillageRecordDetailView(DomainDetailView):
     template_name = "federation/domain_detail.html"
-
-
-urlpatterns = [
-    *register_urls(
-        LeftBehindChild,
-        LeftBehindChildForm,
-        [
-            *PERSON_COLUMNS,
-            (_("性别"), "person.get_sex_display"),
-            (_("出生日期"), "person.birth_date"),
-            (_("外出情况"), "get_parents_away_display"),
-            (_("监护人"), "guardian_name"),
-            (_("就读学校"), "school"),
-        ],
-        prefix="left-behind-children",
-        list_view=LeftBehindChildListView,
-        list_attrs={
-            "intro": _(
-                "留守儿童：父母外出务工的不满 16 周岁的儿童，包括父母在看守所的；注明父母双方还是一方外出。"
-            )
-        },
-    ),
-    *register_urls(
-        HardshipChild,
-        HardshipChildForm,
-        [
-            *PERSON_COLUMNS,
-            (_("性别"), "person.get_sex_display"),
-            (_("出生日期"), "person.birth_date"),
-            (_("困难原因"), "get_reason_display"),
-            (_("监护人"), "guardian_name"),
-        ],
-        prefix="hardship-children",
-        list_attrs={"intro": _("特殊困难儿童：失去父母、由其他亲属抚养的儿童；注明是否父母双亡或其他原因。")},
-    ),
-    *register_urls(
-        LeftBehindWoman,
-        LeftBehindWomanForm,
-        [*PERSON_COLUMNS, (_("出生日期"), "person.birth_date"), (_("居住情况"), "get_lives_with_display")],
-        prefix="left-behind-women",
-        list_view=LeftBehindWomanListView,
-    ),
-    *register_urls(
-        PoorWoman,
-        PoorWomanForm,
-        [
-            *PERSON_COLUMNS,
-            (_("人均纯收入"), "household_income"),
-            (_("致贫原因"), "get_reason_display"),
-            (_("低保"), "in_dibao"),
-            (_("结对帮扶"), "paired"),
-            (_("救助"), "relief"),
-        ],
-        prefix="poor-women",
-        list_attrs={
-            "intro": _(
-                "农村贫困妇女：家庭人均纯收入低于贫困线（2014 年为 2300 元，按年度设置）的家庭中的妇女。"
-            )
-        },
-    ),
-    *register_urls(
-        VillageDirector,
-        VillageDirectorForm,
-        [
-            (_("姓名"), "name"),
-            (_("村"), "village"),
-            (_("工作单位"), "work_unit"),
-            (_("任职时间"), "in_office_since"),
-            (_("进村两委情况"), "get_committee_seat_display"),
-            (_("是否在编"), "on_payroll"),
-            (_("联系电话"), "phone"),
-        ],
-        prefix="village-directors",
-        list_view=SimpleVillageListView,
-        detail_view=VillageRecordDetailView,
-        create_view=VillageRecordCreateView,
-    ),
-    *register_urls(
-        WomensHome,
-        WomensHomeForm,
-        [
-            (_("村"), "village"),
-            (_("是否挂牌"), "signed_up"),
-            (_("挂牌时间"), "signed_up_on"),
-            (_("妇联办公室"), "has_office"),
-        ],
-        prefix="womens-homes",
-        list_view=SimpleVillageListView,
-        detail_view=VillageRecordDetailView,
-        create_view=VillageRecordCreateView,
-        list_attrs={"add_label": _("登记妇女之家")},
-    ),
-]

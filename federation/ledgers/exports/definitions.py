@@ -8,113 +8,25 @@ the PDF, so the two always agree.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from federation.ledgers.columns import (  # noqa: F401 - the layouts' parts, from one place
+    DEFAULT_WIDTHS,
+    NUMBER_FORMATS,
+    Column,
+    ColumnGroup,
+    Kind,
+    Total,
+    display_width,
+    exported_only,
+    leaves,
+)
 
 if TYPE_CHECKING:
     from federation.ledgers.exports.context import ExportContext
-
-
-class Kind(StrEnum):
-    """How a column's values are written; the builders format each kind the same way."""
-
-    TEXT = "text"
-    ID_NUMBER = "id_number"  # text, masked for roles that need no full number
-    PHONE = "phone"  # text, never a number
-    INT = "int"
-    MONEY = "money"  # yuan, two decimals
-    DATE = "date"  # 2014-03-18
-    MONTH = "month"  # 1975年6月
-    BOOL = "bool"  # 是 / 否
-
-
-class Total(StrEnum):
-    """What the totals row (合计) shows under a column."""
-
-    SUM = "sum"  # the sum of the numbers
-    COUNT = "count"  # how many rows say 是 (or hold any value)
-
-
-#: The default width of a column of each kind, in Excel's character units (one CJK character ≈ 2).
-DEFAULT_WIDTHS = {
-    Kind.TEXT: 10,
-    Kind.ID_NUMBER: 20,
-    Kind.PHONE: 13,
-    Kind.INT: 6,
-    Kind.MONEY: 11,
-    Kind.DATE: 11,
-    Kind.MONTH: 10,
-    Kind.BOOL: 6,
-}
-
-NUMBER_FORMATS = {
-    Kind.INT: "0",
-    Kind.MONEY: "#,##0.00",
-    Kind.DATE: "yyyy-mm-dd",
-    Kind.MONTH: 'yyyy"年"m"月"',
-}
-
-
-class _CharWidths(dict):
-    """Character -> its width (2 for wide or full-width, else 1), looked up once per character."""
-
-    def __missing__(self, ch: str) -> int:
-        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        return width
-
-
-_CHAR_WIDTHS = _CharWidths()
-
-
-def display_width(text: str) -> int:
-    """Return the width of ``text`` in Excel character units: 2 for a wide (CJK) character, else 1."""
-    return sum(map(_CHAR_WIDTHS.__getitem__, str(text)))
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table ledger: a Chinese header and how its values are written."""
-
-    key: str
-    header: str
-    kind: Kind = Kind.TEXT
-    width: float | None = None
-    total: Total | None = None
-    wrap: bool = False
-    number_format: str | None = None
-
-    @property
-    def excel_width(self) -> float:
-        """Return the column's width: the declared one, else wide enough for its header and kind."""
-        if self.width is not None:
-            return self.width
-        return max(DEFAULT_WIDTHS[self.kind], display_width(str(self.header)) + 2)
-
-    @property
-    def excel_number_format(self) -> str:
-        """Return the column's Excel number format ("@", text, for every text-like kind)."""
-        return self.number_format or NUMBER_FORMATS.get(self.kind, "@")
-
-    @property
-    def align(self) -> str:
-        """Return the horizontal alignment: numbers right, short values centred, text left."""
-        if self.kind in (Kind.INT, Kind.MONEY):
-            return "right"
-        if self.kind in (Kind.BOOL, Kind.DATE, Kind.MONTH, Kind.ID_NUMBER, Kind.PHONE):
-            return "center"
-        return "left"
-
-
-@dataclass(frozen=True)
-class ColumnGroup:
-    """Columns under one shared header: the table's header then takes two rows (丈夫: 姓名, 身份证号…)."""
-
-    header: str
-    columns: tuple[Column, ...]
 
 
 #: A note of the 注 block: fixed text, or a function of the export (e.g. the reference date).
@@ -140,13 +52,16 @@ class Table:
 
     kind = "table"
 
+    def __post_init__(self) -> None:
+        # ``columns`` are what the export writes; ``declared_columns`` also hold those only an
+        # import reads (``Column.exported``), in the order they were declared.
+        object.__setattr__(self, "declared_columns", tuple(self.columns))
+        object.__setattr__(self, "columns", exported_only(self.columns))
+
     @property
     def leaves(self) -> list[Column]:
         """Return the data columns in order, groups flattened (序号 not included)."""
-        leaves: list[Column] = []
-        for item in self.columns:
-            leaves.extend(item.columns if isinstance(item, ColumnGroup) else (item,))
-        return leaves
+        return leaves(self.columns)
 
     @property
     def header_rows(self) -> int:

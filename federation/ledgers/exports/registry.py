@@ -18,7 +18,7 @@ declares its own in ``<app>/exports.py`` (``registry/exports.py``, later ``outre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +35,10 @@ FORMATS = ("xlsx", "pdf")
 
 #: (user, filters) -> the scoped queryset of the ledger's records.
 QuerysetFn = Callable[[Any, "ExportFilters"], QuerySet]
-#: (record, context) -> the values of one row, in the order of the layout's columns (or a card's dict).
-RowFn = Callable[[Any, "ExportContext"], Any]
-#: (queryset, context) -> every row; for a ledger that reads its rows in batches of its own.
-RowsFn = Callable[[QuerySet, "ExportContext"], Iterator[Any]]
+#: (record, context) -> the values of one row by column key (those its columns do not read themselves).
+RowFn = Callable[[Any, "ExportContext"], Mapping[str, Any]]
+#: (queryset, context) -> every row by column key; for a ledger that reads its rows in batches of its own.
+RowsFn = Callable[[QuerySet, "ExportContext"], Iterator[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,10 @@ class Ledger:
 
     ``queryset(user, filters)`` must go through the scoping rule (``Model.objects.for_user(user)``)
     and order its rows by village first, so that a township's rows come village by village.
-    Give ``row`` (one record → one row) or ``rows`` (the whole queryset → rows, read in chunks).
+    A row is built by column key, never by position: each column reads its own value from the
+    record (its ``field`` or ``source``); ``row`` (record → {key: value}) gives the values the
+    columns do not read themselves, or ``rows`` (the whole queryset → such mappings, read in
+    batches of its own) gives them all. A card's ``row`` gives its fields by key.
     ``list_views`` are the URL names of the list pages whose export buttons give this ledger.
     ``pdf_per_village``: a township's or county's PDF is one file per village (in a ZIP), the
     default; ``False`` prints the whole scope as one PDF, for a ledger that is a summary of its
@@ -67,8 +70,10 @@ class Ledger:
     pdf_per_village: bool = True
 
     def __post_init__(self) -> None:
-        if (self.row is None) == (self.rows is None):
-            raise ValueError(f"ledger {self.name!r}: give exactly one of row= or rows=")
+        if self.row is not None and self.rows is not None:
+            raise ValueError(f"ledger {self.name!r}: give row= or rows=, not both")
+        if isinstance(self.layout, Card) and self.row is None:
+            raise ValueError(f"ledger {self.name!r}: a card needs row=")
         unknown = set(self.formats) - set(FORMATS)
         if unknown:
             raise ValueError(f"ledger {self.name!r}: unknown formats {sorted(unknown)}")
@@ -90,13 +95,27 @@ class Ledger:
             qs = qs.filter(**{village_lookup(qs.model): village_id})
         return qs
 
-    def iter_rows(self, qs: QuerySet, ctx: ExportContext) -> Iterator[Sequence[Any]]:
-        """Yield every row of ``qs``, read from the database ``CHUNK_SIZE`` records at a time."""
-        if self.rows is not None:
-            yield from self.rows(qs, ctx)
+    def iter_rows(self, qs: QuerySet, ctx: ExportContext) -> Iterator[Any]:
+        """Yield every row of ``qs`` (read ``CHUNK_SIZE`` records at a time) in the layout's column order.
+
+        A card's rows are its ``row``'s mappings as they are.
+        """
+        if not isinstance(self.layout, Table):
+            for record in qs.iterator(chunk_size=CHUNK_SIZE):
+                yield self.row(record, ctx)
             return
+        keys = [column.key for column in self.layout.leaves]
+        if self.rows is not None:
+            for values in self.rows(qs, ctx):
+                yield [values[key] for key in keys]
+            return
+        getters = [(c.key, getter) for c in self.layout.leaves if (getter := c.getter()) is not None]
+        row = self.row
         for record in qs.iterator(chunk_size=CHUNK_SIZE):
-            yield self.row(record, ctx)
+            values = {key: getter(record, ctx) for key, getter in getters}
+            if row is not None:
+                values.update(row(record, ctx))
+            yield [values[key] for key in keys]
 
     def allowed(self, user: Any) -> bool:
         """Return True when ``user``'s role may export this ledger."""
@@ -122,6 +141,11 @@ def register(ledger: Ledger) -> Ledger:
         raise ValueError(f"ledger {ledger.name!r} is registered twice")
     _LEDGERS[ledger.name] = ledger
     return ledger
+
+
+def unregister(name: str) -> None:
+    """Take the ledger called ``name`` out of the table (a test's throw-away ledger)."""
+    _LEDGERS.pop(name, None)
 
 
 def _discover() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -210,3 +211,19 @@ def parse_id(value: Any, *, today: dt.date | None = None) -> Result:
         return parse_id_number(text, today=today).number, None
     except ValidationError as exc:
         return None, exc.messages[0]
+
+
+def parse_money(value: Any) -> Result:
+    """Return an amount of yuan (two decimals) from a number or a text such as 1,500 or 1500元."""
+    if value is None or clean_text(value) == "":
+        return None, None
+    if isinstance(value, bool):
+        return None, f"“{clean_text(value)}”不是金额。"
+    text = clean_text(value).replace(",", "").replace("，", "").removesuffix("元")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None, f"“{clean_text(value)}”不是金额（应为数字，如 1500 或 1500.50）。"
+    if not amount.is_finite():
+        return None, f"“{clean_text(value)}”不是金额。"
+    return amount.quantize(Decimal("0.01")), None

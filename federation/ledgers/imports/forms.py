@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from federation.core.models import Village
-from federation.ledgers.imports.framework import Importer, Kind, importers_for
+from federation.ledgers.imports.framework import Importer, importers_for
 
 #: The first year offered: the registers villages kept on paper and in Excel go back this far.
 FIRST_YEAR = 2010
@@ -94,7 +94,7 @@ class MappingForm(forms.Form):
             else:
                 choices = [(NOT_IMPORTED, "不导入")] + column_choices
             self.fields[name] = forms.ChoiceField(
-                label=f.label,
+                label=f.import_label,
                 choices=choices,
                 required=f.required,
                 initial="" if current is None else str(current),
@@ -107,12 +107,12 @@ class MappingForm(forms.Form):
         used: dict[str, str] = {}
         for f, name in self.rows:
             value = cleaned.get(name)
-            if value in (None, NOT_IMPORTED) or f.kind == Kind.DERIVED:
+            if value in (None, NOT_IMPORTED) or f.derived:
                 continue
             if value in used:
                 self.add_error(name, f"这一列已对应“{used[value]}”，一列只能对应一个字段。")
             else:
-                used[value] = f.label
+                used[value] = f.import_label
         return cleaned
 
     def mapping(self) -> dict[str, int]:

@@ -2,8 +2,8 @@
 
 An importer (a subclass of :class:`Importer`, registered with :func:`register` in ``<app>/imports.py``)
 names its ledger (the same name as the export, so a file exported from the system comes back in),
-declares its columns as :class:`Field` (header texts, how a cell is parsed, what the explanation
-sheet says) and writes one row with :meth:`Importer.apply_row`.
+declares its columns (``federation.ledgers.columns.Column``: header texts, how a cell is parsed, what
+the explanation sheet says) and writes one row with :meth:`Importer.apply_row`.
 
 :meth:`Importer.run` does the rest, the same way for every register and on every path (the web
 upload, ``import_ledger``, the background task):
@@ -23,25 +23,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import get_language
 
-from federation.ledgers.imports.cells import (
-    clean_text,
-    normalize_header,
-    parse_bool,
-    parse_date,
-    parse_id,
-    parse_int,
-    parse_month,
-    parse_text,
-)
+from federation.ledgers.columns import Column
+from federation.ledgers.imports.cells import clean_text
 from federation.ledgers.imports.reader import Table, read_ledger
 
 # -- results ---------------------------------------------------------------------------------------
@@ -95,152 +85,6 @@ class ImportResult:
         }
 
 
-#: Field._choice_table's tables, by field and language.
-_CHOICE_TABLES: dict[tuple[int, str | None], dict[str, str]] = {}
-
-# -- columns ---------------------------------------------------------------------------------------
-
-
-class Kind:
-    """How a column's cells are read."""
-
-    TEXT = "text"
-    ID_NUMBER = "id_number"
-    PHONE = "phone"
-    DATE = "date"
-    MONTH = "month"
-    BOOL = "bool"
-    INT = "int"
-    MONEY = "money"
-    CHOICE = "choice"
-    DERIVED = "derived"  # written by the export (年龄, 村组 of a person), read back but never stored
-
-
-_KIND_HELP = {
-    Kind.TEXT: "文字。",
-    Kind.ID_NUMBER: "18 位身份证号，末位可为 X。请把这一列设为“文本”格式，以免 Excel 改成科学计数法。",
-    Kind.PHONE: "手机或固定电话号码，只含数字、空格、+ 和 -。",
-    Kind.DATE: "日期，如 2014-3-18、2014/03/18 或 2014年3月18日，也可以是 Excel 日期。",
-    Kind.MONTH: "年月，如 1985年3月、1985-03 或 1985.3。",
-    Kind.BOOL: "填 是 或 否（也可用 √ 或 ×）。",
-    Kind.INT: "整数。",
-    Kind.MONEY: "金额（元），数字，最多两位小数。",
-    Kind.DERIVED: "由系统算出，导入时不读取，可以留空。",
-}
-
-
-def _parse_money(value: Any) -> tuple[Any, str | None]:
-    if value is None or clean_text(value) == "":
-        return None, None
-    if isinstance(value, bool):
-        return None, f"“{clean_text(value)}”不是金额。"
-    text = clean_text(value).replace(",", "").replace("，", "").removesuffix("元")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None, f"“{clean_text(value)}”不是金额（应为数字，如 1500 或 1500.50）。"
-    if not amount.is_finite():
-        return None, f"“{clean_text(value)}”不是金额。"
-    return amount.quantize(Decimal("0.01")), None
-
-
-@dataclass(frozen=True)
-class Field:
-    """One column of an importable ledger.
-
-    ``label`` is the header of the template (and of the export); ``aliases`` are other header texts
-    villages use for it. ``choices`` (a Django ``TextChoices``) makes a choice column: a cell
-    matches a choice's label or value, or one of ``value_aliases`` (what villages write instead).
-    ``required`` refuses a blank cell. ``help`` is what the explanation sheet says of it.
-    """
-
-    key: str
-    label: str
-    kind: str = Kind.TEXT
-    aliases: tuple[str, ...] = ()
-    choices: Any = None
-    value_aliases: dict[str, str] = field(default_factory=dict)
-    required: bool = False
-    help: str = ""
-
-    @property
-    def spec(self) -> tuple[str, list[str]]:
-        return self.key, [self.label, *self.aliases]
-
-    def allowed_text(self) -> str:
-        """Return the allowed values as the explanation sheet and error messages list them."""
-        if self.choices is None:
-            return ""
-        return "、".join(str(label) for value, label in self.choices.choices if label)
-
-    def explanation(self) -> str:
-        """Return the explanation sheet's text of this column."""
-        parts = [self.help] if self.help else []
-        if self.kind == Kind.CHOICE:
-            parts.append(f"从下列值中选填一个：{self.allowed_text()}。")
-        elif not (self.help and self.kind == Kind.TEXT):
-            parts.append(_KIND_HELP.get(self.kind, ""))
-        return " ".join(p for p in parts if p)
-
-    def parse(self, raw: Any) -> tuple[Any, str | None]:
-        """Return (value, None) or (None, the reason in Chinese); a blank cell gives (None, None)."""
-        kind = self.kind
-        if kind == Kind.ID_NUMBER:
-            value, error = parse_id(raw)
-        elif kind == Kind.DATE:
-            value, error = parse_date(raw)
-        elif kind == Kind.MONTH:
-            value, error = parse_month(raw)
-        elif kind == Kind.BOOL:
-            value, error = parse_bool(raw)
-        elif kind == Kind.INT:
-            value, error = parse_int(raw)
-        elif kind == Kind.MONEY:
-            value, error = _parse_money(raw)
-        elif kind == Kind.CHOICE:
-            value, error = self._parse_choice(raw)
-        elif kind == Kind.DERIVED:
-            return None, None
-        else:
-            value, error = parse_text(raw)
-        if error is None and value is None and self.required:
-            error = f"“{self.label}”不能为空。"
-        return value, error
-
-    def _parse_choice(self, raw: Any) -> tuple[Any, str | None]:
-        text, _ = parse_text(raw)
-        if not text:
-            return None, None
-        table = self._choice_table()
-        value = table.get(text)
-        if value is None:
-            value = table.get(normalize_header(text))
-        if value is not None:
-            return value, None
-        return None, f"“{text}”不是允许的值，应为：{self.allowed_text()}。"
-
-    def _choice_table(self) -> dict[str, str]:
-        """Return {text: value} of the allowed texts (labels, values, aliases), built once a language.
-
-        The first choice a text names wins; the texts are there as written (what a file holds most
-        of the time) and in their normal form (:func:`normalize_header`).
-        """
-        key = (id(self), get_language())
-        table = _CHOICE_TABLES.get(key)
-        if table is None:
-            normal: dict[str, str] = {}
-            for value, label in self.choices.choices:
-                normal.setdefault(normalize_header(label), value)
-                normal.setdefault(normalize_header(value), value)
-            for alias, value in self.value_aliases.items():
-                normal.setdefault(normalize_header(alias), value)
-            normal.pop("", None)
-            written = [str(k) for pair in self.choices.choices for k in pair] + list(self.value_aliases)
-            table = {**{k: normal[normalize_header(k)] for k in written if normalize_header(k)}, **normal}
-            _CHOICE_TABLES[key] = table
-        return table
-
-
 # -- rows ------------------------------------------------------------------------------------------
 
 
@@ -285,7 +129,7 @@ class Importer:
     #: Other names it answers to (the roster is also the import of the women's ledger, ``women``).
     aliases: ClassVar[tuple[str, ...]] = ()
     title: ClassVar[str]
-    fields: ClassVar[Sequence[Field]]
+    fields: ClassVar[Sequence[Column]]
     #: The permission a user needs to import it (besides the village in her scope).
     permission: ClassVar[str]
     yearly: ClassVar[bool] = True
@@ -328,7 +172,7 @@ class Importer:
         return [f.spec for f in cls.fields]
 
     @classmethod
-    def field(cls, key: str) -> Field:
+    def field(cls, key: str) -> Column:
         return next(f for f in cls.fields if f.key == key)
 
     def column_of(self, model_field: str) -> str:
@@ -524,7 +368,7 @@ class Importer:
 
     def parse(self, table: Table) -> tuple[list[ImportRow], list[RowError]]:
         """Parse every cell of every row; return the rows and every cell error."""
-        titles = {f.key: f.label for f in self.fields}
+        titles = {f.key: f.import_label for f in self.fields}
         titles.update({key: column.title for key, column in table.mapping.items()})
         present = frozenset(table.mapping)
         errors: list[RowError] = []
@@ -532,7 +376,9 @@ class Importer:
             if f.required and f.key not in table.mapping:
                 errors.append(
                     RowError(
-                        table.header_rows[0], f.label, f"找不到“{f.label}”列：请检查表头或列的对应关系。"
+                        table.header_rows[0],
+                        f.import_label,
+                        f"找不到“{f.import_label}”列：请检查表头或列的对应关系。",
                     )
                 )
         if errors:
@@ -543,7 +389,7 @@ class Importer:
         for raw in table.rows:
             row = ImportRow(raw.number, {}, present, [], titles)
             for f in fields:
-                if f.key in raw.formulas and f.kind != Kind.DERIVED:
+                if f.key in raw.formulas and not f.derived:
                     shown = clean_text(raw.values.get(f.key))
                     row.fail(
                         f.key,
@@ -612,7 +458,7 @@ class Importer:
     def _titles(self, table: Table) -> Iterable[tuple[str, str]]:
         for f in self.fields:
             column = table.mapping.get(f.key)
-            yield f.key, column.title if column is not None else f.label
+            yield f.key, column.title if column is not None else f.import_label
 
     def read(self, source: Any, *, mapping: dict[str, int] | None = None, **options: Any) -> Table:
         """Read ``source`` safely with this ledger's columns (see :func:`read_ledger`)."""
@@ -685,6 +531,13 @@ def register(importer: type[Importer]) -> type[Importer]:
     for name in (importer.name, *importer.aliases):
         _IMPORTERS[name] = importer
     return importer
+
+
+def unregister(importer: type[Importer]) -> None:
+    """Take ``importer`` (and its other names) out of the table (a test's throw-away importer)."""
+    for name in (importer.name, *importer.aliases):
+        if _IMPORTERS.get(name) is importer:
+            del _IMPORTERS[name]
 
 
 def _discover() -> None:

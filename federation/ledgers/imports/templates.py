@@ -17,58 +17,57 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from federation.ledgers.columns import Column, ColumnGroup
 from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportContext, ExportFilters
-from federation.ledgers.exports.definitions import Column, ColumnGroup
 from federation.ledgers.exports.services import ledger_notes, ledger_title
 from federation.ledgers.exports.xlsx import XlsxBuilder
-from federation.ledgers.imports.cells import normalize_header
-from federation.ledgers.imports.framework import Field, Importer
+from federation.ledgers.imports.framework import Importer
 
 EXPLANATION_SHEET = "填写说明"
 
 
-def _export_columns(layout: Any) -> list[tuple[str, str]]:
-    """Return (group, label) of each column of an export layout."""
-    out: list[tuple[str, str]] = []
+def _export_columns(layout: Any) -> list[tuple[str, Column]]:
+    """Return (group header, column) of each column an export layout writes."""
+    out: list[tuple[str, Column]] = []
     for item in layout.columns:
         if isinstance(item, ColumnGroup):
-            out += [(str(item.header), str(c.header)) for c in item.columns]
-        elif isinstance(item, Column):
-            out.append(("", str(item.header)))
+            out += [(str(item.header), c) for c in item.columns]
+        else:
+            out.append(("", item))
     return out
 
 
-def _field_for(importer: type[Importer], group: str, label: str) -> Field | None:
-    """Return the field of a column; under a group (丈夫·姓名) the grouped text wins over the label."""
-    grouped = {normalize_header(group + label)} if group else set()
-    for suffix in ("情况", "基本情况", "信息"):
-        if group.endswith(suffix):
-            grouped.add(normalize_header(group[: -len(suffix)] + label))
-    for variants in (grouped, {normalize_header(label)}):
-        for f in importer.fields:
-            texts = {normalize_header(t) for t in (f.label, *f.aliases)}
-            if texts & variants:
-                return f
-    return None
+NOT_READ = "由系统算出或只供查看，导入时不读取，可以留空。"
 
 
 def explanation_rows(importer: type[Importer], layout: Any | None) -> list[tuple[str, str, str]]:
-    """Return (column header, 必填/选填/不读取, explanation) for the explanation sheet."""
+    """Return (column header, 必填/选填/不读取, explanation) for the explanation sheet.
+
+    The export's columns first, as the sheet shows them, each matched to the importer's column by
+    its key; then the columns only an import reads (a village may add them to its header).
+    """
+    by_key = {f.key: f for f in importer.fields}
     rows: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    columns = _export_columns(layout) if layout is not None else [("", f.label) for f in importer.fields]
-    for group, label in columns:
-        shown = f"{group}·{label}" if group else label
-        f = _field_for(importer, group, label)
-        if f is None or f.kind == "derived":
-            rows.append((shown, "不读取", "由系统算出或只供查看，导入时不读取，可以留空。"))
+    if layout is not None:
+        columns = [
+            (f"{group}·{c.header}" if group else str(c.header), c.key) for group, c in _export_columns(layout)
+        ]
+    else:
+        columns = [(f.import_label, f.key) for f in importer.fields]
+    for shown, key in columns:
+        f = by_key.get(key)
+        if f is None or f.derived:
+            rows.append((shown, "不读取", NOT_READ))
             continue
         seen.add(f.key)
         rows.append((shown, "必填" if f.required else "选填", f.explanation()))
     for f in importer.fields:
-        if f.key not in seen and f.kind != "derived":
-            rows.append((f.label, "必填" if f.required else "选填", f.explanation() + "（可加在表头中）"))
+        if f.key not in seen and not f.derived:
+            rows.append(
+                (f.import_label, "必填" if f.required else "选填", f.explanation() + "（可加在表头中）")
+            )
     return rows
 
 
@@ -92,7 +91,7 @@ def template_bytes(importer: type[Importer], *, user: Any, village: Any, year: i
         sheet = workbook.active
         sheet.title = importer.title[:31]
         sheet.append([f"{village.name}{importer.title}"])
-        sheet.append(["序号", *[f.label for f in importer.fields]])
+        sheet.append(["序号", *[f.import_label for f in importer.fields]])
     sheet = workbook.create_sheet(EXPLANATION_SHEET)
     _write_explanation(sheet, importer, layout)
     workbook.save(buffer)
@@ -125,7 +124,7 @@ def _make_fillable(sheet: Any, importer: type[Importer], layout: Any) -> None:
             sheet.unmerge_cells(str(merged))
     if sheet.max_row > header_last:
         sheet.delete_rows(header_last + 1, sheet.max_row - header_last)
-    text_kinds = {"id_number", "phone", "text"}
+    text_kinds = {"id_number", "phone", "text", "choice"}
     flat = [
         c for item in layout.columns for c in (item.columns if isinstance(item, ColumnGroup) else (item,))
     ]

@@ -24,7 +24,7 @@ from federation.core.roles import Role
 from federation.core.scoping import membership_of, sees_everything
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.imports.forms import ImportTargetForm, ImportUploadForm, MappingForm, import_years
-from federation.ledgers.imports.framework import Kind, get_importer, importers_for
+from federation.ledgers.imports.framework import get_importer, importers_for
 from federation.ledgers.imports.reader import ImportRefused
 from federation.ledgers.imports.services import (
     import_abandon,
@@ -199,7 +199,6 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
             context["mapping_form"] = kwargs.get("mapping_form") or MappingForm(
                 importer=importer, columns=record.columns, mapping=record.mapping
             )
-            context["derived_kind"] = Kind.DERIVED
         if importer is not None and record.status in (S.INVALID, S.REFUSED):
             context["reupload_form"] = ImportUploadForm(
                 user=self.request.user,

@@ -1,0 +1,341 @@
+"""The columns of a ledger, one object for both directions: what the export writes, what the import reads.
+
+A :class:`Column` says how its values look (``kind``, width, totals) and, for the import, which
+header texts name it (``label`` and ``aliases``), which values it accepts and whether it is read
+back at all (``read``: 年龄 or 村组 are written by the export and never read). Where its value
+comes from is ``field`` (a field of the ledger's record, written back by the import) or
+``source`` (a dotted path or a function of the record and the export's context). The export
+builds each row by key from these, the import matches a file's columns to them by their texts
+and hands the importer the values by key: nothing is matched by position or by retyped headers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import get_language
+
+
+class Kind(StrEnum):
+    """What a column holds; the builders write, and the import reads, each kind its own way."""
+
+    TEXT = "text"
+    ID_NUMBER = "id_number"  # text, masked for roles that need no full number
+    PHONE = "phone"  # text, never a number
+    INT = "int"
+    MONEY = "money"  # yuan, two decimals
+    DATE = "date"  # 2014-03-18
+    MONTH = "month"  # 1975年6月
+    BOOL = "bool"  # 是 / 否
+    CHOICE = "choice"  # the label of one of ``choices`` (text in the export)
+
+
+class Total(StrEnum):
+    """What the totals row (合计) shows under a column."""
+
+    SUM = "sum"  # the sum of the numbers
+    COUNT = "count"  # how many rows say 是 (or hold any value)
+
+
+#: The default width of a column of each kind, in Excel's character units (one CJK character ≈ 2).
+DEFAULT_WIDTHS = {
+    Kind.TEXT: 10,
+    Kind.CHOICE: 10,
+    Kind.ID_NUMBER: 20,
+    Kind.PHONE: 13,
+    Kind.INT: 6,
+    Kind.MONEY: 11,
+    Kind.DATE: 11,
+    Kind.MONTH: 10,
+    Kind.BOOL: 6,
+}
+
+NUMBER_FORMATS = {
+    Kind.INT: "0",
+    Kind.MONEY: "#,##0.00",
+    Kind.DATE: "yyyy-mm-dd",
+    Kind.MONTH: 'yyyy"年"m"月"',
+}
+
+#: What the import's explanation sheet says of a column of each kind.
+KIND_HELP = {
+    Kind.TEXT: "文字。",
+    Kind.ID_NUMBER: "18 位身份证号，末位可为 X。请把这一列设为“文本”格式，以免 Excel 改成科学计数法。",
+    Kind.PHONE: "手机或固定电话号码，只含数字、空格、+ 和 -。",
+    Kind.DATE: "日期，如 2014-3-18、2014/03/18 或 2014年3月18日，也可以是 Excel 日期。",
+    Kind.MONTH: "年月，如 1985年3月、1985-03 或 1985.3。",
+    Kind.BOOL: "填 是 或 否（也可用 √ 或 ×）。",
+    Kind.INT: "整数。",
+    Kind.MONEY: "金额（元），数字，最多两位小数。",
+}
+DERIVED_HELP = "由系统算出，导入时不读取，可以留空。"
+
+
+class _CharWidths(dict):
+    """Character -> its width (2 for wide or full-width, else 1), looked up once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
+def display_width(text: str) -> int:
+    """Return the width of ``text`` in Excel character units: 2 for a wide (CJK) character, else 1."""
+    return sum(map(_CHAR_WIDTHS.__getitem__, str(text)))
+
+
+#: (record, export context) -> a cell's value.
+Source = Callable[[Any, Any], Any]
+
+#: Column._choice_table's tables, by column and language.
+_CHOICE_TABLES: dict[tuple[int, str | None], dict[str, str]] = {}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger (see the module docstring).
+
+    Export: ``header`` (under its group's header, if any), ``kind``, ``width``, ``total``, ``wrap``;
+    the value is ``source`` (a function of the record and the context, or a dotted path such as
+    ``person.name``) or the record's ``field`` (shown by its choice label, if it has choices).
+    Import: ``label`` (the header the template and the messages use; the group's header and this
+    one by default), ``aliases`` (other texts villages write), ``choices`` with ``value_aliases``,
+    ``required``, ``help``; ``read=False`` for a column the export works out (never stored) and
+    ``exported=False`` for a column only an import reads (a village may add it to its header).
+    """
+
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    width: float | None = None
+    total: Total | None = None
+    wrap: bool = False
+    number_format: str | None = None
+    source: str | Source | None = None
+    field: str | None = None
+    label: str | None = None
+    aliases: tuple[str, ...] = ()
+    choices: Any = None
+    value_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    required: bool = False
+    help: str = ""
+    read: bool = True
+    exported: bool = True
+
+    # -- the export --------------------------------------------------------------------------------
+
+    @property
+    def excel_width(self) -> float:
+        """Return the column's width: the declared one, else wide enough for its header and kind."""
+        if self.width is not None:
+            return self.width
+        return max(DEFAULT_WIDTHS[self.kind], display_width(str(self.header)) + 2)
+
+    @property
+    def excel_number_format(self) -> str:
+        """Return the column's Excel number format ("@", text, for every text-like kind)."""
+        return self.number_format or NUMBER_FORMATS.get(self.kind, "@")
+
+    @property
+    def align(self) -> str:
+        """Return the horizontal alignment: numbers right, short values centred, text left."""
+        if self.kind in (Kind.INT, Kind.MONEY):
+            return "right"
+        if self.kind in (Kind.BOOL, Kind.DATE, Kind.MONTH, Kind.ID_NUMBER, Kind.PHONE):
+            return "center"
+        return "left"
+
+    def getter(self) -> Source | None:
+        """Return how the export reads this column's value from a record, or None (the row gives it)."""
+        if callable(self.source):
+            return self.source
+        if self.source:
+            return _path_getter(self.source)
+        if self.field:
+            display, name = f"get_{self.field}_display", self.field
+
+            def value(record: Any, ctx: Any) -> Any:
+                shown = getattr(record, display, None)
+                return shown() if shown is not None else getattr(record, name)
+
+            return value
+        return None
+
+    # -- the import --------------------------------------------------------------------------------
+
+    @property
+    def import_label(self) -> str:
+        return str(self.label or self.header)
+
+    @property
+    def derived(self) -> bool:
+        """Return True for a column the export works out and the import never reads (年龄, 村组)."""
+        return not self.read
+
+    @property
+    def spec(self) -> tuple[str, list[str]]:
+        """Return (key, the header texts that name it) for the reader's column proposal."""
+        return self.key, [self.import_label, *self.aliases]
+
+    def choice_pairs(self) -> list[tuple[Any, str]]:
+        choices = getattr(self.choices, "choices", self.choices)
+        return [(value, label) for value, label in choices or ()]
+
+    def allowed_text(self) -> str:
+        """Return the allowed values as the explanation sheet and error messages list them."""
+        return "、".join(str(label) for _value, label in self.choice_pairs() if label)
+
+    def explanation(self) -> str:
+        """Return the explanation sheet's text of this column."""
+        if self.derived:
+            return DERIVED_HELP
+        parts = [self.help] if self.help else []
+        if self.kind == Kind.CHOICE:
+            parts.append(f"从下列值中选填一个：{self.allowed_text()}。")
+        elif not (self.help and self.kind == Kind.TEXT):
+            parts.append(KIND_HELP.get(self.kind, ""))
+        return " ".join(p for p in parts if p)
+
+    def parse(self, raw: Any) -> tuple[Any, str | None]:
+        """Return (value, None) or (None, the reason in Chinese); a blank cell gives (None, None)."""
+        from federation.ledgers.imports import cells
+
+        if self.derived:
+            return None, None
+        kind = self.kind
+        if kind == Kind.ID_NUMBER:
+            value, error = cells.parse_id(raw)
+        elif kind == Kind.DATE:
+            value, error = cells.parse_date(raw)
+        elif kind == Kind.MONTH:
+            value, error = cells.parse_month(raw)
+        elif kind == Kind.BOOL:
+            value, error = cells.parse_bool(raw)
+        elif kind == Kind.INT:
+            value, error = cells.parse_int(raw)
+        elif kind == Kind.MONEY:
+            value, error = cells.parse_money(raw)
+        elif kind == Kind.CHOICE:
+            value, error = self._parse_choice(raw)
+        else:
+            value, error = cells.parse_text(raw)
+        if error is None and value is None and self.required:
+            error = f"“{self.import_label}”不能为空。"
+        return value, error
+
+    def _parse_choice(self, raw: Any) -> tuple[Any, str | None]:
+        from federation.ledgers.imports.cells import normalize_header, parse_text
+
+        text, _ = parse_text(raw)
+        if not text:
+            return None, None
+        table = self._choice_table()
+        value = table.get(text)
+        if value is None:
+            value = table.get(normalize_header(text))
+        if value is not None:
+            return value, None
+        return None, f"“{text}”不是允许的值，应为：{self.allowed_text()}。"
+
+    def _choice_table(self) -> dict[str, str]:
+        """Return {text: value} of the allowed texts (labels, values, aliases), built once a language.
+
+        The first choice a text names wins; the texts are there as written (what a file holds most
+        of the time) and in their normal form (``normalize_header``).
+        """
+        from federation.ledgers.imports.cells import normalize_header
+
+        key = (id(self), get_language())
+        table = _CHOICE_TABLES.get(key)
+        if table is None:
+            pairs = self.choice_pairs()
+            normal: dict[str, str] = {}
+            for value, label in pairs:
+                normal.setdefault(normalize_header(label), value)
+                normal.setdefault(normalize_header(value), value)
+            for alias, value in self.value_aliases.items():
+                normal.setdefault(normalize_header(alias), value)
+            normal.pop("", None)
+            written = [str(k) for pair in pairs for k in pair] + list(self.value_aliases)
+            table = {**{k: normal[normalize_header(k)] for k in written if normalize_header(k)}, **normal}
+            _CHOICE_TABLES[key] = table
+        return table
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    """Columns under one shared header: the table's header then takes two rows (丈夫: 姓名, 身份证号…).
+
+    For the import, a grouped column is named by the group's header and its own (丈夫姓名).
+    """
+
+    header: str
+    columns: tuple[Column, ...]
+
+
+def _path_getter(path: str) -> Source:
+    parts = path.split(".")
+
+    def value(record: Any, ctx: Any) -> Any:
+        current = record
+        for part in parts:
+            if current is None:
+                return None
+            current = getattr(current, part)
+            if callable(current):
+                current = current()
+        return current
+
+    return value
+
+
+def leaves(columns: Iterable[Column | ColumnGroup]) -> list[Column]:
+    """Return the columns in order with groups flattened."""
+    flat: list[Column] = []
+    for item in columns:
+        flat.extend(item.columns if isinstance(item, ColumnGroup) else (item,))
+    return flat
+
+
+def import_columns(columns: Iterable[Column | ColumnGroup]) -> tuple[Column, ...]:
+    """Return the columns as the import sees them: in order, a grouped one named by its group too."""
+    flat: list[Column] = []
+    for item in columns:
+        if isinstance(item, ColumnGroup):
+            for column in item.columns:
+                label = column.label or f"{item.header}{column.header}"
+                flat.append(replace(column, label=label))
+        else:
+            flat.append(item)
+    return tuple(flat)
+
+
+def with_model_choices(columns: Iterable[Column], model: Any) -> tuple[Column, ...]:
+    """Return ``columns`` with each choice column of a ``model`` field given that field's choices."""
+    bound = []
+    for column in columns:
+        if column.kind == Kind.CHOICE and column.choices is None and column.field:
+            column = replace(column, choices=tuple(model._meta.get_field(column.field).choices))
+        bound.append(column)
+    return tuple(bound)
+
+
+def exported_only(columns: Sequence[Column | ColumnGroup]) -> tuple[Column | ColumnGroup, ...]:
+    """Return the columns an export writes (those ``exported``), groups kept when they hold any."""
+    kept: list[Column | ColumnGroup] = []
+    for item in columns:
+        if isinstance(item, ColumnGroup):
+            inner = tuple(c for c in item.columns if c.exported)
+            if inner:
+                kept.append(ColumnGroup(item.header, inner))
+        elif item.exported:
+            kept.append(item)
+    return tuple(kept)

@@ -1,0 +1,481 @@
+"""What the yearly registers of persons share: their columns, rows, importer and declaration.
+
+A register of persons (留守儿童, 特殊困难儿童, 农村留守妇女, 农村贫困妇女) is a model of
+:class:`registry.models.registers.RegisterEntry` and one module in ``registry/registers/`` that
+calls :func:`entry_register`. Its ledger's columns name the person (:func:`person_columns`) and
+then the entry's own fields; the same columns are what the export writes and the import reads.
+
+The import (:class:`EntryImporter`) finds the person a row names in the village
+(:class:`PersonRowMixin`: by 身份证号, else the one resident of that 姓名), matches her entry of the
+importer's year and updates it, else creates it; a person not registered yet is refused (the
+roster first), unless the register knows how to register her (``new_person``). The rules are the
+models' (``full_clean()`` → ``registry.rules``), so a row that a form would refuse is refused with
+the same message, under its row number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from federation.ledgers.columns import Column, ColumnGroup, Kind, import_columns, with_model_choices
+from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.definitions import Table
+from federation.ledgers.exports.registry import Ledger
+from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from federation.web.registers import Deadline, Menu, OnPersonPage, Register
+from registry import selectors
+from registry.models import GuardianRelation, Person
+
+ROSTER_FIRST = "此人还没有在本村登记。请先导入居民花名册（户和人），或在“居民”中登记此人，再导入本表。"
+
+
+def same_month(a: dt.date | None, b: dt.date | None) -> bool:
+    """Return whether two dates fall in the same month (a 年月 column keeps a stored day)."""
+    if a is None or b is None:
+        return a is b
+    return (a.year, a.month) == (b.year, b.month)
+
+
+def field_default(model: Any, name: str) -> Any:
+    """Return the default of a model field (what a blank cell of its column stores)."""
+    return model._meta.get_field(name).get_default()
+
+
+# -- the columns ------------------------------------------------------------------------------------
+
+
+def person_place(ctx: ExportContext, person: Person) -> str:
+    """Return the 村组 cell of a person: her group, and her village when the export spans villages."""
+    group = person.household.group if person.household_id else None
+    return ctx.village_group(person.village.name, group)
+
+
+def ages_note(ctx: ExportContext) -> str:
+    """Return the note that says at which date the ledger's ages are counted."""
+    on = ctx.ages_on
+    return f"年龄按 {on.year}年{on.month}月{on.day}日（{ctx.year}年度统计截止日）计算。"
+
+
+PLACE = Column(
+    "place",
+    _("村组"),
+    width=14,
+    source=lambda entry, ctx: person_place(ctx, entry.person),
+    read=False,
+    aliases=("村（组）", "组别"),
+)
+NAME = Column(
+    "name", _("姓名"), width=9, source="person.name", required=True, help="须与本村居民登记的姓名一致。"
+)
+SEX = Column("sex", _("性别"), width=5, source="person.get_sex_display", read=False)
+BIRTH_DATE = Column("birth_date", _("出生日期"), Kind.DATE, source="person.birth_date", read=False)
+AGE = Column(
+    "age", _("年龄"), Kind.INT, source=lambda entry, ctx: entry.person.age_on(ctx.ages_on), read=False
+)
+ID_NUMBER = Column(
+    "id_number",
+    _("身份证号"),
+    Kind.ID_NUMBER,
+    source="person.id_number",
+    aliases=("身份证号码", "公民身份号码"),
+    help="按身份证号查找本村居民；没有身份证号时按姓名查找。",
+)
+
+
+def person_columns(*, sex_and_birth: bool = True) -> tuple[Column, ...]:
+    """Return the columns that name a registered person of the village (村组 … 身份证号).
+
+    村组, 年龄 (and 性别, 出生日期, which the children's registers show) follow from the person and
+    are not read back; 姓名 and 身份证号 find her (see :class:`PersonRowMixin`).
+    """
+    return (PLACE, NAME, *((SEX, BIRTH_DATE) if sex_and_birth else ()), AGE, ID_NUMBER)
+
+
+GUARDIAN = ColumnGroup(
+    _("监护人"),
+    (
+        Column(
+            "guardian_name",
+            _("姓名"),
+            width=9,
+            field="guardian_name",
+            aliases=("监护人情况姓名",),
+            required=True,
+            help="实际照料儿童的监护人。",
+        ),
+        Column(
+            "guardian_relation",
+            _("与儿童关系"),
+            Kind.CHOICE,
+            width=9,
+            field="guardian_relation",
+            aliases=("与儿童关系", "监护人关系", "监护人情况与儿童关系"),
+            choices=GuardianRelation,
+            value_aliases={
+                "爷爷": "grandparent",
+                "奶奶": "grandparent",
+                "祖父": "grandparent",
+                "祖母": "grandparent",
+                "外公": "maternal_grandparent",
+                "外婆": "maternal_grandparent",
+                "外祖父": "maternal_grandparent",
+                "外祖母": "maternal_grandparent",
+                "父": "father",
+                "母": "mother",
+                "亲属": "relative",
+            },
+            required=True,
+        ),
+        Column(
+            "guardian_phone",
+            _("联系电话"),
+            Kind.PHONE,
+            field="guardian_phone",
+            aliases=("监护人电话", "监护人情况联系电话"),
+        ),
+    ),
+)
+SCHOOL = Column("school", _("就读学校"), width=14, wrap=True, field="school", aliases=("学校",))
+GRADE = Column("grade", _("年级"), width=7, field="grade")
+NOTES = Column("notes", _("备注"), width=14, wrap=True, field="notes")
+
+CHILD_NOTES = (
+    "儿童按身份证号在本村居民中查找（没有身份证号时按姓名查找）；同一儿童同一年度已登记的，更新这一条登记。",
+    "儿童须先在本村登记（导入居民花名册，或在“居民”中登记），本表不新建居民：儿童的家庭"
+    "（父母、户）无法从本表的一行得出。",
+    "村组、性别、出生日期、年龄由居民信息得出，导入时不读取。",
+)
+
+
+# -- the rows ---------------------------------------------------------------------------------------
+
+
+def entry_queryset(model: Any, *, prefetch: Sequence[Any] = ()) -> Any:
+    """Return the queryset function of a register's ledger: the list page's selector, village first."""
+
+    def queryset(user: Any, filters: ExportFilters) -> QuerySet:
+        qs = selectors.register_entries(
+            model=model,
+            user=user,
+            search=filters.search,
+            group_id=filters.group_id,
+            year=filters.year or timezone.localdate().year,
+        )
+        if filters.village_id:
+            qs = qs.filter(person__village_id=filters.village_id)
+        if prefetch:
+            qs = qs.prefetch_related(*prefetch)
+        return qs.order_by("person__village__code", "person__household__group__number", "person__name", "pk")
+
+    return queryset
+
+
+# -- the import -------------------------------------------------------------------------------------
+
+
+class PersonRowMixin:
+    """Find the person a row names (身份证号, 姓名) in the importer's village, refusing the others.
+
+    Used by every register whose rows are persons (here and in ``outreach``). Call
+    :meth:`prefetch_persons` from ``prepare``.
+    """
+
+    village: Any
+
+    def prefetch_persons(self, rows: list[ImportRow]) -> None:
+        numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
+        self.known: dict[str, Person] = {
+            p.id_number: p
+            for p in Person.all_objects.filter(id_number__in=numbers).select_related("household")
+        }
+
+    def find_person(self, row: ImportRow) -> Person | None:
+        """Return the person of this village the row names, or None when she is not registered.
+
+        Record the reason and raise :class:`RowInvalid` for a person of another village, a deleted
+        one (the message of ``Person.clean``), a name that is not hers, or a name several share.
+        """
+        name = row.get("name", "")
+        number = row.get("id_number")
+        if number:
+            person = self.known.get(number)
+            if person is None:
+                return None
+            if person.village_id != self.village.pk or person.is_deleted:
+                row.fail("id_number", self._clean_message(name, number))
+                raise RowInvalid
+            if name and person.name != name:
+                row.fail(
+                    "name",
+                    f"身份证号 {number} 在本村登记的姓名是“{person.name}”，与表中的“{name}”不一致。"
+                    "请核对姓名或身份证号。",
+                )
+                raise RowInvalid
+            return person
+        matches = list(Person.objects.filter(village=self.village, name=name).select_related("household")[:2])
+        if len(matches) > 1:
+            row.fail("id_number", f"本村有不止一位叫“{name}”的居民，请填写身份证号以区分。")
+            raise RowInvalid
+        return matches[0] if matches else None
+
+    def _clean_message(self, name: str, number: str) -> str:
+        """Return what ``Person.clean`` says of registering this ID number in this village."""
+        probe = Person(village=self.village, name=name or "-", id_number=number)
+        try:
+            probe.clean()
+        except ValidationError as exc:
+            messages = exc.message_dict.get("id_number")
+            if messages:
+                return messages[0]
+        return "此人不能在本村登记。"
+
+
+class EntryImporter(PersonRowMixin, Importer):
+    """A yearly register whose rows are persons: the entry is matched by (person, year).
+
+    The entry's own fields are the columns that name a ``field``: each is read into it (a blank
+    cell: the field's default).
+    """
+
+    model: ClassVar[Any]
+    noun = "人"
+    field_columns = {"__all__": "name", "person": "name"}
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        self.prefetch_persons(rows)
+        self.entries = {
+            e.person_id: e for e in self.model.objects.filter(person__village=self.village, year=self.year)
+        }
+
+    def new_person(self, row: ImportRow) -> Person:
+        """Return the person of a row whose person is not registered (by default: refuse)."""
+        row.fail("id_number" if row.get("id_number") else "name", ROSTER_FIRST)
+        raise RowInvalid
+
+    def update_person(self, row: ImportRow, person: Person) -> bool:
+        """Write what the row says of the person and her family; return whether anything changed."""
+        return False
+
+    def entry_values(self, row: ImportRow) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for column in self.fields:
+            if column.field and column.read and row.has(column.key):
+                value = row.get(column.key)
+                values[column.field] = field_default(self.model, column.field) if value is None else value
+        return values
+
+    def apply_row(self, row: ImportRow) -> str:
+        person = self.find_person(row)
+        created_person = person is None
+        if person is None:
+            person = self.new_person(row)
+        person_changed = False if created_person else self.update_person(row, person)
+        entry = self.entries.get(person.pk) or self.model(person=person, year=self.year)
+        values = self.entry_values(row)
+        if row.errors:
+            raise RowInvalid
+        is_new = entry.pk is None
+        entry_changed = self.changed(entry, values)
+        if not (is_new or entry_changed or person_changed):
+            return UNCHANGED
+        # The register's rules judge the entry even when only the person changed (e.g. the income).
+        self.validate(entry, row)
+        if is_new or entry_changed:
+            self.save(entry, row)
+            self.entries[person.pk] = entry
+        return CREATED if is_new or created_person else UPDATED
+
+
+# -- the declaration --------------------------------------------------------------------------------
+
+
+def entry_register(
+    *,
+    name: str,
+    model: Any,
+    path: str,
+    ledger: str,
+    table: Table,
+    form_fields: tuple[str, ...],
+    list_columns: tuple[tuple[str, str], ...],
+    menu_order: int,
+    deadline: Deadline | None = None,
+    person_filters: dict[str, Any] | None = None,
+    person_order: int = 0,
+    importer: type[EntryImporter] = EntryImporter,
+    import_notes: Sequence[str] = (),
+    prefetch: Sequence[Any] = (),
+    list_attrs: dict[str, Any] | None = None,
+    widgets: dict[str, Any] | None = None,
+    extra_ledgers: tuple[Ledger, ...] = (),
+    views: dict[str, type] | None = None,
+    row: Any = None,
+) -> Register:
+    """Return the declaration of a yearly register of persons: its pages, menu entry, deadline,
+    place on a person's page, ledger (``table``, exported from its list) and import of that ledger.
+    """
+    from registry.forms.registers import RegisterEntryForm
+    from registry.views import registers as pages
+
+    filters = person_filters or {}
+    list_url = f"registry:{name}_list"
+    title = str(model._meta.verbose_name_plural)
+    importer_class = type(
+        f"{model.__name__}Importer",
+        (importer,),
+        {
+            "name": ledger,
+            "title": str(table.title),
+            "permission": f"registry.add_{model._meta.model_name}",
+            "model": model,
+            "notes": tuple(import_notes),
+            "fields": with_model_choices(import_columns(table.declared_columns), model),
+            "__module__": importer.__module__,
+        },
+    )
+    return Register(
+        name=name,
+        title=title,
+        model=model,
+        path=path,
+        form_fields=form_fields,
+        form_base=type(f"{model.__name__}Form", (RegisterEntryForm,), {"person_filters": filters}),
+        widgets=widgets or {},
+        list_columns=list_columns,
+        list_attrs=list_attrs or {},
+        views={
+            "list": pages.RegisterListView,
+            "detail": pages.RegisterDetailView,
+            "create": pages.RegisterCreateView,
+            **(views or {}),
+        },
+        menu=Menu("registers", menu_order),
+        deadline=deadline,
+        person_page=OnPersonPage(person_order, filters),
+        counted=True,
+        ledgers=(
+            Ledger(
+                name=ledger,
+                layout=table,
+                queryset=entry_queryset(model, prefetch=prefetch),
+                row=row,
+                permission=f"registry.view_{model._meta.model_name}",
+                list_views=(list_url,),
+            ),
+            *extra_ledgers,
+        ),
+        importer=importer_class,
+    )
+
+
+def village_queryset(model: Any) -> Any:
+    """Return the queryset function of a ledger of village records (directors, women's homes)."""
+
+    def queryset(user: Any, filters: ExportFilters) -> QuerySet:
+        qs = model.objects.for_user(user).select_related("village__township")
+        if filters.search:
+            condition = Q(village__name__contains=filters.search)
+            if hasattr(model, "name"):
+                condition |= Q(name__contains=filters.search)
+            qs = qs.filter(condition)
+        if filters.village_id:
+            qs = qs.filter(village_id=filters.village_id)
+        return qs.order_by("village__code", *model._meta.ordering[1:], "pk")
+
+    return queryset
+
+
+def village_register(
+    *,
+    name: str,
+    model: Any,
+    path: str,
+    ledger: str,
+    table: Table,
+    form_fields: tuple[str, ...],
+    list_columns: tuple[tuple[str, str], ...],
+    menu_order: int,
+    form_base: Any = None,
+    widgets: dict[str, Any] | None = None,
+    importer: type[Importer] | None = None,
+    list_attrs: dict[str, Any] | None = None,
+) -> Register:
+    """Return the declaration of a register of village records (one row a director, a women's home):
+    its pages, menu entry (after the yearly registers), ledger and, with ``importer``, its import."""
+    from registry.views import registers as pages
+
+    model_name = model._meta.model_name
+    importer_class = None
+    if importer is not None:
+        importer_class = type(
+            f"{model.__name__}Importer",
+            (importer,),
+            {
+                "name": ledger,
+                "title": str(table.title),
+                "permission": f"registry.add_{model_name}",
+                "fields": with_model_choices(import_columns(table.declared_columns), model),
+                "__module__": importer.__module__,
+            },
+        )
+    return Register(
+        name=name,
+        title=str(model._meta.verbose_name_plural),
+        model=model,
+        path=path,
+        form_fields=form_fields,
+        form_base=form_base,
+        widgets=widgets or {},
+        list_columns=list_columns,
+        list_attrs=list_attrs or {},
+        views={
+            "list": pages.SimpleVillageListView,
+            "detail": pages.VillageRecordDetailView,
+            "create": pages.VillageRecordCreateView,
+        },
+        menu=Menu("registers", menu_order, section=1),
+        ledgers=(
+            Ledger(
+                name=ledger,
+                layout=table,
+                queryset=village_queryset(model),
+                permission=f"registry.view_{model_name}",
+                list_views=(f"registry:{name}_list",),
+                yearly=False,
+            ),
+        ),
+        importer=importer_class,
+    )
+
+
+__all__ = [
+    "AGE",
+    "BIRTH_DATE",
+    "CHILD_NOTES",
+    "GRADE",
+    "GUARDIAN",
+    "ID_NUMBER",
+    "NAME",
+    "NOTES",
+    "PLACE",
+    "ROSTER_FIRST",
+    "SCHOOL",
+    "SEX",
+    "EntryImporter",
+    "PersonRowMixin",
+    "ages_note",
+    "entry_queryset",
+    "entry_register",
+    "village_queryset",
+    "village_register",
+    "person_columns",
+    "person_place",
+    "same_month",
+]

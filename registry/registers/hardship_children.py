@@ -1,0 +1,92 @@
+"""特殊困难儿童 (seed, 2014 plan item 4): a child who lost parents and is raised by relatives."""
+
+from django.utils.translation import gettext_lazy as _
+
+from federation.ledgers.columns import Column, Kind
+from federation.ledgers.exports.definitions import Table
+from federation.web.registers import Deadline, declare
+from registry.entries import (
+    CHILD_NOTES,
+    GRADE,
+    GUARDIAN,
+    NOTES,
+    SCHOOL,
+    ages_note,
+    entry_register,
+    person_columns,
+)
+from registry.forms.registers import PHONE_INPUT
+from registry.models import HardshipChild
+
+TABLE = Table(
+    title=_("农村特殊困难儿童（学生）信息登记表"),
+    columns=(
+        *person_columns(),
+        Column(
+            "reason",
+            _("困难原因"),
+            Kind.CHOICE,
+            width=16,
+            wrap=True,
+            field="reason",
+            value_aliases={"父母均去世": "both_dead", "双亡": "both_dead", "其他": "other"},
+            required=True,
+        ),
+        Column(
+            "reason_detail",
+            _("原因说明"),
+            width=16,
+            wrap=True,
+            field="reason_detail",
+            help="困难原因为“其他原因”时必填。",
+        ),
+        GUARDIAN,
+        SCHOOL,
+        GRADE,
+        NOTES,
+    ),
+    notes=(
+        lambda ctx: (
+            f"特殊困难儿童（学生）指失去父母、由其他亲属抚养的不满 {ctx.settings.child_age_limit} 周岁的"
+            "儿童；“困难原因”注明是否父母双亡或其他原因。"
+        ),
+        ages_note,
+    ),
+)
+
+declare(
+    entry_register(
+        name="hardshipchild",
+        model=HardshipChild,
+        path="hardship-children",
+        ledger="hardship_children",
+        table=TABLE,
+        form_fields=(
+            "year",
+            "person",
+            "reason",
+            "reason_detail",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+            "school",
+            "grade",
+            "notes",
+        ),
+        widgets={"guardian_phone": PHONE_INPUT},
+        list_columns=(
+            (_("姓名"), "person.name"),
+            (_("村组"), "person.household.group"),
+            (_("身份证号"), "person.id_number"),
+            (_("性别"), "person.get_sex_display"),
+            (_("出生日期"), "person.birth_date"),
+            (_("困难原因"), "get_reason_display"),
+            (_("监护人"), "guardian_name"),
+        ),
+        list_attrs={"intro": _("特殊困难儿童：失去父母、由其他亲属抚养的儿童；注明是否父母双亡或其他原因。")},
+        menu_order=2,
+        deadline=Deadline("hardship_children", 3, 18, _("困境\n儿童"), order=30),
+        person_order=40,
+        import_notes=CHILD_NOTES,
+    )
+)

@@ -1,0 +1,233 @@
+"""农村贫困妇女 (seed, 2014 plan item 7): a woman of a household whose per-capita income is below the line.
+
+The export shows her household's income of the register's year; the import writes it as the
+household's income of the file's year, and the protection measures (低保, 结对帮扶, 救助) on the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from federation.ledgers.columns import Column, ColumnGroup, Kind, Total
+from federation.ledgers.exports.definitions import Table
+from federation.ledgers.imports.cells import normalize_header
+from federation.ledgers.imports.framework import ImportRow, RowInvalid
+from federation.web.registers import Deadline, declare
+from registry.entries import NOTES, EntryImporter, ages_note, entry_register, person_columns
+from registry.forms.registers import MONEY_INPUT
+from registry.models import Household, Person, PoorWoman, PovertyReason
+
+TABLE = Table(
+    title=_("农村贫困妇女信息登记表"),
+    columns=(
+        *person_columns(sex_and_birth=False),
+        Column(
+            "income",
+            _("家庭人均纯收入（元）"),
+            Kind.MONEY,
+            width=12,
+            source="household_income",
+            aliases=("家庭人均纯收入", "人均纯收入"),
+            help="她所在户的人均纯收入（元），填了会更新到户；空着不改动。",
+        ),
+        Column(
+            "reason",
+            _("致贫原因"),
+            width=9,
+            source=lambda entry, ctx: (
+                entry.get_reason_display() + (f"：{entry.reason_detail}" if entry.reason_detail else "")
+            ),
+            required=True,
+            help="填 "
+            + "、".join(str(label) for _value, label in PovertyReason.choices)
+            + " 之一，后面可加“：”和说明，如“其他：房屋倒塌”。",
+        ),
+        Column("reason_detail", _("原因说明"), help="也可以写在致贫原因的“：”后面。", exported=False),
+        Column(
+            "in_dibao",
+            _("纳入低保"),
+            Kind.BOOL,
+            total=Total.COUNT,
+            field="in_dibao",
+            aliases=("是否纳入低保",),
+            help="空着为否。",
+        ),
+        ColumnGroup(
+            _("结对帮扶"),
+            (
+                Column(
+                    "paired",
+                    _("是否"),
+                    Kind.BOOL,
+                    total=Total.COUNT,
+                    field="paired",
+                    label="是否结对帮扶",
+                    aliases=("结对帮扶是否",),
+                    help="空着为否。",
+                ),
+                Column(
+                    "paired_by",
+                    _("帮扶人或单位"),
+                    width=14,
+                    wrap=True,
+                    field="paired_by",
+                    label="帮扶人或单位",
+                    aliases=("结对帮扶帮扶人或单位",),
+                    help="结对帮扶时必填。",
+                ),
+            ),
+        ),
+        ColumnGroup(
+            _("救助"),
+            (
+                Column(
+                    "relief",
+                    _("是否"),
+                    Kind.BOOL,
+                    total=Total.COUNT,
+                    field="relief",
+                    label="是否给予救助",
+                    aliases=("救助是否",),
+                    help="空着为否。",
+                ),
+                Column(
+                    "relief_what",
+                    _("救助内容"),
+                    width=14,
+                    wrap=True,
+                    field="relief_what",
+                    label="救助内容",
+                    aliases=("救助救助内容",),
+                    help="给予救助时必填。",
+                ),
+                Column(
+                    "relief_amount",
+                    _("金额（元）"),
+                    Kind.MONEY,
+                    total=Total.SUM,
+                    field="relief_amount",
+                    label="救助金额（元）",
+                    aliases=("救助金额",),
+                ),
+            ),
+        ),
+        replace(NOTES, width=12),
+    ),
+    notes=(
+        lambda ctx: (
+            f"农村贫困妇女指家庭人均纯收入低于 {ctx.settings.poverty_line:.0f} 元的低收入家庭中的妇女；"
+            "保障措施即是否纳入低保、是否结对帮扶、是否给予救助。"
+        ),
+        "合计行“是否”栏为“是”的人数，“金额”栏为救助金额之和。",
+        ages_note,
+    ),
+)
+
+_REASON_SPLIT = re.compile(r"[：:]")
+_POVERTY_ALIASES = {
+    "其它": "其他",
+    "因病致贫": "因病",
+    "因残致贫": "因残",
+    "因学致贫": "因学",
+    "因灾致贫": "因灾",
+}
+
+
+class PoorWomanImporter(EntryImporter):
+    """农村贫困妇女 (ledger ``poor_women``): the entry, and her household's per-capita income."""
+
+    field_columns = {"__all__": "name", "person": "name", "per_capita_income": "income"}
+
+    def entry_values(self, row: ImportRow) -> dict[str, Any]:
+        values = super().entry_values(row)
+        text = row.get("reason", "")
+        parts = _REASON_SPLIT.split(text, maxsplit=1)
+        head = parts[0].strip()
+        detail = parts[1].strip() if len(parts) > 1 else ""
+        wanted = normalize_header(_POVERTY_ALIASES.get(head, head))
+        reason = next(
+            (
+                value
+                for value, label in PovertyReason.choices
+                if wanted in (normalize_header(label), normalize_header(value))
+            ),
+            None,
+        )
+        if reason is None:
+            allowed = "、".join(str(label) for _value, label in PovertyReason.choices)
+            row.fail("reason", f"“{head}”不是允许的致贫原因，应为：{allowed}（后面可加“：”和说明）。")
+            return values
+        values["reason"] = reason
+        if row.get("reason_detail"):
+            detail = row.get("reason_detail")
+        values["reason_detail"] = detail
+        return values
+
+    def update_person(self, row: ImportRow, person: Person) -> bool:
+        income = row.get("income")
+        if income is None:
+            return False
+        household = Household.objects.filter(pk=person.household_id).first()
+        if household is None:
+            row.fail("income", "她不属于任何户，无法登记家庭人均纯收入：请先在居民中把她登记到户。")
+            raise RowInvalid
+        record = household.income_change(self.year, income)  # the income of the file's year
+        if record is None:
+            return False
+        self.save(record, row)
+        return True
+
+
+declare(
+    entry_register(
+        name="poorwoman",
+        model=PoorWoman,
+        path="poor-women",
+        ledger="poor_women",
+        table=TABLE,
+        form_fields=(
+            "year",
+            "person",
+            "reason",
+            "reason_detail",
+            "in_dibao",
+            "paired",
+            "paired_by",
+            "relief",
+            "relief_what",
+            "relief_amount",
+            "notes",
+        ),
+        widgets={"relief_amount": MONEY_INPUT},
+        list_columns=(
+            (_("姓名"), "person.name"),
+            (_("村组"), "person.household.group"),
+            (_("身份证号"), "person.id_number"),
+            (_("人均纯收入"), "household_income"),
+            (_("致贫原因"), "get_reason_display"),
+            (_("低保"), "in_dibao"),
+            (_("结对帮扶"), "paired"),
+            (_("救助"), "relief"),
+        ),
+        list_attrs={
+            "intro": _(
+                "农村贫困妇女：家庭人均纯收入低于贫困线（2014 年为 2300 元，按年度设置）的家庭中的妇女。"
+            )
+        },
+        menu_order=4,
+        deadline=Deadline("poor_women", 3, 18, _("贫困\n妇女"), order=50),
+        person_filters={"sex": "F"},
+        person_order=20,
+        importer=PoorWomanImporter,
+        import_notes=(
+            "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；同一妇女同一年度已登记的，更新这一条登记。",
+            "妇女须先在本村登记并属于一户（导入居民花名册），本表不新建居民：贫困按她家的人均纯收入判断。",
+            "“家庭人均纯收入”填了会更新到她所在的户；是否低于贫困线按本年度设置判断。",
+            "村组、年龄由系统得出，导入时不读取。",
+        ),
+    )
+)

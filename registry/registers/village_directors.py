@@ -1,0 +1,191 @@
+"""村妇代会主任登记表 (seed, 2014 plan item 8): a village women's director, every field of the seed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from federation.ledgers.columns import Column, Kind, Total
+from federation.ledgers.exports.definitions import Table
+from federation.ledgers.imports.cells import normalize_header
+from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from federation.web.registers import declare
+from registry.entries import field_default, same_month, village_register
+from registry.forms.registers import DATE_INPUT, PHONE_INPUT, VillageDirectorForm
+from registry.imports.aliases import EDUCATION_ALIASES
+from registry.models import VillageDirector
+
+TABLE = Table(
+    title=_("村妇代会主任登记表"),
+    columns=(
+        Column(
+            "village",
+            _("村"),
+            width=12,
+            source="village.name",
+            aliases=("村名", "所在村"),
+            help="本村村名，可以空着。",
+        ),
+        Column("name", _("姓名"), width=9, field="name", required=True),
+        Column("work_unit", _("工作单位"), width=16, wrap=True, field="work_unit", required=True),
+        Column(
+            "birth_month",
+            _("出生年月"),
+            Kind.MONTH,
+            field="birth_month",
+            aliases=("出生日期",),
+            required=True,
+        ),
+        Column(
+            "education",
+            _("文化程度"),
+            Kind.CHOICE,
+            field="education",
+            value_aliases=EDUCATION_ALIASES,
+            required=True,
+        ),
+        Column(
+            "political_status",
+            _("政治面貌"),
+            Kind.CHOICE,
+            width=9,
+            field="political_status",
+            value_aliases={"党员": "party", "团员": "league", "共产党员": "party"},
+            required=True,
+        ),
+        Column("in_office_since", _("任职时间"), Kind.MONTH, field="in_office_since", required=True),
+        Column(
+            "committee_seat",
+            _("进村两委情况"),
+            Kind.CHOICE,
+            width=14,
+            wrap=True,
+            field="committee_seat",
+            value_aliases={
+                "否": "none",
+                "未进": "none",
+                "未进两委": "none",
+                "进支委": "branch",
+                "进村支委": "branch",
+                "进村委": "committee",
+                "进村委会": "committee",
+                "交叉任职": "both",
+                "进两委": "both",
+            },
+            required=True,
+        ),
+        Column("part_time_posts", _("兼职情况"), width=14, wrap=True, field="part_time_posts"),
+        Column("yearly_income", _("年收入（元）"), Kind.MONEY, field="yearly_income", aliases=("年收入",)),
+        Column(
+            "on_payroll", _("是否在编"), Kind.BOOL, total=Total.COUNT, field="on_payroll", help="空着为否。"
+        ),
+        Column("phone", _("联系电话"), Kind.PHONE, field="phone", aliases=("电话",), required=True),
+        Column("left_office_on", _("离任时间"), Kind.MONTH, field="left_office_on", help="仍在任的空着。"),
+    ),
+    count_unit="人",
+    notes=(
+        "内容按 2014 年工作要点第 8 条：姓名、工作单位、出生年月、文化程度、政治面貌、任职时间、"
+        "进村两委情况、兼职情况、年收入、是否在编、联系电话。",
+        "合计行“是否在编”栏为在编的人数。",
+    ),
+)
+
+
+class VillageDirectorImporter(Importer):
+    """村妇代会主任登记表 (ledger ``village_directors``): matched by name within the village."""
+
+    yearly = False
+    noun = "人"
+    unique_key = None
+    notes = (
+        "主任按姓名在本村已登记的主任中查找：找到的更新，找不到的新建。",
+        "“村”一列可以空着；填了须是本村。",
+        "出生年月、任职时间、离任时间填年月即可，如 1975年6月、1975.6 或 1975-06。",
+    )
+    _months = ("birth_month", "in_office_since", "left_office_on")
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        self.directors: dict[str, list[VillageDirector]] = {}
+        for director in VillageDirector.objects.filter(village=self.village).order_by("pk"):
+            self.directors.setdefault(director.name, []).append(director)
+        self.first_row_of: dict[str, int] = {}
+
+    def apply_row(self, row: ImportRow) -> str:
+        village = row.get("village")
+        if village and normalize_header(village) not in (
+            normalize_header(self.village.name),
+            normalize_header(str(self.village)),
+        ):
+            row.fail("village", f"只能导入本村（{self.village.name}）的主任，这一行写的是“{village}”。")
+        name = row.get("name")
+        if name in self.first_row_of:
+            row.fail("name", f"与第 {self.first_row_of[name]} 行的姓名重复。")
+        self.first_row_of.setdefault(name, row.number)
+        same = self.directors.get(name, [])
+        if len(same) > 1:
+            row.fail("name", f"本村已登记了不止一位叫“{name}”的主任，请在系统中修改。")
+        if row.errors:
+            raise RowInvalid
+        director = same[0] if same else VillageDirector(village=self.village, name=name)
+        values: dict[str, Any] = {}
+        for f in self.fields:
+            if f.key in ("village", "name") or not row.has(f.key):
+                continue
+            value = row.get(f.key)
+            if f.key in self._months and value is not None and same_month(getattr(director, f.key), value):
+                continue  # a 年月 column keeps the day stored
+            if value is None:
+                value = field_default(VillageDirector, f.key)
+            values[f.key] = value
+        is_new = director.pk is None
+        if not self.changed(director, values) and not is_new:
+            return UNCHANGED
+        self.save(director, row)
+        self.directors[name] = [director]
+        return CREATED if is_new else UPDATED
+
+
+declare(
+    village_register(
+        name="villagedirector",
+        model=VillageDirector,
+        path="village-directors",
+        ledger="village_directors",
+        table=TABLE,
+        importer=VillageDirectorImporter,
+        form_base=VillageDirectorForm,
+        form_fields=(
+            "village",
+            "person",
+            "name",
+            "work_unit",
+            "birth_month",
+            "education",
+            "political_status",
+            "in_office_since",
+            "committee_seat",
+            "part_time_posts",
+            "yearly_income",
+            "on_payroll",
+            "phone",
+            "left_office_on",
+        ),
+        widgets={
+            "birth_month": DATE_INPUT,
+            "in_office_since": DATE_INPUT,
+            "left_office_on": DATE_INPUT,
+            "phone": PHONE_INPUT,
+        },
+        list_columns=(
+            (_("姓名"), "name"),
+            (_("村"), "village"),
+            (_("工作单位"), "work_unit"),
+            (_("任职时间"), "in_office_since"),
+            (_("进村两委情况"), "get_committee_seat_display"),
+            (_("是否在编"), "on_payroll"),
+            (_("联系电话"), "phone"),
+        ),
+        menu_order=10,
+    )
+)
