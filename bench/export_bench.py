@@ -198,8 +198,8 @@ def seed(rebuild: bool) -> None:
 
 
 def _actor(scope: str):
+    from federation.core.actors import SystemActor
     from federation.core.models import County, Township, Village
-    from federation.ledgers.exports.context import SystemActor
 
     if scope == "county":
         return SystemActor(County.objects.get(code=COUNTY_CODE))

@@ -8,9 +8,8 @@ loan rules on the whole application (``BaseGuarantorFormSet.clean``).
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from federation.core.admin_scoping import ScopedAdmin, ScopedTabularInline
+from federation.core.admin_scoping import HistoriedAdmin, ScopedAdmin, ScopedTabularInline
 from federation.core.policy import id_number_for
 from loans.forms import BaseGuarantorFormSet
 from loans.models import Attachment, Guarantor, LoanApplication, LoanSettings, Transition
@@ -99,10 +98,8 @@ class LoanApplicationAdmin(ScopedAdmin):
         return obj is not None and _is_draft(obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        """Save a draft: it belongs to its applicant's village, and its version moves on."""
+        """Save a draft (through the services, as every admin save): it belongs to its applicant's village."""
         obj.village_id = obj.applicant.village_id
-        if change:
-            obj.version += 1
         super().save_model(request, obj, form, change)
 
 
@@ -130,7 +127,7 @@ class TransitionAdmin(ScopedAdmin):
 
 
 @admin.register(LoanSettings)
-class LoanSettingsAdmin(SimpleHistoryAdmin):
+class LoanSettingsAdmin(HistoriedAdmin):
     """The administrator's yearly loan rule values; a year without a row uses the seed's defaults."""
 
     list_display = [

@@ -18,10 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from federation.core import history
 from federation.core.roles import Role
 from federation.core.rules import Problem
-from federation.core.scoping import membership_of
-from federation.core.services import StaleRecordError
+from federation.core.scoping import membership_of, require_in_scope
+from federation.core.services import SOFT_DELETE_FIELDS, StaleRecordError
 from loans.eligibility import check_eligibility
 from loans.models import (
     Attachment,
@@ -59,8 +60,7 @@ class EligibilityError(ValidationError):
 
 
 def _require_scope(user, application: LoanApplication) -> None:
-    if not LoanApplication.objects.for_user(user).filter(pk=application.pk).exists():
-        raise PermissionDenied(_("这份申请不在您的工作范围内。"))
+    require_in_scope(user, application, _("这份申请不在您的工作范围内。"))
 
 
 def _actor(user) -> tuple[str, str]:
@@ -121,20 +121,17 @@ def application_save(
         )
         if problems:
             raise EligibilityError(problems)
-        application._history_user = user
-        application.save()
+        history.save(application, actor=user)
         for guarantor in guarantors:
             guarantor.application = application
             if guarantor.pk is not None:
                 guarantor.version += 1
-            guarantor._history_user = user
-            guarantor.save()
+            history.save(guarantor, actor=user)
             kept_ids.add(guarantor.pk)
         for gone in Guarantor.objects.filter(application=application).exclude(pk__in=kept_ids):
             gone.mark_deleted()
             gone.version += 1
-            gone._history_user = user
-            gone.save()
+            history.save(gone, actor=user)
     return application
 
 
@@ -352,8 +349,7 @@ def application_transition(*, application: LoanApplication, user, action: str, *
         )
         locked.status = move.target
         locked.version += 1
-        locked._history_user = user
-        locked.save()
+        history.save(locked, actor=user)
         try:
             with transaction.atomic():
                 Transition.objects.create(
@@ -428,10 +424,9 @@ def attachment_add(*, user, application: LoanApplication, upload: UploadedFile, 
         sha256=digest.hexdigest(),
         uploaded_by=user,
     )
-    attachment._history_user = user
     with transaction.atomic():
         attachment.file.save(f"upload.{attachment.extension}", upload, save=False)
-        attachment.save()
+        history.save(attachment, actor=user)
     return attachment
 
 
@@ -445,5 +440,4 @@ def attachment_delete(*, user, attachment: Attachment) -> None:
     with transaction.atomic():
         attachment.mark_deleted()
         attachment.version += 1
-        attachment._history_user = user
-        attachment.save(update_fields=["deleted_at", "version", "updated_at"])
+        history.save(attachment, actor=user, update_fields=SOFT_DELETE_FIELDS)

@@ -105,7 +105,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
     )
 
     def prepare(self, rows: list[ImportRow]) -> None:
-        self.allowed = self.user is None or self.user.has_perm(HEALTH_DATA_PERMISSION)
+        self.allowed = self.user.has_perm(HEALTH_DATA_PERMISSION)
         self.prefetch_persons(rows)
         self.records = {
             (s.person_id, s.kind): s

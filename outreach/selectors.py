@@ -391,6 +391,18 @@ def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTabl
     return ReportTable(year=year, today=today, registers=registers, deadlines=deadlines, rows=rows)
 
 
+def deadline_summary(table: ReportTable) -> str:
+    """Return the deadlines of ``table`` in words, one date after another (…3 月 30 日前，…)."""
+    by_day: dict[dt.date, list[str]] = {}
+    for register in table.registers:
+        by_day.setdefault(table.deadlines[register.deadline.key], []).append(register.title)
+    parts = []
+    for day, titles in by_day.items():
+        names = titles[0] if len(titles) == 1 else "、".join(titles[:-1]) + "和" + titles[-1]
+        parts.append(f"{names} {day.month} 月 {day.day} 日前")
+    return "，".join(parts)
+
+
 def register_size(*, user, village: Village, year: int, register: str) -> int:
     """Return how many entries ``village`` holds in ``register`` for ``year`` (shown before reporting)."""
     declared = by_deadline_key(register)

@@ -9,31 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from federation.core.models import DomainModel, Village
+from federation.core import history
+from federation.core.models import Village
 from federation.core.services import domain_record_save
 from federation.web.registers import by_deadline_key
 from outreach.models import RegisterReport, VolunteerActivity, VolunteerMember
-from outreach.policy import may_write
 from outreach.rules import activity_participant_problems
-
-
-def outreach_record_save(
-    *, user, instance: DomainModel, expected_version: int | None, original: DomainModel | None
-) -> DomainModel:
-    """Validate and save an outreach record for ``user``; return it.
-
-    Refuse (``PermissionDenied``) a record outside what ``user`` may change, judged on the record as
-    it would be saved; then save through ``domain_record_save`` (full validation, version check,
-    history).
-    """
-    with transaction.atomic():
-        if not may_write(user, instance):
-            raise PermissionDenied(_("只能登记或修改本人负责范围内的记录。"))
-        instance = domain_record_save(instance=instance, expected_version=expected_version, original=original)
-        # Validation may derive the village (a member's from her director record): ask again.
-        if not may_write(user, instance):
-            raise PermissionDenied(_("只能登记或修改本人负责范围内的记录。"))
-    return instance
 
 
 def volunteer_activity_save(
@@ -50,7 +31,7 @@ def volunteer_activity_save(
     if problems:
         raise ValidationError({"participants": [p.message for p in problems]})
     with transaction.atomic():
-        activity = outreach_record_save(
+        activity = domain_record_save(
             user=user, instance=instance, expected_version=expected_version, original=original
         )
         activity.participants.set(participants)
@@ -83,7 +64,7 @@ def register_report_mark(
         report.full_clean()
         try:
             with transaction.atomic():
-                report.save()
+                history.save(report, actor=user)
         except IntegrityError:
             return RegisterReport.objects.get(village=village, year=year, register=register), False
     return report, True

@@ -317,6 +317,7 @@ def entry_register(
     extra_ledgers: tuple[Ledger, ...] = (),
     views: dict[str, type] | None = None,
     row: Any = None,
+    title: str | None = None,
 ) -> Register:
     """Return the declaration of a yearly register of persons: its pages, menu entry, deadline,
     place on a person's page, ledger (``table``, exported from its list) and import of that ledger.
@@ -326,7 +327,7 @@ def entry_register(
 
     filters = person_filters or {}
     list_url = f"registry:{name}_list"
-    title = str(model._meta.verbose_name_plural)
+    title = str(title or model._meta.verbose_name_plural)
     importer_class = type(
         f"{model.__name__}Importer",
         (importer,),

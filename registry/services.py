@@ -6,18 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from federation.core import history
 from federation.core.models import Village, VillageGroup
+from federation.core.scoping import require_in_scope
 from registry.models import Household, Person
+
+MOVED = "迁往他村"
 
 
 def _require_move_permission(user, *villages: Village) -> None:
     if not user.has_perm("federation.move_between_villages"):
         raise PermissionDenied(_("只有乡镇妇联可以在村之间迁移户和人员。"))
-    in_scope = set(
-        Village.objects.for_user(user).filter(pk__in=[v.pk for v in villages]).values_list("pk", flat=True)
-    )
-    if any(v.pk not in in_scope for v in villages):
-        raise PermissionDenied(_("只能在本乡镇的村之间迁移。"))
+    for village in villages:
+        require_in_scope(user, village, _("只能在本乡镇的村之间迁移。"))
 
 
 def household_move(*, user, household: Household, to_group: VillageGroup, number: str = "") -> Household:
@@ -35,11 +36,11 @@ def household_move(*, user, household: Household, to_group: VillageGroup, number
         household.number = number.strip() or household.number
         household.version += 1
         household.full_clean()
-        household.save()
+        history.save(household, actor=user, reason=MOVED)
         for member in Person.objects.select_for_update().filter(household=household):
             member.village = to_group.village
             member.version += 1
-            member.save()
+            history.save(member, actor=user, reason=MOVED)
     return household
 
 
@@ -53,5 +54,5 @@ def person_move(*, user, person: Person, to_household: Household, relation: str)
         person.relation = relation
         person.version += 1
         person.full_clean()
-        person.save()
+        history.save(person, actor=user, reason=MOVED)
     return person

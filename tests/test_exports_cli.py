@@ -49,13 +49,35 @@ def test_a_village_code_gives_that_villages_women_and_nothing_else(ledger_world,
     row = next(r for r in rows if r[2] == "妇女A")
     assert row[5] == w.x_number  # the command runs as the township: whole ID numbers
     record = ExportRecord.objects.get()
-    assert (record.user, record.requested_by, record.scope_code, record.rows_done) == (
-        None,
+    assert (record.user.username, record.requested_by, record.scope_code, record.rows_done) == (
+        "system",
         "命令行",
         w.village_a.code,
         7,
     )
+    assert not record.user.is_active and not record.user.has_usable_password()  # it can never sign in
     assert record.file_path == str(output)
+
+
+def test_as_a_user_the_command_exports_what_she_sees_and_refuses_what_she_does_not(ledger_world, tmp_path):
+    w = ledger_world
+    output = tmp_path / "红旗村.xlsx"
+    call_command(
+        "export_ledger", "women", "--scope", w.village_a.code, "--output", str(output), "--as", "county"
+    )
+    rows = data_rows(workbook(output.read_bytes()).active, get_ledger("women").layout)
+    row = next(r for r in rows if r[2] == "妇女A")
+    assert row[5] != w.x_number and row[5].startswith(w.x_number[:6])  # the county's: masked
+    record = ExportRecord.objects.get()
+    assert (record.user, record.requested_by) == (w.county_viewer, "县妇联")
+    with pytest.raises(CommandError, match="不在 dir_b 的工作范围内"):
+        call_command(
+            "export_ledger", "women", "--scope", w.village_a.code, "--output", str(output), "--as", "dir_b"
+        )
+    with pytest.raises(CommandError, match="没有名为“system”的在用账号"):
+        call_command(
+            "export_ledger", "women", "--scope", w.village_a.code, "--output", str(output), "--as", "system"
+        )
 
 
 @pytest.mark.parametrize("name", registry_ledgers())

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from federation.core.actors import SystemActor
 from federation.core.idnumber import check_character, mask_id_number, parse_id_number
 from federation.ledgers.exports import (
     Column,
@@ -31,7 +32,7 @@ from federation.ledgers.exports import (
     register,
 )
 from federation.ledgers.exports.cells import excel_value, safe_text
-from federation.ledgers.exports.context import ExportContext, ExportFilters, SystemActor
+from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Total, Totals, boxes, display_width
 from registry.models import (
     HardshipChild,

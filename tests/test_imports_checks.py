@@ -318,9 +318,28 @@ def test_every_import_is_recorded_with_its_outcome(world, tmp_path, capsys):
         "roster.xlsx",
         "命令行",
     )
+    assert real.user.username == "system" and not real.user.is_active
+    # What the command line writes names the system user in its history, never nobody.
+    person = Person.objects.get(id_number=person_id(0))
+    assert person.history.get().history_user == real.user
     assert get_importer("women") is PersonImporter
     call_command("import_ledger", "--list")
     assert "persons\t居民花名册" in capsys.readouterr().out
+
+
+def test_as_a_user_the_import_is_hers_and_only_into_her_village(world, tmp_path):
+    path = roster_file(tmp_path, roster_rows(2))
+    with pytest.raises(CommandError, match="不在 dir_b 的工作范围内"):
+        call_command("import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "dir_b")
+    with pytest.raises(CommandError, match="您的角色不能导入居民花名册"):
+        call_command(
+            "import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "county"
+        )
+    assert not Person.objects.filter(id_number=person_id(0)).exists()
+    call_command("import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "dir_a")
+    record = ImportRecord.objects.filter(status="done").get()
+    assert (record.user, record.requested_by) == (world.dir_a, "张红")
+    assert Person.objects.get(id_number=person_id(0)).history.get().history_user == world.dir_a
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
+from federation.core.actors import SystemActor
 from federation.core.idnumber import make_id_number
 from federation.core.models import VillageGroup
 from federation.ledgers.exports import get_ledger
@@ -60,7 +62,8 @@ def history_count() -> int:
 
 
 def importer(name, village, *, year=None, user=None):
-    return get_importer(name)(village, year=year, user=user)
+    """Return the importer of ``name`` into ``village`` by ``user`` (the command line's, if none)."""
+    return get_importer(name)(village, year=year, user=user or SystemActor(village))
 
 
 def workbook_file(tmp_path, header, rows, name="file.xlsx", title="登记表") -> Path:
@@ -468,9 +471,10 @@ def test_screening_records_are_created_matched_by_kind_and_checked(world, tmp_pa
     )
     assert errors_of(result) == [(4, "检查项目"), (5, "检查日期"), (5, "是否已治疗")]
     assert Screening.objects.get(person=a, kind="breast").result == "abnormal"
-    # A role without the health-data permission cannot import a woman's results.
-    refused = importer("screening", w.village_a, user=w.county_viewer).import_file(path)
-    assert errors_of(refused) == [(3, "姓名"), (4, "姓名")]
+    # A role that may not import screening (the county viewer: nor read a woman's results) is refused.
+    with pytest.raises(PermissionDenied, match="您的角色不能导入两癌检查登记表"):
+        importer("screening", w.village_a, user=w.county_viewer).import_file(path)
+    assert Screening.objects.get(person=a, kind="breast").result == "abnormal"
 
 
 # -- templates ---------------------------------------------------------------------------------------------

@@ -142,9 +142,7 @@ def test_a_register_of_another_village_cannot_be_marked(world, login):
     assert client.post(url).status_code == 404
     assert login(world.county_viewer).post(url).status_code == 404
     with pytest.raises(PermissionDenied):
-        register_report_mark(
-            user=world.dir_a, village=world.village_b, year=YEAR, register="poor_women"
-        )
+        register_report_mark(user=world.dir_a, village=world.village_b, year=YEAR, register="poor_women")
     with pytest.raises(PermissionDenied):
         register_report_mark(
             user=world.county_viewer, village=world.village_b, year=YEAR, register="poor_women"
@@ -166,9 +164,7 @@ def test_township_staff_mark_a_villages_register_on_its_behalf(world):
 
 
 def test_the_administrator_sets_deadlines_and_the_township_reads_them(world, login):
-    deadline = RegisterDeadline.objects.create(
-        year=YEAR, register="poor_women", due_on=dt.date(YEAR, 4, 1)
-    )
+    deadline = RegisterDeadline.objects.create(year=YEAR, register="poor_women", due_on=dt.date(YEAR, 4, 1))
     staff = login(world.staff)
     changelist = staff.get(reverse("admin:outreach_registerdeadline_changelist")).content.decode()
     assert reverse("admin:outreach_registerdeadline_change", args=[deadline.pk]) in changelist

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
-from federation.core.admin_scoping import ScopedAdmin
+from federation.core.admin_scoping import HistoriedAdmin, ScopedAdmin, ServiceSavesMixin
 from federation.core.models import (
     County,
     Membership,
@@ -56,7 +55,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class FederationUserAdmin(UserAdmin):
+class FederationUserAdmin(ServiceSavesMixin, UserAdmin):
     """Users and their one membership; only the administrator reaches this screen."""
 
     inlines = [MembershipInline]
@@ -64,7 +63,7 @@ class FederationUserAdmin(UserAdmin):
 
 
 @admin.register(YearSettings)
-class YearSettingsAdmin(SimpleHistoryAdmin):
+class YearSettingsAdmin(HistoriedAdmin):
     """The administrator's yearly rule values; a year without a row uses the seed's defaults."""
 
     list_display = [

@@ -4,10 +4,64 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from federation.core import history
+from federation.core.models import DomainModel
+from federation.core.scoping import require_in_scope
+from federation.core.services import domain_record_delete, domain_record_save
 
-class ScopedAdmin(SimpleHistoryAdmin):
+#: The reason the history gives for a change made in the admin.
+ADMIN = _("管理后台")
+
+
+class ServiceSavesMixin:
+    """Admin saves and deletes through the services: scope checked, version raised, history naming
+    the user; a domain record is deleted softly (the township can restore it)."""
+
+    def save_model(self, request, obj, form, change):
+        self.save_record(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            self.save_record(request, obj)
+        for obj in formset.deleted_objects:
+            self.delete_record(request, obj)
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        self.delete_record(request, obj)
+
+    @staticmethod
+    def save_record(request, obj) -> None:
+        """Save one record of the admin (the page's or an inline's) through the services."""
+        if isinstance(obj, DomainModel):
+            domain_record_save(user=request.user, instance=obj, reason=ADMIN)
+        else:
+            require_in_scope(request.user, obj)
+            history.save(obj, actor=request.user, reason=ADMIN)
+
+    @staticmethod
+    def delete_record(request, obj) -> None:
+        """Delete one record of the admin: softly for a domain record."""
+        if isinstance(obj, DomainModel):
+            domain_record_delete(user=request.user, instance=obj, reason=ADMIN)
+        else:
+            require_in_scope(request.user, obj)
+            history.attribute(obj, actor=request.user, reason=ADMIN)
+            obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class HistoriedAdmin(ServiceSavesMixin, SimpleHistoryAdmin):
+    """An admin of a model with history, saving through the services."""
+
+
+class ScopedAdmin(HistoriedAdmin):
     """A ModelAdmin whose rows, choices and history pages are limited to the user's scope.
 
     ``get_object`` goes through ``get_queryset``, so an id outside the scope answers 404. The

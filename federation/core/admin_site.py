@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
-from federation.core.roles import STAFF_ROLES
 from federation.core.scoping import membership_of
 
 
@@ -18,7 +17,7 @@ class FederationAdminSite(admin.AdminSite):
         if user.is_superuser:
             return True
         membership = membership_of(user)
-        return membership is not None and membership.role in STAFF_ROLES
+        return membership is not None and user.is_staff
 
 
 class FederationAdminConfig(AdminConfig):

@@ -155,6 +155,7 @@ class Membership(models.Model):
             ("view_full_id_number", _("查看完整身份证号")),
             ("move_between_villages", _("在村之间迁移户和人员")),
             ("restore_deleted", _("恢复已删除的记录")),
+            ("change_township_records", _("登记和修改乡镇一级的记录")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,17 +11,22 @@ register entry). A user sees the rows whose village lies in her membership's uni
 
 Deny by default: an anonymous or inactive user, or one without a membership, sees nothing, and a
 row whose path reaches no village is seen by the administrator only.
+
+The write side is :func:`require_in_scope`: every service of every app calls it before it saves
+(and again after validation, which may fill in the village), so a record placed in another
+village by a forged form field is refused whatever the form offered.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from federation.core.roles import Role
+from federation.core.roles import Level, Role
 
 if TYPE_CHECKING:
     from federation.core.models import Membership
@@ -58,11 +63,12 @@ def scope_q(user, path: str) -> Q | None:
     if membership is None:
         return None
     prefix = f"{path}__" if path else ""
-    if membership.role == Role.VILLAGE_DIRECTOR:
+    level = membership.level
+    if level == Level.VILLAGE:
         return Q(**{f"{prefix}id": membership.village_id})
-    if membership.role in (Role.TOWNSHIP_STAFF, Role.TOWNSHIP_CHAIR):
+    if level == Level.TOWNSHIP:
         return Q(**{f"{prefix}township_id": membership.township_id})
-    if membership.role == Role.COUNTY_VIEWER:
+    if level == Level.COUNTY:
         return Q(**{f"{prefix}township__county_id": membership.county_id})
     return None
 
@@ -100,3 +106,53 @@ def get_for_user_or_404(queryset_or_model, user, **lookup):
         queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
     )
     return get_object_or_404(qs.for_user(user), **lookup)
+
+
+#: The permission to write records that belong to a township as a whole (no village): township roles.
+TOWNSHIP_RECORDS = "federation.change_township_records"
+
+
+def _follow(instance, path: str):
+    """Return what ``path`` (a__b__c) reaches from ``instance``, or None (also through a reverse path)."""
+    value = instance
+    for part in path.split("__") if path else ():
+        if value is None:
+            return None
+        try:
+            value = getattr(value, part)
+        except (AttributeError, ObjectDoesNotExist):
+            return None
+    return value
+
+
+def in_scope(user, instance) -> bool:
+    """Return whether ``instance`` (saved or not) lies inside the part of the scope ``user`` may change.
+
+    A record of a village: that village is in her scope. A record of a township as a whole (no
+    village, a ``township_path``): she holds ``TOWNSHIP_RECORDS`` and the township is in her scope.
+    The administrator may change everything.
+    """
+    from federation.core.models import Township, Village
+
+    if sees_everything(user):
+        return True
+    if membership_of(user) is None:
+        return False
+    model = type(instance)
+    path = getattr(model, "scope_path", None)
+    if path is None:
+        return False
+    village = _follow(instance, path)
+    if isinstance(village, Village):
+        return Village.objects.for_user(user).filter(pk=village.pk).exists()
+    township_path = getattr(model, "township_path", None)
+    if township_path is None or not user.has_perm(TOWNSHIP_RECORDS):
+        return False
+    township = _follow(instance, township_path)
+    return isinstance(township, Township) and Township.objects.for_user(user).filter(pk=township.pk).exists()
+
+
+def require_in_scope(user, instance, message: str | None = None) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may change ``instance`` (see :func:`in_scope`)."""
+    if not in_scope(user, instance):
+        raise PermissionDenied(message or _("只能登记或修改本人负责范围内的记录。"))

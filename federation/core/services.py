@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from federation.core import history
 from federation.core.models import DomainModel
+from federation.core.scoping import require_in_scope
 
 
 class StaleRecordError(ValidationError):
@@ -31,44 +33,61 @@ def _changed_fields(before: DomainModel, now: DomainModel) -> list[tuple[str, st
     return changes
 
 
-def domain_record_save(
-    *, instance: DomainModel, expected_version: int | None, original: DomainModel | None
-) -> DomainModel:
-    """Validate and save ``instance``; return it with its version raised by one.
+#: What a soft delete or a restore changes.
+SOFT_DELETE_FIELDS = ["deleted_at", "version", "updated_at"]
 
+
+def domain_record_save(
+    *,
+    user,
+    instance: DomainModel,
+    expected_version: int | None = None,
+    original: DomainModel | None = None,
+    reason: str | None = None,
+) -> DomainModel:
+    """Validate and save ``instance`` for ``user``; return it with its version raised by one.
+
+    Refuse (``PermissionDenied``) a record outside what ``user`` may change, judged on the record
+    as it would be saved, before and after validation (which may fill in its village).
     ``expected_version`` is the version the editor started from; when the stored row has moved on,
     raise :class:`StaleRecordError` naming what changed meanwhile, and save nothing. ``original``
-    is the row as the editor saw it (used to tell what the other person changed).
+    is the row as the editor saw it (used to tell what the other person changed). The history row
+    names ``user`` and ``reason``.
     """
     model = type(instance)
     with transaction.atomic():
+        require_in_scope(user, instance)
         if instance.pk is not None:
             current = model.all_objects.select_for_update().get(pk=instance.pk)
+            require_in_scope(user, current)
             if expected_version is not None and current.version != expected_version:
                 raise StaleRecordError(_changed_fields(original or current, current))
             instance.version = current.version + 1
         instance.full_clean()
-        instance.save()
+        require_in_scope(user, instance)
+        history.save(instance, actor=user, reason=reason)
     return instance
 
 
-def domain_record_delete(*, instance: DomainModel) -> None:
-    """Soft-delete ``instance``: it leaves every list, and its history keeps the deletion."""
+def domain_record_delete(*, user, instance: DomainModel, reason: str | None = None) -> None:
+    """Soft-delete ``instance`` for ``user``: it leaves every list, and its history keeps the deletion."""
+    require_in_scope(user, instance)
     with transaction.atomic():
         instance.mark_deleted()
         instance.version += 1
-        instance.save(update_fields=["deleted_at", "version", "updated_at"])
+        history.save(instance, actor=user, reason=reason, update_fields=SOFT_DELETE_FIELDS)
 
 
 def domain_record_restore(*, user, instance: DomainModel) -> None:
     """Bring a soft-deleted ``instance`` back; only roles with ``restore_deleted`` may."""
     if not user.has_perm("federation.restore_deleted"):
         raise PermissionDenied(_("只有乡镇妇联可以恢复已删除的记录。"))
+    require_in_scope(user, instance)
     with transaction.atomic():
         instance.mark_restored()
         instance.version += 1
         instance.full_clean()
-        instance.save(update_fields=["deleted_at", "version", "updated_at"])
+        history.save(instance, actor=user, update_fields=SOFT_DELETE_FIELDS)
 
 
 def user_create(*, username: str, password: str, full_name: str, role: str, unit) -> object:
@@ -98,5 +117,5 @@ def user_create(*, username: str, password: str, full_name: str, role: str, unit
             county=unit if isinstance(unit, County) else None,
         )
         membership.full_clean()
-        membership.save()
+        history.save(membership, actor=None, reason=_("新建账号"))
     return user

@@ -7,3 +7,9 @@ class LedgersConfig(AppConfig):
     name = "federation.ledgers"
     label = "ledgers"
     verbose_name = "台账导入导出"
+
+    def ready(self) -> None:
+        from federation.core.roles import Role, grant
+
+        # The township chair reads every import of her township in the history, not only her own.
+        grant("ledgers", {Role.TOWNSHIP_CHAIR: ["ledgers.view_every_import"]})

@@ -130,6 +130,7 @@ class ImportRecord(models.Model):
         verbose_name_plural = _("导入记录")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="importrecord_user_created")]
+        permissions = [("view_every_import", _("查看本范围内每个人的导入记录"))]
         db_table = "federation_importrecord"  # kept from when the records lived in the core app
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -138,6 +138,7 @@ class DomainFormMixin(ScopedFormMixin):
         original = type(form.instance).all_objects.filter(pk=form.instance.pk).first()
         try:
             self.object = domain_record_save(
+                user=self.request.user,
                 instance=form.save(commit=False),
                 expected_version=form.cleaned_data.get("version"),
                 original=self._as_opened(form, original),
@@ -145,6 +146,9 @@ class DomainFormMixin(ScopedFormMixin):
         except StaleRecordError as exc:
             form.add_error(None, exc)
             return self.render_to_response(self.get_context_data(form=form, stale_changes=exc.changes))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
         form.save_m2m()
         messages.success(self.request, _("已保存。"))
         return HttpResponseRedirect(self.get_success_url())
@@ -184,7 +188,7 @@ class DomainDeleteView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        domain_record_delete(instance=self.object)
+        domain_record_delete(user=request.user, instance=self.object)
         messages.success(request, _("“%(obj)s”已删除；乡镇妇联可以恢复。") % {"obj": self.object})
         return HttpResponseRedirect(reverse(self.list_url_name))
 

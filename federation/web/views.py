@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import Village
-from federation.core.roles import Role
+from federation.core.roles import Level
 from federation.core.scoping import membership_of, sees_everything
 from federation.web.pages import home_page, village_figures_for
 
@@ -45,7 +45,7 @@ def home(request):
         return render(request, "federation/no_membership.html", status=403)
     villages = Village.objects.for_user(user).select_related("township").order_by("code")
     today = timezone.localdate()
-    if membership is not None and membership.role == Role.VILLAGE_DIRECTOR:
+    if membership is not None and membership.level == Level.VILLAGE:
         village = villages.get()
         sections = home_page(user, level="village", today=today, village=village)
         has_todo = any(section.data.get("count") for section in sections["todo"])

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from federation.core.models import DomainQuerySet
-from federation.core.roles import Role
-from federation.core.scoping import ScopedManager, membership_of, scope_q, sees_everything
+from federation.core.scoping import TOWNSHIP_RECORDS, ScopedManager, membership_of, scope_q, sees_everything
 
 
 class OutreachQuerySet(DomainQuerySet):
@@ -49,10 +48,9 @@ class TownshipLevelQuerySet(OutreachQuerySet):
         return self.filter(condition | township_level)
 
     def editable_by(self, user) -> TownshipLevelQuerySet:
-        """Return the rows ``user`` may change: a village director never changes township-level rows."""
+        """Return the rows ``user`` may change: township-level rows only with ``TOWNSHIP_RECORDS``."""
         qs = self.for_user(user)
-        membership = membership_of(user)
-        if not sees_everything(user) and (membership is None or membership.role == Role.VILLAGE_DIRECTOR):
+        if not user.has_perm(TOWNSHIP_RECORDS):
             qs = qs.exclude(**{f"{self.model.scope_path}__isnull": True})
         return qs
 

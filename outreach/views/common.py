@@ -10,9 +10,8 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from federation.core.roles import Role
-from federation.core.scoping import membership_of
-from federation.core.services import StaleRecordError
+from federation.core.scoping import TOWNSHIP_RECORDS
+from federation.core.services import StaleRecordError, domain_record_save
 from federation.web.generic import (  # noqa: F401 (int_param, year_param, year_choices are used from here)
     DomainCreateView,
     DomainDeletedListView,
@@ -25,7 +24,6 @@ from federation.web.generic import (  # noqa: F401 (int_param, year_param, year_
     year_choices,
     year_param,
 )
-from outreach.services import outreach_record_save
 
 
 def safe_next(request) -> str | None:
@@ -36,9 +34,9 @@ def safe_next(request) -> str | None:
     return None
 
 
-def is_village_director(user) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role == Role.VILLAGE_DIRECTOR
+def writes_village_records_only(user) -> bool:
+    """Return True for a user who writes no township-level record (a village's director)."""
+    return not user.has_perm(TOWNSHIP_RECORDS)
 
 
 class ExtraPermissionMixin:
@@ -84,7 +82,7 @@ class OutreachDetailView(ExtraPermissionMixin, DomainDetailView):
 
 
 class OutreachFormMixin:
-    """Fill and hide one-choice fields; save through ``outreach_record_save``; honour ``?next=``.
+    """Fill and hide one-choice fields; save through ``domain_record_save``; honour ``?next=``.
 
     ``hidden_when_single`` names the choice fields (village, township) that are filled in and
     hidden when the user's scope offers exactly one row; ``required_for_director`` those a
@@ -98,7 +96,7 @@ class OutreachFormMixin:
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        director = is_village_director(self.request.user)
+        director = writes_village_records_only(self.request.user)
         for name in self.hidden_when_single:
             field = form.fields.get(name)
             if field is None:
@@ -122,7 +120,7 @@ class OutreachFormMixin:
 
     def save_record(self, form, original):
         """Save the form's record through the service; return it."""
-        record = outreach_record_save(
+        record = domain_record_save(
             user=self.request.user,
             instance=form.save(commit=False),
             expected_version=form.cleaned_data.get("version"),

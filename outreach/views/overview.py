@@ -94,6 +94,7 @@ class ReportListView(ScopedViewMixin, generic.TemplateView):
             year=year,
             years=year_choices(year),
             reports=table,
+            deadline_summary=selectors.deadline_summary(table),
             single=len(table.rows) == 1,
             can_mark=self.request.user.has_perm("outreach.add_registerreport"),
         )

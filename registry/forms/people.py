@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core import history
 from federation.core.forms import VersionedModelForm
 from registry.models import Household, HouseholdIncome, Person, Relation
 
@@ -93,7 +94,7 @@ class HouseholdForm(VersionedModelForm):
         )
         if income is not None:
             income.full_clean()
-            income.save()
+            history.save(income, actor=history.actor_of(self.instance))  # who saved the household
 
 
 class HouseholdMoveForm(forms.Form):

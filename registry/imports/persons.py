@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from federation.core.actors import SystemActor
 from federation.ledgers.columns import import_columns
 from federation.ledgers.imports.framework import (
     CREATED,
@@ -269,6 +270,8 @@ PERSON_FIELDS = PersonImporter.specs()
 def import_persons(source, *, village, user=None, dry_run: bool = False, **read_options: Any) -> ImportResult:
     """Read ``source`` (see ``federation.ledgers.imports.reader.read_ledger``) and import it into ``village``.
 
+    ``user`` imports it; without one, the command line's system user does, for that village only.
     Raise :class:`federation.ledgers.imports.reader.ImportRefused` for a file refused before reading.
     """
-    return PersonImporter(village, user=user).import_file(source, dry_run=dry_run, **read_options)
+    actor = user or SystemActor(village)
+    return PersonImporter(village, user=actor).import_file(source, dry_run=dry_run, **read_options)

@@ -12,7 +12,7 @@ from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village, year_settings
-from federation.core.roles import Role
+from federation.core.roles import Level
 from federation.core.scoping import membership_of
 from federation.web.generic import (
     DomainCreateView,
@@ -80,7 +80,7 @@ class _VillageFieldMixin:
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         membership = membership_of(self.request.user)
-        if self.object is None and (membership is None or membership.role != Role.VILLAGE_DIRECTOR):
+        if self.object is None and (membership is None or membership.level != Level.VILLAGE):
             form.fields = {
                 "village": forms.ModelChoiceField(
                     queryset=Village.objects.for_user(self.request.user), label=_("村")
@@ -92,7 +92,7 @@ class _VillageFieldMixin:
     def form_valid(self, form):
         if self.object is None:
             membership = membership_of(self.request.user)
-            if membership is not None and membership.role == Role.VILLAGE_DIRECTOR:
+            if membership is not None and membership.level == Level.VILLAGE:
                 form.instance.village_id = membership.village_id
             else:
                 form.instance.village = form.cleaned_data["village"]

@@ -10,10 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from federation.core import policy
+from federation.core.actors import SystemActor, unit_label, user_unit
 from federation.core.idnumber import mask_id_number
-from federation.core.models import County, Membership, Township, Village, VillageGroup, year_settings
-from federation.core.roles import Role, role_permissions
-from federation.core.scoping import membership_of
+from federation.core.models import County, Township, Village, VillageGroup, year_settings
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
 #: and a few a list may add (persons: register, missing_id; petitions: state, category).
@@ -60,78 +59,6 @@ class ExportFilters:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-class SystemActor:
-    """A user-like actor for the command line: scoped to exactly one unit, with a township's permissions.
-
-    The scoping rule (``federation.core.scoping.scope_q``) reads its membership as it reads any user's:
-    a village gives the rows of that village, a township those of its villages, a county those of
-    its townships. Nothing else in the code knows it is not a person. Its permissions are those of
-    the township staff role, so it sees whole ID numbers.
-    """
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-    is_superuser = False
-    is_staff = False
-    pk = None
-    id = None
-    username = "system"
-
-    def __init__(self, unit: Village | Township | County):
-        if isinstance(unit, Village):
-            self.membership = Membership(role=Role.VILLAGE_DIRECTOR, village=unit)
-        elif isinstance(unit, Township):
-            self.membership = Membership(role=Role.TOWNSHIP_STAFF, township=unit)
-        elif isinstance(unit, County):
-            self.membership = Membership(role=Role.COUNTY_VIEWER, county=unit)
-        else:
-            raise TypeError(f"not an org unit: {unit!r}")
-        self.unit = unit
-        self._permissions = frozenset(role_permissions()[Role.TOWNSHIP_STAFF])
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        """Return True for the permissions of the township staff role."""
-        return perm in self._permissions
-
-    def get_full_name(self) -> str:
-        return ""
-
-    def __str__(self) -> str:
-        return f"系统（{unit_label(self.unit)}）"
-
-
-def unit_by_code(code: str) -> Village | Township | County | None:
-    """Return the village or township of a 12-digit division code, or the county of a 6-digit one."""
-    code = (code or "").strip()
-    if len(code) == 12 and code.isdigit():
-        return (
-            Village.objects.select_related("township").filter(code=code).first()
-            or Township.objects.filter(code=code).first()
-        )
-    if len(code) == 6 and code.isdigit():
-        return County.objects.filter(code=code).first()
-    return None
-
-
-def unit_label(unit: Village | Township | County | None) -> str:
-    """Return a unit's name as the ledger's 填报单位: 幸福乡红旗村, 幸福乡 or 示范县."""
-    if isinstance(unit, Village):
-        return f"{unit.township.name}{unit.name}"
-    return unit.name if unit is not None else "全部"
-
-
-def user_unit(user: Any) -> Village | Township | County | None:
-    """Return the unit of the user's membership (None for a superuser without one)."""
-    membership = getattr(user, "membership", None) if isinstance(user, SystemActor) else membership_of(user)
-    if membership is None:
-        return None
-    unit = membership.unit
-    if isinstance(unit, Village):
-        unit = Village.objects.select_related("township").get(pk=unit.pk)
-    return unit
 
 
 @dataclass

@@ -20,9 +20,11 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from federation.core import history
+from federation.core.actors import actor_name
 from federation.core.models import Village
 from federation.ledgers.exports import conf
-from federation.ledgers.exports.context import ExportContext, ExportFilters, SystemActor
+from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.exports.pdf import PdfBuilder, write_pdf
 from federation.ledgers.exports.registry import Ledger
@@ -179,12 +181,6 @@ def _build_pdfs(
 # -- records ------------------------------------------------------------------------------------
 
 
-def _requested_by(user: Any) -> str:
-    if isinstance(user, SystemActor):
-        return "命令行"
-    return user.get_full_name() or user.get_username()
-
-
 def _extension(kind: str) -> str:
     return {"xlsx": ".xlsx", "pdf": ".pdf", "zip": ".zip"}[kind]
 
@@ -196,8 +192,8 @@ def export_record_create(
     check_allowed(ledger, user, fmt)
     ctx = ExportContext.build(user=user, filters=filters)
     return ExportRecord.objects.create(
-        user=None if isinstance(user, SystemActor) else user,
-        requested_by=_requested_by(user)[:150],
+        user=history.user_of(user),
+        requested_by=actor_name(user),
         ledger=ledger.name,
         title=ledger_title(ledger, ctx)[:200],
         scope=ctx.unit_label[:100],

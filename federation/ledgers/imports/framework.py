@@ -25,11 +25,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import autodiscover_modules
 
+from federation.core import history
+from federation.core.scoping import require_in_scope
 from federation.ledgers.columns import Column
 from federation.ledgers.imports.cells import clean_text
 from federation.ledgers.imports.reader import Table, read_ledger
@@ -147,7 +148,8 @@ class Importer:
     #: "batched writes" below) instead of saving each at once.
     bulk: ClassVar[bool] = False
 
-    def __init__(self, village: Any, *, user: Any = None, year: int | None = None) -> None:
+    def __init__(self, village: Any, *, user: Any, year: int | None = None) -> None:
+        """An import into ``village`` by ``user`` (a user, or the command line's ``SystemActor``)."""
         self.village = village
         self.user = user
         self.year = year if year is not None else dt.date.today().year  # noqa: DTZ011 - a calendar year
@@ -216,9 +218,7 @@ class Importer:
         if self.bulk:
             self.keep(obj, row)
             return
-        if self.user is not None:
-            obj._history_user = self.user
-        obj.save()
+        history.save(obj, actor=self.user)
 
     @staticmethod
     def changed(obj: models.Model, values: dict[str, Any]) -> bool:
@@ -277,7 +277,6 @@ class Importer:
         """Write what :meth:`keep` kept: new records by model (a model after those its foreign keys
         point to), then the changed ones, each with its history row (``+`` or ``~``) naming this user."""
         from django.utils import timezone
-        from simple_history.utils import bulk_update_with_history
 
         kept = list(getattr(self, "_kept", {}).values())
         self._kept = {}
@@ -300,53 +299,16 @@ class Importer:
                         if getattr(f, "auto_now", False):
                             for obj in objs:
                                 setattr(obj, f.attname, now)
-                    bulk_update_with_history(
-                        objs, model, [f.name for f in fields], batch_size=batch_size, default_user=self.user
-                    )
+                    names = [f.name for f in fields]
+                    history.bulk_update(objs, names, actor=self.user, batch_size=batch_size)
         except IntegrityError:
             self.clash_row = self._clashing_row(kept)
             raise
 
     def create_now(self, objs: list[models.Model], *, batch_size: int = 1000) -> None:
-        """Create ``objs`` (all of one model) with bulk_create, each with its ``+`` history row naming
-        this user, as saving each would. The history rows are copied from the new rows by the
-        database (INSERT … SELECT) when the history model holds nothing else; otherwise simple_history
-        builds them (``bulk_create_with_history``)."""
-        from django.db import connections, router
-        from django.utils import timezone
-        from simple_history.utils import bulk_create_with_history
-
-        if not objs:
-            return
-        model = type(objs[0])
-        connection = connections[router.db_for_write(model)]
-        history = getattr(model, "history", None)
-        columns = _history_columns(model) if history is not None else None
-        if columns is None or not connection.features.can_return_rows_from_bulk_insert:
-            bulk_create_with_history(objs, model, batch_size=batch_size, default_user=self.user)
-            return
-        model._default_manager.bulk_create(objs, batch_size=batch_size)
-        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-            return
-        history_model = history.model
-        quote = connection.ops.quote_name
-        targets, sources = columns
-        date = history_model._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
-        user = getattr(self.user, "pk", None)
-        pks = [obj.pk for obj in objs]
-        step = min(batch_size, 900)  # SQLite allows 999 parameters a statement
-        with connection.cursor() as cursor:
-            for start in range(0, len(pks), step):
-                chunk = pks[start : start + step]
-                cursor.execute(
-                    f"INSERT INTO {quote(history_model._meta.db_table)} "
-                    f"({', '.join(quote(c) for c in targets)}, {quote('history_date')}, "
-                    f"{quote('history_type')}, {quote('history_user_id')}, {quote('history_change_reason')}) "
-                    f"SELECT {', '.join(quote(c) for c in sources)}, %s, %s, %s, NULL "
-                    f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} "
-                    f"IN ({', '.join(['%s'] * len(chunk))})",
-                    [date, "+", user, *chunk],
-                )
+        """Create ``objs`` (all of one model) at once, each with its ``+`` history row naming this user
+        (``federation.core.history.bulk_create``), as saving each would."""
+        history.bulk_create(objs, actor=self.user, batch_size=batch_size)
 
     @staticmethod
     def _clashing_row(kept: list[tuple[models.Model, ImportRow | None]]) -> int | None:
@@ -412,7 +374,14 @@ class Importer:
         return rows, errors
 
     def run(self, table: Table, *, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
-        """Check every row and write them all in one transaction, or nothing (see the module)."""
+        """Check every row and write them all in one transaction, or nothing (see the module).
+
+        Refuse (``PermissionDenied``) a user whose role may not import this ledger or whose scope
+        does not hold the village: the same write-side check as every service's.
+        """
+        if not self.user.has_perm(self.permission):
+            raise PermissionDenied(f"您的角色不能导入{self.title}。")
+        require_in_scope(self.user, self.village, "只能导入本人负责的村的台账。")
         result = ImportResult(rows=len(table.rows), noun=self.noun)
         rows, errors = self.parse(table)
         result.errors = errors
@@ -497,21 +466,6 @@ def _referenced_first(models_: list[type[models.Model]]) -> list[type[models.Mod
         ordered.append(ready)
         left.remove(ready)
     return ordered
-
-
-_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
-
-
-def _history_columns(model: type[models.Model]) -> tuple[list[str], list[str]] | None:
-    """Return (history table columns, the model's columns they copy), or None when the history model
-    holds anything but the tracked fields and simple_history's own five."""
-    history_model = model.history.model
-    tracked = list(history_model.tracked_fields)
-    names = {f.attname for f in history_model._meta.concrete_fields}
-    if names != {f.attname for f in tracked} | _HISTORY_OWN or history_model._meta.pk.attname != "history_id":
-        return None
-    by_attname = {f.attname: f for f in history_model._meta.concrete_fields}
-    return [by_attname[f.attname].column for f in tracked], [f.column for f in tracked]
 
 
 class _RollBack(Exception):  # noqa: N818 - internal signal, never seen by users

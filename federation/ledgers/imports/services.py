@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from federation.core.actors import actor_name
 from federation.ledgers.imports.framework import Importer, ImportResult, get_importer
 from federation.ledgers.imports.reader import DEFAULT_MAX_BYTES, MB, ImportRefused
 from federation.ledgers.models import ImportRecord
@@ -46,12 +47,6 @@ def import_dir() -> Path:
     path = Path(getattr(settings, "IMPORT_DIR", Path(settings.VAR_DIR) / "imports"))
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def requested_by(user: Any) -> str:
-    if user is None:
-        return "命令行"
-    return (user.get_full_name() or user.get_username())[:150]
 
 
 def record_importer(record: ImportRecord) -> Importer:
@@ -197,7 +192,7 @@ def import_upload(
     name = Path(getattr(upload, "name", "") or "上传.xlsx").name[:255]
     record = ImportRecord(
         user=user,
-        requested_by=requested_by(user),
+        requested_by=actor_name(user),
         ledger=importer_class.name,
         title=importer_class.title,
         village=village,

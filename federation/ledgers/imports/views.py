@@ -20,8 +20,6 @@ from django.utils import timezone
 from django.views import View, generic
 
 from federation.core.models import Village
-from federation.core.roles import Role
-from federation.core.scoping import membership_of, sees_everything
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.imports.forms import ImportTargetForm, ImportUploadForm, MappingForm, import_years
 from federation.ledgers.imports.framework import get_importer, importers_for
@@ -38,6 +36,7 @@ from federation.ledgers.imports.templates import template_bytes, template_file_n
 from federation.ledgers.models import ImportRecord
 
 S = ImportRecord.Status
+EVERY_IMPORT = "ledgers.view_every_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -293,11 +292,9 @@ class ImportMappingView(RecordActionView):
 
 
 def sees_all_imports(user) -> bool:
-    """The township chair and the administrator see every import of their scope in the history."""
-    if sees_everything(user):
-        return True
-    membership = membership_of(user)
-    return membership is not None and membership.role == Role.TOWNSHIP_CHAIR
+    """Return whether the history lists everyone's imports of the user's scope (the township chair's
+    role, and the administrator), not only her own."""
+    return user.has_perm(EVERY_IMPORT)
 
 
 class ImportHistoryView(LoginRequiredMixin, generic.ListView):

@@ -3,8 +3,10 @@
     python manage.py export_ledger women --scope 513401105201 --format xlsx --output 红旗村.xlsx
     python manage.py export_ledger --list
 
-The command runs as the scope's township (its staff's permissions, so whole ID numbers), scoped
-to exactly the unit given: a village code gives that village's rows and nothing else.
+The command runs as the system user (``system``) with a township staff's permissions (so whole ID
+numbers), scoped to exactly the unit given: a village code gives that village's rows and nothing
+else. ``--as USER`` runs it as that user instead, with her role and scope. The export is
+recorded (ExportRecord) as made by whoever ran it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from federation.ledgers.exports.context import ExportFilters, SystemActor, unit_by_code
+from federation.core.actors import SystemActor, command_actor, unit_by_code, user_unit
+from federation.core.models import Village
+from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import all_ledgers, get_ledger
 from federation.ledgers.exports.services import export_record_create, export_run
 from federation.ledgers.models import ExportRecord
@@ -29,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="输出文件的路径")
         parser.add_argument("--year", type=int, help="登记年度（默认今年）")
         parser.add_argument("--list", action="store_true", help="列出可以导出的台账")
+        parser.add_argument(
+            "--as", dest="as_user", metavar="USER", help="以这个账号的身份导出（默认：系统账号 system）"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["list"]:
@@ -54,8 +61,19 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"输出目录不存在：{output.parent}")
 
-        actor = SystemActor(unit)
+        try:
+            actor = command_actor(unit, options["as_user"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         filters = ExportFilters(year=options["year"])
+        if not isinstance(actor, SystemActor):
+            # A user's export is her scope: narrowed to one village, or her own unit as a whole.
+            if isinstance(unit, Village):
+                filters = ExportFilters(year=options["year"], village_id=unit.pk)
+            elif unit != user_unit(actor):
+                raise CommandError("以 --as 账号导出时，--scope 须是她负责的单位本身或其中的一个村。")
+            if not ledger.allowed(actor):
+                raise CommandError(f"{options['as_user']} 的角色不能导出“{ledger.title}”。")
         record = export_record_create(ledger=ledger, user=actor, fmt=fmt, filters=filters)
         record = export_run(record=record, ledger=ledger, user=actor, path=output)
         if record.status != ExportRecord.Status.DONE:

@@ -6,15 +6,20 @@
 
 Exit 0 and print the counts when the file is clean (written unless --dry-run); exit non-zero and
 print every row error (row number, column header, reason) when not, with nothing written.
-The import is recorded (ImportRecord) like one made on the web.
+The import is recorded (ImportRecord) like one made on the web. The command acts as the system user
+(``system``) for that village, or as the user named by ``--as`` (her permissions and scope); the
+history of every record it writes names who.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from federation.core import history
+from federation.core.actors import actor_name, command_actor
 from federation.core.models import Village
 from federation.ledgers.imports.framework import all_importers, get_importer
 from federation.ledgers.imports.reader import ImportRefused
@@ -36,6 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="登记年度（年度台账；默认今年）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--list", action="store_true", help="列出可以导入的台账")
+        parser.add_argument(
+            "--as", dest="as_user", metavar="USER", help="以这个账号的身份导入（默认：系统账号 system）"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["list"]:
@@ -54,19 +62,26 @@ class Command(BaseCommand):
         path = Path(options["path"]).expanduser()
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        importer = importer_class(village, year=options["year"])
+        try:
+            actor = command_actor(village, options["as_user"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        importer = importer_class(village, user=actor, year=options["year"])
         record = ImportRecord.objects.create(
+            user=history.user_of(actor),
             ledger=importer_class.name,
             title=importer_class.title,
             village=village,
             year=importer.year if importer_class.yearly else None,
             file_name=path.name[:255],
-            requested_by="命令行",
+            requested_by=actor_name(actor),
         )
         try:
             result = import_record_run(record, importer, path, dry_run=options["dry_run"])
         except ImportRefused as exc:
             raise CommandError(exc.message) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
         title = importer_class.title
         if result.errors:
             for error in result.errors:

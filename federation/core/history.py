@@ -1,0 +1,135 @@
+"""History written one way: every change names who made it (and why), on every path.
+
+Each domain record keeps its history (django-simple-history). Whatever writes a record — a form,
+a service, the admin, an import, the command line, the demo — writes it through this module:
+
+- :func:`save` saves one record with its history row naming the actor and the reason;
+- :func:`bulk_create` and :func:`bulk_update` write many at once, each with its history row,
+  the new rows' history copied by the database in one ``INSERT … SELECT`` a batch where it can.
+
+An actor is a user, or the command line's :class:`federation.core.actors.SystemActor` (its
+history names the system user); ``None`` (the demo) leaves the user empty and gives the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, models, router
+from django.utils import timezone
+
+
+def user_of(actor: Any) -> Any:
+    """Return the user row a history row names for ``actor`` (None for no one)."""
+    if actor is None:
+        return None
+    user = getattr(actor, "history_user", actor)
+    return user if getattr(user, "pk", None) is not None else None
+
+
+def attribute(obj: models.Model, *, actor: Any, reason: str | None = None) -> models.Model:
+    """Name ``actor`` (and ``reason``) on the history row the next save of ``obj`` writes; return it."""
+    obj._history_user = user_of(actor)
+    if reason:
+        obj._change_reason = reason
+    return obj
+
+
+def actor_of(obj: models.Model) -> Any:
+    """Return the actor named on ``obj`` for its next history row (to write a record that goes with it)."""
+    return getattr(obj, "_history_user", None)
+
+
+def save(obj: models.Model, *, actor: Any, reason: str | None = None, **save_kwargs: Any) -> models.Model:
+    """Save ``obj`` with a history row naming ``actor`` and ``reason``; return it."""
+    attribute(obj, actor=actor, reason=reason)
+    obj.save(**save_kwargs)
+    return obj
+
+
+def bulk_create(
+    objs: Sequence[models.Model], *, actor: Any, reason: str | None = None, batch_size: int = 1000
+) -> None:
+    """Create ``objs`` (of one model) at once, each with its ``+`` history row naming ``actor``.
+
+    The history rows are copied from the new rows by the database (INSERT … SELECT) when the
+    history table holds nothing but the tracked fields; otherwise simple_history builds them.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections[router.db_for_write(model)]
+    history = getattr(model, "history", None)
+    columns = _history_columns(model) if history is not None else None
+    user = user_of(actor)
+    if history is None:
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        return
+    if columns is None or not connection.features.can_return_rows_from_bulk_insert:
+        bulk_create_with_history(
+            objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
+        )
+        return
+    model._default_manager.bulk_create(objs, batch_size=batch_size)
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history_model = history.model
+    quote = connection.ops.quote_name
+    targets, sources = columns
+    date = history_model._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
+    pks = [obj.pk for obj in objs]
+    step = min(batch_size, 900)  # SQLite allows 999 parameters a statement
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), step):
+            chunk = pks[start : start + step]
+            cursor.execute(
+                f"INSERT INTO {quote(history_model._meta.db_table)} "
+                f"({', '.join(quote(c) for c in targets)}, {quote('history_date')}, "
+                f"{quote('history_type')}, {quote('history_user_id')}, {quote('history_change_reason')}) "
+                f"SELECT {', '.join(quote(c) for c in sources)}, %s, %s, %s, %s "
+                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} "
+                f"IN ({', '.join(['%s'] * len(chunk))})",
+                [date, "+", getattr(user, "pk", None), reason, *chunk],
+            )
+
+
+def bulk_update(
+    objs: Sequence[models.Model],
+    fields: Iterable[str],
+    *,
+    actor: Any,
+    reason: str | None = None,
+    batch_size: int = 1000,
+) -> None:
+    """Update ``fields`` of ``objs`` (one model) at once, each with a ``~`` history row naming ``actor``."""
+    from simple_history.utils import bulk_update_with_history
+
+    if not objs:
+        return
+    bulk_update_with_history(
+        objs,
+        type(objs[0]),
+        list(fields),
+        batch_size=batch_size,
+        default_user=user_of(actor),
+        default_change_reason=reason,
+    )
+
+
+_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+
+
+def _history_columns(model: type[models.Model]) -> tuple[list[str], list[str]] | None:
+    """Return (history table columns, the model's columns they copy), or None when the history model
+    holds anything but the tracked fields and simple_history's own five."""
+    history_model = model.history.model
+    tracked = list(history_model.tracked_fields)
+    names = {f.attname for f in history_model._meta.concrete_fields}
+    if names != {f.attname for f in tracked} | _HISTORY_OWN or history_model._meta.pk.attname != "history_id":
+        return None
+    by_attname = {f.attname: f for f in history_model._meta.concrete_fields}
+    return [by_attname[f.attname].column for f in tracked], [f.column for f in tracked]
