@@ -58,36 +58,12 @@ add_home_section(
 )
 
 add_menu_group(MenuGroup("outreach", _("走访与服务"), 50))
+# The registers' own entries (visits, screening, teams, activities, petitions) come with their
+# declarations (outreach/registers/); these are the pages of outreach that are no register.
 for entry in (
     MenuEntry("outreach", _("概览图表"), "outreach:overview", 0, 0, ("outreach.view_overview",)),
     MenuEntry("outreach", _("走访进度"), "outreach:visit_progress", 1, 1, ("outreach.view_visit",)),
-    MenuEntry("outreach", _("走访记录"), "outreach:visit_list", 2, 1, ("outreach.view_visit",)),
-    MenuEntry(
-        "outreach",
-        _("两癌检查"),
-        "outreach:screening_list",
-        3,
-        1,
-        ("outreach.view_screening", "outreach.view_health_data"),
-    ),
     MenuEntry("outreach", _("两癌统计"), "outreach:screening_statistics", 4, 1, ("outreach.view_screening",)),
-    MenuEntry(
-        "outreach",
-        _("巾帼志愿者服务队"),
-        "outreach:volunteerteam_list",
-        5,
-        2,
-        ("outreach.view_volunteerteam",),
-    ),
-    MenuEntry(
-        "outreach",
-        _("志愿服务活动"),
-        "outreach:volunteeractivity_list",
-        6,
-        2,
-        ("outreach.view_volunteerteam",),
-    ),
-    MenuEntry("outreach", _("来信来访"), "outreach:petition_list", 7, 2, ("outreach.view_petition",)),
     MenuEntry("outreach", _("台账上报"), "outreach:report_list", 8, 3, ("outreach.view_registerreport",)),
 ):
     add_menu_entry(entry)

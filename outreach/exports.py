@@ -1,4 +1,4 @@
-"""The outreach ledgers in the county's layout (DESIGN.md, "Ledgers out"; seed, 2014 plan items 6, 11, 13).
+"""The outreach ledgers in the county's layout (seed, 2014 plan items 6, 11, 13), declared with registers.
 
 As in ``registry/exports.py``, each ledger's rows come from the selector its list page uses, so an
 export shows what the list shows, through the same scoping rule: petitions through
@@ -17,12 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import Village
-from federation.ledgers.exports import Column, Kind, Ledger, Table, Total, register
+from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from outreach import selectors
 from outreach.models import Petition, PetitionCategory, Visit, VolunteerMember, outreach_settings
-from outreach.views.petitions import petition_selection
-from outreach.views.volunteers import member_list
 
 
 @dataclass(frozen=True)
@@ -105,15 +103,13 @@ def visit_row(visit: Visit, ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-register(
-    Ledger(
-        name="visits",
-        layout=VISITS,
-        queryset=visits_queryset,
-        row=visit_row,
-        permission="outreach.view_visit",
-        list_views=("outreach:visit_list",),
-    )
+VISITS_LEDGER = Ledger(
+    name="visits",
+    layout=VISITS,
+    queryset=visits_queryset,
+    row=visit_row,
+    permission="outreach.view_visit",
+    list_views=("outreach:visit_list",),
 )
 
 # -- 两癌检查统计表 ---------------------------------------------------------------------------------------
@@ -194,16 +190,14 @@ def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iter
         }
 
 
-register(
-    Ledger(
-        name="screening_statistics",
-        layout=SCREENING_STATISTICS,
-        queryset=screening_statistics_queryset,
-        rows=screening_statistics_rows,
-        permission="outreach.view_screening",
-        list_views=("outreach:screening_statistics",),
-        pdf_per_village=False,  # one table of the villages with its 合计, not a book per village
-    )
+SCREENING_STATISTICS_LEDGER = Ledger(
+    name="screening_statistics",
+    layout=SCREENING_STATISTICS,
+    queryset=screening_statistics_queryset,
+    rows=screening_statistics_rows,
+    permission="outreach.view_screening",
+    list_views=("outreach:screening_statistics",),
+    pdf_per_village=False,  # one table of the villages with its 合计, not a book per village
 )
 
 # -- 巾帼志愿者服务队登记表 -------------------------------------------------------------------------------
@@ -234,7 +228,7 @@ VOLUNTEERS = Table(
 
 def volunteers_queryset(user: Any, filters: ExportFilters) -> QuerySet[VolunteerMember]:
     """Return the members as the member list shows them, team by team (township teams last)."""
-    qs = member_list(user=user).filter(team__deleted_at__isnull=True)
+    qs = selectors.member_list(user=user).filter(team__deleted_at__isnull=True)
     search = filters.search.strip()
     if search:  # the member list searches name and team, the team list team and village
         by_team = Q(team__name__contains=search) | Q(team__village__name__contains=search)
@@ -267,16 +261,14 @@ def volunteer_row(member: VolunteerMember, ctx: ExportContext) -> dict[str, Any]
     }
 
 
-register(
-    _TownshipLevelLedger(
-        name="volunteers",
-        layout=VOLUNTEERS,
-        queryset=volunteers_queryset,
-        row=volunteer_row,
-        permission="outreach.view_volunteermember",
-        list_views=("outreach:volunteerteam_list", "outreach:volunteermember_list"),
-        yearly=False,
-    )
+VOLUNTEERS_LEDGER = _TownshipLevelLedger(
+    name="volunteers",
+    layout=VOLUNTEERS,
+    queryset=volunteers_queryset,
+    row=volunteer_row,
+    permission="outreach.view_volunteermember",
+    list_views=("outreach:volunteerteam_list", "outreach:volunteermember_list"),
+    yearly=False,
 )
 
 # -- 来信来访登记表 ---------------------------------------------------------------------------------------
@@ -317,7 +309,7 @@ def petitions_queryset(user: Any, filters: ExportFilters) -> QuerySet[Petition]:
     state = filters.extra.get("state", "")
     category = filters.extra.get("category", "")
     if state:
-        selection = petition_selection(state=state, category=category, year=filters.year)
+        selection = selectors.petition_selection(state=state, category=category, year=filters.year)
     else:
         selection = {"category": category, "year": _year(filters)}
     qs = selectors.petition_list(user=user, search=filters.search, **selection)
@@ -370,13 +362,11 @@ def petition_row(petition: Petition, ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-register(
-    Ledger(
-        name="petitions",
-        layout=PETITIONS,
-        queryset=petitions_queryset,
-        row=petition_row,
-        permission="outreach.view_petition",
-        list_views=("outreach:petition_list",),
-    )
+PETITIONS_LEDGER = Ledger(
+    name="petitions",
+    layout=PETITIONS,
+    queryset=petitions_queryset,
+    row=petition_row,
+    permission="outreach.view_petition",
+    list_views=("outreach:petition_list",),
 )

@@ -1,26 +1,17 @@
 """What each role may do in outreach (granted to the roles through ``federation.core.roles.grant``).
 
-Which rows a user sees is the scope's business; two permissions narrow it further:
+Each register grants its own (``outreach/registers/``); these are the rest. Which rows a user
+sees is the scope's business; two permissions narrow it further:
 ``view_health_data`` (a person's two-cancer screening) and ``view_domestic_violence`` (such
 petitions). The county viewer holds neither: she reads the screening statistics and the other
 petitions, never a person's result or a domestic-violence case.
 """
 
-from federation.core.roles import Role, crud, grant, view
-
-OUTREACH_MODELS = [
-    "outreach.visit",
-    "outreach.screening",
-    "outreach.volunteerteam",
-    "outreach.volunteermember",
-    "outreach.volunteeractivity",
-    "outreach.petition",
-]
+from federation.core.roles import Role, grant
 
 SENSITIVE = ["outreach.view_health_data", "outreach.view_domestic_violence"]
 
 _TOWNSHIP = [
-    *crud(*OUTREACH_MODELS),
     *SENSITIVE,
     "outreach.view_registerreport",
     "outreach.add_registerreport",
@@ -31,7 +22,6 @@ _TOWNSHIP = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VILLAGE_DIRECTOR: [
-        *crud(*OUTREACH_MODELS),
         *SENSITIVE,
         "outreach.view_registerreport",
         "outreach.add_registerreport",
@@ -39,7 +29,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TOWNSHIP_STAFF: list(_TOWNSHIP),
     Role.TOWNSHIP_CHAIR: list(_TOWNSHIP),
     Role.COUNTY_VIEWER: [
-        *view(*OUTREACH_MODELS),
         "outreach.view_registerreport",
         "outreach.view_overview",
     ],

@@ -21,6 +21,9 @@ from outreach.models import (
     Screening,
     ScreeningResult,
     Visit,
+    VolunteerActivity,
+    VolunteerMember,
+    VolunteerTeam,
     register_deadlines,
     year_bounds,
 )
@@ -110,6 +113,37 @@ def visit_list(*, user, search: str = "", year: int | None = None) -> QuerySet[V
         qs = qs.filter(person__name__contains=search.strip())
     if year:
         qs = qs.filter(visited_on__range=year_bounds(year))
+    return qs
+
+
+# --- volunteers -------------------------------------------------------------------------------------
+
+
+def team_list(*, user, search: str = "", year: int | None = None):
+    """Return the teams ``user`` sees, with their members counted; ``year`` does not apply."""
+    qs = VolunteerTeam.objects.for_user(user).select_related("village", "township")
+    if search.strip():
+        qs = qs.filter(Q(name__contains=search.strip()) | Q(village__name__contains=search.strip()))
+    return qs.annotate(member_count=Count("members", filter=Q(members__deleted_at__isnull=True))).order_by(
+        "township__code", "village__code", "name"
+    )
+
+
+def member_list(*, user, search: str = "", year: int | None = None):
+    """Return the members ``user`` sees, searched by name or team."""
+    qs = VolunteerMember.objects.for_user(user).select_related("team", "village")
+    if search.strip():
+        qs = qs.filter(Q(name__contains=search.strip()) | Q(team__name__contains=search.strip()))
+    return qs
+
+
+def activity_list(*, user, search: str = "", year: int | None = None):
+    """Return the activities ``user`` sees in ``year``, searched by title or team."""
+    qs = VolunteerActivity.objects.for_user(user).select_related("team__village")
+    if search.strip():
+        qs = qs.filter(Q(title__contains=search.strip()) | Q(team__name__contains=search.strip()))
+    if year:
+        qs = qs.filter(held_on__year=year)
     return qs
 
 
@@ -262,6 +296,19 @@ def registered_by_village(*, user, year: int) -> list[tuple[Village, dict[str, i
 
 
 # --- petitions ------------------------------------------------------------------------------------
+
+
+def petition_selection(*, state: str, category: str, year: int | None) -> dict:
+    """Return ``selectors.petition_list``'s filters for the list's state, category and year.
+
+    The one rule of the list and of its export (``outreach.exports``): open cases of any year
+    (the year is not asked); closed or all cases of the year chosen, if one is, else of every year.
+    """
+    return {
+        "state": state if state in ("open", "closed") else "",
+        "category": category,
+        "year": year if state != "open" else None,
+    }
 
 
 def petition_list(

@@ -1,15 +1,13 @@
 from django.urls import path
 
-from outreach.views import overview, petitions, screening, visits, volunteers
+from federation.web.registers import declared_urls
+from outreach.views import overview, screening, visits
 
 app_name = "outreach"
 
 urlpatterns = [
     path("visits/progress/", visits.VisitProgressView.as_view(), name="visit_progress"),
     path("screening/statistics/", screening.ScreeningStatisticsView.as_view(), name="screening_statistics"),
-    *visits.urlpatterns,
-    *screening.urlpatterns,
-    *volunteers.urlpatterns,
-    *petitions.urlpatterns,
+    *declared_urls("outreach"),
     *overview.urlpatterns,
 ]

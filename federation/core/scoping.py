@@ -90,6 +90,10 @@ class ScopedQuerySet(models.QuerySet):
             qs = qs.distinct()
         return qs
 
+    def editable_by(self, user) -> ScopedQuerySet:
+        """Return the rows of this queryset ``user`` may change: her scope (a model may narrow it)."""
+        return self.for_user(user)
+
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
     pass

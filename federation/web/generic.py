@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
 from federation.core.mixins import ScopedFormMixin, ScopedViewMixin
+from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.core.services import (
     StaleRecordError,
     domain_record_delete,
@@ -88,15 +91,37 @@ class UrlNamesMixin:
         return self._url_name("restore")
 
 
-class DomainListView(UrlNamesMixin, ScopedViewMixin, generic.ListView):
-    """A list of records: 50 a page, through the scope; ``columns`` are (label, dotted path)."""
+def safe_next(request) -> str | None:
+    """Return the ``next`` parameter when it points inside this site, else None."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
 
+
+class DomainPermissionMixin:
+    """The model permission of a page (``action``), and ``extra_permissions`` on top of it."""
+
+    action = "view"
+    extra_permissions: tuple[str, ...] = ()
+
+    def get_permission_required(self):
+        return [_perm(self.model, self.action), *self.extra_permissions]
+
+
+class DomainListView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, generic.ListView):
+    """A list of records: 50 a page, through the scope; ``columns`` are (label, dotted path).
+
+    With ``select`` (a selector taking ``user``, ``search`` and ``year``) the rows are its answer
+    and the list has a search box and, when ``yearly``, a year filter.
+    """
+
+    template_name = "federation/domain_list.html"
     paginate_by = 50
     columns: list[tuple[str, str]] = []
     search_placeholder = _lazy("姓名、身份证号或后四位")
-
-    def get_permission_required(self):
-        return [_perm(self.model, "view")]
+    select = None
+    yearly = True
 
     @property
     def title(self) -> str:
@@ -106,6 +131,12 @@ class DomainListView(UrlNamesMixin, ScopedViewMixin, generic.ListView):
     def add_label(self) -> str:
         return _("登记") + str(self.model._meta.verbose_name)
 
+    def get_queryset(self):
+        if self.select is None:
+            return super().get_queryset()
+        search = self.request.GET.get("q", "")
+        return type(self).select(user=self.request.user, search=search, year=year_param(self.request))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -113,48 +144,91 @@ class DomainListView(UrlNamesMixin, ScopedViewMixin, generic.ListView):
         context["can_restore"] = user.has_perm("federation.restore_deleted") and hasattr(
             self.model, "all_objects"
         )
+        if self.select is not None:
+            context["search"] = self.request.GET.get("q", "")
+            if self.yearly:
+                year = year_param(self.request)
+                context.update(year=year, years=year_choices(year))
         return context
 
 
-class DomainDetailView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
-    def get_permission_required(self):
-        return [_perm(self.model, "view")]
+class DomainDetailView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, generic.DetailView):
+    """A record's page; edit and delete are offered only where the user may change the record."""
+
+    template_name = "federation/domain_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        editable = self.model._default_manager.editable_by(user).filter(pk=self.object.pk).exists()
         context["model_verbose_name"] = self.model._meta.verbose_name
-        context["can_change"] = user.has_perm(_perm(self.model, "change"))
-        context["can_delete"] = user.has_perm(_perm(self.model, "delete"))
+        context["can_change"] = user.has_perm(_perm(self.model, "change")) and editable
+        context["can_delete"] = user.has_perm(_perm(self.model, "delete")) and editable
         return context
 
 
 class DomainFormMixin(ScopedFormMixin):
-    """Save through ``domain_record_save``: full validation and no silent overwrite."""
+    """Save through ``domain_record_save`` (full validation, the write scope, no silent overwrite).
+
+    ``hidden_when_single`` names the choice fields (village, township) filled in and hidden when
+    the user's scope offers exactly one row; ``required_for_village`` those a user who writes no
+    township record (a director) must fill. ``?next=`` (inside the site) is where a save goes.
+    """
 
     template_name = "federation/domain_form.html"
+    create_title: str | None = None  # the heading of a new record's form; "登记<model>" when None
+    hidden_when_single: tuple[str, ...] = ()
+    required_for_village: tuple[str, ...] = ()
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        village_only = not self.request.user.has_perm(TOWNSHIP_RECORDS)
+        for name in self.hidden_when_single:
+            field = form.fields.get(name)
+            if field is None:
+                continue
+            if village_only and name in self.required_for_village:
+                field.required = True
+            options = list(field.queryset[:2])
+            if len(options) == 1 and (field.required or village_only or name == "township"):
+                field.initial = options[0].pk
+                field.widget = forms.HiddenInput()
+                if not form.is_bound and form.instance.pk is None:
+                    form.initial[name] = options[0].pk
+        return form
+
+    def save_record(self, form, original):
+        """Save the form's record through the service (and its many-to-many fields); return it."""
+        record = domain_record_save(
+            user=self.request.user,
+            instance=form.save(commit=False),
+            expected_version=form.cleaned_data.get("version"),
+            original=original,
+        )
+        form.save_m2m()
+        return record
 
     def form_valid(self, form):
-        original = type(form.instance).all_objects.filter(pk=form.instance.pk).first()
+        stored = type(form.instance).all_objects.filter(pk=form.instance.pk).first()
         try:
-            self.object = domain_record_save(
-                user=self.request.user,
-                instance=form.save(commit=False),
-                expected_version=form.cleaned_data.get("version"),
-                original=self._as_opened(form, original),
-            )
+            self.object = self.save_record(form, self._as_opened(form, stored))
         except StaleRecordError as exc:
             form.add_error(None, exc)
             return self.render_to_response(self.get_context_data(form=form, stale_changes=exc.changes))
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        form.save_m2m()
         messages.success(self.request, _("已保存。"))
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(safe_next(self.request) or self.get_success_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(model_verbose_name=self.model._meta.verbose_name, **kwargs)
+        name = self.model._meta.verbose_name
+        return super().get_context_data(
+            model_verbose_name=name,
+            create_title=self.create_title or _("登记%(name)s") % {"name": name},
+            next=safe_next(self.request),
+            **kwargs,
+        )
 
     def _as_opened(self, form, stored):
         """Return the record as the editor opened it: the stored row's history at her version."""
@@ -168,23 +242,42 @@ class DomainFormMixin(ScopedFormMixin):
         return self.object.get_absolute_url()
 
 
-class DomainCreateView(UrlNamesMixin, ScopedViewMixin, DomainFormMixin, generic.CreateView):
-    def get_permission_required(self):
-        return [_perm(self.model, "add")]
+class DomainCreateView(
+    UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, DomainFormMixin, generic.CreateView
+):
+    """A new record; the query parameters named in ``initial_params`` (``?person=``) preselect fields."""
+
+    action = "add"
+    initial_params: tuple[str, ...] = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in self.initial_params:
+            value = self.request.GET.get(name, "")
+            if value:
+                initial[name] = value
+        return initial
 
 
-class DomainUpdateView(UrlNamesMixin, ScopedViewMixin, DomainFormMixin, generic.UpdateView):
-    def get_permission_required(self):
-        return [_perm(self.model, "change")]
+class DomainUpdateView(
+    UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, DomainFormMixin, generic.UpdateView
+):
+    """Edit a record the user may change (``editable_by``); any other answers 404."""
+
+    action = "change"
+
+    def get_queryset(self):
+        return self.model._default_manager.editable_by(self.request.user)
 
 
-class DomainDeleteView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
-    """GET asks for confirmation; POST soft-deletes."""
+class DomainDeleteView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, generic.DetailView):
+    """GET asks for confirmation; POST soft-deletes a record the user may change."""
 
+    action = "delete"
     template_name = "federation/domain_confirm_delete.html"
 
-    def get_permission_required(self):
-        return [_perm(self.model, "delete")]
+    def get_queryset(self):
+        return self.model._default_manager.editable_by(self.request.user)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -193,11 +286,13 @@ class DomainDeleteView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
         return HttpResponseRedirect(reverse(self.list_url_name))
 
 
-class DomainRestoreView(UrlNamesMixin, ScopedViewMixin, generic.DetailView):
+class DomainRestoreView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, generic.DetailView):
     """POST only: bring back a soft-deleted record (township roles)."""
 
     http_method_names = ["post"]
-    permission_required = "federation.restore_deleted"
+
+    def get_permission_required(self):
+        return ["federation.restore_deleted", *self.extra_permissions]
 
     def get_queryset(self):
         return self.model.all_objects.deleted().for_user(self.request.user)
@@ -220,10 +315,9 @@ class DomainDeletedListView(DomainListView):
     """The township's list of deleted records, to restore."""
 
     template_name = "federation/domain_deleted_list.html"
-    permission_required = "federation.restore_deleted"
 
     def get_permission_required(self):
-        return [self.permission_required]
+        return ["federation.restore_deleted", *self.extra_permissions]
 
     def get_queryset(self):
         return self.model.all_objects.deleted().for_user(self.request.user).order_by("-deleted_at")

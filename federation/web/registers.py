@@ -57,6 +57,7 @@ class Menu:
     order: int
     section: int = 0
     label: str = ""
+    permissions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ class Register:
     persons). ``path`` is the URL prefix of its pages inside its app ("" for no pages: then
     ``list_url_name`` names the page that lists it). ``views`` overrides the generic views by page
     ("list", "detail", "create", "update", "delete", "deleted", "restore"); ``list_attrs`` are given
-    to the list view (``intro``, ``add_label``, ``search_placeholder`` …). ``counted`` registers
+    to the list view (``intro``, ``add_label``, ``search_placeholder``, ``select`` …), ``page_attrs``
+    to every page (``extra_permissions``, ``hidden_when_single`` …). Without ``form_fields`` the
+    pages edit ``form_base``'s own fields. ``counted`` registers
     are counted village by village on the township overview. ``permission`` is what reading it
     takes when that is not its model's view permission (a register with no model).
     """
@@ -107,6 +110,7 @@ class Register:
     widgets: Mapping[str, Any] = field(default_factory=dict)
     list_columns: tuple[tuple[str, str], ...] = ()
     list_attrs: Mapping[str, Any] = field(default_factory=dict)
+    page_attrs: Mapping[str, Any] = field(default_factory=dict)
     views: Mapping[str, type] = field(default_factory=dict)
     list_url_name: str = ""
     menu: Menu | None = None
@@ -145,6 +149,8 @@ class Register:
 
         from federation.core.forms import VersionedModelForm
 
+        if not self.form_fields:
+            return self.form_base
         return modelform_factory(
             self.model,
             form=self.form_base or VersionedModelForm,
@@ -187,7 +193,7 @@ class Register:
             "restore": generic.DomainRestoreView,
         }
         form_class = self.form_class()
-        common = {"model": self.model, "register": self, "url_prefix": self.name}
+        common = {"model": self.model, "register": self, "url_prefix": self.name, **self.page_attrs}
         more = {
             "list": {"columns": list(self.list_columns), **self.list_attrs},
             "create": {"form_class": form_class},
@@ -230,11 +236,12 @@ def declare(register: Register) -> Register:
             register.url_name("list"),
             menu.order,
             section=menu.section,
-            permissions=(register.view_permission,) if register.view_permission else (),
+            permissions=((register.view_permission,) if register.view_permission else ()) + menu.permissions,
         )
         menu_entries.add(_menu_key(register), entry)
     if register.model is not None:
-        role_grants.add(f"register:{register.name}", register.grants or crud_grants(register.model))
+        grants = register.grants if register.grants is not None else crud_grants(register.model)
+        role_grants.add(f"register:{register.name}", grants)
     return register
 
 
@@ -267,7 +274,8 @@ def declare_package(package: str) -> None:
     """Import every module of ``package`` (``<app>.registers``): each declares its register."""
     module = importlib.import_module(package)
     for info in pkgutil.iter_modules(module.__path__):
-        importlib.import_module(f"{package}.{info.name}")
+        if not info.name.startswith("_"):  # a module the declarations share, not a register
+            importlib.import_module(f"{package}.{info.name}")
 
 
 def declared_urls(app_label: str) -> list:

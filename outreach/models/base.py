@@ -15,11 +15,7 @@ from federation.core.scoping import TOWNSHIP_RECORDS, ScopedManager, membership_
 
 
 class OutreachQuerySet(DomainQuerySet):
-    """Scoped like every domain record; adds the rows a user may change (``editable_by``)."""
-
-    def editable_by(self, user) -> OutreachQuerySet:
-        """Return the rows of this queryset ``user`` may change or delete (her scope, by default)."""
-        return self.for_user(user)
+    """Scoped like every domain record (``for_user``, ``editable_by``)."""
 
 
 class TownshipLevelQuerySet(OutreachQuerySet):

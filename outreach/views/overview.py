@@ -13,13 +13,13 @@ from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village
 from federation.core.scoping import get_for_user_or_404
 from federation.web import charts
+from federation.web.generic import safe_next, year_choices, year_param
 from federation.web.pages import overview_charts_for
 from federation.web.registers import by_deadline_key, counted
 from outreach import selectors
 from outreach.models import register_deadlines
 from outreach.rules import ReportStatus, report_status
 from outreach.services import register_report_mark
-from outreach.views.common import safe_next, year_choices, year_param
 from outreach.views.screening import coverage_chart, screening_results_chart
 
 

@@ -1,40 +1,21 @@
-"""Pages of letters and visits (来信来访) and family-dispute mediation."""
+"""The page classes of letters and visits (来信来访) and mediation (their pages: ``outreach/registers/``)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.web.generic import DomainCreateView, DomainListView, DomainUpdateView, year_param
 from outreach import selectors
-from outreach.forms import PetitionForm
-from outreach.models import Petition, PetitionCategory
+from outreach.models import PetitionCategory
 from outreach.policy import can_see_domestic_violence
-from outreach.views.common import (
-    OutreachCreateView,
-    OutreachListView,
-    OutreachUpdateView,
-    crud_urls,
-    year_param,
-)
 
 
-def petition_selection(*, state: str, category: str, year: int | None) -> dict:
-    """Return ``selectors.petition_list``'s filters for the list's state, category and year.
-
-    The one rule of the list and of its export (``outreach.exports``): open cases of any year
-    (the year is not asked); closed or all cases of the year chosen, if one is, else of every year.
-    """
-    return {
-        "state": state if state in ("open", "closed") else "",
-        "category": category,
-        "year": year if state != "open" else None,
-    }
-
-
-class PetitionListView(OutreachListView):
+class PetitionListView(DomainListView):
     """Cases received, open ones first by age; filter by state and category."""
 
     template_name = "outreach/petition_list.html"
+    select = staticmethod(selectors.petition_list)
     search_placeholder = _("来访人姓名")
 
     def get_queryset(self):
@@ -43,7 +24,9 @@ class PetitionListView(OutreachListView):
         return selectors.petition_list(
             user=self.request.user,
             search=self.request.GET.get("q", ""),
-            **petition_selection(state=state, category=self.request.GET.get("category", ""), year=year),
+            **selectors.petition_selection(
+                state=state, category=self.request.GET.get("category", ""), year=year
+            ),
         )
 
     def get_context_data(self, **kwargs):
@@ -76,7 +59,7 @@ class _PetitionFormMixin:
         return kwargs
 
 
-class PetitionCreateView(_PetitionFormMixin, OutreachCreateView):
+class PetitionCreateView(_PetitionFormMixin, DomainCreateView):
     def get_initial(self):
         initial = super().get_initial()
         user = self.request.user
@@ -84,27 +67,5 @@ class PetitionCreateView(_PetitionFormMixin, OutreachCreateView):
         return initial
 
 
-class PetitionUpdateView(_PetitionFormMixin, OutreachUpdateView):
+class PetitionUpdateView(_PetitionFormMixin, DomainUpdateView):
     pass
-
-
-urlpatterns = crud_urls(
-    Petition,
-    PetitionForm,
-    prefix="petitions",
-    list_view=PetitionListView,
-    create_view=PetitionCreateView,
-    update_view=PetitionUpdateView,
-    list_attrs={
-        "columns": [
-            (_("来访人"), "petitioner"),
-            (_("村"), "village.name"),
-            (_("受理日期"), "received_on"),
-            (_("类别"), "get_category_display"),
-            (_("处理方式"), "get_handling_display"),
-            (_("结案日期"), "closed_on"),
-            (_("已用天数"), "days_open"),
-        ],
-        "add_label": _("登记来信来访"),
-    },
-)

@@ -8,10 +8,9 @@ from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
 from federation.web import charts
+from federation.web.generic import year_choices, year_param
 from outreach import selectors
-from outreach.forms import ScreeningForm
-from outreach.models import HEALTH_DATA_PERMISSION, Screening, ScreeningKind, ScreeningResult
-from outreach.views.common import crud_urls, year_choices, year_param
+from outreach.models import ScreeningKind, ScreeningResult
 
 
 class ScreeningStatisticsView(ScopedViewMixin, generic.TemplateView):
@@ -59,25 +58,3 @@ def coverage_chart(statistics: selectors.ScreeningStatistics) -> charts.Chart:
         progress=True,
         rate_heading=_("检查率"),
     )
-
-
-urlpatterns = crud_urls(
-    Screening,
-    ScreeningForm,
-    prefix="screening",
-    attrs={"extra_permissions": (HEALTH_DATA_PERMISSION,)},
-    list_attrs={
-        "select": staticmethod(selectors.screening_list),
-        "columns": [
-            (_("姓名"), "person.name"),
-            (_("村"), "person.village.name"),
-            (_("年度"), "year"),
-            (_("检查项目"), "get_kind_display"),
-            (_("检查日期"), "screened_on"),
-            (_("检查结果"), "get_result_display"),
-            (_("已治疗"), "treated"),
-        ],
-        "add_label": _("登记两癌检查"),
-        "intro": _("个人检查结果属于健康信息，只有本村妇联主席和乡镇妇联可以查看；请勿外传。"),
-    },
-)

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
+from federation.web.generic import DomainCreateView, year_choices, year_param
 from outreach import selectors
-from outreach.forms import VisitForm
-from outreach.models import Visit
 from outreach.rules import visits_owed
-from outreach.views.common import OutreachCreateView, crud_urls, year_choices, year_param
 
 
-class VisitCreateView(OutreachCreateView):
+class VisitCreateView(DomainCreateView):
     """A new visit; the visitor is the signed-in user unless she changes it."""
-
-    create_title = _("记录走访")
 
     def get_initial(self):
         initial = super().get_initial()
@@ -53,26 +48,3 @@ class VisitProgressView(ScopedViewMixin, generic.TemplateView):
             villages=selectors.visits_by_village(user=user, year=year),
         )
         return context
-
-
-urlpatterns = crud_urls(
-    Visit,
-    VisitForm,
-    prefix="visits",
-    create_view=VisitCreateView,
-    list_attrs={
-        "select": staticmethod(selectors.visit_list),
-        "columns": [
-            (_("姓名"), "person.name"),
-            (_("村"), "person.village.name"),
-            (_("走访日期"), "visited_on"),
-            (_("方式"), "get_mode_display"),
-            (_("走访人"), "visitors"),
-            (_("贫困"), "is_poor"),
-        ],
-        "add_label": _("记录走访"),
-        "intro": _(
-            "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难。"
-        ),
-    },
-)

@@ -1,0 +1,34 @@
+"""来信来访 (seed, 2014 plan item 13): letters, visits and calls received, and family-dispute mediation."""
+
+from django.utils.translation import gettext_lazy as _
+
+from federation.web.registers import Menu, Register, declare
+from outreach.exports import PETITIONS_LEDGER
+from outreach.forms import PetitionForm
+from outreach.models import Petition
+from outreach.registers._pages import PAGES
+from outreach.views.petitions import PetitionCreateView, PetitionListView, PetitionUpdateView
+
+declare(
+    Register(
+        name="petition",
+        title=str(_("来信来访")),
+        model=Petition,
+        path="petitions",
+        form_base=PetitionForm,
+        list_columns=(
+            (_("来访人"), "petitioner"),
+            (_("村"), "village.name"),
+            (_("受理日期"), "received_on"),
+            (_("类别"), "get_category_display"),
+            (_("处理方式"), "get_handling_display"),
+            (_("结案日期"), "closed_on"),
+            (_("已用天数"), "days_open"),
+        ),
+        list_attrs={"add_label": _("登记来信来访")},
+        page_attrs=PAGES,
+        views={"list": PetitionListView, "create": PetitionCreateView, "update": PetitionUpdateView},
+        menu=Menu("outreach", 7, section=2),
+        ledgers=(PETITIONS_LEDGER,),
+    )
+)

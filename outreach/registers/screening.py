@@ -1,0 +1,42 @@
+"""两癌检查 (seed, 2014 plan item 10): a woman's cervical and breast screenings; health data.
+
+Individual records are shown only with the health-data permission; the statistics (numbers only)
+are a page and a ledger of their own, for the county viewer too.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from federation.web.registers import Menu, Register, declare
+from outreach import selectors
+from outreach.exports import SCREENING_STATISTICS_LEDGER
+from outreach.forms import ScreeningForm
+from outreach.models import HEALTH_DATA_PERMISSION, Screening
+from outreach.registers._pages import PAGES
+
+declare(
+    Register(
+        name="screening",
+        title=str(_("两癌检查")),
+        model=Screening,
+        path="screening",
+        form_base=ScreeningForm,
+        list_columns=(
+            (_("姓名"), "person.name"),
+            (_("村"), "person.village.name"),
+            (_("年度"), "year"),
+            (_("检查项目"), "get_kind_display"),
+            (_("检查日期"), "screened_on"),
+            (_("检查结果"), "get_result_display"),
+            (_("已治疗"), "treated"),
+        ),
+        list_attrs={
+            "select": staticmethod(selectors.screening_list),
+            "search_placeholder": _("姓名"),
+            "add_label": _("登记两癌检查"),
+            "intro": _("个人检查结果属于健康信息，只有本村妇联主席和乡镇妇联可以查看；请勿外传。"),
+        },
+        page_attrs={**PAGES, "extra_permissions": (HEALTH_DATA_PERMISSION,)},
+        menu=Menu("outreach", 3, section=1, permissions=(HEALTH_DATA_PERMISSION,)),
+        ledgers=(SCREENING_STATISTICS_LEDGER,),
+    )
+)

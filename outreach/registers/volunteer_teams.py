@@ -1,0 +1,39 @@
+"""巾帼志愿者服务队 (seed, 2014 plan item 11): the teams, of a village or of the township."""
+
+from django.utils.translation import gettext_lazy as _
+
+from federation.web.registers import Menu, Register, declare
+from outreach import selectors
+from outreach.forms import VolunteerTeamForm
+from outreach.models import VolunteerTeam
+from outreach.registers._pages import PAGES
+from outreach.views.volunteers import TeamDetailView
+
+declare(
+    Register(
+        name="volunteerteam",
+        title=str(_("巾帼志愿者服务队")),
+        model=VolunteerTeam,
+        path="volunteer-teams",
+        form_base=VolunteerTeamForm,
+        list_columns=(
+            (_("队名"), "name"),
+            (_("所属"), "level_label"),
+            (_("服务特长"), "get_speciality_display"),
+            (_("队长"), "leader"),
+            (_("队员"), "member_count"),
+        ),
+        list_attrs={
+            "select": staticmethod(selectors.team_list),
+            "yearly": False,
+            "search_placeholder": _("队名或村名"),
+            "add_label": _("新建服务队"),
+            "intro": _(
+                "各村妇代会主任根据自己的特长选择参加一个或多个巾帼志愿者服务队，配合县乡开展巾帼志愿服务活动。"
+            ),
+        },
+        page_attrs=PAGES,
+        views={"detail": TeamDetailView},
+        menu=Menu("outreach", 5, section=2),
+    )
+)
