@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from federation.core.labels import director_title
 from federation.core.models import Membership, Township, Village, year_settings
 from federation.core.roles import Role
 from outreach.models import (
@@ -200,7 +201,7 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
         for day in days:
             income = person.household.income_of(year) if person.household is not None else None
             is_poor = person.pk in poor or (income is not None and income.per_capita_income < line)
-            visitors = directors.get(person.village_id, "村妇联主席")
+            visitors = directors.get(person.village_id, director_title())
             if rng.random() < 0.3:
                 visitors += "、乡妇联干部"
             visits.append(
@@ -248,7 +249,7 @@ def _screenings(rng: random.Random, villages: list[Village], today: dt.date) -> 
             if result == ScreeningResult.ABNORMAL:
                 screening.follow_up = "已通知到县妇幼保健院复查。"
             elif result in (ScreeningResult.PRECANCEROUS, ScreeningResult.CANCER):
-                screening.follow_up = "村妇联主席每月电话随访。"
+                screening.follow_up = f"{director_title()}每月电话随访。"
                 screening.treated = True
                 screening.treatment = "在示范县人民医院治疗。"
                 screening.relief_applied = result == ScreeningResult.CANCER
@@ -398,7 +399,7 @@ def _petitions(rng: random.Random, villages: list[Village], today: dt.date) -> i
                 petitioner_name="" if person_id else rng.choice(["王大姐", "刘某某", "陈女士", "一位村民"]),
                 category=category,
                 summary=rng.choice(PETITIONS[category]),
-                received_by=directors.get(village.pk, "村妇联主席"),
+                received_by=directors.get(village.pk, director_title()),
                 handling=handling,
                 referred_to="乡司法所" if handling == Handling.REFERRED else "",
                 mediation=rng.choice([MediationResult.SUCCEEDED, MediationResult.FAILED]) if closed else "",

@@ -16,6 +16,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import with_director
 from federation.core.models import Village
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
@@ -219,8 +220,10 @@ VOLUNTEERS = Table(
     count_unit="人",
     landscape=True,
     notes=(
-        "各村妇代会主任根据自己的特长选择参加一个或多个巾帼志愿者服务队（2014 年工作要点第 11 条）；"
-        "一人参加几个队时每队列一行。",
+        with_director(
+            "各村{director}根据自己的特长选择参加一个或多个巾帼志愿者服务队（2014 年工作要点第 11 条）；"
+            "一人参加几个队时每队列一行。"
+        ),
         "“所属”为村名或“乡镇级”；乡镇级服务队的队员也可来自乡镇单位（如中心校、乡政府女职工）。",
     ),
 )

@@ -442,7 +442,7 @@ def deadline_summary(table: ReportTable) -> str:
     """Return the deadlines of ``table`` in words, one date after another (…3 月 30 日前，…)."""
     by_day: dict[dt.date, list[str]] = {}
     for register in table.registers:
-        by_day.setdefault(table.deadlines[register.deadline.key], []).append(register.title)
+        by_day.setdefault(table.deadlines[register.deadline.key], []).append(str(register.title))
     parts = []
     for day, titles in by_day.items():
         names = titles[0] if len(titles) == 1 else "、".join(titles[:-1]) + "和" + titles[-1]

@@ -327,7 +327,7 @@ def entry_register(
 
     filters = person_filters or {}
     list_url = f"registry:{name}_list"
-    title = str(title or model._meta.verbose_name_plural)
+    title = title or model._meta.verbose_name_plural
     importer_class = type(
         f"{model.__name__}Importer",
         (importer,),
@@ -428,7 +428,7 @@ def village_register(
         )
     return Register(
         name=name,
-        title=str(model._meta.verbose_name_plural),
+        title=model._meta.verbose_name_plural,
         model=model,
         path=path,
         form_fields=form_fields,

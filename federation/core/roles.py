@@ -8,11 +8,12 @@ actions a role may take. Each role is a Django group whose permissions are synch
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import DIRECTOR
 from federation.core.registries import Registry
 
 
 class Role(models.TextChoices):
-    VILLAGE_DIRECTOR = "village_director", _("村妇联主席")
+    VILLAGE_DIRECTOR = "village_director", DIRECTOR
     TOWNSHIP_STAFF = "township_staff", _("乡镇妇联干部")
     TOWNSHIP_CHAIR = "township_chair", _("乡镇妇联主席")
     COUNTY_VIEWER = "county_viewer", _("县妇联")

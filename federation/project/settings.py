@@ -145,6 +145,10 @@ AXES_VERBOSE = False
 # lock a whole township office out because of one person's typing. The user name is the key.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The village women's director's title in this county: 村妇联主席 (since the reform) or 村妇代会主任
+# (the 2014 plan's forms). Every page, ledger and message takes it from federation.core.labels.
+DIRECTOR_TITLE = env.str("DIRECTOR_TITLE", default="村妇联主席")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"

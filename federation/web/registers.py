@@ -295,7 +295,7 @@ def with_deadlines() -> list[Register]:
 
 def deadline_choices() -> list[tuple[str, str]]:
     """Return (key, title) of each register with a deadline (the field choices of the reports)."""
-    return [(r.deadline.key, r.title) for r in with_deadlines()]
+    return [(r.deadline.key, str(r.title)) for r in with_deadlines()]
 
 
 def by_deadline_key(key: str) -> Register | None:

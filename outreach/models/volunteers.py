@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import DIRECTOR, with_director
 from federation.core.models import DomainModel, Township, Village
 from outreach.models.base import TownshipLevelAllManager, TownshipLevelManager
 from registry.models import Person, VillageDirector, phone_validator
@@ -101,8 +102,8 @@ class VolunteerMember(DomainModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="volunteer_memberships",
-        verbose_name=_("村妇代会主任"),
-        help_text=_("村妇代会主任参加服务队时选这里。"),
+        verbose_name=DIRECTOR,
+        help_text=with_director("{director}参加服务队时选这里。"),
     )
     person = models.ForeignKey(
         Person,
@@ -170,7 +171,7 @@ class VolunteerMember(DomainModel):
             self.village_id = self.person.village_id
             self.phone = self.phone or self.person.phone
         if not self.name.strip():
-            errors["name"] = _("请选择村妇代会主任或居民，或者填写姓名。")
+            errors["name"] = with_director("请选择{director}或居民，或者填写姓名。")
         if self.village_id and self.team_id and self.village.township_id != self.team.township_id:
             errors["village"] = _("队员须是本乡镇的人。")
         if errors:

@@ -6,6 +6,7 @@ are a page and a ledger of their own, for the county viewer too.
 
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import with_director
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
 from outreach.exports import SCREENING_STATISTICS_LEDGER
@@ -33,7 +34,9 @@ declare(
             "select": staticmethod(selectors.screening_list),
             "search_placeholder": _("姓名"),
             "add_label": _("登记两癌检查"),
-            "intro": _("个人检查结果属于健康信息，只有本村妇联主席和乡镇妇联可以查看；请勿外传。"),
+            "intro": with_director(
+                "个人检查结果属于健康信息，只有本村{director}和乡镇妇联可以查看；请勿外传。"
+            ),
         },
         page_attrs={**PAGES, "extra_permissions": (HEALTH_DATA_PERMISSION,)},
         menu=Menu("outreach", 3, section=1, permissions=(HEALTH_DATA_PERMISSION,)),

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import with_director
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
 from outreach.forms import VolunteerTeamForm
@@ -28,8 +29,8 @@ declare(
             "yearly": False,
             "search_placeholder": _("队名或村名"),
             "add_label": _("新建服务队"),
-            "intro": _(
-                "各村妇代会主任根据自己的特长选择参加一个或多个巾帼志愿者服务队，配合县乡开展巾帼志愿服务活动。"
+            "intro": with_director(
+                "各村{director}根据自己的特长选择参加一个或多个巾帼志愿者服务队，配合县乡开展巾帼志愿服务活动。"
             ),
         },
         page_attrs=PAGES,

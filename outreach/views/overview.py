@@ -29,7 +29,7 @@ def registered_chart(rows: list, year: int) -> charts.Chart:
     return charts.Chart(
         title=_g("%(year)s 年度各村登记人数") % {"year": year},
         rows=[village.name for village, _counts in rows],
-        series=[r.title for r in registers],
+        series=[str(r.title) for r in registers],
         values=[[counts[r.name] for r in registers] for _village, counts in rows],
         row_heading=_g("村"),
     )

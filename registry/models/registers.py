@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import DIRECTOR
 from federation.core.models import DomainModel, Village, year_settings
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
@@ -272,7 +273,7 @@ class CommitteeSeat(models.TextChoices):
 
 
 class VillageDirector(DomainModel):
-    """A village women's director (村妇代会主任登记表), item 8: every field of the seed."""
+    """A village women's director (村妇代会主任登记表; her title is ``DIRECTOR_TITLE``), item 8."""
 
     scope_path = "village"
 
@@ -303,8 +304,8 @@ class VillageDirector(DomainModel):
     left_office_on = models.DateField(_("离任时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("村妇代会主任")
-        verbose_name_plural = _("村妇代会主任")
+        verbose_name = DIRECTOR
+        verbose_name_plural = DIRECTOR
         ordering = ["village__code", "-in_office_since"]
 
     def __str__(self) -> str:

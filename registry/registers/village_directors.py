@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.labels import with_director
 from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
@@ -17,7 +18,7 @@ from registry.imports.aliases import EDUCATION_ALIASES
 from registry.models import VillageDirector
 
 TABLE = Table(
-    title=_("村妇代会主任登记表"),
+    title=with_director("{director}登记表"),
     columns=(
         Column(
             "village",
