@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from federation.core.admin_scoping import HistoriedAdmin, ScopedAdmin, ScopedTabularInline
+from federation.core.admin_scoping import HistoriedAdmin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 from federation.core.policy import id_number_for
 from loans.forms import BaseGuarantorFormSet
 from loans.models import Attachment, Guarantor, LoanApplication, LoanSettings, Transition
@@ -36,32 +36,18 @@ class GuarantorInline(ScopedTabularInline):
         return _is_draft(obj) and super().has_delete_permission(request, obj)
 
 
-class TransitionInline(ScopedTabularInline):
+class TransitionInline(ReadOnlyMixin, ScopedTabularInline):
     model = Transition
     fields = ["at", "action", "user_name", "role", "reason", "digest"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class AttachmentInline(ScopedTabularInline):
+class AttachmentInline(ReadOnlyMixin, ScopedTabularInline):
     model = Attachment
     fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_by", "created_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LoanApplication)
@@ -104,21 +90,12 @@ class LoanApplicationAdmin(ScopedAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ScopedAdmin):
+class TransitionAdmin(ReadOnlyMixin, ScopedAdmin):
     """The steps taken, read-only: a record is written once by the service and never changed."""
 
     list_display = ["application", "action", "user_name", "role", "at"]
     list_filter = ["action", "role"]
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_view(self, request, object_id, extra_context=None):
         from django.http import Http404

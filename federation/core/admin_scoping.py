@@ -57,6 +57,36 @@ class ServiceSavesMixin:
             self.delete_model(request, obj)
 
 
+class ReadOnlyMixin:
+    """An admin screen (or inline) that shows records and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AdministratorOnlyMixin(ReadOnlyMixin):
+    """A read-only screen that only the administrator sees (the records of exports and imports)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+def scoped_choices(field, request):
+    """Return a form field of the admin with its choices limited to the user's scope."""
+    if field is not None and hasattr(field.queryset, "for_user"):
+        field.queryset = field.queryset.for_user(request.user)
+    return field
+
+
 class HistoriedAdmin(ServiceSavesMixin, SimpleHistoryAdmin):
     """An admin of a model with history, saving through the services."""
 
@@ -73,16 +103,10 @@ class ScopedAdmin(HistoriedAdmin):
         return super().get_queryset(request).for_user(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "for_user"):
-            field.queryset = field.queryset.for_user(request.user)
-        return field
+        return scoped_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "for_user"):
-            field.queryset = field.queryset.for_user(request.user)
-        return field
+        return scoped_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         """Answer 404, as every other screen does, for an id outside the scope."""
@@ -107,7 +131,4 @@ class ScopedTabularInline(admin.TabularInline):
         return super().get_queryset(request).for_user(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "for_user"):
-            field.queryset = field.queryset.for_user(request.user)
-        return field
+        return scoped_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)

@@ -53,24 +53,18 @@ def view(*labels: str) -> list[str]:
     return [f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in labels]
 
 
+_TOWNSHIP = [
+    "federation.view_full_id_number",
+    "federation.move_between_villages",
+    "federation.restore_deleted",
+    "federation.change_township_records",
+    "federation.view_village",
+    "federation.view_villagegroup",
+]
 _CORE_PERMISSIONS: dict[str, list[str]] = {
     Role.VILLAGE_DIRECTOR: ["federation.view_full_id_number"],
-    Role.TOWNSHIP_STAFF: [
-        "federation.view_full_id_number",
-        "federation.move_between_villages",
-        "federation.restore_deleted",
-        "federation.change_township_records",
-        "federation.view_village",
-        "federation.view_villagegroup",
-    ],
-    Role.TOWNSHIP_CHAIR: [
-        "federation.view_full_id_number",
-        "federation.move_between_villages",
-        "federation.restore_deleted",
-        "federation.change_township_records",
-        "federation.view_village",
-        "federation.view_villagegroup",
-    ],
+    Role.TOWNSHIP_STAFF: _TOWNSHIP,
+    Role.TOWNSHIP_CHAIR: _TOWNSHIP,
     Role.COUNTY_VIEWER: [],
     Role.ADMINISTRATOR: [],
 }

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from federation.core.admin_scoping import AdministratorOnlyMixin
 from federation.ledgers.models import ExportRecord, ImportRecord
 
 
 @admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
+class ExportRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
     """Who exported which ledger, for which scope, how many rows, when: read only, administrator only."""
 
     list_display = ["created_at", "requested_by", "title", "scope", "format", "rows_done", "status"]
@@ -14,24 +15,9 @@ class ExportRecordAdmin(admin.ModelAdmin):
     search_fields = ["requested_by", "title", "scope"]
     date_hierarchy = "created_at"
 
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
     """Who imported which file into which village, rows, result: read only, administrator only."""
 
     list_display = ["created_at", "requested_by", "title", "village", "file_name", "rows_total", "status"]
@@ -39,18 +25,3 @@ class ImportRecordAdmin(admin.ModelAdmin):
     search_fields = ["requested_by", "title", "file_name", "village__name"]
     date_hierarchy = "created_at"
     list_select_related = ["village"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
