@@ -51,6 +51,10 @@ def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+#: The pages of a record.
+PAGES = ("list", "create", "deleted", "detail", "update", "delete", "restore")
+
+
 class UrlNamesMixin:
     """URL names of a record's pages: ``app:<prefix>_list``, ``app:<prefix>_detail``…
 
@@ -66,29 +70,13 @@ class UrlNamesMixin:
             return self.register.url_name(page)
         return f"{self.model._meta.app_label}:{self.url_prefix or self.model._meta.model_name}_{page}"
 
-    @property
-    def list_url_name(self) -> str:
-        return self._url_name("list")
-
-    @property
-    def create_url_name(self) -> str:
-        return self._url_name("create")
-
-    @property
-    def update_url_name(self) -> str:
-        return self._url_name("update")
-
-    @property
-    def delete_url_name(self) -> str:
-        return self._url_name("delete")
-
-    @property
-    def deleted_url_name(self) -> str:
-        return self._url_name("deleted")
-
-    @property
-    def restore_url_name(self) -> str:
-        return self._url_name("restore")
+    def __getattr__(self, name: str):
+        # list_url_name, create_url_name, update_url_name, delete_url_name, deleted_url_name,
+        # restore_url_name, detail_url_name: the URL names of the record's pages.
+        page = name.removesuffix("_url_name")
+        if name.endswith("_url_name") and page in PAGES:
+            return self._url_name(page)
+        raise AttributeError(name)
 
 
 def safe_next(request) -> str | None:

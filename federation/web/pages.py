@@ -169,13 +169,20 @@ class ShownSection:
 def home_page(user: Any, *, level: str, today: dt.date, **kwargs: Any) -> dict[str, list[ShownSection]]:
     """Return the sections of a home page by place, each with the data its template shows."""
     places: dict[str, list[ShownSection]] = {place: [] for place in PLACES}
-    for section in home_sections.sorted(key=lambda s: s.order):
-        if section.level != level or not _allowed(user, section.permissions, None):
-            continue
-        data = section.context(user=user, today=today, **kwargs)
-        if data is not None:
-            places[section.place].append(ShownSection(section.template, data))
+    sections = [s for s in home_sections if s.level == level]
+    for section, shown in _shown(sections, user=user, today=today, **kwargs):
+        places[section.place].append(shown)
     return places
+
+
+def _shown(sections, **context: Any):
+    """Yield (section, what it shows) of each section the context's user may see that shows something."""
+    for section in sorted(sections, key=lambda s: s.order):
+        if not _allowed(context["user"], section.permissions, None):
+            continue
+        data = section.context(**context)
+        if data is not None:
+            yield section, ShownSection(section.template, data)
 
 
 @dataclass(frozen=True)
@@ -230,14 +237,7 @@ def add_person_section(section: PersonSection) -> PersonSection:
 
 def person_page(person: Any, user: Any) -> list[ShownSection]:
     """Return the sections of ``person``'s page that ``user`` may see, in order."""
-    shown = []
-    for section in person_sections.sorted(key=lambda s: s.order):
-        if not _allowed(user, section.permissions, None):
-            continue
-        data = section.context(person=person, user=user)
-        if data is not None:
-            shown.append(ShownSection(section.template, data))
-    return shown
+    return [shown for _section, shown in _shown(person_sections, person=person, user=user)]
 
 
 # -- the overview ----------------------------------------------------------------------------------
