@@ -332,9 +332,7 @@ def test_as_a_user_the_import_is_hers_and_only_into_her_village(world, tmp_path)
     with pytest.raises(CommandError, match="不在 dir_b 的工作范围内"):
         call_command("import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "dir_b")
     with pytest.raises(CommandError, match="您的角色不能导入居民花名册"):
-        call_command(
-            "import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "county"
-        )
+        call_command("import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "county")
     assert not Person.objects.filter(id_number=person_id(0)).exists()
     call_command("import_ledger", "persons", str(path), "--scope", world.village_a.code, "--as", "dir_a")
     record = ImportRecord.objects.filter(status="done").get()
