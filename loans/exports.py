@@ -15,7 +15,13 @@ from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField
 from loans.documents import SignatureBlock, rmb_upper, signature_blocks
 from loans.models import LoanApplication, loan_settings
-from loans.selectors import loan_ledger_queryset, loan_ledger_row, subsidy_queryset, subsidy_row
+from loans.selectors import (
+    LEDGER_COLUMNS,
+    loan_ledger_queryset,
+    loan_ledger_row,
+    subsidy_queryset,
+    subsidy_row,
+)
 from loans.states import Status
 
 KINDS = {
@@ -29,32 +35,24 @@ KINDS = {
 }
 WIDE = {"place": 10, "name": 9, "project": 10, "guarantors": 16, "status": 12, "loan_number": 13}
 
+#: The loan ledger's columns: those of the ledger page (``loans.selectors.LEDGER_COLUMNS``), with one
+#: 村组 cell for the village and the group.
+HEADERS = {**dict(LEDGER_COLUMNS), "place": "村组"}
+LEDGER_KEYS = ("place", "name", "id_number", "applied_on", "amount", "term_months", "project", "guarantors")
+LEDGER_KEYS += ("status", "loan_number", "disbursed_on", "disbursed_amount", "repaid_on")
+
 LOANS = Table(
     title=_("妇女小额担保贷款台账"),
     columns=tuple(
         Column(
             key,
-            header,
+            HEADERS[key],
             KINDS.get(key, Kind.TEXT),
             width=WIDE.get(key),
             wrap=key in ("project", "guarantors"),
             total=Total.SUM if key in ("amount", "disbursed_amount") else None,
         )
-        for key, header in [
-            ("place", "村组"),
-            ("name", "姓名"),
-            ("id_number", "身份证号"),
-            ("applied_on", "申请日期"),
-            ("amount", "申请金额（元）"),
-            ("term_months", "期限（月）"),
-            ("project", "创业项目"),
-            ("guarantors", "担保人"),
-            ("status", "状态"),
-            ("loan_number", "贷款编号"),
-            ("disbursed_on", "放款日期"),
-            ("disbursed_amount", "放款金额（元）"),
-            ("repaid_on", "还清日期"),
-        ]
+        for key in LEDGER_KEYS
     ),
     notes=(
         "台账列出本年度提交的全部申请（草稿不列入），未通过和已撤回的也列出并注明状态。",

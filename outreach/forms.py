@@ -84,20 +84,7 @@ class VisitForm(VersionedModelForm):
 class ScreeningForm(VersionedModelForm):
     class Meta:
         model = Screening
-        fields = [
-            "year",
-            "person",
-            "kind",
-            "screened_on",
-            "institution",
-            "result",
-            "follow_up",
-            "treated",
-            "treatment",
-            "relief_applied",
-            "relief_granted",
-            "relief_amount",
-        ]
+        fields = ("year", "person", "kind", *Screening.RECORDED)
         widgets = {
             "screened_on": _date(),
             "kind": forms.RadioSelect,

@@ -92,17 +92,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
         ),
     )
     field_columns = {"__all__": "name", "person": "name", "year": "screened_on"}
-    _values = (
-        "screened_on",
-        "institution",
-        "result",
-        "follow_up",
-        "treated",
-        "treatment",
-        "relief_applied",
-        "relief_granted",
-        "relief_amount",
-    )
+    _values = Screening.RECORDED
 
     def prepare(self, rows: list[ImportRow]) -> None:
         self.allowed = self.user.has_perm(HEALTH_DATA_PERMISSION)

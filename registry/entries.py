@@ -98,6 +98,21 @@ def person_columns(*, sex_and_birth: bool = True) -> tuple[Column, ...]:
     return (PLACE, NAME, *((SEX, BIRTH_DATE) if sex_and_birth else ()), AGE, ID_NUMBER)
 
 
+#: The cells of an entry register's list page that show the person, by name (see ``person_list``).
+PERSON_LIST = {
+    "name": (_("姓名"), "person.name"),
+    "group": (_("村组"), "person.household.group"),
+    "id_number": (_("身份证号"), "person.id_number"),
+    "sex": (_("性别"), "person.get_sex_display"),
+    "birth_date": (_("出生日期"), "person.birth_date"),
+}
+
+
+def person_list(*names: str) -> tuple[tuple[str, str], ...]:
+    """Return the list page's cells of the person (``PERSON_LIST``): ``names``, by default all of them."""
+    return tuple(PERSON_LIST[name] for name in names or PERSON_LIST)
+
+
 GUARDIAN = ColumnGroup(
     _("监护人"),
     (
@@ -296,6 +311,35 @@ class EntryImporter(PersonRowMixin, Importer):
 # -- the declaration --------------------------------------------------------------------------------
 
 
+def _importer(base: type[Importer], *, model: Any, ledger: str, table: Table, **attrs: Any) -> type[Importer]:
+    """Return the importer of a register's ledger: ``base`` reading ``table``'s columns into ``model``."""
+    return type(
+        f"{model.__name__}Importer",
+        (base,),
+        {
+            "name": ledger,
+            "title": str(table.title),
+            "permission": f"registry.add_{model._meta.model_name}",
+            "model": model,
+            "fields": with_model_choices(import_columns(table.declared_columns), model),
+            "__module__": base.__module__,
+            **attrs,
+        },
+    )
+
+
+def _ledger(register: str, model: Any, name: str, table: Table, **attrs: Any) -> Ledger:
+    """Return the ledger ``name`` of a register: ``table``, read with the register's permission, exported
+    from its list page."""
+    return Ledger(
+        name=name,
+        layout=table,
+        permission=f"registry.view_{model._meta.model_name}",
+        list_views=(f"registry:{register}_list",),
+        **attrs,
+    )
+
+
 def entry_register(
     *,
     name: str,
@@ -326,21 +370,8 @@ def entry_register(
     from registry.views import registers as pages
 
     filters = person_filters or {}
-    list_url = f"registry:{name}_list"
     title = title or model._meta.verbose_name_plural
-    importer_class = type(
-        f"{model.__name__}Importer",
-        (importer,),
-        {
-            "name": ledger,
-            "title": str(table.title),
-            "permission": f"registry.add_{model._meta.model_name}",
-            "model": model,
-            "notes": tuple(import_notes),
-            "fields": with_model_choices(import_columns(table.declared_columns), model),
-            "__module__": importer.__module__,
-        },
-    )
+    importer_class = _importer(importer, model=model, ledger=ledger, table=table, notes=tuple(import_notes))
     return Register(
         name=name,
         title=title,
@@ -362,14 +393,7 @@ def entry_register(
         person_page=OnPersonPage(person_order, filters),
         counted=True,
         ledgers=(
-            Ledger(
-                name=ledger,
-                layout=table,
-                queryset=entry_queryset(model, prefetch=prefetch),
-                row=row,
-                permission=f"registry.view_{model._meta.model_name}",
-                list_views=(list_url,),
-            ),
+            _ledger(name, model, ledger, table, queryset=entry_queryset(model, prefetch=prefetch), row=row),
             *extra_ledgers,
         ),
         importer=importer_class,
@@ -412,20 +436,9 @@ def village_register(
     its pages, menu entry (after the yearly registers), ledger and, with ``importer``, its import."""
     from registry.views import registers as pages
 
-    model_name = model._meta.model_name
-    importer_class = None
-    if importer is not None:
-        importer_class = type(
-            f"{model.__name__}Importer",
-            (importer,),
-            {
-                "name": ledger,
-                "title": str(table.title),
-                "permission": f"registry.add_{model_name}",
-                "fields": with_model_choices(import_columns(table.declared_columns), model),
-                "__module__": importer.__module__,
-            },
-        )
+    importer_class = (
+        None if importer is None else _importer(importer, model=model, ledger=ledger, table=table)
+    )
     return Register(
         name=name,
         title=model._meta.verbose_name_plural,
@@ -442,16 +455,7 @@ def village_register(
             "create": pages.VillageRecordCreateView,
         },
         menu=Menu("registers", menu_order, section=1),
-        ledgers=(
-            Ledger(
-                name=ledger,
-                layout=table,
-                queryset=village_queryset(model),
-                permission=f"registry.view_{model_name}",
-                list_views=(f"registry:{name}_list",),
-                yearly=False,
-            ),
-        ),
+        ledgers=(_ledger(name, model, ledger, table, queryset=village_queryset(model), yearly=False),),
         importer=importer_class,
     )
 
@@ -477,6 +481,7 @@ __all__ = [
     "village_queryset",
     "village_register",
     "person_columns",
+    "person_list",
     "person_place",
     "same_month",
 ]

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from federation.core.dotted import resolve
+
 
 class Kind(StrEnum):
     """What a column holds; the builders write, and the import reads, each kind its own way."""
@@ -210,23 +212,16 @@ class Column:
 
         if self.derived:
             return None, None
-        kind = self.kind
-        if kind == Kind.ID_NUMBER:
-            value, error = cells.parse_id(raw)
-        elif kind == Kind.DATE:
-            value, error = cells.parse_date(raw)
-        elif kind == Kind.MONTH:
-            value, error = cells.parse_month(raw)
-        elif kind == Kind.BOOL:
-            value, error = cells.parse_bool(raw)
-        elif kind == Kind.INT:
-            value, error = cells.parse_int(raw)
-        elif kind == Kind.MONEY:
-            value, error = cells.parse_money(raw)
-        elif kind == Kind.CHOICE:
-            value, error = self._parse_choice(raw)
-        else:
-            value, error = cells.parse_text(raw)
+        parsers = {
+            Kind.ID_NUMBER: cells.parse_id,
+            Kind.DATE: cells.parse_date,
+            Kind.MONTH: cells.parse_month,
+            Kind.BOOL: cells.parse_bool,
+            Kind.INT: cells.parse_int,
+            Kind.MONEY: cells.parse_money,
+            Kind.CHOICE: self._parse_choice,
+        }
+        value, error = parsers.get(self.kind, cells.parse_text)(raw)
         if error is None and value is None and self.required:
             error = f"“{self.import_label}”不能为空。"
         return value, error
@@ -282,19 +277,7 @@ class ColumnGroup:
 
 
 def _path_getter(path: str) -> Source:
-    parts = path.split(".")
-
-    def value(record: Any, ctx: Any) -> Any:
-        current = record
-        for part in parts:
-            if current is None:
-                return None
-            current = getattr(current, part)
-            if callable(current):
-                current = current()
-        return current
-
-    return value
+    return lambda record, ctx: resolve(record, path)
 
 
 def leaves(columns: Iterable[Column | ColumnGroup]) -> list[Column]:

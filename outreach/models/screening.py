@@ -92,6 +92,11 @@ class Screening(DomainModel):
     objects = ScreeningManager()
     all_objects = ScreeningAllManager()
 
+    #: What a screening records of the woman's check (the form's fields after year, person and kind,
+    #: and the values an import row sets).
+    RECORDED = ("screened_on", "institution", "result", "follow_up", "treated", "treatment")
+    RECORDED += ("relief_applied", "relief_granted", "relief_amount")
+
     class Meta:
         verbose_name = _("两癌检查")
         verbose_name_plural = _("两癌检查")

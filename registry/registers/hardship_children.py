@@ -14,6 +14,7 @@ from registry.entries import (
     ages_note,
     entry_register,
     person_columns,
+    person_list,
 )
 from registry.forms.registers import PHONE_INPUT
 from registry.models import HardshipChild
@@ -75,11 +76,7 @@ declare(
         ),
         widgets={"guardian_phone": PHONE_INPUT},
         list_columns=(
-            (_("姓名"), "person.name"),
-            (_("村组"), "person.household.group"),
-            (_("身份证号"), "person.id_number"),
-            (_("性别"), "person.get_sex_display"),
-            (_("出生日期"), "person.birth_date"),
+            *person_list(),
             (_("困难原因"), "get_reason_display"),
             (_("监护人"), "guardian_name"),
         ),

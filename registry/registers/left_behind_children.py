@@ -23,6 +23,7 @@ from registry.entries import (
     entry_queryset,
     entry_register,
     person_columns,
+    person_list,
     person_place,
 )
 from registry.exports import work_place_text
@@ -215,11 +216,7 @@ declare(
         ),
         widgets={"guardian_phone": PHONE_INPUT},
         list_columns=(
-            (_("姓名"), "person.name"),
-            (_("村组"), "person.household.group"),
-            (_("身份证号"), "person.id_number"),
-            (_("性别"), "person.get_sex_display"),
-            (_("出生日期"), "person.birth_date"),
+            *person_list(),
             (_("外出情况"), "get_parents_away_display"),
             (_("监护人"), "guardian_name"),
             (_("就读学校"), "school"),

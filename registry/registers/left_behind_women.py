@@ -30,6 +30,7 @@ from registry.entries import (
     EntryImporter,
     ages_note,
     entry_register,
+    person_list,
     person_place,
     same_month,
 )
@@ -331,10 +332,7 @@ declare(
         row=husband_columns,
         form_fields=("year", "person", "lives_with", "at_registration_place", "needs", "notes"),
         list_columns=(
-            (_("姓名"), "person.name"),
-            (_("村组"), "person.household.group"),
-            (_("身份证号"), "person.id_number"),
-            (_("出生日期"), "person.birth_date"),
+            *person_list("name", "group", "id_number", "birth_date"),
             (_("居住情况"), "get_lives_with_display"),
         ),
         views={"list": LeftBehindWomanListView},

@@ -17,7 +17,7 @@ from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import ImportRow, RowInvalid
 from federation.web.registers import Deadline, declare
-from registry.entries import NOTES, EntryImporter, ages_note, entry_register, person_columns
+from registry.entries import NOTES, EntryImporter, ages_note, entry_register, person_columns, person_list
 from registry.forms.registers import MONEY_INPUT
 from registry.models import Household, Person, PoorWoman, PovertyReason
 
@@ -204,9 +204,7 @@ declare(
         ),
         widgets={"relief_amount": MONEY_INPUT},
         list_columns=(
-            (_("姓名"), "person.name"),
-            (_("村组"), "person.household.group"),
-            (_("身份证号"), "person.id_number"),
+            *person_list("name", "group", "id_number"),
             (_("人均纯收入"), "household_income"),
             (_("致贫原因"), "get_reason_display"),
             (_("低保"), "in_dibao"),

@@ -1,5 +1,6 @@
 from django import template
 
+from federation.core.dotted import resolve
 from federation.core.policy import id_number_for
 from federation.web.pages import menu_for
 
@@ -22,18 +23,6 @@ def query_with(context, **changes):
         else:
             query[key] = value
     return query.urlencode()
-
-
-def resolve(obj, path: str):
-    """Return the value at a dotted ``path`` of ``obj``, calling methods such as get_x_display."""
-    value = obj
-    for part in path.split("."):
-        if value is None:
-            return None
-        value = getattr(value, part)
-        if callable(value):
-            value = value()
-    return value
 
 
 @register.simple_tag(takes_context=True)
