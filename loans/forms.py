@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core.forms import VersionedModelForm
 from loans.eligibility import check_eligibility
-from loans.models import AttachmentKind, Guarantor, GuarantorKind, LoanApplication, loan_settings
+from loans.models import (
+    LONGEST_TERM,
+    SHORTEST_TERM,
+    AttachmentKind,
+    Guarantor,
+    GuarantorKind,
+    LoanApplication,
+    loan_settings,
+)
 from loans.services import detect_attachment_type
 from loans.states import Move
 from registry.forms.registers import PersonChoiceField
@@ -29,7 +37,9 @@ class ApplicationForm(VersionedModelForm):
             "applied_on": DATE,
             "amount": MONEY,
             "own_funds": MONEY,
-            "term_months": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 120}),
+            "term_months": forms.NumberInput(
+                attrs={"inputmode": "numeric", "min": SHORTEST_TERM, "max": LONGEST_TERM}
+            ),
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"amount": _("2 万元以上、8 万元以下（含本数），按年度设置。")}
@@ -136,7 +146,10 @@ def _field_catalog(application: LoanApplication) -> dict[str, forms.Field]:
             initial=application.amount,
         ),
         "disbursed_term_months": forms.IntegerField(
-            label=_("贷款期限（月）"), min_value=1, max_value=120, initial=application.term_months
+            label=_("贷款期限（月）"),
+            min_value=SHORTEST_TERM,
+            max_value=LONGEST_TERM,
+            initial=application.term_months,
         ),
         "interest_rate": forms.DecimalField(
             label=_("年利率（%）"),

@@ -94,6 +94,10 @@ def _not_in_future(value: dt.date) -> None:
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
+#: A loan runs from 1 to 120 months: the term applied for and the one the cooperative grants.
+SHORTEST_TERM, LONGEST_TERM = 1, 120
+
+
 class LoanApplication(DomainModel):
     """A woman's application for a microloan, from the draft to its repayment.
 
@@ -125,7 +129,7 @@ class LoanApplication(DomainModel):
         _("自有资金（元）"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
     )
     term_months = models.PositiveSmallIntegerField(
-        _("贷款期限（月）"), validators=[MinValueValidator(1), MaxValueValidator(120)]
+        _("贷款期限（月）"), validators=[MinValueValidator(SHORTEST_TERM), MaxValueValidator(LONGEST_TERM)]
     )
     applied_on = models.DateField(_("申请日期"), default=_today, validators=[_not_in_future])
     status = models.CharField(

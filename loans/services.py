@@ -25,6 +25,8 @@ from federation.core.scoping import membership_of, require_in_scope
 from federation.core.services import SOFT_DELETE_FIELDS, StaleRecordError
 from loans.eligibility import check_eligibility
 from loans.models import (
+    LONGEST_TERM,
+    SHORTEST_TERM,
     Attachment,
     AttachmentKind,
     Guarantor,
@@ -199,33 +201,26 @@ def _clean_data(move: Move, application: LoanApplication, data: dict) -> dict:
         raise TypeError(f"{move.action} records no {sorted(unknown)}")
     errors: dict[str, str] = {}
     cleaned: dict = {}
+
+    def text(name: str, missing: str, length: int) -> None:
+        value = (data.get(name) or "").strip()
+        if not value:
+            errors[name] = missing
+        cleaned[name] = value[:length]
+
+    def date(name: str, label: str, not_before: dt.date | None) -> None:
+        cleaned[name] = _date(data, name, label, not_before=not_before, errors=errors)
+
     if "reason" in move.fields:
-        reason = (data.get("reason") or "").strip()
-        if not reason:
-            errors["reason"] = _("请写明理由。")
-        cleaned["reason"] = reason[:1000]
+        text("reason", _("请写明理由。"), 1000)
     if "decided_on" in move.fields:
         # The cooperative sees the form once the township has signed it.
-        cleaned["decided_on"] = _date(
-            data,
-            "decided_on",
-            _("信用社意见日期"),
-            not_before=_signed_on(application, Action.SIGN_TOWNSHIP) or application.applied_on,
-            errors=errors,
-        )
+        signed = _signed_on(application, Action.SIGN_TOWNSHIP)
+        date("decided_on", _("信用社意见日期"), signed or application.applied_on)
     if "loan_number" in move.fields:
-        number = (data.get("loan_number") or "").strip()
-        if not number:
-            errors["loan_number"] = _("请填写信用社的贷款编号。")
-        cleaned["loan_number"] = number[:40]
+        text("loan_number", _("请填写信用社的贷款编号。"), 40)
     if "disbursed_on" in move.fields:
-        cleaned["disbursed_on"] = _date(
-            data,
-            "disbursed_on",
-            _("放款日期"),
-            not_before=_signed_on(application, Action.STAMP) or application.applied_on,
-            errors=errors,
-        )
+        date("disbursed_on", _("放款日期"), _signed_on(application, Action.STAMP) or application.applied_on)
         amount = _decimal(data, "disbursed_amount", _("放款金额"), errors)
         if amount is not None and amount > application.amount:
             errors["disbursed_amount"] = _("放款金额不能超过申请金额 %(amount)s 元。") % {
@@ -233,17 +228,18 @@ def _clean_data(move: Move, application: LoanApplication, data: dict) -> dict:
             }
         cleaned["disbursed_amount"] = amount
         term = data.get("disbursed_term_months")
-        if not isinstance(term, int) or not 1 <= term <= 120:
-            errors["disbursed_term_months"] = _("放款期限应为 1 至 120 个月。")
+        if not isinstance(term, int) or not SHORTEST_TERM <= term <= LONGEST_TERM:
+            errors["disbursed_term_months"] = _("放款期限应为 %(shortest)d 至 %(longest)d 个月。") % {
+                "shortest": SHORTEST_TERM,
+                "longest": LONGEST_TERM,
+            }
         cleaned["disbursed_term_months"] = term
         rate = _decimal(data, "interest_rate", _("年利率"), errors)
         if rate is not None and rate > 30:
             errors["interest_rate"] = _("年利率按百分数填写，例如 4.35。")
         cleaned["interest_rate"] = rate
     if "repaid_on" in move.fields:
-        cleaned["repaid_on"] = _date(
-            data, "repaid_on", _("还清日期"), not_before=application.disbursed_on, errors=errors
-        )
+        date("repaid_on", _("还清日期"), application.disbursed_on)
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -52,25 +52,18 @@ def _age_problems(
                 "person",
             )
         ]
+    values = {"label": label, "low": low, "below": below, "on": on.isoformat(), "age": age}
     if low is not None and age < low:
-        return [
-            Problem(
-                "too_young",
-                _("%(label)s须年满 %(low)d 周岁，她在 %(on)s 时 %(age)d 周岁。")
-                % {"label": label, "low": low, "on": on.isoformat(), "age": age},
-                "person",
-            )
-        ]
-    if below is not None and age >= below:
-        return [
-            Problem(
-                "too_old",
-                _("%(label)s须不满 %(below)d 周岁，在 %(on)s 时已 %(age)d 周岁。")
-                % {"label": label, "below": below, "on": on.isoformat(), "age": age},
-                "person",
-            )
-        ]
-    return []
+        problem = Problem(
+            "too_young", _("%(label)s须年满 %(low)d 周岁，她在 %(on)s 时 %(age)d 周岁。") % values, "person"
+        )
+    elif below is not None and age >= below:
+        problem = Problem(
+            "too_old", _("%(label)s须不满 %(below)d 周岁，在 %(on)s 时已 %(age)d 周岁。") % values, "person"
+        )
+    else:
+        return []
+    return [problem]
 
 
 def left_behind_woman_problems(

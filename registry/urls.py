@@ -1,28 +1,39 @@
 from django.urls import path
 
+from federation.web.generic import record_urls
 from federation.web.registers import declared_urls
+from registry.forms.people import HouseholdForm, PersonForm
+from registry.models import Household, Person
 from registry.views import people
 
 app_name = "registry"
 
 urlpatterns = [
     path("women-ledger/", people.WomenLedgerView.as_view(), name="women_ledger"),
-    path("persons/", people.PersonListView.as_view(), name="person_list"),
-    path("persons/new/", people.PersonCreateView.as_view(), name="person_create"),
-    path("persons/deleted/", people.PersonDeletedListView.as_view(), name="person_deleted"),
-    path("persons/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
-    path("persons/<int:pk>/edit/", people.PersonUpdateView.as_view(), name="person_update"),
-    path("persons/<int:pk>/delete/", people.PersonDeleteView.as_view(), name="person_delete"),
-    path("persons/<int:pk>/restore/", people.PersonRestoreView.as_view(), name="person_restore"),
     path("persons/<int:pk>/move/", people.PersonMoveView.as_view(), name="person_move"),
     path("households/<int:pk>/move/", people.HouseholdMoveView.as_view(), name="household_move"),
-    path("households/", people.HouseholdListView.as_view(), name="household_list"),
-    path("households/new/", people.HouseholdCreateView.as_view(), name="household_create"),
-    path("households/deleted/", people.HouseholdDeletedListView.as_view(), name="household_deleted"),
-    path("households/<int:pk>/", people.HouseholdDetailView.as_view(), name="household_detail"),
-    path("households/<int:pk>/edit/", people.HouseholdUpdateView.as_view(), name="household_update"),
-    path("households/<int:pk>/delete/", people.HouseholdDeleteView.as_view(), name="household_delete"),
-    path("households/<int:pk>/restore/", people.HouseholdRestoreView.as_view(), name="household_restore"),
+    *record_urls(
+        Person,
+        "persons",
+        form_class=PersonForm,
+        views={
+            "list": people.PersonListView,
+            "detail": people.PersonDetailView,
+            "create": people.PersonCreateView,
+            "update": people.VillageRecordUpdateView,
+        },
+    ),
+    *record_urls(
+        Household,
+        "households",
+        form_class=HouseholdForm,
+        views={
+            "list": people.HouseholdListView,
+            "detail": people.HouseholdDetailView,
+            "create": people.VillageRecordCreateView,
+            "update": people.VillageRecordUpdateView,
+        },
+    ),
 ]
 
 urlpatterns += declared_urls("registry")

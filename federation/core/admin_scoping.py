@@ -21,36 +21,32 @@ class ServiceSavesMixin:
     the user; a domain record is deleted softly (the township can restore it)."""
 
     def save_model(self, request, obj, form, change):
-        self.save_record(request, obj)
+        self.write(request, obj)
 
     def save_formset(self, request, form, formset, change):
         for obj in formset.save(commit=False):
-            self.save_record(request, obj)
+            self.write(request, obj)
         for obj in formset.deleted_objects:
-            self.delete_record(request, obj)
+            self.write(request, obj, delete=True)
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        self.delete_record(request, obj)
+        self.write(request, obj, delete=True)
 
     @staticmethod
-    def save_record(request, obj) -> None:
-        """Save one record of the admin (the page's or an inline's) through the services."""
+    def write(request, obj, *, delete: bool = False) -> None:
+        """Save (or delete) one record of the admin, the page's or an inline's, through the services;
+        a domain record is deleted softly."""
         if isinstance(obj, DomainModel):
-            domain_record_save(user=request.user, instance=obj, reason=ADMIN)
-        else:
-            require_in_scope(request.user, obj)
-            history.save(obj, actor=request.user, reason=ADMIN)
-
-    @staticmethod
-    def delete_record(request, obj) -> None:
-        """Delete one record of the admin: softly for a domain record."""
-        if isinstance(obj, DomainModel):
-            domain_record_delete(user=request.user, instance=obj, reason=ADMIN)
-        else:
-            require_in_scope(request.user, obj)
+            service = domain_record_delete if delete else domain_record_save
+            service(user=request.user, instance=obj, reason=ADMIN)
+            return
+        require_in_scope(request.user, obj)
+        if delete:
             history.attribute(obj, actor=request.user, reason=ADMIN)
             obj.delete()
+        else:
+            history.save(obj, actor=request.user, reason=ADMIN)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import path as url_path
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -51,8 +52,17 @@ def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-#: The pages of a record.
-PAGES = ("list", "create", "deleted", "detail", "update", "delete", "restore")
+#: The pages of a record and their routes below its path.
+ROUTES = {
+    "list": "",
+    "create": "new/",
+    "deleted": "deleted/",
+    "detail": "<int:pk>/",
+    "update": "<int:pk>/edit/",
+    "delete": "<int:pk>/delete/",
+    "restore": "<int:pk>/restore/",
+}
+PAGES = tuple(ROUTES)
 
 
 class UrlNamesMixin:
@@ -309,3 +319,29 @@ class DomainDeletedListView(DomainListView):
 
     def get_queryset(self):
         return self.model.all_objects.deleted().for_user(self.request.user).order_by("-deleted_at")
+
+
+#: The generic view of each page.
+VIEWS = {
+    "list": DomainListView,
+    "create": DomainCreateView,
+    "deleted": DomainDeletedListView,
+    "detail": DomainDetailView,
+    "update": DomainUpdateView,
+    "delete": DomainDeleteView,
+    "restore": DomainRestoreView,
+}
+
+
+def record_urls(model, path: str, *, name: str = "", views=None, list_attrs=None, **attrs) -> list:
+    """Return the URL patterns of ``model``'s seven pages below ``path``, named ``<name>_<page>``
+    (``name`` by default the model's): the generic views, or those ``views`` gives by page, with
+    ``attrs`` on every page and ``list_attrs`` on the list."""
+    name = name or model._meta.model_name
+    patterns = []
+    for page, route in ROUTES.items():
+        base = (views or {}).get(page, VIEWS[page])
+        page_attrs = {"model": model, **attrs, **((list_attrs or {}) if page == "list" else {})}
+        view = type(f"{model.__name__}{page.title()}", (base,), page_attrs).as_view()
+        patterns.append(url_path(f"{path}/{route}", view, name=f"{name}_{page}"))
+    return patterns

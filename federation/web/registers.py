@@ -25,8 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import path as url_path
-
 from federation.core.registries import Registry
 from federation.core.roles import Role, role_grants
 from federation.ledgers.exports import registry as ledger_registry
@@ -181,40 +179,19 @@ class Register:
         """Return the seven URL patterns of the register's pages (none when it has no ``path``)."""
         if not self.path:
             return []
-        from federation.web import generic
+        from federation.web.generic import record_urls
 
-        defaults = {
-            "list": generic.DomainListView,
-            "create": generic.DomainCreateView,
-            "deleted": generic.DomainDeletedListView,
-            "detail": generic.DomainDetailView,
-            "update": generic.DomainUpdateView,
-            "delete": generic.DomainDeleteView,
-            "restore": generic.DomainRestoreView,
-        }
-        form_class = self.form_class()
-        common = {"model": self.model, "register": self, "url_prefix": self.name, **self.page_attrs}
-        more = {
-            "list": {"columns": list(self.list_columns), **self.list_attrs},
-            "create": {"form_class": form_class},
-            "update": {"form_class": form_class},
-        }
-        routes = {
-            "list": "",
-            "create": "new/",
-            "deleted": "deleted/",
-            "detail": "<int:pk>/",
-            "update": "<int:pk>/edit/",
-            "delete": "<int:pk>/delete/",
-            "restore": "<int:pk>/restore/",
-        }
-        patterns = []
-        for page, route in routes.items():
-            base = self.views.get(page, defaults[page])
-            attrs = {**common, **more.get(page, {})}
-            view = type(f"{self.model.__name__}{page.title()}", (base,), attrs).as_view()
-            patterns.append(url_path(f"{self.path}/{route}", view, name=f"{self.name}_{page}"))
-        return patterns
+        return record_urls(
+            self.model,
+            self.path,
+            name=self.name,
+            views=self.views,
+            list_attrs={"columns": list(self.list_columns), **self.list_attrs},
+            register=self,
+            url_prefix=self.name,
+            form_class=self.form_class(),
+            **self.page_attrs,
+        )
 
 
 #: Every register declared, by name, in the order declared.

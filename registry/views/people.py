@@ -16,17 +16,14 @@ from federation.core.roles import Level
 from federation.core.scoping import membership_of
 from federation.web.generic import (
     DomainCreateView,
-    DomainDeletedListView,
-    DomainDeleteView,
     DomainDetailView,
     DomainListView,
-    DomainRestoreView,
     DomainUpdateView,
 )
 from federation.web.pages import person_page
 from federation.web.registers import counted
 from registry import selectors
-from registry.forms.people import HouseholdForm, HouseholdMoveForm, PersonForm, PersonMoveForm
+from registry.forms.people import HouseholdMoveForm, PersonMoveForm
 from registry.models import Household, Person
 from registry.services import household_move, person_move
 from registry.views.filters import ListFiltersMixin
@@ -50,7 +47,6 @@ class _GroupFilterMixin(ListFiltersMixin):
 
 
 class PersonListView(_GroupFilterMixin, DomainListView):
-    model = Person
     template_name = "registry/person_list.html"
 
     def get_queryset(self):
@@ -64,7 +60,6 @@ class PersonListView(_GroupFilterMixin, DomainListView):
 
 
 class PersonDetailView(DomainDetailView):
-    model = Person
     template_name = "registry/person_detail.html"
 
     def get_queryset(self):
@@ -99,10 +94,15 @@ class _VillageFieldMixin:
         return super().form_valid(form)
 
 
-class PersonCreateView(_VillageFieldMixin, DomainCreateView):
-    model = Person
-    form_class = PersonForm
+class VillageRecordCreateView(_VillageFieldMixin, DomainCreateView):
+    pass
 
+
+class VillageRecordUpdateView(_VillageFieldMixin, DomainUpdateView):
+    pass
+
+
+class PersonCreateView(VillageRecordCreateView):
     def get_initial(self):
         initial = super().get_initial()
         household = self.request.GET.get("household", "")
@@ -111,25 +111,7 @@ class PersonCreateView(_VillageFieldMixin, DomainCreateView):
         return initial
 
 
-class PersonUpdateView(_VillageFieldMixin, DomainUpdateView):
-    model = Person
-    form_class = PersonForm
-
-
-class PersonDeleteView(DomainDeleteView):
-    model = Person
-
-
-class PersonRestoreView(DomainRestoreView):
-    model = Person
-
-
-class PersonDeletedListView(DomainDeletedListView):
-    model = Person
-
-
 class HouseholdListView(_GroupFilterMixin, DomainListView):
-    model = Household
     template_name = "registry/household_list.html"
 
     def get_queryset(self):
@@ -137,35 +119,12 @@ class HouseholdListView(_GroupFilterMixin, DomainListView):
 
 
 class HouseholdDetailView(DomainDetailView):
-    model = Household
     template_name = "registry/household_detail.html"
 
     def get_queryset(self):
         return (
             super().get_queryset().select_related("village", "group").prefetch_related("members", "incomes")
         )
-
-
-class HouseholdCreateView(_VillageFieldMixin, DomainCreateView):
-    model = Household
-    form_class = HouseholdForm
-
-
-class HouseholdUpdateView(_VillageFieldMixin, DomainUpdateView):
-    model = Household
-    form_class = HouseholdForm
-
-
-class HouseholdDeleteView(DomainDeleteView):
-    model = Household
-
-
-class HouseholdRestoreView(DomainRestoreView):
-    model = Household
-
-
-class HouseholdDeletedListView(DomainDeletedListView):
-    model = Household
 
 
 class WomenLedgerView(ListFiltersMixin, DomainListView):
