@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import Village, year_settings
@@ -62,36 +63,41 @@ class VillageRecordCreateView(DomainCreateView):
         return initial
 
 
-class LeftBehindWomanListView(RegisterListView):
+class CandidatesListView(RegisterListView):
+    """A register's list with, above it, the persons who meet its conditions and are not entered yet
+    (``candidates(user=, year=)``; the first ``candidate_limit`` shown, all counted)."""
+
+    candidates = None
+    candidate_limit: int | None = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        candidates = type(self).candidates(user=self.request.user, year=self.year())
+        context["candidate_count"] = (
+            candidates.count() if isinstance(candidates, QuerySet) else len(candidates)
+        )
+        context["candidates"] = candidates[: self.candidate_limit]
+        context["ages_on"] = year_settings(self.year()).ages_on
+        return context
+
+
+class LeftBehindWomanListView(CandidatesListView):
     """The left-behind women, and the women who meet the conditions but are not registered yet."""
 
     template_name = "registry/leftbehindwoman_list.html"
+    candidates = staticmethod(selectors.left_behind_woman_candidates)
+    candidate_limit = 100
     intro = _(
         "农村留守妇女：年龄在 20 至 50 周岁之间，丈夫县外务工 3 个月以上，单独或与其他家庭成员居住在户籍地。"
         "年龄和外出时间按登记年度的统计截止日计算。"
     )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        candidates = selectors.left_behind_woman_candidates(user=self.request.user, year=self.year())
-        context["candidates"] = candidates[:100]
-        context["candidate_count"] = candidates.count()
-        context["ages_on"] = year_settings(self.year()).ages_on
-        return context
 
-
-class LeftBehindChildListView(RegisterListView):
+class LeftBehindChildListView(CandidatesListView):
     """The left-behind children, and the children whose parents work away but are not registered yet."""
 
     template_name = "registry/leftbehindchild_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["candidates"] = selectors.left_behind_child_candidates(
-            user=self.request.user, year=self.year()
-        )
-        context["ages_on"] = year_settings(self.year()).ages_on
-        return context
+    candidates = staticmethod(selectors.left_behind_child_candidates)
 
 
 class SimpleVillageListView(DomainListView):
