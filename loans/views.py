@@ -12,7 +12,7 @@ from django.views import generic
 from federation.core.mixins import ScopedViewMixin
 from federation.core.policy import id_number_for
 from federation.core.services import StaleRecordError
-from federation.web.generic import int_param
+from federation.web.generic import YearPageMixin, int_param
 from loans import selectors
 from loans.documents import render_application_pdf
 from loans.forms import ActionForm, ApplicationForm, AttachmentForm, guarantor_formset
@@ -322,35 +322,28 @@ class AttachmentDeleteView(ScopedViewMixin, generic.DetailView):
         return HttpResponseRedirect(attachment.application.get_absolute_url())
 
 
-class LedgerView(LoanViewMixin, generic.TemplateView):
+class LoanYearPageMixin(YearPageMixin):
+    def years(self, year: int) -> list[int]:
+        return _years()
+
+
+class LedgerView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):
     """The loan ledger (贷款台账) of a year, as a page (exports come from the export framework)."""
 
     template_name = "loans/ledger.html"
 
-    def get_context_data(self, **kwargs):
-        year = int_param(self.request, "year") or timezone.localdate().year
-        return super().get_context_data(
-            rows=selectors.loan_ledger_rows(user=self.request.user, year=year),
-            columns=selectors.LEDGER_COLUMNS,
-            year=year,
-            years=_years(),
-            **kwargs,
-        )
+    def year_context(self, year: int) -> dict:
+        rows = selectors.loan_ledger_rows(user=self.request.user, year=year)
+        return {"rows": rows, "columns": selectors.LEDGER_COLUMNS}
 
 
-class SubsidyView(LoanViewMixin, generic.TemplateView):
+class SubsidyView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):
     """The yearly interest-subsidy summary (财政贴息汇总)."""
 
     template_name = "loans/subsidy.html"
 
-    def get_context_data(self, **kwargs):
-        year = int_param(self.request, "year") or timezone.localdate().year
-        return super().get_context_data(
-            summary=selectors.interest_subsidy_summary(user=self.request.user, year=year),
-            year=year,
-            years=_years(),
-            **kwargs,
-        )
+    def year_context(self, year: int) -> dict:
+        return {"summary": selectors.interest_subsidy_summary(user=self.request.user, year=year)}
 
 
 class VerifyView(LoanViewMixin, generic.TemplateView):

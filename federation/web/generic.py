@@ -48,6 +48,23 @@ def year_choices(selected: int | None = None) -> list[int]:
     return years
 
 
+class YearPageMixin:
+    """A page of one year: ``year`` (``?year=``, this year by default) and ``years`` to choose from in
+    its context, and what ``year_context(year)`` adds."""
+
+    def years(self, year: int) -> list[int]:
+        return year_choices(year)
+
+    def year_context(self, year: int) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        year = year_param(self.request)
+        return super().get_context_data(
+            year=year, years=self.years(year), **self.year_context(year), **kwargs
+        )
+
+
 def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 

@@ -13,7 +13,7 @@ from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village
 from federation.core.scoping import get_for_user_or_404
 from federation.web import charts
-from federation.web.generic import safe_next, year_choices, year_param
+from federation.web.generic import YearPageMixin, safe_next, year_choices, year_param
 from federation.web.pages import overview_charts_for
 from federation.web.registers import by_deadline_key, counted
 from outreach import selectors
@@ -80,25 +80,20 @@ class OverviewView(ScopedViewMixin, generic.TemplateView):
         return context
 
 
-class ReportListView(ScopedViewMixin, generic.TemplateView):
+class ReportListView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
     """The village × register table of a year; a director marks her village's registers reported."""
 
     template_name = "outreach/report_list.html"
     permission_required = "outreach.view_registerreport"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        year = year_param(self.request)
+    def year_context(self, year: int) -> dict:
         table = selectors.report_table(user=self.request.user, year=year)
-        context.update(
-            year=year,
-            years=year_choices(year),
-            reports=table,
-            deadline_summary=selectors.deadline_summary(table),
-            single=len(table.rows) == 1,
-            can_mark=self.request.user.has_perm("outreach.add_registerreport"),
-        )
-        return context
+        return {
+            "reports": table,
+            "deadline_summary": selectors.deadline_summary(table),
+            "single": len(table.rows) == 1,
+            "can_mark": self.request.user.has_perm("outreach.add_registerreport"),
+        }
 
 
 class ReportMarkView(ScopedViewMixin, generic.TemplateView):

@@ -8,29 +8,24 @@ from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
 from federation.web import charts
-from federation.web.generic import year_choices, year_param
+from federation.web.generic import YearPageMixin
 from outreach import selectors
 from outreach.models import ScreeningKind, ScreeningResult
 
 
-class ScreeningStatisticsView(ScopedViewMixin, generic.TemplateView):
+class ScreeningStatisticsView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
     """Two-cancer statistics per village and year: numbers only, for the county viewer too."""
 
     template_name = "outreach/screening_statistics.html"
     permission_required = "outreach.view_screening"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        year = year_param(self.request)
+    def year_context(self, year: int) -> dict:
         statistics = selectors.screening_statistics(user=self.request.user, year=year)
-        context.update(
-            year=year,
-            years=year_choices(year),
-            statistics=statistics,
-            results_chart=screening_results_chart(statistics),
-            coverage_chart=coverage_chart(statistics),
-        )
-        return context
+        return {
+            "statistics": statistics,
+            "results_chart": screening_results_chart(statistics),
+            "coverage_chart": coverage_chart(statistics),
+        }
 
 
 def screening_results_chart(statistics: selectors.ScreeningStatistics) -> charts.Chart:

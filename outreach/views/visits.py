@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
-from federation.web.generic import DomainCreateView, year_choices, year_param
+from federation.web.generic import DomainCreateView, YearPageMixin
 from outreach import selectors
 from outreach.rules import visits_owed
 
@@ -21,15 +21,13 @@ class VisitCreateView(DomainCreateView):
         return initial
 
 
-class VisitProgressView(ScopedViewMixin, generic.TemplateView):
+class VisitProgressView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
     """The left-behind women of a year and their visits that year; those still owed one first."""
 
     template_name = "outreach/visit_progress.html"
     permission_required = "outreach.view_visit"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        year = year_param(self.request)
+    def year_context(self, year: int) -> dict:
         user = self.request.user
         show_all = self.request.GET.get("all") == "1"
         women = (
@@ -37,14 +35,11 @@ class VisitProgressView(ScopedViewMixin, generic.TemplateView):
             if show_all
             else selectors.women_owed_visits(user=user, year=year)
         )
-        context.update(
-            year=year,
-            this_year=timezone.localdate().year,
-            years=year_choices(year),
-            show_all=show_all,
-            women=women[:500],
-            woman_count=women.count(),
-            per_woman=visits_owed(year=year),
-            villages=selectors.visits_by_village(user=user, year=year),
-        )
-        return context
+        return {
+            "this_year": timezone.localdate().year,
+            "show_all": show_all,
+            "women": women[:500],
+            "woman_count": women.count(),
+            "per_woman": visits_owed(year=year),
+            "villages": selectors.visits_by_village(user=user, year=year),
+        }
