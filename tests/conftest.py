@@ -16,7 +16,7 @@ import pytest
 
 from federation.core.roles import Role
 from federation.core.services import user_create
-from tests.factories import (
+from tests.helpers.factories import (
     CountyFactory,
     HouseholdFactory,
     PersonFactory,
@@ -24,8 +24,7 @@ from tests.factories import (
     VillageFactory,
     VillageGroupFactory,
 )
-
-PASSWORD = "Fulian@2026"
+from tests.helpers.web import PASSWORD
 
 
 @pytest.fixture
@@ -132,11 +131,3 @@ def phone(chromium, live_server, transactional_db):
     page.go = lambda path: page.goto(live_server.url + path)
     yield page
     context.close()
-
-
-def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    """Fill the log-in form in the browser and submit it."""
-    page.go("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")

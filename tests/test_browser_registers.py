@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from federation.core.idnumber import make_id_number
 from registry.models import LeftBehindChild, LeftBehindWoman
-from tests.conftest import sign_in
+from tests.helpers.web import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,7 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
 
 
 def test_a_long_person_list_can_be_searched_by_name(phone, world):
-    from tests.factories import PersonFactory
+    from tests.helpers.factories import PersonFactory
 
     for n in range(35):
         PersonFactory(village=world.village_a, name=f"村民{n:02d}", birth_date=dt.date(1980, 1, 1))

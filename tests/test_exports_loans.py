@@ -11,7 +11,7 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from loans.states import Status
-from tests.loans_fixtures import advance, build_loan_world, draft
+from tests.helpers.loans import advance, build_loan_world, draft
 from tests.test_exports_world import data_rows, flat, pdf_text, totals_row, workbook
 
 
@@ -30,7 +30,7 @@ def test_the_township_loan_ledger_lists_its_applications_with_totals(loan_world,
     advance(w, draft(w, w.applicant_a, amount=30000), Status.DISBURSED)
     advance(w, draft(w, w.applicant_b, amount=50000), Status.VILLAGE_SIGNED)
     advance(w, draft(w, w.applicant_c, amount=40000), Status.SUBMITTED)  # another township
-    from tests.factories import PersonFactory
+    from tests.helpers.factories import PersonFactory
 
     newcomer = PersonFactory(village=w.village_a, name="草稿申请人", employment="unemployed")
     draft(w, newcomer)  # a draft is not in the ledger

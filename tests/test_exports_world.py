@@ -44,7 +44,7 @@ from registry.models import (
     VillageDirector,
     WomensHome,
 )
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.helpers.factories import HouseholdFactory, PersonFactory
 
 INJECTIONS = ["=1+2", "+3-1", "-2+5", "@SUM(1,2)", "\t=1+1", "\r=1+1"]
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Person
-from tests.conftest import sign_in
+from tests.helpers.web import sign_in
 from tests.test_imports_persons import new_id
 
 pytestmark = pytest.mark.browser

@@ -35,7 +35,7 @@ from registry.models import (
     PoorWoman,
     VillageDirector,
 )
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 from tests.test_exports_world import make_ledger_world
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "village-left-behind-women-2014.xlsx"

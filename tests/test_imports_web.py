@@ -360,7 +360,7 @@ def test_the_sample_typed_in_another_layout_imports_through_the_pages(world, log
 
     if get_importer("left_behind_women") is None or not Path(SAMPLE).is_file():
         pytest.skip("the left-behind women's importer or the sample is not there")
-    from tests.factories import VillageGroupFactory
+    from tests.helpers.factories import VillageGroupFactory
 
     w = world
     for number, name in enumerate("二三四五六七八九", start=2):

@@ -12,7 +12,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from tests.factories import PersonFactory, VillageFactory
+from tests.helpers.factories import PersonFactory, VillageFactory
 from tests.test_register_views import (
     MODELS,
     PERSON_REGISTERS,

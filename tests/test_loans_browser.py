@@ -11,9 +11,9 @@ from django.utils import timezone
 from loans.documents import chinese_date
 from loans.models import LoanApplication
 from loans.states import Status
-from tests.conftest import sign_in
-from tests.factories import id_number_for
-from tests.loans_fixtures import build_loan_world
+from tests.helpers.factories import id_number_for
+from tests.helpers.loans import build_loan_world
+from tests.helpers.web import sign_in
 
 pytestmark = pytest.mark.browser
 

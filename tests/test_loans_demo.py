@@ -14,7 +14,7 @@ from loans.models import LoanApplication, Transition
 from loans.selectors import all_signature_mismatches
 from loans.states import SIGNATURES, Status
 from registry.models import Employment
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 
 
 @pytest.fixture

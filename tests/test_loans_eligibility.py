@@ -15,9 +15,9 @@ from loans.services import EligibilityError, application_save, application_trans
 from loans.states import Action, Status
 from registry.models import Employment
 from registry.services import person_move
-from tests.conftest import PASSWORD
-from tests.factories import PersonFactory, id_number_for
-from tests.loans_fixtures import advance, build_loan_world, draft, guarantor
+from tests.helpers.factories import PersonFactory, id_number_for
+from tests.helpers.loans import advance, build_loan_world, draft, guarantor
+from tests.helpers.web import PASSWORD
 
 
 @pytest.fixture

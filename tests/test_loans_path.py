@@ -16,8 +16,8 @@ from loans.services import TransitionError, application_save, application_transi
 from loans.signing import canonical_json, content_of
 from loans.states import TRANSITIONS, Action, Status
 from registry.models import Employment, WorkPlace
-from tests.factories import PersonFactory
-from tests.loans_fixtures import advance, build_loan_world, draft, guarantor, path_steps, set_clock
+from tests.helpers.factories import PersonFactory
+from tests.helpers.loans import advance, build_loan_world, draft, guarantor, path_steps, set_clock
 
 FORWARD = [
     Status.DRAFT,

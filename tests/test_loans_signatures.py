@@ -20,8 +20,8 @@ from loans import services
 from loans.models import Guarantor, LoanApplication, SignedContentError, Transition
 from loans.services import TransitionError, application_save, application_transition
 from loans.states import Action, Status
-from tests.conftest import PASSWORD
-from tests.loans_fixtures import advance, build_loan_world, draft, guarantor
+from tests.helpers.loans import advance, build_loan_world, draft, guarantor
+from tests.helpers.web import PASSWORD
 
 
 @pytest.fixture

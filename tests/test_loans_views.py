@@ -16,7 +16,7 @@ from loans.models import Attachment, LoanApplication
 from loans.selectors import interest_subsidy_summary, loan_ledger_rows
 from loans.services import application_transition
 from loans.states import Action, Status
-from tests.loans_fixtures import advance, build_loan_world, draft, guarantor, set_clock
+from tests.helpers.loans import advance, build_loan_world, draft, guarantor, set_clock
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -574,7 +574,7 @@ def test_the_admin_checks_the_loan_rules_on_a_draft(loan_world, login):
 def test_applications_by_state_counts_the_scope_for_the_overview(loan_world, login):
     from loans.selectors import applications_by_state
     from loans.states import Status
-    from tests.loans_fixtures import advance, draft
+    from tests.helpers.loans import advance, draft
 
     w = loan_world
     draft(w, w.applicant_a)

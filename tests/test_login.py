@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.helpers.web import PASSWORD
 
 LOCKED = "登录失败次数过多"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from registry.models import Household, Person
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 
 
 def test_township_moves_a_household_with_its_members(world, login):

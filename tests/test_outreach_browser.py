@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.helpers.web import sign_in
 from tests.test_outreach_support import left_behind_woman
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from outreach.models import OutreachSettings, Screening
 from outreach.selectors import screening_statistics
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 from tests.test_outreach_support import TODAY, YEAR, build_outreach_world, saved, screening
 
 

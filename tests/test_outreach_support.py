@@ -26,7 +26,7 @@ from outreach.models import (
 )
 from registry.models import LeftBehindWoman
 from registry.rules import left_behind_woman_problems
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.helpers.factories import HouseholdFactory, PersonFactory
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from federation.core.idnumber import make_id_number
 from registry.models import HouseholdIncome, Person
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 
 
 def test_full_clean_refuses_a_bad_id_number(world):

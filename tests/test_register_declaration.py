@@ -22,7 +22,7 @@ from federation.web.registers import Deadline, declared
 from registry.entries import entry_register
 from registry.models import HardshipChild
 from registry.registers import hardship_children
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 
 TITLE = "困境儿童（试点）"
 

@@ -25,7 +25,7 @@ from registry.models import (
 )
 from registry.rules import left_behind_woman_problems
 from registry.selectors import ledger_family, left_behind_woman_candidates, women_ledger
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.helpers.factories import HouseholdFactory, PersonFactory
 
 YEAR = 2026
 ON = dt.date(2026, 3, 18)

@@ -24,7 +24,7 @@ from registry.models import (
     VillageDirector,
     WomensHome,
 )
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.helpers.factories import HouseholdFactory, PersonFactory
 
 YEAR = 2026
 

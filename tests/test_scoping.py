@@ -8,7 +8,7 @@ from django.db.models import Q
 from federation.core.models import County, Township, Village, VillageGroup
 from federation.core.scoping import scope_q
 from registry.models import Household, Person
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 
 
 def names(qs) -> set[str]:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from federation.core.scoping import in_scope
 from federation.core.services import domain_record_delete, domain_record_save
 from registry.models import Household, LeftBehindWoman, Person
-from tests.factories import PersonFactory
+from tests.helpers.factories import PersonFactory
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from loans.models import Guarantor, GuarantorKind, LoanApplication
 from loans.services import application_save, application_transition
 from loans.states import Action, Status
 from registry.models import Employment, WorkPlace
-from tests.conftest import PASSWORD
-from tests.factories import HouseholdFactory, PersonFactory, id_number_for
+from tests.helpers.factories import HouseholdFactory, PersonFactory, id_number_for
+from tests.helpers.web import PASSWORD
 
 APPLICANT_BORN = dt.date(1990, 4, 10)
 _guarantor_names = itertools.count(1)
