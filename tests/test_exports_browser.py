@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from federation.ledgers.exports import get_ledger
+from tests.helpers.ledgers import data_rows, make_ledger_world, workbook
 from tests.helpers.web import sign_in
-from tests.test_exports_world import data_rows, make_ledger_world, workbook
 
 
 @pytest.fixture

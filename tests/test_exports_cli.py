@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from federation.ledgers.exports import all_ledgers, get_ledger
 from federation.ledgers.models import ExportRecord
-from tests.test_exports_world import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
+from tests.helpers.ledgers import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from loans.states import Status
+from tests.helpers.ledgers import data_rows, flat, pdf_text, totals_row, workbook
 from tests.helpers.loans import advance, build_loan_world, draft
-from tests.test_exports_world import data_rows, flat, pdf_text, totals_row, workbook
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.services import ExportRefused, export_build, ledger_notes
 from outreach import selectors
 from outreach.models import Screening, Visit
-from tests.test_exports_world import data_rows, flat, pdf_text, totals_row, workbook
-from tests.test_outreach_support import YEAR, build_outreach_world, left_behind_woman, screening, visit
+from tests.helpers.ledgers import data_rows, flat, pdf_text, totals_row, workbook
+from tests.helpers.outreach import YEAR, build_outreach_world, left_behind_woman, screening, visit
 
 OUTREACH_LEDGERS = ["visits", "screening_statistics", "volunteers", "petitions"]
 

@@ -11,7 +11,7 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from registry.models import Person
-from tests.test_exports_world import flat, make_ledger_world, pdf_fonts, pdf_text
+from tests.helpers.ledgers import flat, make_ledger_world, pdf_fonts, pdf_text
 
 
 @pytest.fixture

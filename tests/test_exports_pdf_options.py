@@ -10,8 +10,8 @@ import pytest
 from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
-from tests.test_exports_world import flat, make_ledger_world, pdf_text
-from tests.test_outreach_support import YEAR, build_outreach_world
+from tests.helpers.ledgers import flat, make_ledger_world, pdf_text
+from tests.helpers.outreach import YEAR, build_outreach_world
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from outreach.models import Petition, PetitionCategory
-from tests.test_exports_world import data_rows, workbook
-from tests.test_outreach_support import TODAY, YEAR, build_outreach_world, petition
+from tests.helpers.ledgers import data_rows, workbook
+from tests.helpers.outreach import TODAY, YEAR, build_outreach_world, petition
 
 LEDGER = "petitions"
 

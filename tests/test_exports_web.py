@@ -13,7 +13,7 @@ from django.utils import timezone
 from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.tasks import run_export
 from federation.ledgers.models import ExportRecord
-from tests.test_exports_world import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
+from tests.helpers.ledgers import data_rows, flat, make_ledger_world, pdf_text, registry_ledgers, workbook
 
 
 @pytest.fixture

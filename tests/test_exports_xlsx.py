@@ -13,7 +13,7 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.services import export_build, ledger_notes, ledger_title
 from federation.ledgers.exports.xlsx import XlsxBuilder
-from tests.test_exports_world import (
+from tests.helpers.ledgers import (
     INJECTIONS,
     data_rows,
     make_ledger_world,

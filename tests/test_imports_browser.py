@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Person
+from tests.helpers.imports import new_id
 from tests.helpers.web import sign_in
-from tests.test_imports_persons import new_id
 
 pytestmark = pytest.mark.browser
 

@@ -410,7 +410,7 @@ def test_a_sheet_broken_halfway_is_refused_with_a_message(world, tmp_path):
 
 def test_the_womens_ledger_export_imports_back_through_the_roster_with_no_change(world, tmp_path, settings):
     """The women's ledger is derived from households and persons: its file goes back in as ``women``."""
-    from tests.test_exports_world import make_ledger_world
+    from tests.helpers.ledgers import make_ledger_world
 
     settings.LEDGER_EXPORT_DIR = tmp_path / "exports"
     w = make_ledger_world(world)

@@ -16,7 +16,7 @@ from federation.ledgers.exports.definitions import ColumnGroup, Kind
 from federation.ledgers.exports.services import export_build
 from federation.ledgers.imports.cells import parse_id
 from federation.ledgers.imports.reader import read_ledger
-from tests.test_exports_world import make_ledger_world, registry_ledgers
+from tests.helpers.ledgers import make_ledger_world, registry_ledgers
 
 TABLES = registry_ledgers(fmt="xlsx")
 

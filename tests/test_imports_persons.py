@@ -9,15 +9,12 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from federation.core.idnumber import make_id_number
 from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from registry.imports.persons import import_persons
 from registry.models import Person
-
-HEADER = ("序号", "户号", "姓名", "与户主关系", "性别", "出生日期", "身份证号", "民族", "联系电话",
-          "婚姻状况", "文化程度", "就业状况", "务工地点")  # fmt: skip
+from tests.helpers.imports import HEADER, new_id, person_row
 
 
 def roster(tmp_path, rows, name="roster.xlsx"):
@@ -35,16 +32,6 @@ def roster(tmp_path, rows, name="roster.xlsx"):
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def person_row(name, id_number, household="0001", relation="子女", education="初中", work="省外 广东东莞"):
-    sex = birth = ""
-    return (household, name, relation, sex, birth, id_number, "汉族", "13800000000", "未婚", education,
-            "外出务工", work)  # fmt: skip
-
-
-def new_id(year, seq=2):
-    return make_id_number("513401", dt.date(year, 3, 4), seq)
 
 
 def test_a_clean_file_creates_and_updates_by_id_number(world, tmp_path):
@@ -167,7 +154,7 @@ def test_the_command_prints_counts_or_every_error(world, tmp_path, capsys):
 
 
 def test_the_richer_export_world_imports_back_with_no_change(world, tmp_path, settings):
-    from tests.test_exports_world import make_ledger_world
+    from tests.helpers.ledgers import make_ledger_world
 
     settings.LEDGER_EXPORT_DIR = tmp_path / "exports"
     w = make_ledger_world(world)

@@ -36,7 +36,7 @@ from registry.models import (
     VillageDirector,
 )
 from tests.helpers.factories import PersonFactory
-from tests.test_exports_world import make_ledger_world
+from tests.helpers.ledgers import make_ledger_world
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "village-left-behind-women-2014.xlsx"
 THIS_YEAR = timezone.localdate().year

@@ -16,10 +16,7 @@ from django.urls import reverse
 from federation.ledgers.imports.templates import EXPLANATION_SHEET
 from federation.ledgers.models import ImportRecord
 from registry.models import Person
-from tests.test_imports_persons import new_id, person_row
-
-HEADER = ("序号", "户号", "姓名", "与户主关系", "性别", "出生日期", "身份证号", "民族", "联系电话",
-          "婚姻状况", "文化程度", "就业状况", "务工地点")  # fmt: skip
+from tests.helpers.imports import HEADER, new_id, person_row
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from tests.helpers.factories import PersonFactory, VillageFactory
-from tests.test_register_views import (
+from tests.helpers.registers import (
     MODELS,
     PERSON_REGISTERS,
     a_child,

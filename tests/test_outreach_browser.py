@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from tests.helpers.outreach import left_behind_woman
 from tests.helpers.web import sign_in
-from tests.test_outreach_support import left_behind_woman
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from outreach.models import (
     VolunteerTeam,
 )
 from registry.models import LeftBehindWoman
-from tests.test_outreach_support import TODAY, left_behind_family
+from tests.helpers.outreach import TODAY, left_behind_family
 
 #: A day of last year, so every date the demo draws lies in the past whatever today is.
 DEMO_DAY = dt.date(TODAY.year - 1, 11, 20)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from federation.web import charts
-from tests.test_outreach_support import YEAR, build_outreach_world, visit
+from tests.helpers.outreach import YEAR, build_outreach_world, visit
 
 
 @pytest.fixture

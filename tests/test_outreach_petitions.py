@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from outreach.models import Petition, PetitionCategory
 from outreach.selectors import open_petitions_by_village, petition_list
-from tests.test_outreach_support import TODAY, build_outreach_world, petition
+from tests.helpers.outreach import TODAY, build_outreach_world, petition
 
 
 @pytest.fixture

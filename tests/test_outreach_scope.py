@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import Petition, Screening, Visit, VolunteerActivity, VolunteerMember, VolunteerTeam
-from tests.test_outreach_support import TODAY, build_outreach_world
+from tests.helpers.outreach import TODAY, build_outreach_world
 
 
 @pytest.fixture

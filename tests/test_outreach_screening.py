@@ -16,7 +16,7 @@ from django.urls import reverse
 from outreach.models import OutreachSettings, Screening
 from outreach.selectors import screening_statistics
 from tests.helpers.factories import PersonFactory
-from tests.test_outreach_support import TODAY, YEAR, build_outreach_world, saved, screening
+from tests.helpers.outreach import TODAY, YEAR, build_outreach_world, saved, screening
 
 
 @pytest.fixture

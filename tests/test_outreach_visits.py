@@ -11,7 +11,7 @@ from django.urls import reverse
 from outreach.models import OutreachSettings, Visit
 from outreach.selectors import visits_by_village, women_owed_visits
 from registry.models import HouseholdIncome, LeftBehindWoman, PoorWoman
-from tests.test_outreach_support import TODAY, YEAR, build_outreach_world, left_behind_woman, saved, visit
+from tests.helpers.outreach import TODAY, YEAR, build_outreach_world, left_behind_woman, saved, visit
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.urls import reverse
 from outreach.models import VolunteerActivity, VolunteerMember, VolunteerTeam
 from outreach.services import volunteer_activity_save
 from registry.models import VillageDirector
-from tests.test_outreach_support import TODAY, build_outreach_world, saved
+from tests.helpers.outreach import TODAY, build_outreach_world, saved
 
 
 @pytest.fixture

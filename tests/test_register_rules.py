@@ -6,14 +6,13 @@ Year 2026, whose reference date (统计截止日) is 18 March 2026 unless a Year
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from federation.core.models import VillageGroup, YearSettings
+from federation.core.models import YearSettings
 from registry.models import (
     HardshipChild,
     HouseholdIncome,
@@ -25,27 +24,16 @@ from registry.models import (
 )
 from registry.rules import left_behind_woman_problems
 from registry.selectors import ledger_family, left_behind_woman_candidates, women_ledger
-from tests.helpers.factories import HouseholdFactory, PersonFactory
+from tests.helpers.factories import PersonFactory
+from tests.helpers.registers import new_household
 
 YEAR = 2026
 ON = dt.date(2026, 3, 18)
 HAN = re.compile(r"[\u4e00-\u9fff]")
-_numbers = itertools.count(100)
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
     return day.replace(year=day.year - years)
-
-
-def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
-    """Return a new household of ``village``, with its income of ``income_year`` when given."""
-    group = VillageGroup.objects.filter(village=village).first()
-    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
-    if per_capita_income is not None:
-        HouseholdIncome.objects.create(
-            household=household, year=income_year, per_capita_income=per_capita_income
-        )
-    return household
 
 
 def married_woman(
