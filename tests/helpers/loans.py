@@ -1,9 +1,10 @@
-"""Fixtures and helpers of the microloan tests, on top of the named ``world`` of tests/conftest.py.
+"""Builders of the microloan tests, on top of the named ``world`` of tests/conftest.py.
 
-``loan_world`` adds, in each of the three villages, a household whose head is a husband working in
-another province and whose spouse is an unemployed woman born on 10 April 1990 (``applicant_a``,
-``applicant_b``, ``applicant_c``); a director for ``village_c`` (``dir_c``) and a chair for the other
-township (``other_chair``), so that loans can go their whole path there too.
+``build_loan_world`` (the fixture ``loan_world`` of tests/loans/conftest.py) adds, in each of the
+three villages, a household whose head is a husband working in another province and whose spouse is
+an unemployed woman born on 10 April 1990 (``applicant_a``, ``applicant_b``, ``applicant_c``); a
+director for ``village_c`` (``dir_c``) and a chair for the other township (``other_chair``), so that
+loans can go their whole path there too. The other builders draft applications and take their steps.
 """
 
 from __future__ import annotations
@@ -28,11 +29,7 @@ _guarantor_names = itertools.count(1)
 
 
 def build_loan_world(world):
-    """Return ``world`` with the loan applicants and the extra users (see the module docstring).
-
-    Each test module declares a three-line ``loan_world`` fixture calling it (importing a fixture
-    into a module would shadow its name for ruff, F811).
-    """
+    """Return ``world`` with the loan applicants and the extra users (see the module docstring)."""
     w = world
     for key in ("a", "b", "c"):
         village, group = getattr(w, f"village_{key}"), getattr(w, f"group_{key}")

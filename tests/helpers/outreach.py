@@ -1,9 +1,10 @@
 """Builders of outreach records and of the outreach world, shared by the outreach and ledger tests.
 
-``build_outreach_world`` extends the named ``world`` of conftest.py with one record of every outreach model
-in village A and in village B, a township-level volunteer team of 幸福乡, and a domestic-violence
-case in village A. Every record is saved through ``full_clean()``, so the fixtures obey the rules;
-tests/outreach/test_outreach_support.py checks the left-behind family against the register's rules.
+``build_outreach_world`` extends the named ``world`` of tests/conftest.py with one record of every
+outreach model in village A and in village B, a township-level volunteer team of 幸福乡, and a
+domestic-violence case in village A. Every record is saved through ``full_clean()``, so the fixtures
+obey the rules; tests/outreach/test_outreach_support.py checks the left-behind family against the
+register's rules.
 """
 
 from __future__ import annotations
