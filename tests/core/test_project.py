@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from django.core.management import call_command
 
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
-    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)  # exits non-zero on a change
+    assert out.getvalue().strip() == "No changes detected"
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -45,6 +48,7 @@ def production_env(tmp_path) -> dict[str, str]:
 def test_deploy_checks_pass_with_production_values(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_deploy_checks_fail_with_debug_on(tmp_path):

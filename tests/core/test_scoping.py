@@ -59,6 +59,7 @@ def test_director_sees_her_own_township_and_county_only(world):
 def test_inactive_and_anonymous_users_see_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
+    assert names(Person.objects.for_user(world.dir_a)) == {"妇女A"}  # what she saw while active
     world.dir_a.is_active = False
     world.dir_a.save()
     assert not Person.objects.for_user(world.dir_a).exists()

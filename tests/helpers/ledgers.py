@@ -195,3 +195,18 @@ def registry_ledgers(*, fmt: str | None = None) -> list[str]:
         for ledger in all_ledgers()
         if ledger.queryset.__module__.startswith("registry.") and (fmt is None or fmt in ledger.formats)
     ]
+
+
+#: What each register's ledger shows of village B's row (the woman's name unless told here).
+_VILLAGE_B_ROWS = {
+    "village_directors": "主任B",
+    "womens_homes": "胜利村",
+    "left_behind_children": "女儿B",
+    "left_behind_child_cards": "女儿B",
+    "hardship_children": "儿子B",
+}
+
+
+def village_b_row(ledger_name: str) -> str:
+    """Return the text by which the ledger ``ledger_name`` shows village B's row of the ledger world."""
+    return _VILLAGE_B_ROWS.get(ledger_name, "妇女B")

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from federation.ledgers.exports import all_ledgers, get_ledger
 from federation.ledgers.models import ExportRecord
-from tests.helpers.ledgers import data_rows, flat, pdf_text, registry_ledgers, workbook
+from tests.helpers.ledgers import data_rows, flat, pdf_text, registry_ledgers, village_b_row, workbook
 
 
 def export(*args, **options) -> str:
@@ -75,11 +75,14 @@ def test_every_ledger_of_village_b_leaves_village_a_out(ledger_world, tmp_path, 
     ledger = get_ledger(name)
     fmt = "xlsx" if "xlsx" in ledger.formats else "pdf"
     output = tmp_path / f"out.{fmt}"
-    export(name, scope=w.village_b.code, format=fmt, output=str(output))
+    said = export(name, scope=w.village_b.code, format=fmt, output=str(output))
     if fmt == "xlsx":
-        text = repr(data_rows(workbook(output).active, ledger.layout))
+        rows = data_rows(workbook(output).active, ledger.layout)
+        assert rows and f"已导出 {len(rows)} 行" in said
+        text = repr(rows)
     else:
         text = flat(pdf_text(output))
+    assert village_b_row(name) in text  # village B's own rows are there: an empty file does not pass
     assert not [m for m in ("妇女A", "女儿A", "儿子A", "主任A", "红旗村", "光明村") if m in text]
 
 

@@ -205,21 +205,26 @@ def test_a_draft_does_not_block_but_the_second_submission_is_refused(loan_world)
 def test_a_refused_or_withdrawn_application_does_not_block(loan_world, ending, user_key, data):
     w = loan_world
     application = advance(w, draft(w, w.applicant_a), Status.SUBMITTED)
-    application_transition(application=application, user=getattr(w, user_key), action=ending, **data)
-    again = draft(w, w.applicant_a)
-    advance(w, again, Status.VILLAGE_SIGNED)
+    ended = application_transition(application=application, user=getattr(w, user_key), action=ending, **data)
+    ended_as = {Action.REFUSE_VILLAGE: Status.REFUSED, Action.WITHDRAW: Status.WITHDRAWN}[ending]
+    assert ended.status == ended_as
+    again = advance(w, draft(w, w.applicant_a), Status.VILLAGE_SIGNED)
+    assert again.pk != ended.pk
+    statuses = dict(LoanApplication.objects.filter(applicant=w.applicant_a).values_list("pk", "status"))
+    assert statuses == {ended.pk: ended_as, again.pk: Status.VILLAGE_SIGNED}
 
 
 def test_a_refusal_by_the_cooperative_does_not_block(loan_world):
     w = loan_world
     application = advance(w, draft(w, w.applicant_a), Status.TOWNSHIP_SIGNED)
-    application_transition(
+    refused = application_transition(
         application=application,
         user=w.staff,
         action=Action.COOPERATIVE_REFUSE,
         decided_on=timezone.localdate(),
         reason="信用社额度已满",
     )
+    assert refused.status == Status.REFUSED
     assert judge(w.applicant_a, "20000", [guarantor()], on=timezone.localdate()) == []
 
 

@@ -104,5 +104,8 @@ def test_without_a_state_the_ledger_is_every_case_of_the_year(petitions_world, t
 def test_a_category_the_role_may_not_see_gives_nothing(petitions_world, login):
     w = petitions_world
     client = login(w.county_viewer)
-    names, _data = web_export(client, state="all", category="domestic_violence")
+    names, data = web_export(client, state="all", category="domestic_violence")
     assert names == []
+    assert str(get_ledger(LEDGER).layout.title) in str(workbook(data).active["A1"].value)  # the ledger, empty
+    others, _data = web_export(client, state="all", category="marriage_family", year=YEAR)
+    assert set(others) == {"来访A", "来访B"}  # the categories she may see are exported to her

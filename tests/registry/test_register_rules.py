@@ -91,16 +91,28 @@ def assert_chinese(errors: dict[str, list[str]]) -> None:
             assert HAN.search(message), message
 
 
+def assert_registered(entry, user) -> None:
+    """Save ``entry`` as a form would (``full_clean()`` first) and find it in ``user``'s register list."""
+    entry.full_clean()
+    entry.save()
+    model = type(entry)
+    listed = model.objects.for_user(user)
+    if hasattr(entry, "year"):
+        listed = listed.filter(year=entry.year)
+    assert entry in listed, f"{entry} is not in the register {user} sees"
+
+
 # --- Left-behind women -------------------------------------------------------------------------
 
 
 def test_a_woman_who_meets_every_condition_is_accepted(world):
-    LeftBehindWoman(person=married_woman(world.village_a), year=YEAR).full_clean()
+    assert_registered(LeftBehindWoman(person=married_woman(world.village_a), year=YEAR), world.dir_a)
 
 
 def test_exactly_20_on_the_reference_date_is_accepted(world):
     woman = married_woman(world.village_a, born=years_before(ON, 20))
-    LeftBehindWoman(person=woman, year=YEAR).full_clean()
+    assert woman.age_on(ON) == 20
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
 def test_one_day_short_of_20_is_refused_and_the_message_names_20(world):
@@ -113,12 +125,14 @@ def test_one_day_short_of_20_is_refused_and_the_message_names_20(world):
 
 def test_exactly_50_on_the_reference_date_is_accepted(world):
     woman = married_woman(world.village_a, born=years_before(ON, 50))
-    LeftBehindWoman(person=woman, year=YEAR).full_clean()
+    assert woman.age_on(ON) == 50
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
 def test_one_day_short_of_51_is_still_50_and_accepted(world):
     woman = married_woman(world.village_a, born=years_before(ON, 51) + dt.timedelta(days=1))
-    LeftBehindWoman(person=woman, year=YEAR).full_clean()
+    assert woman.age_on(ON) == 50
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
 def test_51_is_refused_and_the_message_names_the_upper_age_50(world):
@@ -132,7 +146,7 @@ def test_51_is_refused_and_the_message_names_the_upper_age_50(world):
 
 def test_husband_away_exactly_3_months_is_accepted(world):
     woman = married_woman(world.village_a, away_since=dt.date(2025, 12, 18))
-    LeftBehindWoman(person=woman, year=YEAR).full_clean()
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
 @pytest.mark.parametrize(
@@ -175,13 +189,18 @@ def test_no_husband_in_the_household_is_refused(world):
 
 def test_a_woman_who_is_her_husbands_spouse_is_judged_by_the_head(world):
     woman = married_woman(world.village_a, relation="spouse")
-    LeftBehindWoman(person=woman, year=YEAR).full_clean()
+    assert woman.household.members.get(relation="head").sex == "M"  # her husband heads the household
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
 def test_a_widow_whose_late_husband_is_still_recorded_away_is_refused(world):
     """A deceased husband does not make her a left-behind woman (the candidate list agrees)."""
     woman = married_woman(world.village_a, husband_deceased=True)
-    refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    assert list(errors) == ["person"]
+    assert_chinese(errors)
+    assert "丈夫" in all_messages(errors), all_messages(errors)
+    assert woman not in left_behind_woman_candidates(user=world.dir_a, year=YEAR)
 
 
 def test_not_living_at_the_place_of_registration_is_refused(world):
@@ -272,7 +291,7 @@ def poor_woman(village, income, **fields):
 
 
 def test_an_income_just_below_the_line_is_accepted(world):
-    poor_woman(world.village_a, Decimal("2299.99")).full_clean()
+    assert_registered(poor_woman(world.village_a, Decimal("2299.99")), world.dir_a)
 
 
 def test_an_income_at_the_line_is_refused(world):
@@ -352,8 +371,10 @@ def test_an_upper_age_set_for_2027_changes_2027_only(world):
 def test_a_reference_date_set_for_a_year_moves_the_ages_of_that_year(world):
     YearSettings.objects.create(year=YEAR, reference_date=dt.date(2026, 12, 31))
     woman = married_woman(world.village_a, born=dt.date(2006, 6, 1))  # 19 on 18 March, 20 on 31 Dec
-    LeftBehindWoman(person=woman, year=YEAR).full_clean()
-    refusal(LeftBehindWoman(person=woman, year=2025))
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
+    errors = refusal(LeftBehindWoman(person=woman, year=2025))  # 2025 keeps 18 March: she was 18
+    assert_chinese(errors)
+    assert "20 至 50 周岁" in all_messages(errors) and "2025-03-18" in all_messages(errors)
 
 
 # --- Once a year per register ------------------------------------------------------------------
@@ -390,7 +411,8 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
 def test_one_person_may_be_in_two_registers_the_same_year(world):
     woman = married_woman(world.village_a, per_capita_income=Decimal("1000"))
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
-    PoorWoman(person=woman, year=YEAR, reason="labour").full_clean()
+    assert_registered(PoorWoman(person=woman, year=YEAR, reason="labour"), world.dir_a)
+    assert LeftBehindWoman.objects.for_user(world.dir_a).filter(person=woman, year=YEAR).exists()
 
 
 # --- Candidates for the left-behind register ---------------------------------------------------
@@ -445,6 +467,7 @@ def test_candidates_agree_with_the_rule(world, case):
 
 def test_a_deceased_woman_is_no_candidate(world):
     woman = married_woman(world.village_a)
+    assert woman in left_behind_woman_candidates(user=world.dir_a, year=YEAR)  # offered while she lives
     woman.deceased = True
     woman.save()
     assert woman not in left_behind_woman_candidates(user=world.dir_a, year=YEAR)
@@ -545,6 +568,8 @@ def test_a_womens_home_signed_up_on_a_date_must_be_signed_up(world):
 
 
 def test_a_village_has_one_womens_home(world):
-    WomensHome.objects.create(village=world.village_a)
-    refusal(WomensHome(village=world.village_a))
-    WomensHome(village=world.village_b).full_clean()
+    home = WomensHome.objects.create(village=world.village_a)
+    errors = refusal(WomensHome(village=world.village_a))
+    assert list(errors) == ["__all__"]  # the whole record: the village already has its home
+    assert list(WomensHome.objects.for_user(world.dir_a)) == [home]
+    assert_registered(WomensHome(village=world.village_b), world.dir_b)

@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -110,10 +111,16 @@ def test_id_numbers_are_valid_unique_and_match_sex_and_birth_date(township):
 
 def test_a_sample_of_persons_and_households_passes_full_clean(township):
     ids = list(Person.objects.filter(village__township=township).values_list("id", flat=True))
-    for person in Person.objects.filter(id__in=random.Random(7).sample(ids, 200)):
-        person.full_clean()
-    for household in Household.objects.filter(village__township=township)[:50]:
-        household.full_clean()
+    persons = list(Person.objects.filter(id__in=random.Random(7).sample(ids, 200)))
+    households = list(Household.objects.filter(village__township=township)[:50])
+    assert (len(persons), len(households)) == (200, 50)
+    refused = {}
+    for record in [*persons, *households]:
+        try:
+            record.full_clean()
+        except ValidationError as error:
+            refused[str(record)] = error.message_dict
+    assert refused == {}
 
 
 def test_families_are_consistent(township):
