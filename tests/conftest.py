@@ -5,6 +5,11 @@
 - ``village_c`` in township ``团结镇`` of the same county (staff ``other_staff``);
 - ``county_viewer`` reads the county; ``admin`` is the administrator; ``nobody`` has no membership.
 Each village has one household with a woman in it (``woman_a``, ``woman_b``, ``woman_c``).
+
+``ledger_world`` adds a row of every register in each village (tests/helpers/ledgers.py); the apps'
+own worlds are in their conftest.py (``outreach_world`` in tests/outreach/, ``loan_world`` in
+tests/loans/). Every test keeps the files it exports or uploads in its own folder (``export_dir``,
+``import_dir``). Plain builders and readers are in tests/helpers/.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import pytest
 
 from federation.core.roles import Role
 from federation.core.services import user_create
-from tests.factories import (
+from tests.helpers.factories import (
     CountyFactory,
     HouseholdFactory,
     PersonFactory,
@@ -24,8 +29,8 @@ from tests.factories import (
     VillageFactory,
     VillageGroupFactory,
 )
-
-PASSWORD = "Fulian@2026"
+from tests.helpers.ledgers import make_ledger_world
+from tests.helpers.web import PASSWORD
 
 
 @pytest.fixture
@@ -83,6 +88,26 @@ def world(db):
 
 
 @pytest.fixture
+def ledger_world(world):
+    """Return ``world`` with a row of every register in each village (see tests/helpers/ledgers.py)."""
+    return make_ledger_world(world)
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """Keep the files a test exports in the test's own folder."""
+    settings.LEDGER_EXPORT_DIR = tmp_path / "exports"
+    return settings.LEDGER_EXPORT_DIR
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Keep the files a test uploads for import in the test's own folder."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    return settings.IMPORT_DIR
+
+
+@pytest.fixture
 def login(client):
     """Return a function that signs ``user`` in on the test client and returns the client."""
 
@@ -132,11 +157,3 @@ def phone(chromium, live_server, transactional_db):
     page.go = lambda path: page.goto(live_server.url + path)
     yield page
     context.close()
-
-
-def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    """Fill the log-in form in the browser and submit it."""
-    page.go("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")

@@ -1,0 +1,1 @@
+"""Tests of federation/core: the organisation, roles, scoping, history, ID numbers, labels, log-in."""

@@ -1,0 +1,23 @@
+"""The residents' roster (居民花名册) of the import tests: its header, a row of it, a fresh ID number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from federation.core.idnumber import make_id_number
+
+#: The header of a roster file, 序号 first.
+HEADER = ("序号", "户号", "姓名", "与户主关系", "性别", "出生日期", "身份证号", "民族", "联系电话",
+          "婚姻状况", "文化程度", "就业状况", "务工地点")  # fmt: skip
+
+
+def person_row(name, id_number, household="0001", relation="子女", education="初中", work="省外 广东东莞"):
+    """Return the cells of one person's roster row after 序号 (sex and birth date left to the ID number)."""
+    sex = birth = ""
+    return (household, name, relation, sex, birth, id_number, "汉族", "13800000000", "未婚", education,
+            "外出务工", work)  # fmt: skip
+
+
+def new_id(year, seq=2):
+    """Return the valid ID number of someone of region 513401 born on 4 March ``year``."""
+    return make_id_number("513401", dt.date(year, 3, 4), seq)

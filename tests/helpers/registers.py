@@ -1,0 +1,201 @@
+"""Builders of register records and the addresses of the registers' pages, for the register tests.
+
+``make_record`` saves a valid record of any of the six registers (its person and household made for
+it); ``form_data`` is the POST data a browser sends for a register's form as it is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from federation.core.models import VillageGroup
+from federation.web.registers import registers
+from registry.models import (
+    HardshipChild,
+    HouseholdIncome,
+    LeftBehindChild,
+    LeftBehindWoman,
+    PoorWoman,
+    VillageDirector,
+    WomensHome,
+)
+from tests.helpers.factories import HouseholdFactory, PersonFactory
+
+YEAR = 2026
+
+MODELS = {
+    "leftbehindchild": LeftBehindChild,
+    "hardshipchild": HardshipChild,
+    "leftbehindwoman": LeftBehindWoman,
+    "poorwoman": PoorWoman,
+    "villagedirector": VillageDirector,
+    "womenshome": WomensHome,
+}
+PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
+
+_numbers = itertools.count(500)
+_names = itertools.count(1)
+
+
+# --- Building records --------------------------------------------------------------------------
+
+
+def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
+    """Return a new household of ``village``, with its income of ``income_year`` when given."""
+    group = VillageGroup.objects.filter(village=village).first()
+    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    if per_capita_income is not None:
+        HouseholdIncome.objects.create(
+            household=household, year=income_year, per_capita_income=per_capita_income
+        )
+    return household
+
+
+def left_behind_woman(village, name=None, *, away_since=dt.date(2025, 1, 1)):
+    """Return a woman of ``village`` who meets the left-behind conditions of ``YEAR``."""
+    household = new_household(village)
+    woman = PersonFactory(
+        village=village,
+        household=household,
+        relation="head",
+        name=name or f"留守{next(_names)}",
+        birth_date=dt.date(1988, 5, 6),
+        marital_status="married",
+    )
+    PersonFactory(
+        village=village,
+        household=household,
+        relation="spouse",
+        sex="M",
+        name=f"{woman.name}丈夫",
+        birth_date=dt.date(1986, 1, 1),
+        work_place="out_province",
+        away_since=away_since,
+    )
+    return woman
+
+
+def a_child(village, name=None):
+    household = new_household(village)
+    PersonFactory(
+        village=village,
+        household=household,
+        relation="head",
+        sex="M",
+        name=f"父亲{next(_names)}",
+        birth_date=dt.date(1985, 1, 1),
+        work_place="out_province",
+        away_since=dt.date(2024, 1, 1),
+    )
+    return PersonFactory(
+        village=village,
+        household=household,
+        relation="child",
+        name=name or f"儿童{next(_names)}",
+        birth_date=dt.date(2015, 6, 1),
+    )
+
+
+def a_poor_woman(village, name=None):
+    household = new_household(
+        village, income_year=timezone.localdate().year, per_capita_income=Decimal("1800")
+    )
+    return PersonFactory(
+        village=village,
+        household=household,
+        relation="head",
+        name=name or f"贫困{next(_names)}",
+        birth_date=dt.date(1975, 2, 3),
+    )
+
+
+def unsaved_record(key, village, name=None):
+    """Return a valid, unsaved record of register ``key`` in ``village`` (its person is saved)."""
+    if key == "leftbehindchild":
+        child = a_child(village, name)
+        return LeftBehindChild(
+            person=child,
+            year=YEAR,
+            parents_away="father",
+            guardian_name="奶奶",
+            guardian_relation="grandparent",
+            school="村小",
+        )
+    if key == "hardshipchild":
+        return HardshipChild(
+            person=a_child(village, name),
+            year=YEAR,
+            reason="both_dead",
+            guardian_name="爷爷",
+            guardian_relation="grandparent",
+        )
+    if key == "leftbehindwoman":
+        return LeftBehindWoman(person=left_behind_woman(village, name), year=YEAR)
+    if key == "poorwoman":
+        return PoorWoman(person=a_poor_woman(village, name), year=YEAR, reason="illness")
+    if key == "villagedirector":
+        return VillageDirector(
+            village=village,
+            name=name or f"主任{next(_names)}",
+            work_unit=f"{village.name}村委会",
+            birth_month=dt.date(1980, 5, 1),
+            education="senior",
+            political_status="party",
+            in_office_since=dt.date(2018, 1, 1),
+            committee_seat="both",
+            phone="13800000000",
+        )
+    if key == "womenshome":
+        return WomensHome(village=village, signed_up=True, signed_up_on=dt.date(2024, 1, 1))
+    raise AssertionError(key)
+
+
+def make_record(key, village, name=None):
+    record = unsaved_record(key, village, name)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def form_data(key, instance, **changes) -> dict:
+    """Return the POST data a browser sends for the form of ``instance`` as it is shown."""
+    form = registers.get(key).form_class()(instance=instance)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value is False:
+            continue  # an unticked box is not sent
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, dt.date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    for name, value in changes.items():
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def urls(key, record=None) -> dict[str, str]:
+    names = {"list": [], "create": [], "deleted": []}
+    if record is not None:
+        names = {page: [record.pk] for page in ("detail", "update", "delete", "restore")}
+    return {page: reverse(f"registry:{key}_{page}", args=args) for page, args in names.items()}
+
+
+def list_url(key, **params) -> str:
+    url = reverse(f"registry:{key}_list")
+    if key in PERSON_REGISTERS:
+        params.setdefault("year", YEAR)
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{url}?{query}" if query else url

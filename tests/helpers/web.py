@@ -1,0 +1,13 @@
+"""The password of the world's users and signing in through the log-in form of a browser."""
+
+from __future__ import annotations
+
+PASSWORD = "Fulian@2026"
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Fill the log-in form in the browser and submit it."""
+    page.go("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")

@@ -1,0 +1,1 @@
+"""Tests of federation/ledgers: the export and import framework, its pages and commands."""

@@ -1,0 +1,285 @@
+"""Exports on the web: buttons that keep the list's filters, the scope, downloads, big exports."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports.tasks import run_export
+from federation.ledgers.models import ExportRecord
+from tests.helpers.ledgers import data_rows, flat, pdf_text, registry_ledgers, village_b_row, workbook
+
+# Django-q2 tasks run inline, in the test's transaction.
+pytestmark = pytest.mark.usefixtures("sync_tasks")
+
+
+LIST_PAGES = {
+    "registry:women_ledger": ["women"],
+    "registry:person_list": ["persons"],
+    "registry:leftbehindchild_list": ["left_behind_children", "left_behind_child_cards"],
+    "registry:hardshipchild_list": ["hardship_children"],
+    "registry:leftbehindwoman_list": ["left_behind_women"],
+    "registry:poorwoman_list": ["poor_women"],
+    "registry:villagedirector_list": ["village_directors"],
+    "registry:womenshome_list": ["womens_homes"],
+}
+
+
+def export_links(content: str) -> dict[str, str]:
+    """Return the export buttons of a page: data-export kind -> URL (unescaped)."""
+    found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*data-export="(\w+)"', content)
+    return {kind: html.unescape(href) for href, kind in found}
+
+
+def download(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response, b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("view_name", list(LIST_PAGES))
+def test_every_register_list_has_export_buttons(ledger_world, login, view_name):
+    client = login(ledger_world.staff)
+    content = client.get(reverse(view_name)).content.decode()
+    links = export_links(content)
+    ledgers = [get_ledger(name) for name in LIST_PAGES[view_name]]
+    expected = {("cards" if not ledger.is_table else fmt) for ledger in ledgers for fmt in ledger.formats}
+    assert set(links) == expected
+    for kind, url in links.items():
+        assert url.startswith("/exports/"), (kind, url)
+
+
+def test_the_export_buttons_keep_the_list_filters(ledger_world, login):
+    w = ledger_world
+    client = login(w.staff)
+    query = {"year": "2026", "group": str(w.group_a.pk), "q": "妇女"}
+    content = client.get(reverse("registry:women_ledger"), query).content.decode()
+    links = export_links(content)
+    for url in links.values():
+        kept = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        assert kept == query
+    response, data = download(client, links["xlsx"])
+    names = {r[2] for r in data_rows(workbook(data).active, get_ledger("women").layout)}
+    assert names == {"妇女A"}  # group A, name contains 妇女: not the trap names, not village B
+
+
+def test_the_persons_list_keeps_its_own_filters(ledger_world, login):
+    w = ledger_world
+    client = login(w.dir_a)
+    content = client.get(reverse("registry:person_list"), {"register": "poorwoman"}).content.decode()
+    response, data = download(client, export_links(content)["xlsx"])
+    names = {r[3] for r in data_rows(workbook(data).active, get_ledger("persons").layout)}
+    assert names == {"妇女A"}
+
+
+def test_a_small_export_is_the_file_itself_and_is_recorded(ledger_world, login):
+    w = ledger_world
+    client = login(w.dir_a)
+    response, data = download(client, reverse("exports:export", args=["women", "xlsx"]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment") and "filename*=utf-8''" in disposition
+    assert response["Cache-Control"] == "private, no-store"
+    record = ExportRecord.objects.get()
+    assert (record.user, record.requested_by, record.ledger, record.format) == (
+        w.dir_a,
+        "张红",
+        "women",
+        "xlsx",
+    )
+    assert (record.scope, record.scope_code) == ("幸福乡红旗村", w.village_a.code)
+    assert record.status == ExportRecord.Status.DONE and not record.background
+    assert record.rows_total == record.rows_done == 7
+    assert record.file_name.endswith(f"妇女基本信息台账（{timezone.localdate().year}年度）.xlsx")
+    assert record.file_size == len(data) and record.finished_at >= record.created_at
+
+
+@pytest.mark.parametrize("name", registry_ledgers())
+def test_another_villages_director_gets_only_her_own_rows(ledger_world, login, tmp_path, name):
+    w = ledger_world
+    ledger = get_ledger(name)
+    fmt = "xlsx" if "xlsx" in ledger.formats else "pdf"
+    client = login(w.dir_b)
+    response, data = download(client, reverse("exports:export", args=[name, fmt]))
+    if fmt == "xlsx":
+        text = repr(data_rows(workbook(data).active, ledger.layout))
+    else:
+        path = tmp_path / "out.pdf"
+        path.write_bytes(data)
+        text = flat(pdf_text(path))
+    a_markers = ["妇女A", "女儿A", "儿子A", "主任A", "红旗村", w.woman_a.id_number, "=1+2"]
+    assert not [m for m in a_markers if m in text], name
+    assert village_b_row(name) in text
+
+
+def test_someone_elses_export_answers_404(ledger_world, login, client):
+    w = ledger_world
+    login(w.dir_a)
+    client.get(reverse("exports:export", args=["women", "xlsx"]))
+    record = ExportRecord.objects.get()
+    urls = [
+        reverse("exports:job", args=[record.pk]),
+        reverse("exports:job_status", args=[record.pk]),
+        reverse("exports:download", args=[record.pk]),
+    ]
+    assert client.get(urls[2]).status_code == 200
+    for other in (w.dir_b, w.staff, w.county_viewer):
+        client.force_login(other, backend="federation.core.backends.RoleBackend")
+        for url in urls:
+            assert client.get(url).status_code == 404, (other, url)
+        assert record.title not in client.get(reverse("exports:job_list")).content.decode()
+    client.logout()
+    assert client.get(urls[2]).status_code == 302  # to the log-in page
+
+
+def test_refusals_answer_404(ledger_world, login):
+    w = ledger_world
+    client = login(w.nobody)
+    assert client.get(reverse("exports:export", args=["women", "xlsx"])).status_code == 404
+    client = login(w.dir_a)
+    assert client.get(reverse("exports:export", args=["no_such", "xlsx"])).status_code == 404
+    assert client.get(reverse("exports:export", args=["left_behind_child_cards", "xlsx"])).status_code == 404
+    assert client.get(reverse("exports:export", args=["women", "csv"])).status_code == 404
+    assert not ExportRecord.objects.exists()
+
+
+def test_a_big_export_runs_in_the_background_with_progress_and_a_download(ledger_world, login, settings):
+    settings.LEDGER_BACKGROUND_ROWS = {"xlsx": 3, "pdf": 3}
+    w = ledger_world
+    client = login(w.staff)
+    response = client.get(reverse("exports:export", args=["women", "xlsx"]), {"q": ""})
+    record = ExportRecord.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("exports:job", args=[record.pk])
+    assert record.background and record.status == ExportRecord.Status.DONE  # sync mode ran it inline
+    from django_q.models import Task
+
+    assert Task.objects.filter(name=f"export-{record.pk}", success=True).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "100%" in page and reverse("exports:download", args=[record.pk]) in page
+    status = client.get(reverse("exports:job_status", args=[record.pk])).json()
+    assert status["status"] == "done" and status["percent"] == 100
+    assert status["rows_done"] == status["rows_total"] == 8
+    _response, data = download(client, status["download_url"])
+    assert len(data_rows(workbook(data).active, get_ledger("women").layout)) == 8
+    assert record.title in client.get(reverse("exports:job_list")).content.decode()
+
+
+def test_a_queued_export_shows_its_progress_until_the_task_has_run(
+    ledger_world, login, settings, monkeypatch
+):
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    queued = []
+    monkeypatch.setattr("django_q.tasks.async_task", lambda *args, **kwargs: queued.append((args, kwargs)))
+    settings.LEDGER_BACKGROUND_ROWS = {"pdf": 1}
+    w = ledger_world
+    client = login(w.staff)
+    response = client.get(reverse("exports:export", args=["poor_women", "pdf"]))
+    record = ExportRecord.objects.get()
+    assert queued == [
+        (
+            ("federation.ledgers.exports.tasks.run_export", record.pk),
+            {"task_name": f"export-{record.pk}", "group": "exports"},
+        )
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert "排队中" in page and 'id="export-download"' in page and "d-none" in page
+    status = client.get(reverse("exports:job_status", args=[record.pk])).json()
+    assert (status["status"], status["percent"], status["download_url"]) == ("queued", 0, "")
+    assert client.get(reverse("exports:download", args=[record.pk])).status_code == 404
+
+    assert run_export(record.pk) == 2
+    record.refresh_from_db()
+    assert record.status == ExportRecord.Status.DONE and record.file_name.endswith(".zip")
+    status = client.get(reverse("exports:job_status", args=[record.pk])).json()
+    assert status["status"] == "done" and status["download_url"]
+    response, data = download(client, status["download_url"])
+    assert response["Content-Type"] == "application/zip" and data[:2] == b"PK"
+
+
+def test_progress_is_written_while_the_rows_stream(ledger_world, monkeypatch):
+    from federation.ledgers.exports import services, xlsx
+    from federation.ledgers.exports.context import ExportFilters
+    from federation.ledgers.exports.services import export_record_create
+
+    monkeypatch.setattr(xlsx, "PROGRESS_EVERY", 2)
+    w = ledger_world
+    ledger = get_ledger("women")
+    record = export_record_create(ledger=ledger, user=w.staff, fmt="xlsx", filters=ExportFilters())
+    seen = []
+    real_build = services.export_build
+
+    def build_and_watch(**kwargs):
+        progress = kwargs["progress"]
+
+        def recorded(done):
+            progress(done)
+            seen.append(ExportRecord.objects.get(pk=record.pk).rows_done)  # what the progress page reads
+
+        return real_build(**{**kwargs, "progress": recorded})
+
+    monkeypatch.setattr(services, "export_build", build_and_watch)
+    services.export_run(record=record, ledger=ledger, user=w.staff)
+    assert seen == [2, 4, 6, 8]
+
+
+def test_a_failed_export_is_recorded_without_its_values(ledger_world, login, monkeypatch, caplog):
+    w = ledger_world
+
+    def broken(*args, **kwargs):
+        raise ValueError(w.woman_a.id_number)
+
+    monkeypatch.setattr("federation.ledgers.exports.xlsx.XlsxBuilder.write", broken)
+    client = login(w.dir_a)
+    response = client.get(reverse("exports:export", args=["women", "xlsx"]))
+    record = ExportRecord.objects.get()
+    assert response.status_code == 302
+    assert record.status == ExportRecord.Status.FAILED and "ValueError" in record.error
+    assert w.woman_a.id_number not in record.error
+    assert w.woman_a.id_number not in caplog.text and "ValueError" in caplog.text
+    assert not list(export_dir_files(record))
+
+
+def export_dir_files(record):
+    from federation.ledgers.exports.conf import export_dir
+
+    folder = export_dir()
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def test_files_older_than_the_keeping_days_are_deleted(ledger_world, login):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from federation.ledgers.exports.services import export_file_path, export_purge
+
+    w = ledger_world
+    client = login(w.dir_a)
+    client.get(reverse("exports:export", args=["women", "xlsx"]))
+    record = ExportRecord.objects.get()
+    path = export_file_path(record)
+    assert path is not None and path.exists()
+    assert export_purge(now=tz.now() + dt.timedelta(days=6)) == 0
+    assert export_purge(now=tz.now() + dt.timedelta(days=8)) == 1
+    record.refresh_from_db()
+    assert record.status == ExportRecord.Status.EXPIRED and not path.exists()
+    assert client.get(reverse("exports:download", args=[record.pk])).status_code == 404
+
+
+def test_the_administrator_reads_the_export_records_in_the_admin(ledger_world, login):
+    w = ledger_world
+    client = login(w.dir_a)
+    page = client.get(reverse("registry:women_ledger")).content.decode()
+    link = html.unescape(re.search(r'href="([^"]+)" data-export="xlsx"', page).group(1))
+    assert client.get(link).status_code == 200
+    body = login(w.admin).get(reverse("admin:ledgers_exportrecord_changelist")).content.decode()
+    assert "张红" in body and "妇女基本信息台账" in body
+    assert login(w.staff).get(reverse("admin:ledgers_exportrecord_changelist")).status_code == 403

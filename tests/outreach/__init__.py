@@ -1,0 +1,1 @@
+"""Tests of outreach: visits, screening, volunteers, petitions, deadlines, the overview, its ledgers."""

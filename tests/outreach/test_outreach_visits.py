@@ -1,0 +1,162 @@
+"""The visit rule (seed 2014 plan item 6): each left-behind woman, at least two visits a calendar year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from outreach.models import OutreachSettings, Visit
+from outreach.selectors import visits_by_village, women_owed_visits
+from registry.models import HouseholdIncome, LeftBehindWoman, PoorWoman
+from tests.helpers.outreach import TODAY, YEAR, left_behind_woman, saved, visit
+
+EARLIER = TODAY - dt.timedelta(days=1) if TODAY.timetuple().tm_yday > 1 else TODAY
+
+
+def owed_names(user, year=YEAR):
+    return [entry.person.name for entry in women_owed_visits(user=user, year=year)]
+
+
+def test_one_visit_leaves_her_owed_and_two_settle_the_year(world):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    assert owed_names(world.dir_a) == ["李秀兰"]
+    visit(woman.person, EARLIER)
+    entry = women_owed_visits(user=world.dir_a, year=YEAR).get()
+    assert entry.visits_done == 1
+    visit(woman.person, TODAY)
+    assert owed_names(world.dir_a) == []
+
+
+def test_a_visit_of_last_year_does_not_count(world):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    saved(LeftBehindWoman(person=woman.person, year=YEAR - 1))
+    saved(Visit(person=woman.person, visited_on=dt.date(YEAR - 1, 12, 30), visitors="张红"))
+    visit(woman.person, TODAY)
+    assert owed_names(world.dir_a) == ["李秀兰"]
+    assert women_owed_visits(user=world.dir_a, year=YEAR).get().visits_done == 1
+
+
+def test_the_yearly_setting_changes_how_many_visits_are_owed(world):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    visit(woman.person, EARLIER)
+    visit(woman.person, TODAY)
+    assert owed_names(world.dir_a) == []
+    OutreachSettings.objects.create(year=YEAR, visits_per_year=3)
+    assert owed_names(world.dir_a) == ["李秀兰"]
+    OutreachSettings.objects.filter(year=YEAR).update(visits_per_year=1)
+    assert owed_names(world.dir_a) == []
+
+
+def test_a_deleted_visit_does_not_count(world):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    visit(woman.person, EARLIER)
+    second = visit(woman.person, TODAY)
+    second.mark_deleted()
+    second.save()
+    assert owed_names(world.dir_a) == ["李秀兰"]
+
+
+def test_only_women_registered_in_the_year_are_owed_visits(world):
+    left_behind_woman(world.village_a, name="去年的", year=YEAR - 1)
+    assert owed_names(world.dir_a) == []
+    assert owed_names(world.dir_a, YEAR - 1) == ["去年的"]
+
+
+def test_visits_per_village_count_at_most_what_each_woman_is_owed(world):
+    first = left_behind_woman(world.village_a, name="甲")
+    left_behind_woman(world.village_a, name="乙")
+    third = left_behind_woman(world.village_b, name="丙")
+    for _ in range(3):
+        visit(first.person, TODAY)
+    visit(third.person, TODAY)
+    rows = {row.village.name: row for row in visits_by_village(user=world.staff, year=YEAR)}
+    assert set(rows) == {"红旗村", "胜利村"}
+    red = rows["红旗村"]
+    assert (red.women, red.owed, red.done, red.women_done, red.women_short) == (2, 4, 2, 1, 1)
+    win = rows["胜利村"]
+    assert (win.women, win.owed, win.done, win.women_done) == (1, 2, 1, 0)
+    assert [row.village.name for row in visits_by_village(user=world.dir_b, year=YEAR)] == ["胜利村"]
+
+
+def test_a_visit_is_refused_for_a_woman_of_no_register_and_in_the_future(world):
+    with pytest.raises(ValidationError) as refused:
+        saved(Visit(person=world.woman_a, visited_on=TODAY, visitors="张红"))
+    assert "没有登记为农村留守妇女或贫困妇女" in str(refused.value)
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    with pytest.raises(ValidationError) as refused:
+        saved(Visit(person=woman.person, visited_on=TODAY + dt.timedelta(days=1), visitors="张红"))
+    assert "visited_on" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        saved(Visit(person=woman.person, visited_on=TODAY, visitors="张红", is_poor=True))
+    assert "poverty_reason" in refused.value.message_dict
+
+
+def test_a_poor_woman_may_be_visited(world):
+    HouseholdIncome.objects.create(household=world.household_a, year=YEAR, per_capita_income=1800)
+    saved(PoorWoman(person=world.woman_a, year=YEAR, reason="illness"))
+    assert saved(
+        Visit(person=world.woman_a, visited_on=TODAY, visitors="张红", is_poor=True, poverty_reason="因病")
+    )
+
+
+def test_the_directors_home_lists_the_women_she_owes_a_visit(world, login):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    left_behind_woman(world.village_b, name="别村的")
+    body = login(world.dir_a).get(reverse("home")).content.decode()
+    assert "李秀兰" in body and "别村的" not in body
+    link = f"{reverse('outreach:visit_create')}?person={woman.person.pk}&amp;next=/"
+    assert link in body
+    assert "已走访 0 / 2 次" in body
+
+
+def test_recording_a_visit_from_the_home_page_returns_there(world, login):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    client = login(world.dir_a)
+    form = client.get(reverse("outreach:visit_create"), {"person": woman.person.pk, "next": "/"})
+    assert form.status_code == 200
+    assert f'<option value="{woman.person.pk}" selected>' in form.content.decode()
+    assert 'value="张红"' in form.content.decode()  # the visitor is the signed-in director
+    response = client.post(
+        f"{reverse('outreach:visit_create')}?person={woman.person.pk}&next=/",
+        {
+            "person": woman.person.pk,
+            "visited_on": TODAY.isoformat(),
+            "mode": "home",
+            "visitors": "张红",
+            "living_situation": "种玉米",
+            "next": "/",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert Visit.objects.get().person == woman.person
+    body = client.get("/").content.decode()
+    assert "已走访 1 / 2 次" in body
+
+
+def test_next_never_leaves_the_site(world, login):
+    woman = left_behind_woman(world.village_a, name="李秀兰")
+    response = login(world.dir_a).post(
+        reverse("outreach:visit_create"),
+        {
+            "person": woman.person.pk,
+            "visited_on": TODAY.isoformat(),
+            "mode": "phone",
+            "visitors": "张红",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response["Location"] == Visit.objects.get().get_absolute_url()
+
+
+def test_the_progress_page_shows_the_township_who_is_short(outreach_world, login):
+    w = outreach_world
+    body = login(w.staff).get(reverse("outreach:visit_progress")).content.decode()
+    assert "留守A" in body and "留守B" in body
+    assert "1 / 2" in body  # each village: one visit of two owed
+    visit(w.o.lbw_a.person, EARLIER)
+    body = login(w.staff).get(reverse("outreach:visit_progress")).content.decode()
+    assert "留守A" not in body.split('id="visit-todo"')[1]
+    assert "留守A" in login(w.staff).get(reverse("outreach:visit_progress"), {"all": "1"}).content.decode()

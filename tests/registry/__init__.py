@@ -1,0 +1,1 @@
+"""Tests of registry: persons, households, the registers, their rules, pages and importers."""

@@ -1,0 +1,119 @@
+"""In Chromium at 375 px: a director registers a family and finds it in the registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from federation.core.idnumber import make_id_number
+from registry.models import LeftBehindChild, LeftBehindWoman
+from tests.helpers.web import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def add_member(page, household_url, **fields):
+    page.goto(household_url)
+    page.click("text=添加成员")
+    page.select_option("#id_relation", fields.pop("relation"))
+    page.fill("#id_name", fields.pop("name"))
+    page.type("#id_id_number", fields.pop("id_number"))
+    for name, value in fields.items():
+        selector = f"#id_{name}"
+        if page.eval_on_selector(selector, "e => e.tagName") == "SELECT":
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, value)
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=已保存")
+
+
+def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world):
+    year = timezone.localdate().year
+    reference = dt.date(year, 3, 18)
+    sign_in(phone, "dir_a")
+    phone.wait_for_selector("h1")
+
+    phone.go(reverse("registry:household_create"))
+    phone.select_option("#id_group", str(world.group_a.pk))
+    phone.fill("#id_number", "0201")
+    phone.fill("#id_address", "红旗村一组 18 号")
+    phone.click("main button[type=submit]")
+    phone.wait_for_selector("text=已保存")
+    household_url = phone.url
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+    add_member(
+        phone,
+        household_url,
+        relation="head",
+        name="王强",
+        id_number=make_id_number("513401", reference.replace(year=year - 40), 31),
+        marital_status="married",
+        employment="migrant",
+        work_place="out_province",
+        work_place_detail="广东省东莞市",
+        away_since=(reference - dt.timedelta(days=200)).isoformat(),
+    )
+    add_member(
+        phone,
+        household_url,
+        relation="spouse",
+        name="李秀兰",
+        id_number=make_id_number("513401", reference.replace(year=year - 36), 42),
+        marital_status="married",
+    )
+    add_member(
+        phone,
+        household_url,
+        relation="child",
+        name="王小明",
+        id_number=make_id_number("513401", reference.replace(year=year - 9), 53),
+    )
+
+    # The wife meets every condition: she is offered among the left-behind women.
+    phone.go(reverse("registry:leftbehindwoman_list"))
+    candidate = phone.locator("li", has_text="李秀兰")
+    candidate.locator("text=登记").click()
+    phone.click("main button[type=submit]")
+    phone.wait_for_selector("text=已保存")
+    phone.go(reverse("registry:leftbehindwoman_list"))
+    assert "李秀兰" in phone.inner_text("table")
+    assert LeftBehindWoman.objects.get(person__name="李秀兰").year == year
+
+    # The child, whose father works in another province, is offered among the left-behind children.
+    phone.go(reverse("registry:leftbehindchild_list"))
+    candidate = phone.locator("li", has_text="王小明")
+    assert "父亲外出" in candidate.inner_text()
+    candidate.locator("text=登记").click()
+    assert phone.input_value("#id_parents_away") == "father"
+    phone.fill("#id_guardian_name", "李秀兰")
+    phone.select_option("#id_guardian_relation", "mother")
+    phone.fill("#id_school", "红旗村小学")
+    phone.click("main button[type=submit]")
+    phone.wait_for_selector("text=已保存")
+    phone.go(reverse("registry:leftbehindchild_list"))
+    assert "王小明" in phone.inner_text("table")
+    assert LeftBehindChild.objects.get(person__name="王小明").guardian_name == "李秀兰"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_long_person_list_can_be_searched_by_name(phone, world):
+    from tests.helpers.factories import PersonFactory
+
+    for n in range(35):
+        PersonFactory(village=world.village_a, name=f"村民{n:02d}", birth_date=dt.date(1980, 1, 1))
+    PersonFactory(village=world.village_a, name="要找的人", birth_date=dt.date(1980, 1, 1))
+    sign_in(phone, "dir_a")
+    phone.wait_for_selector("h1")
+    phone.go(reverse("registry:poorwoman_create"))
+    phone.fill("[data-filters=id_person]", "要找")
+    selected = phone.eval_on_selector("#id_person", "s => s.selectedOptions[0].text")
+    assert selected.startswith("要找的人")
+    visible = phone.eval_on_selector(
+        "#id_person", "s => [...s.options].filter(o => !o.hidden && o.value).length"
+    )
+    assert visible == 1

@@ -1,0 +1,96 @@
+"""Rules on persons hold on every path: the model refuses what the form refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from federation.core.idnumber import make_id_number
+from registry.models import HouseholdIncome, Person
+from tests.helpers.factories import PersonFactory
+
+
+def test_full_clean_refuses_a_bad_id_number(world):
+    person = Person(village=world.village_a, name="错号", sex="F", id_number="110105194912310021")
+    with pytest.raises(ValidationError) as exc:
+        person.full_clean()
+    assert "校验位" in str(exc.value)
+
+
+def test_sex_and_birth_date_are_taken_from_the_id_number(world):
+    number = make_id_number("513401", dt.date(1990, 7, 1), 24)
+    person = Person(village=world.village_a, name="自动", id_number=number.lower())
+    person.full_clean()
+    assert person.sex == "F" and person.birth_date == dt.date(1990, 7, 1)
+    assert person.id_number == number
+
+
+def test_someone_registered_in_another_village_is_refused_without_a_hint(world, login):
+    client = login(world.dir_a)
+    response = client.post(
+        reverse("registry:person_create"),
+        {"name": "重复", "id_number": world.woman_c.id_number, "sex": "F", "ethnicity": "汉族"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "已在其他村登记" in body and "乡镇妇联" in body
+    assert "光明村" not in body and "妇女C" not in body
+    assert not Person.objects.filter(name="重复").exists()
+
+
+def test_a_missing_number_is_never_a_duplicate(world):
+    PersonFactory(village=world.village_a, name="新生儿一", id_number=None)
+    second = PersonFactory(village=world.village_a, name="新生儿二", id_number=None)
+    second.full_clean()
+    assert Person.objects.filter(id_number__isnull=True).count() == 2
+
+
+def test_a_negative_income_is_refused(world):
+    income = HouseholdIncome(household=world.household_a, year=2025, per_capita_income=-1)
+    with pytest.raises(ValidationError) as exc:
+        income.full_clean()
+    assert "负数" in str(exc.value)
+
+
+def test_search_by_the_last_four_characters(world, login):
+    client = login(world.staff)
+    last4 = world.woman_b.id_number[-4:]
+    response = client.get(reverse("registry:person_list"), {"q": last4})
+    assert list(response.context["object_list"]) == [world.woman_b]
+
+
+def test_a_household_has_one_head_and_one_spouse(world):
+    second_head = Person(
+        village=world.village_a, household=world.household_a, relation="head", name="又一户主", sex="M"
+    )
+    with pytest.raises(ValidationError) as exc:
+        second_head.full_clean()
+    assert "一户只能有一位" in str(exc.value)
+
+
+def test_a_deleted_persons_number_asks_for_a_restore_not_a_new_record(world):
+    world.woman_a.mark_deleted()
+    world.woman_a.save()
+    again = Person(village=world.village_a, name="再登记", id_number=world.woman_a.id_number)
+    with pytest.raises(ValidationError) as exc:
+        again.full_clean()
+    assert "已被删除" in str(exc.value) and "恢复" in str(exc.value)
+
+
+def test_save_stores_blank_numbers_as_missing_and_legacy_numbers_as_eighteen(world):
+    blank = PersonFactory(village=world.village_a, name="空号", id_number="")
+    other_blank = PersonFactory(village=world.village_a, name="空号二", id_number="  ")
+    assert blank.id_number is None and other_blank.id_number is None
+    legacy = PersonFactory(village=world.village_a, name="旧号", id_number="110105491231002")
+    assert legacy.id_number == "11010519491231002X"
+    assert legacy.id_last4 == "002X"
+
+
+def test_an_away_date_needs_a_work_place(world):
+    world.woman_a.away_since = dt.date(2025, 1, 1)
+    with pytest.raises(ValidationError) as exc:
+        world.woman_a.full_clean()
+    assert "务工地点" in str(exc.value)
