@@ -69,7 +69,10 @@ class RegisterEntry(DomainModel):
 
 def _one_alive_per_person_and_year(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
-        fields=["person", "year"], condition=models.Q(deleted_at__isnull=True), name=name
+        fields=["person", "year"],
+        condition=models.Q(deleted_at__isnull=True),
+        name=name,
+        violation_error_message=_("此人这一年度已经登记过。"),
     )
 
 
@@ -350,6 +353,7 @@ class WomensHome(DomainModel):
                 fields=["village"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="womenshome_one_per_village",
+                violation_error_message=_("这个村已经登记了妇女之家。"),
             )
         ]
 

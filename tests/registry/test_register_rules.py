@@ -408,6 +408,13 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
     register_entry(model, person, YEAR).full_clean()  # a deleted entry does not block
 
 
+def test_a_second_entry_of_a_person_in_a_register_year_is_refused_in_chinese(world):
+    woman = married_woman(world.village_a)
+    LeftBehindWoman.objects.create(person=woman, year=YEAR)
+    assert refusal(LeftBehindWoman(person=woman, year=YEAR)) == {"person": [f"{YEAR} 年度已登记过此人。"]}
+    assert LeftBehindWoman.objects.filter(person=woman).count() == 1
+
+
 def test_one_person_may_be_in_two_registers_the_same_year(world):
     woman = married_woman(world.village_a, per_capita_income=Decimal("1000"))
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
@@ -570,6 +577,6 @@ def test_a_womens_home_signed_up_on_a_date_must_be_signed_up(world):
 def test_a_village_has_one_womens_home(world):
     home = WomensHome.objects.create(village=world.village_a)
     errors = refusal(WomensHome(village=world.village_a))
-    assert list(errors) == ["__all__"]  # the whole record: the village already has its home
+    assert errors == {"__all__": ["这个村已经登记了妇女之家。"]}  # the whole record: the village has its home
     assert list(WomensHome.objects.for_user(world.dir_a)) == [home]
     assert_registered(WomensHome(village=world.village_b), world.dir_b)
