@@ -262,7 +262,7 @@ class EntryImporter(PersonRowMixin, Importer):
     """
 
     model: ClassVar[Any]
-    noun = "人"
+    noun = _("人")
     field_columns = {"__all__": "name", "person": "name"}
 
     def prepare(self, rows: list[ImportRow]) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -317,7 +318,7 @@ def import_columns(columns: Iterable[Column | ColumnGroup]) -> tuple[Column, ...
     for item in columns:
         if isinstance(item, ColumnGroup):
             for column in item.columns:
-                label = column.label or f"{item.header}{column.header}"
+                label = column.label or format_lazy("{}{}", item.header, column.header)
                 flat.append(replace(column, label=label))
         else:
             flat.append(item)
