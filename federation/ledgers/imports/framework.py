@@ -142,8 +142,8 @@ class Importer:
     name: ClassVar[str]
     #: Other names it answers to (the roster is also the import of the women's ledger, ``women``).
     aliases: ClassVar[tuple[str, ...]] = ()
-    #: The ledger's title, a str (``str(_("…"))``, as every register's ``str(table.title)``): it is
-    #: compared with and put into texts as it is.
+    #: The ledger's title, a str translated when the class is declared (``gettext("…")``, as every
+    #: register's ``str(table.title)``): it is compared with and put into texts as it is.
     title: ClassVar[str]
     fields: ClassVar[Sequence[Column]]
     #: The permission a user needs to import it (besides the village in her scope).
