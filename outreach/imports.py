@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.imports.framework import (
     CREATED,
@@ -41,21 +44,21 @@ class ScreeningImporter(PersonRowMixin, Importer):
     """两癌检查个人记录 (ledger ``screening``)."""
 
     name = "screening"
-    title = "两癌检查登记表"
+    title = gettext("两癌检查登记表")  # a str, translated when the class is declared: see Importer.title
     permission = "outreach.add_screening"
-    noun = "条"
+    noun = _("条")
     unique_key = None  # one woman may have a cervical and a breast screening: see apply_row
     notes = (
-        "一次检查一行：同一妇女做了宫颈癌和乳腺癌两项检查的，写两行。",
-        "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找），须先在本村登记（导入居民花名册）。",
-        "同一妇女本年度同一检查项目已登记的，更新这一条记录；检查日期须在本年度内。",
-        "检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导入，请妥善保管本表。",
+        _("一次检查一行：同一妇女做了宫颈癌和乳腺癌两项检查的，写两行。"),
+        _("妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找），须先在本村登记（导入居民花名册）。"),
+        _("同一妇女本年度同一检查项目已登记的，更新这一条记录；检查日期须在本年度内。"),
+        _("检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导入，请妥善保管本表。"),
     )
     fields = (
         *person_columns(sex_and_birth=False),
         Column(
             "kind",
-            "检查项目",
+            _("检查项目"),
             Kind.CHOICE,
             choices=ScreeningKind,
             value_aliases={
@@ -68,27 +71,27 @@ class ScreeningImporter(PersonRowMixin, Importer):
             },
             required=True,
         ),
-        Column("screened_on", "检查日期", Kind.DATE, aliases=("检查时间",), required=True),
-        Column("institution", "检查机构", aliases=("检查单位", "检查医院"), required=True),
+        Column("screened_on", _("检查日期"), Kind.DATE, aliases=("检查时间",), required=True),
+        Column("institution", _("检查机构"), aliases=("检查单位", "检查医院"), required=True),
         Column(
             "result",
-            "检查结果",
+            _("检查结果"),
             Kind.CHOICE,
             choices=ScreeningResult,
             value_aliases={"正常": "normal", "无异常": "normal", "异常": "abnormal", "确诊": "cancer"},
             required=True,
         ),
-        Column("follow_up", "随访情况"),
-        Column("treated", "是否已治疗", Kind.BOOL, aliases=("已治疗",), help="空着为否。"),
-        Column("treatment", "治疗情况"),
-        Column("relief_applied", "是否申请救助", Kind.BOOL, aliases=("申请救助",), help="空着为否。"),
-        Column("relief_granted", "是否获得救助", Kind.BOOL, aliases=("获得救助",), help="空着为否。"),
+        Column("follow_up", _("随访情况")),
+        Column("treated", _("是否已治疗"), Kind.BOOL, aliases=("已治疗",), help=_("空着为否。")),
+        Column("treatment", _("治疗情况")),
+        Column("relief_applied", _("是否申请救助"), Kind.BOOL, aliases=("申请救助",), help=_("空着为否。")),
+        Column("relief_granted", _("是否获得救助"), Kind.BOOL, aliases=("获得救助",), help=_("空着为否。")),
         Column(
             "relief_amount",
-            "救助金额（元）",
+            _("救助金额（元）"),
             Kind.MONEY,
             aliases=("救助金额",),
-            help="获得救助时必填，没有获得救助时空着。",
+            help=_("获得救助时必填，没有获得救助时空着。"),
         ),
     )
     field_columns = {"__all__": "name", "person": "name", "year": "screened_on"}
@@ -105,7 +108,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
 
     def apply_row(self, row: ImportRow) -> str:
         if not self.allowed:
-            row.fail("name", "您没有查看两癌检查个人结果的权限，不能导入两癌检查记录。")
+            row.fail("name", gettext("您没有查看两癌检查个人结果的权限，不能导入两癌检查记录。"))
             raise RowInvalid
         person = self.find_person(row)
         if person is None:
@@ -114,7 +117,9 @@ class ScreeningImporter(PersonRowMixin, Importer):
         kind = row.get("kind")
         key = (person.pk, kind)
         if key in self.first_row_of:
-            row.fail("kind", f"与第 {self.first_row_of[key]} 行是同一妇女的同一检查项目。")
+            row.fail(
+                "kind", gettext("与第 %(row)s 行是同一妇女的同一检查项目。") % {"row": self.first_row_of[key]}
+            )
             raise RowInvalid
         self.first_row_of[key] = row.number
         record = self.records.get(key) or Screening(person=person, year=self.year, kind=kind)

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.columns import Column, ColumnGroup, Kind, import_columns, with_model_choices
@@ -33,7 +34,7 @@ from federation.web.registers import Deadline, Menu, OnPersonPage, Register
 from registry import selectors
 from registry.models import GuardianRelation, Person
 
-ROSTER_FIRST = "此人还没有在本村登记。请先导入居民花名册（户和人），或在“居民”中登记此人，再导入本表。"
+ROSTER_FIRST = _("此人还没有在本村登记。请先导入居民花名册（户和人），或在“居民”中登记此人，再导入本表。")
 
 
 def same_month(a: dt.date | None, b: dt.date | None) -> bool:
@@ -60,7 +61,12 @@ def person_place(ctx: ExportContext, person: Person) -> str:
 def ages_note(ctx: ExportContext) -> str:
     """Return the note that says at which date the ledger's ages are counted."""
     on = ctx.ages_on
-    return f"年龄按 {on.year}年{on.month}月{on.day}日（{ctx.year}年度统计截止日）计算。"
+    return gettext("年龄按 %(year)s年%(month)s月%(day)s日（%(ledger_year)s年度统计截止日）计算。") % {
+        "year": on.year,
+        "month": on.month,
+        "day": on.day,
+        "ledger_year": ctx.year,
+    }
 
 
 PLACE = Column(
@@ -72,7 +78,7 @@ PLACE = Column(
     aliases=("村（组）", "组别"),
 )
 NAME = Column(
-    "name", _("姓名"), width=9, source="person.name", required=True, help="须与本村居民登记的姓名一致。"
+    "name", _("姓名"), width=9, source="person.name", required=True, help=_("须与本村居民登记的姓名一致。")
 )
 SEX = Column("sex", _("性别"), width=5, source="person.get_sex_display", read=False)
 BIRTH_DATE = Column("birth_date", _("出生日期"), Kind.DATE, source="person.birth_date", read=False)
@@ -85,7 +91,7 @@ ID_NUMBER = Column(
     Kind.ID_NUMBER,
     source="person.id_number",
     aliases=("身份证号码", "公民身份号码"),
-    help="按身份证号查找本村居民；没有身份证号时按姓名查找。",
+    help=_("按身份证号查找本村居民；没有身份证号时按姓名查找。"),
 )
 
 
@@ -123,7 +129,7 @@ GUARDIAN = ColumnGroup(
             field="guardian_name",
             aliases=("监护人情况姓名",),
             required=True,
-            help="实际照料儿童的监护人。",
+            help=_("实际照料儿童的监护人。"),
         ),
         Column(
             "guardian_relation",
@@ -162,10 +168,15 @@ GRADE = Column("grade", _("年级"), width=7, field="grade")
 NOTES = Column("notes", _("备注"), width=14, wrap=True, field="notes")
 
 CHILD_NOTES = (
-    "儿童按身份证号在本村居民中查找（没有身份证号时按姓名查找）；同一儿童同一年度已登记的，更新这一条登记。",
-    "儿童须先在本村登记（导入居民花名册，或在“居民”中登记），本表不新建居民：儿童的家庭"
-    "（父母、户）无法从本表的一行得出。",
-    "村组、性别、出生日期、年龄由居民信息得出，导入时不读取。",
+    _(
+        "儿童按身份证号在本村居民中查找（没有身份证号时按姓名查找）；"
+        "同一儿童同一年度已登记的，更新这一条登记。"
+    ),
+    _(
+        "儿童须先在本村登记（导入居民花名册，或在“居民”中登记），本表不新建居民：儿童的家庭"
+        "（父母、户）无法从本表的一行得出。"
+    ),
+    _("村组、性别、出生日期、年龄由居民信息得出，导入时不读取。"),
 )
 
 
@@ -229,14 +240,20 @@ class PersonRowMixin:
             if name and person.name != name:
                 row.fail(
                     "name",
-                    f"身份证号 {number} 在本村登记的姓名是“{person.name}”，与表中的“{name}”不一致。"
-                    "请核对姓名或身份证号。",
+                    gettext(
+                        "身份证号 %(id_number)s 在本村登记的姓名是“%(registered)s”，"
+                        "与表中的“%(name)s”不一致。请核对姓名或身份证号。"
+                    )
+                    % {"id_number": number, "registered": person.name, "name": name},
                 )
                 raise RowInvalid
             return person
         matches = list(Person.objects.filter(village=self.village, name=name).select_related("household")[:2])
         if len(matches) > 1:
-            row.fail("id_number", f"本村有不止一位叫“{name}”的居民，请填写身份证号以区分。")
+            row.fail(
+                "id_number",
+                gettext("本村有不止一位叫“%(name)s”的居民，请填写身份证号以区分。") % {"name": name},
+            )
             raise RowInvalid
         return matches[0] if matches else None
 
@@ -249,7 +266,7 @@ class PersonRowMixin:
             messages = exc.message_dict.get("id_number")
             if messages:
                 return messages[0]
-        return "此人不能在本村登记。"
+        return gettext("此人不能在本村登记。")
 
 
 class EntryImporter(PersonRowMixin, Importer):
@@ -260,7 +277,7 @@ class EntryImporter(PersonRowMixin, Importer):
     """
 
     model: ClassVar[Any]
-    noun = "人"
+    noun = _("人")
     field_columns = {"__all__": "name", "person": "name"}
 
     def prepare(self, rows: list[ImportRow]) -> None:

@@ -209,10 +209,13 @@ PERSONS = Table(
             _("村组"),
             width=14,
             aliases=("组别", "村（组）", "组"),
-            help="村民小组，如 1组 或 一组；新户必填。",
+            help=_("村民小组，如 1组 或 一组；新户必填。"),
         ),
         Column(
-            "household", _("户号"), width=7, help="本村的户号；新户号会按村组建户。不属于任何户的居民留空。"
+            "household",
+            _("户号"),
+            width=7,
+            help=_("本村的户号；新户号会按村组建户。不属于任何户的居民留空。"),
         ),
         Column("name", _("姓名"), width=10, required=True),
         Column(
@@ -229,7 +232,7 @@ PERSONS = Table(
                 "父亲": "parent",
                 "母亲": "parent",
             },
-            help="填了户号时必填。一户只能有一位户主、一位配偶。",
+            help=_("填了户号时必填。一户只能有一位户主、一位配偶。"),
         ),
         Column(
             "sex",
@@ -241,7 +244,7 @@ PERSONS = Table(
         ),
         Column("birth_date", _("出生日期"), Kind.DATE, aliases=("出生年月日",)),
         Column("id_number", _("身份证号"), Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
-        Column("ethnicity", _("民族"), width=6, help="如 汉族、彝族；留空为汉族。"),
+        Column("ethnicity", _("民族"), width=6, help=_("如 汉族、彝族；留空为汉族。")),
         Column("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),
         Column("marital_status", _("婚姻状况"), Kind.CHOICE, width=7, choices=MaritalStatus),
         Column(
@@ -258,8 +261,9 @@ PERSONS = Table(
             _("务工地点"),
             width=16,
             wrap=True,
-            help="在家、县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；"
-            "也可以只写“广东省东莞市”。",
+            help=_(
+                "在家、县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；也可以只写“广东省东莞市”。"
+            ),
         ),
     ),
     notes=("身份证号空着的居民尚待补录；出生日期、性别由身份证号得出。",),

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from registry.models import WorkPlace
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -22,7 +24,7 @@ def _chinese_number(text: str) -> int | None:
     if text == "十":
         return 10
     if "十" in text:
-        tens, _, ones = text.partition("十")
+        tens, _sep, ones = text.partition("十")
         return (_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[ones] if ones else 0)
     return _NUMERALS[text] if len(text) == 1 else None
 
@@ -51,8 +53,8 @@ def find_group(groups: Sequence[Any], text: str, *, village_name: str = "") -> A
 
 def no_group_reason(groups: Sequence[Any], text: str) -> str:
     """Return why ``text`` names no group of the village, listing the groups it has."""
-    names = "、".join(str(g) for g in groups) or "（本村还没有村民小组）"
-    return f"本村没有“{text}”这个村民小组，应为：{names}。"
+    names = "、".join(str(g) for g in groups) or _("（本村还没有村民小组）")
+    return _("本村没有“%(group)s”这个村民小组，应为：%(groups)s。") % {"group": text, "groups": names}
 
 
 #: Province-level divisions by the first two digits of a division code, as people write them.
@@ -96,6 +98,9 @@ def parse_work_place(text: str, *, county: Any) -> tuple[str, str, str | None]:
     return (
         "",
         "",
-        f"“{text}”看不出在县内还是县外：请以{allowed}之一开头（后面可写具体地点，如“省外 广东东莞”），"
-        "或以省份开头（如“广东省深圳市”）。",
+        _(
+            "“%(place)s”看不出在县内还是县外：请以%(allowed)s之一开头"
+            "（后面可写具体地点，如“省外 广东东莞”），或以省份开头（如“广东省深圳市”）。"
+        )
+        % {"place": text, "allowed": allowed},
     )

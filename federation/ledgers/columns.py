@@ -18,7 +18,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from federation.core.dotted import resolve
 
@@ -66,16 +68,18 @@ NUMBER_FORMATS = {
 
 #: What the import's explanation sheet says of a column of each kind.
 KIND_HELP = {
-    Kind.TEXT: "文字。",
-    Kind.ID_NUMBER: "18 位身份证号，末位可为 X。请把这一列设为“文本”格式，以免 Excel 改成科学计数法。",
-    Kind.PHONE: "手机或固定电话号码，只含数字、空格、+ 和 -。",
-    Kind.DATE: "日期，如 2014-3-18、2014/03/18 或 2014年3月18日，也可以是 Excel 日期。",
-    Kind.MONTH: "年月，如 1985年3月、1985-03 或 1985.3。",
-    Kind.BOOL: "填 是 或 否（也可用 √ 或 ×）。",
-    Kind.INT: "整数。",
-    Kind.MONEY: "金额（元），数字，最多两位小数。",
+    Kind.TEXT: gettext_lazy("文字。"),
+    Kind.ID_NUMBER: gettext_lazy(
+        "18 位身份证号，末位可为 X。请把这一列设为“文本”格式，以免 Excel 改成科学计数法。"
+    ),
+    Kind.PHONE: gettext_lazy("手机或固定电话号码，只含数字、空格、+ 和 -。"),
+    Kind.DATE: gettext_lazy("日期，如 2014-3-18、2014/03/18 或 2014年3月18日，也可以是 Excel 日期。"),
+    Kind.MONTH: gettext_lazy("年月，如 1985年3月、1985-03 或 1985.3。"),
+    Kind.BOOL: gettext_lazy("填 是 或 否（也可用 √ 或 ×）。"),
+    Kind.INT: gettext_lazy("整数。"),
+    Kind.MONEY: gettext_lazy("金额（元），数字，最多两位小数。"),
 }
-DERIVED_HELP = "由系统算出，导入时不读取，可以留空。"
+DERIVED_HELP = gettext_lazy("由系统算出，导入时不读取，可以留空。")
 
 
 class _CharWidths(dict):
@@ -128,7 +132,7 @@ class Column:
     choices: Any = None
     value_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
     required: bool = False
-    help: str = ""
+    help: Any = ""  # str or a lazy translation
     read: bool = True
     exported: bool = True
 
@@ -198,16 +202,16 @@ class Column:
     def explanation(self) -> str:
         """Return the explanation sheet's text of this column."""
         if self.derived:
-            return DERIVED_HELP
-        parts = [self.help] if self.help else []
+            return str(DERIVED_HELP)
+        parts = [str(self.help)] if self.help else []
         if self.kind == Kind.CHOICE:
-            parts.append(f"从下列值中选填一个：{self.allowed_text()}。")
+            parts.append(_("从下列值中选填一个：%(allowed)s。") % {"allowed": self.allowed_text()})
         elif not (self.help and self.kind == Kind.TEXT):
-            parts.append(KIND_HELP.get(self.kind, ""))
+            parts.append(str(KIND_HELP.get(self.kind, "")))
         return " ".join(p for p in parts if p)
 
     def parse(self, raw: Any) -> tuple[Any, str | None]:
-        """Return (value, None) or (None, the reason in Chinese); a blank cell gives (None, None)."""
+        """Return (value, None) or (None, the reason, through gettext); a blank cell gives (None, None)."""
         from federation.ledgers.imports import cells
 
         if self.derived:
@@ -223,13 +227,13 @@ class Column:
         }
         value, error = parsers.get(self.kind, cells.parse_text)(raw)
         if error is None and value is None and self.required:
-            error = f"“{self.import_label}”不能为空。"
+            error = _("“%(column)s”不能为空。") % {"column": self.import_label}
         return value, error
 
     def _parse_choice(self, raw: Any) -> tuple[Any, str | None]:
         from federation.ledgers.imports.cells import normalize_header, parse_text
 
-        text, _ = parse_text(raw)
+        text, _error = parse_text(raw)
         if not text:
             return None, None
         table = self._choice_table()
@@ -238,7 +242,10 @@ class Column:
             value = table.get(normalize_header(text))
         if value is not None:
             return value, None
-        return None, f"“{text}”不是允许的值，应为：{self.allowed_text()}。"
+        return None, _("“%(value)s”不是允许的值，应为：%(allowed)s。") % {
+            "value": text,
+            "allowed": self.allowed_text(),
+        }
 
     def _choice_table(self) -> dict[str, str]:
         """Return {text: value} of the allowed texts (labels, values, aliases), built once a language.
@@ -294,7 +301,7 @@ def import_columns(columns: Iterable[Column | ColumnGroup]) -> tuple[Column, ...
     for item in columns:
         if isinstance(item, ColumnGroup):
             for column in item.columns:
-                label = column.label or f"{item.header}{column.header}"
+                label = column.label or format_lazy("{}{}", item.header, column.header)
                 flat.append(replace(column, label=label))
         else:
             flat.append(item)

@@ -14,6 +14,8 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from federation.core.actors import SystemActor
 from federation.ledgers.columns import import_columns
@@ -41,20 +43,24 @@ __all__ = ["PERSON_FIELDS", "ImportResult", "PersonImporter", "RowError", "impor
 _DECEASED = re.compile(r"[（(]已故[)）]$")
 _ONE_PER_HOUSEHOLD = (Relation.HEAD, Relation.SPOUSE)
 _ELSEWHERE = object()  # the household of a person whose household is not one of this village's
+#: What a blank 民族 cell stores: the model's default (a value, not a message).
+_ETHNICITY_DEFAULT = Person._meta.get_field("ethnicity").get_default()
 
 
 class PersonImporter(Importer):
     name = "persons"
     aliases = ("women",)
-    title = "居民花名册（户和人）"
+    title = _("居民花名册（户和人）")  # a str, translated when the class is declared: see Importer.title
     permission = "registry.add_person"
     yearly = False
-    noun = "人"
+    noun = gettext_lazy("人")
     notes = (
-        "妇女基本情况台账由户和人生成：导入居民花名册，就登记了本村的户和每一位居民。",
-        "已登记的居民按身份证号找到并更新，不会重复登记；没有身份证号的居民按户号和姓名查找。",
-        "户号是本村还没有的新户时，系统按“村组”一列建户，所以新户的每一行都要填村组。",
-        "身份证号填了，出生日期和性别可以留空，由身份证号得出。已故的居民在姓名后写“（已故）”。",
+        gettext_lazy("妇女基本情况台账由户和人生成：导入居民花名册，就登记了本村的户和每一位居民。"),
+        gettext_lazy("已登记的居民按身份证号找到并更新，不会重复登记；没有身份证号的居民按户号和姓名查找。"),
+        gettext_lazy("户号是本村还没有的新户时，系统按“村组”一列建户，所以新户的每一行都要填村组。"),
+        gettext_lazy(
+            "身份证号填了，出生日期和性别可以留空，由身份证号得出。已故的居民在姓名后写“（已故）”。"
+        ),
     )
     fields = import_columns(PERSONS.declared_columns)
     field_columns = {"work_place_detail": "work_place", "away_since": "work_place", "__all__": "name"}
@@ -176,7 +182,9 @@ class PersonImporter(Importer):
         place = row.get("place")
         if not place:
             row.fail(
-                "household", f"本村没有户号为“{number}”的户。新户请在“村组”一列填写村民小组，系统会建户。"
+                "household",
+                _("本村没有户号为“%(household)s”的户。新户请在“村组”一列填写村民小组，系统会建户。")
+                % {"household": number},
             )
             return None
         group = find_group(self.groups, place, village_name=self.village.name)
@@ -222,7 +230,7 @@ class PersonImporter(Importer):
                 values[key] = row.get(key) if key == "birth_date" else row.get(key, "")
         for key in ("ethnicity", "phone", "marital_status", "education", "employment"):
             if row.has(key):
-                values[key] = row.get(key, "汉族" if key == "ethnicity" else "")
+                values[key] = row.get(key, _ETHNICITY_DEFAULT if key == "ethnicity" else "")
         if row.has("work_place"):
             place, detail, error = self._work_place(row.get("work_place", ""))
             if error:

@@ -39,7 +39,7 @@ TABLE = Table(
             width=16,
             wrap=True,
             field="reason_detail",
-            help="困难原因为“其他原因”时必填。",
+            help=_("困难原因为“其他原因”时必填。"),
         ),
         GUARDIAN,
         SCHOOL,

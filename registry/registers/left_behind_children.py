@@ -52,7 +52,7 @@ TABLE = Table(
             width=9,
             field="away_reason",
             value_aliases={"务工": "work", "打工": "work", "看守所": "detention"},
-            help="空着为外出务工。",
+            help=_("空着为外出务工。"),
         ),
         GUARDIAN,
         SCHOOL,
@@ -64,7 +64,7 @@ TABLE = Table(
             total=Total.COUNT,
             field="boarding",
             aliases=("是否寄宿",),
-            help="空着为否。",
+            help=_("空着为否。"),
         ),
         NOTES,
         Column(
@@ -73,7 +73,7 @@ TABLE = Table(
             Kind.CHOICE,
             field="category",
             value_aliases={"留守儿童": "left_behind"},
-            help="空着为留守儿童。",
+            help=_("空着为留守儿童。"),
             exported=False,
         ),
         Column(
@@ -81,10 +81,10 @@ TABLE = Table(
             _("是否每月与父母联系"),
             Kind.BOOL,
             field="regular_contact",
-            help="空着为是。",
+            help=_("空着为是。"),
             exported=False,
         ),
-        Column("health", _("健康状况"), field="health", help="空着为健康。", exported=False),
+        Column("health", _("健康状况"), field="health", help=_("空着为健康。"), exported=False),
     ),
     notes=(
         lambda ctx: (

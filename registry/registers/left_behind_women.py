@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.columns import Column, ColumnGroup, Kind
@@ -62,7 +63,7 @@ TABLE = Table(
             width=14,
             source=lambda entry, ctx: person_place(ctx, entry.person),
             aliases=("村（组）", "组别", "组"),
-            help="村民小组，如 1组 或 一组；还没有登记的妇女必填（系统在这个组新建一户）。",
+            help=_("村民小组，如 1组 或 一组；还没有登记的妇女必填（系统在这个组新建一户）。"),
         ),
         NAME,
         AGE,
@@ -71,7 +72,7 @@ TABLE = Table(
             _("出生年月"),
             Kind.MONTH,
             aliases=("出生日期", "出生年月日"),
-            help="有身份证号时由身份证号得出，可以留空；填了须与身份证号一致。",
+            help=_("有身份证号时由身份证号得出，可以留空；填了须与身份证号一致。"),
             exported=False,
         ),
         ID_NUMBER,
@@ -81,7 +82,7 @@ TABLE = Table(
             Kind.PHONE,
             source="person.phone",
             aliases=("电话",),
-            help="空着不改动已登记的电话。",
+            help=_("空着不改动已登记的电话。"),
         ),
         Column(
             "education",
@@ -89,14 +90,14 @@ TABLE = Table(
             Kind.CHOICE,
             choices=Education,
             value_aliases=EDUCATION_ALIASES,
-            help="空着不改动已登记的文化程度。",
+            help=_("空着不改动已登记的文化程度。"),
             exported=False,
         ),
         ColumnGroup(
             _("丈夫"),
             (
                 Column(
-                    "husband", _("姓名"), width=9, aliases=("丈夫情况姓名",), help="还没有登记的妇女必填。"
+                    "husband", _("姓名"), width=9, aliases=("丈夫情况姓名",), help=_("还没有登记的妇女必填。")
                 ),
                 Column(
                     "husband_work",
@@ -104,15 +105,17 @@ TABLE = Table(
                     width=16,
                     wrap=True,
                     aliases=("丈夫情况务工地点", "丈夫务工地址"),
-                    help="县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；"
-                    "也可以只写“广东省东莞市”。",
+                    help=_(
+                        "县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；"
+                        "也可以只写“广东省东莞市”。"
+                    ),
                 ),
                 Column(
                     "husband_since",
                     _("外出时间"),
                     Kind.MONTH,
                     aliases=("丈夫情况外出时间", "丈夫外出务工时间"),
-                    help="丈夫外出务工的年月，如 2013年5月、2013.5 或 2013-05。",
+                    help=_("丈夫外出务工的年月，如 2013年5月、2013.5 或 2013-05。"),
                 ),
             ),
         ),
@@ -131,14 +134,14 @@ TABLE = Table(
             width=12,
             field="lives_with",
             value_aliases={"单独": "alone", "独居": "alone", "与家人居住": "family", "与家人": "family"},
-            help="空着为与其他家庭成员居住。",
+            help=_("空着为与其他家庭成员居住。"),
         ),
         Column(
             "at_registration_place",
             _("居住在户籍地"),
             Kind.BOOL,
             field="at_registration_place",
-            help="空着为是。",
+            help=_("空着为是。"),
             exported=False,
         ),
         Column("needs", _("困难和需求"), width=22, wrap=True, field="needs", aliases=("困难需求",)),
@@ -170,7 +173,9 @@ class _HouseholdMaker:
     def make_household(self, row: ImportRow, place_key: str = "place") -> Household:
         place = row.get(place_key)
         if not place:
-            row.fail(place_key, "此人还没有在本村登记：请填写村（组），系统会在这个村民小组新建一户。")
+            row.fail(
+                place_key, gettext("此人还没有在本村登记：请填写村（组），系统会在这个村民小组新建一户。")
+            )
             raise RowInvalid
         group = find_group(self.groups, place, village_name=self.village.name)
         if group is None:
@@ -205,7 +210,8 @@ class LeftBehindWomanImporter(_HouseholdMaker, EntryImporter):
         if birth and person_birth and not same_month(birth, person_birth):
             row.fail(
                 "birth",
-                f"出生年月与身份证号不一致（身份证号为 {person_birth.year}年{person_birth.month}月）。",
+                gettext("出生年月与身份证号不一致（身份证号为 %(year)s年%(month)s月）。")
+                % {"year": person_birth.year, "month": person_birth.month},
             )
 
     def _work(self, row: ImportRow) -> tuple[str, str] | None:
@@ -246,7 +252,7 @@ class LeftBehindWomanImporter(_HouseholdMaker, EntryImporter):
 
     def new_person(self, row: ImportRow) -> Person:
         if not row.get("husband"):
-            row.fail("husband", "此人还没有在本村登记：请填写丈夫姓名，系统会为她建户并登记丈夫。")
+            row.fail("husband", gettext("此人还没有在本村登记：请填写丈夫姓名，系统会为她建户并登记丈夫。"))
             raise RowInvalid
         number = row.get("id_number")
         woman = Person(
@@ -292,7 +298,10 @@ class LeftBehindWomanImporter(_HouseholdMaker, EntryImporter):
         if name and husband.name != name:
             row.fail(
                 "husband",
-                f"她户中登记的丈夫是“{husband.name}”，与表中的“{name}”不一致。请核对，或先在居民中更正。",
+                gettext(
+                    "她户中登记的丈夫是“%(registered)s”，与表中的“%(name)s”不一致。请核对，或先在居民中更正。"
+                )
+                % {"registered": husband.name, "name": name},
             )
             raise RowInvalid
         values = self._husband_values(row, husband)
@@ -342,11 +351,19 @@ declare(
         person_order=10,
         importer=LeftBehindWomanImporter,
         import_notes=(
-            "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；同一妇女同一年度已登记的，更新这一条登记。",
-            "还没有在本村登记的妇女，系统按“村组”在该村民小组新建一户（户号接本村最大户号）："
-            "她为配偶，丈夫为户主（性别男，务工地点和外出时间按本表）。所以新登记的妇女要填村组和丈夫姓名。",
-            "已登记的妇女，丈夫按户籍中的户主或配偶找到；表中的丈夫务工地点、外出时间会更新到丈夫的信息中。",
-            "年龄、子女数、外出时长由系统算出，导入时不读取；是否符合留守妇女条件按本年度统计截止日判断。",
+            _(
+                "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；"
+                "同一妇女同一年度已登记的，更新这一条登记。"
+            ),
+            _(
+                "还没有在本村登记的妇女，系统按“村组”在该村民小组新建一户（户号接本村最大户号）："
+                "她为配偶，丈夫为户主（性别男，务工地点和外出时间按本表）。所以新登记的妇女要填村组和丈夫姓名。"
+            ),
+            _(
+                "已登记的妇女，丈夫按户籍中的户主或配偶找到；"
+                "表中的丈夫务工地点、外出时间会更新到丈夫的信息中。"
+            ),
+            _("年龄、子女数、外出时长由系统算出，导入时不读取；是否符合留守妇女条件按本年度统计截止日判断。"),
         ),
         prefetch=(Prefetch("person__household__members", queryset=Person.objects.order_by("birth_date")),),
     )

@@ -10,6 +10,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.columns import Column, ColumnGroup, Kind, Total
@@ -20,6 +22,18 @@ from federation.web.registers import Deadline, declare
 from registry.entries import NOTES, EntryImporter, ages_note, entry_register, person_columns, person_list
 from registry.forms.registers import MONEY_INPUT
 from registry.models import Household, Person, PoorWoman, PovertyReason
+
+
+def _allowed_reasons() -> str:
+    return "、".join(str(label) for _value, label in PovertyReason.choices)
+
+
+def _reason_help() -> str:
+    """Return the explanation of the 致贫原因 column (the reasons allowed), when it is shown."""
+    return gettext("填 %(allowed)s 之一，后面可加“：”和说明，如“其他：房屋倒塌”。") % {
+        "allowed": _allowed_reasons()
+    }
+
 
 TABLE = Table(
     title=_("农村贫困妇女信息登记表"),
@@ -32,7 +46,7 @@ TABLE = Table(
             width=12,
             source="household_income",
             aliases=("家庭人均纯收入", "人均纯收入"),
-            help="她所在户的人均纯收入（元），填了会更新到户；空着不改动。",
+            help=_("她所在户的人均纯收入（元），填了会更新到户；空着不改动。"),
         ),
         Column(
             "reason",
@@ -42,11 +56,9 @@ TABLE = Table(
                 entry.get_reason_display() + (f"：{entry.reason_detail}" if entry.reason_detail else "")
             ),
             required=True,
-            help="填 "
-            + "、".join(str(label) for _value, label in PovertyReason.choices)
-            + " 之一，后面可加“：”和说明，如“其他：房屋倒塌”。",
+            help=lazy(_reason_help, str)(),
         ),
-        Column("reason_detail", _("原因说明"), help="也可以写在致贫原因的“：”后面。", exported=False),
+        Column("reason_detail", _("原因说明"), help=_("也可以写在致贫原因的“：”后面。"), exported=False),
         Column(
             "in_dibao",
             _("纳入低保"),
@@ -54,7 +66,7 @@ TABLE = Table(
             total=Total.COUNT,
             field="in_dibao",
             aliases=("是否纳入低保",),
-            help="空着为否。",
+            help=_("空着为否。"),
         ),
         ColumnGroup(
             _("结对帮扶"),
@@ -65,9 +77,9 @@ TABLE = Table(
                     Kind.BOOL,
                     total=Total.COUNT,
                     field="paired",
-                    label="是否结对帮扶",
+                    label=_("是否结对帮扶"),
                     aliases=("结对帮扶是否",),
-                    help="空着为否。",
+                    help=_("空着为否。"),
                 ),
                 Column(
                     "paired_by",
@@ -75,9 +87,9 @@ TABLE = Table(
                     width=14,
                     wrap=True,
                     field="paired_by",
-                    label="帮扶人或单位",
+                    label=_("帮扶人或单位"),
                     aliases=("结对帮扶帮扶人或单位",),
-                    help="结对帮扶时必填。",
+                    help=_("结对帮扶时必填。"),
                 ),
             ),
         ),
@@ -90,9 +102,9 @@ TABLE = Table(
                     Kind.BOOL,
                     total=Total.COUNT,
                     field="relief",
-                    label="是否给予救助",
+                    label=_("是否给予救助"),
                     aliases=("救助是否",),
-                    help="空着为否。",
+                    help=_("空着为否。"),
                 ),
                 Column(
                     "relief_what",
@@ -100,9 +112,9 @@ TABLE = Table(
                     width=14,
                     wrap=True,
                     field="relief_what",
-                    label="救助内容",
+                    label=_("救助内容"),
                     aliases=("救助救助内容",),
-                    help="给予救助时必填。",
+                    help=_("给予救助时必填。"),
                 ),
                 Column(
                     "relief_amount",
@@ -110,7 +122,7 @@ TABLE = Table(
                     Kind.MONEY,
                     total=Total.SUM,
                     field="relief_amount",
-                    label="救助金额（元）",
+                    label=_("救助金额（元）"),
                     aliases=("救助金额",),
                 ),
             ),
@@ -158,8 +170,11 @@ class PoorWomanImporter(EntryImporter):
             None,
         )
         if reason is None:
-            allowed = "、".join(str(label) for _value, label in PovertyReason.choices)
-            row.fail("reason", f"“{head}”不是允许的致贫原因，应为：{allowed}（后面可加“：”和说明）。")
+            row.fail(
+                "reason",
+                gettext("“%(reason)s”不是允许的致贫原因，应为：%(allowed)s（后面可加“：”和说明）。")
+                % {"reason": head, "allowed": _allowed_reasons()},
+            )
             return values
         values["reason"] = reason
         if row.get("reason_detail"):
@@ -173,7 +188,7 @@ class PoorWomanImporter(EntryImporter):
             return False
         household = Household.objects.filter(pk=person.household_id).first()
         if household is None:
-            row.fail("income", "她不属于任何户，无法登记家庭人均纯收入：请先在居民中把她登记到户。")
+            row.fail("income", gettext("她不属于任何户，无法登记家庭人均纯收入：请先在居民中把她登记到户。"))
             raise RowInvalid
         record = household.income_change(self.year, income)  # the income of the file's year
         if record is None:
@@ -222,10 +237,13 @@ declare(
         person_order=20,
         importer=PoorWomanImporter,
         import_notes=(
-            "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；同一妇女同一年度已登记的，更新这一条登记。",
-            "妇女须先在本村登记并属于一户（导入居民花名册），本表不新建居民：贫困按她家的人均纯收入判断。",
-            "“家庭人均纯收入”填了会更新到她所在的户；是否低于贫困线按本年度设置判断。",
-            "村组、年龄由系统得出，导入时不读取。",
+            _(
+                "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；"
+                "同一妇女同一年度已登记的，更新这一条登记。"
+            ),
+            _("妇女须先在本村登记并属于一户（导入居民花名册），本表不新建居民：贫困按她家的人均纯收入判断。"),
+            _("“家庭人均纯收入”填了会更新到她所在的户；是否低于贫困线按本年度设置判断。"),
+            _("村组、年龄由系统得出，导入时不读取。"),
         ),
     )
 )

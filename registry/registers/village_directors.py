@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import with_director
@@ -26,7 +27,7 @@ TABLE = Table(
             width=12,
             source="village.name",
             aliases=("村名", "所在村"),
-            help="本村村名，可以空着。",
+            help=_("本村村名，可以空着。"),
         ),
         Column("name", _("姓名"), width=9, field="name", required=True),
         Column("work_unit", _("工作单位"), width=16, wrap=True, field="work_unit", required=True),
@@ -79,10 +80,15 @@ TABLE = Table(
         Column("part_time_posts", _("兼职情况"), width=14, wrap=True, field="part_time_posts"),
         Column("yearly_income", _("年收入（元）"), Kind.MONEY, field="yearly_income", aliases=("年收入",)),
         Column(
-            "on_payroll", _("是否在编"), Kind.BOOL, total=Total.COUNT, field="on_payroll", help="空着为否。"
+            "on_payroll",
+            _("是否在编"),
+            Kind.BOOL,
+            total=Total.COUNT,
+            field="on_payroll",
+            help=_("空着为否。"),
         ),
         Column("phone", _("联系电话"), Kind.PHONE, field="phone", aliases=("电话",), required=True),
-        Column("left_office_on", _("离任时间"), Kind.MONTH, field="left_office_on", help="仍在任的空着。"),
+        Column("left_office_on", _("离任时间"), Kind.MONTH, field="left_office_on", help=_("仍在任的空着。")),
     ),
     count_unit="人",
     notes=(
@@ -97,12 +103,12 @@ class VillageDirectorImporter(Importer):
     """村妇代会主任登记表 (ledger ``village_directors``): matched by name within the village."""
 
     yearly = False
-    noun = "人"
+    noun = _("人")
     unique_key = None
     notes = (
-        "主任按姓名在本村已登记的主任中查找：找到的更新，找不到的新建。",
-        "“村”一列可以空着；填了须是本村。",
-        "出生年月、任职时间、离任时间填年月即可，如 1975年6月、1975.6 或 1975-06。",
+        _("主任按姓名在本村已登记的主任中查找：找到的更新，找不到的新建。"),
+        _("“村”一列可以空着；填了须是本村。"),
+        _("出生年月、任职时间、离任时间填年月即可，如 1975年6月、1975.6 或 1975-06。"),
     )
     _months = ("birth_month", "in_office_since", "left_office_on")
 
@@ -118,14 +124,20 @@ class VillageDirectorImporter(Importer):
             normalize_header(self.village.name),
             normalize_header(str(self.village)),
         ):
-            row.fail("village", f"只能导入本村（{self.village.name}）的主任，这一行写的是“{village}”。")
+            row.fail(
+                "village",
+                gettext("只能导入本村（%(village)s）的主任，这一行写的是“%(written)s”。")
+                % {"village": self.village.name, "written": village},
+            )
         name = row.get("name")
         if name in self.first_row_of:
-            row.fail("name", f"与第 {self.first_row_of[name]} 行的姓名重复。")
+            row.fail("name", gettext("与第 %(row)s 行的姓名重复。") % {"row": self.first_row_of[name]})
         self.first_row_of.setdefault(name, row.number)
         same = self.directors.get(name, [])
         if len(same) > 1:
-            row.fail("name", f"本村已登记了不止一位叫“{name}”的主任，请在系统中修改。")
+            row.fail(
+                "name", gettext("本村已登记了不止一位叫“%(name)s”的主任，请在系统中修改。") % {"name": name}
+            )
         if row.errors:
             raise RowInvalid
         director = same[0] if same else VillageDirector(village=self.village, name=name)

@@ -2,7 +2,7 @@
 
 Every parser returns ``(value, error)``: the parsed value (``None`` for a blank cell) and ``None``, or
 ``None`` and a Chinese message that says what is wrong. Blanks around any text are trimmed, including
-full-width spaces and no-break spaces.
+full-width spaces and no-break spaces. The messages go through gettext when they are made.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from federation.core.idnumber import parse_id_number
 from federation.ledgers.exports.cells import FORMULA_STARTS
@@ -76,19 +78,19 @@ def parse_text(value: Any) -> Result:
 def parse_int(value: Any) -> Result:
     """Return a whole number from a number or a text of digits (blank: ``None``)."""
     if value is None or isinstance(value, bool):
-        return None, (None if value is None else "应为整数。")
+        return None, (None if value is None else _("应为整数。"))
     if isinstance(value, int):
         return value, None
     if isinstance(value, float):
         if value.is_integer():
             return int(value), None
-        return None, f"“{clean_text(value)}”不是整数。"
+        return None, _("“%(value)s”不是整数。") % {"value": clean_text(value)}
     text = unicodedata.normalize("NFKC", clean_text(value)).replace(" ", "")
     if not text:
         return None, None
     if re.fullmatch(r"[-+]?\d+", text):
         return int(text), None
-    return None, f"“{clean_text(value)}”不是整数。"
+    return None, _("“%(value)s”不是整数。") % {"value": clean_text(value)}
 
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
@@ -100,7 +102,7 @@ def _make_date(year: str, month: str, day: str, shown: str) -> Result:
     try:
         return dt.date(int(year), int(month), int(day)), None
     except ValueError:
-        return None, f"日期“{shown}”不存在。"
+        return None, _("日期“%(value)s”不存在。") % {"value": shown}
 
 
 def parse_date(value: Any, *, month_ok: bool = False) -> Result:
@@ -118,7 +120,7 @@ def parse_date(value: Any, *, month_ok: bool = False) -> Result:
     if isinstance(value, dt.date):
         return value, None
     if isinstance(value, bool):
-        return None, "应为日期。"
+        return None, _("应为日期。")
     if isinstance(value, int | float) and value >= 10000:
         # An Excel date serial in a cell without a date format.
         from openpyxl.utils.datetime import from_excel
@@ -126,7 +128,7 @@ def parse_date(value: Any, *, month_ok: bool = False) -> Result:
         try:
             return from_excel(value).date(), None
         except (ValueError, OverflowError, AttributeError):
-            return None, f"无法识别的日期“{clean_text(value)}”。"
+            return None, _("无法识别的日期“%(value)s”。") % {"value": clean_text(value)}
     shown = clean_text(value) if not isinstance(value, float) else repr(value)
     text = unicodedata.normalize("NFKC", shown).strip()
     if not text:
@@ -137,13 +139,16 @@ def parse_date(value: Any, *, month_ok: bool = False) -> Result:
     match = _YEAR_MONTH.fullmatch(text)
     if match:
         if not month_ok:
-            return None, f"日期“{shown}”只有年月，请写出完整的日期（如 2014-03-18）。"
+            return None, _("日期“%(value)s”只有年月，请写出完整的日期（如 2014-03-18）。") % {"value": shown}
         year, month = (int(g) for g in match.groups())
         if not 1 <= month <= 12:
-            return None, f"日期“{shown}”不存在：月份应为 1–12。"
+            return None, _("日期“%(value)s”不存在：月份应为 1–12。") % {"value": shown}
         return dt.date(year, month, 1), None
-    example = "2014-03-18、2014年3月18日" + ("或 1985年3月" if month_ok else "")
-    return None, f"无法识别的日期“{shown}”，请写成 {example}。"
+    if month_ok:
+        return None, _("无法识别的日期“%(value)s”，请写成 2014-03-18、2014年3月18日或 1985年3月。") % {
+            "value": shown
+        }
+    return None, _("无法识别的日期“%(value)s”，请写成 2014-03-18、2014年3月18日。") % {"value": shown}
 
 
 def parse_month(value: Any) -> Result:
@@ -171,11 +176,11 @@ def parse_bool(value: Any) -> Result:
         return True, None
     if text in _FALSE:
         return False, None
-    return None, f"“{clean_text(value)}”不是允许的值：请填 是 或 否（也可用 √ 或 ×）。"
+    return None, _("“%(value)s”不是允许的值：请填 是 或 否（也可用 √ 或 ×）。") % {"value": clean_text(value)}
 
 
-SCIENTIFIC_ID_MESSAGE = (
-    "身份证号被 Excel 转成了科学计数法的数字（如 {shown}），后几位已经丢失，无法还原；"
+SCIENTIFIC_ID_MESSAGE = gettext_lazy(
+    "身份证号被 Excel 转成了科学计数法的数字（如 %(shown)s），后几位已经丢失，无法还原；"
     "请把这一列设为“文本”格式，重新填写完整的 18 位身份证号。"
 )
 _SCIENTIFIC = re.compile(r"[-+]?\d+(?:\.\d*)?e[-+]?\d+", re.IGNORECASE)
@@ -192,13 +197,13 @@ def parse_id(value: Any, *, today: dt.date | None = None) -> Result:
     if value is None:
         return None, None
     if isinstance(value, bool):
-        return None, "身份证号不能是 是/否。"
+        return None, _("身份证号不能是 是/否。")
     if isinstance(value, float):
         # Only a 15-digit legacy number fits a float exactly; an 18-digit one has lost digits.
         if value.is_integer() and 0 < value < 10**15:
             value = str(int(value))
         else:
-            return None, SCIENTIFIC_ID_MESSAGE.format(shown=f"{value:.5E}")
+            return None, SCIENTIFIC_ID_MESSAGE % {"shown": f"{value:.5E}"}
     elif isinstance(value, int):
         value = str(value)
     text = unicodedata.normalize("NFKC", clean_text(value))
@@ -206,7 +211,7 @@ def parse_id(value: Any, *, today: dt.date | None = None) -> Result:
     if not text:
         return None, None
     if _SCIENTIFIC.fullmatch(text):
-        return None, SCIENTIFIC_ID_MESSAGE.format(shown=text.upper())
+        return None, SCIENTIFIC_ID_MESSAGE % {"shown": text.upper()}
     try:
         return parse_id_number(text, today=today).number, None
     except ValidationError as exc:
@@ -218,12 +223,12 @@ def parse_money(value: Any) -> Result:
     if value is None or clean_text(value) == "":
         return None, None
     if isinstance(value, bool):
-        return None, f"“{clean_text(value)}”不是金额。"
+        return None, _("“%(value)s”不是金额。") % {"value": clean_text(value)}
     text = clean_text(value).replace(",", "").replace("，", "").removesuffix("元")
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        return None, f"“{clean_text(value)}”不是金额（应为数字，如 1500 或 1500.50）。"
+        return None, _("“%(value)s”不是金额（应为数字，如 1500 或 1500.50）。") % {"value": clean_text(value)}
     if not amount.is_finite():
-        return None, f"“{clean_text(value)}”不是金额。"
+        return None, _("“%(value)s”不是金额。") % {"value": clean_text(value)}
     return amount.quantize(Decimal("0.01")), None

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from federation.core.models import Village
 from federation.ledgers.imports.framework import Importer, importers_for
@@ -32,9 +34,9 @@ class ImportTargetForm(forms.Form):
     director has hers only and any other village is a form error.
     """
 
-    ledger = forms.ChoiceField(label="台账")
-    village = VillageChoiceField(label="村", queryset=Village.objects.none(), empty_label=None)
-    year = forms.TypedChoiceField(label="登记年度", coerce=int, required=False)
+    ledger = forms.ChoiceField(label=gettext_lazy("台账"))
+    village = VillageChoiceField(label=gettext_lazy("村"), queryset=Village.objects.none(), empty_label=None)
+    year = forms.TypedChoiceField(label=gettext_lazy("登记年度"), coerce=int, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,8 +44,8 @@ class ImportTargetForm(forms.Form):
         self.importers = {imp.name: imp for imp in importers_for(user)}
         self.fields["ledger"].choices = [(imp.name, imp.title) for imp in self.importers.values()]
         self.fields["village"].queryset = Village.objects.for_user(user).order_by("code")
-        self.fields["year"].choices = [(y, f"{y} 年") for y in import_years()]
-        self.fields["year"].help_text = "按年度登记的台账才用；居民花名册不分年度。"
+        self.fields["year"].choices = [(y, _("%(year)s 年") % {"year": y}) for y in import_years()]
+        self.fields["year"].help_text = _("按年度登记的台账才用；居民花名册不分年度。")
         self.fields["village"].widget.attrs["data-import-village"] = ""
         self.fields["ledger"].widget.attrs["data-import-ledger"] = ""
         self.fields["year"].widget.attrs["data-import-year"] = ""
@@ -67,7 +69,7 @@ class ImportTargetForm(forms.Form):
 
 class ImportUploadForm(ImportTargetForm):
     file = forms.FileField(
-        label="Excel 文件（.xlsx）",
+        label=gettext_lazy("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
@@ -83,16 +85,22 @@ class MappingForm(forms.Form):
     def __init__(self, *args: Any, importer: type[Importer], columns: list[dict], mapping: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.importer = importer
-        column_choices = [(str(c["index"]), f"第 {c['index'] + 1} 列：{c['title']}") for c in columns]
+        column_choices = [
+            (
+                str(c["index"]),
+                _("第 %(number)s 列：%(title)s") % {"number": c["index"] + 1, "title": c["title"]},
+            )
+            for c in columns
+        ]
         self.column_titles = {c["index"]: c["title"] for c in columns}
         self.rows = []
         for f in importer.fields:
             name = f"map_{f.key}"
             current = (mapping or {}).get(f.key)
             if f.required:
-                choices = [("", "请选择一列")] + column_choices
+                choices = [("", _("请选择一列"))] + column_choices
             else:
-                choices = [(NOT_IMPORTED, "不导入")] + column_choices
+                choices = [(NOT_IMPORTED, _("不导入"))] + column_choices
             self.fields[name] = forms.ChoiceField(
                 label=f.import_label,
                 choices=choices,
@@ -110,7 +118,9 @@ class MappingForm(forms.Form):
             if value in (None, NOT_IMPORTED) or f.derived:
                 continue
             if value in used:
-                self.add_error(name, f"这一列已对应“{used[value]}”，一列只能对应一个字段。")
+                self.add_error(
+                    name, _("这一列已对应“%(field)s”，一列只能对应一个字段。") % {"field": used[value]}
+                )
             else:
                 used[value] = f.import_label
         return cleaned

@@ -28,6 +28,8 @@ from typing import Any, ClassVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from federation.core import history
 from federation.core.scoping import require_in_scope
@@ -47,7 +49,11 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行【{self.column}】{self.reason}"
+        return _("第 %(row)s 行【%(column)s】%(problem)s") % {
+            "row": self.row,
+            "column": self.column,
+            "problem": self.reason,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "reason": self.reason}
@@ -63,17 +69,23 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
-    noun: str = "条"
+    noun: str = gettext_lazy("条")
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def summary(self) -> str:
-        return (
-            f"共 {self.rows} 行：新建 {self.created} {self.noun}，更新 {self.updated} {self.noun}，"
-            f"无变化 {self.unchanged} {self.noun}。"
-        )
+        return _(
+            "共 %(rows)s 行：新建 %(created)s %(noun)s，更新 %(updated)s %(noun)s，"
+            "无变化 %(unchanged)s %(noun)s。"
+        ) % {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "noun": self.noun,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +124,8 @@ class ImportRow:
         return default if value is None else value
 
     def fail(self, key: str, reason: str) -> None:
-        self.errors.append(RowError(self.number, self.titles.get(key, key), reason))
+        """Record ``reason`` (a translated text, lazy or not) under the column of ``key``."""
+        self.errors.append(RowError(self.number, str(self.titles.get(key, key)), str(reason)))
 
 
 # -- importers -------------------------------------------------------------------------------------
@@ -129,14 +142,16 @@ class Importer:
     name: ClassVar[str]
     #: Other names it answers to (the roster is also the import of the women's ledger, ``women``).
     aliases: ClassVar[tuple[str, ...]] = ()
+    #: The ledger's title, a str translated when the class is declared (``gettext("…")``, as every
+    #: register's ``str(table.title)``): it is compared with and put into texts as it is.
     title: ClassVar[str]
     fields: ClassVar[Sequence[Column]]
     #: The permission a user needs to import it (besides the village in her scope).
     permission: ClassVar[str]
     yearly: ClassVar[bool] = True
-    #: What the summary counts, e.g. 人 or 条.
-    noun: ClassVar[str] = "条"
-    #: Lines of the explanation sheet above the columns.
+    #: What the summary counts, e.g. 人 or 条 (``gettext_lazy``).
+    noun: ClassVar[str] = gettext_lazy("条")
+    #: Lines of the explanation sheet above the columns (``gettext_lazy`` texts).
     notes: ClassVar[Sequence[str]] = ()
     #: The field whose value must not repeat in the file (an ID number twice is named).
     unique_key: ClassVar[str | None] = "id_number"
@@ -340,7 +355,7 @@ class Importer:
                     RowError(
                         table.header_rows[0],
                         f.import_label,
-                        f"找不到“{f.import_label}”列：请检查表头或列的对应关系。",
+                        _("找不到“%(column)s”列：请检查表头或列的对应关系。") % {"column": f.import_label},
                     )
                 )
         if errors:
@@ -355,7 +370,10 @@ class Importer:
                     shown = clean_text(raw.values.get(f.key))
                     row.fail(
                         f.key,
-                        f"是公式（{shown}）：系统不计算公式。请复制这一列，“选择性粘贴”为数值后重新上传。",
+                        _(
+                            "是公式（%(formula)s）：系统不计算公式。请复制这一列，“选择性粘贴”为数值后重新上传。"
+                        )
+                        % {"formula": shown},
                     )
                     continue
                 value, error = f.parse(raw.values.get(f.key))
@@ -366,7 +384,9 @@ class Importer:
             unique = self.unique_key and row.values.get(self.unique_key)
             if unique:
                 if unique in first_row_of:
-                    row.fail(self.unique_key, f"与第 {first_row_of[unique]} 行的身份证号重复。")
+                    row.fail(
+                        self.unique_key, _("与第 %(row)s 行的身份证号重复。") % {"row": first_row_of[unique]}
+                    )
                 else:
                     first_row_of[unique] = row.number
             errors.extend(row.errors)
@@ -380,8 +400,8 @@ class Importer:
         does not hold the village: the same write-side check as every service's.
         """
         if not self.user.has_perm(self.permission):
-            raise PermissionDenied(f"您的角色不能导入{self.title}。")
-        require_in_scope(self.user, self.village, "只能导入本人负责的村的台账。")
+            raise PermissionDenied(_("您的角色不能导入%(ledger)s。") % {"ledger": self.title})
+        require_in_scope(self.user, self.village, _("只能导入本人负责的村的台账。"))
         result = ImportResult(rows=len(table.rows), noun=self.noun)
         rows, errors = self.parse(table)
         result.errors = errors
@@ -401,7 +421,7 @@ class Importer:
                             counts[self.apply_row(row)] += 1
                         except RowInvalid:
                             if not row.errors:
-                                row.fail(self.person_column, "这一行不能导入。")
+                                row.fail(self.person_column, _("这一行不能导入。"))
                             result.errors.extend(row.errors)
                     if progress is not None and (index % 200 == 0 or index == len(rows)):
                         progress(index, len(rows))
@@ -413,8 +433,8 @@ class Importer:
             pass
         except IntegrityError:
             current = self.clash_row or current  # the row a batched write found clashing
-            column = dict(self._titles(table)).get(self.person_column, "姓名")
-            reason = (
+            column = dict(self._titles(table)).get(self.person_column, _("姓名"))
+            reason = _(
                 "保存时发现这条记录刚被别人登记（如同一身份证号），什么也没有写入。"
                 "请重新上传，系统会重新检查。"
             )

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from federation.ledgers.imports import sheetxml
 from federation.ledgers.imports.cells import clean_text, normalize_header
 
@@ -35,7 +37,7 @@ _DANGEROUS = re.compile(r"<!\s*(doctype|entity)", re.IGNORECASE)
 
 
 class ImportRefused(Exception):  # noqa: N818 - it is a refusal, named as the users see it
-    """The file is refused before anything is read from it; ``message`` says why, in Chinese."""
+    """The file is refused before anything is read from it; ``message`` says why (translated)."""
 
     def __init__(self, message: str, code: str = "refused") -> None:
         super().__init__(message)
@@ -49,7 +51,9 @@ class ImportRefused(Exception):  # noqa: N818 - it is a refusal, named as the us
 def _read_limited(source: str | os.PathLike | IO[bytes], max_bytes: int) -> tuple[bytes, str]:
     """Return the file's bytes and name, refusing a file over ``max_bytes`` without reading it all."""
     too_big = ImportRefused(
-        f"文件太大：不能超过 {max_bytes / MB:g} MB。请删去不需要的工作表或图片后再上传。", "too_big"
+        _("文件太大：不能超过 %(limit)s MB。请删去不需要的工作表或图片后再上传。")
+        % {"limit": f"{max_bytes / MB:g}"},
+        "too_big",
     )
     if isinstance(source, str | os.PathLike):
         name = os.fspath(source)
@@ -118,8 +122,10 @@ def check_archive(
     Return whether a worksheet holds a formula (the reader then looks at each cell's type).
     """
     not_xlsx = ImportRefused(
-        "这不是有效的 Excel 文件（.xlsx）：文件内容不是 Excel 工作簿，可能只是改了扩展名。"
-        "请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。",
+        _(
+            "这不是有效的 Excel 文件（.xlsx）：文件内容不是 Excel 工作簿，可能只是改了扩展名。"
+            "请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。"
+        ),
         "not_xlsx",
     )
     buffer = io.BytesIO(data)
@@ -133,14 +139,15 @@ def check_archive(
         infos = archive.infolist()
         if len(infos) > max_entries:
             raise ImportRefused(
-                f"文件结构异常：压缩包内有 {len(infos)} 个部件，超过上限 {max_entries} 个，拒绝读取。",
+                _("文件结构异常：压缩包内有 %(entries)s 个部件，超过上限 %(limit)s 个，拒绝读取。")
+                % {"entries": len(infos), "limit": max_entries},
                 "too_many_entries",
             )
         unpacked = sum(info.file_size for info in infos)
         if unpacked > max_unpacked:
             raise ImportRefused(
-                f"文件结构异常：解压后将达 {unpacked / MB:.0f} MB，超过上限 {max_unpacked / MB:g} MB，"
-                "可能是“压缩炸弹”，拒绝读取。",
+                _("文件结构异常：解压后将达 %(size)s MB，超过上限 %(limit)s MB，可能是“压缩炸弹”，拒绝读取。")
+                % {"size": f"{unpacked / MB:.0f}", "limit": f"{max_unpacked / MB:g}"},
                 "too_big_unpacked",
             )
         names = {info.filename for info in infos}
@@ -156,15 +163,25 @@ def check_archive(
                 with archive.open(info) as part:
                     dangerous, formula = _scan(part)
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError):
-                raise ImportRefused("文件已损坏，无法读取。请重新保存后再上传。", "corrupt") from None
+                raise ImportRefused(_("文件已损坏，无法读取。请重新保存后再上传。"), "corrupt") from None
             if dangerous:
                 raise ImportRefused(
-                    f"文件含有不允许的 XML 声明（DOCTYPE/ENTITY，位于 {info.filename}），"
-                    "可能是恶意构造的文件，拒绝读取。",
+                    _(
+                        "文件含有不允许的 XML 声明（DOCTYPE/ENTITY，位于 %(part)s），"
+                        "可能是恶意构造的文件，拒绝读取。"
+                    )
+                    % {"part": info.filename},
                     "xml_entity",
                 )
             formulas = formulas or (formula and info.filename.startswith("xl/worksheets/"))
         return formulas
+
+
+def not_xlsx_name(file_name: str) -> str:
+    """Return the message refusing a file whose name does not end in .xlsx (the upload says it too)."""
+    return _("只接受 Excel 工作簿（.xlsx）文件，“%(name)s”不是。旧版 .xls 请先另存为 .xlsx。") % {
+        "name": file_name
+    }
 
 
 def open_workbook(
@@ -178,15 +195,13 @@ def open_workbook(
     """Return the openpyxl workbook (read-only, formulas as text) of a safe .xlsx file.
 
     ``source`` is a path or a binary file (an uploaded file: its ``name`` is checked for .xlsx).
-    Raise :class:`ImportRefused` with a Chinese message before parsing anything unsafe.
+    Raise :class:`ImportRefused` with a translated message before parsing anything unsafe.
     The caller closes the workbook (``wb.close()``).
     """
     data, file_name = _read_limited(source, max_bytes)
     file_name = name or file_name
     if file_name and not file_name.lower().endswith(".xlsx"):
-        raise ImportRefused(
-            f"只接受 Excel 工作簿（.xlsx）文件，“{file_name}”不是。旧版 .xls 请先另存为 .xlsx。", "not_xlsx"
-        )
+        raise ImportRefused(not_xlsx_name(file_name), "not_xlsx")
     formulas = check_archive(data, max_unpacked=max_unpacked, max_entries=max_entries)
 
     import openpyxl
@@ -198,7 +213,7 @@ def open_workbook(
         return workbook
     except Exception:  # noqa: BLE001 - any failure of the parser is a file we cannot read
         raise ImportRefused(
-            "无法读取这个 Excel 文件，文件可能已损坏。请重新保存为 .xlsx 后再上传。", "corrupt"
+            _("无法读取这个 Excel 文件，文件可能已损坏。请重新保存为 .xlsx 后再上传。"), "corrupt"
         ) from None
 
 
@@ -449,8 +464,11 @@ def read_table(
     needed = 1 if mapping is not None else min(2, len(fields))
     if best < needed or best == 0:
         raise ImportRefused(
-            f"在工作表“{ws.title}”前 {HEADER_SEARCH_ROWS} 行中找不到表头（如“姓名”“身份证号”）。"
-            "请确认上传的是正确的登记表。",
+            _(
+                "在工作表“%(sheet)s”前 %(rows)s 行中找不到表头（如“姓名”“身份证号”）。"
+                "请确认上传的是正确的登记表。"
+            )
+            % {"sheet": ws.title, "rows": HEADER_SEARCH_ROWS},
             "no_header",
         )
     h = scores.index(best)
@@ -461,10 +479,13 @@ def read_table(
     header_rows = (h + 1, h + 2) if two else (h + 1,)
     if mapping is not None:
         by_index = {c.index: c for c in columns}
-        proposed = {key: by_index.get(i) or HeaderColumn(i, f"第 {i + 1} 列") for key, i in mapping.items()}
+        proposed = {
+            key: by_index.get(i) or HeaderColumn(i, _("第 %(number)s 列") % {"number": i + 1})
+            for key, i in mapping.items()
+        }
     else:
         proposed = propose_mapping(columns, fields)
-    table = Table(ws.title, header_rows, columns, proposed, _field_keys=[key for key, _ in fields])
+    table = Table(ws.title, header_rows, columns, proposed, _field_keys=[key for key, _texts in fields])
 
     first_data = header_rows[-1]  # 0-based index of the first data row in top_rows
 
@@ -482,7 +503,8 @@ def read_table(
             break
         if max_rows is not None and len(table.rows) >= max_rows:
             raise ImportRefused(
-                f"行数太多：一次最多导入 {max_rows} 行，请分成几个文件上传。", "too_many_rows"
+                _("行数太多：一次最多导入 %(limit)s 行，请分成几个文件上传。") % {"limit": max_rows},
+                "too_many_rows",
             )
         values = {}
         formulas = set()
@@ -505,8 +527,10 @@ def read_ledger(source, fields: Sequence[FieldSpec], **options: Any) -> Table:
     except (SyntaxError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         # Broken XML or a broken cell met while reading the rows (lxml's errors are SyntaxErrors).
         raise ImportRefused(
-            "无法读取这个 Excel 文件中的表格，文件可能已损坏。"
-            "请在 Excel 或 WPS 中重新保存为 .xlsx 后再上传。",
+            _(
+                "无法读取这个 Excel 文件中的表格，文件可能已损坏。"
+                "请在 Excel 或 WPS 中重新保存为 .xlsx 后再上传。"
+            ),
             "corrupt",
         ) from None
     finally:

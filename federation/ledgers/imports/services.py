@@ -19,10 +19,11 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from federation.core.actors import actor_name
 from federation.ledgers.imports.framework import Importer, ImportResult, get_importer
-from federation.ledgers.imports.reader import DEFAULT_MAX_BYTES, MB, ImportRefused
+from federation.ledgers.imports.reader import DEFAULT_MAX_BYTES, MB, ImportRefused, not_xlsx_name
 from federation.ledgers.models import ImportRecord
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,9 @@ def record_importer(record: ImportRecord) -> Importer:
     """Return the importer of a record, for its village and year, acting as its user."""
     importer_class = get_importer(record.ledger)
     if importer_class is None:
-        raise ImportRefused(f"不能导入名为“{record.ledger}”的台账。", "unknown_ledger")
+        raise ImportRefused(
+            _("不能导入名为“%(ledger)s”的台账。") % {"ledger": record.ledger}, "unknown_ledger"
+        )
     return importer_class(record.village, user=record.user, year=record.year)
 
 
@@ -95,7 +98,7 @@ def import_record_run(
     record.error_count = len(result.errors)
     if result.errors:
         record.status = ImportRecord.Status.INVALID
-        record.message = f"有 {len(result.errors)} 处错误，什么也没有写入。"
+        record.message = _("有 %(count)s 处错误，什么也没有写入。") % {"count": len(result.errors)}
     elif dry_run:
         record.status = ImportRecord.Status.CHECKED
         record.message = result.summary()
@@ -119,7 +122,7 @@ def _file(record: ImportRecord) -> Path:
     path = Path(record.file_path)
     root = import_dir().resolve()
     if not path.resolve().is_relative_to(root) or not path.is_file():
-        raise ImportRefused("上传的文件已不在服务器上，请重新上传。", "file_gone")
+        raise ImportRefused(_("上传的文件已不在服务器上，请重新上传。"), "file_gone")
     return path
 
 
@@ -178,7 +181,7 @@ def import_purge(*, now: dt.datetime | None = None) -> int:
         remove_file(record)
         if record.status in (ImportRecord.Status.CHECKED, ImportRecord.Status.INVALID):
             ImportRecord.objects.filter(pk=record.pk).update(
-                status=ImportRecord.Status.ABANDONED, message="上传后两天内没有确认，文件已删除。"
+                status=ImportRecord.Status.ABANDONED, message=_("上传后两天内没有确认，文件已删除。")
             )
         count += 1
     return count
@@ -189,7 +192,7 @@ def import_upload(
 ) -> ImportRecord:
     """Keep an uploaded file and check it (the preview); big files are checked in the background."""
     import_purge()
-    name = Path(getattr(upload, "name", "") or "上传.xlsx").name[:255]
+    name = Path(getattr(upload, "name", "") or _("上传.xlsx")).name[:255]
     record = ImportRecord(
         user=user,
         requested_by=actor_name(user),
@@ -203,15 +206,16 @@ def import_upload(
     limit = max_bytes()
     if record.file_size is not None and record.file_size > limit:
         record.status = ImportRecord.Status.REFUSED
-        record.message = (
-            f"文件太大：{record.file_size / MB:.1f} MB，上限 {limit / MB:g} MB。请分成几个文件上传。"
-        )
+        record.message = _("文件太大：%(size)s MB，上限 %(limit)s MB。请分成几个文件上传。") % {
+            "size": f"{record.file_size / MB:.1f}",
+            "limit": f"{limit / MB:g}",
+        }
         record.finished_at = timezone.now()
         record.save()
         return record
     if not name.lower().endswith(".xlsx"):
         record.status = ImportRecord.Status.REFUSED
-        record.message = f"只接受 Excel 工作簿（.xlsx）文件，“{name}”不是。旧版 .xls 请先另存为 .xlsx。"
+        record.message = not_xlsx_name(name)
         record.finished_at = timezone.now()
         record.save()
         return record
@@ -238,7 +242,7 @@ def import_remap(record: ImportRecord, mapping: dict[str, int]) -> ImportRecord:
 def import_confirm(record: ImportRecord) -> ImportRecord:
     """Write a checked import: the checks run again and everything is written in one transaction."""
     if record.status != ImportRecord.Status.CHECKED:
-        raise ImportRefused("这次导入还没有通过检查，不能确认。", "not_checked")
+        raise ImportRefused(_("这次导入还没有通过检查，不能确认。"), "not_checked")
     return _run_or_queue(record, dry_run=False)
 
 

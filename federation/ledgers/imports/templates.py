@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -24,7 +26,7 @@ from federation.ledgers.exports.services import ledger_notes, ledger_title
 from federation.ledgers.exports.xlsx import XlsxBuilder
 from federation.ledgers.imports.framework import Importer
 
-EXPLANATION_SHEET = "填写说明"
+EXPLANATION_SHEET = gettext_lazy("填写说明")
 
 
 def _export_columns(layout: Any) -> list[tuple[str, Column]]:
@@ -38,7 +40,7 @@ def _export_columns(layout: Any) -> list[tuple[str, Column]]:
     return out
 
 
-NOT_READ = "由系统算出或只供查看，导入时不读取，可以留空。"
+NOT_READ = gettext_lazy("由系统算出或只供查看，导入时不读取，可以留空。")
 
 
 def explanation_rows(importer: type[Importer], layout: Any | None) -> list[tuple[str, str, str]]:
@@ -48,6 +50,7 @@ def explanation_rows(importer: type[Importer], layout: Any | None) -> list[tuple
     its key; then the columns only an import reads (a village may add them to its header).
     """
     by_key = {f.key: f for f in importer.fields}
+    required, optional = _("必填"), _("选填")
     rows: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     if layout is not None:
@@ -59,15 +62,14 @@ def explanation_rows(importer: type[Importer], layout: Any | None) -> list[tuple
     for shown, key in columns:
         f = by_key.get(key)
         if f is None or f.derived:
-            rows.append((shown, "不读取", NOT_READ))
+            rows.append((shown, _("不读取"), str(NOT_READ)))
             continue
         seen.add(f.key)
-        rows.append((shown, "必填" if f.required else "选填", f.explanation()))
+        rows.append((shown, required if f.required else optional, f.explanation()))
     for f in importer.fields:
         if f.key not in seen and not f.derived:
-            rows.append(
-                (f.import_label, "必填" if f.required else "选填", f.explanation() + "（可加在表头中）")
-            )
+            explanation = _("%(explanation)s（可加在表头中）") % {"explanation": f.explanation()}
+            rows.append((f.import_label, required if f.required else optional, explanation))
     return rows
 
 
@@ -89,10 +91,10 @@ def template_bytes(importer: type[Importer], *, user: Any, village: Any, year: i
     else:
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.title = importer.title[:31]
+        sheet.title = str(importer.title)[:31]
         sheet.append([f"{village.name}{importer.title}"])
-        sheet.append(["序号", *[f.import_label for f in importer.fields]])
-    sheet = workbook.create_sheet(EXPLANATION_SHEET)
+        sheet.append([_("序号"), *[f.import_label for f in importer.fields]])
+    sheet = workbook.create_sheet(str(EXPLANATION_SHEET))
     _write_explanation(sheet, importer, layout)
     workbook.save(buffer)
     return buffer.getvalue()
@@ -136,22 +138,28 @@ def _make_fillable(sheet: Any, importer: type[Importer], layout: Any) -> None:
 
 def _write_explanation(sheet: Any, importer: type[Importer], layout: Any | None) -> None:
     bold = Font(bold=True)
-    sheet.append([f"{importer.title}导入模板 · 填写说明"])
+    sheet.append([_("%(ledger)s导入模板 · 填写说明") % {"ledger": importer.title}])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells("A1:C1")
     sheet.append([])
     for note in (
-        "在第一张表的表头下面逐行填写，一人一行，标题和表头不要删改；末尾可以加“合计”行，它和下面的行不会被读取。",
-        "整份文件检查无误才会导入；有任何一行出错，什么也不写入，系统会列出每一行的错误。",
-        "单元格不要用公式；身份证号一列请设为“文本”格式。日期可写 2014-3-18、2014/03/18 或 2014年3月18日。",
+        _(
+            "在第一张表的表头下面逐行填写，一人一行，标题和表头不要删改；"
+            "末尾可以加“合计”行，它和下面的行不会被读取。"
+        ),
+        _("整份文件检查无误才会导入；有任何一行出错，什么也不写入，系统会列出每一行的错误。"),
+        _(
+            "单元格不要用公式；身份证号一列请设为“文本”格式。"
+            "日期可写 2014-3-18、2014/03/18 或 2014年3月18日。"
+        ),
         *importer.notes,
     ):
-        sheet.append([note])
+        sheet.append([str(note)])
         sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=3)
         sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[sheet.max_row].height = 32
     sheet.append([])
-    sheet.append(["列名", "是否必填", "填写说明和允许的值"])
+    sheet.append([_("列名"), _("是否必填"), _("填写说明和允许的值")])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = bold
@@ -165,8 +173,15 @@ def _write_explanation(sheet: Any, importer: type[Importer], layout: Any | None)
 
 
 def template_file_name(importer: type[Importer], village: Any, year: int | None) -> str:
-    year_text = f"{year}年" if importer.yearly and year else ""
-    return f"{village.name}{year_text}{importer.title}导入模板.xlsx".replace("/", "_")
+    if importer.yearly and year:
+        name = _("%(village)s%(year)s年%(ledger)s导入模板.xlsx") % {
+            "village": village.name,
+            "year": year,
+            "ledger": importer.title,
+        }
+    else:
+        name = _("%(village)s%(ledger)s导入模板.xlsx") % {"village": village.name, "ledger": importer.title}
+    return name.replace("/", "_")
 
 
 def write_template(

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from federation.core.models import Village
@@ -185,7 +186,7 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
         record = self.object
         importer = _importer_of(record)
         # An importer is a class: a template would call it, so it gets what it shows instead.
-        context["noun"] = importer.noun if importer is not None else "条"
+        context["noun"] = importer.noun if importer is not None else _("条")
         context["status_url"] = reverse("imports:status", args=[record.pk])
         context["list_url"] = _list_url(record.ledger)
         context.update(limits())
@@ -267,7 +268,7 @@ class ImportAbandonView(RecordActionView):
     def act(self, record):
         if record.status in (ImportRecord.Status.CHECKED, ImportRecord.Status.INVALID):
             import_abandon(record)
-            messages.info(self.request, "已放弃这次导入，什么也没有写入。")
+            messages.info(self.request, _("已放弃这次导入，什么也没有写入。"))
         return redirect("imports:record", pk=record.pk)
 
 
@@ -277,7 +278,7 @@ class ImportMappingView(RecordActionView):
     def act(self, record):
         importer = _importer_of(record)
         if importer is None or record.status not in (S.CHECKED, S.INVALID) or not record.file_path:
-            messages.error(self.request, "这次导入已不能修改列的对应关系。")
+            messages.error(self.request, _("这次导入已不能修改列的对应关系。"))
             return redirect("imports:record", pk=record.pk)
         form = MappingForm(
             self.request.POST, importer=importer, columns=record.columns, mapping=record.mapping
