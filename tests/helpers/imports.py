@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+import openpyxl
 
 from federation.core.idnumber import make_id_number
 
@@ -21,3 +24,21 @@ def person_row(name, id_number, household="0001", relation="子女", education="
 def new_id(year, seq=2):
     """Return the valid ID number of someone of region 513401 born on 4 March ``year``."""
     return make_id_number("513401", dt.date(year, 3, 4), seq)
+
+
+def roster(tmp_path, rows, name="roster.xlsx"):
+    """Write a hand-typed roster of 红旗村 with ``rows`` (numbered) under its title, unit and header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["红旗村居民花名册"])
+    ws.append(["填报单位：幸福乡红旗村"])
+    ws.append(list(HEADER))
+    for i, row in enumerate(rows, start=1):
+        ws.append([i, *row])
+    ws.append([f"合计：{len(rows)} 人"])
+    ws.append(["审核人：", None, "制表人："])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = tmp_path / name
+    path.write_bytes(buffer.getvalue())
+    return path

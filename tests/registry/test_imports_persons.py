@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -14,24 +12,7 @@ from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from registry.imports.persons import import_persons
 from registry.models import Person
-from tests.helpers.imports import HEADER, new_id, person_row
-
-
-def roster(tmp_path, rows, name="roster.xlsx"):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["红旗村居民花名册"])
-    ws.append(["填报单位：幸福乡红旗村"])
-    ws.append(list(HEADER))
-    for i, row in enumerate(rows, start=1):
-        ws.append([i, *row])
-    ws.append([f"合计：{len(rows)} 人"])
-    ws.append(["审核人：", None, "制表人："])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue())
-    return path
+from tests.helpers.imports import new_id, person_row, roster
 
 
 def test_a_clean_file_creates_and_updates_by_id_number(world, tmp_path):

@@ -28,9 +28,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from tests.test_imports_persons import new_id, person_row, roster
+from tests.helpers.imports import new_id, person_row, roster
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 #: Keyword arguments (of ``Column``) whose texts are matched against a file's headers and cells.
