@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,6 +24,22 @@ def rss_mb() -> float:
 def peak_mb() -> float:
     """Return the process's peak resident memory so far, in MB (ru_maxrss is in KB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measured(name: str, case: Callable[[], dict]) -> None:
+    """Run ``case`` and print its figures, with its CPU time and memory, as one ``RESULT`` JSON line."""
+    baseline = rss_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
+    result = case()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result.update(
+        case=name,
+        cpu=usage.ru_utime + usage.ru_stime - cpu_before,
+        baseline_mb=round(baseline, 1),
+        peak_mb=round(peak_mb(), 1),
+    )
+    print("RESULT " + json.dumps(result))
 
 
 def create_database(url: str) -> None:

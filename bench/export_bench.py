@@ -38,7 +38,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,7 @@ import time
 from pathlib import Path
 
 import common  # bench/ is on the path when a bench script runs
-from common import create_database, peak_mb, rss_mb
+from common import create_database, measured
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/federation_bench"
@@ -432,33 +431,18 @@ def run_case(name: str) -> None:
     import openpyxl  # noqa: F401
     import weasyprint  # noqa: F401
 
-    baseline = rss_mb()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_before = usage.ru_utime + usage.ru_stime
+    cases = {
+        "ours_100k": lambda out: case_ours("county", out),
+        "ours_10k": lambda out: case_ours("township", out),
+        "xlsxwriter": case_xlsxwriter,
+        "import_export": case_import_export,
+        "copy": case_copy,
+        "pdf_1000": lambda out: case_ours("village", out, fmt="pdf"),
+    }
+    if name not in cases:
+        raise SystemExit(f"unknown case {name}")
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "out"
-        if name == "ours_100k":
-            result = case_ours("county", out)
-        elif name == "ours_10k":
-            result = case_ours("township", out)
-        elif name == "xlsxwriter":
-            result = case_xlsxwriter(out)
-        elif name == "import_export":
-            result = case_import_export(out)
-        elif name == "copy":
-            result = case_copy(out)
-        elif name == "pdf_1000":
-            result = case_ours("village", out, fmt="pdf")
-        else:
-            raise SystemExit(f"unknown case {name}")
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    result.update(
-        case=name,
-        cpu=usage.ru_utime + usage.ru_stime - cpu_before,
-        baseline_mb=round(baseline, 1),
-        peak_mb=round(peak_mb(), 1),
-    )
-    print("RESULT " + json.dumps(result))
+        measured(name, lambda: cases[name](Path(folder) / "out"))
 
 
 CASES = [

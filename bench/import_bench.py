@@ -38,14 +38,13 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import common  # bench/ is on the path when a bench script runs
-from common import create_database, peak_mb, rss_mb
+from common import create_database, measured
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/federation_import_bench"
@@ -346,34 +345,18 @@ def run_case(name: str, path: Path, profile: Path | None) -> None:
     from registry.imports import persons  # noqa: F401
 
     _village()  # connect before measuring
-    baseline = rss_mb()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_before = usage.ru_utime + usage.ru_stime
-    if name == "fresh":
-        result = case_import(path, profile=profile)
-    elif name == "fresh_run":
-        result = case_import(path, read_first=True)
-    elif name == "again":
-        result = case_import(path)
-    elif name == "dry_run":
-        result = case_import(path, dry_run=True)
-    elif name == "bulk_parsed":
-        result = case_bulk(path, from_file=False)
-    elif name == "bulk_file":
-        result = case_bulk(path, from_file=True)
-    elif name == "clear":
-        clear()
-        result = {"seconds": 0.0, "rows": 0}
-    else:
+    cases = {
+        "fresh": lambda: case_import(path, profile=profile),
+        "fresh_run": lambda: case_import(path, read_first=True),
+        "again": lambda: case_import(path),
+        "dry_run": lambda: case_import(path, dry_run=True),
+        "bulk_parsed": lambda: case_bulk(path, from_file=False),
+        "bulk_file": lambda: case_bulk(path, from_file=True),
+        "clear": lambda: clear() or {"seconds": 0.0, "rows": 0},
+    }
+    if name not in cases:
         raise SystemExit(f"unknown case {name}")
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    result.update(
-        case=name,
-        cpu=usage.ru_utime + usage.ru_stime - cpu_before,
-        baseline_mb=round(baseline, 1),
-        peak_mb=round(peak_mb(), 1),
-    )
-    print("RESULT " + json.dumps(result))
+    measured(name, cases[name])
 
 
 # (case, label, clear the village first)

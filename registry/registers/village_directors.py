@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.labels import with_director
+from federation.core.labels import DIRECTOR, with_director
 from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
@@ -106,7 +106,7 @@ class VillageDirectorImporter(Importer):
     noun = _("人")
     unique_key = None
     notes = (
-        _("主任按姓名在本村已登记的主任中查找：找到的更新，找不到的新建。"),
+        with_director(_("按姓名在本村已登记的{director}中查找：找到的更新，找不到的新建。")),
         _("“村”一列可以空着；填了须是本村。"),
         _("出生年月、任职时间、离任时间填年月即可，如 1975年6月、1975.6 或 1975-06。"),
     )
@@ -126,8 +126,8 @@ class VillageDirectorImporter(Importer):
         ):
             row.fail(
                 "village",
-                gettext("只能导入本村（%(village)s）的主任，这一行写的是“%(written)s”。")
-                % {"village": self.village.name, "written": village},
+                gettext("只能导入本村（%(village)s）的%(director)s，这一行写的是“%(written)s”。")
+                % {"village": self.village.name, "director": DIRECTOR, "written": village},
             )
         name = row.get("name")
         if name in self.first_row_of:
@@ -136,7 +136,9 @@ class VillageDirectorImporter(Importer):
         same = self.directors.get(name, [])
         if len(same) > 1:
             row.fail(
-                "name", gettext("本村已登记了不止一位叫“%(name)s”的主任，请在系统中修改。") % {"name": name}
+                "name",
+                gettext("本村已登记了不止一位叫“%(name)s”的%(director)s，请在系统中修改。")
+                % {"name": name, "director": DIRECTOR},
             )
         if row.errors:
             raise RowInvalid

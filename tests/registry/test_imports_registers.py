@@ -383,7 +383,7 @@ DIRECTOR_HEADER = ("村", "姓名", "工作单位", "出生年月", "文化程�
                    "兼职情况", "年收入（元）", "是否在编", "联系电话", "离任时间")  # fmt: skip
 
 
-def test_village_directors_are_created_then_updated_by_name(world, tmp_path):
+def test_village_directors_are_created_then_updated_by_name(world, tmp_path, settings):
     w = world
     row = ["红旗村", "主任甲", "红旗村村委会", "1975年6月", "高中", "中共党员", "2011.3", "交叉任职", "",
            "12000", "否", "13700000000", ""]  # fmt: skip
@@ -408,6 +408,12 @@ def test_village_directors_are_created_then_updated_by_name(world, tmp_path):
         workbook_file(tmp_path, DIRECTOR_HEADER, [row])
     )
     assert errors_of(result) == [(3, "村")]
+    assert "只能导入本村（红旗村）的村妇联主席" in result.errors[0].reason  # the title the county uses
+    settings.DIRECTOR_TITLE = "村妇代会主任"
+    result = importer("village_directors", w.village_a).import_file(
+        workbook_file(tmp_path, DIRECTOR_HEADER, [row])
+    )
+    assert "只能导入本村（红旗村）的村妇代会主任，这一行写的是“胜利村”。" in result.errors[0].reason
 
 
 # -- two-cancer screening -------------------------------------------------------------------------------
