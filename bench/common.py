@@ -42,6 +42,22 @@ def measured(name: str, case: Callable[[], dict]) -> None:
     print("RESULT " + json.dumps(result))
 
 
+def migrated_database(url: str) -> dict[str, str]:
+    """Create the bench database at ``url`` if need be and migrate it; return the environment of a
+    process that uses it."""
+    import subprocess
+
+    create_database(url)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "federation.project.settings"}
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
+    return env
+
+
 def create_database(url: str) -> None:
     """Create the bench database on its server if it does not exist."""
     import psycopg

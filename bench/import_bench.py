@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 
 import common  # bench/ is on the path when a bench script runs
-from common import create_database, measured
+from common import measured, migrated_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/federation_import_bench"
@@ -381,13 +381,8 @@ def main() -> None:
     if args.case:
         run_case(args.case, Path(args.file), Path(args.profile_out) if args.profile_out else None)
         return
-    url = database_url()
-    create_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "federation.project.settings"}
+    env = migrated_database(database_url())
     python = sys.executable
-    subprocess.run(
-        [python, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"], check=True, env=env, cwd=ROOT
-    )
     setup_django()
     seed()
     folder = ROOT / "var" / "bench"
