@@ -20,7 +20,6 @@ urlpatterns = [
             "list": people.PersonListView,
             "detail": people.PersonDetailView,
             "create": people.PersonCreateView,
-            "update": people.VillageRecordUpdateView,
         },
     ),
     *record_urls(
@@ -30,8 +29,7 @@ urlpatterns = [
         views={
             "list": people.HouseholdListView,
             "detail": people.HouseholdDetailView,
-            "create": people.VillageRecordCreateView,
-            "update": people.VillageRecordUpdateView,
+            "create": people.ResidentCreateView,
         },
     ),
 ]

@@ -350,15 +350,20 @@ VIEWS = {
 }
 
 
-def record_urls(model, path: str, *, name: str = "", views=None, list_attrs=None, **attrs) -> list:
+def record_urls(
+    model, path: str, *, name: str = "", views=None, form_class=None, list_attrs=None, **attrs
+) -> list:
     """Return the URL patterns of ``model``'s seven pages below ``path``, named ``<name>_<page>``
     (``name`` by default the model's): the generic views, or those ``views`` gives by page, with
-    ``attrs`` on every page and ``list_attrs`` on the list."""
+    ``attrs`` on every page, ``form_class`` on the new and edit pages and ``list_attrs`` on the list."""
     name = name or model._meta.model_name
+    by_page = {"list": list_attrs or {}}
+    if form_class is not None:
+        by_page.update(create={"form_class": form_class}, update={"form_class": form_class})
     patterns = []
     for page, route in ROUTES.items():
         base = (views or {}).get(page, VIEWS[page])
-        page_attrs = {"model": model, **attrs, **((list_attrs or {}) if page == "list" else {})}
+        page_attrs = {"model": model, **attrs, **by_page.get(page, {})}
         view = type(f"{model.__name__}{page.title()}", (base,), page_attrs).as_view()
         patterns.append(url_path(f"{path}/{route}", view, name=f"{name}_{page}"))
     return patterns

@@ -18,7 +18,6 @@ from federation.web.generic import (
     DomainCreateView,
     DomainDetailView,
     DomainListView,
-    DomainUpdateView,
 )
 from federation.web.pages import person_page
 from federation.web.registers import counted
@@ -70,7 +69,8 @@ class PersonDetailView(DomainDetailView):
 
 
 class _VillageFieldMixin:
-    """A director's records go to her village; township roles pick one of their villages."""
+    """A director's new records go to her village; township roles pick one of their villages (an
+    edited record keeps its village: moving it is the township's move page)."""
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -94,15 +94,11 @@ class _VillageFieldMixin:
         return super().form_valid(form)
 
 
-class VillageRecordCreateView(_VillageFieldMixin, DomainCreateView):
-    pass
+class ResidentCreateView(_VillageFieldMixin, DomainCreateView):
+    """A new household or person, in the director's village or one the township picks."""
 
 
-class VillageRecordUpdateView(_VillageFieldMixin, DomainUpdateView):
-    pass
-
-
-class PersonCreateView(VillageRecordCreateView):
+class PersonCreateView(ResidentCreateView):
     def get_initial(self):
         initial = super().get_initial()
         household = self.request.GET.get("household", "")

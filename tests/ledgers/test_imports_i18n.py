@@ -22,7 +22,6 @@ import struct
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from django.template.base import Lexer, TokenType
 from django.test import override_settings
 from django.urls import reverse
@@ -330,12 +329,6 @@ def catalogue(tmp_path):
     assert translation.gettext("上传并检查") == "上传并检查"  # the catalogue is gone with the setting
 
 
-@pytest.fixture
-def import_dir(settings, tmp_path):
-    settings.IMPORT_DIR = tmp_path / "imports"
-    return settings.IMPORT_DIR
-
-
 def test_an_import_s_row_errors_are_looked_up_when_they_are_made(world, tmp_path):
     from registry.imports.persons import import_persons
 
@@ -355,9 +348,7 @@ def test_an_import_s_row_errors_are_looked_up_when_they_are_made(world, tmp_path
     assert [str(e) for e in after.errors] == [str(e) for e in before.errors]
 
 
-def test_the_summary_the_explanation_sheet_and_the_pages_follow_the_catalogue(
-    world, login, tmp_path, import_dir
-):
+def test_the_summary_the_explanation_sheet_and_the_pages_follow_the_catalogue(world, login, tmp_path):
     from federation.ledgers.columns import Column, Kind
     from federation.ledgers.imports.framework import ImportResult
     from registry.imports.persons import PersonImporter

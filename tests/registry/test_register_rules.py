@@ -408,11 +408,20 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
     register_entry(model, person, YEAR).full_clean()  # a deleted entry does not block
 
 
-def test_a_second_entry_of_a_person_in_a_register_year_is_refused_in_chinese(world):
+def test_a_second_entry_of_a_person_in_a_register_year_is_refused_on_her_field(world):
     woman = married_woman(world.village_a)
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
     assert refusal(LeftBehindWoman(person=woman, year=YEAR)) == {"person": [f"{YEAR} 年度已登记过此人。"]}
     assert LeftBehindWoman.objects.filter(person=woman).count() == 1
+
+
+def test_the_one_entry_a_year_constraint_says_why_in_chinese(world):
+    # What a path that checks the constraints alone (not clean()) shows, e.g. a second entry saved meanwhile.
+    woman = married_woman(world.village_a)
+    LeftBehindWoman.objects.create(person=woman, year=YEAR)
+    with pytest.raises(ValidationError) as exc:
+        LeftBehindWoman(person=woman, year=YEAR).validate_constraints()
+    assert exc.value.message_dict == {"__all__": ["此人这一年度已经登记过。"]}
 
 
 def test_one_person_may_be_in_two_registers_the_same_year(world):
