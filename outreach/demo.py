@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from federation.core import history
 from federation.core.labels import director_title
 from federation.core.models import Membership, Township, Village, year_settings
 from federation.core.roles import Role
@@ -218,7 +218,7 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
                     result=rng.choice(RESULTS),
                 )
             )
-    bulk_create_with_history(visits, Visit, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+    history.bulk_create(visits, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(visits)
 
 
@@ -256,9 +256,7 @@ def _screenings(rng: random.Random, villages: list[Village], today: dt.date) -> 
                 screening.relief_granted = screening.relief_applied and rng.random() < 0.8
                 screening.relief_amount = Decimal("10000") if screening.relief_granted else None
             screenings.append(screening)
-    bulk_create_with_history(
-        screenings, Screening, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    history.bulk_create(screenings, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(screenings)
 
 
@@ -290,7 +288,7 @@ def _volunteers(rng: random.Random, township: Township, villages: list[Village],
         )
         for village in villages
     ]
-    bulk_create_with_history(teams, VolunteerTeam, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+    history.bulk_create(teams, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     township_team, village_teams = teams[0], teams[1:]
     members = [
         VolunteerMember(team=township_team, name=name, work_unit=unit, joined_on=dt.date(year, 3, 8))
@@ -329,9 +327,7 @@ def _volunteers(rng: random.Random, township: Township, villages: list[Village],
                     joined_on=dt.date(year, 3, 1),
                 )
             )
-    bulk_create_with_history(
-        members, VolunteerMember, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    history.bulk_create(members, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     by_team: dict[int, list[VolunteerMember]] = {}
     for member in members:
         by_team.setdefault(member.team_id, []).append(member)
@@ -353,9 +349,7 @@ def _volunteers(rng: random.Random, township: Township, villages: list[Village],
             chosen.append(
                 rng.sample(team_members, max(1, len(team_members) * 2 // 3)) if team_members else []
             )
-    bulk_create_with_history(
-        activities, VolunteerActivity, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    history.bulk_create(activities, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     through = VolunteerActivity.participants.through
     through.objects.bulk_create(
         through(volunteeractivity_id=activity.pk, volunteermember_id=member.pk)
@@ -412,7 +406,7 @@ def _petitions(rng: random.Random, villages: list[Village], today: dt.date) -> i
             if person_id:
                 petition.petitioner_name = Person.objects.get(pk=person_id).name
             petitions.append(petition)
-    bulk_create_with_history(petitions, Petition, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+    history.bulk_create(petitions, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(petitions)
 
 
@@ -450,7 +444,5 @@ def _reports(rng: random.Random, villages: list[Village], today: dt.date) -> int
                     reported_by=users.get(village.pk),
                 )
             )
-    bulk_create_with_history(
-        reports, RegisterReport, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    history.bulk_create(reports, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(reports)

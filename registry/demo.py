@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
+from federation.core import history
 from federation.core.demo import DemoReport
 from federation.core.idnumber import Sex, age_on, make_id_number
 from federation.core.models import County, Township, Village, VillageGroup
@@ -658,16 +658,12 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
             )
             for h in spec.households
         ]
-    bulk_create_with_history(
-        households, Household, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    history.bulk_create(households, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     incomes = [
         HouseholdIncome(household=household, year=INCOME_YEAR, per_capita_income=spec.per_capita_income)
         for household, spec in zip(households, data.households, strict=True)
     ]
-    bulk_create_with_history(
-        incomes, HouseholdIncome, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    history.bulk_create(incomes, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     persons = [
         Person(
             village=household.village,
@@ -678,7 +674,7 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
         for household, spec in zip(households, data.households, strict=True)
         for p in spec.members
     ]
-    bulk_create_with_history(persons, Person, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+    history.bulk_create(persons, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
 
 
 def ensure_demo_users(county: County, township: Township) -> list[dict]:

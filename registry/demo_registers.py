@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
+from federation.core import history
 from federation.core.models import Township, Village, year_settings
 from registry import selectors
 from registry.models import (
@@ -158,7 +158,7 @@ def _incomes_of_year(village: Village, year: int) -> None:
         for h in households
         if h.latest_income is not None
     ]
-    bulk_create_with_history(incomes, HouseholdIncome, default_change_reason="示范数据")
+    history.bulk_create(incomes, actor=None, reason="示范数据")
 
 
 def _poor_women(rng: random.Random, village: Village, year: int) -> int:
