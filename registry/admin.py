@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
 from django.contrib import admin
 
 from federation.core.admin_scoping import ScopedAdmin
@@ -13,6 +17,17 @@ from registry.models import (
     VillageDirector,
     WomensHome,
 )
+
+
+def id_number_column(user: Any, path: str = "id_number") -> Callable[[Any], str]:
+    """Return the list column 身份证号: the row's ``path`` whole or masked as ``user``'s role allows."""
+    id_number_of = attrgetter(path)
+
+    @admin.display(description="身份证号")
+    def shown_id_number(obj):
+        return id_number_for(user, id_number_of(obj))
+
+    return shown_id_number
 
 
 class HouseholdIncomeInline(admin.TabularInline):
@@ -38,11 +53,7 @@ class PersonAdmin(ScopedAdmin):
 
     def get_list_display(self, request):
         """Return the columns, the ID number whole or masked as the user's role allows."""
-
-        @admin.display(description="身份证号")
-        def shown_id_number(obj):
-            return id_number_for(request.user, obj.id_number)
-
+        shown_id_number = id_number_column(request.user)
         return ["name", shown_id_number, "sex", "birth_date", "village", "relation", "deleted_at"]
 
 
@@ -55,10 +66,8 @@ class RegisterEntryAdmin(ScopedAdmin):
     list_select_related = ["person__village"]
 
     def get_list_display(self, request):
-        @admin.display(description="身份证号")
-        def shown_id_number(obj):
-            return id_number_for(request.user, obj.person.id_number)
-
+        """Return the columns, her ID number whole or masked as the user's role allows."""
+        shown_id_number = id_number_column(request.user, "person.id_number")
         return ["__str__", shown_id_number, "year", "village", "deleted_at"]
 
 
