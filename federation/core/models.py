@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from federation.core.roles import ROLE_LEVEL, Level, Role
 from federation.core.scoping import ScopedManager, ScopedQuerySet
+
+if TYPE_CHECKING:
+    from federation.core.rules import Problem
 
 county_code_validator = RegexValidator(r"^\d{6}$", _("县级区划代码应为 6 位数字。"))
 division_code_validator = RegexValidator(r"^\d{12}$", _("统计用区划代码应为 12 位数字。"))
@@ -253,6 +258,16 @@ class DomainModel(models.Model):
 
     def mark_restored(self) -> None:
         self.deleted_at = None
+
+
+def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list[ValidationError]]:
+    """Return ``problems`` as ``clean()``'s errors by field (under ``field`` when a problem names none)."""
+    errors: dict[str, list[ValidationError]] = {}
+    for problem in problems:
+        errors.setdefault(problem.field or field, []).append(
+            ValidationError(problem.message, code=problem.rule)
+        )
+    return errors
 
 
 class YearSettings(models.Model):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, Village
+from federation.core.models import DomainModel, Village, problem_errors
 from outreach.models.base import OutreachManager, OutreachQuerySet
 from registry.models import Person, phone_validator
 
@@ -138,10 +138,6 @@ class Petition(DomainModel):
     def clean(self) -> None:
         from outreach.rules import petition_problems
 
-        errors: dict[str, list[ValidationError]] = {}
-        for problem in petition_problems(petition=self):
-            errors.setdefault(problem.field or "__all__", []).append(
-                ValidationError(problem.message, code=problem.rule)
-            )
+        errors = problem_errors(petition_problems(petition=self), field="__all__")
         if errors:
             raise ValidationError(errors)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel
+from federation.core.models import DomainModel, problem_errors
 from outreach.models.base import OutreachManager, OutreachQuerySet
 from registry.models import Person
 
@@ -127,10 +127,6 @@ class Screening(DomainModel):
     def clean(self) -> None:
         from outreach.rules import screening_problems
 
-        errors: dict[str, list[ValidationError]] = {}
-        for problem in screening_problems(screening=self):
-            errors.setdefault(problem.field or "person", []).append(
-                ValidationError(problem.message, code=problem.rule)
-            )
+        errors = problem_errors(screening_problems(screening=self), field="person")
         if errors:
             raise ValidationError(errors)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel
+from federation.core.models import DomainModel, problem_errors
 from outreach.models.base import OutreachAllManager, OutreachManager
 from registry.models import Person
 
@@ -64,11 +64,8 @@ class Visit(DomainModel):
     def clean(self) -> None:
         from outreach.rules import visit_problems
 
-        errors: dict[str, list[ValidationError]] = {}
-        if self.person_id and self.visited_on:
-            for problem in visit_problems(visit=self):
-                errors.setdefault(problem.field or "person", []).append(
-                    ValidationError(problem.message, code=problem.rule)
-                )
+        if not (self.person_id and self.visited_on):
+            return
+        errors = problem_errors(visit_problems(visit=self), field="person")
         if errors:
             raise ValidationError(errors)

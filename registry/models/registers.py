@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import DIRECTOR
-from federation.core.models import DomainModel, Village, year_settings
+from federation.core.models import DomainModel, Village, problem_errors, year_settings
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
 
@@ -30,6 +30,15 @@ class RegisterEntry(DomainModel):
 
     class Meta:
         abstract = True
+        ordering = ["person__household__group__number", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="%(class)s_one_per_year",  # e.g. "poorwoman_one_per_year"
+                violation_error_message=_("此人这一年度已经登记过。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.year}）" if self.person_id else str(self._meta.verbose_name)
@@ -53,11 +62,7 @@ class RegisterEntry(DomainModel):
     def clean(self) -> None:
         if not self.person_id:
             return
-        errors: dict[str, list[ValidationError]] = {}
-        for problem in self.problems():
-            errors.setdefault(problem.field or "person", []).append(
-                ValidationError(problem.message, code=problem.rule)
-            )
+        errors = problem_errors(self.problems(), field="person")
         clash = type(self).objects.filter(person_id=self.person_id, year=self.year).exclude(pk=self.pk)
         if clash.exists():
             errors.setdefault("person", []).append(
@@ -65,15 +70,6 @@ class RegisterEntry(DomainModel):
             )
         if errors:
             raise ValidationError(errors)
-
-
-def _one_alive_per_person_and_year(name: str) -> models.UniqueConstraint:
-    return models.UniqueConstraint(
-        fields=["person", "year"],
-        condition=models.Q(deleted_at__isnull=True),
-        name=name,
-        violation_error_message=_("此人这一年度已经登记过。"),
-    )
 
 
 class GuardianRelation(models.TextChoices):
@@ -131,11 +127,9 @@ class LeftBehindChild(RegisterEntry, _ChildFields):
     regular_contact = models.BooleanField(_("是否每月与父母联系"), default=True)
     health = models.CharField(_("健康状况"), max_length=50, blank=True, default="健康")
 
-    class Meta:
+    class Meta(RegisterEntry.Meta):
         verbose_name = _("留守儿童")
         verbose_name_plural = _("留守儿童")
-        ordering = ["person__household__group__number", "person__name"]
-        constraints = [_one_alive_per_person_and_year("leftbehindchild_one_per_year")]
 
     def problems(self) -> list:
         from registry.rules import child_problems
@@ -160,11 +154,9 @@ class HardshipChild(RegisterEntry, _ChildFields):
     reason = models.CharField(_("困难原因"), max_length=20, choices=HardshipReason.choices)
     reason_detail = models.CharField(_("原因说明"), max_length=200, blank=True)
 
-    class Meta:
+    class Meta(RegisterEntry.Meta):
         verbose_name = _("特殊困难儿童")
         verbose_name_plural = _("特殊困难儿童")
-        ordering = ["person__household__group__number", "person__name"]
-        constraints = [_one_alive_per_person_and_year("hardshipchild_one_per_year")]
 
     def problems(self) -> list:
         from registry.rules import child_problems
@@ -193,11 +185,9 @@ class LeftBehindWoman(RegisterEntry):
     at_registration_place = models.BooleanField(_("居住在户籍地"), default=True)
     needs = models.TextField(_("困难和需求"), blank=True)
 
-    class Meta:
+    class Meta(RegisterEntry.Meta):
         verbose_name = _("农村留守妇女")
         verbose_name_plural = _("农村留守妇女")
-        ordering = ["person__household__group__number", "person__name"]
-        constraints = [_one_alive_per_person_and_year("leftbehindwoman_one_per_year")]
 
     def problems(self) -> list:
         from registry.rules import left_behind_woman_problems
@@ -239,11 +229,9 @@ class PoorWoman(RegisterEntry):
         validators=[MinValueValidator(0, _("金额不能为负数。"))],
     )
 
-    class Meta:
+    class Meta(RegisterEntry.Meta):
         verbose_name = _("农村贫困妇女")
         verbose_name_plural = _("农村贫困妇女")
-        ordering = ["person__household__group__number", "person__name"]
-        constraints = [_one_alive_per_person_and_year("poorwoman_one_per_year")]
 
     #: What lists and exports of these entries fetch with them (``selectors.register_entries``).
     prefetch_with_entries = ("person__household__incomes",)
