@@ -106,15 +106,15 @@ def person_columns(*, sex_and_birth: bool = True) -> tuple[Column, ...]:
 
 #: The cells of an entry register's list page that show the person, by name (see ``person_list``).
 PERSON_LIST = {
-    "name": (_("姓名"), "person.name"),
+    "name": "person.name",
     "group": (_("村组"), "person.household.group"),
-    "id_number": (_("身份证号"), "person.id_number"),
-    "sex": (_("性别"), "person.get_sex_display"),
-    "birth_date": (_("出生日期"), "person.birth_date"),
+    "id_number": "person.id_number",
+    "sex": "person.sex",
+    "birth_date": "person.birth_date",
 }
 
 
-def person_list(*names: str) -> tuple[tuple[str, str], ...]:
+def person_list(*names: str) -> tuple[str | tuple[str, str], ...]:
     """Return the list page's cells of the person (``PERSON_LIST``): ``names``, by default all of them."""
     return tuple(PERSON_LIST[name] for name in names or PERSON_LIST)
 
@@ -359,13 +359,12 @@ def _ledger(register: str, model: Any, name: str, table: Table, **attrs: Any) ->
 
 def entry_register(
     *,
-    name: str,
     model: Any,
     path: str,
     ledger: str,
     table: Table,
     form_fields: tuple[str, ...],
-    list_columns: tuple[tuple[str, str], ...],
+    list_columns: tuple[str | tuple[str, str], ...],
     menu_order: int,
     deadline: Deadline | None = None,
     person_filters: dict[str, Any] | None = None,
@@ -378,16 +377,18 @@ def entry_register(
     extra_ledgers: tuple[Ledger, ...] = (),
     views: dict[str, type] | None = None,
     row: Any = None,
-    title: str | None = None,
+    name: str = "",
+    title: str = "",
 ) -> Register:
     """Return the declaration of a yearly register of persons: its pages, menu entry, deadline,
     place on a person's page, ledger (``table``, exported from its list) and import of that ledger.
+    ``name`` and ``title`` are by default the model's (another name declares the model again).
     """
     from registry.forms.registers import RegisterEntryForm
     from registry.views import registers as pages
 
     filters = person_filters or {}
-    title = title or model._meta.verbose_name_plural
+    name = name or model._meta.model_name
     importer_class = _importer(importer, model=model, ledger=ledger, table=table, notes=tuple(import_notes))
     return Register(
         name=name,
@@ -436,29 +437,29 @@ def village_queryset(model: Any) -> Any:
 
 def village_register(
     *,
-    name: str,
     model: Any,
     path: str,
     ledger: str,
     table: Table,
-    form_fields: tuple[str, ...],
-    list_columns: tuple[tuple[str, str], ...],
+    list_columns: tuple[str | tuple[str, str], ...],
     menu_order: int,
+    form_fields: tuple[str, ...] = (),
     form_base: Any = None,
     widgets: dict[str, Any] | None = None,
     importer: type[Importer] | None = None,
     list_attrs: dict[str, Any] | None = None,
 ) -> Register:
     """Return the declaration of a register of village records (one row a director, a women's home):
-    its pages, menu entry (after the yearly registers), ledger and, with ``importer``, its import."""
+    its pages (editing ``form_fields``, by default every field of the model), menu entry (after the
+    yearly registers), ledger and, with ``importer``, its import."""
     from registry.views import registers as pages
 
     importer_class = (
         None if importer is None else _importer(importer, model=model, ledger=ledger, table=table)
     )
+    name = model._meta.model_name
     return Register(
         name=name,
-        title=model._meta.verbose_name_plural,
         model=model,
         path=path,
         form_fields=form_fields,

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from federation.core.registries import Registry
 from federation.core.roles import Role, role_grants
 from federation.ledgers.exports import registry as ledger_registry
@@ -85,28 +87,32 @@ class OnPersonPage:
 
 @dataclass(frozen=True, eq=False)
 class Register:
-    """One register (see the module docstring). Only ``name`` and ``title`` are required.
+    """One register (see the module docstring).
 
-    ``model`` is None for a register with no records of its own (the women's ledger, derived from
-    persons). ``path`` is the URL prefix of its pages inside its app ("" for no pages: then
-    ``list_url_name`` names the page that lists it). ``views`` overrides the generic views by page
-    ("list", "detail", "create", "update", "delete", "deleted", "restore"); ``list_attrs`` are given
-    to the list view (``intro``, ``add_label``, ``search_placeholder``, ``select`` …), ``page_attrs``
-    to every page (``extra_permissions``, ``hidden_when_single`` …). Without ``form_fields`` the
-    pages edit ``form_base``'s own fields. ``counted`` registers
-    are counted village by village on the township overview. ``permission`` is what reading it
-    takes when that is not its model's view permission (a register with no model).
+    ``name`` and ``title`` are by default its model's name and plural verbose name. ``model`` is
+    None for a register with no records of its own (the women's ledger, derived from persons).
+    ``path`` is the URL prefix of its pages inside its app ("" for no pages: then ``list_url_name``
+    names the page that lists it). ``views`` overrides the generic views by page ("list",
+    "detail", "create", "update", "delete", "deleted", "restore"); ``list_attrs`` are given to the
+    list view (``intro``, ``add_label``, ``search_placeholder``, ``select`` …), ``page_attrs`` to
+    every page (``extra_permissions``, ``hidden_when_single`` …). Without ``form_fields`` the pages
+    edit ``form_base``'s own fields, or, where it names none, every field of the model.
+    ``list_columns`` are the list page's cells: a dotted path from the record (headed by the
+    verbose name of the field it ends in; a field with choices shows its display), or (heading,
+    dotted path) where the heading is another. ``counted`` registers are counted village by village
+    on the township overview. ``permission`` is what reading it takes when that is not its model's
+    view permission (a register with no model).
     """
 
-    name: str
-    title: str
+    name: str = ""
+    title: str = ""
     model: Any = None
     app_label: str = ""
     path: str = ""
     form_fields: tuple[str, ...] = ()
     form_base: Any = None
     widgets: Mapping[str, Any] = field(default_factory=dict)
-    list_columns: tuple[tuple[str, str], ...] = ()
+    list_columns: tuple[str | tuple[str, str], ...] = ()
     list_attrs: Mapping[str, Any] = field(default_factory=dict)
     page_attrs: Mapping[str, Any] = field(default_factory=dict)
     views: Mapping[str, type] = field(default_factory=dict)
@@ -119,6 +125,16 @@ class Register:
     importer: type[Importer] | None = None
     grants: Mapping[str, Sequence[str]] | None = None
     permission: str = ""
+
+    def __post_init__(self) -> None:
+        if self.model is not None:
+            meta = self.model._meta
+            object.__setattr__(self, "name", self.name or meta.model_name)
+            object.__setattr__(self, "title", self.title or meta.verbose_name_plural)
+            columns = tuple(list_column(self.model, column) for column in self.list_columns)
+            object.__setattr__(self, "list_columns", columns)
+        if not (self.name and self.title):
+            raise ImproperlyConfigured("A register without a model needs a name and a title.")
 
     @property
     def app(self) -> str:
@@ -147,13 +163,11 @@ class Register:
 
         from federation.core.forms import VersionedModelForm
 
-        if not self.form_fields:
-            return self.form_base
+        base = self.form_base or VersionedModelForm
+        if not self.form_fields and base._meta.fields is not None:
+            return base
         return modelform_factory(
-            self.model,
-            form=self.form_base or VersionedModelForm,
-            fields=self.form_fields,
-            widgets=self.widgets,
+            self.model, form=base, fields=self.form_fields or "__all__", widgets=self.widgets
         )
 
     def entries_of(self, person: Any, user: Any):
@@ -192,6 +206,18 @@ class Register:
             form_class=self.form_class(),
             **self.page_attrs,
         )
+
+
+def list_column(model: Any, column: str | tuple[str, str]) -> tuple[str, str]:
+    """Return (heading, dotted path) of a list page's cell of ``model`` (see ``Register.list_columns``)."""
+    if not isinstance(column, str):
+        return column
+    *relations, name = column.split(".")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    field = model._meta.get_field(name)
+    path = ".".join((*relations, f"get_{name}_display")) if field.choices else column
+    return field.verbose_name, path
 
 
 #: Every register declared, by name, in the order declared.

@@ -11,18 +11,16 @@ from outreach.views.petitions import PetitionCreateView, PetitionListView, Petit
 
 declare(
     Register(
-        name="petition",
-        title=str(_("来信来访")),
         model=Petition,
         path="petitions",
         form_base=PetitionForm,
         list_columns=(
             (_("来访人"), "petitioner"),
-            (_("村"), "village.name"),
-            (_("受理日期"), "received_on"),
-            (_("类别"), "get_category_display"),
-            (_("处理方式"), "get_handling_display"),
-            (_("结案日期"), "closed_on"),
+            "village",
+            "received_on",
+            "category",
+            "handling",
+            "closed_on",
             (_("已用天数"), "days_open"),
         ),
         list_attrs={"add_label": _("登记来信来访")},

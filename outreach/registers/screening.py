@@ -16,18 +16,16 @@ from outreach.registers._pages import PAGES
 
 declare(
     Register(
-        name="screening",
-        title=str(_("两癌检查")),
         model=Screening,
         path="screening",
         form_base=ScreeningForm,
         list_columns=(
-            (_("姓名"), "person.name"),
-            (_("村"), "person.village.name"),
-            (_("年度"), "year"),
-            (_("检查项目"), "get_kind_display"),
-            (_("检查日期"), "screened_on"),
-            (_("检查结果"), "get_result_display"),
+            "person.name",
+            "person.village",
+            "year",
+            "kind",
+            "screened_on",
+            "result",
             (_("已治疗"), "treated"),
         ),
         list_attrs={

@@ -12,17 +12,15 @@ from outreach.views.visits import VisitCreateView
 
 declare(
     Register(
-        name="visit",
-        title=str(_("走访记录")),
         model=Visit,
         path="visits",
         form_base=VisitForm,
         list_columns=(
-            (_("姓名"), "person.name"),
-            (_("村"), "person.village.name"),
-            (_("走访日期"), "visited_on"),
+            "person.name",
+            "person.village",
+            "visited_on",
             (_("方式"), "get_mode_display"),
-            (_("走访人"), "visitors"),
+            "visitors",
             (_("贫困"), "is_poor"),
         ),
         list_attrs={

@@ -11,18 +11,10 @@ from outreach.views.volunteers import ActivityCreateView, ActivityDetailView, Ac
 
 declare(
     Register(
-        name="volunteeractivity",
-        title=str(_("志愿服务活动")),
         model=VolunteerActivity,
         path="volunteer-activities",
         form_base=VolunteerActivityForm,
-        list_columns=(
-            (_("活动名称"), "title"),
-            (_("服务队"), "team.name"),
-            (_("日期"), "held_on"),
-            (_("地点"), "place"),
-            (_("服务人次"), "people_served"),
-        ),
+        list_columns=("title", "team", (_("日期"), "held_on"), "place", (_("服务人次"), "people_served")),
         list_attrs={
             "select": staticmethod(selectors.activity_list),
             "search_placeholder": _("活动名称或队名"),

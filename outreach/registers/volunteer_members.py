@@ -19,18 +19,11 @@ def _members(*, user, village, year: int) -> int:
 
 declare(
     Register(
-        name="volunteermember",
-        title=str(_("巾帼志愿者")),
+        title=_("巾帼志愿者"),
         model=VolunteerMember,
         path="volunteers",
         form_base=VolunteerMemberForm,
-        list_columns=(
-            (_("姓名"), "name"),
-            (_("服务队"), "team.name"),
-            (_("所在村"), "village.name"),
-            (_("工作单位"), "work_unit"),
-            (_("加入时间"), "joined_on"),
-        ),
+        list_columns=("name", "team", (_("所在村"), "village"), "work_unit", "joined_on"),
         list_attrs={
             "select": staticmethod(selectors.member_list),
             "search_placeholder": _("姓名或队名"),

@@ -12,16 +12,14 @@ from outreach.views.volunteers import TeamDetailView
 
 declare(
     Register(
-        name="volunteerteam",
-        title=str(_("巾帼志愿者服务队")),
         model=VolunteerTeam,
         path="volunteer-teams",
         form_base=VolunteerTeamForm,
         list_columns=(
-            (_("队名"), "name"),
+            "name",
             (_("所属"), "level_label"),
-            (_("服务特长"), "get_speciality_display"),
-            (_("队长"), "leader"),
+            "speciality",
+            "leader",
             (_("队员"), "member_count"),
         ),
         list_attrs={

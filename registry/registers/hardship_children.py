@@ -57,7 +57,6 @@ TABLE = Table(
 
 declare(
     entry_register(
-        name="hardshipchild",
         model=HardshipChild,
         path="hardship-children",
         ledger="hardship_children",
@@ -77,7 +76,7 @@ declare(
         widgets={"guardian_phone": PHONE_INPUT},
         list_columns=(
             *person_list(),
-            (_("困难原因"), "get_reason_display"),
+            "reason",
             (_("监护人"), "guardian_name"),
         ),
         list_attrs={"intro": _("特殊困难儿童：失去父母、由其他亲属抚养的儿童；注明是否父母双亡或其他原因。")},

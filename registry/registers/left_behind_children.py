@@ -193,7 +193,6 @@ def card_row(entry: LeftBehindChild, ctx: ExportContext) -> dict[str, Any]:
 
 declare(
     entry_register(
-        name="leftbehindchild",
         model=LeftBehindChild,
         path="left-behind-children",
         ledger="left_behind_children",
@@ -217,9 +216,9 @@ declare(
         widgets={"guardian_phone": PHONE_INPUT},
         list_columns=(
             *person_list(),
-            (_("外出情况"), "get_parents_away_display"),
+            "parents_away",
             (_("监护人"), "guardian_name"),
-            (_("就读学校"), "school"),
+            "school",
         ),
         list_attrs={
             "intro": _(

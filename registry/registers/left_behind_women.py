@@ -333,7 +333,6 @@ def _birth_of(number: str) -> dt.date | None:
 
 declare(
     entry_register(
-        name="leftbehindwoman",
         model=LeftBehindWoman,
         path="left-behind-women",
         ledger="left_behind_women",
@@ -342,7 +341,7 @@ declare(
         form_fields=("year", "person", "lives_with", "at_registration_place", "needs", "notes"),
         list_columns=(
             *person_list("name", "group", "id_number", "birth_date"),
-            (_("居住情况"), "get_lives_with_display"),
+            "lives_with",
         ),
         views={"list": LeftBehindWomanListView},
         menu_order=3,

@@ -199,7 +199,6 @@ class PoorWomanImporter(EntryImporter):
 
 declare(
     entry_register(
-        name="poorwoman",
         model=PoorWoman,
         path="poor-women",
         ledger="poor_women",
@@ -221,7 +220,7 @@ declare(
         list_columns=(
             *person_list("name", "group", "id_number"),
             (_("人均纯收入"), "household_income"),
-            (_("致贫原因"), "get_reason_display"),
+            "reason",
             (_("低保"), "in_dibao"),
             (_("结对帮扶"), "paired"),
             (_("救助"), "relief"),

@@ -40,27 +40,12 @@ TABLE = Table(
 
 declare(
     village_register(
-        name="womenshome",
         model=WomensHome,
         path="womens-homes",
         ledger="womens_homes",
         table=TABLE,
         widgets={"signed_up_on": DATE_INPUT, "equipment_received_on": DATE_INPUT},
-        form_fields=(
-            "village",
-            "signed_up",
-            "signed_up_on",
-            "has_office",
-            "equipment",
-            "equipment_received_on",
-            "notes",
-        ),
-        list_columns=(
-            (_("村"), "village"),
-            (_("是否挂牌"), "signed_up"),
-            (_("挂牌时间"), "signed_up_on"),
-            (_("妇联办公室"), "has_office"),
-        ),
+        list_columns=("village", "signed_up", "signed_up_on", (_("妇联办公室"), "has_office")),
         list_attrs={"add_label": _("登记妇女之家")},
         menu_order=11,
     )
