@@ -18,14 +18,17 @@ class PetitionListView(DomainListView):
     select = staticmethod(selectors.petition_list)
     search_placeholder = _("来访人姓名")
 
+    def chosen_year(self) -> int | None:
+        """Return the year the list is narrowed to (``?year=``), or None for every year."""
+        return year_param(self.request) if self.request.GET.get("year") else None
+
     def get_queryset(self):
         state = self.request.GET.get("state", "open")
-        year = year_param(self.request) if self.request.GET.get("year") else None
         return selectors.petition_list(
             user=self.request.user,
             search=self.request.GET.get("q", ""),
             **selectors.petition_selection(
-                state=state, category=self.request.GET.get("category", ""), year=year
+                state=state, category=self.request.GET.get("category", ""), year=self.chosen_year()
             ),
         )
 
@@ -38,6 +41,7 @@ class PetitionListView(DomainListView):
             state=self.request.GET.get("state", "open"),
             category=self.request.GET.get("category", ""),
             categories=categories,
+            chosen_year=self.chosen_year(),
             today=timezone.localdate(),
             by_village=selectors.open_petitions_by_village(user=self.request.user),
         )
