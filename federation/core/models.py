@@ -260,6 +260,19 @@ class DomainModel(models.Model):
         self.deleted_at = None
 
 
+def unique_among_alive(fields: list[str], *, name: str, message: str, **condition) -> models.UniqueConstraint:
+    """Return the constraint that ``fields`` are unique among the records not soft-deleted.
+
+    ``condition`` narrows the rows it holds for further (e.g. ``director__isnull=False``).
+    """
+    return models.UniqueConstraint(
+        fields=fields,
+        condition=models.Q(deleted_at__isnull=True, **condition),
+        name=name,
+        violation_error_message=message,
+    )
+
+
 def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list[ValidationError]]:
     """Return ``problems`` as ``clean()``'s errors by field (under ``field`` when a problem names none)."""
     errors: dict[str, list[ValidationError]] = {}

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.core.models import DomainQuerySet
+from federation.core.models import DomainModel, DomainQuerySet
 from federation.core.scoping import TOWNSHIP_RECORDS, ScopedManager, membership_of, scope_q, sees_everything
 
 
@@ -70,6 +70,21 @@ class TownshipLevelManager(_Live, ScopedManager.from_queryset(TownshipLevelQuery
 
 class TownshipLevelAllManager(ScopedManager.from_queryset(TownshipLevelQuerySet)):
     """Every record of a village or of a whole township, soft-deleted too."""
+
+
+class TownshipLevelRecord(DomainModel):
+    """A domain record of a village or of a whole township, scoped by ``TownshipLevelQuerySet``.
+
+    Subclasses declare ``scope_path`` (to the village, may be empty) and ``township_path``.
+    """
+
+    township_path: str
+
+    objects = TownshipLevelManager()
+    all_objects = TownshipLevelAllManager()
+
+    class Meta:
+        abstract = True
 
 
 class SettingsQuerySet(models.QuerySet):

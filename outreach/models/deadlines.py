@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, Village
+from federation.core.models import DomainModel, Village, unique_among_alive
 from federation.web.registers import deadline_choices, with_deadlines
 from outreach.models.base import HistoriedModel, OutreachAllManager, OutreachManager, SettingsQuerySet
 
@@ -89,11 +89,10 @@ class RegisterReport(DomainModel):
         verbose_name_plural = _("台账上报")
         ordering = ["-year", "village__code", "register"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["village", "year", "register"],
-                condition=models.Q(deleted_at__isnull=True),
+            unique_among_alive(
+                ["village", "year", "register"],
                 name="registerreport_once_per_year",
-                violation_error_message=_("这本台账本年度已经上报过。"),
+                message=_("这本台账本年度已经上报过。"),
             )
         ]
 

@@ -61,14 +61,6 @@ class PetitionQuerySet(OutreachQuerySet):
         return self.filter(closed_on__isnull=True)
 
 
-class PetitionManager(OutreachManager.from_queryset(PetitionQuerySet)):
-    pass
-
-
-class PetitionAllManager(models.Manager.from_queryset(PetitionQuerySet)):
-    pass
-
-
 class Petition(DomainModel):
     """A letter, visit or call received, what it was about, how it was handled and closed."""
 
@@ -106,8 +98,8 @@ class Petition(DomainModel):
     return_visit_note = models.TextField(_("回访情况"), blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
 
-    objects = PetitionManager()
-    all_objects = PetitionAllManager()
+    objects = OutreachManager.from_queryset(PetitionQuerySet)()  # records not soft-deleted
+    all_objects = PetitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("来信来访")

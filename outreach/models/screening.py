@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, problem_errors
+from federation.core.models import DomainModel, problem_errors, unique_among_alive
 from outreach.models.base import OutreachManager, OutreachQuerySet
 from registry.models import Person
 
@@ -54,14 +54,6 @@ class ScreeningQuerySet(OutreachQuerySet):
         return super().for_user(user)
 
 
-class ScreeningManager(OutreachManager.from_queryset(ScreeningQuerySet)):
-    pass
-
-
-class ScreeningAllManager(models.Manager.from_queryset(ScreeningQuerySet)):
-    pass
-
-
 class Screening(DomainModel):
     """One woman's cervical or breast screening of a year, its result, follow-up and relief."""
 
@@ -89,8 +81,8 @@ class Screening(DomainModel):
         validators=[MinValueValidator(0, _("金额不能为负数。"))],
     )
 
-    objects = ScreeningManager()
-    all_objects = ScreeningAllManager()
+    objects = OutreachManager.from_queryset(ScreeningQuerySet)()  # records not soft-deleted
+    all_objects = ScreeningQuerySet.as_manager()
 
     #: What a screening records of the woman's check (the form's fields after year, person and kind,
     #: and the values an import row sets).
@@ -103,11 +95,10 @@ class Screening(DomainModel):
         ordering = ["-year", "person__name", "kind"]
         permissions = [(HEALTH_DATA_PERMISSION.split(".")[1], _("查看两癌检查个人结果"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "year", "kind"],
-                condition=models.Q(deleted_at__isnull=True),
+            unique_among_alive(
+                ["person", "year", "kind"],
                 name="screening_one_per_kind_and_year",
-                violation_error_message=_("这位妇女这一年度的这项检查已经登记过。"),
+                message=_("这位妇女这一年度的这项检查已经登记过。"),
             )
         ]
 

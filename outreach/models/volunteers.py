@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import DIRECTOR, with_director
-from federation.core.models import DomainModel, Township, Village
-from outreach.models.base import TownshipLevelAllManager, TownshipLevelManager
+from federation.core.models import Township, Village, unique_among_alive
+from outreach.models.base import TownshipLevelRecord
 from registry.models import Person, VillageDirector, phone_validator
 
 
@@ -31,7 +31,7 @@ class Speciality(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class VolunteerTeam(DomainModel):
+class VolunteerTeam(TownshipLevelRecord):
     """A volunteer team of a village, or of the township when it has no village."""
 
     scope_path = "village"
@@ -55,9 +55,6 @@ class VolunteerTeam(DomainModel):
     leader = models.CharField(_("队长"), max_length=50, blank=True)
     founded_on = models.DateField(_("成立时间"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
-
-    objects = TownshipLevelManager()
-    all_objects = TownshipLevelAllManager()
 
     class Meta:
         verbose_name = _("巾帼志愿者服务队")
@@ -83,7 +80,7 @@ class VolunteerTeam(DomainModel):
             raise ValidationError({"speciality_detail": _("选择“其他”时请说明服务特长。")})
 
 
-class VolunteerMember(DomainModel):
+class VolunteerMember(TownshipLevelRecord):
     """A member of a team: a village director, another registered woman, or someone typed by name.
 
     The member's village is that of her director record or person; a member typed by name with no
@@ -129,25 +126,22 @@ class VolunteerMember(DomainModel):
     speciality = models.CharField(_("个人特长"), max_length=100, blank=True)
     joined_on = models.DateField(_("加入时间"), default=timezone.localdate)
 
-    objects = TownshipLevelManager()
-    all_objects = TownshipLevelAllManager()
-
     class Meta:
         verbose_name = _("志愿者")
         verbose_name_plural = _("志愿者")
         ordering = ["team__name", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["team", "director"],
-                condition=models.Q(deleted_at__isnull=True, director__isnull=False),
+            unique_among_alive(
+                ["team", "director"],
                 name="volunteermember_director_once_per_team",
-                violation_error_message=_("这位主任已经是这个服务队的队员。"),
+                message=_("这位主任已经是这个服务队的队员。"),
+                director__isnull=False,
             ),
-            models.UniqueConstraint(
-                fields=["team", "person"],
-                condition=models.Q(deleted_at__isnull=True, person__isnull=False),
+            unique_among_alive(
+                ["team", "person"],
                 name="volunteermember_person_once_per_team",
-                violation_error_message=_("这位居民已经是这个服务队的队员。"),
+                message=_("这位居民已经是这个服务队的队员。"),
+                person__isnull=False,
             ),
         ]
 
@@ -178,7 +172,7 @@ class VolunteerMember(DomainModel):
             raise ValidationError(errors)
 
 
-class VolunteerActivity(DomainModel):
+class VolunteerActivity(TownshipLevelRecord):
     """An activity of a team: when, where, what, and which members took part."""
 
     scope_path = "team__village"
@@ -199,9 +193,6 @@ class VolunteerActivity(DomainModel):
         _("其他参加人数"), default=0, help_text=_("不是队员的参加者人数。")
     )
     people_served = models.PositiveIntegerField(_("服务群众（人次）"), null=True, blank=True)
-
-    objects = TownshipLevelManager()
-    all_objects = TownshipLevelAllManager()
 
     class Meta:
         verbose_name = _("志愿服务活动")

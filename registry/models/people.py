@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.idnumber import Sex, age_on, parse_id_number
-from federation.core.models import DomainModel, Village, VillageGroup
+from federation.core.models import DomainModel, Village, VillageGroup, unique_among_alive
 
 phone_validator = RegexValidator(r"^[0-9\-+ ]{5,20}$", _("电话号码只能包含数字、空格、+ 和 -。"))
 
@@ -104,11 +104,10 @@ class Household(DomainModel):
         verbose_name_plural = _("户")
         ordering = ["group__number", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["village", "number"],
-                condition=models.Q(deleted_at__isnull=True),
+            unique_among_alive(
+                ["village", "number"],
                 name="household_unique_number_in_village",
-                violation_error_message=_("本村已有这个户号，请换一个户号。"),
+                message=_("本村已有这个户号，请换一个户号。"),
             )
         ]
         indexes = [models.Index(fields=["village", "id"], name="household_village_id")]
@@ -180,11 +179,10 @@ class HouseholdIncome(DomainModel):
         verbose_name_plural = _("家庭人均纯收入")
         ordering = ["household", "-year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["household", "year"],
-                condition=models.Q(deleted_at__isnull=True),
+            unique_among_alive(
+                ["household", "year"],
                 name="household_income_one_per_year",
-                violation_error_message=_("这一户这一年的收入已经填写过。"),
+                message=_("这一户这一年的收入已经填写过。"),
             )
         ]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import DIRECTOR
-from federation.core.models import DomainModel, Village, problem_errors, year_settings
+from federation.core.models import DomainModel, Village, problem_errors, unique_among_alive, year_settings
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
 
@@ -31,12 +31,9 @@ class RegisterEntry(DomainModel):
     class Meta:
         abstract = True
         ordering = ["person__household__group__number", "person__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "year"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="%(class)s_one_per_year",  # e.g. "poorwoman_one_per_year"
-                violation_error_message=_("此人这一年度已经登记过。"),
+        constraints = [  # named for each register: "poorwoman_one_per_year", …
+            unique_among_alive(
+                ["person", "year"], name="%(class)s_one_per_year", message=_("此人这一年度已经登记过。")
             )
         ]
 
@@ -337,11 +334,8 @@ class WomensHome(DomainModel):
         verbose_name_plural = _("妇女之家")
         ordering = ["village__code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["village"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="womenshome_one_per_village",
-                violation_error_message=_("这个村已经登记了妇女之家。"),
+            unique_among_alive(
+                ["village"], name="womenshome_one_per_village", message=_("这个村已经登记了妇女之家。")
             )
         ]
 
