@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from federation.core.idnumber import parse_id_number
-from federation.core.models import DomainModel, Village
+from federation.core.models import DomainModel, Village, YearlyValues
 from federation.core.roles import Role
 from federation.core.scoping import ScopedManager
 from loans.states import SIGNATURES, Action, Status
@@ -31,13 +31,12 @@ class SignedContentError(ValidationError):
     """Raised when something a signature covers would change (any path: form, admin, import, save())."""
 
 
-class LoanSettings(models.Model):
+class LoanSettings(YearlyValues):
     """The loan rule values of one year, set by the administrator; the seed's values are the defaults.
 
     Seed, 2014 plan item 9: 20,000 to 80,000 yuan, aged 18 to 50, one guarantor up to 30,000.
     """
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     min_amount = models.DecimalField(
         _("贷款金额下限（元，含）"), max_digits=10, decimal_places=2, default=Decimal("20000")
     )
@@ -62,10 +61,9 @@ class LoanSettings(models.Model):
     )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(YearlyValues.Meta):
         verbose_name = _("贷款年度设置")
         verbose_name_plural = _("贷款年度设置")
-        ordering = ["-year"]
 
     def __str__(self) -> str:
         return f"{self.year} 年度贷款设置"
@@ -79,7 +77,7 @@ class LoanSettings(models.Model):
 
 def loan_settings(year: int) -> LoanSettings:
     """Return the loan rule values of ``year``: its row, or an unsaved row holding the defaults."""
-    return LoanSettings.objects.filter(year=year).first() or LoanSettings(year=year)
+    return LoanSettings.of_year(year)
 
 
 def _today() -> dt.date:

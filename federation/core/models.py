@@ -283,14 +283,28 @@ def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list
     return errors
 
 
-class YearSettings(models.Model):
+class YearlyValues(models.Model):
+    """Rule values of one year (a row a year); a year without a row uses the fields' defaults."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-year"]
+
+    @classmethod
+    def of_year(cls, year: int):
+        """Return the values of ``year``: its row, or an unsaved row holding the defaults."""
+        return cls._default_manager.filter(year=year).first() or cls(year=year)
+
+
+class YearSettings(YearlyValues):
     """The rule values of one year, set by the administrator; the seed's values are the defaults.
 
     A year without a row uses the defaults. Changing a year's row changes that year's checks only:
     every rule asks for the settings of the year of the date it judges.
     """
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     reference_date = models.DateField(
         _("统计截止日"),
         null=True,
@@ -309,10 +323,9 @@ class YearSettings(models.Model):
     )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(YearlyValues.Meta):
         verbose_name = _("年度设置")
         verbose_name_plural = _("年度设置")
-        ordering = ["-year"]
 
     def __str__(self) -> str:
         return f"{self.year} 年度设置"
@@ -331,4 +344,4 @@ class YearSettings(models.Model):
 
 def year_settings(year: int) -> YearSettings:
     """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
-    return YearSettings.objects.filter(year=year).first() or YearSettings(year=year)
+    return YearSettings.of_year(year)

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from federation.core.models import Village
 
 
+def progress_percent(done: int, total: int, *, finished: bool) -> int:
+    """Return the progress of ``done`` rows of ``total`` in percent: 100 only once ``finished``."""
+    if finished:
+        return 100
+    return min(99, int(100 * done / total)) if total else 0
+
+
 class ExportRecord(models.Model):
     """One export of a ledger (导出记录): who, which ledger, which scope, format, rows, when, file.
 
@@ -67,11 +74,7 @@ class ExportRecord(models.Model):
     @property
     def percent(self) -> int:
         """Return the progress in percent (100 once done)."""
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(100 * self.rows_done / self.rows_total))
+        return progress_percent(self.rows_done, self.rows_total, finished=self.status == self.Status.DONE)
 
 
 class ImportRecord(models.Model):
@@ -139,11 +142,7 @@ class ImportRecord(models.Model):
     @property
     def percent(self) -> int:
         """Return the progress in percent (100 once finished)."""
-        if self.status not in (self.Status.CHECKING, self.Status.IMPORTING):
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(100 * self.rows_done / self.rows_total))
+        return progress_percent(self.rows_done, self.rows_total, finished=not self.running)
 
     @property
     def running(self) -> bool:

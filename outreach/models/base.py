@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.core.models import DomainModel, DomainQuerySet
+from federation.core.models import DomainModel, DomainQuerySet, YearlyValues
 from federation.core.scoping import TOWNSHIP_RECORDS, ScopedManager, membership_of, scope_q, sees_everything
 
 
@@ -104,7 +104,7 @@ class HistoriedModel(models.Model):
         abstract = True
 
 
-class OutreachSettings(HistoriedModel):
+class OutreachSettings(HistoriedModel, YearlyValues):
     """The outreach rule values of one year; a year without a row uses the defaults.
 
     Visits: seed, 2014 plan item 6 (一年不少于两次). Screening ages: the national two-cancer
@@ -112,17 +112,15 @@ class OutreachSettings(HistoriedModel):
     (``federation.core.models.YearSettings.ages_on``).
     """
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     visits_per_year = models.PositiveSmallIntegerField(_("每名留守妇女每年至少走访（次）"), default=2)
     screening_min_age = models.PositiveSmallIntegerField(_("两癌检查适龄下限（周岁）"), default=35)
     screening_max_age = models.PositiveSmallIntegerField(_("两癌检查适龄上限（周岁）"), default=64)
 
     objects = models.Manager.from_queryset(SettingsQuerySet)()
 
-    class Meta:
+    class Meta(YearlyValues.Meta):
         verbose_name = _("走访与两癌年度设置")
         verbose_name_plural = _("走访与两癌年度设置")
-        ordering = ["-year"]
         permissions = [("view_overview", _("查看乡镇概览"))]
 
     def __str__(self) -> str:
@@ -137,7 +135,7 @@ class OutreachSettings(HistoriedModel):
 
 def outreach_settings(year: int) -> OutreachSettings:
     """Return the outreach settings of ``year``: its row, or an unsaved row holding the defaults."""
-    return OutreachSettings.objects.filter(year=year).first() or OutreachSettings(year=year)
+    return OutreachSettings.of_year(year)
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
