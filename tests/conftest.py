@@ -24,10 +24,10 @@ from federation.core.services import user_create
 from tests.helpers.factories import (
     CountyFactory,
     HouseholdFactory,
-    PersonFactory,
     TownshipFactory,
     VillageFactory,
     VillageGroupFactory,
+    member,
 )
 from tests.helpers.ledgers import make_ledger_world
 from tests.helpers.web import PASSWORD
@@ -46,13 +46,7 @@ def world(db):
     for key, village in (("a", village_a), ("b", village_b), ("c", village_c)):
         group = VillageGroupFactory(village=village, number=1, name="一组")
         household = HouseholdFactory(village=village, group=group, number="0001")
-        woman = PersonFactory(
-            village=village,
-            household=household,
-            relation="head",
-            name=f"妇女{key.upper()}",
-            birth_date=dt.date(1988, 5, 6),
-        )
+        woman = member(household, "head", f"妇女{key.upper()}", dt.date(1988, 5, 6))
         setattr(w, f"group_{key}", group)
         setattr(w, f"household_{key}", household)
         setattr(w, f"woman_{key}", woman)

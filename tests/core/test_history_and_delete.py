@@ -109,17 +109,9 @@ def test_a_second_save_of_a_changed_record_is_refused_and_shows_the_change(world
 
 
 def test_history_is_recorded_for_creates(world, login):
-    client = login(world.dir_a)
-    response = client.post(
-        reverse("registry:household_create"),
-        {
-            "group": world.group_a.pk,
-            "number": "0099",
-            "address": "红旗村一组",
-            "income_year": 2025,
-            "per_capita_income": "3000",
-        },
-    )
+    the_household = {"group": world.group_a.pk, "number": "0099", "address": "红旗村一组"}
+    its_income = {"income_year": 2025, "per_capita_income": "3000"}
+    response = login(world.dir_a).post(reverse("registry:household_create"), the_household | its_income)
     assert response.status_code == 302
     from registry.models import Household
 

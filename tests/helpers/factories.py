@@ -1,4 +1,8 @@
-"""factory_boy factories for the named world of tests/conftest.py."""
+"""factory_boy factories for the named world of tests/conftest.py, and the members of a household.
+
+``member`` saves a person into a household (and its village); ``man_away`` one working in another
+province, as a left-behind family's husband or father does.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +57,7 @@ class VillageFactory(factory.django.DjangoModelFactory):
 class VillageGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VillageGroup
+        django_get_or_create = ["village", "number"]  # a village's group is known by its number
 
     village = factory.SubFactory(VillageFactory)
     number = factory.Sequence(lambda n: n + 1)
@@ -69,6 +74,8 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
+    """A woman born on 18 March 1985 with a fresh valid ID number, in no household unless told."""
+
     class Meta:
         model = Person
 
@@ -82,3 +89,17 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Params:
         member_of = factory.Trait(relation=Relation.HEAD)
+
+
+def member(household: Household, relation: str, name: str, birth_date: dt.date, **fields) -> Person:
+    """Return a new person of ``household`` (and of its village), ``relation`` to its head."""
+    fields.update(village=household.village, household=household, relation=relation)
+    return PersonFactory(name=name, birth_date=birth_date, **fields)
+
+
+def man_away(
+    household: Household, relation: str, name: str, birth_date: dt.date, away_since: dt.date, **fields
+) -> Person:
+    """Return a new man of ``household`` who has worked in another province since ``away_since``."""
+    fields.update(sex="M", work_place="out_province", away_since=away_since)
+    return member(household, relation, name, birth_date, **fields)

@@ -19,17 +19,9 @@ from django.utils import timezone
 
 from federation.core.idnumber import check_character
 from federation.ledgers.exports import Table, all_ledgers
-from registry.models import (
-    HardshipChild,
-    HouseholdIncome,
-    LeftBehindChild,
-    LeftBehindWoman,
-    Person,
-    PoorWoman,
-    VillageDirector,
-    WomensHome,
-)
-from tests.helpers.factories import HouseholdFactory, PersonFactory
+from registry import models
+from tests.helpers.factories import HouseholdFactory, PersonFactory, man_away, member
+from tests.helpers.registers import make_record
 
 INJECTIONS = ["=1+2", "+3-1", "-2+5", "@SUM(1,2)", "\t=1+1", "\r=1+1"]
 
@@ -38,7 +30,9 @@ def id_ending_in_x(birth: dt.date, sex: str = "F", region: str = "513401") -> st
     """Return a valid ID number of ``birth`` and ``sex`` whose check character is X."""
     for seq in range(0 if sex == "F" else 1, 1000, 2):
         first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
-        if check_character(first17) == "X" and not Person.all_objects.filter(id_number__startswith=first17):
+        if check_character(first17) == "X" and not models.Person.all_objects.filter(
+            id_number__startswith=first17
+        ):
             return first17 + "X"
     raise AssertionError("no sequence gives X")
 
@@ -49,41 +43,25 @@ def _family(w, key: str) -> None:
     household = getattr(w, f"household_{key}")
     woman = getattr(w, f"woman_{key}")
     upper = key.upper()
-    husband = PersonFactory(
-        village=village,
-        household=household,
-        relation="spouse",
-        sex="M",
-        name=f"丈夫{upper}",
-        birth_date=dt.date(1985, 1, 2),
-        work_place="out_province",
+    husband = man_away(
+        household,
+        "spouse",
+        f"丈夫{upper}",
+        dt.date(1985, 1, 2),
+        dt.date(2020, 3, 1),
         work_place_detail="广东东莞",
-        away_since=dt.date(2020, 3, 1),
         marital_status="married",
     )
-    girl = PersonFactory(
-        village=village,
-        household=household,
-        relation="child",
-        name=f"女儿{upper}",
-        birth_date=dt.date(2015, 6, 1),
-    )
-    boy = PersonFactory(
-        village=village,
-        household=household,
-        relation="child",
-        sex="M",
-        name=f"儿子{upper}",
-        birth_date=dt.date(2012, 2, 2),
-    )
-    Person.objects.filter(pk=woman.pk).update(marital_status="married", phone="13800000001")
-    HouseholdIncome.objects.create(
+    girl = member(household, "child", f"女儿{upper}", dt.date(2015, 6, 1))
+    boy = member(household, "child", f"儿子{upper}", dt.date(2012, 2, 2), sex="M")
+    models.Person.objects.filter(pk=woman.pk).update(marital_status="married", phone="13800000001")
+    models.HouseholdIncome.objects.create(
         household=household, year=timezone.localdate().year, per_capita_income=Decimal("1800.50")
     )
     setattr(w, f"husband_{key}", husband)
     setattr(w, f"girl_{key}", girl)
     setattr(w, f"boy_{key}", boy)
-    LeftBehindChild.objects.create(
+    models.LeftBehindChild.objects.create(
         person=girl,
         parents_away="father",
         guardian_name=f"奶奶{upper}",
@@ -93,31 +71,28 @@ def _family(w, key: str) -> None:
         grade="五年级",
         boarding=True,
     )
-    HardshipChild.objects.create(
+    models.HardshipChild.objects.create(
         person=boy,
         reason="other",
         reason_detail="父亲服刑",
         guardian_name=f"外婆{upper}",
         guardian_relation="maternal_grandparent",
     )
-    LeftBehindWoman.objects.create(person=woman, needs="农忙缺人手")
-    PoorWoman.objects.create(
+    models.LeftBehindWoman.objects.create(person=woman, needs="农忙缺人手")
+    models.PoorWoman.objects.create(
         person=woman, reason="illness", in_dibao=True, relief=True, relief_what="救助金", relief_amount=200
     )
-    VillageDirector.objects.create(
-        village=village,
-        name=f"主任{upper}",
-        work_unit=f"{village.name}村委会",
+    make_record(
+        "villagedirector",
+        village,
+        f"主任{upper}",
         birth_month=dt.date(1975, 6, 1),
-        education="senior",
-        political_status="party",
         in_office_since=dt.date(2011, 3, 1),
-        committee_seat="both",
         yearly_income=Decimal("12000"),
         on_payroll=False,
         phone="13700000000",
     )
-    WomensHome.objects.create(
+    models.WomensHome.objects.create(
         village=village, signed_up=True, has_office=True, equipment="桌椅 10 套\n书柜 1 个"
     )
 
@@ -129,7 +104,7 @@ def make_ledger_world(world):
         _family(w, key)
     # Village A: an ID number ending in X, kept as text; values a spreadsheet would run.
     x_number = id_ending_in_x(w.woman_a.birth_date)
-    Person.objects.filter(pk=w.woman_a.pk).update(id_number=x_number, id_last4=x_number[-4:])
+    models.Person.objects.filter(pk=w.woman_a.pk).update(id_number=x_number, id_last4=x_number[-4:])
     w.woman_a.refresh_from_db()
     w.x_number = x_number
     trap_household = HouseholdFactory(village=w.village_a, group=w.group_a, number="0002")
@@ -143,8 +118,8 @@ def make_ledger_world(world):
         )
         for i, value in enumerate(INJECTIONS)
     ]
-    LeftBehindWoman.objects.filter(person=w.woman_a).update(needs="-5 元的困难", notes="@所有人")
-    VillageDirector.objects.filter(village=w.village_a).update(phone="+86 13700000000")
+    models.LeftBehindWoman.objects.filter(person=w.woman_a).update(needs="-5 元的困难", notes="@所有人")
+    models.VillageDirector.objects.filter(village=w.village_a).update(phone="+86 13700000000")
     return w
 
 

@@ -21,7 +21,7 @@ from loans.models import Guarantor, GuarantorKind, LoanApplication
 from loans.services import application_save, application_transition
 from loans.states import Action, Status
 from registry.models import Employment, WorkPlace
-from tests.helpers.factories import HouseholdFactory, PersonFactory, id_number_for
+from tests.helpers.factories import HouseholdFactory, id_number_for, member
 from tests.helpers.web import PASSWORD
 
 APPLICANT_BORN = dt.date(1990, 4, 10)
@@ -36,24 +36,22 @@ def build_loan_world(world):
         household = HouseholdFactory(
             village=village, group=group, number=f"08{ord(key)}", address=f"{village.name}一组 8 号"
         )
-        husband = PersonFactory(
-            village=village,
-            household=household,
-            relation="head",
-            name=f"丈夫{key.upper()}",
+        husband = member(
+            household,
+            "head",
+            f"丈夫{key.upper()}",
+            dt.date(1986, 2, 3),
             sex="M",
-            birth_date=dt.date(1986, 2, 3),
             employment=Employment.MIGRANT,
             work_place=WorkPlace.OUT_PROVINCE,
             work_place_detail="广东省东莞市",
             phone="13900000000",
         )
-        wife = PersonFactory(
-            village=village,
-            household=household,
-            relation="spouse",
-            name=f"申请人{key.upper()}",
-            birth_date=APPLICANT_BORN,
+        wife = member(
+            household,
+            "spouse",
+            f"申请人{key.upper()}",
+            APPLICANT_BORN,
             employment=Employment.UNEMPLOYED,
             phone="13800000000",
         )
@@ -163,13 +161,18 @@ def path_steps(w, application) -> list[tuple[str, str, object, dict]]:
     ]
 
 
-def advance(w, application: LoanApplication, to: str) -> LoanApplication:
-    """Take the forward steps until ``application`` reaches status ``to``; return it."""
+def advance(w, application: LoanApplication, to: str, **recorded) -> LoanApplication:
+    """Take the forward steps until ``application`` reaches status ``to``; return it.
+
+    ``recorded`` replaces what the steps record (e.g. ``interest_rate=Decimal("4.75")``), in the step
+    that records it.
+    """
     steps = path_steps(w, application)
     start = next(i for i, step in enumerate(steps) if step[0] == application.status)
     for _before, action, user, data in steps[start:]:
         if application.status == to:
             break
+        data = {name: recorded.get(name, value) for name, value in data.items()}
         application = application_transition(application=application, user=user, action=action, **data)
     assert application.status == to
     return application

@@ -16,15 +16,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from federation.core.models import VillageGroup
-from outreach.models import (
-    Petition,
-    PetitionCategory,
-    Screening,
-    Visit,
-    VolunteerActivity,
-    VolunteerMember,
-    VolunteerTeam,
-)
+from outreach import models
 from registry.models import LeftBehindWoman
 from tests.helpers.factories import HouseholdFactory, PersonFactory
 
@@ -71,25 +63,27 @@ def left_behind_woman(village, *, name: str, year: int = YEAR, **kwargs) -> Left
     )
 
 
-def visit(person, on: dt.date, **fields) -> Visit:
+def visit(person, on: dt.date, **fields) -> models.Visit:
     """Return a saved visit to ``person`` on ``on``."""
-    return saved(Visit(person=person, visited_on=on, visitors=fields.pop("visitors", "张红"), **fields))
-
-
-def screening(person, *, kind="cervical", result="normal", year: int = YEAR, **fields) -> Screening:
-    """Return a saved screening of ``person``."""
-    fields.setdefault("screened_on", min(dt.date(year, 4, 10), TODAY))
     return saved(
-        Screening(person=person, year=year, kind=kind, result=result, institution="乡卫生院", **fields)
+        models.Visit(person=person, visited_on=on, visitors=fields.pop("visitors", "张红"), **fields)
     )
 
 
-def petition(village, *, category=PetitionCategory.MARRIAGE_FAMILY, **fields) -> Petition:
+def screening(person, *, kind="cervical", result="normal", year: int = YEAR, **fields) -> models.Screening:
+    """Return a saved screening of ``person``."""
+    fields.setdefault("screened_on", min(dt.date(year, 4, 10), TODAY))
+    return saved(
+        models.Screening(person=person, year=year, kind=kind, result=result, institution="乡卫生院", **fields)
+    )
+
+
+def petition(village, *, category=models.PetitionCategory.MARRIAGE_FAMILY, **fields) -> models.Petition:
     """Return a saved petition received in ``village``."""
     fields.setdefault("received_on", TODAY - dt.timedelta(days=10))
     fields.setdefault("petitioner_name", "来访人")
     return saved(
-        Petition(
+        models.Petition(
             village=village,
             way="visit",
             category=category,
@@ -112,12 +106,12 @@ def build_outreach_world(world):
         village = getattr(w, f"village_{key}")
         lbw = left_behind_woman(village, name=f"留守{key.upper()}")
         team = saved(
-            VolunteerTeam(
+            models.VolunteerTeam(
                 township=w.township, village=village, name=f"村{key.upper()}服务队", speciality="legal"
             )
         )
-        member = saved(VolunteerMember(team=team, person=lbw.person))
-        activity = saved(VolunteerActivity(team=team, held_on=TODAY, title=f"村{key.upper()}普法宣传"))
+        member = saved(models.VolunteerMember(team=team, person=lbw.person))
+        activity = saved(models.VolunteerActivity(team=team, held_on=TODAY, title=f"村{key.upper()}普法宣传"))
         activity.participants.set([member])
         setattr(o, f"lbw_{key}", lbw)
         setattr(o, f"visit_{key}", visit(lbw.person, TODAY, help_given=f"帮扶{key.upper()}"))
@@ -126,13 +120,19 @@ def build_outreach_world(world):
         setattr(o, f"member_{key}", member)
         setattr(o, f"activity_{key}", activity)
         setattr(o, f"petition_{key}", petition(village, petitioner_name=f"来访{key.upper()}"))
-    o.dv_a = petition(w.village_a, category=PetitionCategory.DOMESTIC_VIOLENCE, petitioner_name="受害人甲")
-    o.township_team = saved(
-        VolunteerTeam(township=w.township, village=None, name="幸福乡巾帼志愿服务队", speciality="care")
+    o.dv_a = petition(
+        w.village_a, category=models.PetitionCategory.DOMESTIC_VIOLENCE, petitioner_name="受害人甲"
     )
-    o.township_member = saved(VolunteerMember(team=o.township_team, name="中心校杨老师", work_unit="中心校"))
+    o.township_team = saved(
+        models.VolunteerTeam(
+            township=w.township, village=None, name="幸福乡巾帼志愿服务队", speciality="care"
+        )
+    )
+    o.township_member = saved(
+        models.VolunteerMember(team=o.township_team, name="中心校杨老师", work_unit="中心校")
+    )
     o.other_township_team = saved(
-        VolunteerTeam(township=w.other_township, village=None, name="团结镇服务队", speciality="care")
+        models.VolunteerTeam(township=w.other_township, village=None, name="团结镇服务队", speciality="care")
     )
     w.o = o
     return w

@@ -15,26 +15,18 @@ from django.utils import timezone
 
 from federation.core.models import VillageGroup
 from federation.web.registers import registers
-from registry.models import (
-    HardshipChild,
-    HouseholdIncome,
-    LeftBehindChild,
-    LeftBehindWoman,
-    PoorWoman,
-    VillageDirector,
-    WomensHome,
-)
-from tests.helpers.factories import HouseholdFactory, PersonFactory
+from registry import models
+from tests.helpers.factories import HouseholdFactory, man_away, member
 
 YEAR = 2026
 
 MODELS = {
-    "leftbehindchild": LeftBehindChild,
-    "hardshipchild": HardshipChild,
-    "leftbehindwoman": LeftBehindWoman,
-    "poorwoman": PoorWoman,
-    "villagedirector": VillageDirector,
-    "womenshome": WomensHome,
+    "leftbehindchild": models.LeftBehindChild,
+    "hardshipchild": models.HardshipChild,
+    "leftbehindwoman": models.LeftBehindWoman,
+    "poorwoman": models.PoorWoman,
+    "villagedirector": models.VillageDirector,
+    "womenshome": models.WomensHome,
 }
 PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
 
@@ -50,7 +42,7 @@ def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
     group = VillageGroup.objects.filter(village=village).first()
     household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
     if per_capita_income is not None:
-        HouseholdIncome.objects.create(
+        models.HouseholdIncome.objects.create(
             household=household, year=income_year, per_capita_income=per_capita_income
         )
     return household
@@ -59,66 +51,31 @@ def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
 def left_behind_woman(village, name=None, *, away_since=dt.date(2025, 1, 1)):
     """Return a woman of ``village`` who meets the left-behind conditions of ``YEAR``."""
     household = new_household(village)
-    woman = PersonFactory(
-        village=village,
-        household=household,
-        relation="head",
-        name=name or f"留守{next(_names)}",
-        birth_date=dt.date(1988, 5, 6),
-        marital_status="married",
+    woman = member(
+        household, "head", name or f"留守{next(_names)}", dt.date(1988, 5, 6), marital_status="married"
     )
-    PersonFactory(
-        village=village,
-        household=household,
-        relation="spouse",
-        sex="M",
-        name=f"{woman.name}丈夫",
-        birth_date=dt.date(1986, 1, 1),
-        work_place="out_province",
-        away_since=away_since,
-    )
+    man_away(household, "spouse", f"{woman.name}丈夫", dt.date(1986, 1, 1), away_since)
     return woman
 
 
 def a_child(village, name=None):
     household = new_household(village)
-    PersonFactory(
-        village=village,
-        household=household,
-        relation="head",
-        sex="M",
-        name=f"父亲{next(_names)}",
-        birth_date=dt.date(1985, 1, 1),
-        work_place="out_province",
-        away_since=dt.date(2024, 1, 1),
-    )
-    return PersonFactory(
-        village=village,
-        household=household,
-        relation="child",
-        name=name or f"儿童{next(_names)}",
-        birth_date=dt.date(2015, 6, 1),
-    )
+    man_away(household, "head", f"父亲{next(_names)}", dt.date(1985, 1, 1), dt.date(2024, 1, 1))
+    return member(household, "child", name or f"儿童{next(_names)}", dt.date(2015, 6, 1))
 
 
 def a_poor_woman(village, name=None):
     household = new_household(
         village, income_year=timezone.localdate().year, per_capita_income=Decimal("1800")
     )
-    return PersonFactory(
-        village=village,
-        household=household,
-        relation="head",
-        name=name or f"贫困{next(_names)}",
-        birth_date=dt.date(1975, 2, 3),
-    )
+    return member(household, "head", name or f"贫困{next(_names)}", dt.date(1975, 2, 3))
 
 
 def unsaved_record(key, village, name=None):
     """Return a valid, unsaved record of register ``key`` in ``village`` (its person is saved)."""
     if key == "leftbehindchild":
         child = a_child(village, name)
-        return LeftBehindChild(
+        return models.LeftBehindChild(
             person=child,
             year=YEAR,
             parents_away="father",
@@ -127,7 +84,7 @@ def unsaved_record(key, village, name=None):
             school="村小",
         )
     if key == "hardshipchild":
-        return HardshipChild(
+        return models.HardshipChild(
             person=a_child(village, name),
             year=YEAR,
             reason="both_dead",
@@ -135,11 +92,11 @@ def unsaved_record(key, village, name=None):
             guardian_relation="grandparent",
         )
     if key == "leftbehindwoman":
-        return LeftBehindWoman(person=left_behind_woman(village, name), year=YEAR)
+        return models.LeftBehindWoman(person=left_behind_woman(village, name), year=YEAR)
     if key == "poorwoman":
-        return PoorWoman(person=a_poor_woman(village, name), year=YEAR, reason="illness")
+        return models.PoorWoman(person=a_poor_woman(village, name), year=YEAR, reason="illness")
     if key == "villagedirector":
-        return VillageDirector(
+        return models.VillageDirector(
             village=village,
             name=name or f"主任{next(_names)}",
             work_unit=f"{village.name}村委会",
@@ -151,12 +108,15 @@ def unsaved_record(key, village, name=None):
             phone="13800000000",
         )
     if key == "womenshome":
-        return WomensHome(village=village, signed_up=True, signed_up_on=dt.date(2024, 1, 1))
+        return models.WomensHome(village=village, signed_up=True, signed_up_on=dt.date(2024, 1, 1))
     raise AssertionError(key)
 
 
-def make_record(key, village, name=None):
+def make_record(key, village, name=None, **fields):
+    """Return a valid record of register ``key`` saved in ``village``, ``fields`` instead of the usual."""
     record = unsaved_record(key, village, name)
+    for field, value in fields.items():
+        setattr(record, field, value)
     record.full_clean()
     record.save()
     return record

@@ -399,21 +399,11 @@ def disbursed_loan(
     """Apply, sign and stamp on ``applied_on``, disburse on ``disbursed_on`` (the clock moves along)."""
     set_clock(monkeypatch, applied_on)
     application = advance(w, draft(w, applicant, amount=amount, term_months=term), Status.STAMPED)
-    set_clock(monkeypatch, disbursed_on)
-    application = application_transition(
-        application=application,
-        user=w.staff,
-        action=Action.DISBURSE,
-        disbursed_on=disbursed_on,
-        disbursed_amount=Decimal(amount),
-        disbursed_term_months=term,
-        interest_rate=Decimal(rate),
-    )
+    set_clock(monkeypatch, disbursed_on)  # disbursed today, the whole amount, for the term applied for
+    application = advance(w, application, Status.DISBURSED, interest_rate=Decimal(rate))
     if repaid_on:
         set_clock(monkeypatch, repaid_on)
-        application = application_transition(
-            application=application, user=w.staff, action=Action.REPAY, repaid_on=repaid_on
-        )
+        application = advance(w, application, Status.REPAID)
     return application
 
 

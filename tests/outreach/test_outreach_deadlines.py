@@ -22,6 +22,20 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def report(village, register: str, reported_at: dt.datetime) -> RegisterReport:
+    """Return the report of ``register`` for ``YEAR`` that ``village`` made at ``reported_at``."""
+    return RegisterReport.objects.create(
+        village=village, year=YEAR, register=register, reported_at=reported_at
+    )
+
+
+@pytest.fixture
+def village_a_reported(world):
+    """Village A reported its left-behind women on the deadline day, its poor women two days late."""
+    report(world.village_a, "left_behind_women", at(DUE))
+    report(world.village_a, "poor_women", at(DUE + dt.timedelta(days=2)))
+
+
 @pytest.mark.django_db
 def test_default_deadlines_are_the_2014_plans():
     deadlines = register_deadlines(YEAR)
@@ -60,23 +74,10 @@ def test_report_status(reported_on, today, status):
     assert report_status(due_on=DUE, reported_on=reported_on, today=today) == status
 
 
+@pytest.mark.usefixtures("village_a_reported")
 def test_the_table_shows_reported_late_and_open_per_village(world):
-    RegisterReport.objects.create(
-        village=world.village_a, year=YEAR, register="left_behind_women", reported_at=at(DUE)
-    )
-    RegisterReport.objects.create(
-        village=world.village_a,
-        year=YEAR,
-        register="poor_women",
-        reported_at=at(DUE + dt.timedelta(days=2)),
-    )
     # Late at night on the 18th in Shanghai is still the 18th (15:30 UTC).
-    RegisterReport.objects.create(
-        village=world.village_b,
-        year=YEAR,
-        register="left_behind_women",
-        reported_at=dt.datetime(YEAR, 3, 18, 15, 30, tzinfo=dt.UTC),
-    )
+    report(world.village_b, "left_behind_women", dt.datetime(YEAR, 3, 18, 15, 30, tzinfo=dt.UTC))
     table = report_table(user=world.staff, year=YEAR, today=dt.date(YEAR, 3, 25))
     cells = {(village.name, cell.register): cell.status for village, cells in table.rows for cell in cells}
     assert [village.name for village, _ in table.rows] == ["红旗村", "胜利村"]
@@ -92,16 +93,8 @@ def test_the_table_shows_reported_late_and_open_per_village(world):
     assert [village.name for village, _ in director_rows] == ["胜利村"]
 
 
+@pytest.mark.usefixtures("village_a_reported")
 def test_the_overview_table_renders_each_status(world, login):
-    RegisterReport.objects.create(
-        village=world.village_a, year=YEAR, register="left_behind_women", reported_at=at(DUE)
-    )
-    RegisterReport.objects.create(
-        village=world.village_a,
-        year=YEAR,
-        register="poor_women",
-        reported_at=at(DUE + dt.timedelta(days=2)),
-    )
     body = login(world.staff).get(reverse("outreach:report_list"), {"year": YEAR}).content.decode()
     row = body.split('data-village="红旗村"')[1].split("</tr>")[0]
     assert 'data-register="left_behind_women" data-status="on_time"' in row

@@ -8,22 +8,16 @@ import random
 import pytest
 from django.db import transaction
 
+from outreach import models
 from outreach.demo import seed_outreach
-from outreach.models import (
-    Petition,
-    RegisterReport,
-    Screening,
-    Visit,
-    VolunteerActivity,
-    VolunteerMember,
-    VolunteerTeam,
-)
 from registry.models import LeftBehindWoman
 from tests.helpers.outreach import TODAY, left_behind_family
 
 #: A day of last year, so every date the demo draws lies in the past whatever today is.
 DEMO_DAY = dt.date(TODAY.year - 1, 11, 20)
-MODELS = [Visit, Screening, VolunteerTeam, VolunteerMember, VolunteerActivity, Petition, RegisterReport]
+VOLUNTEERING = [models.VolunteerTeam, models.VolunteerMember, models.VolunteerActivity]
+#: Every model the demo seeds.
+MODELS = [models.Visit, models.Screening, *VOLUNTEERING, models.Petition, models.RegisterReport]
 
 
 @pytest.fixture
@@ -55,17 +49,17 @@ def test_the_demo_registers_the_left_behind_women_and_fills_every_model(township
     created = seed_outreach(rng=random.Random(7), township=township, today=DEMO_DAY)
     assert LeftBehindWoman.objects.filter(year=DEMO_DAY.year).count() == 5
     assert created == 5 + sum(model.objects.count() for model in MODELS)
-    for model in (VolunteerTeam, VolunteerMember, VolunteerActivity, Petition, Screening):
+    for model in (*VOLUNTEERING, models.Petition, models.Screening):
         assert model.objects.exists(), model
-    assert VolunteerTeam.objects.filter(village__isnull=True, township=township).count() == 1
-    assert set(Petition.objects.values_list("village__township", flat=True)) == {township.pk}
+    assert models.VolunteerTeam.objects.filter(village__isnull=True, township=township).count() == 1
+    assert set(models.Petition.objects.values_list("village__township", flat=True)) == {township.pk}
     for model in MODELS:
         for record in model.objects.all():
             record.full_clean()  # bulk inserts skip validation: every row must still pass the rules
-    for activity in VolunteerActivity.objects.all():
+    for activity in models.VolunteerActivity.objects.all():
         assert all(member.team_id == activity.team_id for member in activity.participants.all())
-    assert not Visit.objects.exclude(visited_on__year=DEMO_DAY.year).exists()
-    assert not Visit.objects.filter(person__village=world.village_c).exists()
+    assert not models.Visit.objects.exclude(visited_on__year=DEMO_DAY.year).exists()
+    assert not models.Visit.objects.filter(person__village=world.village_c).exists()
 
 
 def test_the_demo_is_created_once(township):

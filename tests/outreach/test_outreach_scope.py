@@ -3,33 +3,36 @@ choice field offers only the scope — for each new model, with a twin for the u
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 from django.urls import reverse
 
 from outreach.models import Petition, Screening, Visit, VolunteerActivity, VolunteerMember, VolunteerTeam
 from tests.helpers.outreach import TODAY
 
-#: model name → (fixture attribute prefix, text that identifies the record of village A / B on a list)
+
+class Record(NamedTuple):
+    """What the tests know of one outreach model."""
+
+    model: type
+    prefix: str  # of the fixture attributes, ``f"{prefix}_a"`` and ``f"{prefix}_b"``
+    text: str  # identifies the record of village A / B on a list, ``text.format("A")``
+
+
+#: model name → what the tests know of it
 RECORDS = {
-    "visit": ("visit", "留守{}"),
-    "screening": ("screening", "留守{}"),
-    "volunteerteam": ("team", "村{}服务队"),
-    "volunteermember": ("member", "留守{}"),
-    "volunteeractivity": ("activity", "村{}普法宣传"),
-    "petition": ("petition", "来访{}"),
-}
-MODELS = {
-    "visit": Visit,
-    "screening": Screening,
-    "volunteerteam": VolunteerTeam,
-    "volunteermember": VolunteerMember,
-    "volunteeractivity": VolunteerActivity,
-    "petition": Petition,
+    "visit": Record(Visit, "visit", "留守{}"),
+    "screening": Record(Screening, "screening", "留守{}"),
+    "volunteerteam": Record(VolunteerTeam, "team", "村{}服务队"),
+    "volunteermember": Record(VolunteerMember, "member", "留守{}"),
+    "volunteeractivity": Record(VolunteerActivity, "activity", "村{}普法宣传"),
+    "petition": Record(Petition, "petition", "来访{}"),
 }
 
 
 def record(w, name: str, key: str):
-    return getattr(w.o, f"{RECORDS[name][0]}_{key}")
+    return getattr(w.o, f"{RECORDS[name].prefix}_{key}")
 
 
 @pytest.mark.parametrize("name", list(RECORDS))
@@ -50,8 +53,8 @@ def test_a_directors_pages_refuse_the_other_village(outreach_world, login, name,
     theirs.refresh_from_db()
     assert theirs.deleted_at is None and theirs.version == 1
     body = client.get(reverse(f"outreach:{name}_list")).content.decode()
-    assert RECORDS[name][1].format(own.upper()) in body
-    assert RECORDS[name][1].format(foreign.upper()) not in body
+    assert RECORDS[name].text.format(own.upper()) in body
+    assert RECORDS[name].text.format(foreign.upper()) not in body
 
 
 @pytest.mark.parametrize("name", list(RECORDS))
@@ -62,7 +65,7 @@ def test_another_townships_staff_is_refused(outreach_world, login, name):
         assert (
             client.get(reverse(f"outreach:{name}_{page}", args=[record(w, name, "a").pk])).status_code == 404
         )
-    assert RECORDS[name][1].format("A") not in client.get(reverse(f"outreach:{name}_list")).content.decode()
+    assert RECORDS[name].text.format("A") not in client.get(reverse(f"outreach:{name}_list")).content.decode()
 
 
 @pytest.mark.parametrize("name", list(RECORDS))
@@ -74,7 +77,7 @@ def test_the_township_reaches_both_villages(outreach_world, login, name):
             client.get(reverse(f"outreach:{name}_update", args=[record(w, name, key).pk])).status_code == 200
         )
     body = client.get(reverse(f"outreach:{name}_list")).content.decode()
-    assert RECORDS[name][1].format("A") in body and RECORDS[name][1].format("B") in body
+    assert RECORDS[name].text.format("A") in body and RECORDS[name].text.format("B") in body
 
 
 @pytest.mark.parametrize("name", list(RECORDS))
@@ -96,7 +99,7 @@ def test_nobody_without_a_membership_sees_nothing(outreach_world, login, name):
     client = login(w.nobody)
     assert client.get(reverse(f"outreach:{name}_list")).status_code == 404
     assert client.get(reverse(f"outreach:{name}_detail", args=[record(w, name, "a").pk])).status_code == 404
-    assert not MODELS[name].objects.for_user(w.nobody).exists()
+    assert not RECORDS[name].model.objects.for_user(w.nobody).exists()
 
 
 def test_choice_fields_offer_only_the_directors_village(outreach_world, login):
@@ -167,7 +170,7 @@ def forged_posts(w) -> dict[str, dict]:
 @pytest.mark.parametrize("name", list(RECORDS))
 def test_a_forged_id_of_the_other_village_is_refused(outreach_world, login, name):
     w = outreach_world
-    model = MODELS[name]
+    model = RECORDS[name].model
     before = model.all_objects.count()
     response = login(w.dir_a).post(reverse(f"outreach:{name}_create"), forged_posts(w)[name])
     assert response.status_code == 200

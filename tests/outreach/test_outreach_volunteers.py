@@ -7,16 +7,14 @@ township does not. Only township roles change it; a director may join it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from outreach.models import VolunteerActivity, VolunteerMember, VolunteerTeam
 from outreach.services import volunteer_activity_save
-from registry.models import VillageDirector
 from tests.helpers.outreach import TODAY, saved
+from tests.helpers.registers import make_record
 
 
 @pytest.mark.parametrize(
@@ -65,19 +63,7 @@ def test_a_director_reads_the_township_team_but_cannot_change_it(outreach_world,
 
 def test_a_director_joins_the_township_team_and_her_own(outreach_world, login):
     w = outreach_world
-    director = saved(
-        VillageDirector(
-            village=w.village_a,
-            name="张红",
-            work_unit="红旗村委会",
-            birth_month=dt.date(1980, 1, 1),
-            education="senior",
-            political_status="party",
-            in_office_since=dt.date(2020, 1, 1),
-            committee_seat="both",
-            phone="13800000000",
-        )
-    )
+    director = make_record("villagedirector", w.village_a, "张红")
     client = login(w.dir_a)
     form = client.get(reverse("outreach:volunteermember_create")).content.decode()
     assert f'value="{w.o.township_team.pk}"' in form and f'value="{w.o.team_a.pk}"' in form

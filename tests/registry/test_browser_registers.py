@@ -15,12 +15,13 @@ from tests.helpers.web import sign_in
 pytestmark = pytest.mark.browser
 
 
-def add_member(page, household_url, **fields):
+def add_member(page, household_url, relation, name, id_number, **fields):
+    """Add a member to the household at ``household_url`` through its form, the other fields as typed."""
     page.goto(household_url)
     page.click("text=添加成员")
-    page.select_option("#id_relation", fields.pop("relation"))
-    page.fill("#id_name", fields.pop("name"))
-    page.type("#id_id_number", fields.pop("id_number"))
+    page.select_option("#id_relation", relation)
+    page.fill("#id_name", name)
+    page.type("#id_id_number", id_number)
     for name, value in fields.items():
         selector = f"#id_{name}"
         if page.eval_on_selector(selector, "e => e.tagName") == "SELECT":
@@ -46,33 +47,23 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
     household_url = phone.url
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
+    def id_number(age: int, seq: int) -> str:
+        return make_id_number("513401", reference.replace(year=year - age), seq)
+
     add_member(
         phone,
         household_url,
-        relation="head",
-        name="王强",
-        id_number=make_id_number("513401", reference.replace(year=year - 40), 31),
+        "head",
+        "王强",
+        id_number(40, 31),
         marital_status="married",
         employment="migrant",
         work_place="out_province",
         work_place_detail="广东省东莞市",
         away_since=(reference - dt.timedelta(days=200)).isoformat(),
     )
-    add_member(
-        phone,
-        household_url,
-        relation="spouse",
-        name="李秀兰",
-        id_number=make_id_number("513401", reference.replace(year=year - 36), 42),
-        marital_status="married",
-    )
-    add_member(
-        phone,
-        household_url,
-        relation="child",
-        name="王小明",
-        id_number=make_id_number("513401", reference.replace(year=year - 9), 53),
-    )
+    add_member(phone, household_url, "spouse", "李秀兰", id_number(36, 42), marital_status="married")
+    add_member(phone, household_url, "child", "王小明", id_number(9, 53))
 
     # The wife meets every condition: she is offered among the left-behind women.
     phone.go(reverse("registry:leftbehindwoman_list"))

@@ -24,34 +24,25 @@ from federation.ledgers.exports.services import export_build
 from federation.ledgers.imports.framework import get_importer
 from federation.ledgers.imports.templates import EXPLANATION_SHEET, _export_columns, template_bytes
 from outreach.models import Screening
+from registry import models
 from registry.entries import ROSTER_FIRST
-from registry.models import (
-    HardshipChild,
-    Household,
-    HouseholdIncome,
-    LeftBehindChild,
-    LeftBehindWoman,
-    Person,
-    PoorWoman,
-    VillageDirector,
-)
 from tests.helpers.factories import PersonFactory
 from tests.helpers.samples import SAMPLE
 
 THIS_YEAR = timezone.localdate().year
 REGISTERS = ["left_behind_children", "hardship_children", "left_behind_women", "poor_women"]
 MODELS = {
-    "left_behind_children": LeftBehindChild,
-    "hardship_children": HardshipChild,
-    "left_behind_women": LeftBehindWoman,
-    "poor_women": PoorWoman,
-    "village_directors": VillageDirector,
+    "left_behind_children": models.LeftBehindChild,
+    "hardship_children": models.HardshipChild,
+    "left_behind_women": models.LeftBehindWoman,
+    "poor_women": models.PoorWoman,
+    "village_directors": models.VillageDirector,
 }
 
 
 def history_count() -> int:
-    models = [Person, Household, *MODELS.values(), Screening]
-    return sum(m.history.model.objects.count() for m in models)
+    tracked = [models.Person, models.Household, *MODELS.values(), Screening]
+    return sum(m.history.model.objects.count() for m in tracked)
 
 
 def importer(name, village, *, year=None, user=None):
@@ -93,16 +84,16 @@ def sample_village(world):
 
 
 def test_the_sample_register_imports_whole_and_a_second_time_changes_nothing(world, sample_village, capsys):
-    persons, households = Person.objects.count(), Household.objects.count()
+    persons, households = models.Person.objects.count(), models.Household.objects.count()
     result = importer("left_behind_women", sample_village, year=2014, user=world.dir_a).import_file(SAMPLE)
     assert result.errors == []
     assert (result.rows, result.created, result.updated, result.unchanged) == (40, 40, 0, 0)
     assert result.written
-    assert Person.objects.count() == persons + 80
-    assert Household.objects.count() == households + 40
-    entries = LeftBehindWoman.objects.filter(year=2014, person__village=sample_village)
+    assert models.Person.objects.count() == persons + 80
+    assert models.Household.objects.count() == households + 40
+    entries = models.LeftBehindWoman.objects.filter(year=2014, person__village=sample_village)
     assert entries.count() == 40
-    first = Person.objects.get(id_number="513401196510084442")
+    first = models.Person.objects.get(id_number="513401196510084442")
     assert first.name == "曾芳" and first.relation == "spouse" and first.education == "primary"
     assert first.phone == "13580265936" and first.household.group.number == 1
     assert first.age_on(dt.date(2014, 3, 18)) == 48
@@ -110,17 +101,17 @@ def test_the_sample_register_imports_whole_and_a_second_time_changes_nothing(wor
     assert (husband.name, husband.sex) == ("李明", "M")
     assert (husband.work_place, husband.work_place_detail) == ("out_province", "广东省深圳市")
     assert husband.away_since == dt.date(2011, 3, 1)
-    second = Person.objects.get(id_number="51340119741007580X")
+    second = models.Person.objects.get(id_number="51340119741007580X")
     assert second.household.group.number == 5 and second.education == "junior"
     assert second.household.members.get(relation="head").away_since == dt.date(2013, 5, 1)
-    spaced = Person.objects.get(id_number="513401196503120521")  # typed with spaces around it
+    spaced = models.Person.objects.get(id_number="513401196503120521")  # typed with spaces around it
     assert spaced.name == "曹玉英" and spaced.age_on(dt.date(2014, 3, 18)) == 49
     # The husband working in the county's own province is 县外省内, still away from the county.
-    chengdu = LeftBehindWoman.objects.get(year=2014, person__name="贾桂兰").person
+    chengdu = models.LeftBehindWoman.objects.get(year=2014, person__name="贾桂兰").person
     assert chengdu.household.members.get(relation="head").work_place == "out_county"
     # New households take the village's next free numbers.
     assert first.household.number != world.household_a.number
-    assert Household.objects.filter(village=sample_village, number="0041").exists()
+    assert models.Household.objects.filter(village=sample_village, number="0041").exists()
     history = history_count()
     call_command(
         "import_ledger", "left_behind_women", str(SAMPLE), "--scope", sample_village.code, "--year", "2014"
@@ -129,7 +120,7 @@ def test_the_sample_register_imports_whole_and_a_second_time_changes_nothing(wor
     again = importer("left_behind_women", sample_village, year=2014).import_file(SAMPLE)
     assert again.errors == []
     assert (again.created, again.updated, again.unchanged) == (0, 0, 40)
-    assert Person.objects.count() == persons + 80
+    assert models.Person.objects.count() == persons + 80
     assert history_count() == history
 
 
@@ -194,22 +185,14 @@ def test_a_crafted_children_file_creates_entries_of_its_year(ledger_world, tmp_p
     result = importer("left_behind_children", w.village_a, year=year).import_file(path)
     assert result.errors == []
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
-    girl = LeftBehindChild.objects.get(person=w.girl_a, year=year)
-    assert (girl.parents_away, girl.guardian_relation, girl.boarding, girl.grade) == (
-        "both",
-        "grandparent",
-        True,
-        "四年级",
-    )
-    boy = LeftBehindChild.objects.get(person=w.boy_a, year=year)
-    assert (boy.away_reason, boy.guardian_relation, boy.boarding, boy.notes) == (
-        "detention",
-        "maternal_grandparent",
-        False,
-        "父亲在押",
-    )
+    girl = models.LeftBehindChild.objects.get(person=w.girl_a, year=year)
+    assert (girl.parents_away, girl.guardian_relation, girl.boarding) == ("both", "grandparent", True)
+    assert girl.grade == "四年级"
+    boy = models.LeftBehindChild.objects.get(person=w.boy_a, year=year)
+    assert (boy.guardian_relation, boy.boarding) == ("maternal_grandparent", False)
+    assert boy.away_reason == "detention" and boy.notes == "父亲在押"
     # This year's entries are other entries, untouched.
-    assert LeftBehindChild.objects.get(person=w.girl_a, year=THIS_YEAR).parents_away == "father"
+    assert models.LeftBehindChild.objects.get(person=w.girl_a, year=THIS_YEAR).parents_away == "father"
     again = importer("left_behind_children", w.village_a, year=year).import_file(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
@@ -223,8 +206,8 @@ def test_a_child_not_registered_is_refused_with_the_roster_first(world, tmp_path
     )
     assert errors_of(result) == [(3, "身份证号")]
     assert result.errors[0].reason == ROSTER_FIRST
-    assert not Person.objects.filter(id_number=number).exists()
-    assert not LeftBehindChild.objects.exists()
+    assert not models.Person.objects.filter(id_number=number).exists()
+    assert not models.LeftBehindChild.objects.exists()
 
 
 def test_a_hardship_rule_is_named_by_row_and_column(ledger_world, tmp_path):
@@ -239,7 +222,7 @@ def test_a_hardship_rule_is_named_by_row_and_column(ledger_world, tmp_path):
     )
     assert errors_of(result) == [(4, "原因说明")]
     assert result.errors[0].reason == "选择“其他原因”时请说明原因。"
-    assert not HardshipChild.objects.filter(year=THIS_YEAR - 1).exists()
+    assert not models.HardshipChild.objects.filter(year=THIS_YEAR - 1).exists()
 
 
 LBW_HEADER = (
@@ -271,7 +254,7 @@ def test_a_left_behind_woman_aged_55_is_refused_and_nothing_is_written(world, tm
         ),
         ("一组", "老妇女", woman_id(dt.date(1958, 7, 1), 6), "", "老丈夫", "广东省深圳市", "2012.3", "", ""),
     ]
-    persons, households = Person.objects.count(), Household.objects.count()
+    persons, households = models.Person.objects.count(), models.Household.objects.count()
     result = importer("left_behind_women", w.village_a, year=2014).import_file(
         workbook_file(tmp_path, LBW_HEADER, rows)
     )
@@ -279,14 +262,14 @@ def test_a_left_behind_woman_aged_55_is_refused_and_nothing_is_written(world, tm
     assert "留守妇女须在 20 至 50 周岁之间" in result.errors[0].reason
     assert "55 周岁" in result.errors[0].reason
     assert not result.written
-    assert (Person.objects.count(), Household.objects.count()) == (persons, households)
-    assert not LeftBehindWoman.objects.exists()
+    assert (models.Person.objects.count(), models.Household.objects.count()) == (persons, households)
+    assert not models.LeftBehindWoman.objects.exists()
     # Without the bad row the file imports: her household, her husband and her entry.
     result = importer("left_behind_women", w.village_a, year=2014).import_file(
         workbook_file(tmp_path, LBW_HEADER, rows[:1])
     )
     assert (result.errors, result.created) == ([], 1)
-    entry = LeftBehindWoman.objects.get(year=2014)
+    entry = models.LeftBehindWoman.objects.get(year=2014)
     assert entry.lives_with == "alone" and entry.person.household.number == "0002"
 
 
@@ -298,7 +281,7 @@ def test_a_registered_woman_updates_her_husband_and_a_wrong_husband_is_refused(l
         workbook_file(tmp_path, LBW_HEADER, rows)
     )
     assert (result.errors, result.created) == ([], 1)
-    husband = Person.objects.get(pk=w.husband_a.pk)
+    husband = models.Person.objects.get(pk=w.husband_a.pk)
     assert (husband.work_place_detail, husband.away_since) == ("广东省深圳市", dt.date(2019, 5, 1))
     wrong = [("", w.woman_a.name, w.woman_a.id_number, "", "别人", "", "", "", "")]
     result = importer("left_behind_women", w.village_a, year=year).import_file(
@@ -327,21 +310,21 @@ def test_poor_women_income_above_the_line_is_refused_and_a_good_row_creates(worl
     )
     assert errors_of(result) == [(3, "姓名")]
     assert "不低于贫困线" in result.errors[0].reason
-    assert not HouseholdIncome.objects.exists()
-    assert not PoorWoman.objects.exists()
+    assert not models.HouseholdIncome.objects.exists()
+    assert not models.PoorWoman.objects.exists()
     rows = [(w.woman_a.name, w.woman_a.id_number, "1800.5", "其它：房屋倒塌", "是", "是", "乡政府")]
     result = importer("poor_women", w.village_a, year=2014).import_file(
         workbook_file(tmp_path, POOR_HEADER, rows)
     )
     assert (result.errors, result.created) == ([], 1)
-    entry = PoorWoman.objects.get(person=w.woman_a, year=2014)
+    entry = models.PoorWoman.objects.get(person=w.woman_a, year=2014)
     assert (entry.reason, entry.reason_detail, entry.in_dibao, entry.paired_by) == (
         "other",
         "房屋倒塌",
         True,
         "乡政府",
     )
-    income = HouseholdIncome.objects.get(household=w.household_a)
+    income = models.HouseholdIncome.objects.get(household=w.household_a)
     assert (income.year, income.per_capita_income) == (2014, Decimal("1800.50"))
 
 
@@ -391,7 +374,7 @@ def test_village_directors_are_created_then_updated_by_name(world, tmp_path, set
         workbook_file(tmp_path, DIRECTOR_HEADER, [row])
     )
     assert (result.errors, result.created) == ([], 1)
-    director = VillageDirector.objects.get(village=w.village_a, name="主任甲")
+    director = models.VillageDirector.objects.get(village=w.village_a, name="主任甲")
     assert (director.birth_month, director.in_office_since, director.committee_seat) == (
         dt.date(1975, 6, 1),
         dt.date(2011, 3, 1),
@@ -402,7 +385,7 @@ def test_village_directors_are_created_then_updated_by_name(world, tmp_path, set
         workbook_file(tmp_path, DIRECTOR_HEADER, [row])
     )
     assert (result.errors, result.created, result.updated) == ([], 0, 1)
-    assert VillageDirector.objects.get(pk=director.pk).left_office_on == dt.date(2024, 1, 1)
+    assert models.VillageDirector.objects.get(pk=director.pk).left_office_on == dt.date(2024, 1, 1)
     row[0] = "胜利村"
     result = importer("village_directors", w.village_a).import_file(
         workbook_file(tmp_path, DIRECTOR_HEADER, [row])
@@ -606,4 +589,4 @@ def test_a_birth_month_that_is_not_the_id_numbers_is_named(world, tmp_path):
     )
     assert errors_of(result) == [(3, "出生年月")]
     assert "1980年2月" in result.errors[0].reason
-    assert not Person.objects.filter(name="新妇女").exists()
+    assert not models.Person.objects.filter(name="新妇女").exists()

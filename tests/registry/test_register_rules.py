@@ -24,7 +24,7 @@ from registry.models import (
 )
 from registry.rules import left_behind_woman_problems
 from registry.selectors import ledger_family, left_behind_woman_candidates, women_ledger
-from tests.helpers.factories import PersonFactory
+from tests.helpers.factories import PersonFactory, member
 from tests.helpers.registers import new_household
 
 YEAR = 2026
@@ -109,9 +109,17 @@ def test_a_woman_who_meets_every_condition_is_accepted(world):
     assert_registered(LeftBehindWoman(person=married_woman(world.village_a), year=YEAR), world.dir_a)
 
 
-def test_exactly_20_on_the_reference_date_is_accepted(world):
-    woman = married_woman(world.village_a, born=years_before(ON, 20))
-    assert woman.age_on(ON) == 20
+@pytest.mark.parametrize(
+    ("born", "age"),
+    [
+        pytest.param(years_before(ON, 20), 20, id="exactly-20"),
+        pytest.param(years_before(ON, 50), 50, id="exactly-50"),
+        pytest.param(years_before(ON, 51) + dt.timedelta(days=1), 50, id="a-day-short-of-51-is-still-50"),
+    ],
+)
+def test_an_age_from_20_to_50_on_the_reference_date_is_accepted(world, born, age):
+    woman = married_woman(world.village_a, born=born)
+    assert woman.age_on(ON) == age
     assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
@@ -121,18 +129,6 @@ def test_one_day_short_of_20_is_refused_and_the_message_names_20(world):
     assert list(errors) == ["person"]
     assert_chinese(errors)
     assert "20" in all_messages(errors) and "周岁" in all_messages(errors)
-
-
-def test_exactly_50_on_the_reference_date_is_accepted(world):
-    woman = married_woman(world.village_a, born=years_before(ON, 50))
-    assert woman.age_on(ON) == 50
-    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
-
-
-def test_one_day_short_of_51_is_still_50_and_accepted(world):
-    woman = married_woman(world.village_a, born=years_before(ON, 51) + dt.timedelta(days=1))
-    assert woman.age_on(ON) == 50
-    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
 
 
 def test_51_is_refused_and_the_message_names_the_upper_age_50(world):
@@ -511,21 +507,8 @@ def test_the_ledger_family_is_her_husband_and_the_children(world):
     husband = PersonFactory(
         village=world.village_a, household=household, relation="spouse", sex="M", name="丈夫甲"
     )
-    older = PersonFactory(
-        village=world.village_a,
-        household=household,
-        relation="child",
-        name="大女儿",
-        birth_date=dt.date(2010, 1, 1),
-    )
-    younger = PersonFactory(
-        village=world.village_a,
-        household=household,
-        relation="child",
-        sex="M",
-        name="小儿子",
-        birth_date=dt.date(2014, 1, 1),
-    )
+    older = member(household, "child", "大女儿", dt.date(2010, 1, 1))
+    younger = member(household, "child", "小儿子", dt.date(2014, 1, 1), sex="M")
     PersonFactory(village=world.village_a, household=household, relation="parent", name="婆婆")
     gone = PersonFactory(village=world.village_a, household=household, relation="child", name="已删")
     gone.mark_deleted()

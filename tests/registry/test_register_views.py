@@ -19,7 +19,7 @@ from registry.models import (
     VillageDirector,
     WomensHome,
 )
-from tests.helpers.factories import PersonFactory
+from tests.helpers.factories import man_away, member
 from tests.helpers.registers import (
     MODELS,
     PERSON_REGISTERS,
@@ -403,32 +403,11 @@ def test_the_county_viewer_sees_candidates_without_a_register_link(world, login)
 
 def test_the_womens_ledger_shows_her_husband_and_children(world, login):
     household = world.household_a
-    PersonFactory(
-        village=world.village_a,
-        household=household,
-        relation="spouse",
-        sex="M",
-        name="丈夫甲",
-        birth_date=dt.date(1986, 2, 2),
-        work_place="out_province",
-        work_place_detail="广东东莞",
-        away_since=dt.date(2024, 1, 1),
+    man_away(
+        household, "spouse", "丈夫甲", dt.date(1986, 2, 2), dt.date(2024, 1, 1), work_place_detail="广东东莞"
     )
-    PersonFactory(
-        village=world.village_a,
-        household=household,
-        relation="child",
-        name="大女儿",
-        birth_date=dt.date(2012, 1, 1),
-    )
-    PersonFactory(
-        village=world.village_a,
-        household=household,
-        relation="child",
-        sex="M",
-        name="小儿子",
-        birth_date=dt.date(2016, 1, 1),
-    )
+    member(household, "child", "大女儿", dt.date(2012, 1, 1))
+    member(household, "child", "小儿子", dt.date(2016, 1, 1), sex="M")
     response = login(world.dir_a).get(reverse("registry:women_ledger") + f"?year={YEAR}")
     assert response.status_code == 200
     body = response.content.decode()

@@ -1,0 +1,44 @@
+"""A web request's runaway query is stopped after STATEMENT_TIMEOUT with a page that says so."""
+
+import logging
+
+import pytest
+from django.db import connection
+
+from tests.helpers import slow_urls
+
+pytestmark = pytest.mark.urls("tests.helpers.slow_urls")
+
+
+# Committed as a real request is (no test transaction around it): a stopped query ends only itself.
+@pytest.mark.django_db(transaction=True)
+def test_a_query_over_the_limit_is_stopped_with_a_message_and_the_user_can_go_on(
+    world, login, settings, caplog
+):
+    settings.STATEMENT_TIMEOUT = 1
+    client = login(world.dir_a)
+    with caplog.at_level(logging.WARNING, logger="federation.web.timeouts"):
+        response = client.get("/slow/?q=510000198001010001")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "查询时间过长，已经停止" in page and "超过 1 秒" in page and "请缩小范围后再试" in page
+    assert "查询完成" not in page
+    # the log names the page, never what was searched for
+    assert "/slow/" in caplog.text and "510000198001010001" not in caplog.text
+    # the same connection serves the next page as usual, and what runs after a request is not bounded
+    home = client.get("/")
+    assert home.status_code == 200 and "红旗村" in home.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(slow_urls.SLOW_QUERY[connection.vendor].replace("pg_sleep(5)", "pg_sleep(1.2)"))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the progress handler is SQLite's")
+def test_without_a_limit_a_query_runs_to_its_end(world, login, settings, monkeypatch):
+    settings.STATEMENT_TIMEOUT = 0
+    # long enough that an earlier request's handler, were it left on, would have stopped it
+    monkeypatch.setitem(
+        slow_urls.SLOW_QUERY, "sqlite", slow_urls.SLOW_QUERY["sqlite"].replace("50000000", "3000000")
+    )
+    response = login(world.dir_a).get("/slow/")
+    assert response.status_code == 200 and response.content.decode() == "查询完成"
