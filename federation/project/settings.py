@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "federation.web.timeouts.StatementTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -108,6 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A web request's queries stop after this many seconds with a message (federation.web.timeouts);
+# 0 for no limit. The background tasks are not bounded by it.
+STATEMENT_TIMEOUT = env.float("STATEMENT_TIMEOUT", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
