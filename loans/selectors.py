@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -301,6 +302,21 @@ def loan_ledger_rows(*, user, year: int) -> list[LedgerRow]:
         loan_ledger_row(application, number=number, user=user)
         for number, application in enumerate(loan_ledger_queryset(user=user, year=year), start=1)
     ]
+
+
+#: Rows of the loan ledger's page: a county's year is thousands of loans.
+LEDGER_PAGE_SIZE = 50
+
+
+def loan_ledger_page(*, user, year: int, page: str | int | None) -> tuple[Page, list[LedgerRow]]:
+    """Return one page of the loan ledger of ``year`` (``page``: its number, the last for "last", the
+    first when not a page) and its rows, numbered on from the pages before it."""
+    page_obj = Paginator(loan_ledger_queryset(user=user, year=year), LEDGER_PAGE_SIZE).get_page(page)
+    rows = [
+        loan_ledger_row(application, number=number, user=user)
+        for number, application in enumerate(page_obj, start=page_obj.start_index())
+    ]
+    return page_obj, rows
 
 
 # --- the yearly interest-subsidy summary (财政贴息汇总) ----------------------------------------------------

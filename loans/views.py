@@ -333,8 +333,16 @@ class LedgerView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):
     template_name = "loans/ledger.html"
 
     def year_context(self, year: int) -> dict:
-        rows = selectors.loan_ledger_rows(user=self.request.user, year=year)
-        return {"rows": rows, "columns": selectors.LEDGER_COLUMNS}
+        page, rows = selectors.loan_ledger_page(
+            user=self.request.user, year=year, page=self.request.GET.get("page")
+        )
+        return {
+            "rows": rows,
+            "columns": selectors.LEDGER_COLUMNS,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+        }
 
 
 class SubsidyView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):

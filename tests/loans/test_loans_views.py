@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from loans import selectors as loans_selectors
 from loans.documents import chinese_date
 from loans.models import Attachment, LoanApplication
 from loans.selectors import interest_subsidy_summary, loan_ledger_rows
@@ -429,6 +430,23 @@ def test_the_loan_ledger_lists_the_years_filed_applications(loan_world, login, m
     assert loan_ledger_rows(user=w.dir_b, year=2025) == []
     body = login(w.staff).get(reverse("loans:ledger") + "?year=2025").content.decode()
     assert "申请人A" in body and "贷款台账" in body and "合计：1 笔" in body
+
+
+def test_the_loan_ledger_page_shows_a_page_at_a_time_numbered_on(loan_world, login, monkeypatch):
+    w = loan_world
+    monkeypatch.setattr(loans_selectors, "LEDGER_PAGE_SIZE", 1)
+    for applicant in (w.applicant_a, w.applicant_b):
+        advance(w, draft(w, applicant, applied_on=dt.date(2025, 8, 1)), Status.SUBMITTED)
+    client = login(w.staff)
+    first = client.get(reverse("loans:ledger"), {"year": 2025}).content.decode()
+    second = client.get(reverse("loans:ledger"), {"year": 2025, "page": 2}).content.decode()
+    assert "申请人A" in first and "申请人B" not in first and "第 1 / 2 页，共 2 条" in first
+    assert "申请人B" in second and "申请人A" not in second and "第 2 / 2 页，共 2 条" in second
+    assert "合计：2 笔" in first and "合计：2 笔" in second  # the whole year's, on every page
+    # the second page's row is the ledger's second (序号 2), not a page's first
+    page, rows = loans_selectors.loan_ledger_page(user=w.staff, year=2025, page=2)
+    assert [(r.number, r.name) for r in rows] == [(2, "申请人B")] and page.number == 2
+    assert "下一页" not in second and "上一页" in second
 
 
 def test_the_interest_subsidy_summary_counts_the_days_of_each_year(loan_world, login, monkeypatch):
