@@ -96,12 +96,20 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
 
 
 def register_entries(
-    *, model, user, search: str = "", group_id: int | None = None, year: int | None = None
+    *,
+    model,
+    user,
+    search: str = "",
+    group_id: int | None = None,
+    village_id: int | None = None,
+    year: int | None = None,
 ) -> QuerySet:
-    """Return a register's entries that ``user`` sees, for a year, searched and filtered by group."""
+    """Return a register's entries that ``user`` sees, for a year, searched, filtered by village and group."""
     qs = model.objects.for_user(user).select_related("person__village", "person__household__group")
     qs = qs.prefetch_related(*getattr(model, "prefetch_with_entries", ()))
     qs = person_search(qs, search, "person__")
+    if village_id:
+        qs = qs.filter(person__village_id=village_id)
     if group_id:
         qs = qs.filter(person__household__group_id=group_id)
     if year:

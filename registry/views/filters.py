@@ -1,8 +1,12 @@
-"""The filters every list page of the registry shares: search, village group, village and year."""
+"""The filters every list page of the registry shares: search, village group, village and year.
+
+A user who sees several villages chooses the village first and then one of its groups: a township
+has hundreds of groups and a county thousands, too many for one drop-down.
+"""
 
 from __future__ import annotations
 
-from federation.core.models import VillageGroup
+from federation.core.models import Village, VillageGroup
 from federation.web.generic import int_param, year_choices, year_param
 
 
@@ -23,10 +27,18 @@ class ListFiltersMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups = VillageGroup.objects.for_user(self.request.user).select_related("village")
+        user = self.request.user
+        villages = list(Village.objects.for_user(user).order_by("code").only("pk", "name"))
+        several = len(villages) > 1
+        village_id = self.village_id()
+        groups = VillageGroup.objects.for_user(user).order_by("number")
+        if several:
+            groups = groups.filter(village_id=village_id) if village_id else groups.none()
         context.update(
+            villages=villages if several else [],
+            village_id=village_id,
             groups=groups,
-            show_village=groups.values("village").distinct().count() > 1,
+            show_village=several,
             group_id=self.group_id(),
             search=self.search(),
             year=self.year(),

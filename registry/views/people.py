@@ -131,6 +131,8 @@ class WomenLedgerView(ListFiltersMixin, DomainListView):
 
     def get_queryset(self):
         qs = selectors.women_ledger(user=self.request.user, year=self.year())
+        if self.village_id():
+            qs = qs.filter(village_id=self.village_id())
         if self.group_id():
             qs = qs.filter(household__group_id=self.group_id())
         return selectors.person_search(qs, self.search())

@@ -27,6 +27,7 @@ class RegisterListView(ListFiltersMixin, DomainListView):
             user=self.request.user,
             search=self.search(),
             group_id=self.group_id(),
+            village_id=self.village_id(),
             year=self.year(),
         )
 
