@@ -38,11 +38,14 @@ import os
 import random
 import sys
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
+from types import SimpleNamespace
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import common  # bench/ is on the path when a bench script runs
@@ -67,6 +70,9 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=25, help="villages a township")
     parser.add_argument("--households", type=int, default=HOUSEHOLDS, help="households a village, on average")
     parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument(
+        "--processes", type=int, choices=(1, 2), default=2, help="2: draw the villages in a second process"
+    )
     parser.add_argument("--database-url", default=os.environ.get("COUNTY_DATABASE_URL", DEFAULT_URL))
     parser.add_argument(
         "--rebuild", action="store_true", help="drop the county's database and build it again"
@@ -153,8 +159,8 @@ def phase(name: str, *, quiet: bool = False) -> Iterator[None]:
 def print_timings(timings: dict[str, float], total: float) -> None:
     print("== phases (seconds)")
     for name, seconds in timings.items():
-        print(f"   {name:<40} {seconds:8.1f}")
-    print(f"   {'total':<40} {total:8.1f}  ({total / 60:.1f} min)")
+        print(f"   {name:<56} {seconds:8.1f}")
+    print(f"   {'total':<56} {total:8.1f}  ({total / 60:.1f} min); peak memory {common.peak_mb():.0f} MB")
 
 
 # -- the county ------------------------------------------------------------------------------------------
@@ -197,25 +203,30 @@ def build(args) -> dict[str, float]:
     with phase("users (user_create)"):
         directors = make_users(county, townships, villages_of, rng)
     taken = list(Person.all_objects.exclude(id_number=None).values_list("id_number", flat=True))
-    generator = county_generator(taken)
     loader = Loader(now=now, reason=CHANGE_REASON)
     settings = year_settings(year)
+    rules = SimpleNamespace(**{name: getattr(settings, name) for name in RULE_VALUES})
+    sizes = random.Random(f"sizes {args.seed}")
+    plan = [
+        Draw(
+            seed=args.seed * 100_000 + index,
+            code=village.code,
+            name=village.name,
+            township_name=village.township.name,
+            households=round(args.households * sizes.uniform(0.75, 1.25)),
+        )
+        for index, village in enumerate((v for t in townships for v in villages_of[t.pk]), start=1)
+    ]
+    drawn = drawn_villages(plan, taken, rules, year, processes=args.processes, url=args.database_url)
     counts: dict[str, int] = defaultdict(int)
-    index = 0
+    waiting = "waiting for the generator's process" if args.processes > 1 else "generate + register choice"
     for number, township in enumerate(townships, start=1):
         started = time.perf_counter()
         persons_before = counts["persons"]
         with transaction.atomic():
             for village in villages_of[township.pk]:
-                index += 1
-                seed = args.seed * 100_000 + index
-                households = round(args.households * rng.uniform(0.75, 1.25))
-                with phase("generate (registry.demo._Generator)", quiet=True):
-                    spec = generator.county_village(seed, village, households)
-                with phase("register choice (demo_registers' rules)", quiet=True):
-                    entries = choose_entries(
-                        random.Random(f"registers {seed}"), village, spec, settings, year
-                    )
+                with phase(waiting, quiet=True):
+                    spec, entries = next(drawn)
                 with phase("rows (Python)", quiet=True):
                     add_village(loader, village, spec, entries, year, counts)
             loader.flush()
@@ -232,6 +243,7 @@ def build(args) -> dict[str, float]:
             f"{counts['persons'] - persons_before:,} persons, {time.perf_counter() - started:.1f} s",
             flush=True,
         )
+    next(drawn, None)  # the generator's process reports its phases and ends
     _timings["COPY (server and client)"] = loader.seconds["copy"]
     _timings["history (INSERT … SELECT)"] = loader.seconds["history"]
     with phase("sequences + ANALYZE"):
@@ -240,6 +252,77 @@ def build(args) -> dict[str, float]:
         finish_users(county)
     print(f"== generated {counts['persons']:,} persons; {loader.history_rows:,} history rows by COPY's side")
     return dict(_timings)
+
+
+class Draw(NamedTuple):
+    """One village to draw: its seed, code, name, its township's name and its households."""
+
+    seed: int
+    code: str
+    name: str
+    township_name: str
+    households: int
+
+
+#: What the register choice reads of the year's settings (passed to the generator's process as values).
+RULE_VALUES = (
+    "ages_on",
+    "adult_age",
+    "left_behind_woman_min_age",
+    "left_behind_woman_max_age",
+    "husband_away_months",
+    "child_age_limit",
+    "poverty_line",
+)
+
+
+def drawn_villages(plan: list[Draw], taken, rules, year: int, *, processes: int, url: str) -> Iterator[tuple]:
+    """Yield (VillageSpec, register entries) for each line of ``plan``, in its order.
+
+    With ``processes`` 2 they are drawn in a second process (spawned: a fresh interpreter) while this
+    one writes, the pure Python of the generator beside the database's work; its phases are added
+    to this process's when it is done.
+    """
+    if processes < 2:
+        generator = county_generator(taken)
+        for draw in plan:
+            yield draw_village(generator, draw, rules, year)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=30)
+    process = context.Process(target=_produce, args=(url, plan, taken, rules, year, queue), daemon=True)
+    process.start()
+    for _ in plan:
+        item = queue.get(timeout=900)
+        if isinstance(item, str):
+            raise RuntimeError(f"the generator's process failed:\n{item}")
+        yield item
+    for name, seconds in queue.get(timeout=60).items():
+        _timings[f"{name} (2nd process)"] += seconds
+    process.join()
+
+
+def draw_village(generator, draw: Draw, rules, year: int) -> tuple:
+    with phase("generate (registry.demo._Generator)", quiet=True):
+        spec = generator.county_village(draw)
+    with phase("register choice (demo_registers' rules)", quiet=True):
+        entries = choose_entries(random.Random(f"registers {draw.seed}"), draw.name, spec, rules, year)
+    return spec, entries
+
+
+def _produce(url: str, plan: list[Draw], taken, rules, year: int, queue) -> None:
+    """The generator's process: put each village drawn on ``queue``, then the seconds of its phases."""
+    common.setup_django(url)
+    try:
+        generator = county_generator(taken)
+        for draw in plan:
+            queue.put(draw_village(generator, draw, rules, year))
+        queue.put(dict(_timings))
+    except BaseException:
+        queue.put(traceback.format_exc())
+        raise
 
 
 def village_name(number: int) -> str:
@@ -287,11 +370,11 @@ def county_generator(taken_ids):
             super().__init__(0, taken_ids)
             self.used = NumberSet(self.used)
 
-        def county_village(self, seed: int, village, households: int):
-            """Return the VillageSpec of ``village`` drawn from ``seed``, its addresses in its township."""
-            self.rng = random.Random(seed)
-            spec = self.village(village.code, village.name, households)
-            prefix = f"{village.township.name}{village.name}"
+        def county_village(self, draw: Draw):
+            """Return the VillageSpec of ``draw`` drawn from its seed, its addresses in its township."""
+            self.rng = random.Random(draw.seed)
+            spec = self.village(draw.code, draw.name, draw.households)
+            prefix = f"{draw.township_name}{draw.name}"
             for household in spec.households:
                 household.address = f"{prefix}{group_name(household.group_number)}"
             return spec
@@ -302,7 +385,9 @@ def county_generator(taken_ids):
 # -- the registers, as registry/demo_registers.py chooses them --------------------------------------------
 
 
-def choose_entries(rng: random.Random, village, spec, settings, year: int) -> list[tuple[str, object, dict]]:
+def choose_entries(
+    rng: random.Random, village_name: str, spec, settings, year: int
+) -> list[tuple[str, object, dict]]:
     """Return (register, person spec, values) of the village's register entries of ``year``.
 
     The demo's choice (``registry/demo_registers.py``) made on the generated village instead of by
@@ -388,7 +473,7 @@ def choose_entries(rng: random.Random, village, spec, settings, year: int) -> li
                     else f"{child.name[0]}{rng.choice(['德明', '玉珍', '桂英', '光荣'])}",
                     "guardian_relation": relation,
                     "guardian_phone": f"13{rng.randrange(10**9):09d}",
-                    "school": f"{village.name}{rng.choice(SCHOOLS)}",
+                    "school": f"{village_name}{rng.choice(SCHOOLS)}",
                     "grade": rng.choice(GRADES),
                     "boarding": rng.random() < 0.2,
                     "regular_contact": rng.random() < 0.8,
@@ -443,7 +528,7 @@ def choose_entries(rng: random.Random, village, spec, settings, year: int) -> li
                     "reason": HardshipReason.BOTH_DEAD,
                     "guardian_name": grandparent.name,
                     "guardian_relation": GuardianRelation.GRANDPARENT,
-                    "school": f"{village.name}{rng.choice(SCHOOLS)}",
+                    "school": f"{village_name}{rng.choice(SCHOOLS)}",
                     "grade": rng.choice(["二年级", "四年级", "初一"]),
                 },
             )
@@ -823,6 +908,15 @@ def check(sample: int = 200) -> None:
                     if bad <= 3:
                         print(f"        {model.__name__} {row.pk}: {exc.message_dict}")
             report(f"{model.__name__}.full_clean() on a sample", bad, len(rows))
+    with phase("check: loan signatures"):
+        from loans.signing import find_mismatches
+
+        applications = LoanApplication.all_objects.prefetch_related("transitions", "guarantors")
+        report(
+            "loans whose signatures do not match (loans.signing.find_mismatches)",
+            len(find_mismatches(applications)),
+            applications.count(),
+        )
     print(f"== checks: {'all passed' if not failures else f'{failures:,} failures'}")
 
 
@@ -836,12 +930,14 @@ def time_home(timeout_s: int = 120) -> None:
     On PostgreSQL every statement is bounded by ``timeout_s`` seconds (this session's setting), so a
     page whose query would run for minutes reports its error instead of holding the run.
     """
+    import logging
+
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.backends.signals import connection_created
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     def bound(sender, connection, **kwargs) -> None:
         if connection.vendor == "postgresql":
@@ -850,7 +946,10 @@ def time_home(timeout_s: int = 120) -> None:
 
     connection_created.connect(bound)
     connection.close()
-    settings.ALLOWED_HOSTS = ["*"]
+    # No collectstatic here: plain static URLs, as the tests have them.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(ALLOWED_HOSTS=["*"], STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
     print(f"== home pages (STATEMENT_TIMEOUT setting: {getattr(settings, 'STATEMENT_TIMEOUT', 'none')})")
     users = get_user_model().objects
     for username in ("cun0101", "staff01", "chair01", "county"):
@@ -863,15 +962,21 @@ def time_home(timeout_s: int = 120) -> None:
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get("/")
                 status, size = response.status_code, len(response.content)
+                slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default=None)
                 outcome = f"{status}, {size:,} bytes, {len(queries)} queries"
+                if slowest is not None:
+                    outcome += f"; slowest {float(slowest['time']) * 1000:,.0f} ms: {slowest['sql'][:90]}…"
                 if b"timeout" in response.content.lower() or "超时" in response.content.decode(
                     errors="ignore"
                 ):
                     outcome += " (the page names a timeout)"
             except Exception as exc:  # noqa: BLE001 - a bench reports what happened and goes on
                 outcome = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+                response = None
             print(f"   {username:<8} ({user.membership.get_role_display()}) {run}: "
                   f"{(time.perf_counter() - started) * 1000:,.0f} ms — {outcome}", flush=True)  # fmt: skip
+            if response is None:
+                break  # a page that failed once (the statement timeout) is not asked again
 
 
 if __name__ == "__main__":
