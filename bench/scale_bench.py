@@ -177,7 +177,8 @@ def measure(username: str, case: Case, *, runs: int, slow_s: float) -> Outcome:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(case.url)
     warm_s = time.perf_counter() - started
-    slowest = max((float(q["time"]) for q in queries.captured_queries), default=0.0)
+    captured = queries.captured_queries  # read now: the next request starts a new log
+    slowest = max((float(q["time"]) for q in captured), default=0.0)
     times = []
     for _ in range(3 if warm_s > slow_s else runs):
         started = time.perf_counter()
@@ -190,7 +191,7 @@ def measure(username: str, case: Case, *, runs: int, slow_s: float) -> Outcome:
         median_ms=statistics.median(times),
         runs=len(times),
         status=response.status_code,
-        queries=len(queries),
+        queries=len(captured),
         slowest_ms=slowest * 1000,
     )
 

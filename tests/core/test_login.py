@@ -109,6 +109,21 @@ def test_sessions_end_after_thirty_idle_minutes(client, world):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
+def test_reading_pages_moves_the_idle_end_on_at_most_once_a_minute(client, world, monkeypatch):
+    import time
+
+    assert attempt(client, "dir_a", PASSWORD).status_code == 302
+    client.get(reverse("home"))
+    first_end = Session.objects.get().expire_date
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 30)  # half a minute later: nothing written
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date == first_end
+    monkeypatch.setattr(time, "time", lambda: now + 61)  # over a minute later: the end moves on
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date > first_end
+
+
 @pytest.mark.parametrize("weak", ["12345678", "password", "abc"])
 def test_weak_passwords_are_refused(weak):
     with pytest.raises(ValidationError):

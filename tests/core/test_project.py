@@ -62,3 +62,16 @@ def test_the_interface_is_chinese_in_shanghai_time(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="PostgreSQL's"
+)
+def test_postgresql_compiles_no_query_just_in_time():
+    # A county's candidate query spent 1 s of 1.1 s in JIT compilation (issue 13).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
