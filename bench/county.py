@@ -595,6 +595,8 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
                 village_id=village.pk,
                 household_id=household_id,
                 id_last4=(person.id_number or "")[-4:],
+                group_number=household.group_number,  # as Person.fill_derived keeps them
+                household_number=household.number,
                 **values,
             )
             counts["persons"] += 1

@@ -81,9 +81,7 @@ def visits_queryset(user: Any, filters: ExportFilters) -> QuerySet[Visit]:
         qs = qs.filter(person__village_id=filters.village_id)
     if filters.group_id:
         qs = qs.filter(person__household__group_id=filters.group_id)
-    return qs.order_by(
-        "person__village__code", "visited_on", "person__household__group__number", "person__name", "pk"
-    )
+    return qs.order_by("person__village__code", "visited_on", "person__group_number", "person__name", "pk")
 
 
 def visit_row(visit: Visit, ctx: ExportContext) -> dict[str, Any]:

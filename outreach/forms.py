@@ -45,7 +45,7 @@ def _women(*, extra_pk: int | None = None, registered: bool = False):
         condition = Q(deceased=False)
     if extra_pk:
         condition |= Q(pk=extra_pk)
-    return qs.filter(condition).order_by("village__code", "household__group__number", "name")
+    return qs.filter(condition).order_by("village__code", "group_number", "name")
 
 
 class VisitForm(VersionedModelForm):

@@ -53,7 +53,7 @@ def visit_progress(*, user, year: int) -> QuerySet[LeftBehindWoman]:
         .filter(year=year)
         .annotate(visits_done=_visit_count(year))
         .select_related("person__village", "person__household__group")
-        .order_by("visits_done", "person__village__code", "person__household__group__number", "person__name")
+        .order_by("visits_done", "person__village__code", "person__group_number", "person__name")
     )
 
 

@@ -668,12 +668,13 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
         Person(
             village=household.village,
             household=household,
-            id_last4=(p.id_number or "")[-4:],
             **{f.name: getattr(p, f.name) for f in fields(PersonSpec)},
         )
         for household, spec in zip(households, data.households, strict=True)
         for p in spec.members
     ]
+    for person in persons:
+        person.fill_derived()  # bulk_create skips save()
     history.bulk_create(persons, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
 
 

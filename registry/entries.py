@@ -198,7 +198,7 @@ def entry_queryset(model: Any, *, prefetch: Sequence[Any] = ()) -> Any:
             qs = qs.filter(person__village_id=filters.village_id)
         if prefetch:
             qs = qs.prefetch_related(*prefetch)
-        return qs.order_by("person__village__code", "person__household__group__number", "person__name", "pk")
+        return qs.order_by("person__village__code", "person__group_number", "person__name", "pk")
 
     return queryset
 

@@ -279,7 +279,7 @@ def persons_queryset(user: Any, filters: ExportFilters) -> QuerySet:
         village_id=filters.village_id,
         register=filters.extra.get("register", ""),
         missing_id=filters.extra.get("missing_id") == "1",
-    ).order_by("village__code", "household__group__number", "household__number", "id")
+    ).order_by("village__code", "group_number", "household_number", "id")
 
 
 def person_row(person: Person, ctx: ExportContext) -> dict[str, Any]:

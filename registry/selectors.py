@@ -156,7 +156,7 @@ def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
         qs.filter(condition)
         .exclude(pk__in=registered)
         .select_related("village", "household__group")
-        .order_by("household__group__number", "name")
+        .order_by("group_number", "name")
     )
 
 
@@ -177,7 +177,7 @@ def women_ledger(*, user, year: int) -> QuerySet[Person]:
         .filter(sex="F", deceased=False, birth_date__lte=years_before(settings.ages_on, settings.adult_age))
         .select_related("village", "household__group")
         .prefetch_related(Prefetch("household__members", queryset=members))
-        .order_by("village__code", "household__group__number", "household__number", "id")
+        .order_by("village__code", "group_number", "household_number", "id")
     )
 
 
@@ -243,7 +243,7 @@ def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]
                 queryset=Person.objects.filter(relation__in=[Relation.HEAD, Relation.SPOUSE]),
             )
         )
-        .order_by("household__group__number", "name")[:100]
+        .order_by("group_number", "name")[:100]
     )
     result = []
     for child in children:

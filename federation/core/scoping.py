@@ -62,15 +62,22 @@ def scope_q(user, path: str) -> Q | None:
     membership = membership_of(user)
     if membership is None:
         return None
-    prefix = f"{path}__" if path else ""
     level = membership.level
     if level == Level.VILLAGE:
-        return Q(**{f"{prefix}id": membership.village_id})
+        return Q(**{f"{path}__id" if path else "id": membership.village_id})
     if level == Level.TOWNSHIP:
-        return Q(**{f"{prefix}township_id": membership.township_id})
-    if level == Level.COUNTY:
-        return Q(**{f"{prefix}township__county_id": membership.county_id})
-    return None
+        villages = Q(township_id=membership.township_id)
+    elif level == Level.COUNTY:
+        villages = Q(township__county_id=membership.county_id)
+    else:
+        return None
+    if not path:
+        return villages
+    # The unit's villages as a subquery (``village_id IN (SELECT …)``), not joins from every row up
+    # to the township and the county: the planner then reads a county's rows by their village index.
+    from federation.core.models import Village
+
+    return Q(**{f"{path}__in": Village.objects.filter(villages).values("pk")})
 
 
 class ScopedQuerySet(models.QuerySet):

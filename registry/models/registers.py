@@ -30,7 +30,7 @@ class RegisterEntry(DomainModel):
 
     class Meta:
         abstract = True
-        ordering = ["person__household__group__number", "person__name"]
+        ordering = ["person__village_id", "person__group_number", "person__name"]
         constraints = [  # named for each register: "poorwoman_one_per_year", …
             unique_among_alive(
                 ["person", "year"], name="%(class)s_one_per_year", message=_("此人这一年度已经登记过。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 BEFORE_MOVE = [("ledgers", None), ("federation", "0005_import_record")]
 
@@ -41,3 +42,31 @@ def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_th
     assert (moved.app_label, moved.model) == ("ledgers", "exportrecord")
     assert LivePermission.objects.get(pk=permission.pk).content_type_id == moved.pk
     assert not LiveContentType.objects.filter(app_label="federation", model="exportrecord").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_persons_get_their_households_group_and_number_deleted_ones_too():
+    old = _migrate([("registry", "0007_constraint_messages")])
+    County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
+    Village, Group = old.get_model("federation", "Village"), old.get_model("federation", "VillageGroup")
+    Household, Person = old.get_model("registry", "Household"), old.get_model("registry", "Person")
+    county = County.objects.create(code="513401", name="示范县")
+    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
+    village = Village.objects.create(township=township, code="513401105201", name="红旗村")
+    group = Group.objects.create(village=village, number=3, name="三组")
+    household = Household.objects.create(village=village, group=group, number="0042")
+    woman = Person.objects.create(village=village, household=household, name="妇女甲")
+    gone = Person.objects.create(
+        village=village, household=household, name="已删除", deleted_at=timezone.now()
+    )
+    alone = Person.objects.create(village=village, name="无户")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from registry.models import Person as LivePerson
+
+    keys = dict(LivePerson.all_objects.values_list("pk", "group_number"))
+    assert keys == {woman.pk: 3, gone.pk: 3, alone.pk: None}
+    assert LivePerson.all_objects.get(pk=woman.pk).household_number == "0042"
+    assert LivePerson.all_objects.get(pk=alone.pk).household_number == ""
