@@ -22,6 +22,7 @@ from federation.core.services import (
     domain_record_restore,
     domain_record_save,
 )
+from federation.web.pagination import KeysFirstPaginator
 
 
 def int_param(request, name: str) -> int | None:
@@ -133,6 +134,7 @@ class DomainListView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, gene
 
     template_name = "federation/domain_list.html"
     paginate_by = 50
+    paginator_class = KeysFirstPaginator
     columns: list[tuple[str, str]] = []
     search_placeholder = _lazy("姓名、身份证号或后四位")
     select = None

@@ -1,0 +1,42 @@
+"""A page of a long list read by its keys first: a county's 1,000,000 persons page like a village's 2,000.
+
+Django's ``Paginator`` slices the whole query, joins included: the last page of a county made the
+database join every person to her household and village and sort them all, to keep 50. This one
+reads the page's primary keys alone, which the list's index answers (walked backwards for a page in
+the second half, so the last page is as quick as the first), and then only those rows with their
+joins and prefetches, in the list's order.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+
+class KeysFirstPaginator(Paginator):
+    def page(self, number):
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or rows._fields is not None or not rows.ordered:
+            return super().page(number)  # a list, a values() query, an unordered query: as Django does
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = rows.order_by(*_total_order(rows)).values_list("pk", flat=True)
+        if bottom > self.count // 2:  # nearer the end: read backwards from it
+            pks = list(keys.reverse()[self.count - top : self.count - bottom])[::-1]
+        else:
+            pks = list(keys[bottom:top])
+        found = {row.pk: row for row in rows.filter(pk__in=pks)}
+        return self._get_page([found[pk] for pk in pks if pk in found], number, self)
+
+
+def _total_order(rows: QuerySet) -> list:
+    """Return the query's ordering, ended by the primary key where it is not there: read backwards,
+    rows that tie on the ordering must fall on the same pages as read forwards."""
+    query = rows.query
+    ordering = list(query.order_by) or (list(rows.model._meta.ordering) if query.default_ordering else [])
+    if not any(isinstance(key, str) and key.lstrip("-") in ("pk", "id") for key in ordering):
+        ordering.append("pk")
+    return ordering
