@@ -117,8 +117,9 @@ def register_entries(
     return qs
 
 
-def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
-    """Return the women ``user`` sees who meet the left-behind conditions but are not registered.
+def left_behind_woman_candidates(*, user, year: int, village_id: int | None = None) -> QuerySet[Person]:
+    """Return the women ``user`` sees (of ``village_id`` only, when given) who meet the left-behind
+    conditions but are not registered.
 
     The same conditions as ``registry.rules.left_behind_woman_problems`` (which the tests hold
     this query to), expressed as one query: aged within the bounds on the year's reference date,
@@ -149,6 +150,8 @@ def left_behind_woman_candidates(*, user, year: int) -> QuerySet[Person]:
     qs = Person.objects.for_user(user).filter(
         sex="F", deceased=False, birth_date__lte=youngest_birth, birth_date__gt=oldest_birth
     )
+    if village_id:
+        qs = qs.filter(village_id=village_id)
     condition = Q()
     for her_relation, his_relation in partner.items():
         condition |= Q(relation=her_relation) & Exists(husbands.filter(relation=his_relation))
@@ -208,7 +211,9 @@ def family_among(woman_pk: int, relation: str, members: Iterable[Any]) -> tuple[
     return husband, children
 
 
-def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]:
+def left_behind_child_candidates(
+    *, user, year: int, village_id: int | None = None
+) -> list[tuple[Person, str]]:
     """Return (child, parents away) for unregistered children under the age limit whose parents work away.
 
     A parent is the household's head or spouse; "away" is working outside the county, as for
@@ -234,7 +239,7 @@ def left_behind_child_candidates(*, user, year: int) -> list[tuple[Person, str]]
             deceased=False,
             birth_date__gt=years_before(on, settings.child_age_limit),
         )
-        .filter(Exists(parents_away))
+        .filter(Exists(parents_away), **({"village_id": village_id} if village_id else {}))
         .exclude(pk__in=LeftBehindChild.objects.filter(year=year).values("person_id"))
         .select_related("village", "household__group")
         .prefetch_related(

@@ -65,20 +65,30 @@ class VillageRecordCreateView(DomainCreateView):
 
 
 class CandidatesListView(RegisterListView):
-    """A register's list with, above it, the persons who meet its conditions and are not entered yet
-    (``candidates(user=, year=)``; the first ``candidate_limit`` shown, all counted)."""
+    """A register's list with, above it, the persons of one village who meet its conditions and are
+    not entered yet (``candidates(user=, year=, village_id=)``; the first ``candidate_limit`` shown,
+    all counted).
+
+    One village: the director's, or the one a user who sees several has chosen. Finding them is a
+    search through every family of the scope, which for a township or a county is no part of a
+    list page; she chooses a village to see its candidates.
+    """
 
     candidates = None
     candidate_limit: int | None = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        candidates = type(self).candidates(user=self.request.user, year=self.year())
+        context["ages_on"] = year_settings(self.year()).ages_on
+        village_id = self.village_id()
+        if context["villages"] and not village_id:
+            context["candidates_need_village"] = True
+            return context
+        candidates = type(self).candidates(user=self.request.user, year=self.year(), village_id=village_id)
         context["candidate_count"] = (
             candidates.count() if isinstance(candidates, QuerySet) else len(candidates)
         )
         context["candidates"] = candidates[: self.candidate_limit]
-        context["ages_on"] = year_settings(self.year()).ages_on
         return context
 
 

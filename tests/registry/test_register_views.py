@@ -394,11 +394,17 @@ def test_the_left_behind_list_offers_to_register_an_eligible_woman(world, login)
     assert f"?person={woman.pk}&year={YEAR}" not in body
 
 
-def test_the_county_viewer_sees_candidates_without_a_register_link(world, login):
+def test_the_county_viewer_sees_a_chosen_villages_candidates_without_a_register_link(world, login):
     woman = left_behind_woman(world.village_c, "县里看")
-    body = login(world.county_viewer).get(list_url("leftbehindwoman")).content.decode()
-    assert "县里看" in body
+    client = login(world.county_viewer)
+    county_wide = client.get(list_url("leftbehindwoman")).content.decode()
+    # no search through every family of the county on a list page: she chooses a village first
+    assert "县里看" not in county_wide and "选择村后，这里列出该村符合条件但尚未登记的人员" in county_wide
+    body = client.get(list_url("leftbehindwoman", village=world.village_c.pk)).content.decode()
+    assert "县里看" in body and "符合条件但尚未登记的妇女：1 人" in body
     assert f"?person={woman.pk}&year={YEAR}" not in body
+    other = client.get(list_url("leftbehindwoman", village=world.village_a.pk)).content.decode()
+    assert "县里看" not in other
 
 
 def test_the_womens_ledger_shows_her_husband_and_children(world, login):
