@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import Village, year_settings
@@ -85,10 +85,13 @@ class CandidatesListView(RegisterListView):
             context["candidates_need_village"] = True
             return context
         candidates = type(self).candidates(user=self.request.user, year=self.year(), village_id=village_id)
-        context["candidate_count"] = (
-            candidates.count() if isinstance(candidates, QuerySet) else len(candidates)
-        )
-        context["candidates"] = candidates[: self.candidate_limit]
+        if isinstance(candidates, QuerySet):  # the first ones and how many in all, in one query
+            shown = list(candidates.annotate(in_all=Window(Count("pk")))[: self.candidate_limit])
+            context["candidate_count"] = shown[0].in_all if shown else 0
+        else:
+            shown = candidates[: self.candidate_limit]
+            context["candidate_count"] = len(candidates)
+        context["candidates"] = shown
         return context
 
 

@@ -394,6 +394,16 @@ def test_the_left_behind_list_offers_to_register_an_eligible_woman(world, login)
     assert f"?person={woman.pk}&year={YEAR}" not in body
 
 
+def test_the_candidates_heading_counts_them_all_when_only_the_first_are_listed(world, login, monkeypatch):
+    from registry.views.registers import LeftBehindWomanListView
+
+    monkeypatch.setattr(LeftBehindWomanListView, "candidate_limit", 1)
+    first, second = left_behind_woman(world.village_a, "候选甲"), left_behind_woman(world.village_a, "候选乙")
+    body = login(world.dir_a).get(list_url("leftbehindwoman")).content.decode()
+    assert "符合条件但尚未登记的妇女：2 人" in body
+    assert (first.name in body) != (second.name in body)  # one listed, both counted
+
+
 def test_the_county_viewer_sees_a_chosen_villages_candidates_without_a_register_link(world, login):
     woman = left_behind_woman(world.village_c, "县里看")
     client = login(world.county_viewer)
