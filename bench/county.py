@@ -635,58 +635,10 @@ def outreach(rng: random.Random, township, today: dt.date) -> int:
 
 
 def township_loans(rng: random.Random, township) -> int:
-    """Draft and sign the township's loans through the service, the demo's plan (``loans/demo.py``).
-
-    ``seed_loans`` does nothing once the installation has any loan, so its body is followed here for
-    each township: unemployed women of 19 to 50, one application for each line of ``PLAN``, walked to
-    its planned state by the township's own director, chair and staff.
-    """
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from federation.core.idnumber import age_on
+    """Draft and sign the township's loans through the service, the demo's plan (``loans/demo.py``)."""
     from loans import demo
-    from loans.models import LoanApplication
-    from loans.services import application_save
-    from registry.models import Employment, Person
 
-    directors, chair, staff = demo._users(township)
-    today = timezone.localdate()
-    women = [
-        woman
-        for woman in Person.objects.filter(
-            village_id__in=list(directors),
-            sex="F",
-            deceased=False,
-            employment=Employment.UNEMPLOYED,
-            id_number__isnull=False,
-            birth_date__isnull=False,
-        ).order_by("pk")
-        if 19 <= age_on(woman.birth_date, today) <= 50
-    ]
-    plan = demo.PLAN[:LOANS_PER_TOWNSHIP]
-    for (target, ending, reason), woman in zip(
-        plan, rng.sample(women, min(len(plan), len(women))), strict=False
-    ):
-        amount = Decimal(rng.choice(demo.AMOUNTS))
-        project, purpose = rng.choice(demo.PROJECTS)
-        director = directors[woman.village_id]
-        application = application_save(
-            user=director,
-            application=LoanApplication(
-                applicant=woman,
-                amount=amount,
-                project=project,
-                purpose=purpose,
-                own_funds=Decimal(rng.choice([5000, 8000, 10000, 15000, 20000])),
-                term_months=rng.choice([12, 24, 24, 36]),
-                applied_on=today - dt.timedelta(days=rng.randint(10, 120)),
-            ),
-            guarantors=demo._guarantors(rng, 1 if amount <= 30000 else 2),
-        )
-        demo._walk(application, target, ending, reason, director=director, chair=chair, staff=staff, rng=rng)
-    return min(len(plan), len(women))
+    return demo.seed_township_loans(rng=rng, township=township, plan=demo.PLAN[:LOANS_PER_TOWNSHIP])
 
 
 # -- the log-ins ------------------------------------------------------------------------------------------

@@ -129,6 +129,12 @@ def seed_loans(*, rng: random.Random, township: Township) -> int:
     """
     if LoanApplication.all_objects.exists():
         return 0
+    return seed_township_loans(rng=rng, township=township, plan=PLAN)
+
+
+def seed_township_loans(*, rng: random.Random, township: Township, plan=PLAN) -> int:
+    """Create one application for each line of ``plan`` in ``township``, walked to its state by the
+    township's own director, chair and staff; return how many (0 without them or enough women)."""
     directors, chair, staff = _users(township)
     if not directors or chair is None or staff is None:
         return 0
@@ -146,11 +152,11 @@ def seed_loans(*, rng: random.Random, township: Township) -> int:
         # 19 to 50 today: 18 to 50 on any application date of the last four months.
         if 19 <= age_on(woman.birth_date, today) <= 50
     ]
-    if len(women) < len(PLAN):
+    if len(women) < len(plan):
         return 0
-    chosen = rng.sample(women, len(PLAN))
+    chosen = rng.sample(women, len(plan))
     with transaction.atomic():
-        for (target, ending, reason), woman in zip(PLAN, chosen, strict=True):
+        for (target, ending, reason), woman in zip(plan, chosen, strict=True):
             amount = Decimal(rng.choice(AMOUNTS))
             project, purpose = rng.choice(PROJECTS)
             applied_on = today - dt.timedelta(days=rng.randint(10, 120))
@@ -169,7 +175,7 @@ def seed_loans(*, rng: random.Random, township: Township) -> int:
                 guarantors=_guarantors(rng, 1 if amount <= 30000 else 2),
             )
             _walk(application, target, ending, reason, director=director, chair=chair, staff=staff, rng=rng)
-    return len(PLAN)
+    return len(plan)
 
 
 def _walk(application, target, ending, reason, *, director, chair, staff, rng: random.Random) -> None:
