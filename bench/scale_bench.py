@@ -79,6 +79,11 @@ class Outcome:
     def passed(self) -> bool:
         return self.status == 200 and self.p95_ms <= self.case.target_ms
 
+    @property
+    def closed(self) -> bool:
+        """The role may not open the page (403, or 404 as the scope answers): not a case of it."""
+        return self.status in (403, 404)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -197,6 +202,8 @@ def measure(username: str, case: Case, *, runs: int, slow_s: float) -> Outcome:
 
 
 def line(o: Outcome) -> str:
+    if o.closed:
+        return f"n/a   {o.case.role:<6} {o.case.label:<24} HTTP {o.status}: not this role's page {o.case.url}"
     verdict = "PASS" if o.passed else "MISS"
     status = "" if o.status == 200 else f"  HTTP {o.status}"
     return (
@@ -209,7 +216,7 @@ def line(o: Outcome) -> str:
 def summary(outcomes: list[Outcome]) -> None:
     print()
     for _username, role in ROLES:
-        mine = [o for o in outcomes if o.case.role == role]
+        mine = [o for o in outcomes if o.case.role == role and not o.closed]
         if mine:
             met = sum(o.passed for o in mine)
             worst = max(mine, key=lambda o: o.p95_ms / o.case.target_ms)
