@@ -132,6 +132,7 @@ def prepare_database(url: str, *, rebuild: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             print(f"== dropped database {name}")
     common.migrated_database(url)
+    common.recommend_settings(url)
     common.setup_django(url)
 
 

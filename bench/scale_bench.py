@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only the cases whose label or URL holds this text")
     args = parser.parse_args()
     common.setup_django(args.database_url)
+    print(common.server_settings())
     quiet_pages()
     outcomes = []
     for username, role in ROLES:
