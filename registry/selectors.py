@@ -135,7 +135,8 @@ def left_behind_woman_candidates(*, user, year: int, village_id: int | None = No
     youngest_birth = years_before(on, settings.left_behind_woman_min_age)  # born on or before
     oldest_birth = years_before(on, settings.left_behind_woman_max_age + 1)  # born after
     away_before = add_months(on, -settings.husband_away_months)
-    registered = LeftBehindWoman.objects.filter(year=year).values("person_id")
+    # her entry of the year, looked up by its index: not every entry of the county read and hashed
+    registered = LeftBehindWoman.objects.filter(year=year, person_id=OuterRef("pk"))
     partner = {
         Relation.HEAD: Relation.SPOUSE,
         Relation.SPOUSE: Relation.HEAD,
@@ -157,7 +158,7 @@ def left_behind_woman_candidates(*, user, year: int, village_id: int | None = No
         condition |= Q(relation=her_relation) & Exists(husbands.filter(relation=his_relation))
     return (
         qs.filter(condition)
-        .exclude(pk__in=registered)
+        .exclude(Exists(registered))
         .select_related("village", "household__group")
         .order_by("group_number", "name")
     )
@@ -240,7 +241,7 @@ def left_behind_child_candidates(
             birth_date__gt=years_before(on, settings.child_age_limit),
         )
         .filter(Exists(parents_away), **({"village_id": village_id} if village_id else {}))
-        .exclude(pk__in=LeftBehindChild.objects.filter(year=year).values("person_id"))
+        .exclude(Exists(LeftBehindChild.objects.filter(year=year, person_id=OuterRef("pk"))))
         .select_related("village", "household__group")
         .prefetch_related(
             Prefetch(
