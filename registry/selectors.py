@@ -35,7 +35,7 @@ def person_list(
         qs = qs.filter(village_id=village_id)
     declared = registers.get(register) if register else None
     if declared is not None and declared.counted:
-        qs = qs.filter(pk__in=declared.model.objects.values("person_id"))
+        qs = qs.filter(Exists(declared.model.objects.filter(person_id=OuterRef("pk"))))
     if missing_id:
         qs = qs.filter(id_number__isnull=True)
     return qs
