@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import Village
+from federation.core.models import Township, Village
 from federation.core.roles import Level
 from federation.core.scoping import membership_of, sees_everything
+from federation.web.generic import int_param
 from federation.web.pages import home_page, village_figures_for
 
 LOCKED_MESSAGE = _("登录失败次数过多，该账户已被锁定 15 分钟，请稍后再试或联系乡镇妇联管理员。")
@@ -37,7 +38,9 @@ def home(request):
     """Return the home page of the user's role, made of what the apps contribute (``federation.web.pages``).
 
     A village director's home is her village's figures, cards and to-dos; the roles that see
-    several villages get the township's figures and a table of their villages.
+    several villages get the township's figures and a table of their villages. The county (and the
+    administrator) get a table of the townships, each opening its villages (``?township=``): a
+    county's 500 villages are no page to read.
     """
     user = request.user
     membership = membership_of(user)
@@ -53,11 +56,28 @@ def home(request):
         return render(request, "federation/home_village.html", context)
     figures = village_figures_for(user)
     link = next((f.url_name for f, _counts in figures if f.url_name), "")
+    township = Township.objects.for_user(user).filter(pk=int_param(request, "township")).first()
+    by_township = township is None and (membership is None or membership.level == Level.COUNTY)
+    if township is not None:
+        villages = villages.filter(township=township)
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
     context = {
         "sections": home_page(user, level="township", today=today),
         "figures": [figure for figure, _counts in figures],
-        "rows": rows,
+        "rows": _by_township(rows) if by_township else rows,
+        "by_township": by_township,
+        "township": township,
         "village_link": reverse(link) if link else "",
     }
     return render(request, "federation/home_township.html", context)
+
+
+def _by_township(rows: list) -> list:
+    """Return the villages' rows summed township by township, in the order of the villages."""
+    summed: dict = {}
+    for village, cells in rows:
+        totals = summed.setdefault(village.township, [0] * len(cells))
+        for i, (_figure, n) in enumerate(cells):
+            totals[i] += n
+    figures = [figure for figure, _n in rows[0][1]] if rows else []
+    return [(township, list(zip(figures, totals, strict=True))) for township, totals in summed.items()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -133,8 +135,14 @@ def test_home_page_per_role(world, login):
     assert "红旗村" in body and "待办" in body
     body = login(world.staff).get(reverse("home")).content.decode()
     assert "红旗村" in body and "胜利村" in body and "光明村" not in body
-    body = login(world.county_viewer).get(reverse("home")).content.decode()
-    assert "光明村" in body
+    county = login(world.county_viewer)
+    body = county.get(reverse("home")).content.decode()
+    # the county reads its townships, each summing its villages (幸福乡: two households, two residents)
+    assert "各乡镇概况" in body and "光明村" not in body and "红旗村" not in body
+    row = re.search(rf'\?township={world.township.pk}">幸福乡</a></td>(.*?)</tr>', body, re.S).group(1)
+    assert re.findall(r'class="text-end">(\d+)</td>', row)[:2] == ["2", "2"]
+    other = county.get(reverse("home"), {"township": world.other_township.pk}).content.decode()
+    assert "团结镇 · 各村概况" in other and "光明村" in other and "红旗村" not in other
 
 
 @pytest.mark.parametrize("model", [Person, Household])
