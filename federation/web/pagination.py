@@ -6,8 +6,9 @@ reads the page's primary keys alone, which the list's index answers (walked back
 the second half, so the last page is as quick as the first), and then only those rows with their
 joins and prefetches, in the list's order.
 
-Counting a county's million rows for "共 N 条" took longer than the page itself; above
-``ESTIMATE_ABOVE`` rows by PostgreSQL's own estimate the count is that estimate, shown as 约 N. The
+Counting a county's rows for "共 N 条" took longer than the page itself (a million persons; or its
+35,000 left-behind women, whose scope is checked through every person); above ``ESTIMATE_ABOVE``
+rows (200 pages) by PostgreSQL's own estimate the count is that estimate, shown as 约 N. The
 first and the last pages stay exact (the last is read backwards from the true end); only a page in
 the middle of such a list is placed by the estimate.
 """
@@ -22,7 +23,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 #: A list the planner expects to hold more rows than this is counted by its estimate.
-ESTIMATE_ABOVE = 100_000
+ESTIMATE_ABOVE = 10_000
 
 
 class KeysFirstPaginator(Paginator):
