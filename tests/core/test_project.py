@@ -64,26 +64,28 @@ def test_the_interface_is_chinese_in_shanghai_time(settings):
     assert settings.USE_TZ is True
 
 
-@pytest.mark.django_db
-@pytest.mark.skipif(
+on_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="PostgreSQL's"
 )
+
+
+def first_value(sql: str):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@on_postgresql
 def test_postgresql_compiles_no_query_just_in_time():
     # A county's candidate query spent 1 s of 1.1 s in JIT compilation (issue 13).
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
+    assert first_value("SHOW jit") == "off"
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="PostgreSQL's"
-)
+@on_postgresql
 def test_a_search_by_name_has_a_trigram_index_to_read_on_postgresql():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_trigram'")
-        assert "gin_trgm_ops" in cursor.fetchone()[0]
+    index = first_value("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_trigram'")
+    assert "gin_trgm_ops" in index
