@@ -74,12 +74,13 @@ class PersonImporter(Importer):
         self.known: dict[str, Person] = {}
         for start in range(0, len(numbers), 5000):
             chunk = numbers[start : start + 5000]
-            for p in Person.all_objects.filter(id_number__in=chunk).select_related("household"):
+            for p in Person.all_objects.filter(id_number__in=chunk).select_related("household__group"):
                 self.known[p.id_number] = p
         self.known_numbers = set(numbers)
         self.created: set[int] = set()
         self.work_places: dict[str, tuple[str, str, str | None]] = {}
-        self.households = {h.number: h for h in Household.objects.filter(village=self.village)}
+        households = Household.objects.filter(village=self.village).select_related("group")
+        self.households = {h.number: h for h in households}
         self.by_pk = by_pk = {h.pk: h for h in self.households.values()}
         for p in self.known.values():
             if p.household_id in by_pk:
@@ -249,9 +250,7 @@ class PersonImporter(Importer):
             exclude=("village", "household"),
             clean=lambda: _raise(person_problems(person, clash=self._clash, taken=self._taken)),
         )
-        # As Person.save() stores them (the batched write does not call save()).
-        person.id_number = person.id_number or None
-        person.id_last4 = (person.id_number or "")[-4:]
+        person.fill_derived()  # as save() would: the batched write does not call it
         if is_new:
             self.created.add(id(person))
         self._hold(self._token(person), person.household, person.relation)

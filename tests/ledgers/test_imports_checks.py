@@ -107,6 +107,12 @@ def test_a_clean_500_row_file_imports_and_its_export_reimports_with_no_change(wo
     first = Person.objects.get(id_number=person_id(0))
     assert (first.household.number, first.household.group, first.relation) == ("9000", w.group_a, "head")
     assert first.history.first().history_user == w.dir_a
+    # written in one batch, the persons still carry their household's keys (the lists' order)
+    imported = Person.objects.filter(village=w.village_a, household__number__startswith="9")
+    keys = imported.values_list(
+        "group_number", "household_number", "household__group__number", "household__number"
+    )
+    assert len(keys) == 500 and all(row[:2] == row[2:] for row in keys)
 
     exported = tmp_path / "export.xlsx"
     export_build(
