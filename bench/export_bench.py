@@ -183,7 +183,7 @@ def seed(rebuild: bool) -> None:
                         )
                 for person in persons:
                     person.id_number = number(person.birth_date, person.sex)
-                    person.id_last4 = person.id_number[-4:]
+                    person.fill_derived()  # as save() would: its last 4, its household's keys
                 Person.objects.bulk_create(persons, batch_size=5000)
             print(f"   {township.name}: {village_count} villages", flush=True)
     from django.db import connection
