@@ -583,6 +583,7 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
         household_id = households.add(
             village_id=village.pk,
             group_id=group_ids[household.group_number],
+            group_number=household.group_number,  # as Household.fill_derived keeps it
             number=household.number,
             address=household.address,
         )

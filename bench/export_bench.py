@@ -125,14 +125,15 @@ def seed(rebuild: bool) -> None:
                     sequences[(birth, sex)] = seq + 2
                     return make_id_number(region, birth, seq)
 
-                households = Household.objects.bulk_create(
-                    [
-                        Household(
-                            village=village, group=groups[i % 5], number=f"{i + 1:04d}", address=village.name
-                        )
-                        for i in range(WOMEN_PER_VILLAGE)
-                    ]
-                )
+                households = [
+                    Household(
+                        village=village, group=groups[i % 5], number=f"{i + 1:04d}", address=village.name
+                    )
+                    for i in range(WOMEN_PER_VILLAGE)
+                ]
+                for household in households:
+                    household.fill_derived()  # as save() would
+                households = Household.objects.bulk_create(households)
                 persons = []
                 for household in households:
                     surname = rng.choice(surnames)

@@ -658,6 +658,8 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
             )
             for h in spec.households
         ]
+    for household in households:
+        household.fill_derived()  # bulk_create skips save()
     history.bulk_create(households, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     incomes = [
         HouseholdIncome(household=household, year=INCOME_YEAR, per_capita_income=spec.per_capita_income)

@@ -120,6 +120,7 @@ class PersonImporter(Importer):
             if group is None:
                 continue
             household = Household(village=self.village, group=group, number=number)
+            household.fill_derived()  # written in one batch: save() is not called
             try:
                 household.full_clean(
                     exclude=["village", "group"], validate_unique=False, validate_constraints=False
@@ -193,6 +194,7 @@ class PersonImporter(Importer):
             row.fail("place", no_group_reason(self.groups, place))
             return None
         household = Household(village=self.village, group=group, number=number)
+        household.fill_derived()  # written in one batch: save() is not called
         # The village and its group are this village's own: their keys need no query.
         self.save(household, row, exclude=("village", "group"))
         self.households[number] = household

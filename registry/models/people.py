@@ -100,11 +100,14 @@ class Household(DomainModel):
     )
     number = models.CharField(_("户号"), max_length=20)
     address = models.CharField(_("住址"), max_length=200, blank=True)
+    # Its group's number, kept on it (``fill_derived``; never typed) so that the list of a county's
+    # households is read in order (村, 组, 户号) from one index instead of joining every group.
+    group_number = models.PositiveSmallIntegerField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("户")
         verbose_name_plural = _("户")
-        ordering = ["group__number", "number"]
+        ordering = ["village_id", "group_number", "number"]
         constraints = [
             unique_among_alive(
                 ["village", "number"],
@@ -112,7 +115,14 @@ class Household(DomainModel):
                 message=_("本村已有这个户号，请换一个户号。"),
             )
         ]
-        indexes = [models.Index(fields=["village", "id"], name="household_village_id")]
+        indexes = [
+            models.Index(fields=["village", "id"], name="household_village_id"),
+            models.Index(
+                fields=["village", "group_number", "number", "id"],
+                name="household_book_order",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         group = f"{self.group} " if self.group_id else ""
@@ -131,10 +141,15 @@ class Household(DomainModel):
 
     def save(self, *args, **kwargs) -> None:
         adding = self._state.adding
+        self.fill_derived()
         super().save(*args, **kwargs)
         if not adding:  # its members keep its group and number (household_keys)
             members = Person.all_objects.filter(household=self)
             members.update(group_number=self.group.number, household_number=self.number)
+
+    def fill_derived(self) -> None:
+        """Set its group's number (``save()`` calls it; a bulk load calls it on each household)."""
+        self.group_number = self.group.number if self.group_id else None
 
     def income_of(self, year: int) -> HouseholdIncome | None:
         """Return the household's per-capita net income of ``year`` (uses prefetched ``incomes``)."""
@@ -317,8 +332,9 @@ def household_keys(person: Person) -> tuple[int | None, str]:
 
 @receiver(post_save, sender=VillageGroup)
 def _group_numbered(sender, instance: VillageGroup, created: bool, **kwargs) -> None:
-    """Keep the group number of the persons of a group's households when the group is renumbered."""
+    """Keep the group number of a group's households and their persons when the group is renumbered."""
     if not created and not kwargs.get("raw"):
+        Household.all_objects.filter(group=instance).update(group_number=instance.number)
         Person.all_objects.filter(household__group=instance).update(group_number=instance.number)
 
 

@@ -45,7 +45,7 @@ def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_th
 
 
 @pytest.mark.django_db(transaction=True)
-def test_persons_get_their_households_group_and_number_deleted_ones_too():
+def test_persons_and_households_get_their_group_and_household_numbers_deleted_ones_too():
     old = _migrate([("registry", "0007_constraint_messages")])
     County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
     Village, Group = old.get_model("federation", "Village"), old.get_model("federation", "VillageGroup")
@@ -70,3 +70,6 @@ def test_persons_get_their_households_group_and_number_deleted_ones_too():
     assert keys == {woman.pk: 3, gone.pk: 3, alone.pk: None}
     assert LivePerson.all_objects.get(pk=woman.pk).household_number == "0042"
     assert LivePerson.all_objects.get(pk=alone.pk).household_number == ""
+    from registry.models import Household as LiveHousehold
+
+    assert LiveHousehold.all_objects.get(pk=household.pk).group_number == 3
