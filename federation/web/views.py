@@ -62,7 +62,8 @@ def home(request):
         villages = villages.filter(township=township)
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
     context = {
-        "sections": home_page(user, level="township", today=today),
+        # the figures and cards are of the user's whole scope: not shown as if of the township opened
+        "sections": home_page(user, level="township", today=today) if township is None else {},
         "figures": [figure for figure, _counts in figures],
         "rows": _by_township(rows) if by_township else rows,
         "by_township": by_township,

@@ -143,6 +143,8 @@ def test_home_page_per_role(world, login):
     assert re.findall(r'class="text-end">(\d+)</td>', row)[:2] == ["2", "2"]
     other = county.get(reverse("home"), {"township": world.other_township.pk}).content.decode()
     assert "团结镇 · 各村概况" in other and "光明村" in other and "红旗村" not in other
+    # the county's own figures stay on the county's page, not shown as the township's
+    assert "未结案的来信来访" in body and "未结案的来信来访" not in other
 
 
 @pytest.mark.parametrize("model", [Person, Household])
