@@ -104,12 +104,13 @@ WOMEN = Table(
 
 def women_queryset(user: Any, filters: ExportFilters) -> QuerySet:
     """Return the women of the ledger as the ledger page lists them (year, group, search)."""
-    qs = selectors.women_ledger(user=user, year=filters.year or timezone.localdate().year)
-    if filters.group_id:
-        qs = qs.filter(household__group_id=filters.group_id)
-    if filters.village_id:
-        qs = qs.filter(village_id=filters.village_id)
-    return selectors.person_search(qs, filters.search)
+    return selectors.women_ledger(
+        user=user,
+        year=filters.year or timezone.localdate().year,
+        search=filters.search,
+        group_id=filters.group_id,
+        village_id=filters.village_id,
+    )
 
 
 _WOMAN_FIELDS = (

@@ -164,8 +164,11 @@ def left_behind_woman_candidates(*, user, year: int, village_id: int | None = No
     )
 
 
-def women_ledger(*, user, year: int) -> QuerySet[Person]:
-    """Return the women of the women's basic-information ledger (妇女基本信息台账) for ``year``.
+def women_ledger(
+    *, user, year: int, search: str = "", group_id: int | None = None, village_id: int | None = None
+) -> QuerySet[Person]:
+    """Return the women of the women's basic-information ledger (妇女基本信息台账) for ``year``,
+    searched and filtered by village and group (its page and its export alike).
 
     Seed, 2014 plan item 2: every woman of the village who is of the adult age (a setting, 18 by
     default) on the year's reference date. Derived from persons and households, never typed twice.
@@ -176,8 +179,13 @@ def women_ledger(*, user, year: int) -> QuerySet[Person]:
 
     settings = year_settings(year)
     members = Person.objects.order_by("birth_date")
+    qs = Person.objects.for_user(user)
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    if group_id:
+        qs = qs.filter(household__group_id=group_id)
     return (
-        Person.objects.for_user(user)
+        person_search(qs, search)
         .filter(sex="F", deceased=False, birth_date__lte=years_before(settings.ages_on, settings.adult_age))
         .select_related("village", "household__group")
         .prefetch_related(Prefetch("household__members", queryset=members))

@@ -273,6 +273,11 @@ def unique_among_alive(fields: list[str], *, name: str, message: str, **conditio
     )
 
 
+def alive_index(fields: list[str], *, name: str) -> models.Index:
+    """Return an index of ``fields`` over the records not soft-deleted (what the lists read)."""
+    return models.Index(fields=fields, name=name, condition=models.Q(deleted_at__isnull=True))
+
+
 def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list[ValidationError]]:
     """Return ``problems`` as ``clean()``'s errors by field (under ``field`` when a problem names none)."""
     errors: dict[str, list[ValidationError]] = {}

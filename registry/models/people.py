@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.idnumber import Sex, age_on, parse_id_number
-from federation.core.models import DomainModel, Village, VillageGroup, unique_among_alive
+from federation.core.models import DomainModel, Village, VillageGroup, alive_index, unique_among_alive
 
 phone_validator = RegexValidator(r"^[0-9\-+ ]{5,20}$", _("电话号码只能包含数字、空格、+ 和 -。"))
 
@@ -117,11 +117,7 @@ class Household(DomainModel):
         ]
         indexes = [
             models.Index(fields=["village", "id"], name="household_village_id"),
-            models.Index(
-                fields=["village", "group_number", "number", "id"],
-                name="household_book_order",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
+            alive_index(["village", "group_number", "number", "id"], name="household_book_order"),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +141,7 @@ class Household(DomainModel):
         super().save(*args, **kwargs)
         if not adding:  # its members keep its group and number (household_keys)
             members = Person.all_objects.filter(household=self)
-            members.update(group_number=self.group.number, household_number=self.number)
+            members.update(group_number=self.group_number, household_number=self.number)
 
     def fill_derived(self) -> None:
         """Set its group's number (``save()`` calls it; a bulk load calls it on each household)."""
@@ -274,11 +270,7 @@ class Person(DomainModel):
         ordering = ["village_id", "group_number", "household_number", "id"]
         indexes = [
             models.Index(fields=["village", "id"], name="person_village_id"),
-            models.Index(
-                fields=["village", "group_number", "household_number", "id"],
-                name="person_book_order",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
+            alive_index(["village", "group_number", "household_number", "id"], name="person_book_order"),
         ]
 
     def __str__(self) -> str:

@@ -130,12 +130,13 @@ class WomenLedgerView(ListFiltersMixin, DomainListView):
     template_name = "registry/women_ledger.html"
 
     def get_queryset(self):
-        qs = selectors.women_ledger(user=self.request.user, year=self.year())
-        if self.village_id():
-            qs = qs.filter(village_id=self.village_id())
-        if self.group_id():
-            qs = qs.filter(household__group_id=self.group_id())
-        return selectors.person_search(qs, self.search())
+        return selectors.women_ledger(
+            user=self.request.user,
+            year=self.year(),
+            search=self.search(),
+            group_id=self.group_id(),
+            village_id=self.village_id(),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -42,7 +42,7 @@ def test_a_query_over_the_limit_is_stopped_with_a_message_and_the_user_can_go_on
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the progress handler is SQLite's")
 def test_without_a_limit_a_query_runs_to_its_end(world, login, settings, monkeypatch):
     settings.STATEMENT_TIMEOUT = 0
-    # long enough that an earlier request's handler, were it left on, would have stopped it
+    # a query of a second or more, which a limit would have stopped: with none it runs to its end
     monkeypatch.setitem(slow_urls.SLOW_QUERY, "sqlite", A_BIT_OVER_THE_LIMIT["sqlite"])
     response = login(world.dir_a).get("/slow/")
     assert response.status_code == 200 and response.content.decode() == "查询完成"
