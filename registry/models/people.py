@@ -348,6 +348,28 @@ def taken_in_database(person: Person) -> bool:
     return others.exclude(pk=person.pk).exists()
 
 
+def same_township(person: Person, village_id: int | None) -> bool:
+    """Return whether ``village_id`` is a village of ``person``'s township (None: no village known)."""
+    if village_id is None or person.village_id is None:
+        return False
+    from federation.core.models import Village
+
+    return Village.objects.filter(pk=village_id, township_id=person.village.township_id).exists()
+
+
+def registered_elsewhere(person: Person, village_id: int | None) -> ValidationError:
+    """Return the refusal for an ID number another village holds, naming nothing beyond her township.
+
+    Within the township the township can move her; beyond it the director learns only that the
+    number is held outside her township, not in which county, township or village.
+    """
+    if same_township(person, village_id):
+        message = _("此人已在本乡镇其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。")
+    else:
+        message = _("此身份证号已在本乡镇以外登记，不能重复登记。请联系乡镇妇联核实。")
+    return ValidationError(message, code="registered_elsewhere")
+
+
 def person_problems(
     person: Person, *, clash: Clash | None = None, taken: Taken | None = None
 ) -> dict[str, ValidationError]:
@@ -370,16 +392,14 @@ def person_problems(
         else:
             person.id_number = parsed.number
             other_village, other_deleted = clash(person, parsed.number) or (None, None)
-            if other_deleted is not None:
+            if other_deleted is not None and not same_township(person, other_village):
+                errors["id_number"] = registered_elsewhere(person, other_village)
+            elif other_deleted is not None:
                 errors["id_number"] = ValidationError(
                     _("此人的记录已被删除。请联系乡镇妇联恢复原记录，不要重新登记。"), code="deleted"
                 )
             elif other_village is not None and other_village != person.village_id:
-                # Say nothing of the other village: only that the township can move her.
-                errors["id_number"] = ValidationError(
-                    _("此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"),
-                    code="registered_elsewhere",
-                )
+                errors["id_number"] = registered_elsewhere(person, other_village)
             elif other_village is not None:
                 errors["id_number"] = ValidationError(
                     _("此人已在本村登记过，请在居民名单中查找，不要重复登记。"), code="duplicate"
@@ -406,4 +426,9 @@ def person_problems(
         )
     if person.away_since and not person.work_place:
         errors["away_since"] = ValidationError(_("填了外出务工起始日期，请同时选择务工地点。"))
+    if person.work_place_detail and not person.work_place:
+        # The ledgers write the detail after the place's label; alone it reads as no place at all.
+        errors["work_place_detail"] = ValidationError(
+            _("务工地点为“在家”时不填务工单位或地址；在外务工请先选择务工地点。"), code="detail_at_home"
+        )
     return errors

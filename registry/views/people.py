@@ -74,24 +74,29 @@ class _VillageFieldMixin:
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        if self.object is not None:
+            return form
         membership = membership_of(self.request.user)
-        if self.object is None and (membership is None or membership.level != Level.VILLAGE):
-            form.fields = {
-                "village": forms.ModelChoiceField(
-                    queryset=Village.objects.for_user(self.request.user), label=_("村")
-                ),
-                **form.fields,
-            }
-        return form
+        if membership is not None and membership.level == Level.VILLAGE:
+            form.instance.village_id = membership.village_id
+            return form
+        form.fields = {
+            "village": forms.ModelChoiceField(
+                queryset=Village.objects.for_user(self.request.user), label=_("村")
+            ),
+            **form.fields,
+        }
+        form_clean = form.clean
 
-    def form_valid(self, form):
-        if self.object is None:
-            membership = membership_of(self.request.user)
-            if membership is not None and membership.level == Level.VILLAGE:
-                form.instance.village_id = membership.village_id
-            else:
-                form.instance.village = form.cleaned_data["village"]
-        return super().form_valid(form)
+        def clean():
+            # The record's rules (a number held in another village, say) are judged in its village.
+            cleaned = form_clean()
+            if cleaned.get("village") is not None:
+                form.instance.village = cleaned["village"]
+            return cleaned
+
+        form.clean = clean
+        return form
 
 
 class ResidentCreateView(_VillageFieldMixin, DomainCreateView):

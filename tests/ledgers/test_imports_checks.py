@@ -238,7 +238,7 @@ def test_a_row_of_another_village_is_refused_without_showing_her_data(world, tmp
     state = snapshot(w.village_a)
     result = import_persons(roster_file(tmp_path, rows), village=w.village_a)
     assert [(e.row, e.column) for e in result.errors] == [(5, "身份证号")]
-    assert "已在其他村登记" in result.errors[0].reason
+    assert "已在本乡镇其他村登记" in result.errors[0].reason
     assert w.village_b.name not in result.errors[0].reason and w.woman_b.name not in result.errors[0].reason
     assert snapshot(w.village_a) == state
     assert Person.objects.get(pk=w.woman_b.pk).village == w.village_b

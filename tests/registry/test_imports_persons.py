@@ -74,7 +74,7 @@ def test_a_person_of_another_village_is_refused(world, tmp_path):
     rows = [person_row("新人", new_id(1990)), person_row("妇女B", w.woman_b.id_number)]
     result = import_persons(roster(tmp_path, rows), village=w.village_a)
     assert [(e.row, e.column) for e in result.errors] == [(5, "身份证号")]
-    assert "已在其他村登记" in result.errors[0].reason
+    assert "已在本乡镇其他村登记" in result.errors[0].reason
     assert not Person.objects.filter(id_number=new_id(1990)).exists()
     assert Person.objects.get(pk=w.woman_b.pk).village == w.village_b
 

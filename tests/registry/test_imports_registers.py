@@ -347,7 +347,8 @@ def test_a_person_of_another_village_a_deleted_one_or_another_name_is_refused(wo
     result = importer(ledger, w.village_a).import_file(workbook_file(tmp_path, header, rows, "b.xlsx"))
     assert errors_of(result) == [(3, "身份证号")]
     assert (
-        result.errors[0].reason == "此人已在其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"
+        result.errors[0].reason
+        == "此人已在本乡镇其他村登记，不能重复登记。如需迁入本村，请联系乡镇妇联办理迁移。"
     )
     assert w.woman_b.name not in str(result.errors[0]) and w.village_b.name not in str(result.errors[0])
     gone = PersonFactory(village=w.village_a, name="已删", deleted_at=timezone.now())

@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from federation.core.idnumber import make_id_number
+from registry.imports.persons import import_persons
 from registry.models import HouseholdIncome, Person
 from tests.helpers.factories import PersonFactory
+from tests.helpers.imports import new_id, person_row, roster
 
 
 def test_full_clean_refuses_a_bad_id_number(world):
@@ -32,13 +35,46 @@ def test_someone_registered_in_another_village_is_refused_without_a_hint(world, 
     client = login(world.dir_a)
     response = client.post(
         reverse("registry:person_create"),
-        {"name": "重复", "id_number": world.woman_c.id_number, "sex": "F", "ethnicity": "汉族"},
+        {
+            "name": "重复",
+            "id_number": world.woman_c.id_number,
+            "sex": "F",
+            "ethnicity": "汉族",
+            "village": world.village_a.pk,
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "已在其他村登记" in body and "乡镇妇联" in body
-    assert "光明村" not in body and "妇女C" not in body
+    assert "已在本乡镇以外登记" in body and "乡镇妇联" in body
+    assert "光明村" not in body and "妇女C" not in body and "团结镇" not in body and "其他村" not in body
     assert not Person.objects.filter(name="重复").exists()
+
+
+def test_someone_of_another_village_of_the_township_is_told_the_township_can_move_her(world, login):
+    client = login(world.dir_a)
+    response = client.post(
+        reverse("registry:person_create"),
+        {
+            "name": "重复",
+            "id_number": world.woman_b.id_number,
+            "sex": "F",
+            "ethnicity": "汉族",
+            "village": world.village_a.pk,
+        },
+    )
+    body = response.content.decode()
+    assert "已在本乡镇其他村登记" in body and "办理迁移" in body
+    assert "胜利村" not in body and "妇女B" not in body
+    assert not Person.objects.filter(name="重复").exists()
+
+
+def test_a_deleted_record_beyond_the_township_is_not_told_to_be_deleted(world):
+    world.woman_c.mark_deleted()
+    world.woman_c.save()
+    again = Person(village=world.village_a, name="再登记", id_number=world.woman_c.id_number)
+    with pytest.raises(ValidationError) as exc:
+        again.full_clean()
+    assert "本乡镇以外" in str(exc.value) and "已被删除" not in str(exc.value)
 
 
 def test_a_missing_number_is_never_a_duplicate(world):
@@ -94,3 +130,22 @@ def test_an_away_date_needs_a_work_place(world):
     with pytest.raises(ValidationError) as exc:
         world.woman_a.full_clean()
     assert "务工地点" in str(exc.value)
+
+
+def test_a_work_detail_without_a_work_place_is_refused_by_the_form_as_by_the_import(world, login, tmp_path):
+    client = login(world.dir_a)
+    data = {k: v for k, v in model_to_dict(world.woman_a).items() if v is not None}
+    data.update(work_place="", work_place_detail="县城服装厂", version=world.woman_a.version)
+    response = client.post(reverse("registry:person_update", args=[world.woman_a.pk]), data)
+    assert response.status_code == 200
+    assert "务工地点为“在家”时不填务工单位或地址" in response.content.decode()
+    world.woman_a.refresh_from_db()
+    assert world.woman_a.work_place_detail != "县城服装厂"
+    result = import_persons(
+        roster(tmp_path, [person_row("新人", new_id(1991), work="县城服装厂")]), village=world.village_a
+    )
+    assert [e.column for e in result.errors] == ["务工地点"]
+    result = import_persons(
+        roster(tmp_path, [person_row("新人", new_id(1991), work="在家 县城服装厂")]), village=world.village_a
+    )
+    assert "在家" in result.errors[0].reason and not Person.objects.filter(name="新人").exists()
