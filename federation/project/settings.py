@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "federation.web.timeouts.StatementTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "federation.web.privacy.NoStoreMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -186,6 +188,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# django-csp: scripts only from the app's own static files, or inline with the page's nonce
+# (``nonce="{{ request.csp_nonce }}"``); styles from the app (style="" attributes allowed: Bootstrap's
+# progress bars and the charts use them); nothing framed, no plug-ins, forms post only to the app.
+from csp.constants import NONCE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SESSION_COOKIE_NAME = "fl_session"
 CSRF_COOKIE_HTTPONLY = False
 if env("HTTPS"):

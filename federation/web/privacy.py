@@ -1,0 +1,23 @@
+"""Pages and files with personal data stay out of every cache: the browser's, a shared PC's, a proxy's.
+
+Every answer of the app to a signed-in user is ``Cache-Control: private, no-store`` (lists, a
+person's page, the ledgers' downloads, the loan approval form): the back button of the next user
+of an office PC shows nothing of the last one's work, and no proxy keeps a copy. Static files are
+served before this (WhiteNoise) and keep their long cache; an answer that set its own cache rule keeps it.
+"""
+
+from __future__ import annotations
+
+from django.utils.cache import patch_cache_control
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
