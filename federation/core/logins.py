@@ -20,8 +20,10 @@ import datetime as dt
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from federation.core.models import ForcedPasswordChange, LoginFailure
 
@@ -138,3 +140,11 @@ def password_change_waive(*, user) -> None:
 def must_change_password(user) -> bool:
     """Return True when the administrator demanded that ``user`` change her password."""
     return ForcedPasswordChange.objects.filter(user=user).exists()
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length, with its refusal in Chinese: Django 5.2 rewrote that message and its
+    Chinese translation still has the old text, so the page showed it in English."""
+
+    def get_error_message(self) -> str:
+        return _("密码长度太短。密码必须包含至少 %(min_length)d 个字符。") % {"min_length": self.min_length}
