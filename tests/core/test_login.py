@@ -309,3 +309,25 @@ def test_the_township_staff_cannot_unlock(client, world, login):
     assert response.status_code == 403
     staff.post(reverse("logout"))
     assert attempt(client, "dir_a", PASSWORD, address="10.0.0.1").status_code == 429
+
+
+def test_the_server_s_command_line_unlocks_a_user_and_an_address(client, world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    for n in range(30):
+        attempt(client, "admin" if n < 5 else f"guess{n}", "wrong", address=ATTACKER)
+    assert attempt(client, "admin", PASSWORD, address=ATTACKER).status_code == 429
+    out = StringIO()
+    call_command("unlock_login", address=ATTACKER, stdout=out)
+    assert f"已解除地址 {ATTACKER} 的登录限制" in out.getvalue()
+    # The address and the names locked at it are free again.
+    assert attempt(client, "admin", PASSWORD, address=ATTACKER).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(5):
+        attempt(client, "dir_a", "wrong", address="10.0.0.1")
+    call_command("unlock_login", user="dir_a", stdout=out)
+    assert attempt(client, "dir_a", PASSWORD, address="10.0.0.1").status_code == 302
+    with pytest.raises(CommandError, match="请指定"):
+        call_command("unlock_login")
