@@ -331,3 +331,5 @@ def test_the_server_s_command_line_unlocks_a_user_and_an_address(client, world):
     assert attempt(client, "dir_a", PASSWORD, address="10.0.0.1").status_code == 302
     with pytest.raises(CommandError, match="请指定"):
         call_command("unlock_login")
+    with pytest.raises(CommandError, match="不是有效的网络地址"):
+        call_command("unlock_login", address="10.0.0.300")

@@ -3,6 +3,8 @@ for when the administrator cannot log in to do it (her office's own address refu
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.core.management.base import BaseCommand, CommandError
 
 from federation.core.logins import address_unlock, user_unlock
@@ -18,6 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, user: str | None, address: str | None, **options):
         if not user and not address:
             raise CommandError("请指定 --user 用户名 或 --address 地址。")
+        if address:
+            try:
+                address = str(ipaddress.ip_address(address.strip()))
+            except ValueError:
+                raise CommandError(f"{address} 不是有效的网络地址（例如 192.168.1.20）。") from None
         if user:
             removed = user_unlock(username=user)
             self.stdout.write(self.style.SUCCESS(f"已解除用户名 {user} 的登录锁定（{removed} 条锁定记录）。"))
