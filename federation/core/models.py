@@ -350,3 +350,63 @@ class YearSettings(YearlyValues):
 def year_settings(year: int) -> YearSettings:
     """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
     return YearSettings.of_year(year)
+
+
+class LoginFailure(models.Model):
+    """One failed log-in: the user name typed, when, from which address (never the password typed).
+
+    The trail of failed log-ins the administrator reads; a later success does not erase it. The
+    rows of the last ``LOGIN_ADDRESS_COOLOFF`` also count towards the limit per address
+    (``federation.core.logins``) until the administrator releases the address. Kept for
+    ``LOGIN_FAILURE_RETENTION_DAYS``.
+    """
+
+    username = models.CharField(_("输入的用户名"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    attempted_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    blocks_address = models.BooleanField(
+        _("触发地址限制"), default=False, help_text=_("这一次失败使该地址暂停登录。")
+    )
+    released_at = models.DateTimeField(
+        _("解除时间"), null=True, blank=True, help_text=_("管理员解除该地址限制的时间；解除后不再计数。")
+    )
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["ip_address", "attempted_at"], name="loginfailure_address_time")]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.ip_address} · {timezone.localtime(self.attempted_at):%Y-%m-%d %H:%M}"
+
+
+class ForcedPasswordChange(models.Model):
+    """The administrator's demand that a user change her password at her next log-in.
+
+    The row is the flag: it exists until she has changed her password (``federation.core.logins``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="forced_password_change",
+        verbose_name=_("用户"),
+    )
+    required_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
+    required_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("要求人"),
+    )
+
+    class Meta:
+        verbose_name = _("须修改密码")
+        verbose_name_plural = _("须修改密码")
+
+    def __str__(self) -> str:
+        return f"{self.user} 须在下次登录时修改密码"

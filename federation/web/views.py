@@ -1,22 +1,31 @@
-"""Log-in, lock-out and the home page of each role."""
+"""Log-in, lock-out, one's own password and the home page of each role."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.logins import password_change_waive
 from federation.core.models import Township, Village
 from federation.core.roles import Level
 from federation.core.scoping import membership_of, sees_everything
 from federation.web.generic import int_param
+from federation.web.login_security import MUST_CHANGE_KEY
 from federation.web.pages import home_page, village_figures_for
 
-LOCKED_MESSAGE = _("登录失败次数过多，该账户已被锁定 15 分钟，请稍后再试或联系乡镇妇联管理员。")
+LOCKED_MESSAGE = _(
+    "登录失败次数过多，该账户在您所在的网络地址已被锁定 15 分钟，请稍后再试或联系管理员解除锁定。"
+)
+ADDRESS_REFUSED_MESSAGE = _(
+    "您所在的网络地址登录失败次数过多，15 分钟内不能从这里登录任何账户，请稍后再试或联系管理员解除限制。"
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -27,10 +36,48 @@ class LoginView(auth_views.LoginView):
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
     """Return the log-in page with the lock-out message (django-axes' AXES_LOCKOUT_CALLABLE).
 
-    The same answer whether or not the user name exists, so a lock-out reveals no accounts.
+    The lock of the name at this address, or the refusal of the whole address
+    (``federation.web.login_security``); the same answer whether or not the user name exists, so a
+    lock-out reveals no accounts.
     """
-    context = {"form": AuthenticationForm(request), "locked_message": LOCKED_MESSAGE}
+    refused = getattr(request, "login_refused_for_address", False)
+    message = ADDRESS_REFUSED_MESSAGE if refused else LOCKED_MESSAGE
+    context = {"form": AuthenticationForm(request), "locked_message": message}
     return render(request, "registration/login.html", context, status=429)
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form (the old password checked, AUTH_PASSWORD_VALIDATORS on the new one), refusing
+    the old password again: a change the administrator demanded must change it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password2")
+        if new and self.user.check_password(new):
+            self.add_error("new_password2", ValidationError(_("新密码不能与原密码相同。"), code="unchanged"))
+        return cleaned
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes her own password here, from the link in the page header; a user whose
+    change the administrator demanded is kept here until she has made it."""
+
+    form_class = OwnPasswordChangeForm
+    # Not registration/password_change_form.html: the admin's own page uses that name.
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["forced"] = bool(self.request.session.get(MUST_CHANGE_KEY))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps her signed in with the new password
+        password_change_waive(user=self.request.user)
+        self.request.session.pop(MUST_CHANGE_KEY, None)
+        messages.success(self.request, _("密码已修改，下次登录请使用新密码。"))
+        return response
 
 
 @login_required
