@@ -152,7 +152,8 @@ def application_form_context(*, application: LoanApplication, user) -> dict:
         "group": person.household.group if person.household_id else "",
         "amount_upper": rmb_upper(application.amount),
         "guarantors": [
-            (g, id_number_for(user, g.id_number), phone_for(user, g.phone)) for g in application.guarantors.all()
+            (g, id_number_for(user, g.id_number), phone_for(user, g.phone))
+            for g in application.guarantors.all()
         ],
         "blocks": signature_blocks(application),
         "rules": application.judged_settings(),

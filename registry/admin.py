@@ -4,8 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 
-from federation.core.admin_scoping import ScopedAdmin
 from federation.core import policy
+from federation.core.admin_scoping import ScopedAdmin
 from federation.core.policy import id_number_for, phone_for
 from registry.models import (
     HardshipChild,
@@ -110,7 +110,15 @@ class VillageDirectorAdmin(ScopedAdmin):
     def get_list_display(self, request):
         """Return the columns, the phone whole or masked as the user's role allows."""
         shown_phone = phone_column(request.user)
-        return ["name", "village", "work_unit", "in_office_since", "committee_seat", "on_payroll", shown_phone]
+        return [
+            "name",
+            "village",
+            "work_unit",
+            "in_office_since",
+            "committee_seat",
+            "on_payroll",
+            shown_phone,
+        ]
 
 
 @admin.register(WomensHome)
