@@ -226,3 +226,25 @@ def test_phones_are_masked_for_the_county_viewer_everywhere(ledger_world, login,
     cards = flat(pdf_text(_export(w, "left_behind_child_cards", "pdf", tmp_path)))
     assert "139****0000" in cards and "138****0001" in cards  # the guardian's and the mother's
     assert "13900000000" not in cards and "13800000001" not in cards
+
+
+def test_the_admin_shows_numbers_and_birth_dates_whole_to_the_township_and_masked_otherwise(
+    ledger_world, login
+):
+    from registry.admin import birth_column, id_number_column, phone_column
+
+    w = ledger_world
+    woman = w.woman_a
+    body = login(w.staff).get(reverse("admin:registry_person_changelist"), {"q": woman.name}).content.decode()
+    assert woman.id_number in body and "1988年5月6日" in body
+    directors = login(w.staff).get(reverse("admin:registry_villagedirector_changelist")).content.decode()
+    assert "+86 13700000000" in directors
+    # no masked role opens the admin (above); were one given it, its columns follow the same policy
+    viewer = w.county_viewer
+    assert id_number_column(viewer)(woman) == mask_id_number(woman.id_number)
+    assert birth_column(viewer)(woman) == age_on(
+        woman.birth_date, year_settings(timezone.localdate().year).ages_on
+    )
+    director = VillageDirector.objects.get(village=w.village_a)
+    assert phone_column(viewer)(director) == "+86 137****0000"
+    assert birth_column(w.staff) == "birth_date"
