@@ -47,10 +47,11 @@ def birth_column(user: Any, path: str = "birth_date") -> str | Callable[[Any], A
     if policy.can_see_full_id_number(user):
         return path
     birth_of = attrgetter(path)
+    on = policy.ages_on()  # once a page, not once a row
 
     @admin.display(description="年龄")
     def shown_age(obj):
-        return policy.masked_age(birth_of(obj), policy.ages_on())
+        return policy.masked_age(birth_of(obj), on)
 
     return shown_age
 

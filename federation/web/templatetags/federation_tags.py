@@ -15,9 +15,16 @@ def _user(context):
 
 
 def _ages_on(context):
-    """Return the day a masked role's ages are counted on: the page's year's reference date."""
+    """Return the day a masked role's ages are counted on: the page's year's reference date.
+
+    Read once a request (a list page asks for it in every row).
+    """
     year = context.get("year")
-    return policy.ages_on(year if isinstance(year, int) else None)
+    year = year if isinstance(year, int) else None
+    known = context["request"].__dict__.setdefault("_federation_ages_on", {})
+    if year not in known:
+        known[year] = policy.ages_on(year)
+    return known[year]
 
 
 @register.simple_tag(takes_context=True)
