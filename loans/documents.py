@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from federation.core.policy import id_number_for
+from federation.core.policy import id_number_for, phone_for
 from federation.core.roles import Role
 from loans.models import LoanApplication, Transition, loan_settings
 from loans.states import Action, Status
@@ -151,7 +151,10 @@ def application_form_context(*, application: LoanApplication, user) -> dict:
         "village": application.village,
         "group": person.household.group if person.household_id else "",
         "amount_upper": rmb_upper(application.amount),
-        "guarantors": [(g, id_number_for(user, g.id_number)) for g in application.guarantors.all()],
+        "guarantors": [
+            (g, id_number_for(user, g.id_number), phone_for(user, g.phone))
+            for g in application.guarantors.all()
+        ],
         "blocks": signature_blocks(application),
         "rules": application.judged_settings(),
         "applied_on_text": chinese_date(application.applied_on),

@@ -16,7 +16,7 @@ from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from federation.core.idnumber import age_on, parse_id_number
-from federation.core.policy import id_number_for
+from federation.core.policy import birth_date_for, id_number_for, phone_for
 from loans.models import LoanApplication, Transition, loan_settings
 from loans.signing import REQUIRED_SIGNATURES, Mismatch, find_mismatches
 from loans.states import AWAITED, SIGNATURES, Action, Move, Status
@@ -98,9 +98,9 @@ def applicant_details(*, application: LoanApplication, user) -> ApplicantDetails
         frozen=application.status != Status.DRAFT,
         name=name,
         id_number=id_number_for(user, id_number),
-        birth_date=birth_date,
+        birth_date=birth_date_for(user, birth_date),
         age=age_on(birth_date, application.applied_on) if birth_date else None,
-        phone=phone,
+        phone=phone_for(user, phone),
         address=address,
         employment=person.get_employment_display(),
         spouse_name=spouse_name,

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import admin
 
+from federation.core import policy
 from federation.core.admin_scoping import ScopedAdmin
-from federation.core.policy import id_number_for
+from federation.core.policy import id_number_for, phone_for
 from registry.models import (
     HardshipChild,
     Household,
@@ -30,6 +31,31 @@ def id_number_column(user: Any, path: str = "id_number") -> Callable[[Any], str]
     return shown_id_number
 
 
+def phone_column(user: Any, path: str = "phone") -> Callable[[Any], str]:
+    """Return the list column 联系电话: the row's ``path`` whole or with its middle 4 digits masked."""
+    phone_of = attrgetter(path)
+
+    @admin.display(description="联系电话")
+    def shown_phone(obj):
+        return phone_for(user, phone_of(obj))
+
+    return shown_phone
+
+
+def birth_column(user: Any, path: str = "birth_date") -> str | Callable[[Any], Any]:
+    """Return the list column of a birth date: the field itself, or 年龄 for a masked role."""
+    if policy.can_see_full_id_number(user):
+        return path
+    birth_of = attrgetter(path)
+    on = policy.ages_on()  # once a page, not once a row
+
+    @admin.display(description="年龄")
+    def shown_age(obj):
+        return policy.masked_age(birth_of(obj), on)
+
+    return shown_age
+
+
 class HouseholdIncomeInline(admin.TabularInline):
     model = HouseholdIncome
     fields = ["year", "per_capita_income"]
@@ -52,9 +78,10 @@ class PersonAdmin(ScopedAdmin):
     list_select_related = ["village"]
 
     def get_list_display(self, request):
-        """Return the columns, the ID number whole or masked as the user's role allows."""
-        shown_id_number = id_number_column(request.user)
-        return ["name", shown_id_number, "sex", "birth_date", "village", "relation", "deleted_at"]
+        """Return the columns, the ID number and birth date as the user's role allows."""
+        user = request.user
+        shown_id_number = id_number_column(user)
+        return ["name", shown_id_number, "sex", birth_column(user), "village", "relation", "deleted_at"]
 
 
 class RegisterEntryAdmin(ScopedAdmin):
@@ -77,18 +104,22 @@ for register_model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoma
 
 @admin.register(VillageDirector)
 class VillageDirectorAdmin(ScopedAdmin):
-    list_display = [
-        "name",
-        "village",
-        "work_unit",
-        "in_office_since",
-        "committee_seat",
-        "on_payroll",
-        "phone",
-    ]
     list_filter = ["village", "committee_seat", "on_payroll"]
     search_fields = ["name", "work_unit"]
     autocomplete_fields = ["person"]
+
+    def get_list_display(self, request):
+        """Return the columns, the phone whole or masked as the user's role allows."""
+        shown_phone = phone_column(request.user)
+        return [
+            "name",
+            "village",
+            "work_unit",
+            "in_office_since",
+            "committee_seat",
+            "on_payroll",
+            shown_phone,
+        ]
 
 
 @admin.register(WomensHome)

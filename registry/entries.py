@@ -81,7 +81,9 @@ NAME = Column(
     "name", _("姓名"), width=9, source="person.name", required=True, help=_("须与本村居民登记的姓名一致。")
 )
 SEX = Column("sex", _("性别"), width=5, source="person.get_sex_display", read=False)
-BIRTH_DATE = Column("birth_date", _("出生日期"), Kind.DATE, source="person.birth_date", read=False)
+BIRTH_DATE = Column(
+    "birth_date", _("出生日期"), Kind.DATE, source="person.birth_date", read=False, birth=True
+)
 AGE = Column(
     "age", _("年龄"), Kind.INT, source=lambda entry, ctx: entry.person.age_on(ctx.ages_on), read=False
 )

@@ -243,7 +243,7 @@ PERSONS = Table(
             choices=SexChoice,
             value_aliases={"女性": "F", "男性": "M"},
         ),
-        Column("birth_date", _("出生日期"), Kind.DATE, aliases=("出生年月日",)),
+        Column("birth_date", _("出生日期"), Kind.DATE, aliases=("出生年月日",), birth=True),
         Column("id_number", _("身份证号"), Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
         Column("ethnicity", _("民族"), width=6, help=_("如 汉族、彝族；留空为汉族。")),
         Column("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from federation.core.masking import mask_id_number
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # remainder 0..10 -> check character
 
@@ -44,6 +46,7 @@ class IdNumber:
 
     @property
     def masked(self) -> str:
+        """Return the number as a masked role sees it (``federation.core.masking``)."""
         return mask_id_number(self.number)
 
 
@@ -130,15 +133,6 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
-
-
-def mask_id_number(number: str | None) -> str:
-    """Return the number with only the first 6 and the last 4 characters visible."""
-    if not number:
-        return ""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 def make_id_number(region: str, birth_date: dt.date, sequence: int) -> str:

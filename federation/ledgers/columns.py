@@ -116,6 +116,8 @@ class Column:
     one by default), ``aliases`` (other texts villages write), ``choices`` with ``value_aliases``,
     ``required``, ``help``; ``read=False`` for a column the export works out (never stored) and
     ``exported=False`` for a column only an import reads (a village may add it to its header).
+    ``birth=True`` marks a birth date or month: a role that sees masked ID numbers gets 年龄 in
+    its place (``ExportContext.shown``), since the date would give the masked digits back.
     """
 
     key: str
@@ -135,6 +137,7 @@ class Column:
     help: Any = ""  # str or a lazy translation
     read: bool = True
     exported: bool = True
+    birth: bool = False
 
     # -- the export --------------------------------------------------------------------------------
 

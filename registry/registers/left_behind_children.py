@@ -106,7 +106,7 @@ CARD = Card(
             (
                 CardField("name", _("姓名")),
                 CardField("sex", _("性别")),
-                CardField("birth_date", _("出生日期"), Kind.DATE),
+                CardField("birth_date", _("出生日期"), Kind.DATE, birth=True),
                 CardField("age", _("年龄（周岁）")),
                 CardField("id_number", _("身份证号"), Kind.ID_NUMBER),
                 CardField("ethnicity", _("民族")),

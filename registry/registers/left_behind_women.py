@@ -74,6 +74,7 @@ TABLE = Table(
             aliases=("出生日期", "出生年月日"),
             help=_("有身份证号时由身份证号得出，可以留空；填了须与身份证号一致。"),
             exported=False,
+            birth=True,
         ),
         ID_NUMBER,
         Column(

@@ -38,6 +38,7 @@ TABLE = Table(
             field="birth_month",
             aliases=("出生日期",),
             required=True,
+            birth=True,
         ),
         Column(
             "education",

@@ -81,9 +81,13 @@ def test_age_in_full_years_on_a_reference_date(birth, on, age):
     assert age_on(birth, on) == age
 
 
-def test_masking_keeps_the_first_six_and_the_last_four():
-    assert mask_id_number(EXAMPLE) == "110105********002X"
+def test_masking_keeps_the_first_three_and_the_last_four():
+    # GB/T 35273: neither the county (digits 4-6) nor the birth date (digits 7-14) shows
+    assert mask_id_number(EXAMPLE) == "110***********002X"
+    assert mask_id_number(EXAMPLE[:6] + EXAMPLE[8:17]) == "110********1002"  # a legacy 15-digit one
+    assert mask_id_number("12345") == "*****"  # too short to be a number: nothing of it shows
     assert mask_id_number(None) == ""
+    assert parse_id_number(EXAMPLE).masked == "110***********002X"
 
 
 def test_odd_sequences_are_men_even_women():

@@ -165,7 +165,7 @@ def test_the_context_masks_id_numbers_for_the_county_viewer_only(ledger_world):
     number = w.x_number
     viewer = ExportContext.build(user=w.county_viewer, filters=ExportFilters())
     director = ExportContext.build(user=w.dir_a, filters=ExportFilters())
-    assert viewer.id_number(number) == mask_id_number(number) == number[:6] + "*" * 8 + number[-4:]
+    assert viewer.id_number(number) == mask_id_number(number) == number[:3] + "*" * 11 + number[-4:]
     assert director.id_number(number) == number
     assert viewer.multi_village and not director.multi_village
     assert director.unit_label == "幸福乡红旗村"

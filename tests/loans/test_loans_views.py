@@ -11,13 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from federation.core.idnumber import age_on
 from loans import selectors as loans_selectors
 from loans.documents import chinese_date
 from loans.models import Attachment, LoanApplication
 from loans.selectors import interest_subsidy_summary, loan_ledger_rows
 from loans.services import application_transition
 from loans.states import Action, Status
-from tests.helpers.loans import advance, draft, guarantor, set_clock
+from tests.helpers.loans import APPLICANT_BORN, advance, draft, guarantor, set_clock
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -97,7 +98,7 @@ def test_the_county_reads_with_masked_id_numbers_and_no_papers(loan_world, login
     client = login(w.county_viewer)
     body = client.get(urls(application)["detail"]).content.decode()
     number = w.applicant_a.id_number
-    assert number not in body and number[:6] + "********" + number[-4:] in body
+    assert number not in body and number[:3] + "*" * 11 + number[-4:] in body
     assert "上传附件" not in body and "可以办理" not in body
     ledger = client.get(reverse("loans:ledger")).content.decode()
     assert "申请人A" in ledger and number not in ledger
@@ -296,7 +297,28 @@ def test_the_pdf_of_a_draft_says_so_and_masks_ids_for_the_county(loan_world, log
     text, _fonts = pdf_text_and_fonts(login(w.county_viewer).get(urls(application)["pdf"]).content, tmp_path)
     assert "草稿，未提交" in text
     number = w.applicant_a.id_number
-    assert number not in text and number[:6] + "********" + number[-4:] in text
+    assert number not in text and number[:3] + "*" * 11 + number[-4:] in text
+
+
+def test_the_county_reads_a_loan_without_birth_date_and_with_phones_masked(loan_world, login, tmp_path):
+    w = loan_world
+    application = advance(w, draft(w, w.applicant_a), Status.SUBMITTED)
+    phones = ["13800000000", *(g.phone for g in application.guarantors.all())]
+    born = [
+        f"{APPLICANT_BORN.year}年{APPLICANT_BORN.month}月{APPLICANT_BORN.day}日",
+        f"{APPLICANT_BORN:%Y-%m-%d}",
+    ]
+    county = login(w.county_viewer)
+    text, _fonts = pdf_text_and_fonts(county.get(urls(application)["pdf"]).content, tmp_path)
+    detail = county.get(urls(application)["detail"]).content.decode()
+    for body in (text, detail):
+        assert not any(day in body for day in born)
+    assert all(phone not in text and f"{phone[:3]}****{phone[-4:]}" in text for phone in phones)
+    assert all(phone not in detail for phone in phones[1:]) and "****" in detail
+    age = age_on(APPLICANT_BORN, application.applied_on)  # her age, shown in place of the date
+    assert "年龄" in text and f"{age}周岁" in "".join(text.split())
+    staff_text, _fonts = pdf_text_and_fonts(login(w.staff).get(urls(application)["pdf"]).content, tmp_path)
+    assert born[0] in "".join(staff_text.split()) and all(phone in staff_text for phone in phones)
 
 
 # --- scanned papers -------------------------------------------------------------------------------------
@@ -426,7 +448,7 @@ def test_the_loan_ledger_lists_the_years_filed_applications(loan_world, login, m
     assert row.disbursed_amount == Decimal("50000.00") and row.interest_rate == Decimal("4.350")
     assert "（财政拨款人员）" in row.guarantors
     assert loan_ledger_rows(user=w.staff, year=2024) == []
-    assert loan_ledger_rows(user=w.county_viewer, year=2025)[0].id_number.count("*") == 8
+    assert loan_ledger_rows(user=w.county_viewer, year=2025)[0].id_number.count("*") == 11
     assert loan_ledger_rows(user=w.dir_b, year=2025) == []
     body = login(w.staff).get(reverse("loans:ledger") + "?year=2025").content.decode()
     assert "申请人A" in body and "贷款台账" in body and "合计：1 笔" in body

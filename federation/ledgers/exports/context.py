@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from federation.core import policy
 from federation.core.actors import SystemActor, unit_label, user_unit
-from federation.core.idnumber import mask_id_number
+from federation.core.masking import mask_id_number, mask_phone
 from federation.core.models import County, Township, Village, VillageGroup, year_settings
+from federation.ledgers.columns import Column, ColumnGroup, Kind
+from federation.ledgers.exports.definitions import Card, CardField, Layout, Table
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
 #: and a few a list may add (persons: register, missing_id; petitions: state, category).
@@ -59,6 +63,31 @@ class ExportFilters:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+AGE_HEADER = gettext_lazy("年龄")
+
+#: A row's values as the ledger gives them -> as the actor sees them (None: as they are).
+RowShown = Callable[[Sequence[Any]], list[Any]]
+CardShown = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A layout as the export's actor sees it (``ExportContext.shown``).
+
+    ``layout`` is what the builder lays out; ``row`` turns a row of the declared table (in its
+    columns' order) into a row of ``layout``, ``card`` a card's values by key; both are None when
+    the actor sees everything whole. ``note`` is added to the 注 block when something is masked.
+    """
+
+    layout: Layout
+    row: RowShown | None = None
+    card: CardShown | None = None
+    note: str = ""
+
+
+_DROP = object()
 
 
 @dataclass
@@ -121,6 +150,107 @@ class ExportContext:
         if not number:
             return ""
         return number if self.full_id_numbers else mask_id_number(number)
+
+    def masked_age(self, birth: Any) -> int | None:
+        """Return the age in whole years on the ledger's reference date shown in place of ``birth``."""
+        return policy.masked_age(birth if isinstance(birth, dt.date) else None, self.ages_on)
+
+    def shown(self, layout: Layout) -> Shown:
+        """Return ``layout`` as the actor sees it (``federation.core.policy``).
+
+        A role that sees personal data whole gets the layout as declared. A masked role gets ID
+        numbers and phones masked and no birth date: a birth-date column (``Column.birth``) is
+        left out when the table has a 年龄 column already, and becomes 年龄 in its place when it
+        has none; a card's birth date the same way.
+        """
+        if self.full_id_numbers:
+            return Shown(layout)
+        if isinstance(layout, Card):
+            return self._shown_card(layout)
+        return self._shown_table(layout)
+
+    def _value_rule(self, kind: Kind, birth: bool, has_age: bool) -> Any:
+        """Return how a masked role gets a value: a function, ``_DROP``, or None (as it is)."""
+        if birth:
+            return _DROP if has_age else self.masked_age
+        if kind is Kind.ID_NUMBER:
+            return self.id_number
+        if kind is Kind.PHONE:
+            return lambda value: mask_phone(value) if value else value
+        return None
+
+    def _shown_table(self, table: Table) -> Shown:
+        has_age = any(c.key == "age" or str(c.header) == str(AGE_HEADER) for c in table.leaves)
+        rules = [self._value_rule(c.kind, c.birth, has_age) for c in table.leaves]
+        if not any(rules):
+            return Shown(table)
+
+        def shown_column(column: Column) -> Column | None:
+            if not column.birth:
+                return column
+            if has_age:
+                return None
+            return replace(column, header=AGE_HEADER, kind=Kind.INT, birth=False, width=None, read=False)
+
+        columns: list[Column | ColumnGroup] = []
+        for item in table.columns:
+            if isinstance(item, ColumnGroup):
+                inner = tuple(c for c in map(shown_column, item.columns) if c is not None)
+                if inner:
+                    columns.append(ColumnGroup(item.header, inner))
+            elif (column := shown_column(item)) is not None:
+                columns.append(column)
+
+        def row(values: Sequence[Any]) -> list[Any]:
+            return [
+                rule(value) if rule else value
+                for value, rule in zip(values, rules, strict=True)
+                if rule is not _DROP
+            ]
+
+        return Shown(replace(table, columns=tuple(columns)), row=row, note=self._masked_note(table.leaves))
+
+    def _shown_card(self, card: Card) -> Shown:
+        fields = card.fields
+        has_age = any(f.key == "age" for f in fields)
+        rules = {f.key: rule for f in fields if (rule := self._value_rule(f.kind, f.birth, has_age))}
+        if not rules:
+            return Shown(card)
+
+        def shown_field(f: CardField) -> CardField | None:
+            if not f.birth:
+                return f
+            return None if has_age else replace(f, label=AGE_HEADER, kind=Kind.TEXT, birth=False)
+
+        sections = tuple(
+            (heading, tuple(f for f in map(shown_field, section) if f is not None))
+            for heading, section in card.sections
+        )
+
+        def values_shown(values: Mapping[str, Any]) -> dict[str, Any]:
+            shown = dict(values)
+            for key, rule in rules.items():
+                if rule is _DROP:
+                    shown.pop(key, None)
+                elif key in shown:
+                    shown[key] = rule(shown[key])
+            return shown
+
+        return Shown(replace(card, sections=sections), card=values_shown, note=self._masked_note(fields))
+
+    @staticmethod
+    def _masked_note(columns: Sequence[Column | CardField]) -> str:
+        """Return the 注 line that tells the reader what this export masks."""
+        parts = []
+        if any(c.kind is Kind.ID_NUMBER for c in columns):
+            parts.append(_("身份证号只显示前 3 位和后 4 位"))
+        if any(c.kind is Kind.PHONE for c in columns):
+            parts.append(_("电话号码隐藏中间 4 位"))
+        if any(c.birth for c in columns):
+            parts.append(_("不显示出生日期，以统计截止日的周岁年龄代替"))
+        if not parts:
+            return ""
+        return _("按个人信息保护要求，%(what)s。") % {"what": "；".join(parts)}
 
     def village_group(self, village_name: str, group: VillageGroup | str | None) -> str:
         """Return the 村组 cell: the group, preceded by the village when the export spans villages."""

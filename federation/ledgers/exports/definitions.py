@@ -85,7 +85,8 @@ class CardField:
     """One label/value pair of a registration card.
 
     With ``choices`` (value, label) the value prints as ticked boxes: 是（√）否（ ）.
-    ``wide`` gives the field a whole line of the grid instead of half of one.
+    ``wide`` gives the field a whole line of the grid instead of half of one. ``birth`` marks a
+    birth date, which a role that sees masked ID numbers does not get (``ExportContext.shown``).
     """
 
     key: str
@@ -93,6 +94,7 @@ class CardField:
     kind: Kind = Kind.TEXT
     choices: tuple[tuple[Any, str], ...] = ()
     wide: bool = False
+    birth: bool = False
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from weasyprint.urls import URLFetcher
 from federation.ledgers.exports.cells import pdf_text
 from federation.ledgers.exports.conf import footer_labels
 from federation.ledgers.exports.context import ExportContext
-from federation.ledgers.exports.definitions import Card, ColumnGroup, Kind, Table, Total, Totals, boxes
+from federation.ledgers.exports.definitions import Card, ColumnGroup, Table, Total, Totals, boxes
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans CJK", "WenQuanYi Micro Hei", sans-serif'
 
@@ -142,7 +142,8 @@ class PdfBuilder:
     """Render a ledger's rows as the HTML of one PDF file."""
 
     def __init__(self, layout: Table | Card, ctx: ExportContext, *, title: str):
-        self.layout = layout
+        self.shown = ctx.shown(layout)  # as the actor sees it: masked ID numbers, phones, no birth date
+        self.layout = self.shown.layout
         self.ctx = ctx
         self.title = title
 
@@ -153,7 +154,7 @@ class PdfBuilder:
             "unit": ctx.unit_label,
             "reporter": ctx.reporter,
             "made_on": ctx.made_on,
-            "notes": notes,
+            "notes": [*notes, self.shown.note] if self.shown.note else notes,
             "footer": [str(label) for label in (self.layout.footer or footer_labels())],
             "landscape": self.layout.is_landscape,
             "font_family": mark_safe(FONT_FAMILY),
@@ -173,13 +174,11 @@ class PdfBuilder:
         columns = table.leaves
         kinds = [c.kind for c in columns]
         css = [{"right": "r", "center": "c"}.get(c.align, "") for c in columns]
-        id_columns = [i for i, c in enumerate(columns) if c.kind is Kind.ID_NUMBER]
+        shown = self.shown.row
         totals = Totals(table)
         body: list[str] = []
         for number, values in enumerate(rows, start):
-            values = list(values)
-            for i in id_columns:
-                values[i] = self.ctx.id_number(values[i])
+            values = shown(values) if shown is not None else values
             totals.add(values)
             cells = "".join(_td(pdf_text(v, k), c) for v, k, c in zip(values, kinds, css, strict=True))
             body.append(f'<tr><td class="c">{number}</td>{cells}</tr>')
@@ -248,15 +247,15 @@ class PdfBuilder:
         assert isinstance(card, Card)
         pages = []
         count = 0
+        shown = self.shown.card
         for count, values in enumerate(records, 1):
+            values = shown(values) if shown is not None else values
             number = start + count - 1
             sections = []
             for heading, fields in card.sections:
                 lines: list[list[tuple[str, str, bool]]] = []
                 for f in fields:
                     value = values.get(f.key)
-                    if f.kind is Kind.ID_NUMBER:
-                        value = self.ctx.id_number(value)
                     text = boxes(value, f.choices) if f.choices else pdf_text(value, f.kind)
                     item = (str(f.label), text, f.wide)
                     if f.wide or not lines or len(lines[-1]) == 2 or lines[-1][0][2]:

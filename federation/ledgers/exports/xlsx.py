@@ -43,7 +43,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from federation.ledgers.exports.cells import excel_converter, safe_text
 from federation.ledgers.exports.conf import footer_labels
 from federation.ledgers.exports.context import ExportContext
-from federation.ledgers.exports.definitions import ColumnGroup, Kind, Table, Total, Totals, display_width
+from federation.ledgers.exports.definitions import ColumnGroup, Table, Total, Totals, display_width
 
 FONT = "宋体"
 PROGRESS_EVERY = 1000
@@ -103,7 +103,8 @@ class XlsxBuilder:
     """Write one table ledger to an .xlsx file; ``write(rows)`` returns the number of rows written."""
 
     def __init__(self, table: Table, ctx: ExportContext, *, title: str, fast: bool | None = None):
-        self.table = table
+        self.shown = ctx.shown(table)  # as the actor sees it: masked ID numbers, phones, no birth date
+        table = self.table = self.shown.layout
         self.ctx = ctx
         self.title = title
         self.fast = FAST_ROWS_SUPPORTED if fast is None else (fast and FAST_ROWS_SUPPORTED)
@@ -432,18 +433,15 @@ class XlsxBuilder:
         self._write_header()
         totals = Totals(self.table)
         converters = [excel_converter(c.kind) for c in self.columns]
-        id_columns = [i for i, c in enumerate(self.columns) if c.kind is Kind.ID_NUMBER]
-        id_number = self.ctx.id_number
+        shown = self.shown.row
         for number, values in enumerate(rows, 1):
-            values = list(values)
-            for i in id_columns:
-                values[i] = id_number(values[i])
+            values = shown(values) if shown is not None else values
             totals.add(values)
             self._data_row([number, *(convert(v) for convert, v in zip(converters, values, strict=True))])
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress(number)
         self._write_totals(totals)
-        self._write_notes(notes)
+        self._write_notes([*notes, self.shown.note] if self.shown.note else notes)
         self._write_footer()
         self.wb.save(path)
         return totals.rows

@@ -1,16 +1,74 @@
 from django import template
+from django.utils.translation import gettext as _
 
+from federation.core import policy
 from federation.core.dotted import resolve
-from federation.core.policy import id_number_for
+from federation.core.masking import is_birth_field, is_id_number_field, is_phone_field
+from federation.core.policy import id_number_for, phone_for
 from federation.web.pages import menu_for
 
 register = template.Library()
 
 
+def _user(context):
+    return context["request"].user
+
+
+def _ages_on(context):
+    """Return the day a masked role's ages are counted on: the page's year's reference date.
+
+    Read once a request (a list page asks for it in every row).
+    """
+    year = context.get("year")
+    year = year if isinstance(year, int) else None
+    known = context["request"].__dict__.setdefault("_federation_ages_on", {})
+    if year not in known:
+        known[year] = policy.ages_on(year)
+    return known[year]
+
+
 @register.simple_tag(takes_context=True)
 def id_number(context, number):
     """Render an ID number whole or masked, as the signed-in user's role allows."""
-    return id_number_for(context["request"].user, number) or "—"
+    return id_number_for(_user(context), number) or "—"
+
+
+@register.simple_tag(takes_context=True)
+def phone(context, number):
+    """Render a phone number whole or with its middle 4 digits masked, as the user's role allows."""
+    return phone_for(_user(context), number) or "—"
+
+
+@register.simple_tag(takes_context=True)
+def full_personal_data(context):
+    """Return True when the signed-in user sees birth dates, ID numbers and phones whole."""
+    return policy.can_see_full_id_number(_user(context))
+
+
+@register.simple_tag(takes_context=True)
+def masked_age(context, birth_date):
+    """Render the age in whole years shown to a masked role in place of ``birth_date``."""
+    age = policy.masked_age(birth_date, _ages_on(context))
+    return "—" if age is None else age
+
+
+@register.simple_tag(takes_context=True)
+def ages_on_text(context):
+    """Return the note of a masked role's 年龄 column: on which reference date ages are counted."""
+    on = _ages_on(context)
+    return _("按 %(year)s年%(month)s月%(day)s日（统计截止日）计算的周岁") % {
+        "year": on.year,
+        "month": on.month,
+        "day": on.day,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def column_label(context, label, path):
+    """Return a list column's heading: 年龄 in place of a birth date's for a masked role."""
+    if is_birth_field(path.rsplit(".", 1)[-1]) and not policy.can_see_full_id_number(_user(context)):
+        return _("年龄")
+    return label
 
 
 @register.simple_tag(takes_context=True)
@@ -27,10 +85,16 @@ def query_with(context, **changes):
 
 @register.simple_tag(takes_context=True)
 def cell(context, obj, path):
-    """Render one list cell: ID numbers as the role allows, booleans as 是/否, empty as a dash."""
+    """Render one list cell: ID numbers, phones and birth dates as the role allows (a masked role
+    sees the age in place of a birth date), booleans as 是/否, empty as a dash."""
     value = resolve(obj, path)
-    if path.endswith("id_number"):
-        return id_number_for(context["request"].user, value) or "—"
+    name = path.rsplit(".", 1)[-1]
+    if is_id_number_field(name):
+        return id_number_for(_user(context), value) or "—"
+    if is_phone_field(name):
+        return phone_for(_user(context), value) or "—"
+    if is_birth_field(name) and not policy.can_see_full_id_number(_user(context)):
+        return masked_age(context, value)
     if value is True:
         return "是"
     if value is False:
@@ -40,23 +104,36 @@ def cell(context, obj, path):
     return value
 
 
-@register.simple_tag
-def field_rows(obj):
-    """Return (label, shown value) for each field of a record a user would read on its page."""
+@register.simple_tag(takes_context=True)
+def field_rows(context, obj):
+    """Return (label, name, shown value) for each field of a record a user would read on its page.
+
+    ID numbers and phones are shown as the user's role allows; a masked role reads 年龄 in place
+    of a birth date or month.
+    """
     from django.db import models as m
 
+    user = _user(context)
+    full = policy.can_see_full_id_number(user)
     hidden = {"id", "created_at", "updated_at", "deleted_at", "version", "id_last4"}
     rows = []
     for field in obj._meta.concrete_fields:
         if field.name in hidden:
             continue
+        label = field.verbose_name
         if field.choices:
             value = getattr(obj, f"get_{field.name}_display")()
         elif isinstance(field, m.ForeignKey):
             value = getattr(obj, field.name)
         else:
             value = getattr(obj, field.attname)
-        rows.append((field.verbose_name, field.name, value))
+        if is_id_number_field(field.name):
+            value = id_number_for(user, value)
+        elif is_phone_field(field.name):
+            value = phone_for(user, value)
+        elif is_birth_field(field.name) and not full:
+            label, value = _("年龄"), policy.masked_age(value, _ages_on(context))
+        rows.append((label, field.name, value))
     return rows
 
 
