@@ -464,7 +464,7 @@ class Installation(models.Model):
             installation = cls.objects.create(kind=cls.Kind.DEMO)
         elif installation.kind != cls.Kind.DEMO:
             raise InstallationRefused(
-                _("不生成演示数据：这是正式使用的数据库（%(when)s 用 setup_office 设置）。")
+                _("不生成演示数据：这是正式使用的数据库（%(when)s 起）。")
                 % {"when": timezone.localtime(installation.created_at).strftime("%Y-%m-%d")}
             )
         return installation

@@ -114,7 +114,7 @@ def test_seed_demo_refuses_a_non_loopback_address_and_writes_nothing(monkeypatch
 
 
 @pytest.mark.django_db
-def test_seed_demo_refuses_an_office_database(tmp_path, typed):
+def test_seed_demo_refuses_an_office_database(tmp_path):
     call_command(
         "setup_office", str(division_file(tmp_path, DIVISIONS)), generate_password=True, stdout=StringIO()
     )

@@ -193,8 +193,10 @@ class Command(BaseCommand):
         try:
             divisions = read_divisions(path.read_bytes())
             self._write(divisions, admin=None)  # checks the database and the file, writes nothing
-        except (DivisionFileError, InstallationRefused) as error:
-            raise CommandError(f"区划文件 {file} 未导入，什么也没写入：\n{error}") from error
+        except DivisionFileError as error:
+            raise CommandError(f"区划文件 {file} 有错，什么也没写入：\n{error}") from error
+        except InstallationRefused as error:
+            raise CommandError(f"{error}（什么也没写入。）") from error
         password = new_password() if generate_password else self._typed_password(username, full_name)
         try:
             county, townships, villages = self._write(
