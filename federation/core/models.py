@@ -442,9 +442,15 @@ class Installation(models.Model):
     def claim_for_demo(cls, *, bind: str) -> Installation:
         """Return the demo's row, flagging an empty database as the demo; lock it until the transaction ends.
 
-        Refuse (:class:`InstallationRefused`) a non-loopback ``bind`` (the demo's passwords are
-        published), an office's database, and a database that holds data but was never flagged.
+        Refuse (:class:`InstallationRefused`) an office's database, a non-loopback ``bind`` (the
+        demo's passwords are published) and a database that holds data but was never flagged.
         """
+        installation = cls.objects.select_for_update().filter(pk=cls.SINGLETON).first()
+        if installation is not None and installation.kind != cls.Kind.DEMO:
+            raise InstallationRefused(
+                _("不生成演示数据：这是正式使用的数据库（%(when)s 起）。")
+                % {"when": timezone.localtime(installation.created_at).strftime("%Y-%m-%d")}
+            )
         if not bind_is_loopback(bind):
             raise InstallationRefused(
                 _(
@@ -453,7 +459,6 @@ class Installation(models.Model):
                 )
                 % {"bind": bind}
             )
-        installation = cls.objects.select_for_update().filter(pk=cls.SINGLETON).first()
         if installation is None:
             if not cls.database_is_empty():
                 raise InstallationRefused(
@@ -462,11 +467,6 @@ class Installation(models.Model):
                     )
                 )
             installation = cls.objects.create(kind=cls.Kind.DEMO)
-        elif installation.kind != cls.Kind.DEMO:
-            raise InstallationRefused(
-                _("不生成演示数据：这是正式使用的数据库（%(when)s 起）。")
-                % {"when": timezone.localtime(installation.created_at).strftime("%Y-%m-%d")}
-            )
         return installation
 
     @classmethod

@@ -121,6 +121,8 @@ def test_seed_demo_refuses_an_office_database(tmp_path):
     before = everything()
     with pytest.raises(CommandError, match="这是正式使用的数据库"):
         call_command("seed_demo")
+    with pytest.raises(CommandError, match="这是正式使用的数据库"):  # whatever the address
+        call_command("seed_demo", bind="0.0.0.0:8000")
     assert everything() == before
     assert not get_user_model().objects.filter(username__in=["county", "chair", "cun01"]).exists()
 
