@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from federation.core import history
-from federation.core.demo import DemoReport
+from federation.core.demo import DEMO_PASSWORD, DemoReport
 from federation.core.idnumber import Sex, age_on, make_id_number
-from federation.core.models import County, Township, Village, VillageGroup
+from federation.core.models import County, Installation, Township, Village, VillageGroup
 from federation.core.roles import Role
 from registry.models import (
     Education,
@@ -37,7 +37,6 @@ REFERENCE_DATE = dt.date(2026, 1, 1)
 INCOME_YEAR = 2025
 POVERTY_LINE = 2300
 DEFAULT_SEED = 2014
-DEMO_PASSWORD = "Fulian@2026"
 CHANGE_REASON = "示范数据"
 BATCH_SIZE = 500
 
@@ -681,9 +680,10 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
 
 
 def ensure_demo_users(county: County, township: Township) -> list[dict]:
-    """Create the demo log-ins that do not exist yet; return every one with its role and unit.
+    """Create the demo log-ins the demo never created yet; return every one with its role, unit and state.
 
-    Passwords of log-ins that already exist are left as they are.
+    A log-in the demo created once is not created again, even once deleted (the database's
+    :class:`Installation` row remembers them); passwords of log-ins that exist are left as they are.
     """
     from django.contrib.auth import get_user_model
 
@@ -704,6 +704,8 @@ def ensure_demo_users(county: County, township: Township) -> list[dict]:
         for username, full_name, code in zip(DIRECTOR_USERNAMES, DIRECTOR_NAMES, VILLAGE_CODES, strict=True)
         if code in villages
     ]
+    installation = Installation.objects.select_for_update().get(pk=Installation.SINGLETON)
+    seeded = set(installation.demo_accounts)
     existing = set(
         get_user_model()
         .objects.filter(username__in=[w[0] for w in wanted])
@@ -711,8 +713,13 @@ def ensure_demo_users(county: County, township: Township) -> list[dict]:
     )
     users = []
     for username, full_name, role, unit in wanted:
-        if username not in existing:
+        if username in existing:
+            state = "exists"
+        elif username in seeded:
+            state = "deleted"
+        else:
             user_create(username=username, password=DEMO_PASSWORD, full_name=full_name, role=role, unit=unit)
+            state = "created"
         users.append(
             {
                 "username": username,
@@ -720,9 +727,11 @@ def ensure_demo_users(county: County, township: Township) -> list[dict]:
                 "role": str(Role(role).label),
                 "unit": str(unit),
                 "password": DEMO_PASSWORD,
-                "created": username not in existing,
+                "created": state == "created",
+                "state": state,
             }
         )
+    installation.record_demo_accounts(u["username"] for u in users if u["created"])
     return users
 
 
@@ -788,8 +797,9 @@ def township_report(seed: int) -> DemoReport:
         + "".join(_pad(h, w) for h, w in (("用户名", 9), ("角色", 15), ("单位", 9), ("姓名", 15)))
         + "密码",
     ]
+    shown = {"exists": "（账号已存在，密码未改动）", "deleted": "（账号已删除，不再创建）"}
     for user in result.users:
-        password = user["password"] if user["created"] else "（账号已存在，密码未改动）"
+        password = shown.get(user["state"], user["password"])
         columns = (user["username"], 9), (user["role"], 15), (user["unit"], 9), (user["full_name"], 15)
         lines.append("  " + "".join(_pad(text, width) for text, width in columns) + password)
     return DemoReport(lines=tuple(lines), style=style)

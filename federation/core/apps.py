@@ -18,3 +18,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Keep role groups in step with role_permissions() when later migrations add models.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="federation_sync_roles")
+        # The installation's deployment checks (no demo password, no demo database served to others).
+        from federation.core import checks  # noqa: F401

@@ -3,6 +3,10 @@
 Each app adds a :class:`DemoSeeder` from the modules its ``AppConfig.ready()`` imports; a seeder
 creates nothing that already exists (the command can run at every start) and says in a
 :class:`DemoReport` what it did, in lines the command prints as they are.
+
+The demo lives only in a database flagged as the demo (``federation.core.models.Installation``):
+the command flags an empty database, refuses an office's and a non-loopback address, and the
+log-ins it created once are never created again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ class DemoSeeder:
     key: str
     order: int
     run: Callable[[int], DemoReport]
+
+
+#: The password of every demo log-in. It is published (README), so no account of a real office may
+#: have it: the ``federation.E001`` system check looks for it (``federation.core.checks``).
+DEMO_PASSWORD = "Fulian@2026"
 
 
 demo_seeders: Registry[DemoSeeder] = Registry("demo seeder")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -410,3 +411,149 @@ class ForcedPasswordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 须在下次登录时修改密码"
+
+
+# --- the installation: a demo or a real office ------------------------------------------------------
+
+#: Host names that reach only this machine (with every 127.0.0.0/8 and ::1 address).
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def host_is_loopback(host: str) -> bool:
+    """Return whether ``host`` (a name, or an address with or without brackets) reaches only this machine."""
+    host = host.strip().strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_is_loopback(bind: str) -> bool:
+    """Return whether gunicorn's ``--bind`` value (``HOST:PORT``, ``[IPv6]:PORT``, ``unix:PATH``) is loopback.
+
+    A Unix socket is not: it is how a reverse proxy serves the office network. ``:8000`` and
+    ``0.0.0.0`` are every interface.
+    """
+    bind = bind.strip()
+    if bind.startswith("unix:") or not bind:
+        return False
+    if bind.startswith("["):
+        host = bind[1 : bind.find("]")] if "]" in bind else bind
+    elif bind.count(":") == 1:
+        host = bind.split(":")[0]
+    else:
+        host = bind  # a bare host name, or a bare IPv6 address
+    return host_is_loopback(host)
+
+
+class InstallationRefused(Exception):
+    """The database is not one for what was asked (the demo, or setting up an office); ``str()`` says why."""
+
+
+class Installation(models.Model):
+    """What this database is: the demo (``seed_demo``, public passwords) or a real office (``setup_office``).
+
+    One row, made by the first of the two commands to run on an empty database; neither turns one
+    kind into the other. ``demo_accounts`` are the log-ins the demo created: they are never
+    created again, even once deleted.
+    """
+
+    class Kind(models.TextChoices):
+        DEMO = "demo", _("演示数据库")
+        OFFICE = "office", _("正式使用")
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+    demo_accounts = models.JSONField(
+        _("演示账号"), default=list, blank=True, help_text=_("演示数据创建过的账号；删除后不会再创建。")
+    )
+
+    class Meta:
+        verbose_name = _("安装类型")
+        verbose_name_plural = _("安装类型")
+        constraints = [models.CheckConstraint(name="installation_singleton", condition=models.Q(id=1))]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    @classmethod
+    def current(cls) -> Installation | None:
+        """Return the database's row, or None for a database neither command has set up."""
+        return cls.objects.filter(pk=cls.SINGLETON).first()
+
+    @staticmethod
+    def database_is_empty() -> bool:
+        """Return whether the database holds no organisation unit and no account."""
+        from django.contrib.auth import get_user_model
+
+        return not (
+            County.objects.exists()
+            or Township.objects.exists()
+            or Village.objects.exists()
+            or get_user_model().objects.exists()
+        )
+
+    @classmethod
+    def claim_for_demo(cls, *, bind: str) -> Installation:
+        """Return the demo's row, flagging an empty database as the demo; lock it until the transaction ends.
+
+        Refuse (:class:`InstallationRefused`) an office's database, a non-loopback ``bind`` (the
+        demo's passwords are published) and a database that holds data but was never flagged.
+        """
+        installation = cls.objects.select_for_update().filter(pk=cls.SINGLETON).first()
+        if installation is not None and installation.kind != cls.Kind.DEMO:
+            raise InstallationRefused(
+                _("不生成演示数据：这是正式使用的数据库（%(when)s 起）。")
+                % {"when": timezone.localtime(installation.created_at).strftime("%Y-%m-%d")}
+            )
+        if not bind_is_loopback(bind):
+            raise InstallationRefused(
+                _(
+                    "不生成演示数据：服务地址 %(bind)s 不是本机地址（127.0.0.1、localhost 或 ::1），"
+                    "演示账号的密码是公开的。正式使用请在空数据库上运行 python manage.py setup_office。"
+                )
+                % {"bind": bind}
+            )
+        if installation is None:
+            if not cls.database_is_empty():
+                raise InstallationRefused(
+                    _(
+                        "不生成演示数据：数据库里已有单位或账号，却不是演示数据库。演示数据只生成在空数据库里。"
+                    )
+                )
+            installation = cls.objects.create(kind=cls.Kind.DEMO)
+        return installation
+
+    @classmethod
+    def claim_for_office(cls) -> Installation:
+        """Flag an empty database as a real office and return its row.
+
+        Refuse (:class:`InstallationRefused`) any database already set up or holding data: a real
+        office starts from an empty database, never from the demo's.
+        """
+        installation = cls.current()
+        if installation is not None and installation.kind == cls.Kind.DEMO:
+            raise InstallationRefused(
+                _(
+                    "不能设置：这是演示数据库（演示账号的密码是公开的）。"
+                    "正式使用请换一个空数据库（新的 DATABASE_URL，或删除 var/db.sqlite3 后重新 migrate）。"
+                )
+            )
+        if installation is not None:
+            raise InstallationRefused(
+                _("不能设置：这个数据库已经设置过（%(when)s）。")
+                % {"when": timezone.localtime(installation.created_at).strftime("%Y-%m-%d")}
+            )
+        if not cls.database_is_empty():
+            raise InstallationRefused(_("不能设置：数据库里已有单位或账号。正式使用请从空数据库开始。"))
+        return cls.objects.create(kind=cls.Kind.OFFICE)
+
+    def record_demo_accounts(self, usernames: Iterable[str]) -> None:
+        """Remember that the demo created ``usernames`` (it will not create them again)."""
+        self.demo_accounts = sorted({*self.demo_accounts, *usernames})
+        self.save(update_fields=["demo_accounts"])

@@ -51,6 +51,29 @@ def test_deploy_checks_pass_with_production_values(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_deploy_checks_pass_for_a_set_up_office_and_fail_with_a_demo_password_account(tmp_path):
+    env = production_env(tmp_path)
+    divisions = tmp_path / "divisions.csv"
+    divisions.write_text("513422,清水县\n513422101000,清水乡\n513422101201,上坝村\n", encoding="utf-8")
+    for command in (
+        ("migrate", "--no-input", "-v0"),
+        ("setup_office", str(divisions), "--generate-password"),
+    ):
+        done = run_manage(*command, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+    # A careless administrator adds a second one with the password the README publishes.
+    env_demo = env | {"DJANGO_SUPERUSER_PASSWORD": "Fulian@2026"}
+    done = run_manage("createsuperuser", "--no-input", "--username", "admin2", "--email", "", env=env_demo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "federation.E001" in result.stderr and "admin2" in result.stderr
+
+
 def test_deploy_checks_fail_with_debug_on(tmp_path):
     env = production_env(tmp_path) | {"DEBUG": "true"}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)

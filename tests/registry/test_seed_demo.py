@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from federation.core.idnumber import parse_id_number
-from federation.core.models import Membership, Township, Village, VillageGroup
+from federation.core.models import Installation, Membership, Township, Village, VillageGroup
 from federation.core.roles import Role
 from registry.demo import DEMO_PASSWORD, REFERENCE_DATE, generate_demo
 from registry.models import Household, HouseholdIncome, Person, Relation, WorkPlace
@@ -180,6 +180,22 @@ def test_the_demo_users_exist_with_their_roles(township):
         assert str(membership.unit) == unit_name
         assert user.check_password(DEMO_PASSWORD)
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_the_new_database_is_flagged_as_the_demo_with_the_log_ins_it_created(township):
+    installation = Installation.current()
+    assert installation.kind == Installation.Kind.DEMO
+    assert installation.demo_accounts == sorted(EXPECTED_USERS)
+
+
+def test_a_deleted_demo_log_in_is_not_created_again(township):
+    get_user_model().objects.get(username="county").delete()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert not get_user_model().objects.filter(username="county").exists()
+    (line,) = [line for line in out.getvalue().splitlines() if line.strip().startswith("county ")]
+    assert "账号已删除，不再创建" in line and DEMO_PASSWORD not in line
+    assert get_user_model().objects.filter(username__in=EXPECTED_USERS).count() == len(EXPECTED_USERS) - 1
 
 
 @pytest.mark.parametrize("username", ["chair", "cun03"])
