@@ -148,3 +148,18 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_error_message(self) -> str:
         return _("密码长度太短。密码必须包含至少 %(min_length)d 个字符。") % {"min_length": self.min_length}
+
+
+class DemoPasswordValidator:
+    """Refuse the demo's published password: whoever read the README could log in with it."""
+
+    def validate(self, password: str, user=None) -> None:
+        from django.core.exceptions import ValidationError
+
+        from federation.core.demo import DEMO_PASSWORD
+
+        if password == DEMO_PASSWORD:
+            raise ValidationError(_("这是演示系统公开的密码，不能使用，请另设一个。"), code="demo_password")
+
+    def get_help_text(self) -> str:
+        return _("不能使用演示系统公开的密码。")

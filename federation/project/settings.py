@@ -135,6 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "federation.core.logins.MinimumLengthValidator"},  # Django's, its message in Chinese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "federation.core.logins.DemoPasswordValidator"},  # the README publishes it
 ]
 
 LOGIN_URL = "login"

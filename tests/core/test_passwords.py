@@ -55,7 +55,7 @@ def test_a_wrong_old_password_changes_nothing(client, world, user_key):
         ("12345678", None, "这个密码太常见了"),
         ("Hq1!", None, "密码长度太短。密码必须包含至少 8 个字符"),
         (NEW_PASSWORD, "Hongqi#Spring2028", "输入的两个密码不一致"),
-        (PASSWORD, None, "新密码不能与原密码相同"),
+        ("Fulian@2026", None, "这是演示系统公开的密码，不能使用"),  # the tests' own password is the demo's
     ],
 )
 def test_a_bad_new_password_is_refused_in_chinese(client, world, new, again, message):
@@ -65,6 +65,14 @@ def test_a_bad_new_password_is_refused_in_chinese(client, world, new, again, mes
     assert message in response.content.decode()
     world.dir_a.refresh_from_db()
     assert world.dir_a.check_password(PASSWORD)
+
+
+def test_the_old_password_again_is_refused(client, world):
+    world.dir_a.set_password(NEW_PASSWORD)
+    world.dir_a.save()
+    log_in(client, "dir_a", NEW_PASSWORD)
+    response = change(client, NEW_PASSWORD, NEW_PASSWORD)
+    assert "新密码不能与原密码相同" in response.content.decode()
 
 
 def test_the_change_page_needs_a_log_in(client, world):
