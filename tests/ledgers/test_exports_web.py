@@ -185,7 +185,7 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
     record = ExportRecord.objects.get()
     assert queued == [
         (
-            ("federation.ledgers.exports.tasks.run_export", record.pk),
+            ("federation.ledgers.exports.tasks.run_export", record.pk, record.task_token),
             {"task_name": f"export-{record.pk}", "group": "exports"},
         )
     ]
@@ -195,7 +195,8 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
     assert (status["status"], status["percent"], status["download_url"]) == ("queued", 0, "")
     assert client.get(reverse("exports:download", args=[record.pk])).status_code == 404
 
-    assert run_export(record.pk) == 2
+    assert len(record.task_token) == 32
+    assert run_export(record.pk, record.task_token) == 2
     record.refresh_from_db()
     assert record.status == ExportRecord.Status.DONE and record.file_name.endswith(".zip")
     status = client.get(reverse("exports:job_status", args=[record.pk])).json()
