@@ -80,7 +80,7 @@ class Heartbeat:
 
     def report(self, **values: Any) -> None:
         """Keep ``values`` (e.g. ``rows_done``) for the next beat to write."""
-        self.values.update(values)
+        self.values = {**self.values, **values}  # a new dict: the beat's thread reads the old one whole
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()
