@@ -60,6 +60,10 @@ class ExportRecord(models.Model):
     created_at = models.DateTimeField(_("导出时间"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The background task's liveness (federation.ledgers.liveness): its heartbeat while it runs and
+    # the token of its attempt, which a task redelivered after its worker died no longer holds.
+    heartbeat_at = models.DateTimeField(_("最后心跳"), null=True, blank=True, editable=False)
+    task_token = models.CharField(_("任务标记"), max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("导出记录")
@@ -127,6 +131,19 @@ class ImportRecord(models.Model):
     message = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The background task's liveness, as on the export record; ``interrupted`` keeps what the task
+    # was doing (checking or importing) when its worker died, which starting again does once more.
+    heartbeat_at = models.DateTimeField(_("最后心跳"), null=True, blank=True, editable=False)
+    task_token = models.CharField(_("任务标记"), max_length=32, blank=True, editable=False)
+    interrupted = models.CharField(
+        _("中断时在做"),
+        max_length=10,
+        blank=True,
+        choices=[
+            (Status.CHECKING.value, Status.CHECKING.label),
+            (Status.IMPORTING.value, Status.IMPORTING.label),
+        ],
+    )
 
     class Meta:
         verbose_name = _("导入记录")
@@ -147,3 +164,8 @@ class ImportRecord(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def can_restart(self) -> bool:
+        """Return whether the import failed because its worker died, and can be started again."""
+        return self.status == self.Status.FAILED and bool(self.interrupted) and bool(self.file_path)

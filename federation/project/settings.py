@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "federation.web.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "federation.web.login_security.ForcedPasswordChangeMiddleware",
+    "federation.web.limits.RequestSizeLimitMiddleware",
     "federation.web.timeouts.StatementTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -249,6 +250,21 @@ Q_CLUSTER = {
     # Q_SYNC=true runs each task inline, in the process that queued it (tests, debugging).
     "sync": env.bool("Q_SYNC", default=False),
 }
+# A running import or export beats every TASK_HEARTBEAT_SECONDS; one silent for TASK_STALE_SECONDS
+# had its worker die (killed, a power cut) and is marked failed, its queue row (locked until
+# "retry" above) deleted: the user starts it again at once (federation.ledgers.liveness).
+TASK_HEARTBEAT_SECONDS = env.float("TASK_HEARTBEAT_SECONDS", default=5)
+TASK_STALE_SECONDS = env.float("TASK_STALE_SECONDS", default=600)
+# At most this many exports of one user queued or running at once: the worker is everyone's.
+EXPORTS_QUEUED_PER_USER = env.int("EXPORTS_QUEUED_PER_USER", default=2)
+
+# Uploads: an import file and a loan's paper are at most 5 MB. A request whose body is larger than
+# REQUEST_MAX_BYTES (5 MB and room for the form) is refused before it is read (federation.web.limits,
+# 413); the reverse proxy caps it as well (nginx client_max_body_size). An accepted upload is kept
+# in memory, so no copy of a register is left in the system's temporary folder.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=6 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides the files: Django's 2.5 MB
 
 LOGGING = {
     "version": 1,

@@ -185,7 +185,7 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
     record = ExportRecord.objects.get()
     assert queued == [
         (
-            ("federation.ledgers.exports.tasks.run_export", record.pk),
+            ("federation.ledgers.exports.tasks.run_export", record.pk, record.task_token),
             {"task_name": f"export-{record.pk}", "group": "exports"},
         )
     ]
@@ -195,7 +195,8 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
     assert (status["status"], status["percent"], status["download_url"]) == ("queued", 0, "")
     assert client.get(reverse("exports:download", args=[record.pk])).status_code == 404
 
-    assert run_export(record.pk) == 2
+    assert len(record.task_token) == 32
+    assert run_export(record.pk, record.task_token) == 2
     record.refresh_from_db()
     assert record.status == ExportRecord.Status.DONE and record.file_name.endswith(".zip")
     status = client.get(reverse("exports:job_status", args=[record.pk])).json()
@@ -283,3 +284,92 @@ def test_the_administrator_reads_the_export_records_in_the_admin(ledger_world, l
     body = login(w.admin).get(reverse("admin:ledgers_exportrecord_changelist")).content.decode()
     assert "张红" in body and "妇女基本信息台账" in body
     assert login(w.staff).get(reverse("admin:ledgers_exportrecord_changelist")).status_code == 403
+
+
+@pytest.fixture
+def queue(monkeypatch, settings):
+    """Queue big exports in django-q2's ORM queue (the test's database) instead of running them inline."""
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    settings.LEDGER_BACKGROUND_ROWS = {"xlsx": 3, "pdf": 10_000}
+    return OrmQ.objects
+
+
+def test_a_user_queues_at_most_two_exports_at_once(ledger_world, login, queue, settings):
+    assert settings.EXPORTS_QUEUED_PER_USER == 2
+    w = ledger_world
+    client = login(w.staff)
+    url = reverse("exports:export", args=["women", "xlsx"])
+    for _ in range(2):
+        assert client.get(url).status_code == 302
+    assert ExportRecord.objects.filter(status=ExportRecord.Status.QUEUED).count() == 2 and queue.count() == 2
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("exports:job_list")
+    assert "您已有 2 个导出正在排队或生成，请等它们完成后再导出。" in response.content.decode()
+    assert ExportRecord.objects.count() == 2 and queue.count() == 2  # nothing recorded, nothing queued
+    # Another user is not held up by hers; an export that runs at once is not queued, so not limited.
+    assert login(w.dir_a).get(url).status_code == 302 and queue.count() == 3
+    client = login(w.staff)
+    small = client.get(reverse("exports:export", args=["women", "pdf"]))
+    assert small.status_code == 200 and small["Content-Type"] == "application/zip"  # a PDF a village
+    assert not ExportRecord.objects.latest("pk").background
+    # Once one of hers has run, she may queue another.
+    from tests.ledgers.test_worker_death import _work_the_queue
+
+    mine = ExportRecord.objects.filter(user=w.staff, background=True)
+    first = mine.order_by("pk").first()
+    assert run_export(first.pk, first.task_token) == 8
+    assert client.get(url).status_code == 302 and mine.count() == 3
+    assert _work_the_queue() == 4  # the first one's row too: run again, it does nothing
+    assert set(mine.values_list("status", flat=True)) == {ExportRecord.Status.DONE}
+    assert mine.get(pk=first.pk).rows_done == 8
+
+
+def test_a_dead_export_is_failed_its_file_deleted_and_offered_again(ledger_world, login, queue, settings):
+    import datetime as dt
+
+    from django_q.brokers import get_broker
+
+    from federation.ledgers.exports.conf import export_dir
+
+    w = ledger_world
+    client = login(w.staff)
+    response = client.get(reverse("exports:export", args=["women", "xlsx"]), {"village": w.village_a.pk})
+    record = ExportRecord.objects.get()
+    get_broker().dequeue()  # a worker took it...
+    folder = export_dir() / str(w.staff.pk)
+    folder.mkdir(parents=True)
+    part = folder / f"{record.pk}-half.part"
+    part.write_bytes(b"PK half a workbook")
+    (folder / f".{part.name}.0000.pdf").write_bytes(b"%PDF half")
+    silent = timezone.now() - dt.timedelta(seconds=settings.TASK_STALE_SECONDS + 1)
+    ExportRecord.objects.filter(pk=record.pk).update(
+        status=ExportRecord.Status.RUNNING, file_path=f"{w.staff.pk}/{part.name}", heartbeat_at=silent
+    )  # ...and died writing its file
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    record.refresh_from_db()
+    assert record.status == ExportRecord.Status.FAILED and "失败" in page
+    assert "后台任务中断，请重新导出。" in page and 'id="export-again"' in page
+    again = re.search(r'id="export-again" class="[^"]*" href="([^"]+)"', page).group(1)
+    assert urlsplit(again).path == reverse("exports:export", args=["women", "xlsx"])
+    assert parse_qs(urlsplit(again).query) == {"village": [str(w.village_a.pk)]}
+    assert list(folder.iterdir()) == [] and queue.count() == 0  # no half file, no queue row left
+    assert client.get(reverse("exports:download", args=[record.pk])).status_code == 404
+    # Exporting again is a new export, queued (the dead one does not count against her two).
+    assert client.get(again).status_code == 302 and queue.count() == 1
+
+
+def test_an_export_waiting_in_the_queue_is_not_dead(ledger_world, login, queue):
+    import datetime as dt
+
+    from federation.ledgers.exports.services import export_fail_dead
+
+    w = ledger_world
+    client = login(w.staff)
+    client.get(reverse("exports:export", args=["women", "xlsx"]))
+    record = ExportRecord.objects.get()
+    ExportRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert export_fail_dead() == 0
+    assert "排队中" in client.get(reverse("exports:job", args=[record.pk])).content.decode()

@@ -174,7 +174,7 @@ def zip_bomb() -> bytes:
         ("bomb.xlsx", None, ""),
     ],
 )
-def test_a_refused_file_shows_its_message(world, login, name, content, reason):
+def test_a_refused_file_shows_its_message(world, login, import_dir, name, content, reason):
     w = world
     client = login(w.dir_a)
     response = upload(client, w.village_a, SimpleUploadedFile(name, content or zip_bomb()))
@@ -183,15 +183,33 @@ def test_a_refused_file_shows_its_message(world, login, name, content, reason):
     page = text(client.get(response["Location"]))
     assert "文件被拒绝，什么也没有写入" in page and record.message in page and reason in page
     assert "上传改正后的文件" in page and "确认导入" not in page
+    # Nothing of a refused file is kept: not the upload, not a temporary copy.
+    assert record.file_path == "" and uploaded_files(import_dir) == []
 
 
-def test_a_file_above_the_size_limit_is_refused(world, login, settings):
+def uploaded_files(folder) -> list:
+    """Return the files left in the upload folder (none when it was never made)."""
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def test_a_file_above_the_size_limit_is_refused(world, login, settings, import_dir):
     settings.IMPORT_MAX_BYTES = 1000
     w = world
     client = login(w.dir_a)
     response = upload(client, w.village_a, xlsx([person_row("新人甲", new_id(1990))]))
     page = text(client.get(response["Location"]))
     assert "文件太大" in page
+    assert uploaded_files(import_dir) == []
+
+
+def test_a_file_refused_by_the_background_check_is_deleted_at_once(world, login, settings, import_dir):
+    settings.IMPORT_BACKGROUND_BYTES = 1
+    w = world
+    response = upload(login(w.dir_a), w.village_a, SimpleUploadedFile("名单.xlsx", b"not a workbook at all"))
+    record = ImportRecord.objects.get()
+    assert record.background and record.status == ImportRecord.Status.REFUSED
+    assert "无法读取" in record.message or "不是" in record.message, record.message
+    assert response.status_code == 302 and uploaded_files(import_dir) == []
 
 
 def test_the_template_is_an_xlsx_with_its_explanation_sheet(world, login):

@@ -2,6 +2,11 @@
 
 ``export_build`` writes a file for an actor; it is what the web (small and big exports alike),
 the background task and the command line all call, so the three give the same file.
+
+A user has at most ``EXPORTS_QUEUED_PER_USER`` (2) exports queued or running at once: the one
+worker is shared with the imports of every office. An export whose worker died (no heartbeat for
+``TASK_STALE_SECONDS``, see :mod:`federation.ledgers.liveness`) is marked failed by
+:func:`export_fail_dead`, its half-written file deleted; the user exports again.
 """
 
 from __future__ import annotations
@@ -17,12 +22,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from federation.core import history
 from federation.core.actors import actor_name
 from federation.core.models import Village
+from federation.ledgers import liveness
 from federation.ledgers.exports import conf
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
@@ -38,6 +48,19 @@ Progress = Callable[[int], None]
 
 class ExportRefused(Exception):
     """The actor may not export this ledger in this format (answered as 404 on the web)."""
+
+
+class ExportBusy(Exception):  # noqa: N818 - the user is busy exporting, named as she reads it
+    """The user has as many exports queued or running as she may: ``message`` says so (translated)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+S = ExportRecord.Status
+#: The statuses of an export whose task waits in the queue or runs.
+ACTIVE = (S.QUEUED, S.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -186,11 +209,20 @@ def _extension(kind: str) -> str:
 
 
 def export_record_create(
-    *, ledger: Ledger, user: Any, fmt: str, filters: ExportFilters, background: bool = False
+    *,
+    ledger: Ledger,
+    user: Any,
+    fmt: str,
+    filters: ExportFilters,
+    background: bool = False,
+    rows_total: int | None = None,
 ) -> ExportRecord:
-    """Return a new queued record of an export of ``ledger`` by ``user`` (counting its rows)."""
+    """Return a new queued record of an export of ``ledger`` by ``user`` (counting its rows unless
+    ``rows_total`` says how many)."""
     check_allowed(ledger, user, fmt)
     ctx = ExportContext.build(user=user, filters=filters)
+    if rows_total is None:
+        rows_total = ledger.records(user, filters).count()
     return ExportRecord.objects.create(
         user=history.user_of(user),
         requested_by=actor_name(user),
@@ -201,7 +233,7 @@ def export_record_create(
         filters=filters.as_query(),
         format=fmt,
         background=background,
-        rows_total=ledger.records(user, filters).count(),
+        rows_total=rows_total,
     )
 
 
@@ -212,26 +244,30 @@ def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | 
     logged with the exception's type and place only: the message of an error deep in a builder
     may quote a cell's value, and ID numbers are never written to logs.
     """
-    record.status = ExportRecord.Status.RUNNING
-    record.started_at = timezone.now()
-    record.save(update_fields=["status", "started_at"])
     if path is None:
         folder = conf.export_dir() / str(record.user_id or "cli")
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{record.pk}-{uuid.uuid4().hex}.part"
+    record.status = S.RUNNING
+    record.started_at = record.heartbeat_at = timezone.now()
+    record.task_token = record.task_token or liveness.new_token()
+    # The file being written, for export_fail_dead to delete if the worker dies.
+    record.file_path = _stored_path(path)
+    record.save(update_fields=["status", "started_at", "heartbeat_at", "task_token", "file_path"])
 
     def progress(done: int) -> None:
-        ExportRecord.objects.filter(pk=record.pk).update(rows_done=done)
+        ExportRecord.objects.filter(pk=record.pk).update(rows_done=done, heartbeat_at=timezone.now())
 
     try:
-        result = export_build(
-            ledger=ledger,
-            user=user,
-            fmt=record.format,
-            filters=ExportFilters.from_query(record.filters),
-            path=path,
-            progress=progress,
-        )
+        with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE):
+            result = export_build(
+                ledger=ledger,
+                user=user,
+                fmt=record.format,
+                filters=ExportFilters.from_query(record.filters),
+                path=path,
+                progress=progress,
+            )
     except Exception as exc:
         # The type and the place only: an error's message may quote a cell, e.g. an ID number.
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -244,23 +280,29 @@ def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | 
             where.lineno,
         )
         path.unlink(missing_ok=True)
-        record.status = ExportRecord.Status.FAILED
+        record.status = S.FAILED
         record.error = f"导出失败（{type(exc).__name__}），请稍后重试或联系管理员。"
+        record.file_path = ""
         record.finished_at = timezone.now()
-        record.save(update_fields=["status", "error", "finished_at"])
+        record.save(update_fields=["status", "error", "file_path", "finished_at"])
         return record
     if path.suffix == ".part":
         final = path.with_suffix(_extension(result.kind))
         path.replace(final)
         path = final
-    record.status = ExportRecord.Status.DONE
+    record.status = S.DONE
     record.rows_done = result.rows
-    record.file_path = str(path.relative_to(conf.export_dir())) if _inside_export_dir(path) else str(path)
+    record.file_path = _stored_path(path)
     record.file_name = f"{record.title}{_extension(result.kind)}"[:255]
     record.file_size = path.stat().st_size
     record.finished_at = timezone.now()
     record.save()
     return record
+
+
+def _stored_path(path: Path) -> str:
+    """Return ``path`` as the record keeps it: relative to the export folder when inside it."""
+    return str(path.relative_to(conf.export_dir())) if _inside_export_dir(path) else str(path)
 
 
 def _inside_export_dir(path: Path) -> bool:
@@ -281,43 +323,116 @@ def export_file_path(record: ExportRecord) -> Path | None:
     return path
 
 
+def queued_per_user() -> int:
+    """Return how many exports a user may have queued or running at once (``EXPORTS_QUEUED_PER_USER``)."""
+    return int(getattr(settings, "EXPORTS_QUEUED_PER_USER", 2))
+
+
 def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilters) -> ExportRecord:
     """Record a web export and run it: now when small, else queued as a background task.
 
     Above ``LEDGER_BACKGROUND_ROWS`` rows the export is handed to django-q2 (the ORM broker; the
-    ``qcluster`` that scripts/serve.sh starts runs it) and the user follows its progress.
+    ``qcluster`` that scripts/serve.sh starts runs it) and the user follows its progress. Raise
+    :class:`ExportBusy`, with nothing recorded or queued, when the user already has
+    ``EXPORTS_QUEUED_PER_USER`` exports queued or running.
     """
     export_purge()
-    record = export_record_create(ledger=ledger, user=user, fmt=fmt, filters=filters)
-    if record.rows_total > conf.background_threshold(fmt):
-        from django_q.tasks import async_task
+    rows_total = ledger.records(user, filters).count()
+    if rows_total <= conf.background_threshold(fmt):
+        record = export_record_create(
+            ledger=ledger, user=user, fmt=fmt, filters=filters, rows_total=rows_total
+        )
+        return export_run(record=record, ledger=ledger, user=user)
+    from django_q.tasks import async_task
 
-        record.background = True
-        record.save(update_fields=["background"])
+    with transaction.atomic():
+        # One request of the user's at a time counts and queues (a double click queues once).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        mine = ExportRecord.objects.filter(user=user, background=True)
+        export_fail_dead(mine)
+        limit = queued_per_user()
+        if mine.filter(status__in=ACTIVE).count() >= limit:
+            raise ExportBusy(
+                _("您已有 %(count)s 个导出正在排队或生成，请等它们完成后再导出。") % {"count": limit}
+            )
+        record = export_record_create(
+            ledger=ledger, user=user, fmt=fmt, filters=filters, background=True, rows_total=rows_total
+        )
+        record.task_token = liveness.new_token()
+        record.save(update_fields=["task_token"])
         async_task(
             "federation.ledgers.exports.tasks.run_export",
             record.pk,
+            record.task_token,
             task_name=f"export-{record.pk}",
             group="exports",
         )
-        record.refresh_from_db()
-        return record
-    return export_run(record=record, ledger=ledger, user=user)
+    record.refresh_from_db()
+    return record
+
+
+#: What a user reads of an export whose worker died.
+INTERRUPTED = _("后台任务中断，请重新导出。")
+
+
+def export_fail_dead(records: QuerySet[ExportRecord] | None = None, *, now: dt.datetime | None = None) -> int:
+    """Mark failed the exports among ``records`` (all by default) whose worker died; return how many.
+
+    Dead: queued or running, no heartbeat for ``TASK_STALE_SECONDS``, and not waiting in the queue.
+    The half-written file is deleted, and the dead task's queue row, so that it is never run again.
+    Called when an export's page, its progress or the user's exports are read, before a user's
+    queued exports are counted, and every few minutes by django-q2's schedule.
+    """
+    now = now or timezone.now()
+    records = ExportRecord.objects.all() if records is None else records
+    candidates = list(records.filter(status__in=ACTIVE).filter(liveness.stale(now)))
+    if not candidates:
+        return 0
+    waiting = liveness.waiting_tokens()
+    count = 0
+    for record in candidates:
+        if record.task_token and record.task_token in waiting:
+            continue  # queued behind another task: it has not started yet
+        try:
+            with transaction.atomic():
+                marked = (
+                    ExportRecord.objects.filter(pk=record.pk, task_token=record.task_token, status__in=ACTIVE)
+                    .filter(liveness.stale(now))
+                    .update(status=S.FAILED, error=INTERRUPTED, file_path="", finished_at=now)
+                )
+        except OperationalError:  # SQLite: the write lock is held by someone alive
+            continue
+        if marked:
+            _remove_partial(record.file_path)
+            liveness.forget(record.task_token)
+            logger.warning("export %s: its worker died, marked failed", record.pk)
+            count += marked
+    return count
+
+
+def _remove_partial(file_path: str) -> None:
+    """Delete the half-written file of an export and the PDF parts written beside it."""
+    if not file_path:
+        return
+    path = conf.export_dir() / file_path
+    if not _inside_export_dir(path):
+        return
+    path.unlink(missing_ok=True)
+    for part in path.parent.glob(f".{path.name}.*.pdf"):
+        part.unlink(missing_ok=True)
 
 
 def export_purge(*, now: dt.datetime | None = None) -> int:
     """Delete files older than ``LEDGER_KEEP_DAYS`` days; return how many went. Records stay."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=conf.keep_days())
-    old = ExportRecord.objects.filter(
-        Q(status=ExportRecord.Status.DONE) & Q(finished_at__lt=cutoff) & ~Q(file_path="")
-    )
+    old = ExportRecord.objects.filter(Q(status=S.DONE) & Q(finished_at__lt=cutoff) & ~Q(file_path=""))
     count = 0
     for record in old:
         path = export_file_path(record)
         if path is not None:
             path.unlink(missing_ok=True)
         record.file_path = ""
-        record.status = ExportRecord.Status.EXPIRED
+        record.status = S.EXPIRED
         record.save(update_fields=["file_path", "status"])
         count += 1
     return count

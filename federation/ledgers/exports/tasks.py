@@ -11,13 +11,17 @@ from federation.ledgers.models import ExportRecord
 logger = logging.getLogger(__name__)
 
 
-def run_export(record_id: int) -> int:
+def run_export(record_id: int, token: str = "") -> int:
     """Build the file of a queued export as the user who asked for it; return the rows written.
 
     The user's role and scope are read again now: a user deactivated or moved since she asked
-    gets what she may see now, or nothing.
+    gets what she may see now, or nothing. Nothing is done when the record no longer waits for this
+    attempt (``token``): a task handed out again after its worker died, once the export was failed.
     """
     record = ExportRecord.objects.select_related("user").get(pk=record_id)
+    if record.status != ExportRecord.Status.QUEUED or (token and record.task_token != token):
+        logger.info("export %s: an attempt it no longer waits for, nothing done", record_id)
+        return 0
     ledger = get_ledger(record.ledger)
     user = record.user
     if ledger is None or user is None or not user.is_active:

@@ -7,6 +7,9 @@ outside her scope does: no hint of what exists.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -15,7 +18,14 @@ from django.views import View, generic
 
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import get_ledger
-from federation.ledgers.exports.services import ExportRefused, check_allowed, export_file_path, export_request
+from federation.ledgers.exports.services import (
+    ExportBusy,
+    ExportRefused,
+    check_allowed,
+    export_fail_dead,
+    export_file_path,
+    export_request,
+)
 from federation.ledgers.models import ExportRecord
 
 CONTENT_TYPES = {
@@ -55,9 +65,13 @@ class ExportView(LoginRequiredMixin, View):
             check_allowed(found, request.user, fmt)
         except ExportRefused as exc:
             raise Http404 from exc
-        record = export_request(
-            ledger=found, user=request.user, fmt=fmt, filters=ExportFilters.from_query(request.GET)
-        )
+        try:
+            record = export_request(
+                ledger=found, user=request.user, fmt=fmt, filters=ExportFilters.from_query(request.GET)
+            )
+        except ExportBusy as exc:
+            messages.warning(request, exc.message)
+            return redirect("exports:job_list")
         if record.status == ExportRecord.Status.DONE and not record.background:
             return file_response(record)
         return redirect("exports:job", pk=record.pk)
@@ -71,6 +85,21 @@ class OwnExportMixin(LoginRequiredMixin):
     def get_queryset(self):
         return ExportRecord.objects.filter(user=self.request.user)
 
+    def get_object(self, queryset=None):
+        """Return the export, marked failed first if its worker died (see ``export_fail_dead``)."""
+        record = super().get_object(queryset)
+        if record.status in (ExportRecord.Status.QUEUED, ExportRecord.Status.RUNNING) and export_fail_dead(
+            ExportRecord.objects.filter(pk=record.pk)
+        ):
+            record.refresh_from_db()
+        return record
+
+
+def again_url(record: ExportRecord) -> str:
+    """Return the link that exports the same ledger, format and filters again."""
+    url = reverse("exports:export", args=[record.ledger, record.format])
+    return f"{url}?{urlencode(record.filters)}" if record.filters else url
+
 
 class ExportJobView(OwnExportMixin, generic.DetailView):
     """The progress of one of the user's exports, and its download link when done."""
@@ -81,6 +110,8 @@ class ExportJobView(OwnExportMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["status_url"] = reverse("exports:job_status", args=[self.object.pk])
+        if self.object.status == ExportRecord.Status.FAILED:
+            context["again_url"] = again_url(self.object)
         return context
 
 
@@ -118,4 +149,5 @@ class ExportListView(OwnExportMixin, generic.ListView):
     context_object_name = "records"
 
     def get_queryset(self):
+        export_fail_dead(super().get_queryset())
         return super().get_queryset()[:50]

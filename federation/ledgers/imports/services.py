@@ -5,6 +5,11 @@ confirmation (the same checks again, then everything written in one transaction)
 ``IMPORT_BACKGROUND_BYTES`` is checked and imported by a background task (django-q2, as the
 exports) while the page shows its progress.
 
+A check or a write whose worker died (no heartbeat for ``TASK_STALE_SECONDS``, see
+:mod:`federation.ledgers.liveness`) is marked failed by :func:`import_fail_dead`; the user starts it
+again (:func:`import_restart`) or abandons it. Nothing of it was written: the rows are written in one
+transaction, which the dead worker never committed. A refused file is deleted at once.
+
 Settings: ``IMPORT_MAX_BYTES`` (5 MB), ``IMPORT_MAX_ROWS`` (20,000 rows a file),
 ``IMPORT_BACKGROUND_BYTES`` (150 KB, about 1,500 rows), ``IMPORT_DIR`` (``VAR_DIR/imports``).
 """
@@ -13,15 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import traceback
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federation.core.actors import actor_name
+from federation.ledgers import liveness
 from federation.ledgers.imports.framework import Importer, ImportResult, get_importer
 from federation.ledgers.imports.reader import DEFAULT_MAX_BYTES, MB, ImportRefused, not_xlsx_name
 from federation.ledgers.models import ImportRecord
@@ -30,6 +40,12 @@ logger = logging.getLogger(__name__)
 
 #: At most this many errors are kept on the record (the command line prints them all).
 MAX_STORED_ERRORS = 2000
+
+S = ImportRecord.Status
+#: The statuses of an import whose task runs (or waits in the queue).
+RUNNING = (S.CHECKING, S.IMPORTING)
+#: The statuses an import can be abandoned in: checked, with errors, or failed.
+ABANDONABLE = (S.CHECKED, S.INVALID, S.FAILED)
 
 
 def max_bytes() -> int:
@@ -72,38 +88,44 @@ def import_record_run(
 
     Raise :class:`ImportRefused` (after recording it) for a file refused before reading.
     """
-    record.status = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.IMPORTING
+    record.status = S.CHECKING if dry_run else S.IMPORTING
     record.rows_done = 0
-    record.save(update_fields=["status", "rows_done"])
-
-    def progress(done: int, total: int) -> None:
-        ImportRecord.objects.filter(pk=record.pk).update(rows_done=done, rows_total=total)
-
-    try:
-        table = importer.read(source, mapping=mapping, max_rows=max_rows(), max_bytes=max_bytes())
-    except ImportRefused as exc:
-        record.status = ImportRecord.Status.REFUSED
-        record.message = exc.message[:500]
-        record.finished_at = timezone.now()
-        record.save(update_fields=["status", "message", "finished_at"])
-        raise
-    record.columns = [{"index": c.index, "title": c.title} for c in table.columns]
-    record.mapping = {key: column.index for key, column in table.mapping.items()}
-    record.rows_total = len(table.rows)
-    record.save(update_fields=["columns", "mapping", "rows_total"])
-    result = importer.run(table, dry_run=dry_run, progress=progress)
+    record.task_token = record.task_token or liveness.new_token()
+    record.heartbeat_at = timezone.now()
+    record.interrupted = ""
+    record.save(update_fields=["status", "rows_done", "task_token", "heartbeat_at", "interrupted"])
+    with liveness.Heartbeat(ImportRecord, record.pk, record.task_token, RUNNING) as heartbeat:
+        try:
+            table = importer.read(source, mapping=mapping, max_rows=max_rows(), max_bytes=max_bytes())
+        except ImportRefused as exc:
+            record.status = S.REFUSED
+            record.message = exc.message[:500]
+            record.finished_at = timezone.now()
+            record.save(update_fields=["status", "message", "finished_at"])
+            raise
+        record.columns = [{"index": c.index, "title": c.title} for c in table.columns]
+        record.mapping = {key: column.index for key, column in table.mapping.items()}
+        record.rows_total = len(table.rows)
+        record.save(update_fields=["columns", "mapping", "rows_total"])
+        # The rows run inside the import's transaction: the progress is written by the heartbeat's
+        # own connection, which the page can read at once (and which locks nothing the rows need).
+        result = importer.run(
+            table,
+            dry_run=dry_run,
+            progress=lambda done, total: heartbeat.report(rows_done=done, rows_total=total),
+        )
     record.rows_done = len(table.rows)
     record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
     record.errors = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
     record.error_count = len(result.errors)
     if result.errors:
-        record.status = ImportRecord.Status.INVALID
+        record.status = S.INVALID
         record.message = _("有 %(count)s 处错误，什么也没有写入。") % {"count": len(result.errors)}
     elif dry_run:
-        record.status = ImportRecord.Status.CHECKED
+        record.status = S.CHECKED
         record.message = result.summary()
     else:
-        record.status = ImportRecord.Status.DONE
+        record.status = S.DONE
         record.message = result.summary()
     record.finished_at = timezone.now()
     record.save()
@@ -127,16 +149,21 @@ def _file(record: ImportRecord) -> Path:
 
 
 def _run_or_queue(record: ImportRecord, *, dry_run: bool) -> ImportRecord:
+    """Check (``dry_run``) or write ``record`` now, or queue it when its file is big; return it."""
+    record.status = S.CHECKING if dry_run else S.IMPORTING
+    record.rows_done = 0
+    record.task_token = liveness.new_token()
+    record.heartbeat_at = timezone.now()  # queued: the task beats once a worker takes it
+    record.interrupted = ""
+    record.save(update_fields=["status", "rows_done", "task_token", "heartbeat_at", "interrupted"])
     if record.background:
         from django_q.tasks import async_task
 
-        record.status = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.IMPORTING
-        record.rows_done = 0
-        record.save(update_fields=["status", "rows_done"])
         async_task(
             "federation.ledgers.imports.tasks.run_import",
             record.pk,
             dry_run,
+            record.task_token,
             task_name=f"import-{record.pk}-{'check' if dry_run else 'write'}",
             group="imports",
         )
@@ -148,18 +175,99 @@ def _run_or_queue(record: ImportRecord, *, dry_run: bool) -> ImportRecord:
 
 
 def run_import_record(record: ImportRecord, *, dry_run: bool) -> ImportResult | None:
-    """Check or import a recorded upload with its stored mapping; None when the file is refused."""
+    """Check or import a recorded upload with its stored mapping; None when it is refused or fails.
+
+    A refused file is deleted at once. An unexpected error is recorded (its type, never its message,
+    which may quote a cell) and the import can be started again or abandoned, as after a dead worker.
+    """
     try:
         importer = record_importer(record)
         result = import_record_run(record, importer, _file(record), dry_run=dry_run, mapping=record.mapping)
     except ImportRefused as exc:
         ImportRecord.objects.filter(pk=record.pk).update(
-            status=ImportRecord.Status.REFUSED, message=exc.message[:500], finished_at=timezone.now()
+            status=S.REFUSED, message=exc.message[:500], finished_at=timezone.now()
+        )
+        remove_file(record)
+        return None
+    except PermissionDenied as exc:  # the role or the scope changed since the upload
+        ImportRecord.objects.filter(pk=record.pk).update(
+            status=S.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        return None
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        logger.error(
+            "import %s (%s) failed: %s at %s:%s",
+            record.pk,
+            record.ledger,
+            type(exc).__name__,
+            where.filename,
+            where.lineno,
+        )
+        ImportRecord.objects.filter(pk=record.pk).update(
+            status=S.FAILED,
+            interrupted=S.CHECKING if dry_run else S.IMPORTING,
+            message=_("导入出错（%(error)s），什么也没有写入。请重新开始或放弃。")
+            % {"error": type(exc).__name__},
+            finished_at=timezone.now(),
         )
         return None
     if result.written:
         remove_file(record)
     return result
+
+
+#: What a user reads of an import whose worker died.
+INTERRUPTED = _("后台任务中断，请重新开始或放弃。")
+
+
+def import_fail_dead(records: QuerySet[ImportRecord] | None = None, *, now: dt.datetime | None = None) -> int:
+    """Mark failed the imports among ``records`` (all by default) whose worker died; return how many.
+
+    Dead: checking or importing, no heartbeat for ``TASK_STALE_SECONDS``, and not waiting in the
+    queue. The record keeps what it was doing (``interrupted``) for :func:`import_restart`, and the
+    dead task's queue row is deleted so that it is never run again. Called when an import's page,
+    its progress or the history is read, and every few minutes by django-q2's schedule.
+    """
+    now = now or timezone.now()
+    records = ImportRecord.objects.all() if records is None else records
+    candidates = list(
+        records.filter(status__in=RUNNING).filter(liveness.stale(now)).values_list("pk", "task_token")
+    )
+    if not candidates:
+        return 0
+    waiting = liveness.waiting_tokens()
+    count = 0
+    for pk, token in candidates:
+        if token and token in waiting:
+            continue  # queued behind another task: it has not started yet
+        try:
+            with transaction.atomic():
+                marked = (
+                    ImportRecord.objects.filter(pk=pk, task_token=token, status__in=RUNNING)
+                    .filter(liveness.stale(now))
+                    .update(status=S.FAILED, interrupted=F("status"), message=INTERRUPTED, finished_at=now)
+                )
+        except OperationalError:  # SQLite: the write lock is held, by a live import's transaction
+            continue
+        if marked:
+            liveness.forget(token)
+            logger.warning("import %s: its worker died, marked failed", pk)
+            count += marked
+    return count
+
+
+def import_restart(record: ImportRecord) -> ImportRecord:
+    """Start again the check or the write of an import whose worker died (the checks run again)."""
+    if not record.can_restart:
+        raise ImportRefused(_("这次导入不能重新开始。"), "not_interrupted")
+    _file(record)
+    claimed = ImportRecord.objects.filter(
+        pk=record.pk, status=S.FAILED, interrupted=record.interrupted
+    ).update(message="", finished_at=None)
+    if not claimed:
+        raise ImportRefused(_("这次导入已经重新开始。"), "restarted")
+    return _run_or_queue(record, dry_run=record.interrupted == S.CHECKING)
 
 
 def remove_file(record: ImportRecord) -> None:
@@ -179,7 +287,7 @@ def import_purge(*, now: dt.datetime | None = None) -> int:
     count = 0
     for record in stale:
         remove_file(record)
-        if record.status in (ImportRecord.Status.CHECKED, ImportRecord.Status.INVALID):
+        if record.status in ABANDONABLE:
             ImportRecord.objects.filter(pk=record.pk).update(
                 status=ImportRecord.Status.ABANDONED, message=_("上传后两天内没有确认，文件已删除。")
             )
@@ -246,8 +354,11 @@ def import_confirm(record: ImportRecord) -> ImportRecord:
     return _run_or_queue(record, dry_run=False)
 
 
-def import_abandon(record: ImportRecord) -> None:
-    remove_file(record)
-    ImportRecord.objects.filter(pk=record.pk).update(
-        status=ImportRecord.Status.ABANDONED, finished_at=timezone.now()
+def import_abandon(record: ImportRecord) -> bool:
+    """Abandon a checked, invalid or failed import: its file is deleted; return whether it was."""
+    abandoned = ImportRecord.objects.filter(pk=record.pk, status__in=ABANDONABLE).update(
+        status=S.ABANDONED, finished_at=timezone.now()
     )
+    if abandoned:
+        remove_file(record)
+    return bool(abandoned)

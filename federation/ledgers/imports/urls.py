@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.ImportStatusView.as_view(), name="status"),
     path("<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="confirm"),
     path("<int:pk>/abandon/", views.ImportAbandonView.as_view(), name="abandon"),
+    path("<int:pk>/restart/", views.ImportRestartView.as_view(), name="restart"),
     path("<int:pk>/mapping/", views.ImportMappingView.as_view(), name="mapping"),
 ]

@@ -26,9 +26,12 @@ from federation.ledgers.imports.forms import ImportTargetForm, ImportUploadForm,
 from federation.ledgers.imports.framework import get_importer, importers_for
 from federation.ledgers.imports.reader import ImportRefused
 from federation.ledgers.imports.services import (
+    ABANDONABLE,
     import_abandon,
     import_confirm,
+    import_fail_dead,
     import_remap,
+    import_restart,
     import_upload,
     max_bytes,
     max_rows,
@@ -171,6 +174,13 @@ class OwnImportMixin(LoginRequiredMixin):
     def get_queryset(self):
         return ImportRecord.objects.filter(user=self.request.user).select_related("village")
 
+    def get_object(self, queryset=None):
+        """Return the import, marked failed first if its worker died (see ``import_fail_dead``)."""
+        record = super().get_object(queryset)
+        if record.running and import_fail_dead(ImportRecord.objects.filter(pk=record.pk)):
+            record.refresh_from_db()
+        return record
+
 
 def _importer_of(record: ImportRecord):
     return get_importer(record.ledger)
@@ -193,7 +203,7 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
         context["errors"] = record.errors or []
         context["errors_total"] = _errors_total(record)
         context["can_confirm"] = record.status == S.CHECKED
-        context["can_abandon"] = record.status in (S.CHECKED, S.INVALID)
+        context["can_abandon"] = record.status in ABANDONABLE
         editable = record.status in (S.CHECKED, S.INVALID) and record.columns and record.file_path
         if importer is not None and editable:
             context["mapping_form"] = kwargs.get("mapping_form") or MappingForm(
@@ -265,10 +275,22 @@ class ImportConfirmView(RecordActionView):
 
 
 class ImportAbandonView(RecordActionView):
+    """放弃: a checked, invalid or failed import; its file is deleted, nothing was written."""
+
     def act(self, record):
-        if record.status in (ImportRecord.Status.CHECKED, ImportRecord.Status.INVALID):
-            import_abandon(record)
+        if import_abandon(record):
             messages.info(self.request, _("已放弃这次导入，什么也没有写入。"))
+        return redirect("imports:record", pk=record.pk)
+
+
+class ImportRestartView(RecordActionView):
+    """重新开始: an import whose worker died is checked, or written, again."""
+
+    def act(self, record):
+        try:
+            record = import_restart(record)
+        except ImportRefused as exc:
+            messages.error(self.request, exc.message)
         return redirect("imports:record", pk=record.pk)
 
 
@@ -309,8 +331,11 @@ class ImportHistoryView(LoginRequiredMixin, generic.ListView):
         user = self.request.user
         qs = ImportRecord.objects.select_related("village", "user")
         if sees_all_imports(user):
-            return qs.filter(village__in=Village.objects.for_user(user))
-        return qs.filter(user=user)
+            qs = qs.filter(village__in=Village.objects.for_user(user))
+        else:
+            qs = qs.filter(user=user)
+        import_fail_dead(qs)
+        return qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,138 @@
+"""Whether the background task of an import or an export is alive, and what is left of a dead one.
+
+A task beats while it runs: :class:`Heartbeat` writes its record's ``heartbeat_at`` (and the
+progress it was told) every ``TASK_HEARTBEAT_SECONDS`` from a thread of its own, so a long PDF page
+or a long write beats as a short one does, and a worker killed (SIGKILL, a power cut, django-q2's
+own timeout) stops beating with it. A record whose heartbeat is older than ``TASK_STALE_SECONDS``
+and whose task is not waiting in the queue (a task queued behind another has not started beating)
+belongs to a dead worker: the imports and exports services mark it failed
+(``import_fail_dead``, ``export_fail_dead``) and :func:`forget` its queue row.
+
+Each attempt carries a token, kept on the record and passed to the task: django-q2 hands a task
+whose worker died to a worker again once its lock expires (``Q_CLUSTER["retry"]``, about an hour
+later); by then the record holds another token or another status, and the task does nothing.
+
+On SQLite the database has one writer: while an import writes in its one transaction the heartbeat
+waits, and a record cannot be marked failed either (the same lock), so a live import is never taken
+for a dead one. ``TASK_STALE_SECONDS`` (10 minutes) is far above what the longest import holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connections, models
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+def heartbeat_seconds() -> float:
+    """Return how often a running task beats (setting ``TASK_HEARTBEAT_SECONDS``, 5 s)."""
+    return float(getattr(settings, "TASK_HEARTBEAT_SECONDS", 5))
+
+
+def stale_seconds() -> float:
+    """Return after how long without a heartbeat a task is dead (setting ``TASK_STALE_SECONDS``, 600 s)."""
+    return float(getattr(settings, "TASK_STALE_SECONDS", 600))
+
+
+def stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    """Return the time before which a heartbeat is too old for a live task."""
+    return (now or timezone.now()) - dt.timedelta(seconds=stale_seconds())
+
+
+def stale(now: dt.datetime | None = None) -> models.Q:
+    """Return the condition of a record whose task has not beaten since :func:`stale_before`.
+
+    A record without a heartbeat (queued before heartbeats were kept) counts from its creation.
+    """
+    cutoff = stale_before(now)
+    return models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+
+
+def new_token() -> str:
+    """Return the token of a new attempt of a task."""
+    return uuid.uuid4().hex
+
+
+class Heartbeat:
+    """Beat for the running task of one record, from a thread, while the ``with`` block runs.
+
+    Each beat writes ``heartbeat_at`` and the values last given to :meth:`report` to the record,
+    only while it still holds ``token`` and a status of ``running``: a beat that comes late (a beat
+    waiting for SQLite's write lock when the task ends) cannot undo what the task wrote last.
+    """
+
+    def __init__(self, model: type[models.Model], pk: int, token: str, running: Iterable[str]) -> None:
+        self.rows = model._default_manager.filter(pk=pk, task_token=token, status__in=list(running))
+        self.values: dict[str, Any] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"heartbeat-{model.__name__}-{pk}", daemon=True
+        )
+
+    def report(self, **values: Any) -> None:
+        """Keep ``values`` (e.g. ``rows_done``) for the next beat to write."""
+        self.values = {**self.values, **values}  # a new dict: the beat's thread reads the old one whole
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=1)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(heartbeat_seconds()):
+                self.beat()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def beat(self) -> None:
+        """Write the heartbeat now (through this thread's connection: visible at once)."""
+        try:
+            self.rows.update(heartbeat_at=timezone.now(), **self.values)
+        except DatabaseError as exc:  # SQLite's write lock held by the task's own transaction
+            logger.debug("heartbeat skipped: %s", type(exc).__name__)
+
+
+# -- django-q2's queue ------------------------------------------------------------------------------
+
+
+def _queue_rows():
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    return OrmQ.objects.using(Conf.ORM or "default")
+
+
+def _token_of(row: Any) -> str | None:
+    args = row.args() or ()
+    return next((a for a in args if isinstance(a, str) and len(a) == 32), None)
+
+
+def waiting_tokens() -> set[str]:
+    """Return the tokens of the tasks waiting in the queue that no worker has taken yet."""
+    return {t for row in _queue_rows().filter(lock__lte=timezone.now()) if (t := _token_of(row))}
+
+
+def forget(token: str) -> int:
+    """Delete the queue row of the attempt ``token`` (a dead worker's, locked for an hour); return how many.
+
+    Without it django-q2 would hand the task to a worker again once its lock expires.
+    """
+    if not token:
+        return 0
+    gone = [row.pk for row in _queue_rows() if _token_of(row) == token]
+    if gone:
+        _queue_rows().filter(pk__in=gone).delete()
+    return len(gone)
