@@ -34,6 +34,7 @@ import struct
 import subprocess
 import tarfile
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -509,8 +510,8 @@ def backup_unpack(path: Path, *, passphrase: str | None, into: Path) -> Unpacked
                 with tar.extractfile(member) as source, target.open("wb") as out:
                     shutil.copyfileobj(source, out, CHUNK)
                 names.append(member.name)
-    except (OSError, EOFError, tarfile.TarError, gzip.BadGzipFile) as error:
-        if isinstance(error, FileNotFoundError | PermissionError):
+    except (OSError, EOFError, zlib.error, tarfile.TarError) as error:
+        if isinstance(error, OSError) and error.errno is not None:  # a full disk, no permission: not damage
             raise BackupError(f"无法读写：{error}") from error
         raise BackupError(DAMAGED) from error
     if not names or names[0] != MANIFEST:
