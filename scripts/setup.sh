@@ -27,12 +27,23 @@ if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv with $($python --version)"
   "$python" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# The versions come from requirements.lock (scripts/lock.sh writes it from pyproject.toml), checked
+# against the hashes it keeps; then the project itself, without its dependencies. The stamp names the
+# lock and pyproject.toml it was installed from.
+stamp=.venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "== installing Python packages from pyproject.toml"
+  echo "== installing Python packages from requirements.lock"
+  quiet() { grep -vE "is ignored|^\s*$|\*\*\*|!!|setuptools|wheel_obj|name as your package|SetuptoolsDeprecation|license|See https|By 2026|Please" || true; }
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -vE "is ignored|^\s*$|\*\*\*|!!|setuptools|wheel_obj|name as your package|SetuptoolsDeprecation|license|See https|By 2026|Please" || true
-  .venv/bin/python -c "import django, weasyprint, playwright" # fail here, not later, if the install broke
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock 2>&1 | quiet
+  .venv/bin/python -m pip install -q --no-deps -e . 2>&1 | quiet
+  if ! scripts/lock.sh --check 2>/dev/null; then
+    # A dependency added to pyproject.toml and not locked yet: installed unpinned until scripts/lock.sh runs
+    # (scripts/test.sh refuses a stale lock).
+    echo "== requirements.lock is older than pyproject.toml's dependencies: installing those from pyproject.toml"
+    .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | quiet
+  fi
+  .venv/bin/python -c "import django, weasyprint, playwright, cryptography" # fail here, not later, if the install broke
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every check a submission must pass: ruff, the import contracts, makemigrations --check, the whole suite on SQLite,
+# Every check a submission must pass: ruff, the import contracts, makemigrations --check, the lock file (and
+# pip-audit against it), the whole suite on SQLite,
 # and the whole suite again on PostgreSQL when DATABASE_URL names a PostgreSQL server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,40 @@ echo "== import directions (import-linter, contracts in pyproject.toml)"
 lint-imports --no-cache
 echo "== makemigrations --check"
 env -u DATABASE_URL python manage.py makemigrations --check --dry-run
+echo "== requirements.lock matches pyproject.toml"
+scripts/lock.sh --check
+
+# Known vulnerabilities of the locked versions (pip-audit and its data service). A vulnerability fails
+# the run; where the service cannot be reached, or knows none of the packages, one line says so.
+audit_json=$(mktemp)
+audit_log=$(mktemp)
+audit_rc=0
+pip-audit -r requirements.lock --require-hashes --disable-pip --progress-spinner off -f json -o "$audit_json" \
+  >"$audit_log" 2>&1 || audit_rc=$?
+python - "$audit_json" "$audit_log" "$audit_rc" <<'EOF'
+import json, re, sys
+
+report, log, rc = open(sys.argv[1]).read(), open(sys.argv[2]).read(), int(sys.argv[3])
+unreachable = "== pip-audit: vulnerability data cannot be reached here, skipped"
+if not report.strip():
+    if re.search(r"ConnectionError|NameResolution|Max retries|timed out|Timeout|unreachable|ServiceError", log):
+        sys.exit(print(unreachable))
+    sys.exit(f"== pip-audit failed (exit {rc}):\n{log[-3000:]}")
+dependencies = json.loads(report)["dependencies"]
+found = [d for d in dependencies if d.get("vulns")]
+checked = [d for d in dependencies if "skip_reason" not in d]
+for d in found:
+    for v in d["vulns"]:
+        fix = ", ".join(v.get("fix_versions") or []) or "none yet"
+        print(f"{d['name']} {d['version']}: {v['id']} (fixed in {fix})")
+if found:
+    sys.exit(f"== pip-audit: {len(found)} locked packages have known vulnerabilities: raise them with scripts/lock.sh")
+if not checked:
+    sys.exit(print(unreachable))
+skipped = len(dependencies) - len(checked)
+print(f"== pip-audit: {len(checked)} packages checked, no known vulnerability" + (f", {skipped} not found" if skipped else ""))
+EOF
+rm -f "$audit_json" "$audit_log"
 
 # One pytest worker a core (pytest-xdist; each worker has its own test database). TEST_WORKERS=0
 # runs the tests in this process, one after the other.
