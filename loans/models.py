@@ -320,6 +320,18 @@ class Transition(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     details = models.JSONField(_("登记内容"), default=dict, blank=True)
     digest = models.CharField(_("内容摘要（SHA-256）"), max_length=64)
+    # The seal (loans.chain): an HMAC with the key kept outside the database over this record and
+    # the seal before it, so that no record can be changed, deleted or moved unseen.
+    sequence = models.PositiveBigIntegerField(_("封印序号"), null=True, editable=False)
+    previous_seal = models.CharField(_("上一条的封印"), max_length=64, blank=True, editable=False)
+    seal = models.CharField(_("封印（HMAC-SHA256）"), max_length=64, blank=True, editable=False)
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, editable=False)
+    sealed_by_migration = models.BooleanField(
+        _("升级时补封"),
+        default=False,
+        editable=False,
+        help_text=_("写入时只有 SHA-256 摘要，升级到带密钥的封印时按办理顺序补封。"),
+    )
 
     objects = ScopedManager()
 
@@ -332,7 +344,8 @@ class Transition(models.Model):
                 fields=["application", "action"],
                 condition=models.Q(action__in=sorted(SIGNATURES)),
                 name="loans_one_signature_per_step",
-            )
+            ),
+            models.UniqueConstraint(fields=["sequence"], name="loans_one_record_per_chain_position"),
         ]
 
     def __str__(self) -> str:
@@ -353,8 +366,29 @@ class Transition(models.Model):
         return self.action in SIGNATURES
 
     @property
-    def short_digest(self) -> str:
-        return self.digest[:12]
+    def check_code(self) -> str:
+        """Return the short code of this record's seal, as printed on the approval form."""
+        from loans.chain import check_code
+
+        return check_code(self.seal)
+
+
+class ChainHead(models.Model):
+    """The end of the seal chain: the last position and seal, one row locked by every append.
+
+    Locking this row (``select_for_update``; on SQLite every write transaction is IMMEDIATE) makes
+    two steps taken at once take positions one after the other, never the same previous seal.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("最后的封印序号"), default=0)
+    seal = models.CharField(_("最后的封印"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("签字链末端")
+        verbose_name_plural = _("签字链末端")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence}"
 
 
 class AttachmentKind(models.TextChoices):
