@@ -14,6 +14,7 @@ a paper copy can be checked against the system with them.
 
 from __future__ import annotations
 
+import bisect
 import hmac
 import unicodedata
 from collections.abc import Iterable
@@ -135,19 +136,32 @@ def _matches(transition: Transition, key: SigningKey, seal: str, **place) -> boo
     return hmac.compare_digest(seal_of(transition, key, **place), seal)
 
 
+#: How far (in positions) a record whose seal fails is looked for among the other failing ones,
+#: and up to how many failing records that search is made (beyond, a mass change, not a swap).
+MOVE_REACH = 32
+MOVE_SEARCH_LIMIT = 64
+
+
 def _came_from(
     record: Transition, bad: list[Transition], by_seal: dict, keys: list[SigningKey]
 ) -> int | None:
     """Return the position ``record`` was sealed at when it now stands elsewhere, or None.
 
-    Tried: the place after the record its own "previous seal" names, the places of the other
-    records whose seals fail (with its own seal, or with theirs when the seals were swapped too).
+    Tried: the place after the record its own "previous seal" names, and the places of the other
+    records whose seals fail within ``MOVE_REACH`` positions (with its own seal, or with theirs when
+    the seals were swapped too), unless more than ``MOVE_SEARCH_LIMIT`` fail. ``bad`` is in chain
+    order; the limits keep the check of a mass change quick.
     """
     key = signing_keys.find_key(record.key_id, keys)
     if key is None:
         return None
+    near = []
+    if len(bad) <= MOVE_SEARCH_LIMIT:
+        low = bisect.bisect_left(bad, record.sequence - MOVE_REACH, key=lambda t: t.sequence)
+        high = bisect.bisect_right(bad, record.sequence + MOVE_REACH, key=lambda t: t.sequence)
+        near = [other for other in bad[low:high] if other is not record]
+    places = {other.sequence for other in near}
     before = by_seal.get(record.previous_seal)
-    places = {other.sequence for other in bad if other is not record}
     if before is not None:
         places.add(before.sequence + 1)
     elif record.previous_seal == GENESIS:
@@ -155,11 +169,9 @@ def _came_from(
     for place in sorted(places - {record.sequence}):
         if key.may_seal(place) and _matches(record, key, record.seal, position=place):
             return place
-    for other in bad:
-        if (
-            other is not record
-            and key.may_seal(other.sequence)
-            and _matches(record, key, other.seal, position=other.sequence, previous=other.previous_seal)
+    for other in near:
+        if key.may_seal(other.sequence) and _matches(
+            record, key, other.seal, position=other.sequence, previous=other.previous_seal
         ):
             return other.sequence
     return None

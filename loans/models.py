@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -366,6 +367,7 @@ class Transition(models.Model):
         return self.action in SIGNATURES
 
     @property
+    @admin.display(description=_("核验码"))
     def check_code(self) -> str:
         """Return the short code of this record's seal, as printed on the approval form."""
         from loans.chain import check_code

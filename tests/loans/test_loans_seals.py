@@ -140,14 +140,19 @@ def test_an_amount_changed_with_its_digests_recomputed_without_the_key_is_caught
     assert f"申请 #{tampered.pk}" not in other and "您的工作范围以外还有" in other
 
 
-def test_a_deleted_signature_is_caught_and_named_by_its_number(two_stamped):
-    tampered, _untouched, _w = two_stamped
+def test_a_deleted_signature_is_caught_and_named_by_its_number(two_stamped, login):
+    tampered, _untouched, w = two_stamped
     stamp = step(tampered, Action.STAMP)
     raw_sql("DELETE FROM loans_transition WHERE id = %s", [stamp.pk])
     code, output = run_verify()
     assert code == 1
     assert f"第一处断裂（记录被删除）：签字链：第 {stamp.sequence} 号记录被删除了" in output
     assert f"申请 #{tampered.pk} 申请人A（红旗村）" in output and "却没有“妇联盖章”的签字记录" in output
+    body = login(w.staff).get(reverse("loans:verify")).content.decode()
+    assert "第一处断裂（记录被删除）" in body and f"第 {stamp.sequence} 号记录被删除了" in body
+    # A break of the whole chain is shown in every township, by its number only.
+    other = login(w.other_staff).get(reverse("loans:verify")).content.decode()
+    assert f"第 {stamp.sequence} 号记录被删除了" in other and f"申请 #{tampered.pk}" not in other
 
 
 def test_the_newest_record_deleted_is_caught_by_the_chains_end(two_stamped):
@@ -438,3 +443,10 @@ def test_the_upgrade_seals_the_existing_records_once_in_the_order_they_were_writ
     newest = records()[-1]
     assert newest.sequence == 4 and newest.previous_seal == rows[-1].seal and not newest.sealed_by_migration
     assert run_verify()[0] == 0
+
+
+def test_the_applications_page_shows_each_steps_code(two_stamped, login):
+    tampered, _untouched, w = two_stamped
+    body = login(w.dir_a).get(reverse("loans:application_detail", args=[tampered.pk])).content.decode()
+    for record in Transition.objects.filter(application=tampered):
+        assert f'核验码 <span class="id-number">{record.check_code}</span>' in body
