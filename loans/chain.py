@@ -66,10 +66,19 @@ def seal_of(transition, key: SigningKey, **place) -> str:
 
 
 def lock_head() -> ChainHead:
-    """Return the chain's end row, locked until the transaction ends (created if missing)."""
-    from loans.models import ChainHead
+    """Return the chain's end row, locked until the transaction ends.
 
-    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    Made by the migration; should it be gone, it is made again from the last sealed record, so
+    steps can still be taken (``find_breaks`` reports it missing until then).
+    """
+    from loans.models import ChainHead, Transition
+
+    head, created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    if created:
+        last = Transition.objects.filter(sequence__isnull=False).order_by("-sequence").first()
+        if last is not None:
+            head.sequence, head.seal = last.sequence, last.seal
+            head.save(update_fields=["sequence", "seal"])
     return head
 
 
@@ -260,6 +269,13 @@ def find_breaks(
     last = previous.sequence if previous is not None else 0
     if head is not None and head.sequence > last:
         chain_breaks.append(_deleted(last + 1, head.sequence, position=last + 1, newest=True))
+    elif head is None and sealed:
+        chain_breaks.append(
+            Break(
+                kind=BreakKind.DELETED,
+                message=_("签字链的末端记录被删除了：最新的几条记录是否也被删除，已无法确认。"),
+            )
+        )
     for record in rows:
         if record.sequence is None:
             found[record.pk] = _at(

@@ -131,6 +131,16 @@ def keyring() -> list[SigningKey]:
     return _parse(text, f"密钥文件 {path}")
 
 
+def file_mode_warning() -> str:
+    """Return a warning when the key file can be read by others than its owner, else ""."""
+    path = key_file()
+    if os.environ.get(ENV_VAR, "").strip() or not path.exists():
+        return ""
+    if path.stat().st_mode & 0o077:
+        return f"密钥文件 {path} 其他用户也能读取，请改为只有本账户可读：chmod 600 {path}"
+    return ""
+
+
 def current_key() -> SigningKey:
     """Return the key that seals now (the keyring's last)."""
     return keyring()[-1]

@@ -92,3 +92,10 @@ def test_rotation_cannot_rewrite_the_environment_and_says_what_to_set(key_file, 
         keys.rotate(last_position=3)
     assert "本命令不能改写它" in str(refused.value) and ":3" in str(refused.value)
     assert not key_file.exists()
+
+
+def test_a_key_file_others_can_read_is_warned_about(key_file):
+    keys.current_key()
+    assert keys.file_mode_warning() == ""
+    key_file.chmod(0o644)
+    assert "其他用户也能读取" in keys.file_mode_warning() and "chmod 600" in keys.file_mode_warning()

@@ -164,6 +164,26 @@ def test_the_newest_record_deleted_is_caught_by_the_chains_end(two_stamped):
     assert code == 1 and "最后的第 10 号记录被删除了" in output
 
 
+def test_the_chains_end_deleted_is_reported_and_signing_goes_on(two_stamped):
+    tampered, _untouched, w = two_stamped
+    raw_sql("DELETE FROM loans_chainhead", [])
+    code, output = run_verify()
+    assert code == 1 and "签字链的末端记录被删除了" in output
+    application_transition(
+        application=tampered,
+        user=w.staff,
+        action=Action.DISBURSE,
+        **{
+            "disbursed_on": tampered.applied_on,
+            "disbursed_amount": tampered.amount,
+            "disbursed_term_months": 24,
+            "interest_rate": "4.35",
+        },
+    )
+    assert records()[-1].sequence == 11 and records()[-1].previous_seal == records()[-2].seal
+    assert run_verify()[0] == 0
+
+
 @pytest.mark.parametrize("swap", [["sequence"], ["sequence", "previous_seal", "seal"]])
 def test_two_signatures_swapped_in_the_chain_are_caught_as_reordered(two_stamped, swap):
     tampered, _untouched, _w = two_stamped

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from federation.core.keys import key_source
+from federation.core.keys import file_mode_warning, key_source
 from loans.signing import Break
 from loans.verification import signature_report
 
@@ -28,6 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = signature_report()
+        if warning := file_mode_warning():
+            self.stdout.write(self.style.WARNING(warning))
         if report.key_problem:
             self.stdout.write(self.style.ERROR(report.key_problem))
             raise CommandError(
