@@ -1,7 +1,8 @@
 """Microloans (妇女小额担保贷款财政贴息): applications, guarantors, signatures, scanned papers.
 
 DESIGN.md, "Microloans"; seed, 2014 plan, item 9. Rules are in ``loans.eligibility``, the path in
-``loans.states`` and ``loans.services``, the signed-content digest in ``loans.signing``.
+``loans.states`` and ``loans.services``, the signed-content digest in ``loans.signing``, the seals
+and their chain in ``loans.chain``.
 """
 
 from __future__ import annotations
@@ -301,7 +302,8 @@ class Transition(models.Model):
     """One step taken on an application: who, in which role, when, why, and a digest of what it covered.
 
     Signatures (``states.SIGNATURES``) are transitions too, at most one per step and application.
-    A transition is written once and never changed or deleted.
+    A transition is written once and never changed or deleted; its seal (``loans.chain``) shows it
+    if the database is changed behind the system's back.
     """
 
     scope_path = "application__village"
