@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  [{b.kind_label}] {b.message}")
         if report.breaks:
             raise CommandError(
-                f"{len(report.mismatches)} 份申请的内容与签字时不一致，签字链有 {len(report.breaks)} 处问题"
+                f"{len(report.mismatches)} 份申请的内容或记录与签字时不一致，共 {len(report.breaks)} 处问题"
                 f"（共核验 {report.checked} 份已签字的申请、{report.records} 条封印记录）。",
                 returncode=1,
             )
