@@ -38,7 +38,7 @@ class GuarantorInline(ScopedTabularInline):
 
 class TransitionInline(ReadOnlyMixin, ScopedTabularInline):
     model = Transition
-    fields = ["at", "action", "user_name", "role", "reason", "digest"]
+    fields = ["at", "action", "user_name", "role", "reason", "digest", "sequence", "check_code"]
     readonly_fields = fields
     extra = 0
 

@@ -68,7 +68,7 @@ def chinese_date(day: dt.date | None) -> str:
 
 @dataclass
 class SignatureBlock:
-    """One block of the form: its title, the step given (who, role, date, digest) or blanks."""
+    """One block of the form: its title, the step given (who, role, date, check code) or blanks."""
 
     title: str
     statement: str = ""
@@ -76,7 +76,8 @@ class SignatureBlock:
     signer: str = ""
     role: str = ""
     on: dt.date | None = None
-    digest: str = ""
+    #: The step's check code (``loans.chain.check_code`` of its seal).
+    code: str = ""
     lines: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -95,7 +96,7 @@ def _from_step(title: str, step: Transition | None, *, agreed: str, refused: str
         signer=step.user_name,
         role=Role(step.role).label if step.role in Role.values else "",
         on=timezone.localtime(step.at).date(),
-        digest=step.digest,
+        code=step.check_code,
     )
 
 
@@ -139,6 +140,11 @@ def signature_blocks(application: LoanApplication) -> list[SignatureBlock]:
     return [village, township, guarantors, cooperative, stamp, subsidy]
 
 
+def last_sealed(application: LoanApplication) -> Transition | None:
+    """Return the application's last sealed step: its code checks the whole form as printed."""
+    return application.transitions.filter(sequence__isnull=False).order_by("-sequence").first()
+
+
 def application_form_context(*, application: LoanApplication, user) -> dict:
     """Return what the form shows: the applicant as frozen (or, for a draft, as registered now)."""
     from loans.selectors import applicant_details
@@ -156,6 +162,7 @@ def application_form_context(*, application: LoanApplication, user) -> dict:
             for g in application.guarantors.all()
         ],
         "blocks": signature_blocks(application),
+        "last_step": last_sealed(application),
         "rules": application.judged_settings(),
         "applied_on_text": chinese_date(application.applied_on),
         "printed_at": timezone.localtime(),

@@ -1,7 +1,8 @@
 """Microloans (妇女小额担保贷款财政贴息): applications, guarantors, signatures, scanned papers.
 
 DESIGN.md, "Microloans"; seed, 2014 plan, item 9. Rules are in ``loans.eligibility``, the path in
-``loans.states`` and ``loans.services``, the signed-content digest in ``loans.signing``.
+``loans.states`` and ``loans.services``, the signed-content digest in ``loans.signing``, the seals
+and their chain in ``loans.chain``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -300,7 +302,8 @@ class Transition(models.Model):
     """One step taken on an application: who, in which role, when, why, and a digest of what it covered.
 
     Signatures (``states.SIGNATURES``) are transitions too, at most one per step and application.
-    A transition is written once and never changed or deleted.
+    A transition is written once and never changed or deleted; its seal (``loans.chain``) shows it
+    if the database is changed behind the system's back.
     """
 
     scope_path = "application__village"
@@ -320,6 +323,18 @@ class Transition(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     details = models.JSONField(_("登记内容"), default=dict, blank=True)
     digest = models.CharField(_("内容摘要（SHA-256）"), max_length=64)
+    # The seal (loans.chain): an HMAC with the key kept outside the database over this record and
+    # the seal before it, so that no record can be changed, deleted or moved unseen.
+    sequence = models.PositiveBigIntegerField(_("封印序号"), null=True, editable=False)
+    previous_seal = models.CharField(_("上一条的封印"), max_length=64, blank=True, editable=False)
+    seal = models.CharField(_("封印（HMAC-SHA256）"), max_length=64, blank=True, editable=False)
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, editable=False)
+    sealed_by_migration = models.BooleanField(
+        _("升级时补封"),
+        default=False,
+        editable=False,
+        help_text=_("写入时只有 SHA-256 摘要，升级到带密钥的封印时按办理顺序补封。"),
+    )
 
     objects = ScopedManager()
 
@@ -332,7 +347,8 @@ class Transition(models.Model):
                 fields=["application", "action"],
                 condition=models.Q(action__in=sorted(SIGNATURES)),
                 name="loans_one_signature_per_step",
-            )
+            ),
+            models.UniqueConstraint(fields=["sequence"], name="loans_one_record_per_chain_position"),
         ]
 
     def __str__(self) -> str:
@@ -353,8 +369,30 @@ class Transition(models.Model):
         return self.action in SIGNATURES
 
     @property
-    def short_digest(self) -> str:
-        return self.digest[:12]
+    @admin.display(description=_("核验码"))
+    def check_code(self) -> str:
+        """Return the short code of this record's seal, as printed on the approval form."""
+        from loans.chain import check_code
+
+        return check_code(self.seal)
+
+
+class ChainHead(models.Model):
+    """The end of the seal chain: the last position and seal, one row locked by every append.
+
+    Locking this row (``select_for_update``; on SQLite every write transaction is IMMEDIATE) makes
+    two steps taken at once take positions one after the other, never the same previous seal.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("最后的封印序号"), default=0)
+    seal = models.CharField(_("最后的封印"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("签字链末端")
+        verbose_name_plural = _("签字链末端")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence}"
 
 
 class AttachmentKind(models.TextChoices):

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from federation.core.idnumber import age_on, parse_id_number
 from federation.core.policy import birth_date_for, id_number_for, phone_for
 from loans.models import LoanApplication, Transition, loan_settings
-from loans.signing import REQUIRED_SIGNATURES, Mismatch, find_mismatches
+from loans.signing import REQUIRED_SIGNATURES, Mismatch
 from loans.states import AWAITED, SIGNATURES, Action, Move, Status
 
 
@@ -142,7 +142,8 @@ def signatures_of(application: LoanApplication) -> dict[str, Transition]:
     return {t.action: t for t in application.transitions.all() if t.action in SIGNATURES}
 
 
-def _for_verification(qs: QuerySet) -> QuerySet:
+def signed_applications(qs: QuerySet) -> QuerySet:
+    """Return the applications of ``qs`` the signature check covers (signed, or in a signed status)."""
     return (
         qs.filter(Q(status__in=list(REQUIRED_SIGNATURES)) | Q(transitions__action__in=sorted(SIGNATURES)))
         .distinct()
@@ -153,26 +154,30 @@ def _for_verification(qs: QuerySet) -> QuerySet:
 
 
 def signature_mismatches(*, user) -> list[Mismatch]:
-    """Return the signed applications ``user`` sees whose stored content no longer matches a signature."""
-    return find_mismatches(_for_verification(LoanApplication.all_objects.for_user(user)))
+    """Return the applications ``user`` sees whose contents or sealed records differ from their signatures."""
+    from loans.verification import signature_report
+
+    return signature_report(user=user).mismatches
 
 
 def all_signature_mismatches() -> list[Mismatch]:
-    """Return every signed application of the installation that no longer matches its signatures.
+    """Return every application of the installation whose contents or records differ from their signatures.
 
     For ``manage.py verify_signatures``, run on the server; pages use :func:`signature_mismatches`.
     """
-    return find_mismatches(_for_verification(LoanApplication.all_objects.all()))
+    from loans.verification import signature_report
+
+    return signature_report().mismatches
 
 
 def signed_application_count(*, user) -> int:
     """Return how many signed applications ``user`` sees (those the signature check covers)."""
-    return _for_verification(LoanApplication.all_objects.for_user(user)).count()
+    return signed_applications(LoanApplication.all_objects.for_user(user)).count()
 
 
 def signed_application_count_all() -> int:
     """Return how many signed applications the installation holds (for ``verify_signatures``)."""
-    return _for_verification(LoanApplication.all_objects.all()).count()
+    return signed_applications(LoanApplication.all_objects.all()).count()
 
 
 # --- the loan ledger (贷款台账) ---------------------------------------------------------------------------

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federation.core import history
+from federation.core.keys import SigningKeyError
 from federation.core.roles import Role
 from federation.core.rules import Problem
 from federation.core.scoping import membership_of, require_in_scope
 from federation.core.services import SOFT_DELETE_FIELDS, StaleRecordError
+from loans import chain
 from loans.eligibility import check_eligibility
 from loans.models import (
     LONGEST_TERM,
@@ -296,7 +298,8 @@ def application_transition(*, application: LoanApplication, user, action: str, *
     permission and see the application, and a signature must be given by a person in her role
     (not by the administrator). Submission freezes the applicant, spouse and rule values; the loan
     rules are checked again at submission and at every signature. Each step writes a
-    :class:`Transition` with the SHA-256 digest of the covered content and of the step itself.
+    :class:`Transition` with the SHA-256 digest of the covered content and of the step itself,
+    sealed as the next record of the installation's chain (``loans.chain.append``).
     """
     with transaction.atomic():
         try:
@@ -346,24 +349,32 @@ def application_transition(*, application: LoanApplication, user, action: str, *
         locked.status = move.target
         locked.version += 1
         history.save(locked, actor=user)
+        step = Transition(
+            application=locked,
+            action=action,
+            from_status=move.source,
+            to_status=move.target,
+            user=user,
+            user_name=name,
+            role=role,
+            at=now,
+            reason=cleaned.get("reason", ""),
+            details=details,
+            digest=digest,
+        )
         try:
             with transaction.atomic():
-                Transition.objects.create(
-                    application=locked,
-                    action=action,
-                    from_status=move.source,
-                    to_status=move.target,
-                    user=user,
-                    user_name=name,
-                    role=role,
-                    at=now,
-                    reason=cleaned.get("reason", ""),
-                    details=details,
-                    digest=digest,
-                )
+                chain.append(step)
+        except SigningKeyError as exc:
+            raise TransitionError(
+                _("签字密钥不可用，这一步没有办理。请联系管理员：%(why)s") % {"why": exc}, code="key"
+            ) from None
         except IntegrityError:
-            # Only reachable if the row lock were bypassed: the constraint still allows one signature.
-            raise _not_allowed(locked, action) from None
+            # Only reachable if the row locks were bypassed: the constraints still allow one
+            # signature per step and one record per place of the chain.
+            if move.is_signature and locked.transitions.filter(action=action).exists():
+                raise _not_allowed(locked, action) from None
+            raise
     return locked
 
 

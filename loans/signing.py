@@ -1,5 +1,9 @@
 """What a signature covers, its SHA-256 digest, and the check that signed content is unchanged.
 
+The digest shows a change only to someone who cannot recompute it; the seal of ``loans.chain``
+(an HMAC with a key outside the database, chained over all records) is what a database writer
+cannot forge. :class:`Break` is what either check finds.
+
 DESIGN.md: "a signature records who signed, in which role, when, and a digest of exactly what was
 signed. Nothing signed can be edited afterwards; the system can show at any time that a signed
 application is unchanged." The seed (2014 plan, item 9): 签字意味着责任.
@@ -20,7 +24,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loans.states import Action, Status
 
@@ -156,46 +162,107 @@ def refuse_if_signed_content_changed(application: LoanApplication) -> None:
         )
 
 
+class BreakKind(models.TextChoices):
+    """What kind of difference between the records and what was signed or sealed."""
+
+    CONTENT_CHANGED = "content_changed", gettext_lazy("内容被改动")
+    SEAL_FORGED = "seal_forged", gettext_lazy("封印不符")
+    UNKNOWN_KEY = "unknown_key", gettext_lazy("密钥不符")
+    DELETED = "deleted", gettext_lazy("记录被删除")
+    REORDERED = "reordered", gettext_lazy("顺序被调换")
+    UNSEALED = "unsealed", gettext_lazy("没有封印")
+
+
+@dataclass
+class Break:
+    """One place where the records differ from what was signed or sealed: its kind, where, a message."""
+
+    kind: str
+    message: str
+    #: The position in the seal chain it is found at (None: not at one record, e.g. a missing one).
+    position: int | None = None
+    transition: Transition | None = None
+    #: The application it concerns; None for a break of the chain as a whole (a deleted record).
+    application_id: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return BreakKind(self.kind).label
+
+    def sort_key(self) -> tuple:
+        return (self.position is None, self.position or 0)
+
+
+def content_breaks(application: LoanApplication) -> list[Break]:
+    """Return how ``application``'s stored content and records differ from its signatures.
+
+    Each signature's digest is recomputed from the content as stored now; a signed status must
+    carry its signatures; the loan number must be the one the cooperative's record holds. Uses the
+    prefetched ``transitions`` and ``guarantors`` when there are.
+    """
+    transitions = [t for t in application.transitions.all() if t.is_signature]
+    if not transitions and application.status not in REQUIRED_SIGNATURES:
+        return []
+    content = content_of(application, guarantors=application.guarantors.all())
+    found = []
+    for transition in transitions:
+        if not transition_matches(transition, content):
+            found.append(
+                Break(
+                    kind=BreakKind.CONTENT_CHANGED,
+                    message=_("“%(step)s”（%(who)s）签字时的内容已被改动。")
+                    % {"step": transition.get_action_display(), "who": transition.user_name},
+                    position=transition.sequence,
+                    transition=transition,
+                    application_id=application.pk,
+                )
+            )
+    present = {t.action for t in transitions}
+    for action in REQUIRED_SIGNATURES.get(application.status, ()):
+        if action not in present:
+            found.append(
+                Break(
+                    kind=BreakKind.DELETED,
+                    message=_("状态为“%(status)s”，却没有“%(step)s”的签字记录。")
+                    % {"status": application.get_status_display(), "step": Action(action).label},
+                    application_id=application.pk,
+                )
+            )
+    agreed = next((t for t in transitions if t.action == Action.COOPERATIVE_AGREE), None)
+    if agreed is not None and (
+        agreed.details.get("loan_number") != application.loan_number
+        or agreed.details.get("decided_on") != plain_value(application.cooperative_decided_on)
+    ):
+        found.append(
+            Break(
+                kind=BreakKind.CONTENT_CHANGED,
+                message=_("贷款编号或信用社意见日期与信用社意见记录不一致。"),
+                position=agreed.sequence,
+                transition=agreed,
+                application_id=application.pk,
+            )
+        )
+    return found
+
+
 @dataclass
 class Mismatch:
-    """An application whose stored record no longer matches what was signed, and why."""
+    """An application whose stored record no longer matches what was signed or sealed, and why."""
 
     application: LoanApplication
     problems: list[str] = field(default_factory=list)
+    breaks: list[Break] = field(default_factory=list)
 
 
 def find_mismatches(applications: Iterable[LoanApplication]) -> list[Mismatch]:
     """Return the applications (of those given) whose content or records differ from their signatures.
 
-    Each signature's digest is recomputed from the content as stored now; a signed status must
-    carry its signatures; the loan number must be the one the cooperative's record holds.
+    Only the contents (:func:`content_breaks`); ``loans.verification`` adds the seal chain.
     """
     found = []
     for application in applications:
-        transitions = [t for t in application.transitions.all() if t.is_signature]
-        if not transitions and application.status not in REQUIRED_SIGNATURES:
-            continue
-        content = content_of(application, guarantors=application.guarantors.all())
-        problems = []
-        for transition in transitions:
-            if not transition_matches(transition, content):
-                problems.append(
-                    _("“%(step)s”（%(who)s）签字时的内容已被改动。")
-                    % {"step": transition.get_action_display(), "who": transition.user_name}
-                )
-        present = {t.action for t in transitions}
-        for action in REQUIRED_SIGNATURES.get(application.status, ()):
-            if action not in present:
-                problems.append(
-                    _("状态为“%(status)s”，却没有“%(step)s”的签字记录。")
-                    % {"status": application.get_status_display(), "step": Action(action).label}
-                )
-        agreed = next((t for t in transitions if t.action == Action.COOPERATIVE_AGREE), None)
-        if agreed is not None and (
-            agreed.details.get("loan_number") != application.loan_number
-            or agreed.details.get("decided_on") != plain_value(application.cooperative_decided_on)
-        ):
-            problems.append(_("贷款编号或信用社意见日期与信用社意见记录不一致。"))
-        if problems:
-            found.append(Mismatch(application=application, problems=problems))
+        breaks = content_breaks(application)
+        if breaks:
+            problems = [b.message for b in breaks]
+            found.append(Mismatch(application=application, problems=problems, breaks=breaks))
     return found

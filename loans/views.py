@@ -26,6 +26,7 @@ from loans.services import (
     attachment_delete,
 )
 from loans.states import TRANSITIONS, Action, Status, moves_from
+from loans.verification import check_paper_code, signature_report
 
 
 def _years() -> list[int]:
@@ -355,15 +356,32 @@ class SubsidyView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):
 
 
 class VerifyView(LoanViewMixin, generic.TemplateView):
-    """The township's signature check: every signed application whose content no longer matches."""
+    """The township's signature check: contents, seals and the chain; and a paper form's code checked.
+
+    The code check is a read (GET ``application`` and ``code``), for an application of the scope.
+    """
 
     permission_required = "loans.verify_signatures"
     template_name = "loans/verify.html"
 
     def get_context_data(self, **kwargs):
+        code = self.request.GET.get("code", "").strip()
+        number = self.request.GET.get("application", "").strip()
+        code_check = None
+        if code or number:
+            code_check = check_paper_code(
+                user=self.request.user,
+                application_id=int(number) if number.isdigit() and len(number) < 18 else None,
+                code=code,
+            )
+        report = signature_report(user=self.request.user)
         return super().get_context_data(
-            mismatches=selectors.signature_mismatches(user=self.request.user),
-            checked=selectors.signed_application_count(user=self.request.user),
+            report=report,
+            mismatches=report.mismatches,
+            checked=report.checked,
             checked_at=timezone.localtime(),
+            code=code,
+            number=number,
+            code_check=code_check,
             **kwargs,
         )

@@ -196,6 +196,11 @@ STORAGES = {
 # Uploaded papers live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
+# The key that seals the loan signatures (federation.core.keys): the environment variable
+# SIGNING_KEY when set, or else this file, created with a random key (mode 0600) on first use.
+# It is never stored in the database; back it up apart from it (README, "Running a real office").
+SIGNING_KEY_FILE = Path(env.str("SIGNING_KEY_FILE", default=str(VAR_DIR / "signing_key")))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

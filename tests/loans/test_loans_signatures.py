@@ -207,7 +207,7 @@ def test_verify_signatures_catches_a_change_made_with_sql(loan_world, login, sql
     assert code == 1
     assert f"申请 #{tampered.pk} 申请人A（红旗村）" in output
     assert f"#{untouched.pk} " not in output
-    assert why in output and "1 份申请的内容与签字时不一致" in output
+    assert why in output and "1 份申请的内容或记录与签字时不一致" in output
     assert tampered.applicant_id_number not in output  # no ID number in the output
 
     # The township's page lists the same application; a director has no such page.
