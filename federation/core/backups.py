@@ -66,12 +66,17 @@ class BackupError(Exception):
 
 
 def _key_fingerprint() -> str | None:
-    """Return the fingerprint of this installation's signature key, or None where there is no key module."""
-    try:
-        from federation.core.keys import key_fingerprint
-    except ImportError:
+    """Return the fingerprint of this installation's signing key (federation.core.keys), or None
+    while it has none (nothing signed yet, no ``SIGNING_KEY``) or it cannot be read. A backup
+    or a restore never creates a key."""
+    from federation.core import keys
+
+    if not os.environ.get(keys.ENV_VAR, "").strip() and not keys.key_file().exists():
         return None
-    return key_fingerprint()
+    try:
+        return keys.key_fingerprint()
+    except keys.SigningKeyError:
+        return None
 
 
 def fingerprint_warning(backup_fingerprint: str | None, current_fingerprint: str | None) -> str | None:
@@ -81,6 +86,12 @@ def fingerprint_warning(backup_fingerprint: str | None, current_fingerprint: str
             f"警告：备份时的签名密钥（指纹 {backup_fingerprint}）不是本机现在的签名密钥（指纹 "
             f"{current_fingerprint}）。用本机的密钥，恢复的签字将无法核验（verify_signatures 会报错）；"
             "请把备份时的密钥文件放回原处，再运行 python manage.py verify_signatures。"
+        )
+    if backup_fingerprint and not current_fingerprint:
+        return (
+            f"注意：本机还没有签名密钥。请把备份时的签名密钥（指纹 {backup_fingerprint}，不在备份里）"
+            "放回密钥文件或环境变量 SIGNING_KEY，再运行 python manage.py verify_signatures；"
+            "在此之前不要签字，否则会生成一把新的密钥。"
         )
     return None
 
@@ -286,9 +297,7 @@ def _media_files(root: Path) -> list[tuple[Path, str]]:
 def _secret_paths() -> set[Path]:
     """Return the key files that are never put in a backup, should they lie among the uploads."""
     paths = {Path(settings.VAR_DIR) / "secret_key"}
-    for name in ("SIGNATURE_KEY_FILE", "SIGNING_KEY_FILE"):
-        if getattr(settings, name, None):
-            paths.add(Path(getattr(settings, name)))
+    paths.add(Path(settings.SIGNING_KEY_FILE))
     return {path.resolve() for path in paths}
 
 

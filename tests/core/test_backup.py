@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from federation.core.backups import (
     count_differences,
     fingerprint_warning,
 )
+from federation.core.keys import fingerprint_of
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -89,6 +91,11 @@ def signed_applications(output: str) -> int:
     return int(match.group(1))
 
 
+def key_put_back(demo, folder: str) -> None:
+    """Put the source installation's signing key in ``folder`` as its keeper would, apart from the backup."""
+    shutil.copy2(demo["base"] / "source" / "signing_key", demo["base"] / folder / "signing_key")
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo township in its own SQLite installation, with a scanned paper; its two backups."""
@@ -120,6 +127,12 @@ def test_the_demo_restores_into_a_new_database_whole_and_its_signatures_verify(d
     assert after == before
     assert before["registry_person"] > 5000 and before["loans_loanapplication"] > 0
     assert "与备份一致" in output
+    # The key is not in the backup: until it is put back, the signatures cannot be verified.
+    assert "本机还没有签名密钥" in output
+    assert not (demo["base"] / "plain-target" / "signing_key").exists()  # the restore made no key
+    without_key = manage(target, "verify_signatures")
+    assert without_key.returncode == 1
+    key_put_back(demo, "plain-target")
     assert signed_applications(ok(manage(target, "verify_signatures"))) > 0
     assert (demo["base"] / "plain-target" / "media" / "loans" / "1" / "scan.pdf").read_bytes() == SCAN
 
@@ -137,7 +150,9 @@ def test_an_encrypted_backup_restores_with_its_passphrase_only(demo):
     assert sqlite_rows(folder / "db.sqlite3") == {}
     assert not (folder / "media").exists()
 
-    ok(manage(target, "restore", str(demo["encrypted"]), passphrase=PASSPHRASE))
+    key_put_back(demo, "encrypted-target")
+    output = ok(manage(target, "restore", str(demo["encrypted"]), passphrase=PASSPHRASE))
+    assert "签名密钥" not in output  # the key put back is the backup's: nothing to warn of
     assert sqlite_rows(folder / "db.sqlite3") == sqlite_rows(demo["base"] / "source" / "db.sqlite3")
     assert signed_applications(ok(manage(target, "verify_signatures"))) > 0
     assert (folder / "media" / "loans" / "1" / "scan.pdf").read_bytes() == SCAN
@@ -161,7 +176,11 @@ def test_a_backup_holds_the_database_the_papers_and_the_manifest_and_no_key(demo
     assert names == ["manifest.json", "database.sqlite3", "media/loans/1/scan.pdf"]
     secret_key = (demo["base"] / "source" / "secret_key").read_text().strip()
     assert secret_key.encode() not in content
-    assert "key_fingerprint" in manifest and "loans.0001_microloans" in manifest["migrations"]
+    assert "loans.0001_microloans" in manifest["migrations"]
+    key = (demo["base"] / "source" / "signing_key").read_text()
+    secret = [line for line in key.splitlines() if line and not line.startswith("#")][-1]
+    assert manifest["key_fingerprint"] == fingerprint_of(bytes.fromhex(secret))
+    assert secret.encode() not in content and bytes.fromhex(secret) not in content
     source = sqlite_rows(demo["base"] / "source" / "db.sqlite3")
     assert manifest["row_counts"]["registry_person"] == source["registry_person"]
     assert manifest["media"] == {"files": 1, "bytes": len(SCAN)}
@@ -266,7 +285,8 @@ def test_a_restore_warns_when_the_signature_key_is_not_the_one_of_the_backup():
     warning = fingerprint_warning("ab12", "cd34")
     assert "签名密钥" in warning and "ab12" in warning and "cd34" in warning and "无法核验" in warning
     assert fingerprint_warning("ab12", "ab12") is None
-    assert fingerprint_warning(None, "ab12") is None and fingerprint_warning("ab12", None) is None
+    assert fingerprint_warning(None, "ab12") is None
+    assert "本机还没有签名密钥" in fingerprint_warning("ab12", None)
 
 
 def test_a_backup_may_hold_only_its_own_parts():
@@ -303,6 +323,8 @@ def test_the_demo_restores_into_a_new_postgresql_database(tmp_path):
         backup = tmp_path / "pg.tar.gz.enc"
         ok(manage(source, "backup", "--output", str(backup), passphrase=PASSPHRASE))
 
+        (tmp_path / "target").mkdir()
+        shutil.copy2(tmp_path / "source" / "signing_key", tmp_path / "target" / "signing_key")
         ok(manage(target, "restore", str(backup), passphrase=PASSPHRASE))
         assert postgresql_rows(names[1]) == postgresql_rows(names[0])
         assert postgresql_rows(names[0])["registry_person"] > 5000
