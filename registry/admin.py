@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from federation.core.admin_scoping import ScopedAdmin
+from federation.core.admin_scoping import ScopedAdmin, ScopedTabularInline
 from federation.core.policy import id_number_for
 from registry.models import (
     HardshipChild,
@@ -30,7 +30,7 @@ def id_number_column(user: Any, path: str = "id_number") -> Callable[[Any], str]
     return shown_id_number
 
 
-class HouseholdIncomeInline(admin.TabularInline):
+class HouseholdIncomeInline(ScopedTabularInline):
     model = HouseholdIncome
     fields = ["year", "per_capita_income"]
     extra = 0

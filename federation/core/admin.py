@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from federation.core.admin_scoping import HistoriedAdmin, ScopedAdmin, ServiceSavesMixin
+from federation.core.admin_scoping import (
+    AdministratorOnlyMixin,
+    HistoriedAdmin,
+    ScopedAdmin,
+    ServiceSavesMixin,
+)
 from federation.core.models import (
     County,
     Membership,
+    PurgeRecord,
     Township,
     Village,
     VillageGroup,
@@ -76,3 +82,13 @@ class YearSettingsAdmin(HistoriedAdmin):
         "child_age_limit",
         "poverty_line",
     ]
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    """What the administrator deleted for good: who, when, which record, why (read only)."""
+
+    list_display = ["purged_at", "purged_by_name", "model_name", "object_pk", "label", "reason"]
+    list_filter = ["model_name"]
+    search_fields = ["purged_by_name", "label", "reason", "=object_pk"]
+    date_hierarchy = "purged_at"

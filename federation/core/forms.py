@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+#: What an edit form answers when it comes back without the version it was opened at.
+NO_VERSION = _("这份表单缺少打开时的版本号，没有保存。请重新打开这条记录，修改后再保存。")
 
 
 class VersionedModelForm(forms.ModelForm):
-    """A model form that carries the version the editor started from (no silent overwrite)."""
+    """A model form that carries the version the editor started from (no silent overwrite).
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    Editing a record that exists needs the version: a form posted without it (or with a version
+    that is not a number) is refused with :data:`NO_VERSION` and saves nothing, so the stale check
+    of ``domain_record_save`` always has a version to compare. A new record has none.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or self.instance.pk is None or not hasattr(self, "cleaned_data"):
+            return
+        if self.cleaned_data.get("version") is None:
+            self._errors.pop("version", None)  # a hidden field's own error would say nothing useful
+            self.add_error(None, ValidationError(NO_VERSION, code="no_version"))
