@@ -31,8 +31,6 @@ from federation.core.forms import VersionedModelForm
 from federation.core.models import DomainModel
 from federation.core.scoping import require_in_scope, sees_everything
 from federation.core.services import (
-    StaleRecordError,
-    domain_record_check_version,
     domain_record_delete,
     domain_record_restore,
     domain_record_save,
@@ -69,23 +67,11 @@ def scoped(queryset, user):
 class AdminVersionedForm(VersionedModelForm):
     """The admin's form of a domain record: a save of a record changed since it was opened is refused.
 
-    The check is made while the form is validated, inside the admin's transaction, with the row
-    locked until the save that follows; the form then shows what the other person changed.
+    The admin validates inside its transaction, so the check locks the row until the save that
+    follows; the form then shows what the other person changed.
     """
 
-    def clean(self):
-        cleaned = super().clean()
-        version = cleaned.get("version")
-        if self.instance.pk is not None and version is not None:
-            try:
-                domain_record_check_version(self.instance, expected_version=version)
-            except StaleRecordError as exc:
-                shown = [
-                    _("%(label)s 现在是：%(value)s") % {"label": label, "value": value or _("（空）")}
-                    for label, value in exc.changes
-                ]
-                raise ValidationError([exc.message, *shown], code="stale") from None
-        return cleaned
+    lock_stored_row = True
 
 
 class VersionedAdminMixin:

@@ -25,6 +25,14 @@ class StaleRecordError(ValidationError):
             _("保存失败：在您编辑期间，别人已修改了这条记录。请看下面的改动，核对后再保存。"), code="stale"
         )
 
+    def as_form_error(self) -> ValidationError:
+        """Return the error a form shows: the message, then each change as "label：value now"."""
+        changes = [
+            ValidationError("%(label)s：%(value)s", params={"label": label, "value": value or _("（空）")})
+            for label, value in self.changes
+        ]
+        return ValidationError([ValidationError(self.message, code="stale"), *changes])
+
 
 def _changed_fields(before: DomainModel, now: DomainModel) -> list[tuple[str, str]]:
     changes = []
@@ -32,9 +40,11 @@ def _changed_fields(before: DomainModel, now: DomainModel) -> list[tuple[str, st
         if field.name in {"updated_at", "version", "id_last4"}:
             continue
         if field.value_from_object(before) != field.value_from_object(now):
-            label = str(field.verbose_name)
-            shown = getattr(now, f"get_{field.name}_display", lambda f=field: f.value_from_object(now))()
-            changes.append((label, "" if shown is None else str(shown)))
+            if field.is_relation:
+                shown = getattr(now, field.name)  # the village's name, not its id
+            else:
+                shown = getattr(now, f"get_{field.name}_display", lambda f=field: f.value_from_object(now))()
+            changes.append((str(field.verbose_name), "" if shown is None else str(shown)))
     # What a record shows with it but keeps in records of its own (a household's yearly incomes).
     changes += now.changes_kept_elsewhere(since=before)
     return changes
@@ -51,16 +61,18 @@ SOFT_DELETE_FIELDS = ["deleted_at", "version", "updated_at"]
 
 
 def domain_record_check_version(
-    instance: DomainModel, *, expected_version: int, original: DomainModel | None = None
+    instance: DomainModel, *, expected_version: int, original: DomainModel | None = None, lock: bool = True
 ) -> DomainModel:
-    """Return the stored row of ``instance``, locked; raise :class:`StaleRecordError` when it moved on.
+    """Return the stored row of ``instance``; raise :class:`StaleRecordError` when it moved on.
 
     ``expected_version`` is the version the writer read (a form: the one it was opened at). The
     error names what changed since: against ``original``, else the row's history at that version.
-    The lock holds until the transaction ends, so a check made while a form is validated still
-    holds when the save that follows in the same transaction writes.
+    With ``lock`` (inside a transaction) the row stays locked until the transaction ends, so a check
+    made while a form is validated still holds when the save that follows in it writes; without,
+    it is a plain read (a form checked outside a transaction: its save checks again, locked).
     """
-    current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+    stored = type(instance).all_objects
+    current = (stored.select_for_update() if lock else stored).get(pk=instance.pk)
     if current.version != expected_version:
         raise StaleRecordError(_changed_fields(original or _as_of(current, expected_version), current))
     return current
