@@ -18,6 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import get_deleted_objects, get_fields_from_path
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from federation.core import history
 from federation.core.forms import VersionedModelForm
@@ -72,6 +74,14 @@ class AdminVersionedForm(VersionedModelForm):
     """
 
     lock_stored_row = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None):
+            # The history's revert form shows a past state over the current one: it is opened at the
+            # current version (a save by someone after it was opened is refused as any other).
+            stored = type(self.instance).all_objects.filter(pk=self.instance.pk).values_list("version")
+            self.fields["version"].initial = next(iter(stored.first() or ()), None)
 
 
 class VersionedAdminMixin:
@@ -380,6 +390,11 @@ def view_on_site(request, content_type_id, object_id):
 
 class HistoriedAdmin(ServiceSavesMixin, SimpleHistoryAdmin):
     """An admin of a model with history, saving through the services."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """The history's revert form, in one transaction as the change form (its version check locks)."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ScopedAdmin(HistoriedAdmin):

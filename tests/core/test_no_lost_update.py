@@ -130,6 +130,27 @@ def test_an_admin_save_without_the_version_is_refused(world, login):
     assert Person.objects.get(pk=world.woman_a.pk).name == "妇女A"
 
 
+def test_the_history_revert_form_is_opened_at_the_current_version(world, login):
+    woman = world.woman_a
+    update = reverse("registry:person_update", args=[woman.pk])
+    login(world.dir_a).post(update, person_form_data(woman, phone="13900002222"))  # version 2
+    first = woman.history.earliest("history_date")
+    client = login(world.staff)
+    url = reverse("admin:registry_person_simple_history", args=[woman.pk, first.history_id])
+    page = client.get(url)
+    assert 'name="version" value="2"' in page.content.decode()
+    # Someone saves after the revert page was opened: the revert is refused, naming the change.
+    login(world.dir_a).post(update, person_form_data(woman, phone="13900003333", version=2))
+    client = login(world.staff)
+    refused = client.post(url, admin_form_data(page))
+    assert refused.status_code == 200 and "13900003333" in refused.content.decode()
+    assert Person.objects.get(pk=woman.pk).phone == "13900003333"
+    # Opened again, the revert brings the first phone back, with the next version.
+    assert client.post(url, admin_form_data(client.get(url))).status_code == 302
+    reverted = Person.objects.get(pk=woman.pk)
+    assert (reverted.phone, reverted.version) == (woman.phone, 4)
+
+
 # -- imports -----------------------------------------------------------------------------------------
 
 
