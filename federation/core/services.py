@@ -182,7 +182,7 @@ def domain_records_purge(*, user, records: Sequence[DomainModel], reason: str) -
             raise ValidationError(
                 _("“%(obj)s”没有被删除：只能彻底删除已删除的记录。") % {"obj": alive[0]}, code="alive"
             )
-        collector = Collector(using=using, origin=locked)
+        collector = Collector(using=using)
         try:
             collector.collect(locked)
         except (ProtectedError, RestrictedError) as exc:

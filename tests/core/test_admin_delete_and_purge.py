@@ -240,3 +240,32 @@ def form_data_of(response) -> dict:
                 continue
             data[form.add_prefix(name)] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return data
+
+
+def test_every_admin_screen_of_a_domain_record_opens_with_its_version(ledger_world, login):
+    from django.contrib import admin
+
+    from federation.core.models import DomainModel
+    from tests.helpers.loans import build_loan_world, draft
+    from tests.helpers.outreach import build_outreach_world
+
+    w = build_outreach_world(build_loan_world(ledger_world))
+    draft(w, w.applicant_a)
+    client = login(w.admin)
+    opened = set()
+    for model, model_admin in admin.site._registry.items():
+        if not issubclass(model, DomainModel):
+            continue
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, model
+        assert client.get(f"{changelist}?deleted=1").status_code == 200, model
+        record = model.objects.first()
+        if record is None:
+            continue
+        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]))
+        assert page.status_code == 200, model
+        editable = model_admin.has_change_permission(page.wsgi_request, record)
+        assert (f'name="version" value="{record.version}"' in page.content.decode()) == editable, model
+        opened.add(opts.model_name)
+    assert opened >= {"person", "household", "leftbehindwoman", "visit", "petition", "loanapplication"}
