@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import get_deleted_objects, get_fields_from_path
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -101,14 +102,17 @@ class VersionedAdminMixin:
         fields = list(super().get_fields(request, obj))
         if not _is_domain(self.model):
             return fields
-        editable = self.has_change_permission(request, obj) or (
-            obj is None and self.has_add_permission(request)
-        )
+        editable = self.has_change_permission(request, obj) or (obj is None and self._may_add(request))
         if editable and "version" not in fields:
             fields.append("version")
         if not editable and "version" in fields:
             fields.remove("version")
         return fields
+
+    def _may_add(self, request) -> bool:
+        if isinstance(self, InlineModelAdmin):
+            return self.has_add_permission(request, None)
+        return self.has_add_permission(request)
 
     def get_exclude(self, request, obj=None):
         """Return the excluded fields: ``version`` is the form's own field, not the model's (not editable)."""

@@ -258,8 +258,12 @@ def test_every_admin_screen_of_a_domain_record_opens_with_its_version(ledger_wor
             continue
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        assert client.get(changelist).status_code == 200, model
+        listing = client.get(changelist)
+        assert listing.status_code == 200, model
         assert client.get(f"{changelist}?deleted=1").status_code == 200, model
+        add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        may_add = model_admin.has_add_permission(listing.wsgi_request)
+        assert add.status_code == (200 if may_add else 403), model
         record = model.objects.first()
         if record is None:
             continue
