@@ -130,6 +130,9 @@ def test_the_administrator_purges_with_a_reason_and_it_is_recorded(world, login)
     )
     assert (record.label, record.reason, record.model_name) == ("妇女A", "重复登记，已核实", "居民")
     assert woman.id_number not in "|".join(str(v) for v in PurgeRecord.objects.values_list().get())
+    records = reverse("admin:federation_purgerecord_changelist")  # the administrator reads them there
+    assert "重复登记，已核实" in client.get(records).content.decode()
+    assert login(world.chair).get(records).status_code == 403
 
 
 def test_a_purge_without_a_reason_is_refused(world, login):
@@ -273,3 +276,28 @@ def test_every_admin_screen_of_a_domain_record_opens_with_its_version(ledger_wor
         assert (f'name="version" value="{record.version}"' in page.content.decode()) == editable, model
         opened.add(opts.model_name)
     assert opened >= {"person", "household", "leftbehindwoman", "visit", "petition", "loanapplication"}
+
+
+def test_the_purge_service_refuses_a_township_user_and_a_blank_reason(world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from federation.core.services import domain_record_delete, domain_records_purge
+
+    domain_record_delete(user=world.staff, instance=world.woman_a)
+    deleted = Person.all_objects.get(pk=world.woman_a.pk)
+    with pytest.raises(PermissionDenied):
+        domain_records_purge(user=world.chair, records=[deleted], reason="重复登记")
+    with pytest.raises(ValidationError, match="请填写彻底删除的原因"):
+        domain_records_purge(user=world.admin, records=[deleted], reason=" \n ")
+    with pytest.raises(ValidationError, match="没有被删除"):
+        domain_records_purge(user=world.admin, records=[world.woman_b], reason="重复登记")
+    assert Person.all_objects.filter(pk__in=[world.woman_a.pk, world.woman_b.pk]).count() == 2
+    assert not PurgeRecord.objects.exists()
+
+
+def test_a_purge_label_keeps_no_id_number():
+    from federation.core.services import purge_label
+
+    assert purge_label("张红 513401198805060023") == "张红 …"
+    assert purge_label("张红 51340119880506002X（2026）") == "张红 …（2026）"
+    assert purge_label("2026年 3000.00 元") == "2026年 3000.00 元"
