@@ -81,8 +81,8 @@ class AdminVersionedForm(VersionedModelForm):
         if self.instance.pk is not None and getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None):
             # The history's revert form shows a past state over the current one: it is opened at the
             # current version (a save by someone after it was opened is refused as any other).
-            stored = type(self.instance).all_objects.filter(pk=self.instance.pk).values_list("version")
-            self.fields["version"].initial = next(iter(stored.first() or ()), None)
+            stored = type(self.instance).all_objects.filter(pk=self.instance.pk)
+            self.fields["version"].initial = stored.values_list("version", flat=True).first()
 
 
 class VersionedAdminMixin:
