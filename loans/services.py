@@ -23,7 +23,7 @@ from federation.core.keys import SigningKeyError
 from federation.core.roles import Role
 from federation.core.rules import Problem
 from federation.core.scoping import membership_of, require_in_scope
-from federation.core.services import SOFT_DELETE_FIELDS, StaleRecordError
+from federation.core.services import SOFT_DELETE_FIELDS, domain_record_raise_version
 from loans import chain
 from loans.eligibility import check_eligibility
 from loans.models import (
@@ -108,9 +108,8 @@ def application_save(
                 raise TransitionError(
                     _("申请已%(status)s，不能再修改。") % {"status": current.get_status_display()}
                 )
-            if expected_version is not None and current.version != expected_version:
-                raise StaleRecordError([])
-            application.version = current.version + 1
+            # Refuse a form opened before someone else's save, naming what changed; the next version.
+            domain_record_raise_version(application, expected_version=expected_version)
             application.status = current.status
         application.full_clean()
         for guarantor in guarantors:

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 
 from federation.core import policy
-from federation.core.admin_scoping import ScopedAdmin
+from federation.core.admin_scoping import ScopedAdmin, ScopedTabularInline
 from federation.core.policy import id_number_for, phone_for
 from registry.models import (
     HardshipChild,
@@ -56,7 +56,7 @@ def birth_column(user: Any, path: str = "birth_date") -> str | Callable[[Any], A
     return shown_age
 
 
-class HouseholdIncomeInline(admin.TabularInline):
+class HouseholdIncomeInline(ScopedTabularInline):
     model = HouseholdIncome
     fields = ["year", "per_capita_income"]
     extra = 0

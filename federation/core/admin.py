@@ -23,6 +23,7 @@ from federation.core.models import (
     ForcedPasswordChange,
     LoginFailure,
     Membership,
+    PurgeRecord,
     Township,
     Village,
     VillageGroup,
@@ -173,3 +174,13 @@ class YearSettingsAdmin(HistoriedAdmin):
         "child_age_limit",
         "poverty_line",
     ]
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    """What the administrator deleted for good: who, when, which record, why (read only)."""
+
+    list_display = ["purged_at", "purged_by_name", "model_name", "object_pk", "label", "reason"]
+    list_filter = ["model_name"]
+    search_fields = ["purged_by_name", "label", "reason", "=object_pk"]
+    date_hierarchy = "purged_at"

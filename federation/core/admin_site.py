@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import path
 
 from federation.core.scoping import membership_of
 
@@ -18,6 +19,15 @@ class FederationAdminSite(admin.AdminSite):
             return True
         membership = membership_of(user)
         return membership is not None and user.is_staff
+
+    def get_urls(self):
+        """Return the admin's URLs, its view-on-site link scoped (``admin_scoping.view_on_site``)."""
+        from federation.core.admin_scoping import view_on_site
+
+        scoped = path(
+            "r/<int:content_type_id>/<path:object_id>/", self.admin_view(view_on_site), name="view_on_site"
+        )
+        return [scoped, *super().get_urls()]
 
 
 class FederationAdminConfig(AdminConfig):

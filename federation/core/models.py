@@ -260,6 +260,15 @@ class DomainModel(models.Model):
     def mark_restored(self) -> None:
         self.deleted_at = None
 
+    def changes_kept_elsewhere(self, *, since: DomainModel) -> list[tuple[str, str]]:
+        """Return (label, value now) of what its form edits but other records keep, changed after ``since``.
+
+        ``since`` is this record as a form opened it; what a stale save is refused with lists these
+        beside its own fields. A model whose form also edits records of their own (a household's
+        yearly incomes) says here what of them changed; by default nothing.
+        """
+        return []
+
 
 def unique_among_alive(fields: list[str], *, name: str, message: str, **condition) -> models.UniqueConstraint:
     """Return the constraint that ``fields`` are unique among the records not soft-deleted.
@@ -557,3 +566,34 @@ class Installation(models.Model):
         """Remember that the demo created ``usernames`` (it will not create them again)."""
         self.demo_accounts = sorted({*self.demo_accounts, *usernames})
         self.save(update_fields=["demo_accounts"])
+
+
+class PurgeRecord(models.Model):
+    """A soft-deleted record the administrator deleted for good: who, when, which record, why.
+
+    No personal data beyond the record's primary key and a label (its name as lists show it, any ID
+    number taken out): what was purged is gone, its history too; this row says that it was.
+    """
+
+    purged_at = models.DateTimeField(_("彻底删除时间"), default=timezone.now, db_index=True)
+    purged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人账号"),
+    )
+    purged_by_name = models.CharField(_("操作人"), max_length=150)
+    model = models.CharField(_("记录类别"), max_length=100, help_text=_("如 registry.person"))
+    model_name = models.CharField(_("类别名称"), max_length=100)
+    object_pk = models.CharField(_("记录编号"), max_length=64)
+    label = models.CharField(_("记录"), max_length=200)
+    reason = models.TextField(_("原因"))
+
+    class Meta:
+        verbose_name = _("彻底删除记录")
+        verbose_name_plural = _("彻底删除记录")
+        ordering = ["-purged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.model_name} {self.label}（#{self.object_pk}）"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core import history
 from federation.core.forms import VersionedModelForm
+from federation.core.services import domain_record_save
 from registry.models import Household, HouseholdIncome, Person, Relation
 
 
@@ -92,9 +93,8 @@ class HouseholdForm(VersionedModelForm):
         income = (
             None if amount is None else self.instance.income_change(self.cleaned_data["income_year"], amount)
         )
-        if income is not None:
-            income.full_clean()
-            history.save(income, actor=history.actor_of(self.instance))  # who saved the household
+        if income is not None:  # checked, scoped and its version raised, by who saved the household
+            domain_record_save(user=history.actor_of(self.instance), instance=income)
 
 
 class HouseholdMoveForm(forms.Form):

@@ -140,6 +140,7 @@ class Household(DomainModel):
         self.fill_derived()
         super().save(*args, **kwargs)
         if not adding:  # its members keep its group and number (household_keys)
+            # Derived copies, not what anyone types: no version is raised (Person.save derives them again).
             members = Person.all_objects.filter(household=self)
             members.update(group_number=self.group_number, household_number=self.number)
 
@@ -162,8 +163,18 @@ class Household(DomainModel):
         if income.per_capita_income == amount:
             return None
         income.per_capita_income = amount
-        income.version += 1
-        return income
+        return income  # its version is raised by whoever saves it (domain_record_raise_version)
+
+    def changes_kept_elsewhere(self, *, since: Household) -> list[tuple[str, str]]:
+        """Return the yearly incomes changed since ``since`` was saved: the household's form edits them."""
+        if since.updated_at is None:
+            return []
+        label = HouseholdIncome._meta.get_field("per_capita_income").verbose_name
+        changed = HouseholdIncome.all_objects.filter(household=self, updated_at__gt=since.updated_at)
+        return [
+            (f"{label}（{income.year}）", "" if income.is_deleted else str(income.per_capita_income))
+            for income in changed.order_by("year")
+        ]
 
     @property
     def latest_income(self) -> HouseholdIncome | None:
@@ -326,6 +337,7 @@ def household_keys(person: Person) -> tuple[int | None, str]:
 def _group_numbered(sender, instance: VillageGroup, created: bool, **kwargs) -> None:
     """Keep the group number of a group's households and their persons when the group is renumbered."""
     if not created and not kwargs.get("raw"):
+        # Derived copies (as in Household.save): no version is raised, a save derives them again.
         Household.all_objects.filter(group=instance).update(group_number=instance.number)
         Person.all_objects.filter(household__group=instance).update(group_number=instance.number)
 

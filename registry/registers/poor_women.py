@@ -194,6 +194,9 @@ class PoorWomanImporter(EntryImporter):
         if record is None:
             return False
         self.save(record, row)
+        # The household's form edits its incomes: its version moves too, so a form opened before
+        # the import is refused with the income it now has.
+        self.save(household, row)
         return True
 
 

@@ -571,11 +571,13 @@ def test_the_admin_checks_the_loan_rules_on_a_draft(loan_world, login):
         "own_funds": "0",
         "term_months": "12",
         "applied_on": application.applied_on.isoformat(),
+        "version": application.version,  # the versions the admin's forms were opened at
         **admin_inlines(
             **{
                 "guarantors-TOTAL_FORMS": "1",
                 "guarantors-INITIAL_FORMS": "1",
                 "guarantors-0-id": g.pk,
+                "guarantors-0-version": g.version,
                 "guarantors-0-application": application.pk,
                 "guarantors-0-name": g.name,
                 "guarantors-0-id_number": g.id_number,

@@ -16,6 +16,10 @@ upload, ``import_ledger``, the background task):
 * if any row is bad, or on a dry run (the preview), the transaction is rolled back: nothing is
   written. Otherwise it commits, once. A clash with a record someone saved at the same moment
   (a unique ID number) becomes the row's message, not a server error.
+* a record it updates gets its version raised, as every other write does
+  (``federation.core.services.domain_record_raise_version``), so a form opened before the import
+  is refused with what changed; a record someone changed while the import ran refuses the import
+  (the row's message names what changed), nothing is written, and uploading again checks anew.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from federation.core import history
+from federation.core.models import DomainModel
 from federation.core.scoping import require_in_scope
+from federation.core.services import StaleRecordError, domain_record_raise_version
 from federation.ledgers.columns import Column
 from federation.ledgers.imports.cells import clean_text
 from federation.ledgers.imports.reader import Table, read_ledger
@@ -233,6 +239,17 @@ class Importer:
         if self.bulk:
             self.keep(obj, row)
             return
+        if isinstance(obj, DomainModel) and obj.pk is not None:
+            # The version it was read at: someone's change since refuses the import (a record this
+            # import wrote already, through another object of it, is its own change).
+            written = self.__dict__.setdefault("_written", set())  # run() starts it empty
+            expected = None if (type(obj), obj.pk) in written else obj.version
+            try:
+                domain_record_raise_version(obj, expected_version=expected)
+            except StaleRecordError as exc:
+                row.fail(self.person_column, changed_meanwhile([label for label, _value in exc.changes]))
+                raise RowInvalid from None
+            written.add((type(obj), obj.pk))
         history.save(obj, actor=self.user)
 
     @staticmethod
@@ -305,6 +322,8 @@ class Importer:
                     self.create_now(new[model], batch_size=batch_size)
                 now = timezone.now()
                 for model, objs in changed.items():
+                    if issubclass(model, DomainModel):
+                        self._raise_versions(model, [(obj, row) for obj, row in kept if type(obj) is model])
                     fields = [
                         f
                         for f in model._meta.concrete_fields
@@ -319,6 +338,22 @@ class Importer:
         except IntegrityError:
             self.clash_row = self._clashing_row(kept)
             raise
+
+    @staticmethod
+    def _raise_versions(model: type[DomainModel], kept: list[tuple[Any, ImportRow | None]]) -> None:
+        """Give each kept record of ``model`` the version after its stored row's (locked); raise
+        :class:`RecordChanged` naming the first row whose record someone changed since it was read."""
+        kept = [(obj, row) for obj, row in kept if obj.pk is not None]
+        stored: dict[Any, int] = {}
+        pks = [obj.pk for obj, _row in kept]
+        for start in range(0, len(pks), 900):  # SQLite allows 999 parameters a statement
+            chunk = model.all_objects.select_for_update().filter(pk__in=pks[start : start + 900])
+            stored.update(chunk.values_list("pk", "version"))
+        moved = [row.number if row else None for obj, row in kept if stored.get(obj.pk) != obj.version]
+        if moved:
+            raise RecordChanged(min((n for n in moved if n is not None), default=None))
+        for obj, _row in kept:
+            obj.version = stored[obj.pk] + 1
 
     def create_now(self, objs: list[models.Model], *, batch_size: int = 1000) -> None:
         """Create ``objs`` (all of one model) at once, each with its ``+`` history row naming this user
@@ -409,6 +444,7 @@ class Importer:
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         current = table.header_rows[-1]
         self._kept = {}
+        self._written: set[tuple[type[models.Model], Any]] = set()
         self.clash_row: int | None = None
         try:
             with transaction.atomic():
@@ -431,6 +467,9 @@ class Importer:
                     raise _RollBack
         except _RollBack:
             pass
+        except RecordChanged as exc:
+            column = dict(self._titles(table)).get(self.person_column, _("姓名"))
+            result.errors.append(RowError(exc.row or current, column, changed_meanwhile([])))
         except IntegrityError:
             current = self.clash_row or current  # the row a batched write found clashing
             column = dict(self._titles(table)).get(self.person_column, _("姓名"))
@@ -490,6 +529,23 @@ def _referenced_first(models_: list[type[models.Model]]) -> list[type[models.Mod
 
 class _RollBack(Exception):  # noqa: N818 - internal signal, never seen by users
     pass
+
+
+class RecordChanged(Exception):  # noqa: N818 - a record changed under the import, named by its row
+    """Raised when a record an import updates was changed by someone since the import read it."""
+
+    def __init__(self, row: int | None) -> None:
+        super().__init__(row)
+        self.row = row
+
+
+def changed_meanwhile(labels: Sequence[str]) -> str:
+    """Return the row message of a record someone changed while the import ran (naming the fields)."""
+    if labels:
+        return _(
+            "导入期间别人修改了这条记录（%(fields)s），什么也没有写入。请重新上传，系统会按新的内容重新检查。"
+        ) % {"fields": "、".join(labels)}
+    return _("导入期间别人修改了这条记录，什么也没有写入。请重新上传，系统会按新的内容重新检查。")
 
 
 # -- the registry ----------------------------------------------------------------------------------
