@@ -2,8 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from federation.core.admin_scoping import HistoriedAdmin, ScopedAdmin, ServiceSavesMixin
+from federation.core.admin_scoping import (
+    AdministratorOnlyMixin,
+    HistoriedAdmin,
+    ScopedAdmin,
+    ServiceSavesMixin,
+)
 from federation.core.models import (
+    AccessRecord,
     County,
     Membership,
     Township,
@@ -76,3 +82,15 @@ class YearSettingsAdmin(HistoriedAdmin):
         "child_age_limit",
         "poverty_line",
     ]
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    """Who read which record, when, from where: read only, administrator only (the township chair
+    searches her township's on the 访问记录 page)."""
+
+    list_display = ["at", "username", "kind", "content_type", "object_id", "person_id", "village", "address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+    list_select_related = ["content_type", "village"]

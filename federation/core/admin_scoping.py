@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from federation.core import history
+from federation.core.admin_access import RecordsAdminReadMixin
 from federation.core.models import DomainModel
 from federation.core.scoping import require_in_scope
 from federation.core.services import domain_record_delete, domain_record_save
@@ -87,7 +88,7 @@ class HistoriedAdmin(ServiceSavesMixin, SimpleHistoryAdmin):
     """An admin of a model with history, saving through the services."""
 
 
-class ScopedAdmin(HistoriedAdmin):
+class ScopedAdmin(RecordsAdminReadMixin, HistoriedAdmin):
     """A ModelAdmin whose rows, choices and history pages are limited to the user's scope.
 
     ``get_object`` goes through ``get_queryset``, so an id outside the scope answers 404. The

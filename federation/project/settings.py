@@ -218,6 +218,13 @@ Q_CLUSTER = {
     "sync": env.bool("Q_SYNC", default=False),
 }
 
+# The access log (federation.core.access): who read whose personal data, when and from where. Kept
+# ACCESS_LOG_RETENTION_DAYS days (never fewer than 183, six months) and pruned by a daily task.
+# Behind a reverse proxy, CLIENT_ADDRESS_HEADER names the header the proxy sets to the client's
+# address (e.g. X-Forwarded-For, whose last entry the proxy added); unset, the connection's address.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=183)
+CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

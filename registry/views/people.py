@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from federation.core import access
 from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village, year_settings
 from federation.core.roles import Level
@@ -51,6 +52,12 @@ class PersonListView(_GroupFilterMixin, DomainListView):
     def get_queryset(self):
         return selectors.person_list(**self.person_filters())
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if selectors.is_id_number_search(self.search()):  # the persons it found, not the number
+            access.record_search(request, self.object_list.values_list("pk", "village_id"))
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["register_choices"] = [(register.name, register.title) for register in counted()]
@@ -58,8 +65,9 @@ class PersonListView(_GroupFilterMixin, DomainListView):
         return context
 
 
-class PersonDetailView(DomainDetailView):
+class PersonDetailView(access.RecordsReadMixin, DomainDetailView):
     template_name = "registry/person_detail.html"
+    access_kind = access.Kind.PERSON
 
     def get_queryset(self):
         return super().get_queryset().select_related("village", "household__group")

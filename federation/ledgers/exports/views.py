@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View, generic
 
+from federation.core import access
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.exports.services import ExportRefused, check_allowed, export_file_path, export_request
@@ -58,6 +59,7 @@ class ExportView(LoginRequiredMixin, View):
         record = export_request(
             ledger=found, user=request.user, fmt=fmt, filters=ExportFilters.from_query(request.GET)
         )
+        access.record(request, access.Kind.EXPORT, record)  # the export record says what; this, from where
         if record.status == ExportRecord.Status.DONE and not record.background:
             return file_response(record)
         return redirect("exports:job", pk=record.pk)
