@@ -46,17 +46,22 @@ class _GroupFilterMixin(ListFiltersMixin):
         }
 
 
-class PersonListView(_GroupFilterMixin, DomainListView):
+class _IdSearchRecordedMixin:
+    """A list of persons whose search by a whole ID number is in the access log (the persons it
+    found, not the number)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if selectors.is_id_number_search(self.search()):
+            access.record_search(request, self.object_list.values_list("pk", "village_id"))
+        return response
+
+
+class PersonListView(_IdSearchRecordedMixin, _GroupFilterMixin, DomainListView):
     template_name = "registry/person_list.html"
 
     def get_queryset(self):
         return selectors.person_list(**self.person_filters())
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if selectors.is_id_number_search(self.search()):  # the persons it found, not the number
-            access.record_search(request, self.object_list.values_list("pk", "village_id"))
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -131,7 +136,7 @@ class HouseholdDetailView(DomainDetailView):
         )
 
 
-class WomenLedgerView(ListFiltersMixin, DomainListView):
+class WomenLedgerView(_IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
     """The women's basic-information ledger (妇女基本信息台账), derived from persons and households."""
 
     model = Person

@@ -84,6 +84,15 @@ def test_a_search_by_whole_id_number_records_the_person_found_not_the_number(wor
     assert_nothing_read_is_kept(record, number, number.lower(), number[6:14])
 
 
+def test_a_search_by_whole_id_number_in_the_womens_ledger_is_recorded_too(world, login):
+    w = world
+    response = login(w.dir_a).get(reverse("registry:women_ledger"), {"q": w.woman_a.id_number})
+    assert w.woman_a.name in response.content.decode()
+    record = only_record()
+    assert record.kind == Kind.ID_SEARCH and record.person_id == w.woman_a.pk
+    assert_nothing_read_is_kept(record, w.woman_a.id_number)
+
+
 def test_an_id_number_search_that_finds_no_one_is_recorded_with_no_person(world, login):
     w = world
     login(w.dir_a).get(reverse("registry:person_list"), {"q": w.woman_c.id_number})  # another township
@@ -138,7 +147,7 @@ def test_a_domestic_violence_case_is_recorded_and_other_petitions_are_not(world,
         assert_nothing_read_is_kept(record, "丈夫酒后殴打", "殴打")
 
 
-def test_the_loan_approval_form_pdf_is_recorded_with_its_applicant(world, login, monkeypatch, settings, tmp_path):
+def test_the_loan_pdf_is_recorded_with_its_applicant(world, login, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     w = build_loan_world(world)
     application = draft(w, w.applicant_a)
@@ -189,9 +198,7 @@ def test_an_export_is_recorded_once_linked_to_its_export_record(world, login):
 
 
 def test_the_address_is_the_connections_unless_a_trusted_proxy_header_is_configured(settings):
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9"
-    )
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     settings.CLIENT_ADDRESS_HEADER = ""
     assert access.client_address(request) == "10.0.0.2"  # a forged header is not believed
     settings.CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
@@ -317,3 +324,16 @@ def test_the_daily_pruning_is_scheduled_after_migrate_and_only_once(db):
 def test_a_persons_record_stays_searchable_once_she_is_deleted(reads, login):
     Person.all_objects.filter(pk=reads.woman_b.pk).update(deleted_at=timezone.now())
     assert log_rows(login(reads.chair), person="妇女B") == [("dir_b", "妇女B")]
+
+
+def test_a_past_version_in_the_admin_history_is_recorded_and_the_list_of_changes_is_not(world, login):
+    w = world
+    client = login(w.staff)
+    assert client.get(reverse("admin:registry_person_history", args=[w.woman_a.pk])).status_code == 200
+    assert not AccessRecord.objects.exists()
+    version = w.woman_a.history.first()
+    url = reverse("admin:registry_person_simple_history", args=[w.woman_a.pk, version.history_id])
+    assert client.get(url).status_code == 200
+    record = only_record()
+    assert_read(record, kind=Kind.ADMIN, user=w.staff, obj=w.woman_a, person=w.woman_a, village=w.village_a)
+    assert_nothing_read_is_kept(record, w.woman_a.id_number)
