@@ -30,7 +30,7 @@ class AccessLogFilterForm(forms.Form):
         label=_("居民"),
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("居民姓名或完整身份证号")}),
+        widget=forms.TextInput(attrs={"placeholder": _("居民姓名或完整身份证号"), "class": "form-control"}),
     )
     user = forms.ModelChoiceField(label=_("用户"), queryset=None, required=False, empty_label=_("全部用户"))
     kind = forms.ChoiceField(label=_("操作"), required=False)

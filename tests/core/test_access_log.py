@@ -337,3 +337,19 @@ def test_a_past_version_in_the_admin_history_is_recorded_and_the_list_of_changes
     record = only_record()
     assert_read(record, kind=Kind.ADMIN, user=w.staff, obj=w.woman_a, person=w.woman_a, village=w.village_a)
     assert_nothing_read_is_kept(record, w.woman_a.id_number)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_written_outside_a_transaction_is_committed_and_leaves_the_connection_as_it_was(world):
+    from django.db import connection
+
+    request = RequestFactory().get("/registry/persons/1/", REMOTE_ADDR="192.168.1.20")
+    request.user = world.dir_a
+    assert not connection.in_atomic_block
+    written = access.record(request, Kind.PERSON, world.woman_a)
+    assert not connection.in_atomic_block
+    assert AccessRecord.objects.get().pk == written.pk and written.address == "192.168.1.20"
+    if connection.vendor == "postgresql":  # the log's insert alone did not wait for the disk
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
