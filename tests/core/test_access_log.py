@@ -353,3 +353,15 @@ def test_a_record_written_outside_a_transaction_is_committed_and_leaves_the_conn
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_the_log_in_the_admin_is_the_administrators_and_read_only(reads, login):
+    w = reads
+    url = reverse("admin:federation_accessrecord_changelist")
+    assert login(w.chair).get(url).status_code == 403
+    body = login(w.admin).get(url).content.decode()
+    assert "dir_a" in body and "other_staff" in body
+    record = AccessRecord.objects.first()
+    change = login(w.admin).post(reverse("admin:federation_accessrecord_change", args=[record.pk]), {})
+    assert change.status_code == 403
+    assert login(w.admin).get(reverse("admin:federation_accessrecord_add")).status_code == 403
