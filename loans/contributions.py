@@ -4,6 +4,7 @@ import random
 
 from django.utils.translation import gettext_lazy as _
 
+from federation.core import access
 from federation.core.demo import add_demo
 from federation.web.pages import (
     MenuEntry,
@@ -25,6 +26,7 @@ def _demo(seed: int):
 
 
 add_demo("loans", _demo, order=40)
+access.person_of.add("loans.loanapplication", lambda application: application.applicant_id)
 
 
 def _chart_by_state(*, user, year: int):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from federation.core import access
 from federation.core.mixins import ScopedViewMixin
 from federation.core.policy import id_number_for
 from federation.core.services import StaleRecordError
@@ -244,8 +245,12 @@ class ApplicationActionView(LoanViewMixin, generic.detail.SingleObjectMixin, gen
         )
 
 
-class ApplicationPdfView(LoanViewMixin, generic.DetailView):
-    """The application and approval form as a PDF, only for an application in the user's scope."""
+class ApplicationPdfView(access.RecordsReadMixin, LoanViewMixin, generic.DetailView):
+    """The application and approval form as a PDF, only for an application in the user's scope.
+
+    It prints whole ID numbers (applicant, spouse, guarantors): each one is in the access log."""
+
+    access_kind = access.Kind.LOAN_PDF
 
     def render_to_response(self, context, **response_kwargs):
         application = self.object

@@ -5,6 +5,7 @@ import random
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core import access
 from federation.core.demo import add_demo
 from federation.web.pages import (
     HomeSection,
@@ -82,5 +83,10 @@ add_menu_group(
     )
 )
 add_menu_group(MenuGroup("registers", _("台账"), 30, permissions=("registry.view_person",)))
+
+add_menu_group(
+    MenuGroup("access_log", _("访问记录"), 80, url_name="registry:access_log", shown=access.may_search)
+)
+access.person_of.add("registry.person", lambda person: person.pk)
 
 declare_package("registry.registers")

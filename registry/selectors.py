@@ -90,9 +90,15 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
     upper = search.upper()
     if len(upper) == 4 and upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X"):
         return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{prefix}name__contains": search}))
-    if len(upper) in (15, 18) and upper[:15].isdigit():
+    if is_id_number_search(upper):
         return qs.filter(**{f"{prefix}id_number": upper})
     return qs.filter(**{f"{prefix}name__contains": search})
+
+
+def is_id_number_search(search: str) -> bool:
+    """Return whether ``search`` is a whole ID number (15 or 18 characters), searched as one."""
+    search = search.strip()
+    return len(search) in (15, 18) and search[:15].isdigit()
 
 
 def register_entries(

@@ -19,6 +19,7 @@ from federation.core.logins import (
     user_unlock,
 )
 from federation.core.models import (
+    AccessRecord,
     County,
     ForcedPasswordChange,
     LoginFailure,
@@ -184,3 +185,15 @@ class PurgeRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
     list_filter = ["model_name"]
     search_fields = ["purged_by_name", "label", "reason", "=object_pk"]
     date_hierarchy = "purged_at"
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
+    """Who read which record, when, from where: read only, administrator only (the township chair
+    searches her township's on the 访问记录 page)."""
+
+    list_display = ["at", "username", "kind", "content_type", "object_id", "person_id", "village", "address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+    list_select_related = ["content_type", "village"]

@@ -30,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from federation.core import history
+from federation.core.admin_access import RecordsAdminReadMixin
 from federation.core.forms import VersionedModelForm
 from federation.core.models import DomainModel
 from federation.core.scoping import require_in_scope, sees_everything
@@ -401,7 +402,7 @@ class HistoriedAdmin(ServiceSavesMixin, SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ScopedAdmin(HistoriedAdmin):
+class ScopedAdmin(RecordsAdminReadMixin, HistoriedAdmin):
     """A ModelAdmin whose rows, choices, filters and history pages are limited to the user's scope.
 
     ``get_object`` goes through ``get_queryset``, so an id outside the scope answers 404. The

@@ -8,6 +8,16 @@ def _sync_roles(sender, **kwargs) -> None:
     sync_role_groups()
 
 
+def _schedule_access_log_pruning(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+    from django_q.models import Schedule
+
+    from federation.core.access import schedule_pruning
+
+    if Schedule._meta.db_table in connections[using].introspection.table_names():
+        schedule_pruning()
+
+
 class CoreConfig(AppConfig):
     """The organisation core: org tree, memberships, roles, scoping, history. Its label stays "federation"."""
 
@@ -19,4 +29,10 @@ class CoreConfig(AppConfig):
         # Keep role groups in step with role_permissions() when later migrations add models.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="federation_sync_roles")
         # The installation's deployment checks (no demo password, no demo database served to others).
-        from federation.core import checks  # noqa: F401
+        # The access log: its search permission granted, its daily pruning scheduled.
+        from federation.core import (
+            access,  # noqa: F401
+            checks,  # noqa: F401
+        )
+
+        post_migrate.connect(_schedule_access_log_pruning, sender=self, dispatch_uid="federation_access_log")

@@ -597,3 +597,61 @@ class PurgeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_name} {self.label}（#{self.object_pk}）"
+
+
+class AccessRecord(models.Model):
+    """One read of personal data (访问记录): who, when, what kind of read, which record, from where.
+
+    Never the data read: no ID number, no search text, no health result, no petition text. A search
+    by ID number is recorded as such, with the person it found. ``person_id`` is the person the
+    read was about (the core names no person model: a plain id) and ``village`` hers or the
+    record's, which the township chair's search is scoped by (``federation.core.access``).
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("查看居民")
+        ID_SEARCH = "id_search", _("身份证号查询")
+        SCREENING = "screening", _("查看筛查记录")
+        DOMESTIC_VIOLENCE = "domestic_violence", _("查看家暴信访")
+        LOAN_PDF = "loan_pdf", _("贷款审批表PDF")
+        ADMIN = "admin", _("后台查看")
+        EXPORT = "export", _("导出")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # the index (user, -at) serves
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, help_text=_("用户被删除后仍可知是谁。"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    kind = models.CharField(_("操作"), max_length=20, choices=Kind.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        verbose_name=_("记录类型"),
+    )
+    object_id = models.PositiveBigIntegerField(_("记录编号"), null=True)
+    person_id = models.PositiveBigIntegerField(_("居民编号"), null=True)
+    village = models.ForeignKey(
+        Village, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("村")
+    )
+    address = models.GenericIPAddressField(_("来源地址"), null=True)
+    path = models.CharField(_("页面"), max_length=200, help_text=_("不含查询参数。"))
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at"], name="accessrecord_at"),
+            models.Index(fields=["person_id", "-at"], name="accessrecord_person_at"),
+            models.Index(fields=["user", "-at"], name="accessrecord_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.get_kind_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

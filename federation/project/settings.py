@@ -271,6 +271,11 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=6 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides the files: Django's 2.5 MB
 
+# The access log (federation.core.access): who read whose personal data, when and from where. Kept
+# ACCESS_LOG_RETENTION_DAYS days (never fewer than 183, six months) and pruned by a daily task.
+# The address recorded is federation.core.logins.client_address's (TRUSTED_PROXIES), as for log-ins.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=183)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

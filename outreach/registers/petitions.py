@@ -7,7 +7,12 @@ from outreach.exports import PETITIONS_LEDGER
 from outreach.forms import PetitionForm
 from outreach.models import Petition
 from outreach.registers._pages import PAGES
-from outreach.views.petitions import PetitionCreateView, PetitionListView, PetitionUpdateView
+from outreach.views.petitions import (
+    PetitionCreateView,
+    PetitionDetailView,
+    PetitionListView,
+    PetitionUpdateView,
+)
 
 declare(
     Register(
@@ -25,7 +30,12 @@ declare(
         ),
         list_attrs={"add_label": _("登记来信来访")},
         page_attrs=PAGES,
-        views={"list": PetitionListView, "create": PetitionCreateView, "update": PetitionUpdateView},
+        views={
+            "list": PetitionListView,
+            "create": PetitionCreateView,
+            "detail": PetitionDetailView,
+            "update": PetitionUpdateView,
+        },
         menu=Menu("outreach", 7, section=2),
         ledgers=(PETITIONS_LEDGER,),
     )

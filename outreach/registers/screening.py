@@ -13,6 +13,7 @@ from outreach.exports import SCREENING_STATISTICS_LEDGER
 from outreach.forms import ScreeningForm
 from outreach.models import HEALTH_DATA_PERMISSION, Screening
 from outreach.registers._pages import PAGES
+from outreach.views.screening import ScreeningDetailView, ScreeningUpdateView
 
 declare(
     Register(
@@ -37,6 +38,7 @@ declare(
             ),
         },
         page_attrs={**PAGES, "extra_permissions": (HEALTH_DATA_PERMISSION,)},
+        views={"detail": ScreeningDetailView, "update": ScreeningUpdateView},
         menu=Menu("outreach", 3, section=1, permissions=(HEALTH_DATA_PERMISSION,)),
         ledgers=(SCREENING_STATISTICS_LEDGER,),
     )

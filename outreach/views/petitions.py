@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.web.generic import DomainCreateView, DomainListView, DomainUpdateView, year_param
+from federation.core import access
+from federation.web.generic import (
+    DomainCreateView,
+    DomainDetailView,
+    DomainListView,
+    DomainUpdateView,
+    year_param,
+)
 from outreach import selectors
 from outreach.models import PetitionCategory
 from outreach.policy import can_see_domestic_violence
@@ -71,5 +78,16 @@ class PetitionCreateView(_PetitionFormMixin, DomainCreateView):
         return initial
 
 
-class PetitionUpdateView(_PetitionFormMixin, DomainUpdateView):
+class _DomesticViolenceReadMixin(access.RecordsReadMixin):
+    """A page showing a domestic-violence case's text: recorded in the access log (other cases not)."""
+
+    def access_kind_of(self, obj) -> str | None:
+        return access.Kind.DOMESTIC_VIOLENCE if obj.category == PetitionCategory.DOMESTIC_VIOLENCE else None
+
+
+class PetitionDetailView(_DomesticViolenceReadMixin, DomainDetailView):
+    pass
+
+
+class PetitionUpdateView(_DomesticViolenceReadMixin, _PetitionFormMixin, DomainUpdateView):
     pass

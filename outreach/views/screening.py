@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from federation.core import access
 from federation.core.mixins import ScopedViewMixin
 from federation.web import charts
-from federation.web.generic import YearPageMixin
+from federation.web.generic import DomainDetailView, DomainUpdateView, YearPageMixin
 from outreach import selectors
 from outreach.models import ScreeningKind, ScreeningResult
 
@@ -53,3 +54,20 @@ def coverage_chart(statistics: selectors.ScreeningStatistics) -> charts.Chart:
         progress=True,
         rate_heading=_("检查率"),
     )
+
+
+class _ScreeningReadMixin(access.RecordsReadMixin):
+    """A page showing one woman's screening results: recorded in the access log."""
+
+    access_kind = access.Kind.SCREENING
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")  # the log's village, with no query
+
+
+class ScreeningDetailView(_ScreeningReadMixin, DomainDetailView):
+    pass
+
+
+class ScreeningUpdateView(_ScreeningReadMixin, DomainUpdateView):
+    pass

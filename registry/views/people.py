@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from federation.core import access
 from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village, year_settings
 from federation.core.roles import Level
@@ -45,7 +46,18 @@ class _GroupFilterMixin(ListFiltersMixin):
         }
 
 
-class PersonListView(_GroupFilterMixin, DomainListView):
+class _IdSearchRecordedMixin:
+    """A list of persons whose search by a whole ID number is in the access log (the persons it
+    found, not the number)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if selectors.is_id_number_search(self.search()):
+            access.record_search(request, self.object_list.values_list("pk", "village_id"))
+        return response
+
+
+class PersonListView(_IdSearchRecordedMixin, _GroupFilterMixin, DomainListView):
     template_name = "registry/person_list.html"
 
     def get_queryset(self):
@@ -58,8 +70,9 @@ class PersonListView(_GroupFilterMixin, DomainListView):
         return context
 
 
-class PersonDetailView(DomainDetailView):
+class PersonDetailView(access.RecordsReadMixin, DomainDetailView):
     template_name = "registry/person_detail.html"
+    access_kind = access.Kind.PERSON
 
     def get_queryset(self):
         return super().get_queryset().select_related("village", "household__group")
@@ -128,7 +141,7 @@ class HouseholdDetailView(DomainDetailView):
         )
 
 
-class WomenLedgerView(ListFiltersMixin, DomainListView):
+class WomenLedgerView(_IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
     """The women's basic-information ledger (妇女基本信息台账), derived from persons and households."""
 
     model = Person

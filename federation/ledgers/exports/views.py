@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View, generic
 
+from federation.core import access
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.exports.services import (
@@ -72,6 +73,7 @@ class ExportView(LoginRequiredMixin, View):
         except ExportBusy as exc:
             messages.warning(request, exc.message)
             return redirect("exports:job_list")
+        access.record(request, access.Kind.EXPORT, record)  # the export record says what; this, from where
         if record.status == ExportRecord.Status.DONE and not record.background:
             return file_response(record)
         return redirect("exports:job", pk=record.pk)
