@@ -151,3 +151,11 @@ def phone(chromium, live_server, transactional_db):
     page.go = lambda path: page.goto(live_server.url + path)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def signing_key_file(settings, tmp_path_factory, monkeypatch):
+    """Give each test its own signing key file (created on first use), never the environment's key."""
+    monkeypatch.delenv("SIGNING_KEY", raising=False)
+    settings.SIGNING_KEY_FILE = tmp_path_factory.mktemp("keys") / "signing_key"
+    return settings.SIGNING_KEY_FILE

@@ -18,11 +18,3 @@ def media_root(settings, tmp_path):
 def loan_world(world, media_root):
     """Return ``world`` with the applicants and users of tests/helpers/loans.py."""
     return build_loan_world(world)
-
-
-@pytest.fixture(autouse=True)
-def signing_key_file(settings, tmp_path, monkeypatch):
-    """Give each test its own signing key file (created on first use), never the environment's key."""
-    monkeypatch.delenv("SIGNING_KEY", raising=False)
-    settings.SIGNING_KEY_FILE = tmp_path / "keys" / "signing_key"
-    return settings.SIGNING_KEY_FILE
