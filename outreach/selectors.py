@@ -29,6 +29,7 @@ from outreach.models import (
 )
 from outreach.rules import LATE_STATUSES, ReportStatus, report_status, screening_birth_range, visits_owed
 from registry.models import LeftBehindWoman, Person
+from registry.selectors import person_search
 
 # --- visits ---------------------------------------------------------------------------------------
 
@@ -107,10 +108,10 @@ def visits_by_village(*, user, year: int) -> list[VillageVisits]:
 
 
 def visit_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Visit]:
-    """Return the visits ``user`` sees, searched by the woman's name, in calendar ``year``."""
+    """Return the visits ``user`` sees, searched by the woman's name or ID number (whole or its last
+    four), in calendar ``year``."""
     qs = Visit.objects.for_user(user).select_related("person__village", "person__household__group")
-    if search.strip():
-        qs = qs.filter(person__name__contains=search.strip())
+    qs = person_search(qs, search, prefix="person__")
     if year:
         qs = qs.filter(visited_on__range=year_bounds(year))
     return qs
@@ -262,8 +263,7 @@ def screening_statistics(*, user, year: int) -> ScreeningStatistics:
 def screening_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Screening]:
     """Return the screenings whose results ``user`` may read (none without the health-data permission)."""
     qs = Screening.objects.for_user(user).select_related("person__village", "person__household__group")
-    if search.strip():
-        qs = qs.filter(person__name__contains=search.strip())
+    qs = person_search(qs, search, prefix="person__")  # name, whole ID number or its last four
     if year:
         qs = qs.filter(year=year)
     return qs

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
 from federation.core.rules import years_before
 from federation.web.registers import registers
@@ -90,15 +91,9 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
     upper = search.upper()
     if len(upper) == 4 and upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X"):
         return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{prefix}name__contains": search}))
-    if is_id_number_search(upper):
+    if is_whole_id_number(upper):
         return qs.filter(**{f"{prefix}id_number": upper})
     return qs.filter(**{f"{prefix}name__contains": search})
-
-
-def is_id_number_search(search: str) -> bool:
-    """Return whether ``search`` is a whole ID number (15 or 18 characters), searched as one."""
-    search = search.strip()
-    return len(search) in (15, 18) and search[:15].isdigit()
 
 
 def register_entries(

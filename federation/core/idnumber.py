@@ -142,3 +142,10 @@ def make_id_number(region: str, birth_date: dt.date, sequence: int) -> str:
     """
     first17 = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
+
+
+def is_whole_id_number(search: str) -> bool:
+    """Return whether ``search`` is a whole ID number (15 or 18 characters), which a search looks
+    up as one (and the access log records as a search by ID number)."""
+    search = search.strip()
+    return len(search) in (15, 18) and search[:15].isdigit()

@@ -195,6 +195,8 @@ STORAGES = {
 }
 # Uploaded papers live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Where ``manage.py backup`` writes when given no --output (federation.core.backups).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 
 # The key that seals the loan signatures (federation.core.keys): the environment variable
 # SIGNING_KEY when set, or else this file, created with a random key (mode 0600) on first use.

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
+from federation.core import access
+from federation.core.idnumber import is_whole_id_number
 from federation.core.mixins import ScopedFormMixin, ScopedViewMixin
 from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.core.services import (
@@ -125,6 +127,11 @@ class DomainPermissionMixin:
         return [_perm(self.model, self.action), *self.extra_permissions]
 
 
+def _of_persons(model) -> bool:
+    """Return whether ``model``'s records are each of one person (a ``person`` foreign key)."""
+    return any(field.name == "person" and field.many_to_one for field in model._meta.get_fields())
+
+
 class DomainListView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, generic.ListView):
     """A list of records: 50 a page, through the scope; ``columns`` are (label, dotted path).
 
@@ -153,6 +160,17 @@ class DomainListView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, gene
             return super().get_queryset()
         search = self.request.GET.get("q", "")
         return type(self).select(user=self.request.user, search=search, year=year_param(self.request))
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if (
+            self.select is not None
+            and is_whole_id_number(request.GET.get("q", ""))
+            and _of_persons(self.model)
+        ):
+            # A register searched by a whole ID number: the persons it found, never the number typed.
+            access.record_search(request, self.object_list.values_list("person_id", "person__village_id"))
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

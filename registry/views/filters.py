@@ -6,8 +6,23 @@ has hundreds of groups and a county thousands, too many for one drop-down.
 
 from __future__ import annotations
 
+from federation.core import access
+from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village, VillageGroup
 from federation.web.generic import int_param, year_choices, year_param
+
+
+class IdSearchRecordedMixin:
+    """A list whose search by a whole ID number is in the access log: the persons it found (the
+    rows' ``person_fields``: her id and village), never the number typed."""
+
+    person_fields = ("pk", "village_id")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if is_whole_id_number(self.search()):
+            access.record_search(request, self.object_list.values_list(*self.person_fields))
+        return response
 
 
 class ListFiltersMixin:

@@ -26,7 +26,7 @@ from registry import selectors
 from registry.forms.people import HouseholdMoveForm, PersonMoveForm
 from registry.models import Household, Person
 from registry.services import household_move, person_move
-from registry.views.filters import ListFiltersMixin
+from registry.views.filters import IdSearchRecordedMixin, ListFiltersMixin
 
 
 class _GroupFilterMixin(ListFiltersMixin):
@@ -46,18 +46,7 @@ class _GroupFilterMixin(ListFiltersMixin):
         }
 
 
-class _IdSearchRecordedMixin:
-    """A list of persons whose search by a whole ID number is in the access log (the persons it
-    found, not the number)."""
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if selectors.is_id_number_search(self.search()):
-            access.record_search(request, self.object_list.values_list("pk", "village_id"))
-        return response
-
-
-class PersonListView(_IdSearchRecordedMixin, _GroupFilterMixin, DomainListView):
+class PersonListView(IdSearchRecordedMixin, _GroupFilterMixin, DomainListView):
     template_name = "registry/person_list.html"
 
     def get_queryset(self):
@@ -141,7 +130,7 @@ class HouseholdDetailView(DomainDetailView):
         )
 
 
-class WomenLedgerView(_IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
+class WomenLedgerView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
     """The women's basic-information ledger (妇女基本信息台账), derived from persons and households."""
 
     model = Person

@@ -13,11 +13,13 @@ from federation.web.generic import (
     int_param,
 )
 from registry import selectors
-from registry.views.filters import ListFiltersMixin
+from registry.views.filters import IdSearchRecordedMixin, ListFiltersMixin
 
 
-class RegisterListView(ListFiltersMixin, DomainListView):
+class RegisterListView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
     """A yearly register's list: search by name or ID (last 4 too), filter by group and year."""
+
+    person_fields = ("person_id", "person__village_id")
 
     template_name = "federation/domain_list.html"
 

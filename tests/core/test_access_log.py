@@ -20,7 +20,8 @@ from federation.ledgers.models import ExportRecord
 from outreach.models import PetitionCategory
 from registry.models import Person
 from tests.helpers.loans import build_loan_world, draft
-from tests.helpers.outreach import petition, screening
+from tests.helpers.outreach import YEAR, petition, screening
+from tests.helpers.registers import PERSON_REGISTERS, list_url, make_record
 
 Kind = AccessRecord.Kind
 
@@ -91,6 +92,34 @@ def test_a_search_by_whole_id_number_in_the_womens_ledger_is_recorded_too(world,
     record = only_record()
     assert record.kind == Kind.ID_SEARCH and record.person_id == w.woman_a.pk
     assert_nothing_read_is_kept(record, w.woman_a.id_number)
+
+
+@pytest.mark.parametrize("key", PERSON_REGISTERS)
+def test_a_search_by_whole_id_number_in_a_register_records_the_person_found(world, login, key):
+    record = make_record(key, world.village_a)
+    number = record.person.id_number
+    response = login(world.dir_a).get(list_url(key, q=number))
+    assert record.person.name in response.content.decode()
+    logged = only_record()
+    assert logged.kind == Kind.ID_SEARCH and logged.person_id == record.person_id
+    assert logged.village_id == world.village_a.pk
+    assert_nothing_read_is_kept(logged, number)
+
+
+def test_a_search_by_whole_id_number_in_the_screening_list_records_the_person_found(world, login):
+    screening(world.woman_a)
+    number = world.woman_a.id_number
+    response = login(world.dir_a).get(reverse("outreach:screening_list"), {"q": number, "year": YEAR})
+    assert world.woman_a.name in response.content.decode()
+    logged = only_record()
+    assert logged.kind == Kind.ID_SEARCH and logged.person_id == world.woman_a.pk
+    assert_nothing_read_is_kept(logged, number)
+
+
+def test_a_register_searched_by_name_is_not_logged(world, login):
+    record = make_record("poorwoman", world.village_a)
+    login(world.dir_a).get(list_url("poorwoman", q=record.person.name))
+    assert not AccessRecord.objects.exists()
 
 
 def test_an_id_number_search_that_finds_no_one_is_recorded_with_no_person(world, login):

@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: str | None, keep: int, **options):
         passphrase = read_passphrase(options, confirm=True)
-        default = Path(getattr(settings, "BACKUP_DIR", Path(settings.VAR_DIR) / "backups"))
+        default = Path(settings.BACKUP_DIR)
         target = Path(output) if output else default
         folder = target if target.is_dir() or not output else None
         if keep and folder is None:
