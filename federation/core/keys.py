@@ -16,6 +16,7 @@ of its SHA-256: stored beside each seal, safe to show, and it tells a replaced k
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -100,12 +101,17 @@ def _parse(text: str, source: str) -> list[SigningKey]:
 def _create_file(path: Path) -> None:
     """Create the keyring file with one random key, readable by its owner only (never overwritten)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole under another name, then linked in: a process that finds the file finds the key
+    # in it, and link() fails where the file is there already (another process made it first).
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process created it meanwhile: use that one
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(_file_text([secrets.token_hex(KEY_BYTES)]))
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(_file_text([secrets.token_hex(KEY_BYTES)]))
+        with contextlib.suppress(FileExistsError):  # another process created it meanwhile: use that one
+            os.link(scratch, path)
+    finally:
+        scratch.unlink()
 
 
 def _file_text(entries: list[str]) -> str:

@@ -34,7 +34,9 @@ class KeysFirstPaginator(Paginator):
     def count(self) -> int:
         rows = self.object_list
         if isinstance(rows, QuerySet) and connections[rows.db].vendor == "postgresql":
-            planned = json.loads(rows.order_by().explain(format="json"))[0]["Plan"]["Plan Rows"]
+            plan = rows.order_by().explain(format="json")
+            # A query Django knows to be empty (``pk__in=[]``) is never sent: it has no plan.
+            planned = json.loads(plan)[0]["Plan"]["Plan Rows"] if plan else 0
             if planned > ESTIMATE_ABOVE:
                 self.estimated = True
                 return int(planned)
