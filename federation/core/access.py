@@ -199,8 +199,12 @@ def retention_days() -> int:
 
 
 def prune(*, now: dt.datetime | None = None) -> int:
-    """Delete the records older than ``retention_days()``; return how many went."""
+    """Delete the records older than ``retention_days()``, and django-axes' log of log-ins and
+    log-outs (user name, address, browser) of the same age; return how many access records went."""
+    from axes.models import AccessLog
+
     cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days())
+    AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
     deleted, _by_model = AccessRecord.objects.filter(at__lt=cutoff).delete()
     return deleted
 

@@ -335,6 +335,20 @@ def test_pruning_removes_the_records_older_than_the_setting_and_keeps_the_newer(
     assert not AccessRecord.objects.filter(pk=old.pk).exists()
 
 
+def test_pruning_removes_the_log_ins_django_axes_kept_as_long_ago(db, settings):
+    from axes.models import AccessLog
+
+    settings.ACCESS_LOG_RETENTION_DAYS = 200
+    now = timezone.now()
+    for days in (201, 199):
+        AccessLog.objects.create(
+            username=f"dir_{days}", ip_address="10.0.0.2", user_agent="Chromium", attempt_time=now
+        )
+        AccessLog.objects.filter(username=f"dir_{days}").update(attempt_time=now - dt.timedelta(days=days))
+    access.prune()
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["dir_199"]
+
+
 def test_the_log_is_kept_six_months_whatever_the_setting_says(db, settings, capsys):
     settings.ACCESS_LOG_RETENTION_DAYS = 30
     kept, old = _aged(100), _aged(190)
