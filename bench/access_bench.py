@@ -220,7 +220,7 @@ def main() -> None:
         url = os.environ.get("DATABASE_URL", "")
         if url.startswith(("postgres://", "postgresql://")):
             target = bench_url(url)
-            common.create_database(target)
+            common.create_database(target, fresh=True)  # a bench of the schema as it is now
             results.append(run("PostgreSQL", {**base, "FEDERATION_VAR_DIR": folder, "DATABASE_URL": target}))
 
     checks = []

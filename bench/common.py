@@ -58,14 +58,16 @@ def migrated_database(url: str) -> dict[str, str]:
     return env
 
 
-def create_database(url: str) -> None:
-    """Create the bench database on its server if it does not exist."""
+def create_database(url: str, *, fresh: bool = False) -> None:
+    """Create the bench database on its server if it does not exist (``fresh``: made again empty)."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
             print(f"== created database {name}")
