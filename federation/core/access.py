@@ -8,7 +8,7 @@ what was read: no ID number, no search text, no result, no petition text, no que
 
 One insert a read, no other read: the content type comes from Django's cache, the person and the
 village from ids the record already holds; on PostgreSQL the insert does not wait for the disk
-(:func:`_no_flush_wait`). The township chair and the administrator search the log
+(:func:`_insert`). The township chair and the administrator search the log
 (:func:`records_for` is its scope); it is kept ``ACCESS_LOG_RETENTION_DAYS`` days (at least
 ``MIN_RETENTION_DAYS``) and pruned daily by :func:`prune`, scheduled by :func:`schedule_pruning`.
 """
@@ -16,14 +16,14 @@ village from ids the record already holds; on PostgreSQL the insert does not wai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Q, QuerySet
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from federation.core.logins import client_address
@@ -79,8 +79,7 @@ def record(request, kind: str, obj: Any = None, person_id: int | None = None) ->
 
     ``person_id`` is the person the read was about, by default the one ``obj`` is about.
     """
-    with _no_flush_wait():
-        return AccessRecord.objects.create(**_fields(request, kind, obj, person_id))
+    return _insert([AccessRecord(**_fields(request, kind, obj, person_id))])[0]
 
 
 def record_search(request, persons: Iterable[tuple[int, int | None]]) -> list[AccessRecord]:
@@ -88,26 +87,34 @@ def record_search(request, persons: Iterable[tuple[int, int | None]]) -> list[Ac
     or one with no person when it found none. The number typed is not kept."""
     base = _fields(request, Kind.ID_SEARCH, None, None)
     rows = [AccessRecord(**{**base, "person_id": pk, "village_id": village}) for pk, village in persons]
-    with _no_flush_wait():
-        return AccessRecord.objects.bulk_create(rows or [AccessRecord(**base)])
+    return _insert(rows or [AccessRecord(**base)])
 
 
-@contextmanager
-def _no_flush_wait() -> Iterator[None]:
-    """On PostgreSQL, commit the log's insert without waiting for the disk (``synchronous_commit``
-    off for that transaction only): the wait is the whole cost of a record, 6 ms of 7 on an office
-    disk (bench/access_bench.py). A crash of the database server may lose the records of its last
-    fraction of a second (at most three ``wal_writer_delay``, 0.6 s by default), never anything
-    else, and the database stays consistent. A request already inside a transaction is left as it is.
+def _insert(rows: list[AccessRecord]) -> list[AccessRecord]:
+    """Write ``rows``; on PostgreSQL commit them without waiting for the disk.
+
+    The wait is the whole cost of a record, 6 ms of 7 on an office disk (bench/access_bench.py), so
+    there the insert is sent with ``SET LOCAL synchronous_commit TO OFF`` in one query string: one
+    round trip, which PostgreSQL runs as one transaction of its own (a multi-statement simple query
+    is an implicit transaction block; Django's psycopg cursors bind on the client, so the query is
+    sent whole). A crash of the database server may lose the records of its last fraction of a
+    second (at most three ``wal_writer_delay``, 0.6 s by default), never anything else, and the
+    database stays consistent. Inside a request's own transaction the rows are written with it.
+    The rows written this way carry no id (nothing reads it back).
     """
     connection = connections[router.db_for_write(AccessRecord)]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield
-        return
-    with transaction.atomic(using=connection.alias):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+        return AccessRecord.objects.bulk_create(rows)
+    fields = [field for field in AccessRecord._meta.concrete_fields if not field.primary_key]
+    for row in rows:
+        for field in fields:
+            field.pre_save(row, add=True)
+    query = InsertQuery(AccessRecord)
+    query.insert_values(fields, rows)
+    ((sql, params),) = query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {sql}", params)
+    return rows
 
 
 def _fields(request, kind: str, obj: Any, person_id: int | None) -> dict:
