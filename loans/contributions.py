@@ -27,6 +27,7 @@ def _demo(seed: int):
 
 add_demo("loans", _demo, order=40)
 access.person_of.add("loans.loanapplication", lambda application: application.applicant_id)
+access.person_of.add("loans.attachment", lambda attachment: attachment.application.applicant_id)
 
 
 def _chart_by_state(*, user, year: int):

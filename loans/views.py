@@ -290,10 +290,11 @@ class AttachmentAddView(LoanViewMixin, generic.detail.SingleObjectMixin, generic
         return super().get_context_data(application=self.object, **kwargs)
 
 
-class AttachmentDownloadView(ScopedViewMixin, generic.DetailView):
+class AttachmentDownloadView(access.RecordsReadMixin, ScopedViewMixin, generic.DetailView):
     """Serve a scanned paper from MEDIA_ROOT, only when its application is in the user's scope."""
 
     model = Attachment
+    access_kind = access.Kind.LOAN_PAPER  # an ID card's copy, a contract: recorded as read
     permission_required = "loans.view_attachment"
 
     def render_to_response(self, context, **response_kwargs):

@@ -610,10 +610,12 @@ class AccessRecord(models.Model):
 
     class Kind(models.TextChoices):
         PERSON = "person", _("查看居民")
+        HOUSEHOLD = "household", _("查看户")
         ID_SEARCH = "id_search", _("身份证号查询")
         SCREENING = "screening", _("查看筛查记录")
         DOMESTIC_VIOLENCE = "domestic_violence", _("查看家暴信访")
         LOAN_PDF = "loan_pdf", _("贷款审批表PDF")
+        LOAN_PAPER = "loan_paper", _("下载贷款材料")
         ADMIN = "admin", _("后台查看")
         EXPORT = "export", _("导出")
 

@@ -121,7 +121,8 @@ class HouseholdListView(_GroupFilterMixin, DomainListView):
         return selectors.household_list(**self.filters())
 
 
-class HouseholdDetailView(DomainDetailView):
+class HouseholdDetailView(access.RecordsReadMixin, DomainDetailView):
+    access_kind = access.Kind.HOUSEHOLD  # its members, with their ID numbers and phones
     template_name = "registry/household_detail.html"
 
     def get_queryset(self):

@@ -191,6 +191,41 @@ def test_the_loan_pdf_is_recorded_with_its_applicant(world, login, monkeypatch, 
     assert_nothing_read_is_kept(record, *numbers)
 
 
+def test_a_scanned_loan_paper_downloaded_is_recorded_with_its_applicant(world, login, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from loans.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    w = build_loan_world(world)
+    application = draft(w, w.applicant_a)
+    attachment = Attachment(
+        application=application, kind="application_form", original_name="身份证复印件.pdf",
+        content_type="application/pdf", size=9, sha256="0" * 64, uploaded_by=w.dir_a,
+    )  # fmt: skip
+    attachment.file.save("scan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    response = login(w.dir_a).get(reverse("loans:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4\n"
+    record = only_record()
+    assert_read(
+        record, kind=Kind.LOAN_PAPER, user=w.dir_a, obj=attachment, person=w.applicant_a, village=w.village_a
+    )
+    assert_nothing_read_is_kept(record, "身份证复印件", w.applicant_a.id_number)
+    assert login(w.dir_b).get(reverse("loans:attachment_download", args=[attachment.pk])).status_code == 404
+    assert AccessRecord.objects.count() == 1  # a paper outside the scope was not read
+
+
+def test_a_household_page_is_recorded(world, login):
+    w = world
+    household = w.woman_a.household
+    response = login(w.dir_a).get(reverse("registry:household_detail", args=[household.pk]))
+    assert response.status_code == 200 and w.woman_a.name in response.content.decode()
+    record = only_record()
+    assert record.kind == Kind.HOUSEHOLD and record.user == w.dir_a and record.object_id == household.pk
+    assert record.village_id == w.village_a.pk
+    assert_nothing_read_is_kept(record, w.woman_a.id_number)
+
+
 def test_an_admin_change_page_of_a_domain_record_is_recorded(world, login):
     w = world
     client = login(w.staff)
