@@ -23,7 +23,7 @@ def volunteer_activity_save(
     instance: VolunteerActivity,
     participants: Iterable[VolunteerMember],
     expected_version: int | None,
-    original: VolunteerActivity | None,
+    original: VolunteerActivity | None = None,
 ) -> VolunteerActivity:
     """Save an activity and set its participants, who must be members of its team; return it."""
     participants = list(participants)

@@ -232,21 +232,21 @@ class DomainFormMixin(ScopedFormMixin):
                     form.initial[name] = options[0].pk
         return form
 
-    def save_record(self, form, original):
-        """Save the form's record through the service (and its many-to-many fields); return it."""
+    def save_record(self, form):
+        """Save the form's record through the service (and its many-to-many fields); return it. A
+        stale save names what changed since the version the form was opened at (the service reads
+        the record's history at that version)."""
         record = domain_record_save(
             user=self.request.user,
             instance=form.save(commit=False),
             expected_version=form.cleaned_data.get("version"),
-            original=original,
         )
         form.save_m2m()
         return record
 
     def form_valid(self, form):
-        stored = type(form.instance).all_objects.filter(pk=form.instance.pk).first()
         try:
-            self.object = self.save_record(form, self._as_opened(form, stored))
+            self.object = self.save_record(form)
         except StaleRecordError as exc:
             form.add_error(None, exc)
             return self.render_to_response(self.get_context_data(form=form, stale_changes=exc.changes))
@@ -264,14 +264,6 @@ class DomainFormMixin(ScopedFormMixin):
             next=safe_next(self.request),
             **kwargs,
         )
-
-    def _as_opened(self, form, stored):
-        """Return the record as the editor opened it: the stored row's history at her version."""
-        version = form.cleaned_data.get("version")
-        if stored is None or version is None:
-            return stored
-        past = stored.history.filter(version=version).order_by("-history_date").first()
-        return past.instance if past is not None else stored
 
     def get_success_url(self):
         return self.object.get_absolute_url()

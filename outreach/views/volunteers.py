@@ -58,13 +58,12 @@ class _ActivityFormMixin:
         form.fields["team"].queryset = VolunteerTeam.objects.editable_by(self.request.user)
         return form
 
-    def save_record(self, form, original):
+    def save_record(self, form):
         return volunteer_activity_save(
             user=self.request.user,
             instance=form.save(commit=False),
             participants=form.cleaned_data.get("participants") or [],
             expected_version=form.cleaned_data.get("version"),
-            original=original,
         )
 
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
+from io import StringIO
 
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from federation.core.roles import Role
@@ -176,3 +179,19 @@ def advance(w, application: LoanApplication, to: str, **recorded) -> LoanApplica
         application = application_transition(application=application, user=user, action=action, **data)
     assert application.status == to
     return application
+
+
+def run_verify() -> tuple[int, str]:
+    """Run ``verify_signatures``; return its exit status and what it printed."""
+    out = StringIO()
+    try:
+        call_command("verify_signatures", stdout=out)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue() + str(exc)
+    return 0, out.getvalue()
+
+
+def raw_sql(sql: str, params: list) -> None:
+    """Change the database behind the system's back, as a database writer would."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -26,21 +26,7 @@ from loans.models import ChainHead, Transition
 from loans.services import application_transition
 from loans.signing import canonical_json, content_of, digest_of
 from loans.states import Action, Status
-from tests.helpers.loans import advance, draft
-
-
-def run_verify() -> tuple[int, str]:
-    out = StringIO()
-    try:
-        call_command("verify_signatures", stdout=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + str(exc)
-    return 0, out.getvalue()
-
-
-def raw_sql(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+from tests.helpers.loans import advance, draft, raw_sql, run_verify
 
 
 def records() -> list[Transition]:

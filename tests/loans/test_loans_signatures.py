@@ -6,11 +6,9 @@ from __future__ import annotations
 import threading
 import time
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -20,7 +18,7 @@ from loans import services
 from loans.models import Guarantor, LoanApplication, SignedContentError, Transition
 from loans.services import TransitionError, application_save, application_transition
 from loans.states import Action, Status
-from tests.helpers.loans import advance, draft, guarantor
+from tests.helpers.loans import advance, draft, guarantor, raw_sql, run_verify
 from tests.helpers.web import PASSWORD
 
 
@@ -160,20 +158,6 @@ def test_steps_after_the_signature_save_the_application_without_touching_its_con
 
 
 # --- a change made behind the system's back is found ----------------------------------------------------
-
-
-def run_verify() -> tuple[int, str]:
-    out = StringIO()
-    try:
-        call_command("verify_signatures", stdout=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + str(exc)
-    return 0, out.getvalue()
-
-
-def raw_sql(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def test_verify_signatures_passes_on_untouched_applications(loan_world):
