@@ -6,7 +6,7 @@ or a long write beats as a short one does, and a worker killed (SIGKILL, a power
 own timeout) stops beating with it. A record whose heartbeat is older than ``TASK_STALE_SECONDS``
 and whose task is not waiting in the queue (a task queued behind another has not started beating)
 belongs to a dead worker: the imports and exports services mark it failed
-(``import_fail_dead``, ``export_fail_dead``) and :func:`forget` its queue row.
+(``import_fail_dead``, ``export_fail_dead``, both through :func:`fail_dead`) and :func:`forget` its queue row.
 
 Each attempt carries a token, kept on the record and passed to the task: django-q2 hands a task
 whose worker died to a worker again once its lock expires (``Q_CLUSTER["retry"]``, about an hour
@@ -23,11 +23,11 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections, models
+from django.db import DatabaseError, OperationalError, connections, models, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,44 @@ def stale(now: dt.datetime | None = None) -> models.Q:
     """
     cutoff = stale_before(now)
     return models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+
+
+def fail_dead(
+    records: models.QuerySet,
+    *,
+    running: Iterable[str],
+    failed: dict[str, Any],
+    now: dt.datetime,
+    then: Callable[[Any], None],
+) -> int:
+    """Write ``failed`` on the records among ``records`` whose worker died; return how many.
+
+    Dead: a status of ``running``, no heartbeat since :func:`stale_before` and its task not waiting
+    in the queue. Each is marked only if it still holds the token and the status it was found with
+    (a task that beat or ended meanwhile is left alone); then its queue row is forgotten and
+    ``then(record)`` runs (the record as found: its half-written file, say). On SQLite a record whose
+    write lock a live import holds is skipped: it is not dead.
+    """
+    running = list(running)
+    candidates = list(records.filter(status__in=running).filter(stale(now)))
+    if not candidates:
+        return 0
+    waiting = waiting_tokens()
+    count = 0
+    for record in candidates:
+        if record.task_token and record.task_token in waiting:
+            continue  # queued behind another task: it has not started yet
+        rows = type(record)._default_manager.filter(pk=record.pk, task_token=record.task_token)
+        try:
+            with transaction.atomic():
+                marked = rows.filter(status__in=running).filter(stale(now)).update(**failed)
+        except OperationalError:  # SQLite: the write lock is held, by a live task's transaction
+            continue
+        if marked:
+            forget(record.task_token)
+            then(record)
+            count += marked
+    return count
 
 
 def new_token() -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -384,30 +384,18 @@ def export_fail_dead(records: QuerySet[ExportRecord] | None = None, *, now: dt.d
     queued exports are counted, and every few minutes by django-q2's schedule.
     """
     now = now or timezone.now()
-    records = ExportRecord.objects.all() if records is None else records
-    candidates = list(records.filter(status__in=ACTIVE).filter(liveness.stale(now)))
-    if not candidates:
-        return 0
-    waiting = liveness.waiting_tokens()
-    count = 0
-    for record in candidates:
-        if record.task_token and record.task_token in waiting:
-            continue  # queued behind another task: it has not started yet
-        try:
-            with transaction.atomic():
-                marked = (
-                    ExportRecord.objects.filter(pk=record.pk, task_token=record.task_token, status__in=ACTIVE)
-                    .filter(liveness.stale(now))
-                    .update(status=S.FAILED, error=INTERRUPTED, file_path="", finished_at=now)
-                )
-        except OperationalError:  # SQLite: the write lock is held by someone alive
-            continue
-        if marked:
-            _remove_partial(record.file_path)
-            liveness.forget(record.task_token)
-            logger.warning("export %s: its worker died, marked failed", record.pk)
-            count += marked
-    return count
+
+    def then(record: ExportRecord) -> None:
+        _remove_partial(record.file_path)
+        logger.warning("export %s: its worker died, marked failed", record.pk)
+
+    return liveness.fail_dead(
+        ExportRecord.objects.all() if records is None else records,
+        running=ACTIVE,
+        failed={"status": S.FAILED, "error": INTERRUPTED, "file_path": "", "finished_at": now},
+        now=now,
+        then=then,
+    )
 
 
 def _remove_partial(file_path: str) -> None:

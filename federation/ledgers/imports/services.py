@@ -25,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,31 +229,14 @@ def import_fail_dead(records: QuerySet[ImportRecord] | None = None, *, now: dt.d
     its progress or the history is read, and every few minutes by django-q2's schedule.
     """
     now = now or timezone.now()
-    records = ImportRecord.objects.all() if records is None else records
-    candidates = list(
-        records.filter(status__in=RUNNING).filter(liveness.stale(now)).values_list("pk", "task_token")
+    failed = {"status": S.FAILED, "interrupted": F("status"), "message": INTERRUPTED, "finished_at": now}
+    return liveness.fail_dead(
+        ImportRecord.objects.all() if records is None else records,
+        running=RUNNING,
+        failed=failed,
+        now=now,
+        then=lambda record: logger.warning("import %s: its worker died, marked failed", record.pk),
     )
-    if not candidates:
-        return 0
-    waiting = liveness.waiting_tokens()
-    count = 0
-    for pk, token in candidates:
-        if token and token in waiting:
-            continue  # queued behind another task: it has not started yet
-        try:
-            with transaction.atomic():
-                marked = (
-                    ImportRecord.objects.filter(pk=pk, task_token=token, status__in=RUNNING)
-                    .filter(liveness.stale(now))
-                    .update(status=S.FAILED, interrupted=F("status"), message=INTERRUPTED, finished_at=now)
-                )
-        except OperationalError:  # SQLite: the write lock is held, by a live import's transaction
-            continue
-        if marked:
-            liveness.forget(token)
-            logger.warning("import %s: its worker died, marked failed", pk)
-            count += marked
-    return count
 
 
 def import_restart(record: ImportRecord) -> ImportRecord:
