@@ -13,10 +13,13 @@ from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from federation.core import figures
 from federation.core.models import Village
 from federation.web.registers import Register, by_deadline_key, counted, with_deadlines
 from outreach.models import (
+    DOMESTIC_VIOLENCE_PERMISSION,
     Petition,
+    PetitionCategory,
     RegisterReport,
     Screening,
     ScreeningResult,
@@ -85,26 +88,48 @@ class VillageVisits:
 def visits_by_village(*, user, year: int) -> list[VillageVisits]:
     """Return, for each village ``user`` sees, the visits done against the visits owed in ``year``.
 
-    One query counts each woman's visits (``visit_progress``); capping them at the owed number
-    needs a second level of aggregation, done here over those (village, count) pairs: a
-    township's left-behind women are a few hundred rows.
+    Each village's figures are kept between views (``federation.core.figures``, "outreach.visits").
     """
     per_woman = visits_owed(year=year)
-    totals: dict[int, list[int]] = {}
-    for village_id, done in (
-        visit_progress(user=user, year=year).order_by().values_list("person__village", "visits_done")
-    ):
-        women, counted, full = totals.setdefault(village_id, [0, 0, 0])
-        totals[village_id] = [women + 1, counted + min(done, per_woman), full + (done >= per_woman)]
+    villages = list(Village.objects.for_user(user).order_by("code"))
+    totals = figures.values("outreach.visits", [v.pk for v in villages], year=year, per_woman=per_woman)
     result = []
-    for village in Village.objects.for_user(user).order_by("code"):
-        women, done, women_done = totals.get(village.pk, (0, 0, 0))
+    for village in villages:
+        women, done, women_done = totals[village.pk]
         result.append(
             VillageVisits(
                 village=village, women=women, owed=women * per_woman, done=done, women_done=women_done
             )
         )
     return result
+
+
+def _visits_of_villages(village_ids, *, year: int, per_woman: int) -> dict[int, list[int]]:
+    """Return {village id: [women, visits counted, women fully visited]} of ``year``'s left-behind women.
+
+    One query counts each woman's visits; capping them at the owed number needs a second level of
+    aggregation, done here over those (village, count) pairs.
+    """
+    totals: dict[int, list[int]] = {}
+    women = LeftBehindWoman.objects.filter(year=year, person__village_id__in=village_ids)
+    for village_id, done in (
+        women.annotate(visits_done=_visit_count(year))
+        .order_by()
+        .values_list("person__village", "visits_done")
+    ):
+        n, counted, full = totals.setdefault(village_id, [0, 0, 0])
+        totals[village_id] = [n + 1, counted + min(done, per_woman), full + (done >= per_woman)]
+    return totals
+
+
+figures.add_figure(
+    figures.Figure(
+        "outreach.visits",
+        _visits_of_villages,
+        empty=[0, 0, 0],
+        refresh_params=lambda today: [{"year": today.year, "per_woman": visits_owed(year=today.year)}],
+    )
+)
 
 
 def visit_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Visit]:
@@ -208,24 +233,60 @@ def screening_statistics(*, user, year: int) -> ScreeningStatistics:
     """Return the two-cancer statistics of ``year`` for each village ``user`` sees, and their total.
 
     Counts only: the county viewer, who may not read a person's result, reads these. Eligible
-    women are living women aged 35 to 64 (settings) on the year's reference date.
+    women are living women aged 35 to 64 (settings) on the year's reference date. Each village's
+    figures are kept between views (``federation.core.figures``, "outreach.screening").
     """
     born_after, born_by = screening_birth_range(year=year)
-    eligible_q = Q(person__birth_date__gt=born_after, person__birth_date__lte=born_by)
-    eligible = dict(
-        Person.objects.for_user(user)
-        .filter(sex="F", deceased=False, birth_date__gt=born_after, birth_date__lte=born_by)
+    villages = list(Village.objects.for_user(user).order_by("code"))
+    kept = figures.values(
+        "outreach.screening",
+        [v.pk for v in villages],
+        year=year,
+        born_after=born_after.isoformat(),
+        born_by=born_by.isoformat(),
+    )
+    rows = []
+    total = ScreeningRow(village=None)
+    results: dict[tuple[str, str], int] = {}
+    for village in villages:
+        numbers = dict(kept[village.pk])
+        for key, n in numbers.pop("results", {}).items():
+            result, kind = key.split("|")
+            results[(result, kind)] = results.get((result, kind), 0) + n
+        numbers["relief_amount"] = Decimal(numbers.get("relief_amount", "0"))
+        row = ScreeningRow(village=village, **numbers)
+        rows.append(row)
+        for name in ScreeningRow.NUMBERS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return ScreeningStatistics(
+        year=year, born_after=born_after, born_by=born_by, rows=rows, total=total, results=results
+    )
+
+
+def _screening_of_villages(village_ids, *, year: int, born_after: str, born_by: str) -> dict[int, dict]:
+    """Return {village id: its two-cancer numbers of ``year``}, results by "result|kind" included."""
+    born_after_day, born_by_day = dt.date.fromisoformat(born_after), dt.date.fromisoformat(born_by)
+    figures_of: dict[int, dict] = {}
+    for village_id, n in (
+        Person.objects.filter(
+            village_id__in=village_ids,
+            sex="F",
+            deceased=False,
+            birth_date__gt=born_after_day,
+            birth_date__lte=born_by_day,
+        )
         .order_by()
         .values("village")
         .annotate(n=Count("pk"))
         .values_list("village", "n")
-    )
+    ):
+        figures_of.setdefault(village_id, {})["eligible"] = n
+    eligible_q = Q(person__birth_date__gt=born_after_day, person__birth_date__lte=born_by_day)
     not_normal = ~Q(result=ScreeningResult.NORMAL)
-    screenings = Screening.objects.for_counting(user).filter(year=year)
+    screenings = Screening.objects.filter(year=year, person__village_id__in=village_ids)
     # Annotations are named n_<figure>: a name such as "treated" would shadow the field in later filters.
-    figures = {
-        row.pop("person__village"): {name.removeprefix("n_"): value for name, value in row.items()}
-        for row in screenings.order_by()
+    for row in (
+        screenings.order_by()
         .values("person__village")
         .annotate(
             n_screened=Count("person", distinct=True),
@@ -241,23 +302,28 @@ def screening_statistics(*, user, year: int) -> ScreeningStatistics:
                 Sum("relief_amount", filter=Q(relief_granted=True)), Value(Decimal("0"))
             ),
         )
-    }
-    rows = []
-    total = ScreeningRow(village=None)
-    for village in Village.objects.for_user(user).order_by("code"):
-        row = ScreeningRow(
-            village=village, eligible=eligible.get(village.pk, 0), **figures.get(village.pk, {})
-        )
-        rows.append(row)
-        for name in ScreeningRow.NUMBERS:
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-    results = {
-        (row["result"], row["kind"]): row["n"]
-        for row in screenings.order_by().values("result", "kind").annotate(n=Count("pk"))
-    }
-    return ScreeningStatistics(
-        year=year, born_after=born_after, born_by=born_by, rows=rows, total=total, results=results
-    )
+    ):
+        numbers = figures_of.setdefault(row.pop("person__village"), {})
+        numbers.update({name.removeprefix("n_"): value for name, value in row.items()})
+        numbers["relief_amount"] = str(numbers["relief_amount"])
+    for village_id, result, kind, n in (
+        screenings.order_by()
+        .values("person__village", "result", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("person__village", "result", "kind", "n")
+    ):
+        figures_of.setdefault(village_id, {}).setdefault("results", {})[f"{result}|{kind}"] = n
+    return figures_of
+
+
+def _screening_refresh(today: dt.date) -> list[dict]:
+    born_after, born_by = screening_birth_range(year=today.year)
+    return [{"year": today.year, "born_after": born_after.isoformat(), "born_by": born_by.isoformat()}]
+
+
+figures.add_figure(
+    figures.Figure("outreach.screening", _screening_of_villages, empty={}, refresh_params=_screening_refresh)
+)
 
 
 def screening_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Screening]:
@@ -275,24 +341,37 @@ def screening_list(*, user, search: str = "", year: int | None = None) -> QueryS
 def registered_by_village(*, user, year: int) -> list[tuple[Village, dict[str, int]]]:
     """Return, for each village ``user`` sees, the number of people in each counted register of ``year``.
 
-    The registers are those declared ``counted`` (``federation.web.registers``), keyed by name.
+    The registers are those declared ``counted`` (``federation.web.registers``), keyed by name; each
+    village's counts are kept between views (``federation.core.figures``, "outreach.registered").
     """
-    counts: dict[int, dict[str, int]] = {}
     registers = counted()
-    for register in registers:
+    villages = list(Village.objects.for_user(user).order_by("code"))
+    kept = figures.values("outreach.registered", [v.pk for v in villages], year=year)
+    return [(village, {r.name: kept[village.pk].get(r.name, 0) for r in registers}) for village in villages]
+
+
+def _registered_of_villages(village_ids, *, year: int) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    for register in counted():
         for village_id, n in (
-            register.model.objects.for_user(user)
-            .filter(year=year)
+            register.model.objects.filter(year=year, person__village_id__in=village_ids)
             .order_by()
             .values("person__village")
             .annotate(n=Count("pk"))
             .values_list("person__village", "n")
         ):
             counts.setdefault(village_id, {})[register.name] = n
-    return [
-        (village, {r.name: counts.get(village.pk, {}).get(r.name, 0) for r in registers})
-        for village in Village.objects.for_user(user).order_by("code")
-    ]
+    return counts
+
+
+figures.add_figure(
+    figures.Figure(
+        "outreach.registered",
+        _registered_of_villages,
+        empty={},
+        refresh_params=lambda today: [{"year": today.year}],
+    )
+)
 
 
 # --- petitions ------------------------------------------------------------------------------------
@@ -341,27 +420,51 @@ class VillagePetitions:
 
 
 def open_petitions_by_village(*, user, today: dt.date | None = None) -> list[VillagePetitions]:
-    """Return, for each village ``user`` sees, its open cases and how many days the oldest has waited."""
+    """Return, for each village ``user`` sees, its open cases and how many days the oldest has waited.
+
+    Each village's figures are kept between views (``federation.core.figures``, "outreach.petitions").
+    """
     today = today or timezone.localdate()
-    rows = {
-        row["village"]: row
-        for row in Petition.objects.for_user(user)
-        .open()
+    villages = list(Village.objects.for_user(user).order_by("code"))
+    # Domestic-violence cases count only for the roles that may see them (``PetitionQuerySet.for_user``).
+    with_dv = user.has_perm(DOMESTIC_VIOLENCE_PERMISSION)
+    kept = figures.values("outreach.petitions", [v.pk for v in villages], domestic_violence=with_dv)
+    result = []
+    for village in villages:
+        n, oldest = kept[village.pk]
+        result.append(
+            VillagePetitions(
+                village=village,
+                open=n,
+                oldest_days=(today - dt.date.fromisoformat(oldest)).days if oldest else None,
+            )
+        )
+    return result
+
+
+def _petitions_of_villages(village_ids, *, domestic_violence: bool) -> dict[int, list]:
+    """Return {village id: [open cases, the oldest one's day received (ISO) or None]}, the
+    domestic-violence cases counted only when ``domestic_violence``."""
+    cases = Petition.objects.filter(village_id__in=village_ids)
+    if not domestic_violence:
+        cases = cases.exclude(category=PetitionCategory.DOMESTIC_VIOLENCE)
+    return {
+        row["village"]: [row["n"], row["oldest"].isoformat() if row["oldest"] else None]
+        for row in cases.open()
         .order_by()
         .values("village")
         .annotate(n=Count("pk"), oldest=Min("received_on"))
     }
-    result = []
-    for village in Village.objects.for_user(user).order_by("code"):
-        row = rows.get(village.pk)
-        result.append(
-            VillagePetitions(
-                village=village,
-                open=row["n"] if row else 0,
-                oldest_days=(today - row["oldest"]).days if row and row["oldest"] else None,
-            )
-        )
-    return result
+
+
+figures.add_figure(
+    figures.Figure(
+        "outreach.petitions",
+        _petitions_of_villages,
+        empty=[0, None],
+        refresh_params=lambda today: [{"domestic_violence": True}, {"domestic_violence": False}],
+    )
+)
 
 
 # --- register deadlines ---------------------------------------------------------------------------
@@ -497,7 +600,7 @@ def home_township(*, user, today: dt.date, **_kwargs) -> dict:
         "visits_done": sum(row.done for row in by_village),
         "visits_owed": sum(row.owed for row in by_village),
         "late_reports": (table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)) if table else 0,
-        "open_petitions": Petition.objects.for_user(user).open().count()
+        "open_petitions": sum(row.open for row in open_petitions_by_village(user=user))
         if user.has_perm("outreach.view_petition")
         else 0,
     }

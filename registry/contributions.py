@@ -55,7 +55,7 @@ add_home_section(
 )
 add_village_figure(
     VillageFigure(
-        "registry.households", _("户数"), 10, lambda user: selectors.counts_by_village(Household, user)
+        "registry.households", _("户数"), 10, lambda ids: selectors.counts_by_village(Household, ids)
     )
 )
 add_village_figure(
@@ -63,7 +63,7 @@ add_village_figure(
         "registry.persons",
         _("居民"),
         20,
-        lambda user: selectors.counts_by_village(Person, user),
+        lambda ids: selectors.counts_by_village(Person, ids),
         url_name="registry:person_list",
     )
 )

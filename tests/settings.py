@@ -13,3 +13,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise look
 from federation.project.settings import Q_CLUSTER  # noqa: E402
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in tests
+
+# Figures counted live for every scope: a test's writes commit only when the test ends, so figures
+# kept across views would not be forgotten within it. tests/core/test_figures.py turns keeping on.
+FIGURES_LIVE_VILLAGES = 10**6

@@ -8,14 +8,16 @@ def _sync_roles(sender, **kwargs) -> None:
     sync_role_groups()
 
 
-def _schedule_access_log_pruning(sender, using="default", **kwargs) -> None:
+def _schedule_daily_tasks(sender, using="default", **kwargs) -> None:
     from django.db import connections
     from django_q.models import Schedule
 
     from federation.core.access import schedule_pruning
+    from federation.core.figures import schedule_refresh
 
     if Schedule._meta.db_table in connections[using].introspection.table_names():
         schedule_pruning()
+        schedule_refresh()
 
 
 class CoreConfig(AppConfig):
@@ -29,10 +31,15 @@ class CoreConfig(AppConfig):
         # Keep role groups in step with role_permissions() when later migrations add models.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="federation_sync_roles")
         # The installation's deployment checks (no demo password, no demo database served to others).
-        # The access log: its search permission granted, its daily pruning scheduled.
+        # The access log: its search permission granted; its daily pruning and the figures' nightly
+        # refresh scheduled.
         from federation.core import (
             access,  # noqa: F401
             checks,  # noqa: F401
+            figures,
         )
 
-        post_migrate.connect(_schedule_access_log_pruning, sender=self, dispatch_uid="federation_access_log")
+        # The figures kept for the pages of many villages are forgotten when a village's records change.
+        figures.connect()
+
+        post_migrate.connect(_schedule_daily_tasks, sender=self, dispatch_uid="federation_daily_tasks")

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import connections, models, router
 from django.utils import timezone
 
+from federation.core import figures
+
 
 def user_of(actor: Any) -> Any:
     """Return the user row a history row names for ``actor`` (None for no one)."""
@@ -56,11 +58,17 @@ def bulk_create(
 
     The history rows are copied from the new rows by the database (INSERT … SELECT) when the
     history table holds nothing but the tracked fields; otherwise simple_history builds them.
+    No ``post_save`` is sent: the villages' kept figures are told here (``federation.core.figures``).
     """
-    from simple_history.utils import bulk_create_with_history
-
     if not objs:
         return
+    _bulk_create(objs, actor=actor, reason=reason, batch_size=batch_size)
+    figures.bulk_changed(objs)
+
+
+def _bulk_create(objs: Sequence[models.Model], *, actor: Any, reason: str | None, batch_size: int) -> None:
+    from simple_history.utils import bulk_create_with_history
+
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
     history = getattr(model, "history", None)
@@ -118,6 +126,7 @@ def bulk_update(
         default_user=user_of(actor),
         default_change_reason=reason,
     )
+    figures.bulk_changed(objs)
 
 
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}

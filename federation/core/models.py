@@ -657,3 +657,23 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} · {self.get_kind_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+class StoredFigure(models.Model):
+    """One village's figures of one kind (``key``: the figure's name and parameters), kept for the
+    pages that sum many villages (``federation.core.figures``): computed on the first view, forgotten
+    when a record of the village changes, recomputed after ``FIGURES_MAX_AGE_SECONDS``."""
+
+    key = models.CharField(max_length=120)
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+")
+    values = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("村统计数字")
+        verbose_name_plural = _("村统计数字")
+        constraints = [models.UniqueConstraint(fields=["key", "village"], name="stored_figure_unique")]
+        indexes = [models.Index(fields=["village"], name="stored_figure_village")]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.village_id}"

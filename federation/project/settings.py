@@ -284,3 +284,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Per-village figures of the pages of many villages (federation.core.figures): a scope of more than
+# FIGURES_LIVE_VILLAGES villages reads them kept, each village's forgotten when its records change
+# and computed again after FIGURES_MAX_AGE_SECONDS at the latest.
+FIGURES_LIVE_VILLAGES = env.int("FIGURES_LIVE_VILLAGES", default=1)
+FIGURES_MAX_AGE_SECONDS = env.float("FIGURES_MAX_AGE_SECONDS", default=600)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from federation.core import figures
 from federation.core.registries import Registry
 
 UserTest = Callable[[Any], bool]
@@ -187,28 +188,40 @@ def _shown(sections, **context: Any):
 
 @dataclass(frozen=True)
 class VillageFigure:
-    """A column of the villages table of the township's home: ``counts(user)`` -> {village id: n}."""
+    """A column of the villages table of the township's home: ``counts(village_ids)`` -> {village id: n}.
+
+    Each village's count is kept between views (``federation.core.figures``, "home.<key>").
+    """
 
     key: str
     label: str
     order: int
-    counts: Callable[[Any], Mapping[int, int]]
+    counts: Callable[[Sequence[int]], Mapping[int, int]]
     permissions: tuple[str, ...] = ()
     #: A list page that takes ``?village=``: the village's name links to the first such page.
     url_name: str = ""
+
+    @property
+    def stored_name(self) -> str:
+        return f"home.{self.key}"
 
 
 village_figures: Registry[VillageFigure] = Registry("village figure")
 
 
 def add_village_figure(figure: VillageFigure) -> VillageFigure:
+    figures.add_figure(
+        figures.Figure(figure.stored_name, lambda ids: figure.counts(ids), refresh_params=lambda today: [{}])
+    )
     return village_figures.add(figure.key, figure)
 
 
-def village_figures_for(user: Any) -> list[tuple[VillageFigure, Mapping[int, int]]]:
-    """Return each figure ``user`` may see with its counts."""
+def village_figures_for(
+    user: Any, village_ids: Sequence[int]
+) -> list[tuple[VillageFigure, Mapping[int, int]]]:
+    """Return each figure ``user`` may see with its counts for ``village_ids`` (the villages she sees)."""
     return [
-        (figure, figure.counts(user))
+        (figure, figures.values(figure.stored_name, village_ids))
         for figure in village_figures.sorted(key=lambda f: f.order)
         if _allowed(user, figure.permissions, None)
     ]

@@ -101,12 +101,13 @@ def home(request):
         has_todo = any(section.data.get("count") for section in sections["todo"])
         context = {"village": village, "sections": sections, "has_todo": has_todo}
         return render(request, "federation/home_village.html", context)
-    figures = village_figures_for(user)
-    link = next((f.url_name for f, _counts in figures if f.url_name), "")
     township = Township.objects.for_user(user).filter(pk=int_param(request, "township")).first()
     by_township = township is None and (membership is None or membership.level == Level.COUNTY)
     if township is not None:
         villages = villages.filter(township=township)
+    villages = list(villages)
+    figures = village_figures_for(user, [village.pk for village in villages])
+    link = next((f.url_name for f, _counts in figures if f.url_name), "")
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
     context = {
         # the figures and cards are of the user's whole scope: not shown as if of the township opened

@@ -1,0 +1,248 @@
+"""Figures of many villages, kept between requests: what a township's or the county's page sums.
+
+A page of a township (25 villages) or of the county (500) shows figures per village: people in
+each register, visits done against owed, women screened, open petitions. Counted on every view,
+the county's figures read a million persons each time (0.6 to 1.7 s a page). Here each village's
+figures of one kind are computed once and kept (:class:`~federation.core.models.StoredFigure`):
+
+- a page asks :func:`values` for the villages it shows; the villages whose figures are kept and
+  fresh are read (one query), the others computed in one query restricted to them and kept;
+- a change to a record of a village forgets that village's figures once its transaction commits
+  (a ``post_save``/``post_delete`` receiver and :func:`changed` for bulk writes), so the next view
+  counts that one village again: a township's figures are never older than its last change;
+- what no signal sees (a raw ``UPDATE``, a person moved out of a village, a new day for figures
+  that depend on the date and do not name it in their parameters) is bounded by
+  ``FIGURES_MAX_AGE_SECONDS``: an older figure is computed again;
+- the task queue recomputes every declared figure of the current year for every village each
+  night (:func:`refresh`, scheduled by the core's migration), so the first view of a day is fast too.
+
+A scope of at most ``FIGURES_LIVE_VILLAGES`` villages (a director's one) is always counted live.
+An app declares a figure with :func:`add_figure`: ``compute(village_ids, **params)`` returns
+``{village id: JSON value}`` (villages without rows may be left out: they get ``empty``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from federation.core.registries import Registry
+
+logger = logging.getLogger(__name__)
+
+Compute = Callable[..., Mapping[int, Any]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A kind of per-village figure: ``compute(village_ids, **params)`` -> {village id: value}.
+
+    ``refresh_params(today)`` names the parameters the nightly refresh computes (e.g. this year's);
+    ``empty`` is the value of a village the computation found no row for.
+    """
+
+    name: str
+    compute: Compute
+    empty: Any = 0
+    refresh_params: Callable[[dt.date], Iterable[Mapping[str, Any]]] = field(default=lambda today: ())
+
+
+figures: Registry[Figure] = Registry("stored figure")
+
+
+def add_figure(figure: Figure) -> Figure:
+    return figures.add(figure.name, figure)
+
+
+def live_villages() -> int:
+    """Return up to how many villages a scope is counted live (setting ``FIGURES_LIVE_VILLAGES``, 1)."""
+    return int(getattr(settings, "FIGURES_LIVE_VILLAGES", 1))
+
+
+def max_age() -> dt.timedelta:
+    """Return after how long a kept figure is computed again (``FIGURES_MAX_AGE_SECONDS``, 600 s)."""
+    return dt.timedelta(seconds=float(getattr(settings, "FIGURES_MAX_AGE_SECONDS", 600)))
+
+
+def key_of(name: str, params: Mapping[str, Any]) -> str:
+    """Return the stored key of figure ``name`` with ``params`` (its name and parameters, sorted)."""
+    if not params:
+        return name
+    return f"{name}:{json.dumps(params, sort_keys=True, default=str, separators=(',', ':'))}"
+
+
+def values(name: str, village_ids: Sequence[int], **params: Any) -> dict[int, Any]:
+    """Return figure ``name`` with ``params`` for each of ``village_ids``: kept where fresh, else computed.
+
+    Every village of ``village_ids`` is in the result (``empty`` where nothing was counted).
+    """
+    from federation.core.models import StoredFigure
+
+    figure = figures.get(name)
+    if figure is None:
+        raise LookupError(f"no stored figure {name!r}")
+    ids = list(village_ids)
+    if len(ids) <= live_villages():
+        return _complete(figure, figure.compute(ids, **params), ids)
+    key = key_of(name, params)
+    now = timezone.now()
+    found = dict(
+        StoredFigure.objects.filter(
+            key=key, computed_at__gte=now - max_age(), village_id__in=ids
+        ).values_list("village_id", "values")
+    )
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        computed = _complete(figure, figure.compute(missing, **params), missing)
+        _keep(key, computed, now)
+        found.update(computed)
+    return {pk: found[pk] for pk in ids}
+
+
+def _complete(figure: Figure, computed: Mapping[int, Any], ids: Sequence[int]) -> dict[int, Any]:
+    return {pk: computed.get(pk, figure.empty) for pk in ids}
+
+
+def _keep(key: str, computed: Mapping[int, Any], now: dt.datetime) -> None:
+    """Store ``computed`` under ``key`` (one upsert); a failure costs only the next view's counting."""
+    from federation.core.models import StoredFigure
+
+    rows = [
+        StoredFigure(key=key, village_id=pk, values=value, computed_at=now) for pk, value in computed.items()
+    ]
+    try:
+        with transaction.atomic():
+            StoredFigure.objects.bulk_create(
+                rows,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["key", "village"],
+                update_fields=["values", "computed_at"],
+            )
+    except Exception:  # a village deleted meanwhile, a read-only replica: the page is still right
+        logger.warning("stored figures %s not kept", key.split(":", 1)[0], exc_info=True)
+
+
+def forget(village_ids: Iterable[int]) -> None:
+    """Forget every kept figure of ``village_ids`` (their next view counts them again)."""
+    from federation.core.models import StoredFigure
+
+    ids = sorted({pk for pk in village_ids if pk is not None})
+    if ids:
+        StoredFigure.objects.filter(village_id__in=ids).delete()
+
+
+class _Forget:
+    """The commit callback of one transaction: the villages its writes touched, forgotten at once."""
+
+    def __init__(self) -> None:
+        self.villages: set[int] = set()
+
+    def __call__(self) -> None:
+        forget(self.villages)
+
+
+def changed(village_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say that records of ``village_ids`` changed: their figures are forgotten when the transaction commits.
+
+    One ``DELETE`` a transaction, however many records it writes (the villages are gathered on the
+    commit callback already registered); outside a transaction, at once.
+    """
+    ids = {pk for pk in village_ids if pk is not None}
+    if not ids:
+        return
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        forget(ids)
+        return
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Forget):
+            callback.villages |= ids
+            return
+    callback = _Forget()
+    callback.villages |= ids
+    transaction.on_commit(callback, using=using, robust=True)
+
+
+def bulk_changed(objs: Sequence[Any]) -> None:
+    """Say that ``objs`` (of one model, written in bulk: no signal sent) changed their villages' figures."""
+    if not objs:
+        return
+    model = type(objs[0])
+    path = getattr(model, "scope_path", None)
+    if path is None:
+        return
+    if "__" not in path:  # the village itself, or a record that names its village
+        changed([obj.pk if path == "" else getattr(obj, f"{path}_id", None) for obj in objs])
+        return
+    pks = [obj.pk for obj in objs if obj.pk is not None]
+    villages = set()
+    for start in range(0, len(pks), 900):  # SQLite allows 999 parameters a statement
+        chunk = pks[start : start + 900]
+        villages |= set(model._base_manager.filter(pk__in=chunk).values_list(path, flat=True).distinct())
+    changed(villages)
+
+
+def _record_changed(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """A record of a scoped model was saved or deleted: its village's figures are out of date."""
+    if getattr(sender, "scope_path", None) is None or sender._meta.label_lower == "federation.storedfigure":
+        return
+    from federation.core.access import village_id_of
+
+    changed([village_id_of(instance)], using=using)
+
+
+def connect() -> None:
+    """Watch every save and delete (``CoreConfig.ready``)."""
+    post_save.connect(_record_changed, dispatch_uid="federation_figures_saved")
+    post_delete.connect(_record_changed, dispatch_uid="federation_figures_deleted")
+
+
+REFRESH_SCHEDULE = "各村统计数字每日重算"
+
+
+def schedule_refresh() -> None:
+    """Make sure the nightly refresh is scheduled in django-q (once; an administrator's changes stay)."""
+    from django_q.models import Schedule
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    Schedule.objects.get_or_create(
+        name=REFRESH_SCHEDULE,
+        defaults={
+            "func": "federation.core.figures.refresh",
+            "schedule_type": Schedule.DAILY,
+            # at 01:30, when nobody works: a county's figures take a few seconds to count
+            "next_run": timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(1, 30))),
+        },
+    )
+
+
+def refresh(today: dt.date | None = None) -> int:
+    """Recompute every declared figure for every village with the parameters it names; return the count.
+
+    The task queue runs it each night (``federation.core.figures.refresh``), so that a county's
+    first view of the day reads kept figures.
+    """
+    from federation.core.models import StoredFigure, Village
+
+    today = today or timezone.localdate()
+    ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    kept = 0
+    for figure in figures:
+        for params in figure.refresh_params(today):
+            key = key_of(figure.name, params)
+            _keep(key, _complete(figure, figure.compute(ids, **params), ids), now)
+            kept += len(ids)
+    # What no page will ask for again (the years and days gone by) goes.
+    StoredFigure.objects.filter(computed_at__lt=now - max(max_age(), dt.timedelta(days=2))).delete()
+    return kept
