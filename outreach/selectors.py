@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -85,13 +86,15 @@ class VillageVisits:
         return self.women - self.women_done
 
 
-def visits_by_village(*, user, year: int) -> list[VillageVisits]:
-    """Return, for each village ``user`` sees, the visits done against the visits owed in ``year``.
+def visits_by_village(*, user, year: int, township=None) -> list[VillageVisits]:
+    """Return, for each village ``user`` sees (of ``township`` if given), the visits done against the
+    visits owed in ``year``.
 
     Each village's figures are kept between views (``federation.core.figures``, "outreach.visits").
     """
     per_woman = visits_owed(year=year)
-    villages = list(Village.objects.for_user(user).order_by("code"))
+    villages = Village.objects.for_user(user).select_related("township").order_by("code")
+    villages = list(villages.filter(township=township) if township is not None else villages)
     totals = figures.values("outreach.visits", [v.pk for v in villages], year=year, per_woman=per_woman)
     result = []
     for village in villages:
@@ -102,6 +105,31 @@ def visits_by_village(*, user, year: int) -> list[VillageVisits]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class TownshipVisits:
+    """The visits of a township's villages summed: what the county reads first."""
+
+    township: Any
+    women: int
+    owed: int
+    done: int
+    women_done: int
+
+    @property
+    def women_short(self) -> int:
+        return self.women - self.women_done
+
+
+def visits_by_township(rows: list[VillageVisits]) -> list[TownshipVisits]:
+    """Return ``rows`` summed township by township, in the order of the villages."""
+    summed: dict[Any, list[int]] = {}
+    for row in rows:
+        totals = summed.setdefault(row.village.township, [0, 0, 0, 0])
+        for i, n in enumerate((row.women, row.owed, row.done, row.women_done)):
+            totals[i] += n
+    return [TownshipVisits(township, *totals) for township, totals in summed.items()]
 
 
 def _visits_of_villages(village_ids, *, year: int, per_woman: int) -> dict[int, list[int]]:

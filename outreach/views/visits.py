@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
-from federation.web.generic import DomainCreateView, YearPageMixin
+from federation.core.models import Township
+from federation.web.generic import DomainCreateView, YearPageMixin, int_param
 from outreach import selectors
 from outreach.rules import visits_owed
 
@@ -22,7 +23,13 @@ class VisitCreateView(DomainCreateView):
 
 
 class VisitProgressView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
-    """The left-behind women of a year and their visits that year; those still owed one first."""
+    """The visits of a year, village by village, and one village's left-behind women with their visits.
+
+    A director sees her village's women, those still owed a visit first. A township sees its
+    villages' figures and opens one village (``?village=``) for its women; the county sees its
+    townships and opens one (``?township=``) for its villages: a list of a whole township's or
+    county's women is no list to work from.
+    """
 
     template_name = "outreach/visit_progress.html"
     permission_required = "outreach.view_visit"
@@ -30,16 +37,28 @@ class VisitProgressView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
     def year_context(self, year: int) -> dict:
         user = self.request.user
         show_all = self.request.GET.get("all") == "1"
-        women = (
-            selectors.visit_progress(user=user, year=year)
-            if show_all
-            else selectors.women_owed_visits(user=user, year=year)
-        )
-        return {
+        township = Township.objects.for_user(user).filter(pk=int_param(self.request, "township")).first()
+        villages = selectors.visits_by_village(user=user, year=year, township=township)
+        by_township = township is None and Township.objects.for_user(user)[:2].count() > 1
+        village = None
+        if len(villages) == 1:
+            village = villages[0].village
+        elif (chosen := int_param(self.request, "village")) is not None:
+            village = next((row.village for row in villages if row.village.pk == chosen), None)
+        context = {
             "this_year": timezone.localdate().year,
             "show_all": show_all,
-            "women": women[:500],
-            "woman_count": women.count(),
             "per_woman": visits_owed(year=year),
-            "villages": selectors.visits_by_village(user=user, year=year),
+            "villages": villages if not by_township or village else selectors.visits_by_township(villages),
+            "by_township": by_township and village is None,
+            "township": township,
+            "village": village,
         }
+        if village is not None:
+            women = (
+                selectors.visit_progress(user=user, year=year)
+                if show_all
+                else selectors.women_owed_visits(user=user, year=year)
+            ).filter(person__village=village)
+            context.update(women=women[:500], woman_count=women.count())
+        return context

@@ -153,10 +153,32 @@ def test_next_never_leaves_the_site(world, login):
 
 def test_the_progress_page_shows_the_township_who_is_short(outreach_world, login):
     w = outreach_world
-    body = login(w.staff).get(reverse("outreach:visit_progress")).content.decode()
-    assert "留守A" in body and "留守B" in body
+    url = reverse("outreach:visit_progress")
+    staff = login(w.staff)
+    body = staff.get(url).content.decode()
     assert "1 / 2" in body  # each village: one visit of two owed
+    assert 'id="visit-todo"' not in body  # the township's women are read village by village
+    village = {"village": w.o.lbw_a.person.village_id}
+    body = staff.get(url, village).content.decode()
+    assert "留守A" in body.split('id="visit-todo"')[1] and "留守B" not in body
     visit(w.o.lbw_a.person, EARLIER)
-    body = login(w.staff).get(reverse("outreach:visit_progress")).content.decode()
-    assert "留守A" not in body.split('id="visit-todo"')[1]
-    assert "留守A" in login(w.staff).get(reverse("outreach:visit_progress"), {"all": "1"}).content.decode()
+    body = staff.get(url, village).content.decode()
+    assert "留守A" not in body and "这一年度的走访都已完成" in body
+    assert "留守A" in staff.get(url, {**village, "all": "1"}).content.decode()
+
+
+def test_the_county_reads_the_visits_township_by_township(outreach_world, login):
+    w = outreach_world
+    url = reverse("outreach:visit_progress")
+    county = login(w.county_viewer)
+    response = county.get(url)
+    townships = {row.township.pk: row for row in response.context["villages"]}
+    assert response.context["by_township"] is (len(townships) > 1)
+    township = w.o.lbw_a.person.village.township
+    opened = county.get(url, {"township": township.pk}).context["villages"]
+    assert {row.village.township_id for row in opened} == {township.pk}
+    assert sum(row.women for row in opened) == sum(
+        row.women
+        for row in county.get(url).context["villages"]
+        if getattr(row, "township", township) == township
+    )
