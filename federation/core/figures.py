@@ -141,21 +141,20 @@ def forget(village_ids: Iterable[int]) -> None:
         StoredFigure.objects.filter(village_id__in=ids).delete()
 
 
-class _Forget:
-    """The commit callback of one transaction: the villages its writes touched, forgotten at once."""
-
-    def __init__(self) -> None:
-        self.villages: set[int] = set()
-
-    def __call__(self) -> None:
-        forget(self.villages)
+def _flush(connection) -> None:
+    """Forget the figures of the villages gathered on ``connection`` (a commit callback)."""
+    pending = connection.__dict__.pop("_figures_pending", None)
+    if pending:
+        forget(pending)
 
 
 def changed(village_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
     """Say that records of ``village_ids`` changed: their figures are forgotten when the transaction commits.
 
-    One ``DELETE`` a transaction, however many records it writes (the villages are gathered on the
-    commit callback already registered); outside a transaction, at once.
+    The villages are gathered on the connection and the first commit callback forgets them all:
+    one ``DELETE`` a transaction, however many records it writes (the later callbacks find nothing
+    left). Villages of a transaction rolled back are forgotten at the next commit: needlessly, not
+    wrongly. Outside a transaction, at once.
     """
     ids = {pk for pk in village_ids if pk is not None}
     if not ids:
@@ -164,13 +163,8 @@ def changed(village_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
     if not connection.in_atomic_block:
         forget(ids)
         return
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _Forget):
-            callback.villages |= ids
-            return
-    callback = _Forget()
-    callback.villages |= ids
-    transaction.on_commit(callback, using=using, robust=True)
+    connection.__dict__.setdefault("_figures_pending", set()).update(ids)
+    transaction.on_commit(lambda: _flush(connection), using=using, robust=True)
 
 
 def bulk_changed(objs: Sequence[Any]) -> None:
