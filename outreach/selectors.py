@@ -6,7 +6,7 @@ Statistics are aggregate queries; screening statistics return numbers only, neve
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,13 @@ from outreach.models import (
 from outreach.rules import LATE_STATUSES, ReportStatus, report_status, screening_birth_range, visits_owed
 from registry.models import LeftBehindWoman, Person
 from registry.selectors import person_search
+
+
+def villages_of(user, township=None) -> list[Village]:
+    """Return the villages ``user`` sees (those of ``township`` when given), in code order."""
+    villages = Village.objects.for_user(user).select_related("township").order_by("code")
+    return list(villages.filter(township=township) if township is not None else villages)
+
 
 # --- visits ---------------------------------------------------------------------------------------
 
@@ -93,8 +100,7 @@ def visits_by_village(*, user, year: int, township=None) -> list[VillageVisits]:
     Each village's figures are kept between views (``federation.core.figures``, "outreach.visits").
     """
     per_woman = visits_owed(year=year)
-    villages = Village.objects.for_user(user).select_related("township").order_by("code")
-    villages = list(villages.filter(township=township) if township is not None else villages)
+    villages = villages_of(user, township)
     totals = figures.values("outreach.visits", [v.pk for v in villages], year=year, per_woman=per_woman)
     result = []
     for village in villages:
@@ -107,29 +113,17 @@ def visits_by_village(*, user, year: int, township=None) -> list[VillageVisits]:
     return result
 
 
-@dataclass(frozen=True)
-class TownshipVisits:
-    """The visits of a township's villages summed: what the county reads first."""
-
-    township: Any
-    women: int
-    owed: int
-    done: int
-    women_done: int
-
-    @property
-    def women_short(self) -> int:
-        return self.women - self.women_done
-
-
-def visits_by_township(rows: list[VillageVisits]) -> list[TownshipVisits]:
-    """Return ``rows`` summed township by township, in the order of the villages."""
+def visits_by_township(rows: list[VillageVisits]) -> list[VillageVisits]:
+    """Return ``rows`` summed township by township (the township in ``village``), in the villages' order."""
     summed: dict[Any, list[int]] = {}
     for row in rows:
         totals = summed.setdefault(row.village.township, [0, 0, 0, 0])
         for i, n in enumerate((row.women, row.owed, row.done, row.women_done)):
             totals[i] += n
-    return [TownshipVisits(township, *totals) for township, totals in summed.items()]
+    return [
+        VillageVisits(village=township, women=women, owed=owed, done=done, women_done=full)
+        for township, (women, owed, done, full) in summed.items()
+    ]
 
 
 def _visits_of_villages(village_ids, *, year: int, per_woman: int) -> dict[int, list[int]]:
@@ -257,7 +251,7 @@ class ScreeningStatistics:
     results: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-def screening_statistics(*, user, year: int) -> ScreeningStatistics:
+def screening_statistics(*, user, year: int, township=None) -> ScreeningStatistics:
     """Return the two-cancer statistics of ``year`` for each village ``user`` sees, and their total.
 
     Counts only: the county viewer, who may not read a person's result, reads these. Eligible
@@ -265,7 +259,7 @@ def screening_statistics(*, user, year: int) -> ScreeningStatistics:
     figures are kept between views (``federation.core.figures``, "outreach.screening").
     """
     born_after, born_by = screening_birth_range(year=year)
-    villages = list(Village.objects.for_user(user).order_by("code"))
+    villages = villages_of(user, township)
     kept = figures.values(
         "outreach.screening",
         [v.pk for v in villages],
@@ -289,6 +283,16 @@ def screening_statistics(*, user, year: int) -> ScreeningStatistics:
     return ScreeningStatistics(
         year=year, born_after=born_after, born_by=born_by, rows=rows, total=total, results=results
     )
+
+
+def screening_by_township(statistics: ScreeningStatistics) -> ScreeningStatistics:
+    """Return ``statistics`` with its rows summed township by township (the township in ``village``)."""
+    summed: dict[Any, ScreeningRow] = {}
+    for row in statistics.rows:
+        total = summed.setdefault(row.village.township, ScreeningRow(village=row.village.township))
+        for name in ScreeningRow.NUMBERS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return replace(statistics, rows=list(summed.values()))
 
 
 def _screening_of_villages(village_ids, *, year: int, born_after: str, born_by: str) -> dict[int, dict]:
@@ -366,16 +370,26 @@ def screening_list(*, user, search: str = "", year: int | None = None) -> QueryS
 # --- registers per village ------------------------------------------------------------------------
 
 
-def registered_by_village(*, user, year: int) -> list[tuple[Village, dict[str, int]]]:
+def registered_by_village(*, user, year: int, township=None) -> list[tuple[Village, dict[str, int]]]:
     """Return, for each village ``user`` sees, the number of people in each counted register of ``year``.
 
     The registers are those declared ``counted`` (``federation.web.registers``), keyed by name; each
     village's counts are kept between views (``federation.core.figures``, "outreach.registered").
     """
     registers = counted()
-    villages = list(Village.objects.for_user(user).order_by("code"))
+    villages = villages_of(user, township)
     kept = figures.values("outreach.registered", [v.pk for v in villages], year=year)
     return [(village, {r.name: kept[village.pk].get(r.name, 0) for r in registers}) for village in villages]
+
+
+def registered_by_township(rows: list[tuple[Village, dict[str, int]]]) -> list[tuple[Any, dict[str, int]]]:
+    """Return ``rows`` summed township by township, in the villages' order."""
+    summed: dict[Any, dict[str, int]] = {}
+    for village, counts in rows:
+        total = summed.setdefault(village.township, dict.fromkeys(counts, 0))
+        for name, n in counts.items():
+            total[name] += n
+    return list(summed.items())
 
 
 def _registered_of_villages(village_ids, *, year: int) -> dict[int, dict[str, int]]:
@@ -447,13 +461,13 @@ class VillagePetitions:
     oldest_days: int | None
 
 
-def open_petitions_by_village(*, user, today: dt.date | None = None) -> list[VillagePetitions]:
+def open_petitions_by_village(*, user, today: dt.date | None = None, township=None) -> list[VillagePetitions]:
     """Return, for each village ``user`` sees, its open cases and how many days the oldest has waited.
 
     Each village's figures are kept between views (``federation.core.figures``, "outreach.petitions").
     """
     today = today or timezone.localdate()
-    villages = list(Village.objects.for_user(user).order_by("code"))
+    villages = villages_of(user, township)
     # Domestic-violence cases count only for the roles that may see them (``PetitionQuerySet.for_user``).
     with_dv = user.has_perm(DOMESTIC_VIOLENCE_PERMISSION)
     kept = figures.values("outreach.petitions", [v.pk for v in villages], domestic_violence=with_dv)
@@ -468,6 +482,23 @@ def open_petitions_by_village(*, user, today: dt.date | None = None) -> list[Vil
             )
         )
     return result
+
+
+def petitions_by_township(rows: list[VillagePetitions]) -> list[VillagePetitions]:
+    """Return ``rows`` summed township by township (the township in ``village``): the open cases
+    added up, the oldest case's wait the longest of its villages'."""
+    summed: dict[Any, VillagePetitions] = {}
+    for row in rows:
+        township = row.village.township
+        before = summed.get(township)
+        if before is None:
+            summed[township] = VillagePetitions(village=township, open=row.open, oldest_days=row.oldest_days)
+            continue
+        waits = [d for d in (before.oldest_days, row.oldest_days) if d is not None]
+        summed[township] = VillagePetitions(
+            village=township, open=before.open + row.open, oldest_days=max(waits) if waits else None
+        )
+    return list(summed.values())
 
 
 def _petitions_of_villages(village_ids, *, domestic_violence: bool) -> dict[int, list]:
@@ -535,7 +566,7 @@ class ReportTable:
         return sum(1 for _, cells in self.rows for cell in cells if cell.status == status)
 
 
-def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTable:
+def report_table(*, user, year: int, today: dt.date | None = None, township=None) -> ReportTable:
     """Return the village × register table of ``year``: reported on time, late, or open on ``today``.
 
     Its columns are the registers declared with a deadline, in the grid's order.
@@ -548,7 +579,7 @@ def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTabl
         for r in RegisterReport.objects.for_user(user).filter(year=year).select_related("reported_by")
     }
     rows = []
-    for village in Village.objects.for_user(user).order_by("code"):
+    for village in villages_of(user, township):
         cells = []
         for declared in registers:
             register = declared.deadline.key
@@ -567,6 +598,51 @@ def report_table(*, user, year: int, today: dt.date | None = None) -> ReportTabl
             )
         rows.append((village, cells))
     return ReportTable(year=year, today=today, registers=registers, deadlines=deadlines, rows=rows)
+
+
+@dataclass(frozen=True)
+class TownshipReportCell:
+    """One register of a township's villages: how many reported, how many are late or overdue."""
+
+    register: str
+    due_on: dt.date
+    villages: int
+    reported: int
+    late: int
+    overdue: int
+
+    @property
+    def status(self) -> str:
+        """The worst of its villages': overdue, late, open (some not reported yet), else on time."""
+        if self.overdue:
+            return ReportStatus.OVERDUE
+        if self.late:
+            return ReportStatus.LATE
+        return ReportStatus.ON_TIME if self.reported == self.villages else ReportStatus.OPEN
+
+
+def report_table_by_township(table: ReportTable) -> ReportTable:
+    """Return ``table`` with one row per township, each cell counting its villages' statuses."""
+    summed: dict[Any, list[list[int]]] = {}
+    for village, cells in table.rows:
+        totals = summed.setdefault(village.township, [[0, 0, 0, 0] for _cell in cells])
+        for total, cell in zip(totals, cells, strict=True):
+            total[0] += 1
+            total[1] += cell.report is not None
+            total[2] += cell.status == ReportStatus.LATE
+            total[3] += cell.status == ReportStatus.OVERDUE
+    registers = [r.deadline.key for r in table.registers]
+    rows = [
+        (
+            township,
+            [
+                TownshipReportCell(key, table.deadlines[key], *numbers)
+                for key, numbers in zip(registers, totals, strict=True)
+            ],
+        )
+        for township, totals in summed.items()
+    ]
+    return replace(table, rows=rows)
 
 
 def late_report_count(*, user, year: int, today: dt.date) -> int:

@@ -21,28 +21,29 @@ from outreach.models import register_deadlines
 from outreach.rules import ReportStatus, report_status
 from outreach.services import register_report_mark
 from outreach.views.screening import coverage_chart, screening_results_chart
+from outreach.views.units import units_of
 
 
-def registered_chart(rows: list, year: int) -> charts.Chart:
-    """Return the chart of people in each yearly register, per village."""
+def registered_chart(rows: list, year: int, unit: str = "村") -> charts.Chart:
+    """Return the chart of people in each yearly register, per village (or per township: ``unit``)."""
     registers = counted()
     return charts.Chart(
         title=_g("%(year)s 年度各村登记人数") % {"year": year},
         rows=[village.name for village, _counts in rows],
         series=[str(r.title) for r in registers],
         values=[[counts[r.name] for r in registers] for _village, counts in rows],
-        row_heading=_g("村"),
+        row_heading=unit,
     )
 
 
-def visits_chart(rows: list[selectors.VillageVisits], year: int) -> charts.Chart:
-    """Return the chart of visits done against visits owed to left-behind women, per village."""
+def visits_chart(rows: list[selectors.VillageVisits], year: int, unit: str = "村") -> charts.Chart:
+    """Return the chart of visits done against visits owed to left-behind women, per village (or township)."""
     return charts.Chart(
         title=_g("%(year)s 年留守妇女走访：已走访 / 应走访（次）") % {"year": year},
         rows=[row.village.name for row in rows],
         series=[_g("已走访"), _g("应走访")],
         values=[[row.done, row.owed] for row in rows],
-        row_heading=_g("村"),
+        row_heading=unit,
         progress=True,
     )
 
@@ -57,23 +58,34 @@ class OverviewView(ScopedViewMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         year = year_param(self.request)
-        visits = selectors.visits_by_village(user=user, year=year)
-        statistics = selectors.screening_statistics(user=user, year=year)
-        table = selectors.report_table(user=user, year=year)
-        petitions = selectors.open_petitions_by_village(user=user)
+        units = units_of(self.request)
+        township = units.township
+        visits = selectors.visits_by_village(user=user, year=year, township=township)
+        statistics = selectors.screening_statistics(user=user, year=year, township=township)
+        table = selectors.report_table(user=user, year=year, township=township)
+        petitions = selectors.open_petitions_by_village(user=user, township=township)
+        registered = selectors.registered_by_village(user=user, year=year, township=township)
+        late_count = table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)
+        if units.by_township:
+            visits = selectors.visits_by_township(visits)
+            statistics = selectors.screening_by_township(statistics)
+            table = selectors.report_table_by_township(table)
+            petitions = selectors.petitions_by_township(petitions)
+            registered = selectors.registered_by_township(registered)
         context.update(
             year=year,
             years=year_choices(year),
-            registered_chart=registered_chart(selectors.registered_by_village(user=user, year=year), year),
-            visits_chart=visits_chart(visits, year),
+            units=units,
+            registered_chart=registered_chart(registered, year, units.label),
+            visits_chart=visits_chart(visits, year, units.label),
             visits_done=sum(row.done for row in visits),
             visits_owed=sum(row.owed for row in visits),
             screening_chart=screening_results_chart(statistics),
-            coverage_chart=coverage_chart(statistics),
+            coverage_chart=coverage_chart(statistics, units.label),
             statistics=statistics,
             other_charts=overview_charts_for(user, year=year),
             reports=table,
-            late_count=table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE),
+            late_count=late_count,
             petitions=petitions,
             open_petitions=sum(row.open for row in petitions),
         )
@@ -87,9 +99,11 @@ class ReportListView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
     permission_required = "outreach.view_registerreport"
 
     def year_context(self, year: int) -> dict:
-        table = selectors.report_table(user=self.request.user, year=year)
+        units = units_of(self.request)
+        table = selectors.report_table(user=self.request.user, year=year, township=units.township)
         return {
-            "reports": table,
+            "reports": selectors.report_table_by_township(table) if units.by_township else table,
+            "units": units,
             "deadline_summary": selectors.deadline_summary(table),
             "single": len(table.rows) == 1,
             "can_mark": self.request.user.has_perm("outreach.add_registerreport"),

@@ -12,6 +12,7 @@ from federation.web import charts
 from federation.web.generic import DomainDetailView, DomainUpdateView, YearPageMixin
 from outreach import selectors
 from outreach.models import ScreeningKind, ScreeningResult
+from outreach.views.units import units_of
 
 
 class ScreeningStatisticsView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
@@ -21,11 +22,17 @@ class ScreeningStatisticsView(YearPageMixin, ScopedViewMixin, generic.TemplateVi
     permission_required = "outreach.view_screening"
 
     def year_context(self, year: int) -> dict:
-        statistics = selectors.screening_statistics(user=self.request.user, year=year)
+        units = units_of(self.request)
+        statistics = selectors.screening_statistics(
+            user=self.request.user, year=year, township=units.township
+        )
+        if units.by_township:
+            statistics = selectors.screening_by_township(statistics)
         return {
             "statistics": statistics,
+            "units": units,
             "results_chart": screening_results_chart(statistics),
-            "coverage_chart": coverage_chart(statistics),
+            "coverage_chart": coverage_chart(statistics, units.label),
         }
 
 
@@ -43,14 +50,14 @@ def screening_results_chart(statistics: selectors.ScreeningStatistics) -> charts
     )
 
 
-def coverage_chart(statistics: selectors.ScreeningStatistics) -> charts.Chart:
-    """Return the chart of eligible women screened against eligible women, per village."""
+def coverage_chart(statistics: selectors.ScreeningStatistics, unit: str = "村") -> charts.Chart:
+    """Return the chart of eligible women screened against eligible women, per village (or township)."""
     return charts.Chart(
         title=_("%(year)s 年两癌检查：适龄妇女已检查 / 适龄妇女（人）") % {"year": statistics.year},
         rows=[row.village.name for row in statistics.rows],
         series=[_("已检查"), _("适龄妇女")],
         values=[[row.screened_eligible, row.eligible] for row in statistics.rows],
-        row_heading=_("村"),
+        row_heading=unit,
         progress=True,
         rate_heading=_("检查率"),
     )

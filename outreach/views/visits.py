@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
-from federation.core.models import Township
 from federation.web.generic import DomainCreateView, YearPageMixin, int_param
 from outreach import selectors
 from outreach.rules import visits_owed
+from outreach.views.units import units_of
 
 
 class VisitCreateView(DomainCreateView):
@@ -37,9 +37,9 @@ class VisitProgressView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
     def year_context(self, year: int) -> dict:
         user = self.request.user
         show_all = self.request.GET.get("all") == "1"
-        township = Township.objects.for_user(user).filter(pk=int_param(self.request, "township")).first()
-        villages = selectors.visits_by_village(user=user, year=year, township=township)
-        by_township = township is None and Township.objects.for_user(user)[:2].count() > 1
+        units = units_of(self.request)
+        villages = selectors.visits_by_village(user=user, year=year, township=units.township)
+        by_township = units.by_township
         village = None
         if len(villages) == 1:
             village = villages[0].village
@@ -51,7 +51,8 @@ class VisitProgressView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
             "per_woman": visits_owed(year=year),
             "villages": villages if not by_township or village else selectors.visits_by_township(villages),
             "by_township": by_township and village is None,
-            "township": township,
+            "township": units.township,
+            "units": units,
             "village": village,
         }
         if village is not None:

@@ -135,10 +135,18 @@ def test_the_county_viewer_reads_counts_but_no_persons_result(screened, login):
     response = client.get(reverse("outreach:screening_statistics"), {"year": YEAR})
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'data-village="红旗村"' in body and 'data-village="光明村"' in body
+    township_a, township_c = screened.village_a.township, screened.village_c.township
+    # the county's rows are its townships, each opening its villages
+    assert f'data-village="{township_a.name}"' in body and f'data-village="{township_c.name}"' in body
+    opened = client.get(reverse("outreach:screening_statistics"), {"year": YEAR, "township": township_c.pk})
+    assert (
+        'data-village="光明村"' in opened.content.decode()
+        and 'data-village="红旗村"' not in opened.content.decode()
+    )
     for name in ("妇女A", "刚满35", "差一天35", "六十四", "他乡"):
-        assert name not in body
+        assert name not in body + opened.content.decode()
     assert response.context["statistics"].total.confirmed == 3  # 红旗村 2, 光明村 1
+    assert opened.context["statistics"].total.confirmed == 1
     record = Screening.objects.filter(person=screened.woman_a, year=YEAR, kind="breast").get()
     assert client.get(reverse("outreach:screening_list")).status_code == 404
     assert client.get(reverse("outreach:screening_detail", args=[record.pk])).status_code == 404
