@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="the pages of every role")
     parser.add_argument("--export", action="store_true", help="the county women's xlsx against xlsxwriter")
     parser.add_argument("--growth", action="store_true", help="the pages on the small county and this one")
+    parser.add_argument("--export-runs", type=int, default=2, help="runs of each export (the best counts)")
     parser.add_argument("--small-url", default=os.environ.get("COUNTY_SMALL_DATABASE_URL", SMALL_URL))
     parser.add_argument("--json", help=argparse.SUPPRESS)  # the pages' outcomes, for --growth's parent
     parser.add_argument("--export-case", help=argparse.SUPPRESS)  # one export, in a child process
@@ -153,7 +154,8 @@ def main() -> None:
     if small is not None:
         growth_summary(small, outcomes, small_url=args.small_url, large_url=args.database_url)
     if args.export or everything:
-        export_lines(args.database_url)
+        print()
+        export_lines(args.database_url, args.export_runs)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -352,33 +354,41 @@ def growth_summary(small: list[Outcome], large: list[Outcome], *, small_url: str
 # -- the county women's xlsx against xlsxwriter -----------------------------------------------------
 
 
-def export_lines(url: str) -> None:
-    """Run each export in a child process of its own; print the ratio and our peak memory."""
-    results = {}
-    for name in ("xlsxwriter", "ours"):
-        done = subprocess.run(
-            [sys.executable, __file__, "--database-url", url, "--export-case", name],
-            check=True,
-            cwd=common.ROOT,
-            capture_output=True,
-            text=True,
-        )
-        line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
-        results[name] = json.loads(line[len("RESULT ") :])
-    ours, theirs = results["ours"], results["xlsxwriter"]
+def export_lines(url: str, runs: int) -> None:
+    """Run each export ``runs`` times, each in a child process of its own, the two in turn (the first
+    reads a colder cache); print the best time of each, their ratio and our highest peak memory."""
+    results: dict[str, list[dict]] = {"ours": [], "xlsxwriter": []}
+    for _ in range(runs):
+        for name in ("xlsxwriter", "ours"):
+            done = subprocess.run(
+                [sys.executable, __file__, "--database-url", url, "--export-case", name],
+                check=True,
+                cwd=common.ROOT,
+                capture_output=True,
+                text=True,
+            )
+            line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
+            results[name].append(json.loads(line[len("RESULT ") :]))
+            r = results[name][-1]
+            print(
+                f"      {name:<10} {r['seconds']:6.1f} s (CPU {r['cpu']:5.1f} s,"
+                f" reading {r['reading']:5.1f} s)"
+                f"  {r['rows']:,} rows  {r['bytes'] / 1e6:5.1f} MB file"
+                f"  peak RSS {r['peak_mb']:5.1f} MB (baseline {r['baseline_mb']:.1f} MB)",
+                flush=True,
+            )
+    ours = {
+        **min(results["ours"], key=lambda r: r["seconds"]),
+        "peak_mb": max(r["peak_mb"] for r in results["ours"]),
+    }
+    theirs = min(results["xlsxwriter"], key=lambda r: r["seconds"])
     assert ours["rows"] == theirs["rows"], (ours["rows"], theirs["rows"])
     ratio = ours["seconds"] / theirs["seconds"]
-    print()
-    for name, r in (("ours", ours), ("xlsxwriter", theirs)):
-        print(
-            f"      {name:<10} {r['seconds']:6.1f} s (CPU {r['cpu']:5.1f} s, reading {r['reading']:5.1f} s)"
-            f"  {r['rows']:,} rows  {r['bytes'] / 1e6:5.1f} MB file"
-            f"  peak RSS {r['peak_mb']:5.1f} MB (baseline {r['baseline_mb']:.1f} MB)"
-        )
     verdict = "PASS" if ratio <= EXPORT_RATIO_TARGET else "MISS"
     print(
         f"{verdict}  county 妇女基本信息台账 xlsx  ours {ours['seconds']:.1f} s / xlsxwriter constant_memory "
-        f"{theirs['seconds']:.1f} s  ratio {ratio:5.2f}  ≤ {EXPORT_RATIO_TARGET}  ({ours['rows']:,} rows)"
+        f"{theirs['seconds']:.1f} s (best of {runs})  ratio {ratio:5.2f}  ≤ {EXPORT_RATIO_TARGET}"
+        f"  ({ours['rows']:,} rows)"
     )
     verdict = "PASS" if ours["peak_mb"] < EXPORT_PEAK_MB else "MISS"
     print(
