@@ -370,9 +370,9 @@ def export_lines(url: str, runs: int) -> None:
             line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
             results[name].append(json.loads(line[len("RESULT ") :]))
             r = results[name][-1]
+            reading = "" if r["reading"] is None else f", reading {r['reading']:5.1f} s"
             print(
-                f"      {name:<10} {r['seconds']:6.1f} s (CPU {r['cpu']:5.1f} s,"
-                f" reading {r['reading']:5.1f} s)"
+                f"      {name:<10} {r['seconds']:6.1f} s (CPU {r['cpu']:5.1f} s{reading})"
                 f"  {r['rows']:,} rows  {r['bytes'] / 1e6:5.1f} MB file"
                 f"  peak RSS {r['peak_mb']:5.1f} MB (baseline {r['baseline_mb']:.1f} MB)",
                 flush=True,
@@ -427,7 +427,7 @@ def export_ours(ledger, user, out: Path) -> dict:
         record = export_run(record=record, ledger=ledger, user=user, path=out)
         seconds = time.perf_counter() - started
         assert record.status == "done", record.error
-        return {"seconds": seconds, "rows": record.rows_done, "bytes": out.stat().st_size, "reading": 0.0}
+        return {"seconds": seconds, "rows": record.rows_done, "bytes": out.stat().st_size, "reading": None}
     finally:
         record.delete()  # the benchmark leaves the county as it found it
 
