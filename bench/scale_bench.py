@@ -308,7 +308,8 @@ def growth_pages(args: argparse.Namespace) -> list[Outcome]:
         command += ["--runs", str(args.runs), "--slow", str(args.slow), "--json", str(out)]
         if args.only:
             command += ["--only", args.only]
-        subprocess.run(command, check=True, cwd=common.ROOT)
+        # Its page lines are not printed (the growth lines compare them), its errors are.
+        subprocess.run(command, check=True, cwd=common.ROOT, stdout=subprocess.DEVNULL)
         outcomes = [Outcome.from_dict(d) for d in json.loads(out.read_text())]
     print(f"== the pages on this county ({args.database_url}), runs {args.runs}", flush=True)
     return outcomes
