@@ -31,8 +31,11 @@ xlsxwriter, peak < 150 MB.
 
 ``--growth``: the same pages for the same roles on a second, smaller county (``--small-url``,
 built by ``bench/county.py --townships 2 --villages 25 --database-url …``, ≈ 100,000 persons),
-measured by this script in a child process; per role, the slowest page's p95 on each county and
-their ratio (large / small; goal ≤ 1.5).
+measured by this script in a child process (its page lines are not printed), then on this county;
+per role, the slowest page's p95 on each county and their ratio (large / small; goal ≤ 1.5), the
+same ratio of the slowest medians (steadier with few runs on a busy machine), and the page that
+grew most. The two counties are measured one after the other, so a change of the machine's load
+between them moves the ratio: run it on a quiet machine.
 
 Without ``--pages``, ``--export`` or ``--growth``, all three run (the pages once, on the large
 county: the growth compares them with the small county's)::
@@ -342,6 +345,10 @@ def growth_summary(small: list[Outcome], large: list[Outcome], *, small_url: str
             f" p95 {slow_a.p95_ms:.0f} ms  {large_n // 1000}k: {slow_b.case.label} p95 {slow_b.p95_ms:.0f} ms"
             f"  ratio {ratio:5.2f}  ≤ {GROWTH_TARGET}"
         )
+        slowest_median = (
+            max(b, key=lambda o: o.median_ms).median_ms / max(a, key=lambda o: o.median_ms).median_ms
+        )
+        print(f"      {role:<6} the same by the slowest median: ratio {slowest_median:.2f}")
         by_label = {o.case.label: o for o in a}
         pairs = [(o.p95_ms / by_label[o.case.label].p95_ms, o) for o in b if o.case.label in by_label]
         if pairs:
