@@ -36,8 +36,13 @@ from registry.models import LeftBehindWoman, Person
 from registry.selectors import person_search
 
 
-def villages_of(user, township=None) -> list[Village]:
-    """Return the villages ``user`` sees (those of ``township`` when given), in code order."""
+def villages_of(user, township=None, villages: list[Village] | None = None) -> list[Village]:
+    """Return the villages ``user`` sees (those of ``township`` when given), in code order.
+
+    ``villages``, when given, is that list already read: a page of several figures reads it once.
+    """
+    if villages is not None:
+        return villages
     villages = Village.objects.for_user(user).select_related("township").order_by("code")
     return list(villages.filter(township=township) if township is not None else villages)
 
@@ -93,14 +98,14 @@ class VillageVisits:
         return self.women - self.women_done
 
 
-def visits_by_village(*, user, year: int, township=None) -> list[VillageVisits]:
+def visits_by_village(*, user, year: int, township=None, villages=None) -> list[VillageVisits]:
     """Return, for each village ``user`` sees (of ``township`` if given), the visits done against the
     visits owed in ``year``.
 
     Each village's figures are kept between views (``federation.core.figures``, "outreach.visits").
     """
     per_woman = visits_owed(year=year)
-    villages = villages_of(user, township)
+    villages = villages_of(user, township, villages)
     totals = figures.values("outreach.visits", [v.pk for v in villages], year=year, per_woman=per_woman)
     result = []
     for village in villages:
@@ -251,7 +256,7 @@ class ScreeningStatistics:
     results: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-def screening_statistics(*, user, year: int, township=None) -> ScreeningStatistics:
+def screening_statistics(*, user, year: int, township=None, villages=None) -> ScreeningStatistics:
     """Return the two-cancer statistics of ``year`` for each village ``user`` sees, and their total.
 
     Counts only: the county viewer, who may not read a person's result, reads these. Eligible
@@ -259,7 +264,7 @@ def screening_statistics(*, user, year: int, township=None) -> ScreeningStatisti
     figures are kept between views (``federation.core.figures``, "outreach.screening").
     """
     born_after, born_by = screening_birth_range(year=year)
-    villages = villages_of(user, township)
+    villages = villages_of(user, township, villages)
     kept = figures.values(
         "outreach.screening",
         [v.pk for v in villages],
@@ -370,14 +375,16 @@ def screening_list(*, user, search: str = "", year: int | None = None) -> QueryS
 # --- registers per village ------------------------------------------------------------------------
 
 
-def registered_by_village(*, user, year: int, township=None) -> list[tuple[Village, dict[str, int]]]:
+def registered_by_village(
+    *, user, year: int, township=None, villages=None
+) -> list[tuple[Village, dict[str, int]]]:
     """Return, for each village ``user`` sees, the number of people in each counted register of ``year``.
 
     The registers are those declared ``counted`` (``federation.web.registers``), keyed by name; each
     village's counts are kept between views (``federation.core.figures``, "outreach.registered").
     """
     registers = counted()
-    villages = villages_of(user, township)
+    villages = villages_of(user, township, villages)
     kept = figures.values("outreach.registered", [v.pk for v in villages], year=year)
     return [(village, {r.name: kept[village.pk].get(r.name, 0) for r in registers}) for village in villages]
 
@@ -461,13 +468,15 @@ class VillagePetitions:
     oldest_days: int | None
 
 
-def open_petitions_by_village(*, user, today: dt.date | None = None, township=None) -> list[VillagePetitions]:
+def open_petitions_by_village(
+    *, user, today: dt.date | None = None, township=None, villages=None
+) -> list[VillagePetitions]:
     """Return, for each village ``user`` sees, its open cases and how many days the oldest has waited.
 
     Each village's figures are kept between views (``federation.core.figures``, "outreach.petitions").
     """
     today = today or timezone.localdate()
-    villages = villages_of(user, township)
+    villages = villages_of(user, township, villages)
     # Domestic-violence cases count only for the roles that may see them (``PetitionQuerySet.for_user``).
     with_dv = user.has_perm(DOMESTIC_VIOLENCE_PERMISSION)
     kept = figures.values("outreach.petitions", [v.pk for v in villages], domestic_violence=with_dv)
@@ -566,7 +575,9 @@ class ReportTable:
         return sum(1 for _, cells in self.rows for cell in cells if cell.status == status)
 
 
-def report_table(*, user, year: int, today: dt.date | None = None, township=None) -> ReportTable:
+def report_table(
+    *, user, year: int, today: dt.date | None = None, township=None, villages=None
+) -> ReportTable:
     """Return the village × register table of ``year``: reported on time, late, or open on ``today``.
 
     Its columns are the registers declared with a deadline, in the grid's order.
@@ -579,7 +590,7 @@ def report_table(*, user, year: int, today: dt.date | None = None, township=None
         for r in RegisterReport.objects.for_user(user).filter(year=year).select_related("reported_by")
     }
     rows = []
-    for village in villages_of(user, township):
+    for village in villages_of(user, township, villages):
         cells = []
         for declared in registers:
             register = declared.deadline.key
@@ -621,28 +632,47 @@ class TownshipReportCell:
         return ReportStatus.ON_TIME if self.reported == self.villages else ReportStatus.OPEN
 
 
-def report_table_by_township(table: ReportTable) -> ReportTable:
-    """Return ``table`` with one row per township, each cell counting its villages' statuses."""
+def township_report_table(*, user, year: int, today: dt.date | None = None, villages=None) -> ReportTable:
+    """Return the township × register table of ``year``: each cell counts its villages' statuses.
+
+    What the county reads first; from the reports' days alone, no report loaded.
+    """
+    today = today or timezone.localdate()
+    deadlines = register_deadlines(year)
+    registers = with_deadlines()
+    days = _report_days(user=user, year=year)
     summed: dict[Any, list[list[int]]] = {}
-    for village, cells in table.rows:
-        totals = summed.setdefault(village.township, [[0, 0, 0, 0] for _cell in cells])
-        for total, cell in zip(totals, cells, strict=True):
+    for village in villages_of(user, villages=villages):
+        totals = summed.setdefault(village.township, [[0, 0, 0, 0] for _register in registers])
+        for total, declared in zip(totals, registers, strict=True):
+            key = declared.deadline.key
+            day = days.get((village.pk, key))
+            status = report_status(due_on=deadlines[key], reported_on=day, today=today)
             total[0] += 1
-            total[1] += cell.report is not None
-            total[2] += cell.status == ReportStatus.LATE
-            total[3] += cell.status == ReportStatus.OVERDUE
-    registers = [r.deadline.key for r in table.registers]
+            total[1] += day is not None
+            total[2] += status == ReportStatus.LATE
+            total[3] += status == ReportStatus.OVERDUE
     rows = [
         (
             township,
             [
-                TownshipReportCell(key, table.deadlines[key], *numbers)
-                for key, numbers in zip(registers, totals, strict=True)
+                TownshipReportCell(declared.deadline.key, deadlines[declared.deadline.key], *numbers)
+                for declared, numbers in zip(registers, totals, strict=True)
             ],
         )
         for township, totals in summed.items()
     ]
-    return replace(table, rows=rows)
+    return ReportTable(year=year, today=today, registers=registers, deadlines=deadlines, rows=rows)
+
+
+def _report_days(*, user, year: int) -> dict[tuple[int, str], dt.date]:
+    """Return {(village id, register): the local day it was reported} of ``year`` that ``user`` sees."""
+    return {
+        (village_id, register): timezone.localdate(at)  # as RegisterReport.reported_on
+        for village_id, register, at in RegisterReport.objects.for_user(user)
+        .filter(year=year)
+        .values_list("village_id", "register", "reported_at")
+    }
 
 
 def late_report_count(*, user, year: int, today: dt.date) -> int:
@@ -652,12 +682,7 @@ def late_report_count(*, user, year: int, today: dt.date) -> int:
     """
     deadlines = register_deadlines(year)
     keys = [declared.deadline.key for declared in with_deadlines()]
-    reported = {
-        (village_id, register): timezone.localdate(at)  # as RegisterReport.reported_on
-        for village_id, register, at in RegisterReport.objects.for_user(user)
-        .filter(year=year)
-        .values_list("village_id", "register", "reported_at")
-    }
+    reported = _report_days(user=user, year=year)
     return sum(
         report_status(due_on=deadlines[key], reported_on=reported.get((village_id, key)), today=today)
         in LATE_STATUSES

@@ -59,19 +59,22 @@ class OverviewView(ScopedViewMixin, generic.TemplateView):
         user = self.request.user
         year = year_param(self.request)
         units = units_of(self.request)
-        township = units.township
-        visits = selectors.visits_by_village(user=user, year=year, township=township)
-        statistics = selectors.screening_statistics(user=user, year=year, township=township)
-        table = selectors.report_table(user=user, year=year, township=township)
-        petitions = selectors.open_petitions_by_village(user=user, township=township)
-        registered = selectors.registered_by_village(user=user, year=year, township=township)
-        late_count = table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)
+        # the villages read once, for every figure below
+        scope = {"user": user, "villages": selectors.villages_of(user, units.township)}
+        visits = selectors.visits_by_village(year=year, **scope)
+        statistics = selectors.screening_statistics(year=year, **scope)
+        petitions = selectors.open_petitions_by_village(**scope)
+        registered = selectors.registered_by_village(year=year, **scope)
         if units.by_township:
+            table = selectors.township_report_table(year=year, **scope)
+            late_count = sum(cell.late + cell.overdue for _township, cells in table.rows for cell in cells)
             visits = selectors.visits_by_township(visits)
             statistics = selectors.screening_by_township(statistics)
-            table = selectors.report_table_by_township(table)
             petitions = selectors.petitions_by_township(petitions)
             registered = selectors.registered_by_township(registered)
+        else:
+            table = selectors.report_table(year=year, **scope)
+            late_count = table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)
         context.update(
             year=year,
             years=year_choices(year),
@@ -100,9 +103,13 @@ class ReportListView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
 
     def year_context(self, year: int) -> dict:
         units = units_of(self.request)
-        table = selectors.report_table(user=self.request.user, year=year, township=units.township)
+        user = self.request.user
+        if units.by_township:
+            table = selectors.township_report_table(user=user, year=year)
+        else:
+            table = selectors.report_table(user=user, year=year, township=units.township)
         return {
-            "reports": selectors.report_table_by_township(table) if units.by_township else table,
+            "reports": table,
             "units": units,
             "deadline_summary": selectors.deadline_summary(table),
             "single": len(table.rows) == 1,
