@@ -338,6 +338,16 @@ class YearSettings(YearlyValues):
     )
     history = HistoricalRecords()
 
+    #: The rule values besides the reference date (what the admin lists and the county bench draws with).
+    RULES = (
+        "adult_age",
+        "left_behind_woman_min_age",
+        "left_behind_woman_max_age",
+        "husband_away_months",
+        "child_age_limit",
+        "poverty_line",
+    )
+
     class Meta(YearlyValues.Meta):
         verbose_name = _("年度设置")
         verbose_name_plural = _("年度设置")
