@@ -169,15 +169,7 @@ declare(
             "left_office_on": DATE_INPUT,
             "phone": PHONE_INPUT,
         },
-        list_columns=(
-            "name",
-            "village",
-            "work_unit",
-            "in_office_since",
-            "committee_seat",
-            "on_payroll",
-            "phone",
-        ),
+        list_columns=VillageDirector.list_columns,
         menu_order=10,
     )
 )
