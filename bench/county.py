@@ -179,7 +179,7 @@ def build(args) -> dict[str, float]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from federation.core.models import County, Township, Village, year_settings
+    from federation.core.models import County, Township, Village, YearSettings, year_settings
     from registry.demo import CHANGE_REASON, chinese_number
     from registry.models import Person
 
@@ -212,7 +212,8 @@ def build(args) -> dict[str, float]:
     taken = list(Person.all_objects.exclude(id_number=None).values_list("id_number", flat=True))
     loader = Loader(now=now, reason=CHANGE_REASON)
     settings = year_settings(year)
-    rules = SimpleNamespace(**{name: getattr(settings, name) for name in RULE_VALUES})
+    # What the register choice reads of the year's settings (passed to the generator's process as values).
+    rules = SimpleNamespace(**{name: getattr(settings, name) for name in ("ages_on", *YearSettings.RULES)})
     sizes = random.Random(f"sizes {args.seed}")
     plan = [
         Draw(
@@ -271,18 +272,6 @@ class Draw(NamedTuple):
     households: int
 
 
-#: What the register choice reads of the year's settings (passed to the generator's process as values).
-RULE_VALUES = (
-    "ages_on",
-    "adult_age",
-    "left_behind_woman_min_age",
-    "left_behind_woman_max_age",
-    "husband_away_months",
-    "child_age_limit",
-    "poverty_line",
-)
-
-
 def drawn_villages(plan: list[Draw], taken, rules, year: int, *, processes: int, url: str) -> Iterator[tuple]:
     """Yield (VillageSpec, register entries) for each line of ``plan``, in its order.
 
@@ -338,6 +327,13 @@ def village_name(number: int) -> str:
 
     base, round_ = VILLAGE_NAMES[(number - 1) % len(VILLAGE_NAMES)], (number - 1) // len(VILLAGE_NAMES)
     return f"{base}{chinese_number(round_ + 1) if round_ else ''}村"
+
+
+def person_registers() -> tuple:
+    """Return the models of the yearly registers of persons, in the order the counts list them."""
+    from registry.models import HardshipChild, LeftBehindChild, LeftBehindWoman, PoorWoman
+
+    return (LeftBehindWoman, LeftBehindChild, HardshipChild, PoorWoman)
 
 
 def all_domain_models() -> list:
@@ -550,15 +546,7 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
     """Add the village's groups, households (with their incomes), persons and register entries."""
     from federation.core.models import VillageGroup
     from registry.demo import INCOME_YEAR, PersonSpec, group_name
-    from registry.models import (
-        HardshipChild,
-        Household,
-        HouseholdIncome,
-        LeftBehindChild,
-        LeftBehindWoman,
-        Person,
-        PoorWoman,
-    )
+    from registry.models import Household, HouseholdIncome, Person
 
     groups = loader.table(VillageGroup)
     households, incomes, persons = (
@@ -566,12 +554,7 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
         loader.table(HouseholdIncome),
         loader.table(Person),
     )
-    registers = {
-        "leftbehindwoman": loader.table(LeftBehindWoman),
-        "leftbehindchild": loader.table(LeftBehindChild),
-        "hardshipchild": loader.table(HardshipChild),
-        "poorwoman": loader.table(PoorWoman),
-    }
+    registers = {model._meta.model_name: loader.table(model) for model in person_registers()}
     spec_fields = [f.name for f in fields(PersonSpec)]
     group_ids = {
         n: groups.add(village_id=village.pk, number=n, name=group_name(n))
@@ -721,15 +704,7 @@ def report_counts() -> None:
     from loans.models import LoanApplication, Transition
     from outreach.models import Petition, Screening, Visit, VolunteerActivity, VolunteerMember, VolunteerTeam
     from registry.demo import DEMO_PASSWORD
-    from registry.models import (
-        HardshipChild,
-        Household,
-        HouseholdIncome,
-        LeftBehindChild,
-        LeftBehindWoman,
-        Person,
-        PoorWoman,
-    )
+    from registry.models import Household, HouseholdIncome, Person
 
     def count(model) -> int:
         return getattr(model, "all_objects", model._default_manager).count()
@@ -737,7 +712,7 @@ def report_counts() -> None:
     history = sum(
         m._default_manager.count() for m in apps.get_models() if m.__name__.startswith("Historical")
     )
-    registers = {m.__name__: count(m) for m in (LeftBehindWoman, LeftBehindChild, HardshipChild, PoorWoman)}
+    registers = {m.__name__: count(m) for m in person_registers()}
     print("== the county")
     lines = [
         ("townships", count(Township)),
@@ -789,10 +764,8 @@ def check(sample: int = 200) -> None:
         VolunteerTeam,
     )
     from registry.models import (
-        HardshipChild,
         Household,
         HouseholdIncome,
-        LeftBehindChild,
         LeftBehindWoman,
         Person,
         PoorWoman,
@@ -848,7 +821,7 @@ def check(sample: int = 200) -> None:
                 model.all_objects.count(),
             )
     models = (
-        LeftBehindWoman, LeftBehindChild, HardshipChild, PoorWoman, VillageDirector, WomensHome,
+        *person_registers(), VillageDirector, WomensHome,
         Visit, Screening, Petition, VolunteerTeam, VolunteerMember, VolunteerActivity, RegisterReport,
         LoanApplication, Guarantor, Household, HouseholdIncome, Person,
     )  # fmt: skip

@@ -131,9 +131,9 @@ def digest_of(*, content: dict, action: str, user_id: int, role: str, at: dt.dat
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
-def transition_matches(transition: Transition, content: dict) -> bool:
-    """Return True when ``transition``'s stored digest is that of ``content`` and its own record."""
-    return transition.digest == digest_of(
+def transition_digest(transition: Transition, content: dict) -> str:
+    """Return the digest of ``content`` signed by ``transition`` (its step, signer, role, time, details)."""
+    return digest_of(
         content=content,
         action=transition.action,
         user_id=transition.user_id,
@@ -141,6 +141,11 @@ def transition_matches(transition: Transition, content: dict) -> bool:
         at=transition.at,
         details=transition.details,
     )
+
+
+def transition_matches(transition: Transition, content: dict) -> bool:
+    """Return True when ``transition``'s stored digest is that of ``content`` and its own record."""
+    return transition.digest == transition_digest(transition, content)
 
 
 def refuse_if_signed_content_changed(application: LoanApplication) -> None:

@@ -20,26 +20,25 @@ from registry.models import (
 )
 
 
+def _masked_column(description: str, shown_for: Callable[[Any, Any], str], user: Any, path: str):
+    """Return the list column ``description``: the row's ``path`` as ``shown_for`` shows it to ``user``."""
+    value_of = attrgetter(path)
+
+    @admin.display(description=description)
+    def shown(obj):
+        return shown_for(user, value_of(obj))
+
+    return shown
+
+
 def id_number_column(user: Any, path: str = "id_number") -> Callable[[Any], str]:
     """Return the list column 身份证号: the row's ``path`` whole or masked as ``user``'s role allows."""
-    id_number_of = attrgetter(path)
-
-    @admin.display(description="身份证号")
-    def shown_id_number(obj):
-        return id_number_for(user, id_number_of(obj))
-
-    return shown_id_number
+    return _masked_column("身份证号", id_number_for, user, path)
 
 
 def phone_column(user: Any, path: str = "phone") -> Callable[[Any], str]:
     """Return the list column 联系电话: the row's ``path`` whole or with its middle 4 digits masked."""
-    phone_of = attrgetter(path)
-
-    @admin.display(description="联系电话")
-    def shown_phone(obj):
-        return phone_for(user, phone_of(obj))
-
-    return shown_phone
+    return _masked_column("联系电话", phone_for, user, path)
 
 
 def birth_column(user: Any, path: str = "birth_date") -> str | Callable[[Any], Any]:
@@ -111,15 +110,7 @@ class VillageDirectorAdmin(ScopedAdmin):
     def get_list_display(self, request):
         """Return the columns, the phone whole or masked as the user's role allows."""
         shown_phone = phone_column(request.user)
-        return [
-            "name",
-            "village",
-            "work_unit",
-            "in_office_since",
-            "committee_seat",
-            "on_payroll",
-            shown_phone,
-        ]
+        return [shown_phone if name == "phone" else name for name in VillageDirector.list_columns]
 
 
 @admin.register(WomensHome)

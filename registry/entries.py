@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.ledgers.columns import Column, ColumnGroup, Kind, import_columns, with_model_choices
+from federation.ledgers.columns import Column, ColumnGroup, Kind, Total, import_columns, with_model_choices
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.exports.registry import Ledger
@@ -168,6 +168,24 @@ GUARDIAN = ColumnGroup(
 SCHOOL = Column("school", _("就读学校"), width=14, wrap=True, field="school", aliases=("学校",))
 GRADE = Column("grade", _("年级"), width=7, field="grade")
 NOTES = Column("notes", _("备注"), width=14, wrap=True, field="notes")
+#: What every register of children has after its own columns, and the form fields of them.
+CHILD_COLUMNS = (GUARDIAN, SCHOOL, GRADE)
+CHILD_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "school", "grade")
+
+
+def flag(key: str, header: str, *, empty: bool = False, counted: bool = True, **options: Any) -> Column:
+    """Return the 是/否 column of the entry's field ``key``: an empty cell is ``empty`` (the field's
+    default, said in its help), and the 合计 row counts its 是 unless ``counted`` is false."""
+    return Column(
+        key,
+        header,
+        Kind.BOOL,
+        total=Total.COUNT if counted else None,
+        field=key,
+        help=_("空着为是。") if empty else _("空着为否。"),
+        **options,
+    )
+
 
 CHILD_NOTES = (
     _(
@@ -417,6 +435,30 @@ def entry_register(
             *extra_ledgers,
         ),
         importer=importer_class,
+    )
+
+
+def child_register(**declaration: Any) -> Register:
+    """Return the declaration of a yearly register of children (:func:`entry_register`): the
+    guardian's phone typed as a phone, the import's notes ``CHILD_NOTES``."""
+    from registry.forms.registers import PHONE_INPUT
+
+    return entry_register(widgets={"guardian_phone": PHONE_INPUT}, import_notes=CHILD_NOTES, **declaration)
+
+
+def women_register(*, import_notes: Sequence[str], **declaration: Any) -> Register:
+    """Return the declaration of a yearly register of women (:func:`entry_register`): its persons
+    are the village's women, found by the import as its first note says, then ``import_notes``."""
+    return entry_register(
+        person_filters={"sex": "F"},
+        import_notes=(
+            _(
+                "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；"
+                "同一妇女同一年度已登记的，更新这一条登记。"
+            ),
+            *import_notes,
+        ),
+        **declaration,
     )
 
 

@@ -161,6 +161,25 @@ def may_search(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(SEARCH_PERMISSION))
 
 
+def _searchable(user, queryset: QuerySet, within: Callable[[QuerySet, QuerySet], Q]) -> QuerySet:
+    """Return ``queryset`` whole for the administrator, empty for a user who may not search, else
+    the rows ``within`` her villages and townships (the township chair's)."""
+    if sees_everything(user):
+        return queryset
+    if not may_search(user):
+        return queryset.none()
+    return queryset.filter(
+        within(Village.objects.for_user(user).values("pk"), Township.objects.for_user(user).values("pk"))
+    )
+
+
+def _members_of(villages: QuerySet, townships: QuerySet, user_path: str = "") -> Q:
+    """Return the condition "the user (at ``user_path``) is a member of one of them"."""
+    return Q(**{f"{user_path}membership__village__in": villages}) | Q(
+        **{f"{user_path}membership__township__in": townships}
+    )
+
+
 def records_for(user) -> QuerySet[AccessRecord]:
     """Return the access records ``user`` may search.
 
@@ -169,16 +188,10 @@ def records_for(user) -> QuerySet[AccessRecord]:
     Anyone else: none.
     """
     records = AccessRecord.objects.select_related("content_type", "village")
-    if sees_everything(user):
-        return records
-    if not may_search(user):
-        return records.none()
-    villages = Village.objects.for_user(user).values("pk")
-    townships = Township.objects.for_user(user).values("pk")
-    return records.filter(
-        Q(village__in=villages)
-        | Q(user__membership__village__in=villages)
-        | Q(user__membership__township__in=townships)
+    return _searchable(
+        user,
+        records,
+        lambda villages, townships: Q(village__in=villages) | _members_of(villages, townships, "user__"),
     )
 
 
@@ -187,14 +200,7 @@ def searchable_users(user) -> QuerySet:
     township's users for the township chair, no one for anyone else."""
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.order_by("username")
-    if sees_everything(user):
-        return users
-    if not may_search(user):
-        return users.none()
-    villages = Village.objects.for_user(user).values("pk")
-    townships = Township.objects.for_user(user).values("pk")
-    return users.filter(Q(membership__village__in=villages) | Q(membership__township__in=townships))
+    return _searchable(user, get_user_model().objects.order_by("username"), _members_of)
 
 
 # -- keeping it -------------------------------------------------------------------------------------

@@ -165,16 +165,7 @@ class LoginFailureAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
 class YearSettingsAdmin(HistoriedAdmin):
     """The administrator's yearly rule values; a year without a row uses the seed's defaults."""
 
-    list_display = [
-        "year",
-        "reference_date",
-        "adult_age",
-        "left_behind_woman_min_age",
-        "left_behind_woman_max_age",
-        "husband_away_months",
-        "child_age_limit",
-        "poverty_line",
-    ]
+    list_display = ["year", "reference_date", *YearSettings.RULES]
 
 
 @admin.register(PurgeRecord)

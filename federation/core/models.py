@@ -6,7 +6,7 @@ import datetime as dt
 import ipaddress
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -283,6 +283,22 @@ def unique_among_alive(fields: list[str], *, name: str, message: str, **conditio
     )
 
 
+def user_field(
+    verbose_name: Any, *, related_name: str = "+", blank: bool = True, **options: Any
+) -> models.ForeignKey:
+    """Return the field of the log-in who did something (exported, imported, reported, purged): emptied,
+    not deleted with her, when her log-in is deleted (the record keeps her name beside it)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 def alive_index(fields: list[str], *, name: str) -> models.Index:
     """Return an index of ``fields`` over the records not soft-deleted (what the lists read)."""
     return models.Index(fields=fields, name=name, condition=models.Q(deleted_at__isnull=True))
@@ -337,6 +353,16 @@ class YearSettings(YearlyValues):
         _("贫困线：家庭人均纯收入低于（元）"), max_digits=10, decimal_places=2, default=Decimal("2300")
     )
     history = HistoricalRecords()
+
+    #: The rule values besides the reference date (what the admin lists and the county bench draws with).
+    RULES = (
+        "adult_age",
+        "left_behind_woman_min_age",
+        "left_behind_woman_max_age",
+        "husband_away_months",
+        "child_age_limit",
+        "poverty_line",
+    )
 
     class Meta(YearlyValues.Meta):
         verbose_name = _("年度设置")
@@ -405,14 +431,7 @@ class ForcedPasswordChange(models.Model):
         verbose_name=_("用户"),
     )
     required_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
-    required_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("要求人"),
-    )
+    required_by = user_field(_("要求人"))
 
     class Meta:
         verbose_name = _("须修改密码")
@@ -576,13 +595,7 @@ class PurgeRecord(models.Model):
     """
 
     purged_at = models.DateTimeField(_("彻底删除时间"), default=timezone.now, db_index=True)
-    purged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人账号"),
-    )
+    purged_by = user_field(_("操作人账号"), blank=False)
     purged_by_name = models.CharField(_("操作人"), max_length=150)
     model = models.CharField(_("记录类别"), max_length=100, help_text=_("如 registry.person"))
     model_name = models.CharField(_("类别名称"), max_length=100)
@@ -619,14 +632,7 @@ class AccessRecord(models.Model):
         ADMIN = "admin", _("后台查看")
         EXPORT = "export", _("导出")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # the index (user, -at) serves
-        verbose_name=_("用户"),
-    )
+    user = user_field(_("用户"), blank=False, db_index=False)  # the index (user, -at) serves
     username = models.CharField(_("用户名"), max_length=150, help_text=_("用户被删除后仍可知是谁。"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
     kind = models.CharField(_("操作"), max_length=20, choices=Kind.choices)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import Village
+from federation.core.models import Village, user_field
 
 
 def progress_percent(done: int, total: int, *, finished: bool) -> int:
@@ -34,14 +33,7 @@ class ExportRecord(models.Model):
         XLSX = "xlsx", "Excel"
         PDF = "pdf", "PDF"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="exports",
-        verbose_name=_("导出人"),
-    )
+    user = user_field(_("导出人"), related_name="exports")
     requested_by = models.CharField(_("导出人姓名"), max_length=150)
     ledger = models.CharField(_("台账"), max_length=50)
     title = models.CharField(_("标题"), max_length=200)
@@ -99,14 +91,7 @@ class ImportRecord(models.Model):
         FAILED = "failed", _("失败")
         ABANDONED = "abandoned", _("已放弃")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="imports",
-        verbose_name=_("导入人"),
-    )
+    user = user_field(_("导入人"), related_name="imports")
     requested_by = models.CharField(_("导入人姓名"), max_length=150)
     ledger = models.CharField(_("台账"), max_length=50)
     title = models.CharField(_("台账名称"), max_length=200)

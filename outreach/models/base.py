@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,6 +71,29 @@ class TownshipLevelManager(_Live, ScopedManager.from_queryset(TownshipLevelQuery
 
 class TownshipLevelAllManager(ScopedManager.from_queryset(TownshipLevelQuerySet)):
     """Every record of a village or of a whole township, soft-deleted too."""
+
+
+class WomanRecord:
+    """What a record of one woman (a visit, a screening) shares: its village is hers, its page is
+    ``detail_url``, its text her name and the record's ``label()`` (the kind of record before she
+    is chosen)."""
+
+    detail_url: str
+
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        if not self.person_id:
+            return str(self._meta.verbose_name)
+        return f"{self.person.name} {self.label()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url, args=[self.pk])
+
+    @property
+    def village(self):
+        return self.person.village
 
 
 class TownshipLevelRecord(DomainModel):

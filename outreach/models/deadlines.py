@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, Village, unique_among_alive
+from federation.core.models import DomainModel, Village, unique_among_alive, user_field
 from federation.web.registers import deadline_choices, with_deadlines
 from outreach.models.base import HistoriedModel, OutreachAllManager, OutreachManager, SettingsQuerySet
 
@@ -72,14 +71,7 @@ class RegisterReport(DomainModel):
     year = models.PositiveSmallIntegerField(_("年度"))
     register = models.CharField(_("台账"), max_length=24, choices=register_choices)
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("上报人"),
-    )
+    reported_by = user_field(_("上报人"))
 
     objects = OutreachManager()
     all_objects = OutreachAllManager()

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import DomainModel, problem_errors, unique_among_alive
-from outreach.models.base import OutreachManager, OutreachQuerySet
+from outreach.models.base import OutreachManager, OutreachQuerySet, WomanRecord
 from registry.models import Person
 
 HEALTH_DATA_PERMISSION = "outreach.view_health_data"
@@ -54,10 +53,11 @@ class ScreeningQuerySet(OutreachQuerySet):
         return super().for_user(user)
 
 
-class Screening(DomainModel):
+class Screening(WomanRecord, DomainModel):
     """One woman's cervical or breast screening of a year, its result, follow-up and relief."""
 
     scope_path = "person__village"
+    detail_url = "outreach:screening_detail"
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="screenings", verbose_name=_("受检妇女")
@@ -102,18 +102,9 @@ class Screening(DomainModel):
             )
         ]
 
-    def __str__(self) -> str:
+    def label(self) -> str:
         # Never the result: this text lands in messages, the admin's log and page titles.
-        if not self.person_id:
-            return str(self._meta.verbose_name)
-        return f"{self.person.name} {self.year} 年{self.get_kind_display()}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:screening_detail", args=[self.pk])
-
-    @property
-    def village(self):
-        return self.person.village
+        return f"{self.year} 年{self.get_kind_display()}"
 
     def clean(self) -> None:
         from outreach.rules import screening_problems

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import DomainModel, problem_errors
-from outreach.models.base import OutreachAllManager, OutreachManager
+from outreach.models.base import OutreachAllManager, OutreachManager, WomanRecord
 from registry.models import Person
 
 
@@ -18,7 +17,7 @@ class VisitMode(models.TextChoices):
     PHONE = "phone", _("电话走访")
 
 
-class Visit(DomainModel):
+class Visit(WomanRecord, DomainModel):
     """One visit to a woman: who went, how, what they found and what was done.
 
     It counts towards the visits a left-behind woman is owed in the calendar year of ``visited_on``
@@ -26,6 +25,7 @@ class Visit(DomainModel):
     """
 
     scope_path = "person__village"
+    detail_url = "outreach:visit_detail"
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("被走访妇女")
@@ -49,17 +49,8 @@ class Visit(DomainModel):
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["person", "visited_on"], name="visit_person_date")]
 
-    def __str__(self) -> str:
-        if not self.person_id:
-            return str(self._meta.verbose_name)
-        return f"{self.person.name} {self.visited_on:%Y-%m-%d} {self.get_mode_display()}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:visit_detail", args=[self.pk])
-
-    @property
-    def village(self):
-        return self.person.village
+    def label(self) -> str:
+        return f"{self.visited_on:%Y-%m-%d} {self.get_mode_display()}"
 
     def clean(self) -> None:
         from outreach.rules import visit_problems

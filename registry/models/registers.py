@@ -264,6 +264,16 @@ class VillageDirector(DomainModel):
     """A village women's director (村妇代会主任登记表; her title is ``DIRECTOR_TITLE``), item 8."""
 
     scope_path = "village"
+    #: What a list of directors shows (the register's page and the admin).
+    list_columns = (
+        "name",
+        "village",
+        "work_unit",
+        "in_office_since",
+        "committee_seat",
+        "on_payroll",
+        "phone",
+    )
 
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="directors", verbose_name=_("村")

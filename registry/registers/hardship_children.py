@@ -6,17 +6,14 @@ from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports.definitions import Table
 from federation.web.registers import Deadline, declare
 from registry.entries import (
-    CHILD_NOTES,
-    GRADE,
-    GUARDIAN,
+    CHILD_COLUMNS,
+    CHILD_FIELDS,
     NOTES,
-    SCHOOL,
     ages_note,
-    entry_register,
+    child_register,
     person_columns,
     person_list,
 )
-from registry.forms.registers import PHONE_INPUT
 from registry.models import HardshipChild
 
 TABLE = Table(
@@ -41,9 +38,7 @@ TABLE = Table(
             field="reason_detail",
             help=_("困难原因为“其他原因”时必填。"),
         ),
-        GUARDIAN,
-        SCHOOL,
-        GRADE,
+        *CHILD_COLUMNS,
         NOTES,
     ),
     notes=(
@@ -56,7 +51,7 @@ TABLE = Table(
 )
 
 declare(
-    entry_register(
+    child_register(
         model=HardshipChild,
         path="hardship-children",
         ledger="hardship_children",
@@ -66,14 +61,9 @@ declare(
             "person",
             "reason",
             "reason_detail",
-            "guardian_name",
-            "guardian_relation",
-            "guardian_phone",
-            "school",
-            "grade",
+            *CHILD_FIELDS,
             "notes",
         ),
-        widgets={"guardian_phone": PHONE_INPUT},
         list_columns=(
             *person_list(),
             "reason",
@@ -83,6 +73,5 @@ declare(
         menu_order=2,
         deadline=Deadline("hardship_children", 3, 18, _("困境\n儿童"), order=30),
         person_order=40,
-        import_notes=CHILD_NOTES,
     )
 )

@@ -8,26 +8,24 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from federation.ledgers.columns import Column, Kind, Total
+from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField, Table
 from federation.ledgers.exports.registry import Ledger
 from federation.web.registers import Deadline, declare
 from registry.entries import (
-    CHILD_NOTES,
-    GRADE,
-    GUARDIAN,
+    CHILD_COLUMNS,
+    CHILD_FIELDS,
     NOTES,
-    SCHOOL,
     ages_note,
+    child_register,
     entry_queryset,
-    entry_register,
+    flag,
     person_columns,
     person_list,
     person_place,
 )
 from registry.exports import work_place_text
-from registry.forms.registers import PHONE_INPUT
 from registry.models import AwayReason, ChildCategory, LeftBehindChild, ParentsAway, Person, Relation
 from registry.views.registers import LeftBehindChildListView
 
@@ -54,18 +52,8 @@ TABLE = Table(
             value_aliases={"务工": "work", "打工": "work", "看守所": "detention"},
             help=_("空着为外出务工。"),
         ),
-        GUARDIAN,
-        SCHOOL,
-        GRADE,
-        Column(
-            "boarding",
-            _("寄宿"),
-            Kind.BOOL,
-            total=Total.COUNT,
-            field="boarding",
-            aliases=("是否寄宿",),
-            help=_("空着为否。"),
-        ),
+        *CHILD_COLUMNS,
+        flag("boarding", _("寄宿"), aliases=("是否寄宿",)),
         NOTES,
         Column(
             "category",
@@ -76,14 +64,7 @@ TABLE = Table(
             help=_("空着为留守儿童。"),
             exported=False,
         ),
-        Column(
-            "regular_contact",
-            _("是否每月与父母联系"),
-            Kind.BOOL,
-            field="regular_contact",
-            help=_("空着为是。"),
-            exported=False,
-        ),
+        flag("regular_contact", _("是否每月与父母联系"), empty=True, counted=False, exported=False),
         Column("health", _("健康状况"), field="health", help=_("空着为健康。"), exported=False),
     ),
     notes=(
@@ -192,7 +173,7 @@ def card_row(entry: LeftBehindChild, ctx: ExportContext) -> dict[str, Any]:
 
 
 declare(
-    entry_register(
+    child_register(
         model=LeftBehindChild,
         path="left-behind-children",
         ledger="left_behind_children",
@@ -203,17 +184,12 @@ declare(
             "category",
             "parents_away",
             "away_reason",
-            "guardian_name",
-            "guardian_relation",
-            "guardian_phone",
-            "school",
-            "grade",
+            *CHILD_FIELDS,
             "boarding",
             "regular_contact",
             "health",
             "notes",
         ),
-        widgets={"guardian_phone": PHONE_INPUT},
         list_columns=(
             *person_list(),
             "parents_away",
@@ -229,7 +205,6 @@ declare(
         menu_order=1,
         deadline=Deadline("left_behind_children", 3, 18, _("留守\n儿童"), order=20),
         person_order=30,
-        import_notes=CHILD_NOTES,
         extra_ledgers=(
             Ledger(
                 name="left_behind_child_cards",

@@ -30,10 +30,11 @@ from registry.entries import (
     NOTES,
     EntryImporter,
     ages_note,
-    entry_register,
+    flag,
     person_list,
     person_place,
     same_month,
+    women_register,
 )
 from registry.exports import work_place_text
 from registry.imports.aliases import EDUCATION_ALIASES
@@ -137,14 +138,7 @@ TABLE = Table(
             value_aliases={"单独": "alone", "独居": "alone", "与家人居住": "family", "与家人": "family"},
             help=_("空着为与其他家庭成员居住。"),
         ),
-        Column(
-            "at_registration_place",
-            _("居住在户籍地"),
-            Kind.BOOL,
-            field="at_registration_place",
-            help=_("空着为是。"),
-            exported=False,
-        ),
+        flag("at_registration_place", _("居住在户籍地"), empty=True, counted=False, exported=False),
         Column("needs", _("困难和需求"), width=22, wrap=True, field="needs", aliases=("困难需求",)),
         replace(NOTES, width=12),
     ),
@@ -333,7 +327,7 @@ def _birth_of(number: str) -> dt.date | None:
 
 
 declare(
-    entry_register(
+    women_register(
         model=LeftBehindWoman,
         path="left-behind-women",
         ledger="left_behind_women",
@@ -347,14 +341,9 @@ declare(
         views={"list": LeftBehindWomanListView},
         menu_order=3,
         deadline=Deadline("left_behind_women", 3, 18, _("留守\n妇女"), order=40),
-        person_filters={"sex": "F"},
         person_order=10,
         importer=LeftBehindWomanImporter,
         import_notes=(
-            _(
-                "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；"
-                "同一妇女同一年度已登记的，更新这一条登记。"
-            ),
             _(
                 "还没有在本村登记的妇女，系统按“村组”在该村民小组新建一户（户号接本村最大户号）："
                 "她为配偶，丈夫为户主（性别男，务工地点和外出时间按本表）。所以新登记的妇女要填村组和丈夫姓名。"

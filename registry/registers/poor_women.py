@@ -19,7 +19,15 @@ from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import ImportRow, RowInvalid
 from federation.web.registers import Deadline, declare
-from registry.entries import NOTES, EntryImporter, ages_note, entry_register, person_columns, person_list
+from registry.entries import (
+    NOTES,
+    EntryImporter,
+    ages_note,
+    flag,
+    person_columns,
+    person_list,
+    women_register,
+)
 from registry.forms.registers import MONEY_INPUT
 from registry.models import Household, Person, PoorWoman, PovertyReason
 
@@ -33,6 +41,11 @@ def _reason_help() -> str:
     return gettext("填 %(allowed)s 之一，后面可加“：”和说明，如“其他：房屋倒塌”。") % {
         "allowed": _allowed_reasons()
     }
+
+
+def _what(key: str, header: str, **options: Any) -> Column:
+    """Return the column of what a protection measure gives (结对帮扶, 救助), read as ``header``."""
+    return Column(key, header, width=14, wrap=True, field=key, label=header, **options)
 
 
 TABLE = Table(
@@ -59,35 +72,14 @@ TABLE = Table(
             help=lazy(_reason_help, str)(),
         ),
         Column("reason_detail", _("原因说明"), help=_("也可以写在致贫原因的“：”后面。"), exported=False),
-        Column(
-            "in_dibao",
-            _("纳入低保"),
-            Kind.BOOL,
-            total=Total.COUNT,
-            field="in_dibao",
-            aliases=("是否纳入低保",),
-            help=_("空着为否。"),
-        ),
+        flag("in_dibao", _("纳入低保"), aliases=("是否纳入低保",)),
         ColumnGroup(
             _("结对帮扶"),
             (
-                Column(
-                    "paired",
-                    _("是否"),
-                    Kind.BOOL,
-                    total=Total.COUNT,
-                    field="paired",
-                    label=_("是否结对帮扶"),
-                    aliases=("结对帮扶是否",),
-                    help=_("空着为否。"),
-                ),
-                Column(
+                flag("paired", _("是否"), label=_("是否结对帮扶"), aliases=("结对帮扶是否",)),
+                _what(
                     "paired_by",
                     _("帮扶人或单位"),
-                    width=14,
-                    wrap=True,
-                    field="paired_by",
-                    label=_("帮扶人或单位"),
                     aliases=("结对帮扶帮扶人或单位",),
                     help=_("结对帮扶时必填。"),
                 ),
@@ -96,26 +88,8 @@ TABLE = Table(
         ColumnGroup(
             _("救助"),
             (
-                Column(
-                    "relief",
-                    _("是否"),
-                    Kind.BOOL,
-                    total=Total.COUNT,
-                    field="relief",
-                    label=_("是否给予救助"),
-                    aliases=("救助是否",),
-                    help=_("空着为否。"),
-                ),
-                Column(
-                    "relief_what",
-                    _("救助内容"),
-                    width=14,
-                    wrap=True,
-                    field="relief_what",
-                    label=_("救助内容"),
-                    aliases=("救助救助内容",),
-                    help=_("给予救助时必填。"),
-                ),
+                flag("relief", _("是否"), label=_("是否给予救助"), aliases=("救助是否",)),
+                _what("relief_what", _("救助内容"), aliases=("救助救助内容",), help=_("给予救助时必填。")),
                 Column(
                     "relief_amount",
                     _("金额（元）"),
@@ -201,7 +175,7 @@ class PoorWomanImporter(EntryImporter):
 
 
 declare(
-    entry_register(
+    women_register(
         model=PoorWoman,
         path="poor-women",
         ledger="poor_women",
@@ -235,14 +209,9 @@ declare(
         },
         menu_order=4,
         deadline=Deadline("poor_women", 3, 18, _("贫困\n妇女"), order=50),
-        person_filters={"sex": "F"},
         person_order=20,
         importer=PoorWomanImporter,
         import_notes=(
-            _(
-                "妇女按身份证号在本村居民中查找（没有身份证号时按姓名查找）；"
-                "同一妇女同一年度已登记的，更新这一条登记。"
-            ),
             _("妇女须先在本村登记并属于一户（导入居民花名册），本表不新建居民：贫困按她家的人均纯收入判断。"),
             _("“家庭人均纯收入”填了会更新到她所在的户；是否低于贫困线按本年度设置判断。"),
             _("村组、年龄由系统得出，导入时不读取。"),

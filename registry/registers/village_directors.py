@@ -8,12 +8,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import DIRECTOR, with_director
-from federation.ledgers.columns import Column, Kind, Total
+from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
 from federation.web.registers import declare
-from registry.entries import field_default, same_month, village_register
+from registry.entries import field_default, flag, same_month, village_register
 from registry.forms.registers import DATE_INPUT, PHONE_INPUT, VillageDirectorForm
 from registry.imports.aliases import EDUCATION_ALIASES
 from registry.models import VillageDirector
@@ -80,14 +80,7 @@ TABLE = Table(
         ),
         Column("part_time_posts", _("兼职情况"), width=14, wrap=True, field="part_time_posts"),
         Column("yearly_income", _("年收入（元）"), Kind.MONEY, field="yearly_income", aliases=("年收入",)),
-        Column(
-            "on_payroll",
-            _("是否在编"),
-            Kind.BOOL,
-            total=Total.COUNT,
-            field="on_payroll",
-            help=_("空着为否。"),
-        ),
+        flag("on_payroll", _("是否在编")),
         Column("phone", _("联系电话"), Kind.PHONE, field="phone", aliases=("电话",), required=True),
         Column("left_office_on", _("离任时间"), Kind.MONTH, field="left_office_on", help=_("仍在任的空着。")),
     ),
@@ -176,15 +169,7 @@ declare(
             "left_office_on": DATE_INPUT,
             "phone": PHONE_INPUT,
         },
-        list_columns=(
-            "name",
-            "village",
-            "work_unit",
-            "in_office_since",
-            "committee_seat",
-            "on_payroll",
-            "phone",
-        ),
+        list_columns=VillageDirector.list_columns,
         menu_order=10,
     )
 )

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from decimal import Decimal
 from io import StringIO
 
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from federation.core.roles import Role
@@ -195,3 +197,30 @@ def raw_sql(sql: str, params: list) -> None:
     """Change the database behind the system's back, as a database writer would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def sign_at_once(*signings: tuple) -> dict[str, object]:
+    """Take the step 村级妇联签字 of each (user, application) of ``signings`` at the same moment, each
+    on a thread and connection of its own; return what each user got, by username: "signed", the
+    ``ValidationError`` that refused her, or the repr of any other failure (a database error)."""
+    start = threading.Barrier(len(signings))
+    outcomes: dict[str, object] = {}
+
+    def sign(user, application) -> None:
+        try:
+            start.wait()
+            application_transition(application=application, user=user, action=Action.SIGN_VILLAGE)
+            outcomes[user.username] = "signed"
+        except ValidationError as exc:
+            outcomes[user.username] = exc
+        except Exception as exc:  # any other failure is what the test must show
+            outcomes[user.username] = repr(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign, args=signing) for signing in signings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes

@@ -9,14 +9,12 @@ import hmac
 import json
 import secrets
 import subprocess
-import threading
 import time
 from io import StringIO
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
@@ -24,9 +22,9 @@ from federation.core import keys
 from loans import chain, services
 from loans.models import ChainHead, Transition
 from loans.services import application_transition
-from loans.signing import canonical_json, content_of, digest_of
+from loans.signing import canonical_json, content_of, transition_digest
 from loans.states import Action, Status
-from tests.helpers.loans import advance, draft, raw_sql, run_verify
+from tests.helpers.loans import advance, draft, raw_sql, run_verify, sign_at_once
 
 
 def records() -> list[Transition]:
@@ -97,14 +95,7 @@ def test_an_amount_changed_with_its_digests_recomputed_without_the_key_is_caught
     changed = tampered.__class__.all_objects.get(pk=tampered.pk)
     content = content_of(changed)
     for record in [t for t in Transition.objects.filter(application=tampered) if t.is_signature]:
-        forged = digest_of(
-            content=content,
-            action=record.action,
-            user_id=record.user_id,
-            role=record.role,
-            at=record.at,
-            details=record.details,
-        )
+        forged = transition_digest(record, content)
         record.digest = forged
         own_key = keys.SigningKey(id=record.key_id, secret=secrets.token_bytes(32))
         raw_sql(
@@ -316,29 +307,7 @@ def test_the_chain_holds_when_two_villages_sign_at_the_same_moment(loan_world, m
         return head
 
     monkeypatch.setattr(chain, "lock_head", slow_lock)
-    start = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-
-    def sign(user, application) -> None:
-        try:
-            start.wait()
-            application_transition(application=application, user=user, action=Action.SIGN_VILLAGE)
-            outcomes[user.username] = "signed"
-        except ValidationError as exc:
-            outcomes[user.username] = exc
-        except Exception as exc:  # a database error is what the test must show
-            outcomes[user.username] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=sign, args=(user, application))
-        for user, application in ((w.dir_a, first), (w.dir_b, second))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = sign_at_once((w.dir_a, first), (w.dir_b, second))
     assert outcomes == {"dir_a": "signed", "dir_b": "signed"}
     rows = records()
     assert [t.sequence for t in rows] == [1, 2, 3, 4]

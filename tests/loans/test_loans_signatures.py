@@ -3,13 +3,11 @@ and two people signing at once give one signature and one refusal."""
 
 from __future__ import annotations
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from federation.core.roles import Role
@@ -18,7 +16,7 @@ from loans import services
 from loans.models import Guarantor, LoanApplication, SignedContentError, Transition
 from loans.services import TransitionError, application_save, application_transition
 from loans.states import Action, Status
-from tests.helpers.loans import advance, draft, guarantor, raw_sql, run_verify
+from tests.helpers.loans import advance, draft, guarantor, raw_sql, run_verify, sign_at_once
 from tests.helpers.web import PASSWORD
 
 
@@ -232,26 +230,7 @@ def test_two_people_signing_at_once_give_one_signature_and_one_clear_refusal(loa
         return problems
 
     monkeypatch.setattr(services, "check_eligibility", slow_check)
-    start = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-
-    def sign(user) -> None:
-        try:
-            start.wait()
-            application_transition(application=application, user=user, action=Action.SIGN_VILLAGE)
-            outcomes[user.username] = "signed"
-        except ValidationError as exc:
-            outcomes[user.username] = exc
-        except Exception as exc:  # any other failure (a database error) is what the test must show
-            outcomes[user.username] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sign, args=(user,)) for user in (w.dir_a, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = sign_at_once((w.dir_a, application), (second, application))
     assert sorted(str(v) for v in outcomes.values() if not isinstance(v, TransitionError)) == ["signed"]
     refusals = [v for v in outcomes.values() if isinstance(v, TransitionError)]
     assert len(refusals) == 1

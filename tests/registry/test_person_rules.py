@@ -31,50 +31,49 @@ def test_sex_and_birth_date_are_taken_from_the_id_number(world):
     assert person.id_number == number
 
 
-def test_someone_registered_in_another_village_is_refused_without_a_hint(world, login):
-    client = login(world.dir_a)
-    response = client.post(
+def register_again(world, login, registered: Person) -> str:
+    """Return the page 红旗村's director gets registering 重复 with ``registered``'s ID number; check
+    that nobody was registered."""
+    response = login(world.dir_a).post(
         reverse("registry:person_create"),
         {
             "name": "重复",
-            "id_number": world.woman_c.id_number,
+            "id_number": registered.id_number,
             "sex": "F",
             "ethnicity": "汉族",
             "village": world.village_a.pk,
         },
     )
-    body = response.content.decode()
     assert response.status_code == 200
+    assert not Person.objects.filter(name="重复").exists()
+    return response.content.decode()
+
+
+def test_someone_registered_in_another_village_is_refused_without_a_hint(world, login):
+    body = register_again(world, login, world.woman_c)
     assert "已在本乡镇以外登记" in body and "乡镇妇联" in body
     assert "光明村" not in body and "妇女C" not in body and "团结镇" not in body and "其他村" not in body
-    assert not Person.objects.filter(name="重复").exists()
 
 
 def test_someone_of_another_village_of_the_township_is_told_the_township_can_move_her(world, login):
-    client = login(world.dir_a)
-    response = client.post(
-        reverse("registry:person_create"),
-        {
-            "name": "重复",
-            "id_number": world.woman_b.id_number,
-            "sex": "F",
-            "ethnicity": "汉族",
-            "village": world.village_a.pk,
-        },
-    )
-    body = response.content.decode()
+    body = register_again(world, login, world.woman_b)
     assert "已在本乡镇其他村登记" in body and "办理迁移" in body
     assert "胜利村" not in body and "妇女B" not in body
-    assert not Person.objects.filter(name="重复").exists()
+
+
+def refusal_once_deleted(world, person: Person) -> str:
+    """Delete ``person``; return the model's refusal of 再登记 in 红旗村 with her ID number."""
+    person.mark_deleted()
+    person.save()
+    again = Person(village=world.village_a, name="再登记", id_number=person.id_number)
+    with pytest.raises(ValidationError) as exc:
+        again.full_clean()
+    return str(exc.value)
 
 
 def test_a_deleted_record_beyond_the_township_is_not_told_to_be_deleted(world):
-    world.woman_c.mark_deleted()
-    world.woman_c.save()
-    again = Person(village=world.village_a, name="再登记", id_number=world.woman_c.id_number)
-    with pytest.raises(ValidationError) as exc:
-        again.full_clean()
-    assert "本乡镇以外" in str(exc.value) and "已被删除" not in str(exc.value)
+    refusal = refusal_once_deleted(world, world.woman_c)
+    assert "本乡镇以外" in refusal and "已被删除" not in refusal
 
 
 def test_a_missing_number_is_never_a_duplicate(world):
@@ -108,12 +107,8 @@ def test_a_household_has_one_head_and_one_spouse(world):
 
 
 def test_a_deleted_persons_number_asks_for_a_restore_not_a_new_record(world):
-    world.woman_a.mark_deleted()
-    world.woman_a.save()
-    again = Person(village=world.village_a, name="再登记", id_number=world.woman_a.id_number)
-    with pytest.raises(ValidationError) as exc:
-        again.full_clean()
-    assert "已被删除" in str(exc.value) and "恢复" in str(exc.value)
+    refusal = refusal_once_deleted(world, world.woman_a)
+    assert "已被删除" in refusal and "恢复" in refusal
 
 
 def test_save_stores_blank_numbers_as_missing_and_legacy_numbers_as_eighteen(world):

@@ -9,6 +9,7 @@ gets 404 on every page, as elsewhere in the app. The checks and the writing are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -263,15 +264,23 @@ class RecordActionView(OwnImportMixin, generic.detail.SingleObjectMixin, View):
         raise NotImplementedError
 
 
-class ImportConfirmView(RecordActionView):
-    """确认导入: only the uploader, only a checked import; the checks run again, then one transaction."""
+class RecordStepView(RecordActionView):
+    """A step of the import that its service may refuse (``ImportRefused``), said on the record's page."""
+
+    step: Callable[[ImportRecord], ImportRecord]  # the service
 
     def act(self, record):
         try:
-            record = import_confirm(record)
+            record = self.step(record)
         except ImportRefused as exc:
             messages.error(self.request, exc.message)
         return redirect("imports:record", pk=record.pk)
+
+
+class ImportConfirmView(RecordStepView):
+    """确认导入: only the uploader, only a checked import; the checks run again, then one transaction."""
+
+    step = staticmethod(import_confirm)
 
 
 class ImportAbandonView(RecordActionView):
@@ -283,15 +292,10 @@ class ImportAbandonView(RecordActionView):
         return redirect("imports:record", pk=record.pk)
 
 
-class ImportRestartView(RecordActionView):
+class ImportRestartView(RecordStepView):
     """重新开始: an import whose worker died is checked, or written, again."""
 
-    def act(self, record):
-        try:
-            record = import_restart(record)
-        except ImportRefused as exc:
-            messages.error(self.request, exc.message)
-        return redirect("imports:record", pk=record.pk)
+    step = staticmethod(import_restart)
 
 
 class ImportMappingView(RecordActionView):

@@ -116,6 +116,17 @@ def _messages(error: ValidationError) -> str:
     return "；".join(message for messages in error.message_dict.values() for message in messages)
 
 
+def _saved(division: Township | Village, line: Division, problems: list[tuple[int, str]]) -> bool:
+    """Save ``division`` if its model accepts it and return True; else add why to ``problems``."""
+    try:
+        division.full_clean()
+    except ValidationError as error:
+        problems.append((line.line, _messages(error)))
+        return False
+    division.save()
+    return True
+
+
 def create_divisions(divisions: list[Division]) -> tuple[County, list[Township], list[Village]]:
     """Create the county, townships and villages, each checked by its model; return them.
 
@@ -134,13 +145,8 @@ def create_divisions(divisions: list[Division]) -> tuple[County, list[Township],
     townships: dict[str, Township] = {}
     for line in township_lines.values():
         township = Township(county=county, code=line.code, name=line.name)
-        try:
-            township.full_clean()
-        except ValidationError as error:
-            problems.append((line.line, _messages(error)))
-            continue
-        township.save()
-        townships[line.code[:9]] = township
+        if _saved(township, line, problems):
+            townships[line.code[:9]] = township
     villages: list[Village] = []
     for line in (d for d in divisions if d.level == "village"):
         township = townships.get(line.code[:9])
@@ -152,13 +158,8 @@ def create_divisions(divisions: list[Division]) -> tuple[County, list[Township],
             problems.append((line.line, problem))
             continue
         village = Village(township=township, code=line.code, name=line.name)
-        try:
-            village.full_clean()
-        except ValidationError as error:
-            problems.append((line.line, _messages(error)))
-            continue
-        village.save()
-        villages.append(village)
+        if _saved(village, line, problems):
+            villages.append(village)
     if problems:
         raise DivisionFileError([f"第 {number} 行：{problem}" for number, problem in sorted(problems)])
     return county, list(townships.values()), villages

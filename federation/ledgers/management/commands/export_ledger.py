@@ -15,11 +15,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from federation.core.actors import SystemActor, command_actor, unit_by_code, user_unit
+from federation.core.actors import SystemActor, unit_by_code, user_unit
 from federation.core.models import Village
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import all_ledgers, get_ledger
 from federation.ledgers.exports.services import export_record_create, export_run
+from federation.ledgers.management.commands._ledger_command import actor_of, add_list_and_as
 from federation.ledgers.models import ExportRecord
 
 
@@ -32,10 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["xlsx", "pdf"], default="xlsx", help="xlsx 或 pdf")
         parser.add_argument("--output", help="输出文件的路径")
         parser.add_argument("--year", type=int, help="登记年度（默认今年）")
-        parser.add_argument("--list", action="store_true", help="列出可以导出的台账")
-        parser.add_argument(
-            "--as", dest="as_user", metavar="USER", help="以这个账号的身份导出（默认：系统账号 system）"
-        )
+        add_list_and_as(parser, "导出")
 
     def handle(self, *args, **options) -> None:
         if options["list"]:
@@ -61,10 +59,7 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"输出目录不存在：{output.parent}")
 
-        try:
-            actor = command_actor(unit, options["as_user"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        actor = actor_of(unit, options["as_user"])
         filters = ExportFilters(year=options["year"])
         if not isinstance(actor, SystemActor):
             # A user's export is her scope: narrowed to one village, or her own unit as a whole.

@@ -19,11 +19,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from federation.core import history
-from federation.core.actors import actor_name, command_actor
+from federation.core.actors import actor_name
 from federation.core.models import Village
 from federation.ledgers.imports.framework import all_importers, get_importer
 from federation.ledgers.imports.reader import ImportRefused
 from federation.ledgers.imports.services import import_record_run
+from federation.ledgers.management.commands._ledger_command import actor_of, add_list_and_as
 from federation.ledgers.models import ImportRecord
 
 
@@ -40,10 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--scope", help="村的 12 位统计用区划代码")
         parser.add_argument("--year", type=int, help="登记年度（年度台账；默认今年）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-        parser.add_argument("--list", action="store_true", help="列出可以导入的台账")
-        parser.add_argument(
-            "--as", dest="as_user", metavar="USER", help="以这个账号的身份导入（默认：系统账号 system）"
-        )
+        add_list_and_as(parser, "导入")
 
     def handle(self, *args, **options) -> None:
         if options["list"]:
@@ -62,10 +60,7 @@ class Command(BaseCommand):
         path = Path(options["path"]).expanduser()
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        try:
-            actor = command_actor(village, options["as_user"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        actor = actor_of(village, options["as_user"])
         importer = importer_class(village, user=actor, year=options["year"])
         record = ImportRecord.objects.create(
             user=history.user_of(actor),
