@@ -434,7 +434,8 @@ def run_scenario(server: Server, scenario: Scenario, users: list[dict], duration
     lo, hi = scenario.think
     print(
         f"== ({scenario.key}) {scenario.title}: "
-        f"{scenario.directors} {DIRECTOR} + {scenario.staff} {TOWNSHIP}, think {lo:g}–{hi:g} s, {result['elapsed']:.0f} s timed, gunicorn {server.described()}"
+        f"{scenario.directors} {DIRECTOR} + {scenario.staff} {TOWNSHIP}, think {lo:g}–{hi:g} s, "
+        f"{result['elapsed']:.0f} s timed, gunicorn {server.described()}"
     )
     verdicts = []
     for kind in kinds:
