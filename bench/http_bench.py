@@ -234,7 +234,8 @@ class Server:
             env.update(WORKERS=processes, THREADS=threads or "1")
         command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "federation.project.wsgi:application"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--error-logfile", self.log_path]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        with open(self.log_path, "a", encoding="utf-8") as log:  # the app's own messages too
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         self.wait_ready()
         return self
 

@@ -51,6 +51,9 @@ def _positive(environ: Mapping[str, str], name: str) -> int | None:
 
 workers, threads = choose(cores(), os.environ)
 worker_class = "gthread" if threads > 1 else "sync"
+# No control socket (gunicorn 25's ``gunicornc``): nothing here uses it, and every gunicorn of a user
+# shares its one default path, so a second server on the machine (a benchmark's) would take it over.
+control_socket_disable = True
 
 
 def post_worker_init(worker) -> None:
