@@ -40,6 +40,7 @@ def test_a_two_core_office_pc_serves_more_requests_at_once_than_it_has_cores(mon
     assert cfg.threads > 1
     assert cfg.worker_class_str == "gthread"
     assert cfg.workers * cfg.threads > 3  # more at once than the 3 sync workers it served with before
+    assert cfg.control_socket_disable  # no socket at gunicorn's one default path for every server
 
 
 def test_a_bigger_server_runs_a_process_a_core(monkeypatch):
