@@ -3,7 +3,9 @@
 # through WhiteNoise). An empty database becomes the demo township, on this machine only; a real
 # office's database (manage.py setup_office) is served as it is. Safe to run again: nothing is
 # created twice, and a demo log-in once deleted is not created again.
-# BIND=HOST:PORT serves elsewhere (never the demo: its passwords are published); WORKERS=N.
+# BIND=HOST:PORT serves elsewhere (never the demo: its passwords are published). The processes and
+# threads that serve are chosen for the machine by federation/project/gunicorn.conf.py; WORKERS=N
+# (processes) and THREADS=N (threads each; 1 for sync workers) override it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -22,5 +24,5 @@ $py manage.py qcluster &
 qcluster_pid=$!
 trap 'kill "$qcluster_pid" 2>/dev/null; wait "$qcluster_pid" 2>/dev/null || true' EXIT
 echo "== serving on http://$BIND/ (Ctrl-C stops)"
-.venv/bin/gunicorn federation.project.wsgi:application --bind "$BIND" --workers "${WORKERS:-3}" \
-  --access-logfile - --forwarded-allow-ips=127.0.0.1
+.venv/bin/gunicorn federation.project.wsgi:application -c federation/project/gunicorn.conf.py \
+  --bind "$BIND" --access-logfile - --forwarded-allow-ips=127.0.0.1
