@@ -59,9 +59,8 @@ control_socket_disable = True
 def post_worker_init(worker) -> None:
     """Find the ledgers and importers once, before the worker's threads serve (gunicorn's hook).
 
-    Their tables are filled by the first look-up in a process (``autodiscover_modules``), which
-    marks them found before it has finished: a second thread looking meanwhile would see part of
-    them. Filled here, every thread finds them whole.
+    Their tables are filled by the first look-up in a process (``autodiscover_modules``, under a
+    lock that makes the other threads wait): filled here, no user's request waits for it.
     """
     from federation.ledgers.exports.registry import all_ledgers
     from federation.ledgers.imports.framework import all_importers

@@ -18,6 +18,7 @@ declares its own in ``<app>/exports.py`` (``registry/exports.py``, later ``outre
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -133,6 +134,8 @@ def village_lookup(model: Any) -> str:
 
 _LEDGERS: dict[str, Ledger] = {}
 _discovered = False
+_complete = False
+_discover_lock = threading.RLock()
 
 
 def register(ledger: Ledger) -> Ledger:
@@ -149,10 +152,19 @@ def unregister(name: str) -> None:
 
 
 def _discover() -> None:
-    global _discovered
-    if not _discovered:
-        _discovered = True
-        autodiscover_modules("exports")
+    """Fill the table from every app's ``exports.py``, once a process.
+
+    Threads of one worker (gunicorn's gthread) wait for the first to finish; a look-up made by a
+    module while it is being discovered (the same thread) returns what is registered so far.
+    """
+    global _discovered, _complete
+    if _complete:
+        return
+    with _discover_lock:
+        if not _discovered:
+            _discovered = True
+            autodiscover_modules("exports")
+            _complete = True
 
 
 def get_ledger(name: str) -> Ledger | None:

@@ -25,6 +25,7 @@ upload, ``import_ledger``, the background task):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -552,6 +553,8 @@ def changed_meanwhile(labels: Sequence[str]) -> str:
 
 _IMPORTERS: dict[str, type[Importer]] = {}
 _discovered = False
+_complete = False
+_discover_lock = threading.RLock()
 
 
 def register(importer: type[Importer]) -> type[Importer]:
@@ -571,10 +574,19 @@ def unregister(importer: type[Importer]) -> None:
 
 
 def _discover() -> None:
-    global _discovered  # noqa: PLW0603 - discovered once per process
-    if not _discovered:
-        _discovered = True
-        autodiscover_modules("imports")
+    """Fill the table from every app's ``imports.py``, once a process.
+
+    Threads of one worker (gunicorn's gthread) wait for the first to finish; a look-up made by a
+    module while it is being discovered (the same thread) returns what is registered so far.
+    """
+    global _discovered, _complete  # noqa: PLW0603 - discovered once per process
+    if _complete:
+        return
+    with _discover_lock:
+        if not _discovered:
+            _discovered = True
+            autodiscover_modules("imports")
+            _complete = True
 
 
 def get_importer(name: str) -> type[Importer] | None:
