@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from outreach.models import RegisterDeadline, RegisterReport, register_deadlines
 from outreach.rules import ReportStatus, report_status
-from outreach.selectors import report_table
+from outreach.selectors import report_table, township_report_table
 from outreach.services import register_report_mark
 
 YEAR = 2024
@@ -91,6 +91,35 @@ def test_the_table_shows_reported_late_and_open_per_village(world):
     assert table.count(ReportStatus.OPEN) == 2 and table.count(ReportStatus.OVERDUE) == 7
     director_rows = report_table(user=world.dir_b, year=YEAR, today=dt.date(YEAR, 3, 25)).rows
     assert [village.name for village, _ in director_rows] == ["胜利村"]
+
+
+@pytest.mark.django_db
+def test_the_county_reads_each_townships_villages_counted(world, login):
+    """The county's table has a row a township; each cell counts its villages as their own table does."""
+    report(world.village_b, "left_behind_women", dt.datetime(YEAR, 3, 18, 15, 30, tzinfo=dt.UTC))
+    report(world.village_a, "poor_women", at(DUE + dt.timedelta(days=2)))
+    today = dt.date(YEAR, 3, 25)
+    table = township_report_table(user=world.county_viewer, year=YEAR, today=today)
+    rows = {township.name: {cell.register: cell for cell in cells} for township, cells in table.rows}
+    assert set(rows) == {world.township.name, world.other_township.name}
+    own = report_table(user=world.staff, year=YEAR, today=today)
+    for register in ("left_behind_women", "poor_women", "volunteers", "women_ledger"):
+        cell = rows[world.township.name][register]
+        statuses = [c.status for _village, cells in own.rows for c in cells if c.register == register]
+        assert (cell.villages, cell.reported) == (
+            2,
+            sum(s in (ReportStatus.ON_TIME, ReportStatus.LATE) for s in statuses),
+        )
+        assert (cell.late, cell.overdue) == (
+            statuses.count(ReportStatus.LATE),
+            statuses.count(ReportStatus.OVERDUE),
+        )
+    assert rows[world.township.name]["poor_women"].status == ReportStatus.OVERDUE  # 胜利村 has not
+    assert rows[world.township.name]["women_ledger"].status == ReportStatus.OPEN
+    body = login(world.county_viewer).get(reverse("outreach:report_list"), {"year": YEAR}).content.decode()
+    row = body.split(f'data-village="{world.township.name}"')[1].split("</tr>")[0]
+    assert 'data-register="left_behind_women" data-status="overdue"' in row and ">1/2<" in row  # 2024 is past
+    assert f"township={world.township.pk}" in row  # opens the township's villages
 
 
 @pytest.mark.usefixtures("village_a_reported")
