@@ -13,3 +13,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise look
 from federation.project.settings import Q_CLUSTER  # noqa: E402
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in tests
+
+# A replica alias for the tests that prove reads go there (tests/core/test_replica.py): a second
+# connection to the test database. Reads use it only where a test sets READ_REPLICA = "replica".
+from federation.project.settings import DATABASES  # noqa: E402
+
+DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
+READ_REPLICA = ""
