@@ -1,0 +1,156 @@
+"""The task queue on Redis (``Q_BROKER_URL``): exports queued there, run by a worker, a dead one seen.
+
+Against the Redis of the machine the tests run on (``TEST_REDIS_URL``, redis://127.0.0.1:6379/0 by
+default; CI runs one). Each test queues on a queue of its own name (django-q2's cluster name), so
+parallel workers never take each other's tasks, and deletes it after. Without a Redis the tests are
+skipped, except where ``CI`` is set: there they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from federation.ledgers import liveness
+from federation.ledgers.exports.conf import export_dir
+from federation.ledgers.exports.services import export_fail_dead
+from federation.ledgers.exports.tasks import run_export
+from federation.ledgers.models import ExportRecord
+from tests.helpers.ledgers import workbook
+from tests.ledgers.test_worker_death import _work_the_queue
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+S = ExportRecord.Status
+
+
+def page(client, url) -> str:
+    return html.unescape(client.get(url).content.decode())
+
+
+@pytest.fixture
+def redis_queue(monkeypatch, settings):
+    """Queue tasks on django-q2's Redis broker, on this test's own queue; return the broker."""
+    import redis
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+
+    try:
+        redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"no Redis at {REDIS_URL}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    # What the settings make of Q_BROKER_URL: no "orm", a "redis" URL (django_q.conf reads it once).
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", REDIS_URL)
+    monkeypatch.setattr(Conf, "CLUSTER_NAME", f"test-{uuid.uuid4().hex}")
+    monkeypatch.setattr(Conf, "SYNC", False)
+    settings.LEDGER_BACKGROUND_ROWS = {"xlsx": 3, "pdf": 10_000}
+    broker = get_broker()
+    assert type(broker).__name__ == "Redis"
+    yield broker
+    broker.delete_queue()
+
+
+def test_the_settings_put_the_queue_on_redis_when_q_broker_url_is_set(monkeypatch):
+    import importlib
+
+    import federation.project.settings as project_settings
+
+    monkeypatch.setenv("Q_BROKER_URL", "redis://queue.example:6379/2")
+    try:
+        on_redis = importlib.reload(project_settings).Q_CLUSTER
+        monkeypatch.setenv("Q_BROKER_URL", "")
+        in_database = importlib.reload(project_settings).Q_CLUSTER
+    finally:
+        monkeypatch.delenv("Q_BROKER_URL")
+        importlib.reload(project_settings)
+    assert on_redis["redis"] == "redis://queue.example:6379/2" and "orm" not in on_redis
+    assert in_database["orm"] == "default" and "redis" not in in_database
+
+
+def test_an_export_queued_on_redis_waits_there_and_a_worker_finishes_it(
+    ledger_world, login, redis_queue, django_capture_on_commit_callbacks
+):
+    from django_q.models import OrmQ
+
+    w = ledger_world
+    client = login(w.staff)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.get(reverse("exports:export", args=["women", "xlsx"]))
+        record = ExportRecord.objects.get()
+        # A worker elsewhere would take it at once: it is queued only once the record is committed.
+        assert record.status == S.QUEUED and redis_queue.queue_size() == 0
+    for callback in callbacks:
+        callback()
+    assert redis_queue.queue_size() == 1 and OrmQ.objects.count() == 0  # on Redis, not in the database
+    assert liveness.waiting_tokens() == {record.task_token}
+
+    # Waiting behind others for hours is not dead: the task is still in the Redis queue.
+    ExportRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert export_fail_dead() == 0
+    assert "排队中" in page(client, response["Location"])
+
+    assert _work_the_queue() == 1  # a worker takes it off the list and runs it
+    record.refresh_from_db()
+    assert record.status == S.DONE and record.rows_done == 8 and redis_queue.queue_size() == 0
+    assert "已完成" in page(client, response["Location"])
+    download = client.get(reverse("exports:download", args=[record.pk]))
+    assert download.status_code == 200
+    ws = workbook(b"".join(download.streaming_content)).active
+    assert "妇女" in ws["A1"].value
+
+
+def test_a_dead_worker_s_export_on_redis_is_failed_and_exported_again(
+    ledger_world, login, redis_queue, settings, django_capture_on_commit_callbacks
+):
+    w = ledger_world
+    client = login(w.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("exports:export", args=["women", "xlsx"]), {"village": w.village_a.pk})
+    record = ExportRecord.objects.get()
+    taken = redis_queue.dequeue()  # a worker took it off the list...
+    assert taken and redis_queue.queue_size() == 0 and liveness.waiting_tokens() == set()
+    folder = export_dir() / str(w.staff.pk)
+    folder.mkdir(parents=True)
+    part = folder / f"{record.pk}-half.part"
+    part.write_bytes(b"PK half a workbook")
+    silent = timezone.now() - dt.timedelta(seconds=settings.TASK_STALE_SECONDS + 1)
+    ExportRecord.objects.filter(pk=record.pk).update(
+        status=S.RUNNING, file_path=f"{w.staff.pk}/{part.name}", heartbeat_at=silent
+    )  # ...and died writing its file
+
+    text = page(client, response["Location"])
+    record.refresh_from_db()
+    assert record.status == S.FAILED and "后台任务中断，请重新导出。" in text and 'id="export-again"' in text
+    assert list(folder.iterdir()) == []  # the half file is gone
+    # The dead attempt, were it run after all, leaves the failed export as it is.
+    assert run_export(record.pk, record.task_token) == 0
+    record.refresh_from_db()
+    assert record.status == S.FAILED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.get(reverse("exports:export", args=["women", "xlsx"]), {"village": w.village_a.pk})
+    assert again.status_code == 302 and redis_queue.queue_size() == 1
+    assert _work_the_queue() == 1
+    latest = ExportRecord.objects.latest("pk")
+    assert latest.pk != record.pk and latest.status == S.DONE and latest.rows_done > 0
+    assert "已完成" in page(client, again["Location"])
+
+
+def test_forget_removes_an_attempt_s_stray_entry_and_leaves_the_others(redis_queue, db):
+    from django_q.tasks import async_task
+
+    mine, other = liveness.new_token(), liveness.new_token()
+    redis_queue.connection.rpush(redis_queue.list_key, "not a task of this site")
+    async_task("federation.ledgers.exports.tasks.run_export", 1, mine)
+    async_task("federation.ledgers.exports.tasks.run_export", 2, other)
+    assert liveness.waiting_tokens() == {mine, other}
+    assert liveness.forget(mine) == 1
+    assert liveness.waiting_tokens() == {other} and redis_queue.queue_size() == 2
