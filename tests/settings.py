@@ -16,7 +16,13 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in test
 
 # A replica alias for the tests that prove reads go there (tests/core/test_replica.py): a second
 # connection to the test database. Reads use it only where a test sets READ_REPLICA = "replica".
+# A test's transaction is opened on it too: a plain BEGIN (a reader's), not IMMEDIATE, so that on
+# SQLite's shared in-memory test database it does not wait for default's write lock.
 from federation.project.settings import DATABASES  # noqa: E402
 
-DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
+_replica_options = {k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k != "transaction_mode"}
+DATABASES = {
+    **DATABASES,
+    "replica": {**DATABASES["default"], "OPTIONS": _replica_options, "TEST": {"MIRROR": "default"}},
+}
 READ_REPLICA = ""
