@@ -115,6 +115,30 @@ def test_a_view_with_the_mixin_renders_its_template_s_queries_on_the_replica(wor
     assert len(q.default) == 0 and response.content.decode().split() == ["红旗村", "胜利村", "光明村"]
 
 
+def test_database_replica_url_adds_the_replica_and_its_reads(tmp_path):
+    from tests.ledgers.test_redis_broker import project_settings
+
+    names = ["DATABASES", "READ_REPLICA", "DATABASE_ROUTERS"]
+    url = "postgres://reader@standby.example:5432/federation"
+    replicated = project_settings(
+        tmp_path, names, DATABASE_URL="postgres://app@primary.example/federation", DATABASE_REPLICA_URL=url
+    )
+    alone = project_settings(tmp_path, names)
+    replica = replicated["DATABASES"]["replica"]
+    assert (replica["HOST"], replica["USER"], replica["NAME"]) == ("standby.example", "reader", "federation")
+    assert "jit=off" in replica["OPTIONS"]["options"] and replica["CONN_HEALTH_CHECKS"] is True
+    assert (
+        replicated["READ_REPLICA"] == "replica"
+        and replicated["DATABASES"]["default"]["HOST"] == "primary.example"
+    )
+    assert "replica" not in alone["DATABASES"] and alone["READ_REPLICA"] == ""
+    assert (
+        alone["DATABASE_ROUTERS"]
+        == replicated["DATABASE_ROUTERS"]
+        == ["federation.core.replica.ReplicaRouter"]
+    )
+
+
 def test_the_router_writes_and_migrates_default_only():
     router = ReplicaRouter()
     assert router.db_for_write(Village) == "default"
@@ -139,7 +163,9 @@ def test_an_export_reads_its_rows_on_the_replica_and_writes_the_same_file(ledger
     with Queries() as q:
         replicated, replica_sheet = _export(staff, tmp_path, "replica")
     assert replicated.status == plain.status == ExportRecord.Status.DONE
-    assert replica_sheet == plain_sheet and replicated.rows_done == plain.rows_done == len(plain_sheet) - 1 > 0
+    assert (
+        replica_sheet == plain_sheet and replicated.rows_done == plain.rows_done == len(plain_sheet) - 1 > 0
+    )
     assert Queries.tables(q.replica, "registry_person") >= 1  # the rows, read there
     assert Queries.tables(alone.default, "registry_person") >= 1 and len(alone.replica) == 0
     # The export's own record: written to default, never to the replica.

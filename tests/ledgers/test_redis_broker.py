@@ -58,21 +58,38 @@ def redis_queue(monkeypatch, settings):
     broker.delete_queue()
 
 
-def test_the_settings_put_the_queue_on_redis_when_q_broker_url_is_set(monkeypatch):
-    import importlib
+def project_settings(tmp_path, names: list[str], **env: str) -> dict:
+    """Return the values of ``names`` in the project's settings read with ``env`` (in a new process)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    import federation.project.settings as project_settings
+    code = (
+        "import json, federation.project.settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("Q_BROKER_URL", "DATABASE_REPLICA_URL")}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "FEDERATION_VAR_DIR": str(tmp_path), **env},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
 
-    monkeypatch.setenv("Q_BROKER_URL", "redis://queue.example:6379/2")
-    try:
-        on_redis = importlib.reload(project_settings).Q_CLUSTER
-        monkeypatch.setenv("Q_BROKER_URL", "")
-        in_database = importlib.reload(project_settings).Q_CLUSTER
-    finally:
-        monkeypatch.delenv("Q_BROKER_URL")
-        importlib.reload(project_settings)
-    assert on_redis["redis"] == "redis://queue.example:6379/2" and "orm" not in on_redis
-    assert in_database["orm"] == "default" and "redis" not in in_database
+
+def test_the_settings_put_the_queue_on_redis_when_q_broker_url_is_set(tmp_path):
+    on_redis = project_settings(tmp_path, ["Q_CLUSTER"], Q_BROKER_URL="redis://queue.example:6379/2")
+    in_database = project_settings(tmp_path, ["Q_CLUSTER"])
+    assert (
+        on_redis["Q_CLUSTER"]["redis"] == "redis://queue.example:6379/2"
+        and "orm" not in on_redis["Q_CLUSTER"]
+    )
+    assert in_database["Q_CLUSTER"]["orm"] == "default" and "redis" not in in_database["Q_CLUSTER"]
 
 
 def test_an_export_queued_on_redis_waits_there_and_a_worker_finishes_it(
@@ -154,3 +171,141 @@ def test_forget_removes_an_attempt_s_stray_entry_and_leaves_the_others(redis_que
     assert liveness.waiting_tokens() == {mine, other}
     assert liveness.forget(mine) == 1
     assert liveness.waiting_tokens() == {other} and redis_queue.queue_size() == 2
+
+
+# -- a django-q2 cluster of its own, as on another host ---------------------------------------------
+
+
+def _shell(tmp_path, phase: str, queue: str) -> dict:
+    """Run ``phase`` of this file in ``manage.py shell`` with ``Q_BROKER_URL`` set; return its JSON."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        FEDERATION_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        PYTHONPATH=str(root),
+        Q_BROKER_URL=REDIS_URL,
+        TEST_QUEUE=queue,
+    )
+    code = f"import tests.ledgers.test_redis_broker as t; t.{phase}()"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_cluster_of_its_own_takes_the_export_from_redis_and_finishes_it(tmp_path, redis_queue):
+    queue = redis_queue.list_key.split(":")[1]  # this test's queue: django_q:<name>:q
+    queued = _shell(tmp_path, "phase_queue", queue)
+    assert queued["broker"] == "Redis" and queued["status"] == "queued"
+    assert queued["waiting"] == 1 and queued["database_queue"] == 0 and redis_queue.queue_size() == 1
+    done = _shell(tmp_path, "phase_cluster", queue)
+    assert done["status"] == "done" and done["rows"] == 4 and redis_queue.queue_size() == 0
+    assert "红旗村妇女基本信息台账" in done["title"] and done["names"] == ["妇女1", "妇女2", "妇女3", "妇女4"]
+
+
+def _phase_django() -> None:
+    """Build the tables from the models, on the database of this phase; queue instead of running inline."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django_q.conf import Conf
+
+    class NoMigrations(dict):
+        def __contains__(self, app):
+            return True
+
+        def __getitem__(self, app):
+            return None
+
+    settings.MIGRATION_MODULES = NoMigrations()
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    Conf.SYNC = False  # tests/settings.py runs tasks inline
+    Conf.CLUSTER_NAME = os.environ["TEST_QUEUE"]
+
+
+def _print(result: dict) -> None:
+    import json
+
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def phase_queue() -> None:
+    """A village, its director, four women; her export of them, queued through the service."""
+    import datetime as dt
+
+    from django.test import override_settings
+    from django_q.brokers import get_broker
+    from django_q.models import OrmQ
+
+    from federation.core.roles import Role
+    from federation.core.services import user_create
+    from federation.ledgers.exports import get_ledger
+    from federation.ledgers.exports.context import ExportFilters
+    from federation.ledgers.exports.services import export_request
+    from tests.helpers.factories import (
+        CountyFactory,
+        HouseholdFactory,
+        TownshipFactory,
+        VillageFactory,
+        member,
+    )
+
+    _phase_django()
+    village = VillageFactory(township=TownshipFactory(county=CountyFactory()), name="红旗村")
+    for number in range(1, 5):
+        household = HouseholdFactory(village=village, number=f"{number:04d}")
+        member(household, "head", f"妇女{number}", dt.date(1980 + number, 5, 6))
+    director = user_create(
+        username="dir_a", password="x-pass-12345", full_name="张红", role=Role.VILLAGE_DIRECTOR, unit=village
+    )
+    with override_settings(LEDGER_BACKGROUND_ROWS={"xlsx": 1}):
+        record = export_request(
+            ledger=get_ledger("women"), user=director, fmt="xlsx", filters=ExportFilters.from_query({})
+        )
+    broker = get_broker()
+    _print(
+        {
+            "broker": type(broker).__name__,
+            "status": record.status,
+            "waiting": broker.queue_size(),
+            "database_queue": OrmQ.objects.count(),
+        }
+    )
+
+
+def phase_cluster() -> None:
+    """Start django-q2's cluster as ``manage.py qcluster`` does; stop it once the export is done."""
+    import time
+
+    from django_q.cluster import Cluster
+
+    from federation.ledgers.exports.services import export_file_path
+    from federation.ledgers.models import ExportRecord
+    from tests.helpers.ledgers import workbook
+
+    _phase_django()
+    cluster = Cluster()
+    cluster.start()
+    try:
+        deadline = time.monotonic() + 60
+        record = ExportRecord.objects.get()
+        while record.status != ExportRecord.Status.DONE and time.monotonic() < deadline:
+            time.sleep(0.2)
+            record.refresh_from_db()
+    finally:
+        cluster.stop()
+    ws = workbook(export_file_path(record)).active
+    names = sorted(str(c.value) for row in ws.iter_rows() for c in row if str(c.value).startswith("妇女"))
+    _print({"status": record.status, "rows": record.rows_done, "title": ws["A1"].value, "names": names})
