@@ -20,7 +20,8 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in test
 # SQLite's shared in-memory test database it does not wait for default's write lock.
 from federation.project.settings import DATABASES  # noqa: E402
 
-_replica_options = {k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k != "transaction_mode"}
+_options = DATABASES["default"].get("OPTIONS", {})
+_replica_options = {k: v for k, v in _options.items() if k != "transaction_mode"}
 DATABASES = {
     **DATABASES,
     "replica": {**DATABASES["default"], "OPTIONS": _replica_options, "TEST": {"MIRROR": "default"}},

@@ -102,7 +102,6 @@ TEMPLATES = [
 ]
 
 
-
 def _database(config: dict) -> dict:
     """Return ``config`` (from a database URL) with the options every connection of ours needs."""
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connections
-from django.test.utils import CaptureQueriesContext
 from django.template import engines
 from django.template.response import TemplateResponse
+from django.test.utils import CaptureQueriesContext
 from django.views import View
 
 from federation.core.models import Village

@@ -338,8 +338,8 @@ def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilter
 
     Above ``LEDGER_BACKGROUND_ROWS`` rows the export is handed to django-q2 (the database's queue,
     or Redis's with ``Q_BROKER_URL``; the ``qcluster`` that scripts/serve.sh starts runs it) and the
-    user follows its progress. Raise :class:`ExportBusy`, with nothing recorded or queued, when the user already has
-    ``EXPORTS_QUEUED_PER_USER`` exports queued or running.
+    user follows its progress. Raise :class:`ExportBusy`, with nothing recorded or queued, when the
+    user already has ``EXPORTS_QUEUED_PER_USER`` exports queued or running.
     """
     export_purge()
     rows_total = ledger.records(user, filters).count()
