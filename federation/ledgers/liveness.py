@@ -79,7 +79,11 @@ def fail_dead(
     candidates = list(records.filter(status__in=running).filter(stale(now)))
     if not candidates:
         return 0
-    waiting = waiting_tokens()
+    try:
+        waiting = waiting_tokens()
+    except QueueUnreachable as exc:  # Redis down: whether they wait cannot be told, none is dead yet
+        logger.warning("task queue unreachable, no task taken for dead: %s", type(exc).__name__)
+        return 0
     count = 0
     for record in candidates:
         if record.task_token and record.task_token in waiting:
@@ -156,7 +160,13 @@ class Heartbeat:
 #   nothing of it is left in Redis: a dead worker's task is never handed out again. A task still in
 #   the list waits; :func:`forget` removes an attempt's entry if one is there all the same.
 #
-# A task taken by a worker (off the list, or its row locked) counts as started in both.
+# A task taken by a worker (off the list, or its row locked) counts as started in both. (A cluster
+# takes up to ``queue_limit`` tasks ahead of its workers, Q_WORKERS² by default; one taken so has not
+# begun to beat either, and counts from its record's creation like any: TASK_STALE_SECONDS is long.)
+
+
+class QueueUnreachable(Exception):
+    """The task queue (Redis) cannot be reached: which tasks wait there is not known."""
 
 
 def _broker():
@@ -188,8 +198,7 @@ def _token_of(row: Any) -> str | None:
 
 def _redis_entries(broker: Any) -> list[tuple[bytes, str | None]]:
     """Return each entry waiting in the Redis list with the token of its task (None: not ours)."""
-    from django.core.signing import BadSignature
-    from django_q.signing import SignedPackage
+    from django_q.signing import BadSignature, SignedPackage
 
     entries = []
     for payload in broker.connection.lrange(broker.list_key, 0, -1):
@@ -203,10 +212,19 @@ def _redis_entries(broker: Any) -> list[tuple[bytes, str | None]]:
 
 
 def waiting_tokens() -> set[str]:
-    """Return the tokens of the tasks waiting in the queue that no worker has taken yet."""
+    """Return the tokens of the tasks waiting in the queue that no worker has taken yet.
+
+    Raise :class:`QueueUnreachable` when the queue is on a Redis that does not answer.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     broker = _broker()
     if _on_redis(broker):
-        return {token for _payload, token in _redis_entries(broker) if token}
+        try:
+            return {token for _payload, token in _redis_entries(broker) if token}
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            raise QueueUnreachable(str(exc)) from exc
     return {t for row in _queue_rows().filter(lock__lte=timezone.now()) if (t := _token_of(row))}
 
 
@@ -239,10 +257,12 @@ def enqueue(func: str, *args: Any, **options: Any) -> None:
     is rolled back, with the record it runs for. A Redis queue is outside the database, and a worker
     (on another host, say) takes a task within milliseconds: there the task is queued once the
     caller's transaction commits, so that its worker finds the record, and never for a rolled-back one.
+    A Redis that does not answer then is logged, the request goes on: the record, queued but on no
+    queue, is taken for dead after ``TASK_STALE_SECONDS`` (once Redis answers again) and failed.
     """
     from django_q.tasks import async_task
 
     if _on_redis(_broker()):
-        transaction.on_commit(lambda: async_task(func, *args, **options))
+        transaction.on_commit(lambda: async_task(func, *args, **options), robust=True)
     else:
         async_task(func, *args, **options)

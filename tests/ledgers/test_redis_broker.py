@@ -309,3 +309,26 @@ def phase_cluster() -> None:
     ws = workbook(export_file_path(record)).active
     names = sorted(str(c.value) for row in ws.iter_rows() for c in row if str(c.value).startswith("妇女"))
     _print({"status": record.status, "rows": record.rows_done, "title": ws["A1"].value, "names": names})
+
+
+def test_with_redis_down_an_export_is_recorded_its_page_opens_and_nothing_is_failed(
+    ledger_world, login, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", "redis://127.0.0.1:1/0")  # nothing listens there
+    monkeypatch.setattr(Conf, "SYNC", False)
+    settings.LEDGER_BACKGROUND_ROWS = {"xlsx": 3, "pdf": 10_000}
+    w = ledger_world
+    client = login(w.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("exports:export", args=["women", "xlsx"]))
+    assert response.status_code == 302
+    record = ExportRecord.objects.get()
+    silent = timezone.now() - dt.timedelta(seconds=settings.TASK_STALE_SECONDS + 1)
+    ExportRecord.objects.filter(pk=record.pk).update(created_at=silent)
+    assert "排队中" in page(client, response["Location"])  # whether it waits cannot be told: not failed
+    assert export_fail_dead() == 0
+    record.refresh_from_db()
+    assert record.status == S.QUEUED
