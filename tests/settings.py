@@ -15,5 +15,19 @@ from federation.project.settings import Q_CLUSTER  # noqa: E402
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in tests
 
 # Figures counted live for every scope: a test's writes commit only when the test ends, so figures
-# kept across views would not be forgotten within it. tests/core/test_figures.py turns keeping on.
+# kept across views would not be forgotten within it. tests/outreach/test_outreach_figures.py turns keeping on.
 FIGURES_LIVE_VILLAGES = 10**6
+
+# A replica alias for the tests that prove reads go there (tests/core/test_replica.py): a second
+# connection to the test database. Reads use it only where a test sets READ_REPLICA = "replica".
+# A test's transaction is opened on it too: a plain BEGIN (a reader's), not IMMEDIATE, so that on
+# SQLite's shared in-memory test database it does not wait for default's write lock.
+from federation.project.settings import DATABASES  # noqa: E402
+
+_options = DATABASES["default"].get("OPTIONS", {})
+_replica_options = {k: v for k, v in _options.items() if k != "transaction_mode"}
+DATABASES = {
+    **DATABASES,
+    "replica": {**DATABASES["default"], "OPTIONS": _replica_options, "TEST": {"MIRROR": "default"}},
+}
+READ_REPLICA = ""

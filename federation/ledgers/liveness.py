@@ -7,10 +7,12 @@ own timeout) stops beating with it. A record whose heartbeat is older than ``TAS
 and whose task is not waiting in the queue (a task queued behind another has not started beating)
 belongs to a dead worker: the imports and exports services mark it failed
 (``import_fail_dead``, ``export_fail_dead``, both through :func:`fail_dead`) and :func:`forget` its queue row.
+Both of django-q2's brokers the settings offer are read so (the database's queue, or Redis's: see
+the section on the queue below); tasks are queued through :func:`enqueue`.
 
 Each attempt carries a token, kept on the record and passed to the task: django-q2 hands a task
-whose worker died to a worker again once its lock expires (``Q_CLUSTER["retry"]``, about an hour
-later); by then the record holds another token or another status, and the task does nothing.
+whose worker died to a worker again once its lock expires (the ORM broker: ``Q_CLUSTER["retry"]``,
+about an hour later); by then the record holds another token or another status, and the task does nothing.
 
 On SQLite the database has one writer: while an import writes in its one transaction the heartbeat
 waits, and a record cannot be marked failed either (the same lock), so a live import is never taken
@@ -77,7 +79,11 @@ def fail_dead(
     candidates = list(records.filter(status__in=running).filter(stale(now)))
     if not candidates:
         return 0
-    waiting = waiting_tokens()
+    try:
+        waiting = waiting_tokens()
+    except QueueUnreachable as exc:  # Redis down: whether they wait cannot be told, none is dead yet
+        logger.warning("task queue unreachable, no task taken for dead: %s", type(exc).__name__)
+        return 0
     count = 0
     for record in candidates:
         if record.task_token and record.task_token in waiting:
@@ -144,6 +150,35 @@ class Heartbeat:
 
 
 # -- django-q2's queue ------------------------------------------------------------------------------
+#
+# Two brokers (``Q_CLUSTER`` in federation/project/settings.py, setting ``Q_BROKER_URL``):
+#
+# - the ORM broker keeps a task as a row of django_q's ``OrmQ`` in the database. A worker that takes
+#   it locks the row until ``Q_CLUSTER["retry"]`` and deletes it when the task ends; a dead worker's
+#   row stays locked, and is handed out again once the lock expires unless :func:`forget` deletes it.
+# - the Redis broker keeps a task in a Redis list; a worker takes it by popping it (``BLPOP``), and
+#   nothing of it is left in Redis: a dead worker's task is never handed out again. A task still in
+#   the list waits; :func:`forget` removes an attempt's entry if one is there all the same.
+#
+# A task taken by a worker (off the list, or its row locked) counts as started in both. (A cluster
+# takes up to ``queue_limit`` tasks ahead of its workers, Q_WORKERS² by default; one taken so has not
+# begun to beat either, and counts from its record's creation like any: TASK_STALE_SECONDS is long.)
+
+
+class QueueUnreachable(Exception):
+    """The task queue (Redis) cannot be reached: which tasks wait there is not known."""
+
+
+def _broker():
+    from django_q.brokers import get_broker
+
+    return get_broker()
+
+
+def _on_redis(broker: Any) -> bool:
+    from django_q.brokers.redis_broker import Redis
+
+    return isinstance(broker, Redis)
 
 
 def _queue_rows():
@@ -153,24 +188,81 @@ def _queue_rows():
     return OrmQ.objects.using(Conf.ORM or "default")
 
 
+def _token_in(args: Any) -> str | None:
+    return next((a for a in args or () if isinstance(a, str) and len(a) == 32), None)
+
+
 def _token_of(row: Any) -> str | None:
-    args = row.args() or ()
-    return next((a for a in args if isinstance(a, str) and len(a) == 32), None)
+    return _token_in(row.args())
+
+
+def _redis_entries(broker: Any) -> list[tuple[bytes, str | None]]:
+    """Return each entry waiting in the Redis list with the token of its task (None: not ours)."""
+    from django_q.signing import BadSignature, SignedPackage
+
+    entries = []
+    for payload in broker.connection.lrange(broker.list_key, 0, -1):
+        try:
+            task = SignedPackage.loads(payload.decode() if isinstance(payload, bytes) else payload)
+        except (BadSignature, UnicodeDecodeError):  # another site's task, signed with its own key
+            entries.append((payload, None))
+            continue
+        entries.append((payload, _token_in(task.get("args"))))
+    return entries
 
 
 def waiting_tokens() -> set[str]:
-    """Return the tokens of the tasks waiting in the queue that no worker has taken yet."""
+    """Return the tokens of the tasks waiting in the queue that no worker has taken yet.
+
+    Raise :class:`QueueUnreachable` when the queue is on a Redis that does not answer.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    broker = _broker()
+    if _on_redis(broker):
+        try:
+            return {token for _payload, token in _redis_entries(broker) if token}
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            raise QueueUnreachable(str(exc)) from exc
     return {t for row in _queue_rows().filter(lock__lte=timezone.now()) if (t := _token_of(row))}
 
 
 def forget(token: str) -> int:
-    """Delete the queue row of the attempt ``token`` (a dead worker's, locked for an hour); return how many.
+    """Delete what the queue keeps of the attempt ``token`` (a dead worker's); return how many entries.
 
-    Without it django-q2 would hand the task to a worker again once its lock expires.
+    On the ORM broker it is the task's row, locked for an hour: without this, django-q2 would hand
+    the task to a worker again once the lock expires. On Redis a taken task has left the list, so
+    there is nothing to delete but a stray entry of the same attempt.
     """
     if not token:
         return 0
+    broker = _broker()
+    if _on_redis(broker):
+        return sum(
+            broker.connection.lrem(broker.list_key, 0, payload)
+            for payload, found in _redis_entries(broker)
+            if found == token
+        )
     gone = [row.pk for row in _queue_rows() if _token_of(row) == token]
     if gone:
         _queue_rows().filter(pk__in=gone).delete()
     return len(gone)
+
+
+def enqueue(func: str, *args: Any, **options: Any) -> None:
+    """Queue the task ``func(*args)`` for django-q2's workers (``options`` as ``async_task`` takes them).
+
+    On the ORM broker the task's row is written at once, in the caller's transaction: it commits, or
+    is rolled back, with the record it runs for. A Redis queue is outside the database, and a worker
+    (on another host, say) takes a task within milliseconds: there the task is queued once the
+    caller's transaction commits, so that its worker finds the record, and never for a rolled-back one.
+    A Redis that does not answer then is logged, the request goes on: the record, queued but on no
+    queue, is taken for dead after ``TASK_STALE_SECONDS`` (once Redis answers again) and failed.
+    """
+    from django_q.tasks import async_task
+
+    if _on_redis(_broker()):
+        transaction.on_commit(lambda: async_task(func, *args, **options), robust=True)
+    else:
+        async_task(func, *args, **options)

@@ -101,24 +101,36 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets gunicorn's workers read while one writes; IMMEDIATE avoids "database is locked"
-    # on a write that started as a read.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-    }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+
+def _database(config: dict) -> dict:
+    """Return ``config`` (from a database URL) with the options every connection of ours needs."""
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets gunicorn's workers read while one writes; IMMEDIATE avoids "database is locked"
+        # on a write that started as a read.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+        return config
+    config.setdefault("CONN_MAX_AGE", 60)
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
         # No JIT compilation: the pages' queries are short, and a plan costed over the JIT threshold
         # (a county's candidates) spent 1 s compiling to run 30 ms (bench/scale_bench.py, issue 13).
-        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options = config.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return config
+
+
+DATABASES = {
+    "default": _database(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")),
+}
+# A read replica (a PostgreSQL standby of the same data): the county's statistics and the exports
+# read from it, everything else from "default" (federation.core.replica). Empty: no replica.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _database(env.db("DATABASE_REPLICA_URL"))
+READ_REPLICA = "replica" if "replica" in DATABASES else ""
+DATABASE_ROUTERS = ["federation.core.replica.ReplicaRouter"]
 
 # A web request's queries stop after this many seconds with a message (federation.web.timeouts);
 # 0 for no limit. The background tasks are not bounded by it.
@@ -242,9 +254,13 @@ if env("HTTPS"):
 # so the embedded run needs nothing more than `manage.py qcluster`, which scripts/serve.sh starts.
 # One worker by default: an office PC has two cores and gunicorn needs the other. A big export
 # takes minutes, hence the long timeout; a failed export is not retried (the user asks again).
+# The task queue: in the database (django-q2's ORM broker) unless Q_BROKER_URL names a Redis
+# (redis://host:6379/0): then the web and any number of `manage.py qcluster` hosts share its queue.
+# Those hosts need the same DATABASE_URL (PostgreSQL), SECRET_KEY and FEDERATION_VAR_DIR (shared).
+Q_BROKER_URL = env.str("Q_BROKER_URL", default="")
 Q_CLUSTER = {
     "name": "federation",
-    "orm": "default",
+    **({"redis": Q_BROKER_URL} if Q_BROKER_URL else {"orm": "default"}),
     "workers": env.int("Q_WORKERS", default=1),
     "timeout": env.int("Q_TIMEOUT", default=3600),
     "retry": env.int("Q_TIMEOUT", default=3600) + 300,

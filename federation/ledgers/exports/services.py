@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from federation.core import history
 from federation.core.actors import actor_name
 from federation.core.models import Village
+from federation.core.replica import reading_replica
 from federation.ledgers import liveness
 from federation.ledgers.exports import conf
 from federation.ledgers.exports.context import ExportContext, ExportFilters
@@ -103,16 +104,20 @@ def export_build(
     more than one village is a ZIP with one PDF per village (and per part of at most
     ``LEDGER_PDF_MAX_ROWS`` rows), unless the ledger says ``pdf_per_village=False``: then it is
     one PDF of the whole scope (a ZIP only of its parts, when it is longer than that).
+
+    Its reads go to the read replica when there is one (``federation.core.replica``); ``progress``
+    writes, as every write does, to the database itself.
     """
     check_allowed(ledger, user, fmt)
-    ctx = ExportContext.build(user=user, filters=filters)
-    if fmt == "xlsx":
-        assert isinstance(ledger.layout, Table)
-        rows = ledger.iter_rows(ledger.records(user, filters), ctx)
-        builder = XlsxBuilder(ledger.layout, ctx, title=ledger_title(ledger, ctx))
-        written = builder.write(rows, path, notes=ledger_notes(ledger, ctx), progress=progress)
-        return BuildResult(written, "xlsx")
-    return _build_pdfs(ledger, user, filters, ctx, path, progress)
+    with reading_replica():
+        ctx = ExportContext.build(user=user, filters=filters)
+        if fmt == "xlsx":
+            assert isinstance(ledger.layout, Table)
+            rows = ledger.iter_rows(ledger.records(user, filters), ctx)
+            builder = XlsxBuilder(ledger.layout, ctx, title=ledger_title(ledger, ctx))
+            written = builder.write(rows, path, notes=ledger_notes(ledger, ctx), progress=progress)
+            return BuildResult(written, "xlsx")
+        return _build_pdfs(ledger, user, filters, ctx, path, progress)
 
 
 def _render_piece(
@@ -331,10 +336,10 @@ def queued_per_user() -> int:
 def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilters) -> ExportRecord:
     """Record a web export and run it: now when small, else queued as a background task.
 
-    Above ``LEDGER_BACKGROUND_ROWS`` rows the export is handed to django-q2 (the ORM broker; the
-    ``qcluster`` that scripts/serve.sh starts runs it) and the user follows its progress. Raise
-    :class:`ExportBusy`, with nothing recorded or queued, when the user already has
-    ``EXPORTS_QUEUED_PER_USER`` exports queued or running.
+    Above ``LEDGER_BACKGROUND_ROWS`` rows the export is handed to django-q2 (the database's queue,
+    or Redis's with ``Q_BROKER_URL``; the ``qcluster`` that scripts/serve.sh starts runs it) and the
+    user follows its progress. Raise :class:`ExportBusy`, with nothing recorded or queued, when the
+    user already has ``EXPORTS_QUEUED_PER_USER`` exports queued or running.
     """
     export_purge()
     rows_total = ledger.records(user, filters).count()
@@ -343,8 +348,6 @@ def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilter
             ledger=ledger, user=user, fmt=fmt, filters=filters, rows_total=rows_total
         )
         return export_run(record=record, ledger=ledger, user=user)
-    from django_q.tasks import async_task
-
     with transaction.atomic():
         # One request of the user's at a time counts and queues (a double click queues once).
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -360,7 +363,7 @@ def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilter
         )
         record.task_token = liveness.new_token()
         record.save(update_fields=["task_token"])
-        async_task(
+        liveness.enqueue(
             "federation.ledgers.exports.tasks.run_export",
             record.pk,
             record.task_token,

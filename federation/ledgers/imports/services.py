@@ -156,9 +156,7 @@ def _run_or_queue(record: ImportRecord, *, dry_run: bool) -> ImportRecord:
     record.interrupted = ""
     record.save(update_fields=["status", "rows_done", "task_token", "heartbeat_at", "interrupted"])
     if record.background:
-        from django_q.tasks import async_task
-
-        async_task(
+        liveness.enqueue(
             "federation.ledgers.imports.tasks.run_import",
             record.pk,
             dry_run,
