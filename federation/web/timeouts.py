@@ -15,8 +15,10 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.shortcuts import render
+
+from federation.core.replica import replica_alias
 
 log = logging.getLogger(__name__)
 
@@ -64,28 +66,37 @@ def _limit() -> float:
     return settings.STATEMENT_TIMEOUT
 
 
+def _connections() -> list:
+    """Return the connections a page reads: the default one, and the read replica's when one is set
+    (``federation.core.replica``: the statistics pages read there)."""
+    aliases = dict.fromkeys([DEFAULT_DB_ALIAS, replica_alias()])
+    return [connections[alias] for alias in aliases]
+
+
 def _bound(seconds: float) -> None:
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        deadline = time.monotonic() + seconds
-        connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, SQLITE_STEPS)
-    else:
-        _set_postgresql(f"SET statement_timeout = {int(seconds * 1000)}")
+    for conn in _connections():
+        conn.ensure_connection()
+        if conn.vendor == "sqlite":
+            deadline = time.monotonic() + seconds
+            conn.connection.set_progress_handler(lambda d=deadline: time.monotonic() > d, SQLITE_STEPS)
+        else:
+            _set_postgresql(conn, f"SET statement_timeout = {int(seconds * 1000)}")
 
 
 def _release() -> None:
     """Lift the bound: what the connection runs after the request (a test's clean-up) is not bounded."""
-    if connection.connection is None:
-        return
-    if connection.vendor == "sqlite":
-        connection.connection.set_progress_handler(None, SQLITE_STEPS)
-    else:
-        _set_postgresql("RESET statement_timeout")
+    for conn in _connections():
+        if conn.connection is None:
+            continue
+        if conn.vendor == "sqlite":
+            conn.connection.set_progress_handler(None, SQLITE_STEPS)
+        else:
+            _set_postgresql(conn, "RESET statement_timeout")
 
 
-def _set_postgresql(statement: str) -> None:
+def _set_postgresql(conn, statement: str) -> None:
     try:
-        with connection.connection.cursor() as cursor:  # the driver's own cursor: not a query of the page
+        with conn.connection.cursor() as cursor:  # the driver's own cursor: not a query of the page
             cursor.execute(statement)
-    except connection.Database.Error:
+    except conn.Database.Error:
         pass  # in a transaction a stopped query ended: its end (rollback) resets the setting too

@@ -11,6 +11,7 @@ from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
 from federation.core.models import Village
+from federation.core.replica import ReadingReplicaMixin
 from federation.core.scoping import get_for_user_or_404
 from federation.web import charts
 from federation.web.generic import YearPageMixin, safe_next, year_choices, year_param
@@ -48,7 +49,7 @@ def visits_chart(rows: list[selectors.VillageVisits], year: int, unit: str = "Êù
     )
 
 
-class OverviewView(ScopedViewMixin, generic.TemplateView):
+class OverviewView(ReadingReplicaMixin, ScopedViewMixin, generic.TemplateView):
     """The township's (or county's) year at a glance, village by village."""
 
     template_name = "outreach/overview.html"

@@ -8,6 +8,7 @@ from django.views import generic
 
 from federation.core import access
 from federation.core.mixins import ScopedViewMixin
+from federation.core.replica import ReadingReplicaMixin
 from federation.web import charts
 from federation.web.generic import DomainDetailView, DomainUpdateView, YearPageMixin
 from outreach import selectors
@@ -15,7 +16,7 @@ from outreach.models import ScreeningKind, ScreeningResult
 from outreach.views.units import units_of
 
 
-class ScreeningStatisticsView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
+class ScreeningStatisticsView(ReadingReplicaMixin, YearPageMixin, ScopedViewMixin, generic.TemplateView):
     """Two-cancer statistics per village and year: numbers only, for the county viewer too."""
 
     template_name = "outreach/screening_statistics.html"

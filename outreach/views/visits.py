@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views import generic
 
 from federation.core.mixins import ScopedViewMixin
+from federation.core.replica import ReadingReplicaMixin
 from federation.web.generic import DomainCreateView, YearPageMixin, int_param
 from outreach import selectors
 from outreach.rules import visits_owed
@@ -22,7 +23,7 @@ class VisitCreateView(DomainCreateView):
         return initial
 
 
-class VisitProgressView(YearPageMixin, ScopedViewMixin, generic.TemplateView):
+class VisitProgressView(ReadingReplicaMixin, YearPageMixin, ScopedViewMixin, generic.TemplateView):
     """The visits of a year, village by village, and one village's left-behind women with their visits.
 
     A director sees her village's women, those still owed a visit first. A township sees its

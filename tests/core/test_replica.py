@@ -173,3 +173,18 @@ def test_an_export_reads_its_rows_on_the_replica_and_writes_the_same_file(ledger
     assert not any(q_["sql"].startswith(("UPDATE", "INSERT")) for q_ in q.replica.captured_queries)
     assert Queries.containing(q.replica, "federation_exportrecord") == 0
     assert ExportRecord.objects.get(pk=replicated.pk).status == ExportRecord.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_the_county_statistics_pages_read_the_replica(world, replica, login):
+    client = login(world.county_viewer)
+    for url, table in (
+        ("/outreach/overview/", "outreach_screening"),
+        ("/outreach/screening/statistics/", "outreach_screening"),
+        ("/outreach/visits/progress/", "registry_leftbehindwoman"),
+    ):
+        with Queries() as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert Queries.containing(queries.replica, table) >= 1, url
+        assert Queries.containing(queries.default, table) == 0, url

@@ -22,4 +22,19 @@ def slow(request):
     return HttpResponse("查询完成")
 
 
-urlpatterns = [path("slow/", slow, name="slow"), *project_urls]
+def slow_on_the_replica(request):
+    from django.db import connections
+
+    from federation.core.replica import replica_alias
+
+    replica = connections[replica_alias()]
+    with replica.cursor() as cursor:
+        cursor.execute(SLOW_QUERY[replica.vendor])
+    return HttpResponse("查询完成")
+
+
+urlpatterns = [
+    path("slow/", slow, name="slow"),
+    path("slow-replica/", slow_on_the_replica, name="slow_replica"),
+    *project_urls,
+]

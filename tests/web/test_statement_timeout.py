@@ -3,7 +3,7 @@
 import logging
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.helpers import slow_urls
 
@@ -36,6 +36,17 @@ def test_a_query_over_the_limit_is_stopped_with_a_message_and_the_user_can_go_on
     assert home.status_code == 200 and "红旗村" in home.content.decode()
     with connection.cursor() as cursor:
         cursor.execute(A_BIT_OVER_THE_LIMIT[connection.vendor])
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_a_query_on_the_read_replica_is_bounded_too(world, login, settings):
+    settings.STATEMENT_TIMEOUT = 1
+    settings.READ_REPLICA = "replica"  # as DATABASE_REPLICA_URL makes the settings
+    try:
+        response = login(world.dir_a).get("/slow-replica/")
+        assert response.status_code == 503 and "查询时间过长，已经停止" in response.content.decode()
+    finally:
+        connections["replica"].close()
 
 
 @pytest.mark.django_db
