@@ -15,7 +15,7 @@ from federation.project.settings import Q_CLUSTER  # noqa: E402
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # background exports run inline in tests
 
 # Figures counted live for every scope: a test's writes commit only when the test ends, so figures
-# kept across views would not be forgotten within it. tests/outreach/test_outreach_figures.py turns keeping on.
+# kept across views would not be forgotten within it (tests/outreach/test_outreach_figures.py keeps them).
 FIGURES_LIVE_VILLAGES = 10**6
 
 # A replica alias for the tests that prove reads go there (tests/core/test_replica.py): a second
