@@ -29,7 +29,7 @@ def registered_chart(rows: list, year: int, unit: str = "村") -> charts.Chart:
     """Return the chart of people in each yearly register, per village (or per township: ``unit``)."""
     registers = counted()
     return charts.Chart(
-        title=_g("%(year)s 年度各村登记人数") % {"year": year},
+        title=_g("%(year)s 年度各%(unit)s登记人数") % {"year": year, "unit": unit},
         rows=[village.name for village, _counts in rows],
         series=[str(r.title) for r in registers],
         values=[[counts[r.name] for r in registers] for _village, counts in rows],

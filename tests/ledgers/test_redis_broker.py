@@ -222,12 +222,7 @@ def _phase_django() -> None:
     from django.core.management import call_command
     from django_q.conf import Conf
 
-    class NoMigrations(dict):
-        def __contains__(self, app):
-            return True
-
-        def __getitem__(self, app):
-            return None
+    from tests.helpers.processes import NoMigrations
 
     settings.MIGRATION_MODULES = NoMigrations()
     call_command("migrate", run_syncdb=True, verbosity=0)

@@ -97,14 +97,7 @@ def _django() -> None:
     import django
     from django.conf import settings
 
-    class NoMigrations(dict):
-        """Build the tables from the models (seconds) instead of running every migration."""
-
-        def __contains__(self, app):
-            return True
-
-        def __getitem__(self, app):
-            return None
+    from tests.helpers.processes import NoMigrations
 
     settings.MIGRATION_MODULES = NoMigrations()
     django.setup()
