@@ -140,10 +140,8 @@ class HouseholdForm(VersionedModelForm):
         group = getattr(self, "cleaned_data", {}).get("group")
         proposed = getattr(self, "_proposed", {})
         if "number" in self._errors and group is not None and group.pk in proposed:
-            self.fields["number"].help_text = _("%(group)s下一个空着的户号是 %(number)s。") % {
-                "group": group,
-                "number": proposed[group.pk],
-            }
+            hint = _("%(group)s下一个空着的户号是 %(number)s。") % {"group": group, "number": proposed[group.pk]}
+            self.fields["number"].help_text = self["number"].help_text = hint  # the bound field keeps its own
 
     def clean(self):
         cleaned = super().clean()
