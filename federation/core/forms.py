@@ -190,7 +190,7 @@ def errors_placed(form: forms.BaseForm, error) -> dict[str, list[ValidationError
 
 
 def add_errors(form: forms.BaseForm, error) -> None:
-    """Show ``error`` (raised by a model's ``full_clean`` or a service) on ``form``: see :func:`errors_placed`."""
+    """Show ``error`` (a model's ``full_clean``, a service's) on ``form``, placed by :func:`errors_placed`."""
     forms.BaseForm.add_error(form, None, errors_placed(form, error))
 
 

@@ -67,7 +67,9 @@ def next_free_numbers(groups: Iterable[VillageGroup]) -> dict[int, str]:
     """
     groups = list(groups)
     villages = {group.village_id for group in groups}
-    held = Household.all_objects.filter(village_id__in=villages).values_list("village_id", "group_id", "number")
+    held = Household.all_objects.filter(village_id__in=villages).values_list(
+        "village_id", "group_id", "number"
+    )
     taken: dict[int, set[str]] = defaultdict(set)
     highest: dict[int, str] = {}
     for village_id, group_id, number in held:
@@ -140,7 +142,10 @@ class HouseholdForm(VersionedModelForm):
         group = getattr(self, "cleaned_data", {}).get("group")
         proposed = getattr(self, "_proposed", {})
         if "number" in self._errors and group is not None and group.pk in proposed:
-            hint = _("%(group)s下一个空着的户号是 %(number)s。") % {"group": group, "number": proposed[group.pk]}
+            hint = _("%(group)s下一个空着的户号是 %(number)s。") % {
+                "group": group,
+                "number": proposed[group.pk],
+            }
             self.fields["number"].help_text = self["number"].help_text = hint  # the bound field keeps its own
 
     def clean(self):

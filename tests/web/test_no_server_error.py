@@ -56,7 +56,11 @@ class FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and (a.get("method") or "").lower() == "post" and "logout" not in (a.get("action") or ""):
+        if (
+            tag == "form"
+            and (a.get("method") or "").lower() == "post"
+            and "logout" not in (a.get("action") or "")
+        ):
             self.in_form = True
         if not self.in_form or not a.get("name") and tag != "option":
             if tag == "option" and self._select is not None:
@@ -211,7 +215,12 @@ def test_a_form_refuses_broken_values_on_the_page_never_with_a_500(name, who, fu
             html = response.content.decode()
             if message is not None:
                 assert response.status_code == 200, (name, field_name, broken, "saved")
-                assert message in html, (name, field_name, broken, re.findall(r"<strong>(.*?)</strong>", html))
+                assert message in html, (
+                    name,
+                    field_name,
+                    broken,
+                    re.findall(r"<strong>(.*?)</strong>", html),
+                )
             if response.status_code == 200:
                 assert shows_errors(html), (name, field_name, broken, "200 without a message")
                 typed = read_form(html).data.get(field_name)
