@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import VersionedModelForm
+from federation.core.forms import FriendlyErrorsMixin, PlacedErrorsMixin, VersionedModelForm
 from loans.eligibility import check_eligibility
 from loans.models import (
     LONGEST_TERM,
@@ -56,7 +56,7 @@ class ApplicationForm(VersionedModelForm):
         )
 
 
-class GuarantorForm(forms.ModelForm):
+class GuarantorForm(PlacedErrorsMixin, FriendlyErrorsMixin, forms.ModelForm):
     class Meta:
         model = Guarantor
         fields = ["name", "id_number", "phone", "kind", "work_unit", "bank", "deposit_amount"]
@@ -162,7 +162,7 @@ def _field_catalog(application: LoanApplication) -> dict[str, forms.Field]:
     }
 
 
-class ActionForm(forms.Form):
+class ActionForm(FriendlyErrorsMixin, forms.Form):
     """The confirmation of one step: the data it records and, for a signature, the signer's pledge."""
 
     def __init__(self, *args, move: Move, application: LoanApplication, **kwargs):
@@ -180,7 +180,7 @@ class ActionForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "pledge"}
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(FriendlyErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("材料类别"), choices=AttachmentKind.choices, initial=AttachmentKind.APPLICATION_FORM
     )

@@ -16,3 +16,7 @@ urlpatterns = [
     path("imports/", include("federation.ledgers.imports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Chinese pages in the site's layout: 403.html, 404.html and 400.html by Django's own handlers; a
+# server error's page without a request or the database (federation.web.errors).
+handler500 = "federation.web.errors.server_error"

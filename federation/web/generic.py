@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path as url_path
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
 from federation.core import access
+from federation.core.forms import add_errors
 from federation.core.idnumber import is_whole_id_number
 from federation.core.mixins import ScopedFormMixin, ScopedViewMixin
 from federation.core.scoping import TOWNSHIP_RECORDS
@@ -245,13 +247,19 @@ class DomainFormMixin(ScopedFormMixin):
         return record
 
     def form_valid(self, form):
+        instance = form.instance
+        before = (instance.pk, instance.version, instance._state.adding)
         try:
-            self.object = self.save_record(form)
-        except StaleRecordError as exc:
-            form.add_error(None, exc)
-            return self.render_to_response(self.get_context_data(form=form, stale_changes=exc.changes))
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+            with transaction.atomic():  # the record and what its form saves with it, or nothing
+                self.object = self.save_record(form)
+        except (ValidationError, PermissionDenied) as exc:
+            # Refused when saved (a rule over what the form does not show, a value someone else took
+            # meanwhile): shown on the form with what was typed, the record as it was before.
+            instance.pk, instance.version, instance._state.adding = before
+            if isinstance(exc, StaleRecordError):
+                form.add_error(None, exc)
+                return self.render_to_response(self.get_context_data(form=form, stale_changes=exc.changes))
+            add_errors(form, str(exc) if isinstance(exc, PermissionDenied) else exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存。"))
         return HttpResponseRedirect(safe_next(self.request) or self.get_success_url())

@@ -1,4 +1,10 @@
+"""Forms of households and persons; their rules are the models' (``registry.models.people``)."""
+
 from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core import history
-from federation.core.forms import VersionedModelForm
+from federation.core.forms import FriendlyErrorsMixin, VersionedModelForm
+from federation.core.models import VillageGroup
 from federation.core.services import domain_record_save
 from registry.models import Household, HouseholdIncome, Person, Relation
 
@@ -46,6 +53,41 @@ class PersonForm(VersionedModelForm):
         return (self.cleaned_data.get("id_number") or "").strip().upper() or None
 
 
+#: Over how many villages the household form still proposes a number for every group it offers
+#: (beyond, only for the group chosen: the numbers of a whole county are not read for one form).
+PROPOSE_FOR_VILLAGES = 20
+
+
+def next_free_numbers(groups: Iterable[VillageGroup]) -> dict[int, str]:
+    """Return the next free 户号 of each of ``groups``, by group id.
+
+    One past the highest number of the group (numbers of digits only, kept as wide as they are:
+    0033 gives 0034) that no household of its village holds, deleted ones included (restoring one
+    would clash); "0001" onwards for a group with no number yet.
+    """
+    groups = list(groups)
+    villages = {group.village_id for group in groups}
+    held = Household.all_objects.filter(village_id__in=villages).values_list(
+        "village_id", "group_id", "number"
+    )
+    taken: dict[int, set[str]] = defaultdict(set)
+    highest: dict[int, str] = {}
+    for village_id, group_id, number in held:
+        taken[village_id].add(number)
+        if number.isascii() and number.isdigit():
+            top = highest.get(group_id)
+            if top is None or int(number) > int(top):
+                highest[group_id] = number
+    proposed = {}
+    for group in groups:
+        top = highest.get(group.pk)
+        width, n = (len(top), int(top) + 1) if top else (4, 1)
+        while f"{n:0{width}d}" in taken[group.village_id]:
+            n += 1
+        proposed[group.pk] = f"{n:0{width}d}"
+    return proposed
+
+
 class HouseholdForm(VersionedModelForm):
     """A household, and its per-capita net income of one year (each year keeps its own figure)."""
 
@@ -75,6 +117,37 @@ class HouseholdForm(VersionedModelForm):
         self.fields["income_year"].initial = latest.year if latest else timezone.localdate().year
         self.fields["per_capita_income"].initial = latest.per_capita_income if latest else None
 
+    def propose_numbers(self) -> None:
+        """Offer the next free 户号 of the groups the form offers (``next_free_numbers``).
+
+        The page's script fills it in when a group is chosen (``data-next-numbers``); a new form
+        whose group is known starts with it. Call it once the group choices are the user's.
+        """
+        if self.instance.pk is not None:
+            return
+        groups = self.fields["group"].queryset
+        chosen = self["group"].value()
+        if len({g.village_id for g in groups.only("village_id")}) > PROPOSE_FOR_VILLAGES:
+            groups = groups.filter(pk=chosen) if str(chosen or "").isdigit() else groups.none()
+        proposed = next_free_numbers(groups)
+        number = self.fields["number"]
+        number.widget.attrs["data-next-numbers"] = json.dumps({str(k): v for k, v in proposed.items()})
+        number.help_text = _("选了村民小组会自动填上本组下一个空着的户号，可以修改。")
+        if not self.is_bound and str(chosen or "").isdigit() and int(chosen) in proposed:
+            self.initial["number"] = proposed[int(chosen)]
+        self._proposed = proposed
+
+    def full_clean(self):
+        super().full_clean()
+        group = getattr(self, "cleaned_data", {}).get("group")
+        proposed = getattr(self, "_proposed", {})
+        if "number" in self._errors and group is not None and group.pk in proposed:
+            hint = _("%(group)s下一个空着的户号是 %(number)s。") % {
+                "group": group,
+                "number": proposed[group.pk],
+            }
+            self.fields["number"].help_text = self["number"].help_text = hint  # the bound field keeps its own
+
     def clean(self):
         cleaned = super().clean()
         amount, year = cleaned.get("per_capita_income"), cleaned.get("income_year")
@@ -97,7 +170,7 @@ class HouseholdForm(VersionedModelForm):
             domain_record_save(user=history.actor_of(self.instance), instance=income)
 
 
-class HouseholdMoveForm(forms.Form):
+class HouseholdMoveForm(FriendlyErrorsMixin, forms.Form):
     to_group = forms.ModelChoiceField(queryset=None, label=_("迁入的村民小组"))
     number = forms.CharField(
         label=_("迁入后的户号"), max_length=20, required=False, help_text=_("空着表示沿用原户号。")
@@ -105,15 +178,13 @@ class HouseholdMoveForm(forms.Form):
 
     def __init__(self, *args, user, household, **kwargs):
         super().__init__(*args, **kwargs)
-        from federation.core.models import VillageGroup
-
         self.fields["to_group"].queryset = (
             VillageGroup.objects.for_user(user).exclude(village=household.village).select_related("village")
         )
         self.fields["to_group"].label_from_instance = lambda g: f"{g.village.name} {g}"
 
 
-class PersonMoveForm(forms.Form):
+class PersonMoveForm(FriendlyErrorsMixin, forms.Form):
     to_household = forms.ModelChoiceField(queryset=None, label=_("迁入的户"))
     relation = forms.ChoiceField(choices=Relation.choices, label=_("与新户户主的关系"))
 

@@ -102,7 +102,19 @@ class _VillageFieldMixin:
 
 
 class ResidentCreateView(_VillageFieldMixin, DomainCreateView):
-    """A new household or person, in the director's village or one the township picks."""
+    """A new household or person, in the director's village or one the township picks.
+
+    ``?group=`` preselects a household's group; the household form proposes the group's next free
+    户号 (``HouseholdForm.propose_numbers``).
+    """
+
+    initial_params = ("group",)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if hasattr(form, "propose_numbers"):
+            form.propose_numbers()
+        return form
 
 
 class PersonCreateView(ResidentCreateView):

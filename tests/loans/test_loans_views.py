@@ -166,7 +166,7 @@ def test_the_form_accepts_30000_with_one_guarantor(loan_world, login):
 def test_a_woman_of_another_village_cannot_be_posted_as_applicant(loan_world, login):
     w = loan_world
     response = login(w.dir_a).post(reverse("loans:application_create"), new_form_data(w.applicant_b))
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 200 and "不在可选的范围内" in response.content.decode()
     assert not LoanApplication.all_objects.exists()
 
 
@@ -186,7 +186,7 @@ def test_a_signature_asks_for_confirmation_and_the_pledge(loan_world, login):
     assert "签字意味着责任" in page and "确认村级妇联签字" in page
     assert application.transitions.count() == 1  # the GET did nothing
     response = client.post(url, {})
-    assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
+    assert response.status_code == 200 and "请勾选这一项" in response.content.decode()
     response = client.post(url, {"pledge": "on"})
     assert response.status_code == 302
     application.refresh_from_db()

@@ -174,7 +174,7 @@ def test_a_forged_id_of_the_other_village_is_refused(outreach_world, login, name
     before = model.all_objects.count()
     response = login(w.dir_a).post(reverse(f"outreach:{name}_create"), forged_posts(w)[name])
     assert response.status_code == 200
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在可选的范围内" in response.content.decode()
     assert model.all_objects.count() == before
 
 

@@ -47,7 +47,7 @@ def test_a_move_outside_the_township_is_refused(world, login):
         reverse("registry:household_move", args=[world.household_a.pk]), {"to_group": world.group_c.pk}
     )
     assert response.status_code == 200  # the other township's group is not a choice
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在可选的范围内" in response.content.decode()
     assert Household.objects.get(pk=world.household_a.pk).village == world.village_a
 
 

@@ -247,7 +247,7 @@ def test_a_post_naming_another_village_is_refused_and_saves_nothing(world, login
     client = login(world.dir_a)
     response = client.post(urls(key)["create"], form_data(key, foreign))
     assert response.status_code == 200
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在可选的范围内" in response.content.decode()
     field = "village" if key in VILLAGE_RECORDS else "person"
     assert field in response.context["form"].errors
     assert saved_count(model, foreign) == 0
@@ -261,7 +261,7 @@ def test_an_edit_naming_a_person_of_another_village_is_refused(world, login, key
     client = login(world.dir_a)
     response = client.post(urls(key, own)["update"], form_data(key, own, person=foreign_person.pk))
     assert response.status_code == 200
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在可选的范围内" in response.content.decode()
     own.refresh_from_db()
     assert own.person.village == world.village_a and own.version == 1
 

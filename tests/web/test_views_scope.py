@@ -99,7 +99,7 @@ def test_an_id_of_another_village_in_a_hidden_field_is_refused(world, login):
         },
     )
     assert response.status_code == 200
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在可选的范围内" in response.content.decode()
     assert not Person.all_objects.filter(name="偷渡的孩子").exists()
 
 
