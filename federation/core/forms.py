@@ -22,10 +22,6 @@ NO_VERSION = _("这份表单缺少打开时的版本号，没有保存。请重�
 #: What an edit form answers when its record is gone for good meanwhile.
 GONE = _("这条记录已被彻底删除，没有保存。")
 
-#: The years a record's ``year`` may name (a household's income says the same: 1990–2100).
-YEARS = (1990, 2100)
-YEAR_OUT_OF_RANGE = _("年度不对：请填写 1990 到 2100 之间的年份。")
-
 #: Django's messages said plainly, by the form field class (the most specific first) and error code.
 #: Only a field's default message is replaced: one a form or a model chose stays.
 FRIENDLY_MESSAGES: list[tuple[type[forms.Field], dict[str, str]]] = [
@@ -230,9 +226,10 @@ class VersionedModelForm(PlacedErrorsMixin, FriendlyErrorsMixin, forms.ModelForm
     lock_stored_row = False
 
     def _hold_what_the_database_holds(self) -> None:
-        """Give each whole-number field the range of its column (Django's form field has none), and a
-        ``year`` the years of :data:`YEARS`, so a number no column or calendar holds is refused on the
-        form before any rule computes with it (a year 30000 has no 18 March)."""
+        """Give each whole-number field the range of its model field (its column's, and a narrower one
+        the model declares, e.g. a record's year: ``federation.core.models.year_validators``), so a
+        number no column or calendar holds is refused on the form before any rule computes with it
+        (a year 30000 has no 18 March). Of the form's and the model's bounds the narrower is kept."""
         for name, field in self.fields.items():
             if not isinstance(field, forms.IntegerField) or getattr(field, "_column_range", False):
                 continue
@@ -240,15 +237,17 @@ class VersionedModelForm(PlacedErrorsMixin, FriendlyErrorsMixin, forms.ModelForm
                 column = self._meta.model._meta.get_field(name)
             except Exception:  # noqa: BLE001 — a field of the form only
                 continue
-            kinds = (validators.MinValueValidator, validators.MaxValueValidator)
-            have = {type(v) for v in field.validators if isinstance(v, kinds)}
-            if name == "year":  # a record's year: one the calendar and the yearly settings know
-                field.validators += [
-                    validators.MinValueValidator(YEARS[0], YEAR_OUT_OF_RANGE),
-                    validators.MaxValueValidator(YEARS[1], YEAR_OUT_OF_RANGE),
-                ]
-                have = set(kinds)
-            field.validators += [v for v in column.validators if isinstance(v, kinds) and type(v) not in have]
+            for kind, narrower in (
+                (validators.MinValueValidator, max),
+                (validators.MaxValueValidator, min),
+            ):
+                bounds = [v for v in (*field.validators, *column.validators) if isinstance(v, kind)]
+                if not bounds:
+                    continue
+                # the model's own first: of two equal limits, its message is the one kept
+                bounds.sort(key=lambda v: v not in column.validators)
+                kept = narrower(bounds, key=lambda v: v.limit_value)
+                field.validators = [v for v in field.validators if not isinstance(v, kind)] + [kept]
             field._column_range = True
 
     def _get_validation_exclusions(self):

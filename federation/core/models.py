@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,17 @@ from federation.core.scoping import ScopedManager, ScopedQuerySet
 
 if TYPE_CHECKING:
     from federation.core.rules import Problem
+
+#: The years a record may name: what the calendar and the yearly settings know (a year 30000 has
+#: no 18 March for a rule to count on).
+YEARS = (1990, 2100)
+YEAR_OUT_OF_RANGE = _("年度不对：请填写 1990 到 2100 之间的年份。")
+
+
+def year_validators() -> list:
+    """Return the validators of a record's year (every model's ``year`` field takes them)."""
+    return [MinValueValidator(YEARS[0], YEAR_OUT_OF_RANGE), MaxValueValidator(YEARS[1], YEAR_OUT_OF_RANGE)]
+
 
 county_code_validator = RegexValidator(r"^\d{6}$", _("县级区划代码应为 6 位数字。"))
 division_code_validator = RegexValidator(r"^\d{12}$", _("统计用区划代码应为 12 位数字。"))
@@ -317,7 +328,7 @@ def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list
 class YearlyValues(models.Model):
     """Rule values of one year (a row a year); a year without a row uses the fields' defaults."""
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=year_validators())
 
     class Meta:
         abstract = True

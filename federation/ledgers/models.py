@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import Village, user_field
+from federation.core.models import Village, user_field, year_validators
 
 
 def progress_percent(done: int, total: int, *, finished: bool) -> int:
@@ -96,7 +96,9 @@ class ImportRecord(models.Model):
     ledger = models.CharField(_("台账"), max_length=50)
     title = models.CharField(_("台账名称"), max_length=200)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("村"))
-    year = models.PositiveSmallIntegerField(_("登记年度"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("登记年度"), null=True, blank=True, validators=year_validators()
+    )
     file_name = models.CharField(_("文件名"), max_length=255)
     file_path = models.CharField(_("文件"), max_length=255, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(_("文件大小（字节）"), null=True, blank=True)

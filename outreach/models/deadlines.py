@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, Village, unique_among_alive, user_field
+from federation.core.models import DomainModel, Village, unique_among_alive, user_field, year_validators
 from federation.web.registers import deadline_choices, with_deadlines
 from outreach.models.base import HistoriedModel, OutreachAllManager, OutreachManager, SettingsQuerySet
 
@@ -26,7 +26,7 @@ def register_choices() -> list[tuple[str, str]]:
 class RegisterDeadline(HistoriedModel):
     """A register's deadline for one year, set by the administrator; without a row the default holds."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
     register = models.CharField(_("台账"), max_length=24, choices=register_choices)
     due_on = models.DateField(_("上报期限"))
 
@@ -68,7 +68,7 @@ class RegisterReport(DomainModel):
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="register_reports", verbose_name=_("村")
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
     register = models.CharField(_("台账"), max_length=24, choices=register_choices)
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     reported_by = user_field(_("上报人"))

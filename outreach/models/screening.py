@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, problem_errors, unique_among_alive
+from federation.core.models import DomainModel, problem_errors, unique_among_alive, year_validators
 from outreach.models.base import OutreachManager, OutreachQuerySet, WomanRecord
 from registry.models import Person
 
@@ -62,7 +62,7 @@ class Screening(WomanRecord, DomainModel):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="screenings", verbose_name=_("受检妇女")
     )
-    year = models.PositiveSmallIntegerField(_("年度"), default=_this_year)
+    year = models.PositiveSmallIntegerField(_("年度"), default=_this_year, validators=year_validators())
     kind = models.CharField(_("检查项目"), max_length=10, choices=ScreeningKind.choices)
     screened_on = models.DateField(_("检查日期"))
     institution = models.CharField(_("检查机构"), max_length=100)

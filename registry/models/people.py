@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.idnumber import Sex, age_on, parse_id_number
-from federation.core.models import DomainModel, Village, VillageGroup, alive_index, unique_among_alive
+from federation.core.models import (
+    DomainModel,
+    Village,
+    VillageGroup,
+    alive_index,
+    unique_among_alive,
+    year_validators,
+)
 
 phone_validator = RegexValidator(r"^[0-9\-+ ]{5,20}$", _("电话号码只能包含数字、空格、+ 和 -。"))
 
@@ -196,7 +203,7 @@ class HouseholdIncome(DomainModel):
     )
     year = models.PositiveSmallIntegerField(
         _("年度"),
-        validators=[MinValueValidator(1990, _("年度不对。")), MaxValueValidator(2100, _("年度不对。"))],
+        validators=year_validators(),
     )
     per_capita_income = models.DecimalField(
         _("家庭人均纯收入（元）"),

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import DIRECTOR
-from federation.core.models import DomainModel, Village, problem_errors, unique_among_alive, year_settings
+from federation.core.models import (
+    DomainModel,
+    Village,
+    problem_errors,
+    unique_among_alive,
+    year_settings,
+    year_validators,
+)
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
 
@@ -25,7 +32,7 @@ class RegisterEntry(DomainModel):
     url_name: str  # "registry:<name>_detail"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
-    year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year)
+    year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year, validators=year_validators())
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
