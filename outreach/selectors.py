@@ -120,14 +120,15 @@ def visits_by_village(*, user, year: int, township=None, villages=None) -> list[
 
 def visits_by_township(rows: list[VillageVisits]) -> list[VillageVisits]:
     """Return ``rows`` summed township by township (the township in ``village``), in the villages' order."""
-    summed: dict[Any, list[int]] = {}
-    for row in rows:
-        totals = summed.setdefault(row.village.township, [0, 0, 0, 0])
-        for i, n in enumerate((row.women, row.owed, row.done, row.women_done)):
-            totals[i] += n
     return [
-        VillageVisits(village=township, women=women, owed=owed, done=done, women_done=full)
-        for township, (women, owed, done, full) in summed.items()
+        VillageVisits(
+            village=township,
+            women=sum(row.women for row in group),
+            owed=sum(row.owed for row in group),
+            done=sum(row.done for row in group),
+            women_done=sum(row.women_done for row in group),
+        )
+        for township, group in figures.by_township(rows, lambda row: row.village).items()
     ]
 
 
@@ -292,12 +293,11 @@ def screening_statistics(*, user, year: int, township=None, villages=None) -> Sc
 
 def screening_by_township(statistics: ScreeningStatistics) -> ScreeningStatistics:
     """Return ``statistics`` with its rows summed township by township (the township in ``village``)."""
-    summed: dict[Any, ScreeningRow] = {}
-    for row in statistics.rows:
-        total = summed.setdefault(row.village.township, ScreeningRow(village=row.village.township))
-        for name in ScreeningRow.NUMBERS:
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-    return replace(statistics, rows=list(summed.values()))
+    rows = []
+    for township, group in figures.by_township(statistics.rows, lambda row: row.village).items():
+        numbers = {name: sum(getattr(row, name) for row in group) for name in ScreeningRow.NUMBERS}
+        rows.append(ScreeningRow(village=township, **numbers))
+    return replace(statistics, rows=rows)
 
 
 def _screening_of_villages(village_ids, *, year: int, born_after: str, born_by: str) -> dict[int, dict]:
@@ -391,12 +391,10 @@ def registered_by_village(
 
 def registered_by_township(rows: list[tuple[Village, dict[str, int]]]) -> list[tuple[Any, dict[str, int]]]:
     """Return ``rows`` summed township by township, in the villages' order."""
-    summed: dict[Any, dict[str, int]] = {}
-    for village, counts in rows:
-        total = summed.setdefault(village.township, dict.fromkeys(counts, 0))
-        for name, n in counts.items():
-            total[name] += n
-    return list(summed.items())
+    return [
+        (township, {name: sum(counts[name] for _village, counts in group) for name in group[0][1]})
+        for township, group in figures.by_township(rows, lambda row: row[0]).items()
+    ]
 
 
 def _registered_of_villages(village_ids, *, year: int) -> dict[int, dict[str, int]]:
@@ -496,18 +494,15 @@ def open_petitions_by_village(
 def petitions_by_township(rows: list[VillagePetitions]) -> list[VillagePetitions]:
     """Return ``rows`` summed township by township (the township in ``village``): the open cases
     added up, the oldest case's wait the longest of its villages'."""
-    summed: dict[Any, VillagePetitions] = {}
-    for row in rows:
-        township = row.village.township
-        before = summed.get(township)
-        if before is None:
-            summed[township] = VillagePetitions(village=township, open=row.open, oldest_days=row.oldest_days)
-            continue
-        waits = [d for d in (before.oldest_days, row.oldest_days) if d is not None]
-        summed[township] = VillagePetitions(
-            village=township, open=before.open + row.open, oldest_days=max(waits) if waits else None
+    result = []
+    for township, group in figures.by_township(rows, lambda row: row.village).items():
+        waits = [row.oldest_days for row in group if row.oldest_days is not None]
+        result.append(
+            VillagePetitions(
+                village=township, open=sum(row.open for row in group), oldest_days=max(waits, default=None)
+            )
         )
-    return list(summed.values())
+    return result
 
 
 def _petitions_of_villages(village_ids, *, domestic_violence: bool) -> dict[int, list]:

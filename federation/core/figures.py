@@ -14,7 +14,8 @@ figures of one kind are computed once and kept (:class:`~federation.core.models.
   that depend on the date and do not name it in their parameters) is bounded by
   ``FIGURES_MAX_AGE_SECONDS``: an older figure is computed again;
 - the task queue recomputes every declared figure of the current year for every village each
-  night (:func:`refresh`, scheduled by the core's migration), so the first view of a day is fast too.
+  night (:func:`refresh`, scheduled after ``migrate`` by ``CoreConfig``), so the first view of a day
+  is fast too.
 
 A scope of at most ``FIGURES_LIVE_VILLAGES`` villages (a director's one) is always counted live.
 An app declares a figure with :func:`add_figure`: ``compute(village_ids, **params)`` returns
@@ -61,6 +62,15 @@ figures: Registry[Figure] = Registry("stored figure")
 
 def add_figure(figure: Figure) -> Figure:
     return figures.add(figure.name, figure)
+
+
+def by_township(rows: Iterable[Any], village_of: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    """Return ``rows`` (of villages) grouped by their village's township, in the order of the rows:
+    what a county-wide page sums, township by township."""
+    grouped: dict[Any, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(village_of(row).township, []).append(row)
+    return grouped
 
 
 def live_villages() -> int:

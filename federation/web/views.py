@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.figures import by_township
 from federation.core.logins import password_change_waive
 from federation.core.models import Township, Village
 from federation.core.roles import Level
@@ -123,10 +124,8 @@ def home(request):
 
 def _by_township(rows: list) -> list:
     """Return the villages' rows summed township by township, in the order of the villages."""
-    summed: dict = {}
-    for village, cells in rows:
-        totals = summed.setdefault(village.township, [0] * len(cells))
-        for i, (_figure, n) in enumerate(cells):
-            totals[i] += n
-    figures = [figure for figure, _n in rows[0][1]] if rows else []
-    return [(township, list(zip(figures, totals, strict=True))) for township, totals in summed.items()]
+    summed = []
+    for township, group in by_township(rows, lambda row: row[0]).items():
+        columns = zip(*(cells for _village, cells in group), strict=True)  # one column a figure
+        summed.append((township, [(cells[0][0], sum(n for _figure, n in cells)) for cells in columns]))
+    return summed
