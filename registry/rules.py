@@ -8,10 +8,12 @@ rule; an empty list means the record may be registered. Forms, the admin, import
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from federation.core.models import YearSettings, year_settings
+from federation.core.models import VillageGroup, YearSettings, year_settings
 from federation.core.rules import Problem, add_months
 from registry.models.people import Household, Person, Relation, WorkPlace
 
@@ -173,3 +175,36 @@ def poor_woman_problems(
             )
         )
     return problems
+
+
+# --- households -----------------------------------------------------------------------------------
+
+
+def next_free_numbers(groups: Iterable[VillageGroup]) -> dict[int, str]:
+    """Return the next free 户号 of each of ``groups``, by group id.
+
+    One past the highest number of the group (numbers of digits only, kept as wide as they are:
+    0033 gives 0034) that no household of its village holds, deleted ones included (restoring one
+    would clash); "0001" onwards for a group with no number yet.
+    """
+    groups = list(groups)
+    villages = {group.village_id for group in groups}
+    held = Household.all_objects.filter(village_id__in=villages).values_list(
+        "village_id", "group_id", "number"
+    )
+    taken: dict[int, set[str]] = defaultdict(set)
+    highest: dict[int, str] = {}
+    for village_id, group_id, number in held:
+        taken[village_id].add(number)
+        if number.isascii() and number.isdigit():
+            top = highest.get(group_id)
+            if top is None or int(number) > int(top):
+                highest[group_id] = number
+    proposed = {}
+    for group in groups:
+        top = highest.get(group.pk)
+        width, n = (len(top), int(top) + 1) if top else (4, 1)
+        while f"{n:0{width}d}" in taken[group.village_id]:
+            n += 1
+        proposed[group.pk] = f"{n:0{width}d}"
+    return proposed

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from federation.core.forms import FriendlyErrorsMixin, VersionedModelForm
 from federation.core.models import VillageGroup
 from federation.core.services import domain_record_save
 from registry.models import Household, HouseholdIncome, Person, Relation
+from registry.rules import next_free_numbers
 
 
 class PersonForm(VersionedModelForm):
@@ -56,36 +55,6 @@ class PersonForm(VersionedModelForm):
 #: Over how many villages the household form still proposes a number for every group it offers
 #: (beyond, only for the group chosen: the numbers of a whole county are not read for one form).
 PROPOSE_FOR_VILLAGES = 20
-
-
-def next_free_numbers(groups: Iterable[VillageGroup]) -> dict[int, str]:
-    """Return the next free 户号 of each of ``groups``, by group id.
-
-    One past the highest number of the group (numbers of digits only, kept as wide as they are:
-    0033 gives 0034) that no household of its village holds, deleted ones included (restoring one
-    would clash); "0001" onwards for a group with no number yet.
-    """
-    groups = list(groups)
-    villages = {group.village_id for group in groups}
-    held = Household.all_objects.filter(village_id__in=villages).values_list(
-        "village_id", "group_id", "number"
-    )
-    taken: dict[int, set[str]] = defaultdict(set)
-    highest: dict[int, str] = {}
-    for village_id, group_id, number in held:
-        taken[village_id].add(number)
-        if number.isascii() and number.isdigit():
-            top = highest.get(group_id)
-            if top is None or int(number) > int(top):
-                highest[group_id] = number
-    proposed = {}
-    for group in groups:
-        top = highest.get(group.pk)
-        width, n = (len(top), int(top) + 1) if top else (4, 1)
-        while f"{n:0{width}d}" in taken[group.village_id]:
-            n += 1
-        proposed[group.pk] = f"{n:0{width}d}"
-    return proposed
 
 
 class HouseholdForm(VersionedModelForm):

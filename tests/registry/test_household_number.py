@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from registry.forms.people import next_free_numbers
 from registry.models import Household
+from registry.rules import next_free_numbers
 from tests.helpers.factories import HouseholdFactory, VillageGroupFactory
 
 pytestmark = pytest.mark.django_db
