@@ -251,7 +251,7 @@ def forget(token: str) -> int:
         except (RedisConnectionError, RedisTimeoutError) as exc:
             # A stray entry left behind is harmless: the attempt it names no longer holds its record's
             # token, so a worker that takes it does nothing.
-            logger.warning("task queue unreachable, the dead attempt's entry not deleted: %s", type(exc).__name__)
+            logger.warning("task queue unreachable, a dead attempt's entry left: %s", type(exc).__name__)
             return 0
     gone = [row.pk for row in _queue_rows() if _token_of(row) == token]
     if gone:

@@ -303,3 +303,13 @@ def test_with_redis_down_an_export_is_recorded_its_page_opens_and_nothing_is_fai
     assert export_fail_dead() == 0
     record.refresh_from_db()
     assert record.status == S.QUEUED
+
+
+def test_with_redis_down_forgetting_a_dead_attempt_says_so_and_goes_on(monkeypatch, caplog):
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", "redis://127.0.0.1:1/0")  # nothing listens there
+    with caplog.at_level("WARNING", logger="federation.ledgers.liveness"):
+        assert liveness.forget(liveness.new_token()) == 0
+    assert "task queue unreachable" in caplog.text
