@@ -189,3 +189,17 @@ def test_the_county_statistics_pages_read_the_replica(world, replica, login):
         assert response.status_code == 200
         assert Queries.containing(queries.replica, table) >= 1, url
         assert Queries.containing(queries.default, table) == 0, url
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_an_export_from_the_web_counts_and_reads_its_rows_on_the_replica(ledger_world, replica, login):
+    from django.urls import reverse
+
+    with Queries() as q:
+        response = login(ledger_world.staff).get(reverse("exports:export", args=["women", "xlsx"]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert ExportRecord.objects.get().status == ExportRecord.Status.DONE
+    assert (
+        Queries.containing(q.replica, "COUNT(") >= 1 and Queries.containing(q.replica, "registry_person") >= 2
+    )
+    assert Queries.containing(q.default, "registry_person") == 0
