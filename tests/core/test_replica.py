@@ -199,7 +199,6 @@ def test_an_export_from_the_web_counts_and_reads_its_rows_on_the_replica(ledger_
         response = login(ledger_world.staff).get(reverse("exports:export", args=["women", "xlsx"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert ExportRecord.objects.get().status == ExportRecord.Status.DONE
-    assert (
-        Queries.containing(q.replica, "COUNT(") >= 1 and Queries.containing(q.replica, "registry_person") >= 2
-    )
+    assert Queries.containing(q.replica, "COUNT(") >= 1
+    assert Queries.containing(q.replica, "registry_person") >= 2
     assert Queries.containing(q.default, "registry_person") == 0
