@@ -30,14 +30,14 @@ access.person_of.add("loans.loanapplication", lambda application: application.ap
 access.person_of.add("loans.attachment", lambda attachment: attachment.application.applicant_id)
 
 
-def _chart_by_state(*, user, year: int):
-    """Return the chart of the applications of ``user``'s scope by state (the overview's)."""
+def _chart_by_state(*, user, year: int, township=None):
+    """Return the chart of the applications of ``user``'s scope (of ``township`` when given) by state."""
     from django.utils.translation import gettext as _
 
     from federation.web.charts import Chart
     from loans.selectors import applications_by_state
 
-    by_state = applications_by_state(user=user)
+    by_state = applications_by_state(user=user, township=township)
     return Chart(
         title=_("小额担保贷款申请（按状态）"),
         rows=[str(label) for label in by_state],

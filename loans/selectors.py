@@ -35,16 +35,15 @@ def application_list(*, user, status: str = "", year: int | None = None, search:
     return qs.order_by("-applied_on", "-pk")
 
 
-def applications_by_state(*, user) -> dict[str, int]:
-    """Return {state label: number of applications} of ``user``'s scope, in the path's order."""
+def applications_by_state(*, user, township=None) -> dict[str, int]:
+    """Return {state label: number of applications} of ``user``'s scope (of ``township`` alone when
+    given), in the path's order."""
     from django.db.models import Count
 
-    counts = dict(
-        LoanApplication.objects.for_user(user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
+    applications = LoanApplication.objects.for_user(user)
+    if township is not None:
+        applications = applications.filter(village__township=township)
+    counts = dict(applications.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {label: counts[value] for value, label in Status.choices if counts.get(value)}
 
 

@@ -258,7 +258,8 @@ def person_page(person: Any, user: Any) -> list[ShownSection]:
 
 @dataclass(frozen=True)
 class OverviewChart:
-    """A chart another app adds to the township overview: ``chart(user=, year=)`` -> a Chart or None."""
+    """A chart another app adds to the township overview: ``chart(user=, year=, township=)`` -> a Chart
+    or None; ``township`` is the one the county viewer opened (``?township=``), else None."""
 
     key: str
     order: int
@@ -273,12 +274,12 @@ def add_overview_chart(chart: OverviewChart) -> OverviewChart:
     return overview_charts.add(chart.key, chart)
 
 
-def overview_charts_for(user: Any, *, year: int) -> list[Any]:
-    """Return the contributed charts ``user`` may see for ``year``."""
+def overview_charts_for(user: Any, *, year: int, township: Any = None) -> list[Any]:
+    """Return the contributed charts ``user`` may see for ``year`` (of ``township`` alone when given)."""
     charts = []
     for item in overview_charts.sorted(key=lambda c: c.order):
         if _allowed(user, item.permissions, None):
-            chart = item.chart(user=user, year=year)
+            chart = item.chart(user=user, year=year, township=township)
             if chart is not None:
                 charts.append(chart)
     return charts

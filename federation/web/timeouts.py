@@ -11,11 +11,13 @@ by it, they run in their own process.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.db.backends.signals import connection_created
 from django.shortcuts import render
 
 from federation.core.replica import replica_alias
@@ -26,6 +28,12 @@ log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"
 #: How many SQLite virtual-machine steps pass between two looks at the clock.
 SQLITE_STEPS = 10_000
+
+#: The running request's bound: its deadline on the monotonic clock and its seconds, or None
+#: outside a bounded request. A context variable: each thread of a gthread worker has its own.
+_bound_now: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
+    "statement_bound", default=None
+)
 
 
 class StatementTimeoutMiddleware:
@@ -38,11 +46,15 @@ class StatementTimeoutMiddleware:
         seconds = settings.STATEMENT_TIMEOUT
         if not seconds or connection.vendor not in ("postgresql", "sqlite"):
             return self.get_response(request)
-        _bound(seconds)
+        token = _bound_now.set((time.monotonic() + seconds, seconds))
+        for conn in _connections():
+            if conn.connection is not None:
+                _bound(conn)
         try:
             return self.get_response(request)
         finally:
             _release()
+            _bound_now.reset(token)
 
     def process_exception(self, request, exception):
         if not stopped_by_timeout(exception):
@@ -66,21 +78,36 @@ def _limit() -> float:
     return settings.STATEMENT_TIMEOUT
 
 
-def _connections() -> list:
-    """Return the connections a page reads: the default one, and the read replica's when one is set
+def _aliases() -> list[str]:
+    """Return the databases a page reads: the default one, and the read replica when one is set
     (``federation.core.replica``: the statistics pages read there)."""
-    aliases = dict.fromkeys([DEFAULT_DB_ALIAS, replica_alias()])
-    return [connections[alias] for alias in aliases]
+    return list(dict.fromkeys([DEFAULT_DB_ALIAS, replica_alias()]))
 
 
-def _bound(seconds: float) -> None:
-    for conn in _connections():
-        conn.ensure_connection()
-        if conn.vendor == "sqlite":
-            deadline = time.monotonic() + seconds
-            conn.connection.set_progress_handler(lambda d=deadline: time.monotonic() > d, SQLITE_STEPS)
-        else:
-            _set_postgresql(conn, f"SET statement_timeout = {int(seconds * 1000)}")
+def _connections() -> list:
+    return [connections[alias] for alias in _aliases()]
+
+
+def _bound(conn) -> None:
+    """Bound ``conn``'s queries by the running request's limit."""
+    deadline, seconds = _bound_now.get()
+    if conn.vendor == "sqlite":
+        conn.connection.set_progress_handler(lambda: time.monotonic() > deadline, SQLITE_STEPS)
+    else:
+        _set_postgresql(conn, f"SET statement_timeout = {int(seconds * 1000)}")
+
+
+def _bound_when_opened(sender, connection, **kwargs) -> None:
+    """Bound a connection the request opens (the replica's, on the first statistics query) from then on.
+
+    A request opens no connection it does not use: a page that never reads the replica leaves its
+    connection closed.
+    """
+    if _bound_now.get() is not None and connection.alias in _aliases():
+        _bound(connection)
+
+
+connection_created.connect(_bound_when_opened)
 
 
 def _release() -> None:

@@ -87,7 +87,7 @@ class OverviewView(ReadingReplicaMixin, ScopedViewMixin, generic.TemplateView):
             screening_chart=screening_results_chart(statistics),
             coverage_chart=coverage_chart(statistics, units.label),
             statistics=statistics,
-            other_charts=overview_charts_for(user, year=year),
+            other_charts=overview_charts_for(user, year=year, township=units.township),
             reports=table,
             late_count=late_count,
             petitions=petitions,

@@ -5,29 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from registry.models import Person
-
-
-def person_form_data(person, **changes):
-    data = {
-        "household": person.household_id or "",
-        "relation": person.relation,
-        "name": person.name,
-        "id_number": person.id_number or "",
-        "sex": person.sex,
-        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
-        "ethnicity": person.ethnicity,
-        "phone": person.phone,
-        "marital_status": person.marital_status,
-        "education": person.education,
-        "political_status": person.political_status,
-        "employment": person.employment,
-        "work_place": person.work_place,
-        "work_place_detail": person.work_place_detail,
-        "away_since": "",
-        "version": person.version,
-    }
-    data.update(changes)
-    return data
+from tests.helpers.registers import person_form_data
 
 
 def test_an_edit_is_kept_in_history_with_who_and_what(world, login):

@@ -19,10 +19,8 @@ from federation.ledgers.imports.framework import get_importer
 from registry.imports.persons import PersonImporter, import_persons
 from registry.models import Household, HouseholdIncome, Person
 from registry.services import person_move
-from tests.core.test_history_and_delete import person_form_data
-from tests.helpers.imports import person_row, roster
-from tests.helpers.registers import form_data, make_record
-from tests.registry.test_imports_registers import POOR_HEADER, workbook_file
+from tests.helpers.imports import POOR_HEADER, person_row, roster, workbook_file
+from tests.helpers.registers import form_data, make_record, person_form_data
 
 # -- the web forms -----------------------------------------------------------------------------------
 

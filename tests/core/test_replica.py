@@ -116,7 +116,7 @@ def test_a_view_with_the_mixin_renders_its_template_s_queries_on_the_replica(wor
 
 
 def test_database_replica_url_adds_the_replica_and_its_reads(tmp_path):
-    from tests.ledgers.test_redis_broker import project_settings
+    from tests.helpers.processes import project_settings
 
     names = ["DATABASES", "READ_REPLICA", "DATABASE_ROUTERS"]
     url = "postgres://reader@standby.example:5432/federation"
@@ -167,6 +167,7 @@ def test_an_export_reads_its_rows_on_the_replica_and_writes_the_same_file(ledger
         replica_sheet == plain_sheet and replicated.rows_done == plain.rows_done == len(plain_sheet) - 1 > 0
     )
     assert Queries.containing(q.replica, "registry_person") >= 1  # the rows, read there
+    assert Queries.containing(q.default, "registry_person") == 0  # and nowhere else
     assert Queries.containing(alone.default, "registry_person") >= 1 and len(alone.replica) == 0
     # The export's own record: written to default, never to the replica.
     assert Queries.containing(q.default, "UPDATE") >= 1
@@ -188,3 +189,16 @@ def test_the_county_statistics_pages_read_the_replica(world, replica, login):
         assert response.status_code == 200
         assert Queries.containing(queries.replica, table) >= 1, url
         assert Queries.containing(queries.default, table) == 0, url
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_an_export_from_the_web_counts_and_reads_its_rows_on_the_replica(ledger_world, replica, login):
+    from django.urls import reverse
+
+    with Queries() as q:
+        response = login(ledger_world.staff).get(reverse("exports:export", args=["women", "xlsx"]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert ExportRecord.objects.get().status == ExportRecord.Status.DONE
+    assert Queries.containing(q.replica, "COUNT(") >= 1
+    assert Queries.containing(q.replica, "registry_person") >= 2
+    assert Queries.containing(q.default, "registry_person") == 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from federation.core.idnumber import make_id_number
 
@@ -42,3 +45,45 @@ def roster(tmp_path, rows, name="roster.xlsx"):
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def xlsx(rows, header=HEADER, name="花名册.xlsx") -> SimpleUploadedFile:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["红旗村居民花名册"])
+    ws.append(list(header))
+    for i, row in enumerate(rows, start=1):
+        ws.append([i, *row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def upload(client, village, file, ledger="persons", **extra):
+    data = {"ledger": ledger, "village": village.pk, "year": "", "file": file, **extra}
+    return client.post(reverse("imports:start"), data)
+
+
+def workbook_file(tmp_path, header, rows, name="file.xlsx", title="登记表") -> Path:
+    """Write a plain ledger: a title, a one-row header (序号 first), the rows, a 合计 row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(["序号", *header])
+    for i, row in enumerate(rows, start=1):
+        ws.append([i, *row])
+    ws.append([f"合计：{len(rows)} 人"])
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+POOR_HEADER = (
+    "姓名",
+    "身份证号",
+    "家庭人均纯收入（元）",
+    "致贫原因",
+    "纳入低保",
+    "是否结对帮扶",
+    "帮扶人或单位",
+)

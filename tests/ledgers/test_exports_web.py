@@ -316,13 +316,13 @@ def test_a_user_queues_at_most_two_exports_at_once(ledger_world, login, queue, s
     assert small.status_code == 200 and small["Content-Type"] == "application/zip"  # a PDF a village
     assert not ExportRecord.objects.latest("pk").background
     # Once one of hers has run, she may queue another.
-    from tests.ledgers.test_worker_death import _work_the_queue
+    from tests.helpers.ledgers import work_the_queue
 
     mine = ExportRecord.objects.filter(user=w.staff, background=True)
     first = mine.order_by("pk").first()
     assert run_export(first.pk, first.task_token) == 8
     assert client.get(url).status_code == 302 and mine.count() == 3
-    assert _work_the_queue() == 4  # the first one's row too: run again, it does nothing
+    assert work_the_queue() == 4  # the first one's row too: run again, it does nothing
     assert set(mine.values_list("status", flat=True)) == {ExportRecord.Status.DONE}
     assert mine.get(pk=first.pk).rows_done == 8
 

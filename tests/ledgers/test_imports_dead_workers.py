@@ -19,8 +19,7 @@ from federation.ledgers.imports.services import import_fail_dead
 from federation.ledgers.imports.tasks import run_import
 from federation.ledgers.models import ImportRecord
 from registry.models import Person
-from tests.helpers.imports import new_id, person_row
-from tests.ledgers.test_imports_web import upload, xlsx
+from tests.helpers.imports import new_id, person_row, upload, xlsx
 
 S = ImportRecord.Status
 
@@ -74,9 +73,9 @@ def test_a_dead_check_is_failed_when_its_page_is_opened_and_checked_again(world,
     client.post(reverse("imports:restart", args=[record.pk]))
     record.refresh_from_db()
     assert record.status == S.CHECKING and queue.count() == 1
-    from tests.ledgers.test_worker_death import _work_the_queue
+    from tests.helpers.ledgers import work_the_queue
 
-    assert _work_the_queue() == 1
+    assert work_the_queue() == 1
     record.refresh_from_db()
     assert record.status == S.CHECKED and record.created == 1
     assert "确认导入" in text(client.get(response["Location"]))

@@ -17,28 +17,11 @@ from federation.ledgers.imports.templates import EXPLANATION_SHEET
 from federation.ledgers.models import ImportRecord
 from registry.models import Person
 from tests.helpers.factories import VillageGroupFactory
-from tests.helpers.imports import HEADER, new_id, person_row
+from tests.helpers.imports import new_id, person_row, upload, xlsx
 from tests.helpers.samples import SAMPLE
 
 # Django-q2 tasks run inline, in the test's transaction.
 pytestmark = pytest.mark.usefixtures("sync_tasks")
-
-
-def xlsx(rows, header=HEADER, name="花名册.xlsx") -> SimpleUploadedFile:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["红旗村居民花名册"])
-    ws.append(list(header))
-    for i, row in enumerate(rows, start=1):
-        ws.append([i, *row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
-
-
-def upload(client, village, file, ledger="persons", **extra):
-    data = {"ledger": ledger, "village": village.pk, "year": "", "file": file, **extra}
-    return client.post(reverse("imports:start"), data)
 
 
 def text(response) -> str:

@@ -22,8 +22,8 @@ from federation.ledgers.exports.conf import export_dir
 from federation.ledgers.exports.services import export_fail_dead
 from federation.ledgers.exports.tasks import run_export
 from federation.ledgers.models import ExportRecord
-from tests.helpers.ledgers import workbook
-from tests.ledgers.test_worker_death import _work_the_queue
+from tests.helpers.ledgers import work_the_queue, workbook
+from tests.helpers.processes import project_settings
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 S = ExportRecord.Status
@@ -58,30 +58,6 @@ def redis_queue(monkeypatch, settings):
     broker.delete_queue()
 
 
-def project_settings(tmp_path, names: list[str], **env: str) -> dict:
-    """Return the values of ``names`` in the project's settings read with ``env`` (in a new process)."""
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "import json, federation.project.settings as s; "
-        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
-    )
-    clean = {k: v for k, v in os.environ.items() if k not in ("Q_BROKER_URL", "DATABASE_REPLICA_URL")}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**clean, "FEDERATION_VAR_DIR": str(tmp_path), **env},
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)
-
-
 def test_the_settings_put_the_queue_on_redis_when_q_broker_url_is_set(tmp_path):
     on_redis = project_settings(tmp_path, ["Q_CLUSTER"], Q_BROKER_URL="redis://queue.example:6379/2")
     in_database = project_settings(tmp_path, ["Q_CLUSTER"])
@@ -114,7 +90,7 @@ def test_an_export_queued_on_redis_waits_there_and_a_worker_finishes_it(
     assert export_fail_dead() == 0
     assert "排队中" in page(client, response["Location"])
 
-    assert _work_the_queue() == 1  # a worker takes it off the list and runs it
+    assert work_the_queue() == 1  # a worker takes it off the list and runs it
     record.refresh_from_db()
     assert record.status == S.DONE and record.rows_done == 8 and redis_queue.queue_size() == 0
     assert "已完成" in page(client, response["Location"])
@@ -155,7 +131,7 @@ def test_a_dead_worker_s_export_on_redis_is_failed_and_exported_again(
     with django_capture_on_commit_callbacks(execute=True):
         again = client.get(reverse("exports:export", args=["women", "xlsx"]), {"village": w.village_a.pk})
     assert again.status_code == 302 and redis_queue.queue_size() == 1
-    assert _work_the_queue() == 1
+    assert work_the_queue() == 1
     latest = ExportRecord.objects.latest("pk")
     assert latest.pk != record.pk and latest.status == S.DONE and latest.rows_done > 0
     assert "已完成" in page(client, again["Location"])
@@ -327,3 +303,13 @@ def test_with_redis_down_an_export_is_recorded_its_page_opens_and_nothing_is_fai
     assert export_fail_dead() == 0
     record.refresh_from_db()
     assert record.status == S.QUEUED
+
+
+def test_with_redis_down_forgetting_a_dead_attempt_says_so_and_goes_on(monkeypatch, caplog):
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", "redis://127.0.0.1:1/0")  # nothing listens there
+    with caplog.at_level("WARNING", logger="federation.ledgers.liveness"):
+        assert liveness.forget(liveness.new_token()) == 0
+    assert "task queue unreachable" in caplog.text

@@ -106,25 +106,6 @@ def _django() -> None:
     Conf.SYNC = False  # tests/settings.py runs tasks inline; here they go through the queue
 
 
-def _work_the_queue() -> int:
-    """Take each waiting task from the queue and run it, as a django-q2 worker does; return how many."""
-    import pydoc
-
-    from django_q.brokers import get_broker
-    from django_q.signing import SignedPackage
-
-    broker = get_broker()
-    count = 0
-    while broker.queue_size():
-        for ack_id, payload in broker.dequeue() or []:
-            task = SignedPackage.loads(payload)
-            func = task["func"] if callable(task["func"]) else pydoc.locate(task["func"])
-            func(*task["args"], **task["kwargs"])
-            broker.acknowledge(ack_id)
-            count += 1
-    return count
-
-
 def _queue_rows() -> int:
     from django_q.models import OrmQ
 
@@ -145,6 +126,7 @@ def phase_setup() -> dict:
     from registry.models import Person
     from tests.helpers.factories import CountyFactory, TownshipFactory, VillageFactory
     from tests.helpers.imports import new_id, person_row, roster
+    from tests.helpers.ledgers import work_the_queue
 
     village = VillageFactory(township=TownshipFactory(county=CountyFactory()), name="红旗村")
     director = user_create(
@@ -162,7 +144,7 @@ def phase_setup() -> dict:
         record = import_upload(
             user=director, importer_class=get_importer("persons"), village=village, year=None, upload=upload
         )
-    _work_the_queue()  # the check
+    work_the_queue()  # the check
     record.refresh_from_db()
     assert record.status == "checked", (record.status, record.message, record.errors[:3])
     import_confirm(record)
@@ -179,6 +161,7 @@ def phase_worker(marker: str) -> dict:
     _django()
     from federation.ledgers.imports.framework import Importer
     from registry.models import Person
+    from tests.helpers.ledgers import work_the_queue
 
     write_kept = Importer.write_kept
 
@@ -190,7 +173,7 @@ def phase_worker(marker: str) -> dict:
         time.sleep(60)  # killed here, inside the import's transaction
 
     Importer.write_kept = write_and_wait
-    _work_the_queue()
+    work_the_queue()
     return {"finished": True}
 
 
@@ -205,6 +188,7 @@ def phase_after(record_id: str) -> dict:
     from federation.ledgers.imports.tasks import run_import
     from federation.ledgers.models import ImportRecord
     from registry.models import Person
+    from tests.helpers.ledgers import work_the_queue
 
     record = ImportRecord.objects.get(pk=int(record_id))
     old_token = record.task_token
@@ -222,7 +206,7 @@ def phase_after(record_id: str) -> dict:
     }
     client.post(reverse("imports:restart", args=[record.pk]))
     seen["queued_after_restart"] = _queue_rows()
-    _work_the_queue()
+    work_the_queue()
     record.refresh_from_db()
     seen.update(
         status_after_restart=record.status,

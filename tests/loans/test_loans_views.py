@@ -610,6 +610,16 @@ def test_applications_by_state_counts_the_scope_for_the_overview(loan_world, log
     assert applications_by_state(user=w.dir_a) == {"草稿": 1}
     body = login(w.staff).get(reverse("outreach:overview")).content.decode()
     assert "乡妇联已签字，待信用社意见" in body
+    # The county viewer's overview of one township draws that township's applications only.
+    county = login(w.county_viewer)
+    chart = _loans_chart(county.get(reverse("outreach:overview")))
+    assert chart.rows == ["草稿", "乡妇联已签字，待信用社意见"] and chart.values == [[2], [1]]
+    chart = _loans_chart(county.get(reverse("outreach:overview"), {"township": w.other_township.pk}))
+    assert chart.rows == ["草稿"] and chart.values == [[1]]
+
+
+def _loans_chart(response):
+    return next(c for c in response.context["other_charts"] if c.title == "小额担保贷款申请（按状态）")
 
 
 def test_the_loan_queue_is_in_the_menu_only_for_roles_that_take_a_step(loan_world, login):

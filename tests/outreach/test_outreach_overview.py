@@ -88,7 +88,7 @@ def test_a_chart_another_app_contributes_is_drawn_for_the_roles_it_names(outreac
 
     asked = []
 
-    def chart(*, user, year):
+    def chart(*, user, year, township):
         asked.append((user, year))
         return charts.Chart(title="别的应用的图", rows=["甲", "乙"], series=["件数"], values=[[3], [1]])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -27,6 +26,7 @@ from outreach.models import Screening
 from registry import models
 from registry.entries import ROSTER_FIRST
 from tests.helpers.factories import PersonFactory
+from tests.helpers.imports import POOR_HEADER, workbook_file
 from tests.helpers.samples import SAMPLE
 
 THIS_YEAR = timezone.localdate().year
@@ -48,20 +48,6 @@ def history_count() -> int:
 def importer(name, village, *, year=None, user=None):
     """Return the importer of ``name`` into ``village`` by ``user`` (the command line's, if none)."""
     return get_importer(name)(village, year=year, user=user or SystemActor(village))
-
-
-def workbook_file(tmp_path, header, rows, name="file.xlsx", title="登记表") -> Path:
-    """Write a plain ledger: a title, a one-row header (序号 first), the rows, a 合计 row."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append([title])
-    ws.append(["序号", *header])
-    for i, row in enumerate(rows, start=1):
-        ws.append([i, *row])
-    ws.append([f"合计：{len(rows)} 人"])
-    path = tmp_path / name
-    wb.save(path)
-    return path
 
 
 def errors_of(result) -> list[tuple[int, str]]:
@@ -289,17 +275,6 @@ def test_a_registered_woman_updates_her_husband_and_a_wrong_husband_is_refused(l
     )
     assert errors_of(result) == [(3, "丈夫姓名")]
     assert "丈夫A" in result.errors[0].reason
-
-
-POOR_HEADER = (
-    "姓名",
-    "身份证号",
-    "家庭人均纯收入（元）",
-    "致贫原因",
-    "纳入低保",
-    "是否结对帮扶",
-    "帮扶人或单位",
-)
 
 
 def test_poor_women_income_above_the_line_is_refused_and_a_good_row_creates(world, tmp_path):

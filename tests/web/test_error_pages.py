@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import include, path
 
+from federation.project import urls as project_urls
 from federation.web import errors
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def _refused(request):
 
 
 urlpatterns = [path("boom/", _boom), path("refused/", _refused), path("", include("federation.project.urls"))]
-handler500 = "federation.web.errors.server_error"
+handler500 = project_urls.handler500  # the project's own: a test with the line deleted fails
 
 
 def test_an_unknown_address_answers_a_chinese_page_in_the_site_s_layout(world, login):

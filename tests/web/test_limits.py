@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from federation.ledgers.models import ImportRecord
 from federation.web.limits import request_max_bytes
-from tests.helpers.imports import new_id, person_row
-from tests.ledgers.test_imports_web import upload, xlsx
+from tests.helpers.imports import new_id, person_row, upload, xlsx
 
 
 class Unreadable:

@@ -57,3 +57,21 @@ def test_without_a_limit_a_query_runs_to_its_end(world, login, settings, monkeyp
     monkeypatch.setitem(slow_urls.SLOW_QUERY, "sqlite", A_BIT_OVER_THE_LIMIT["sqlite"])
     response = login(world.dir_a).get("/slow/")
     assert response.status_code == 200 and response.content.decode() == "查询完成"
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="an in-memory SQLite test database is never closed")
+def test_a_page_that_does_not_read_the_replica_opens_no_connection_to_it(world, login, settings):
+    settings.STATEMENT_TIMEOUT = 1
+    settings.READ_REPLICA = "replica"
+    client = login(world.dir_a)
+    connections["replica"].close()
+    try:
+        response = client.get("/")
+        assert response.status_code == 200 and "红旗村" in response.content.decode()
+        assert connections["replica"].connection is None
+        # a page that reads it opens it then, bounded as every query of the request
+        response = client.get("/slow-replica/")
+        assert response.status_code == 503 and connections["replica"].connection is not None
+    finally:
+        connections["replica"].close()
