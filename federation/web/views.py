@@ -7,19 +7,21 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from federation.core.figures import by_township
 from federation.core.logins import password_change_waive
-from federation.core.models import Township, Village
+from federation.core.models import Reminder, Township, Village
+from federation.core.reminders import mark_read
 from federation.core.roles import Level
 from federation.core.scoping import membership_of, sees_everything
 from federation.web.generic import int_param
 from federation.web.login_security import MUST_CHANGE_KEY
-from federation.web.pages import home_page, village_figures_for
+from federation.web.pages import home_page, todo_count, village_figures_for
 
 LOCKED_MESSAGE = _(
     "登录失败次数过多，该账户在您所在的网络地址已被锁定 15 分钟，请稍后再试或联系管理员解除锁定。"
@@ -99,8 +101,7 @@ def home(request):
     if membership is not None and membership.level == Level.VILLAGE:
         village = villages.get()
         sections = home_page(user, level="village", today=today, village=village)
-        has_todo = any(section.data.get("count") for section in sections["todo"])
-        context = {"village": village, "sections": sections, "has_todo": has_todo}
+        context = {"village": village, "sections": sections, "has_todo": _count_todos(request, sections)}
         return render(request, "federation/home_village.html", context)
     township = Township.objects.for_user(user).filter(pk=int_param(request, "township")).first()
     by_township = township is None and (membership is None or membership.level == Level.COUNTY)
@@ -110,9 +111,11 @@ def home(request):
     figures = village_figures_for(user, [village.pk for village in villages])
     link = next((f.url_name for f, _counts in figures if f.url_name), "")
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
+    # the figures, cards and to-dos are of the user's whole scope: not shown as if of the township opened
+    sections = home_page(user, level="township", today=today) if township is None else {}
     context = {
-        # the figures and cards are of the user's whole scope: not shown as if of the township opened
-        "sections": home_page(user, level="township", today=today) if township is None else {},
+        "sections": sections,
+        "has_todo": _count_todos(request, sections) if sections else None,
         "figures": [figure for figure, _counts in figures],
         "rows": _by_township(rows) if by_township else rows,
         "by_township": by_township,
@@ -120,6 +123,44 @@ def home(request):
         "village_link": reverse(link) if link else "",
     }
     return render(request, "federation/home_township.html", context)
+
+
+def _count_todos(request, sections) -> int:
+    """Return the to-dos of the home's 待办 card, kept on ``request`` for the header's count."""
+    request.todo_count = sum(int(section.data.get("count") or 0) for section in sections["todo"])
+    return request.todo_count
+
+
+def home_todo_count(request) -> int | None:
+    """Return how many to-dos ``request``'s user has on her home page (None for no home of to-dos).
+
+    The page header's count (``federation.web.context_processors``): the home's own count when the
+    home page is what is shown, else its to-do sections counted once for the request.
+    """
+    if hasattr(request, "todo_count"):
+        return request.todo_count
+    user = getattr(request, "user", None)
+    count = None
+    if user is not None and user.is_authenticated:
+        membership = membership_of(user)
+        today = timezone.localdate()
+        if membership is not None and membership.level == Level.VILLAGE:
+            village = Village.objects.for_user(user).select_related("township").first()
+            if village is not None:
+                count = todo_count(user, level="village", today=today, village=village)
+        elif membership is not None or sees_everything(user):
+            count = todo_count(user, level="township", today=today)
+    request.todo_count = count
+    return count
+
+
+@login_required
+@require_POST
+def reminder_read(request, pk: int):
+    """Mark one of the user's own reminders read (another user's answers 404) and go back home."""
+    reminder = get_object_or_404(Reminder.objects.filter(user=request.user), pk=pk)
+    mark_read(user=request.user, reminder=reminder)
+    return redirect(f"{reverse('home')}#todo")
 
 
 def _by_township(rows: list) -> list:
