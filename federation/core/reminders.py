@@ -89,9 +89,15 @@ def create_due(today: dt.date | None = None) -> int:
     return len(new)
 
 
-def unread_for(user) -> list[Reminder]:
-    """Return ``user``'s unread reminders, the nearest deadline first."""
-    return list(Reminder.objects.filter(user=user, read_at__isnull=True).order_by("due_on", "pk"))
+def unread_for(user, today: dt.date | None = None) -> list[Reminder]:
+    """Return ``user``'s unread reminders whose deadline is not past, the nearest first (a deadline
+    gone by is the home's late registers' business)."""
+    today = today or timezone.localdate()
+    return list(
+        Reminder.objects.filter(user=user, read_at__isnull=True)
+        .exclude(due_on__lt=today)
+        .order_by("due_on", "pk")
+    )
 
 
 def mark_read(*, user, reminder: Reminder) -> Reminder:

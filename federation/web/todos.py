@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
+from federation.core import figures
 from federation.core.reminders import unread_for
 from federation.ledgers.models import ImportRecord
 from federation.web.pages import HomeSection, add_home_section
 
 
-def reminders_todo(*, user, **_kwargs) -> dict | None:
+def reminders_todo(*, user, today, **_kwargs) -> dict | None:
     """Return the user's unread reminders (a register's deadline near), None when she has none."""
-    reminders = unread_for(user)
+    reminders = unread_for(user, today)
     return {"reminders": reminders, "count": len(reminders)} if reminders else None
 
 
@@ -28,6 +31,14 @@ def imports_todo(*, user, **_kwargs) -> dict | None:
         else ImportRecord.objects.filter(user=user, status=ImportRecord.Status.CHECKED).count()
     )
     return {"imports": waiting, "count": count}
+
+
+#: A kept figure whose value is when it was kept: forgotten with a village's figures when one of its
+#: records changes, so a header's count taken after every marker of her villages still holds.
+CHANGE_MARKER = "web.todo_marker"
+figures.add_figure(
+    figures.Figure(CHANGE_MARKER, lambda ids: dict.fromkeys(ids, time.time()), always_kept=True)
+)
 
 
 for level in ("village", "township"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from federation.core.figures import by_township
+from federation.core.figures import values as kept_figures
 from federation.core.logins import password_change_waive
 from federation.core.models import Reminder, Township, Village
 from federation.core.reminders import mark_read
@@ -22,6 +25,7 @@ from federation.core.scoping import membership_of, sees_everything
 from federation.web.generic import int_param
 from federation.web.login_security import MUST_CHANGE_KEY
 from federation.web.pages import home_page, todo_count, village_figures_for
+from federation.web.todos import CHANGE_MARKER
 
 LOCKED_MESSAGE = _(
     "登录失败次数过多，该账户在您所在的网络地址已被锁定 15 分钟，请稍后再试或联系管理员解除锁定。"
@@ -125,32 +129,63 @@ def home(request):
     return render(request, "federation/home_township.html", context)
 
 
+#: How long the header's count is kept in the session at most (a change of the user's villages
+#: counts it again at once; her own imports and reminders, and a new day, after this).
+TODO_COUNT_SECONDS = 60
+TODO_COUNT_KEY = "todo_count"
+
+
 def _count_todos(request, sections) -> int:
-    """Return the to-dos of the home's 待办 card, kept on ``request`` for the header's count."""
-    request.todo_count = sum(int(section.data.get("count") or 0) for section in sections["todo"])
-    return request.todo_count
+    """Return the to-dos of the home's 待办 card, kept for the header's count (``home_todo_count``)."""
+    count = sum(int(section.data.get("count") or 0) for section in sections["todo"])
+    _keep_todo_count(request, count)
+    return count
+
+
+def _keep_todo_count(request, count: int | None) -> None:
+    request.todo_count = count
+    if hasattr(request, "session") and count is not None:
+        request.session[TODO_COUNT_KEY] = {"user": request.user.pk, "n": count, "at": time.time()}
 
 
 def home_todo_count(request) -> int | None:
     """Return how many to-dos ``request``'s user has on her home page (None for no home of to-dos).
 
-    The page header's count (``federation.web.context_processors``): the home's own count when the
-    home page is what is shown, else its to-do sections counted once for the request.
+    The page header's count (``federation.web.context_processors``), on every page, so counted
+    seldom: kept in her session until a record of one of her villages changes (the villages'
+    markers, ``federation.web.todos.CHANGE_MARKER``, are forgotten with their kept figures) or for
+    ``TODO_COUNT_SECONDS``; the home page counts it whenever it is shown.
     """
     if hasattr(request, "todo_count"):
         return request.todo_count
     user = getattr(request, "user", None)
-    count = None
-    if user is not None and user.is_authenticated:
-        membership = membership_of(user)
-        today = timezone.localdate()
-        if membership is not None and membership.level == Level.VILLAGE:
-            village = Village.objects.for_user(user).select_related("township").first()
-            if village is not None:
-                count = todo_count(user, level="village", today=today, village=village)
-        elif membership is not None or sees_everything(user):
-            count = todo_count(user, level="township", today=today)
-    request.todo_count = count
+    request.todo_count = None
+    if user is None or not user.is_authenticated:
+        return None
+    membership = membership_of(user)
+    if membership is not None and membership.level == Level.VILLAGE:
+        level, village_ids = "village", [membership.village_id]
+    elif membership is not None or sees_everything(user):
+        level, village_ids = "township", list(Village.objects.for_user(user).values_list("pk", flat=True))
+    else:
+        return None
+    changed_at = max(kept_figures(CHANGE_MARKER, village_ids).values(), default=0)
+    kept = request.session.get(TODO_COUNT_KEY) if hasattr(request, "session") else None
+    if (
+        isinstance(kept, dict)
+        and kept.get("user") == user.pk
+        and changed_at <= kept.get("at", 0)
+        and time.time() - kept.get("at", 0) < TODO_COUNT_SECONDS
+    ):
+        request.todo_count = kept.get("n")
+        return request.todo_count
+    today = timezone.localdate()
+    if level == "village":
+        village = Village.objects.for_user(user).select_related("township").first()
+        count = todo_count(user, level=level, today=today, village=village) if village else None
+    else:
+        count = todo_count(user, level=level, today=today)
+    _keep_todo_count(request, count)
     return count
 
 
@@ -160,6 +195,7 @@ def reminder_read(request, pk: int):
     """Mark one of the user's own reminders read (another user's answers 404) and go back home."""
     reminder = get_object_or_404(Reminder.objects.filter(user=request.user), pk=pk)
     mark_read(user=request.user, reminder=reminder)
+    request.session.pop(TODO_COUNT_KEY, None)
     return redirect(f"{reverse('home')}#todo")
 
 
