@@ -104,6 +104,7 @@ def home(request):
     today = timezone.localdate()
     if membership is not None and membership.level == Level.VILLAGE:
         village = villages.get()
+        kept_figures(CHANGE_MARKER, [village.pk])  # the header's count is taken after these
         sections = home_page(user, level="village", today=today, village=village)
         context = {"village": village, "sections": sections, "has_todo": _count_todos(request, sections)}
         return render(request, "federation/home_village.html", context)
@@ -116,7 +117,10 @@ def home(request):
     link = next((f.url_name for f, _counts in figures if f.url_name), "")
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
     # the figures, cards and to-dos are of the user's whole scope: not shown as if of the township opened
-    sections = home_page(user, level="township", today=today) if township is None else {}
+    sections = {}
+    if township is None:
+        kept_figures(CHANGE_MARKER, [village.pk for village in villages])  # before the header's count
+        sections = home_page(user, level="township", today=today)
     context = {
         "sections": sections,
         "has_todo": _count_todos(request, sections) if sections else None,
