@@ -14,7 +14,10 @@ from federation.web.pages import (
     add_menu_group,
     add_overview_chart,
 )
-from loans import permissions  # noqa: F401 - grants the roles their permissions
+from loans import (
+    permissions,  # noqa: F401 - grants the roles their permissions
+    todos,  # noqa: F401 - the loans waiting on every home
+)
 from loans.states import takes_steps
 from registry.demo import counted, demo_township
 

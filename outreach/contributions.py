@@ -17,6 +17,7 @@ from federation.web.registers import declare_package
 from outreach import (
     permissions,  # noqa: F401 - grants the roles their permissions
     selectors,
+    todos,  # noqa: F401 - its to-dos on every home and the deadlines' reminders
 )
 from registry.demo import counted, demo_township
 

@@ -20,6 +20,7 @@ from registry import (
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
     selectors,
+    todos,  # noqa: F401 - its to-dos on the director's home
 )
 from registry.demo_registers import seed_registers
 from registry.models import Household, Person

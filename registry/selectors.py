@@ -71,10 +71,12 @@ def village_figures(*, village: Village, **_kwargs) -> dict:
 
 
 def missing_id_todo(*, village: Village, **_kwargs) -> dict:
-    """Return the to-do of a director's residents whose ID number is still to be completed (10 listed)."""
+    """Return the to-do of a director's residents whose ID number is still to be completed: 10
+    listed, all of them counted (the persons list filtered by 未填身份证号 shows them all)."""
     missing = Person.objects.filter(village=village).filter(Q(id_number__isnull=True) | Q(id_number=""))
-    listed = list(missing[:10])
-    return {"missing_id": listed, "count": len(listed)}
+    listed = list(missing.order_by("group_number", "household_number", "name", "pk")[:10])
+    count = len(listed) if len(listed) < 10 else missing.count()
+    return {"missing_id": listed, "count": count}
 
 
 def counts_by_village(model, village_ids) -> dict[int, int]:

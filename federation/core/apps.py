@@ -14,10 +14,12 @@ def _schedule_daily_tasks(sender, using="default", **kwargs) -> None:
 
     from federation.core.access import schedule_pruning
     from federation.core.figures import schedule_refresh
+    from federation.core.reminders import schedule_reminders
 
     if Schedule._meta.db_table in connections[using].introspection.table_names():
         schedule_pruning()
         schedule_refresh()
+        schedule_reminders()
 
 
 class CoreConfig(AppConfig):
@@ -31,8 +33,8 @@ class CoreConfig(AppConfig):
         # Keep role groups in step with role_permissions() when later migrations add models.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="federation_sync_roles")
         # The installation's deployment checks (no demo password, no demo database served to others).
-        # The access log: its search permission granted; its daily pruning and the figures' nightly
-        # refresh scheduled.
+        # The access log: its search permission granted; its daily pruning, the figures' nightly
+        # refresh and the daily reminders (federation.core.reminders) scheduled.
         from federation.core import (
             access,  # noqa: F401
             checks,  # noqa: F401

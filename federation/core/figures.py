@@ -55,6 +55,9 @@ class Figure:
     compute: Compute
     empty: Any = 0
     refresh_params: Callable[[dt.date], Iterable[Mapping[str, Any]]] = field(default=lambda today: ())
+    #: Kept even for a scope counted live (a director's village): a figure too slow to count on
+    #: every page, such as one that judges each entry by its register's rules.
+    always_kept: bool = False
 
 
 figures: Registry[Figure] = Registry("stored figure")
@@ -101,7 +104,7 @@ def values(name: str, village_ids: Sequence[int], **params: Any) -> dict[int, An
     if figure is None:
         raise LookupError(f"no stored figure {name!r}")
     ids = list(village_ids)
-    if len(ids) <= live_villages():
+    if len(ids) <= live_villages() and not figure.always_kept:
         return _complete(figure, figure.compute(ids, **params), ids)
     key = key_of(name, params)
     now = timezone.now()

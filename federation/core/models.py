@@ -325,6 +325,23 @@ def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list
     return errors
 
 
+REMINDER_DAYS_MESSAGE = _("请填写 1 到 365 之间的天数，用逗号分隔，如 14,7,1。")
+
+
+def parse_reminder_days(value: str) -> tuple[int, ...]:
+    """Return the days before a deadline that remind of it (``YearSettings.reminder_days``), largest
+    first; a value that is not whole days from 1 to 365 separated by commas is refused."""
+    parts = [part.strip() for part in str(value).replace("，", ",").split(",")]
+    if not parts or not all(part.isascii() and part.isdigit() and 1 <= int(part) <= 365 for part in parts):
+        raise ValidationError(REMINDER_DAYS_MESSAGE, code="reminder_days")
+    return tuple(sorted({int(part) for part in parts}, reverse=True))
+
+
+def validate_reminder_days(value: str) -> None:
+    """Refuse a ``reminder_days`` that ``parse_reminder_days`` cannot read."""
+    parse_reminder_days(value)
+
+
 class YearlyValues(models.Model):
     """Rule values of one year (a row a year); a year without a row uses the fields' defaults."""
 
@@ -363,6 +380,13 @@ class YearSettings(YearlyValues):
     poverty_line = models.DecimalField(
         _("贫困线：家庭人均纯收入低于（元）"), max_digits=10, decimal_places=2, default=Decimal("2300")
     )
+    reminder_days = models.CharField(
+        _("台账期限提醒（提前天数）"),
+        max_length=40,
+        default="14,7,1",
+        validators=[validate_reminder_days],
+        help_text=_("期限前多少天提醒还没有上报的村和乡镇，用逗号分隔，如 14,7,1。"),
+    )
     history = HistoricalRecords()
 
     #: The rule values besides the reference date (what the admin lists and the county bench draws with).
@@ -373,6 +397,7 @@ class YearSettings(YearlyValues):
         "husband_away_months",
         "child_age_limit",
         "poverty_line",
+        "reminder_days",
     )
 
     class Meta(YearlyValues.Meta):
@@ -387,6 +412,11 @@ class YearSettings(YearlyValues):
             raise ValidationError(_("留守妇女最小年龄不能大于最大年龄。"))
         if self.reference_date and self.reference_date.year != self.year:
             raise ValidationError({"reference_date": _("统计截止日应在本年度内。")})
+
+    @property
+    def reminder_day_list(self) -> tuple[int, ...]:
+        """Return the days before a deadline that remind of it, largest first (14, 7, 1 by default)."""
+        return parse_reminder_days(self.reminder_days)
 
     @property
     def ages_on(self) -> dt.date:
@@ -694,3 +724,31 @@ class StoredFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} · {self.village_id}"
+
+
+class Reminder(models.Model):
+    """A reminder shown to one user on her home page until she marks it read; nothing is sent out.
+
+    Made by the daily job ``federation.core.reminders.create_due`` from what the apps say is due
+    (a register's deadline); ``key`` names what it reminds of, so the job never makes it twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("用户")
+    )
+    key = models.CharField(_("提醒事项"), max_length=150)
+    message = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["due_on", "-created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"], name="reminder_user_unread")]
+
+    def __str__(self) -> str:
+        return self.message

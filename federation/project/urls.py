@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
     path("registry/", include("registry.urls")),
     path("outreach/", include("outreach.urls")),
     path("loans/", include("loans.urls")),

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.imports.framework import may_import
+from federation.web import todos  # noqa: F401 - the to-dos of every home (reminders, imports)
 from federation.web.pages import MenuGroup, PersonSection, add_menu_group, add_person_section
 from federation.web.registers import on_person_page
 

@@ -176,6 +176,14 @@ def home_page(user: Any, *, level: str, today: dt.date, **kwargs: Any) -> dict[s
     return places
 
 
+def todo_count(user: Any, *, level: str, today: dt.date, **kwargs: Any) -> int:
+    """Return how many to-dos the 待办 card of this home holds: its sections' ``data["count"]`` summed
+    (the count the page header shows beside the user's name)."""
+    sections = [s for s in home_sections if s.level == level and s.place == "todo"]
+    shown = _shown(sections, user=user, today=today, **kwargs)
+    return sum(int(section.data.get("count") or 0) for _section, section in shown)
+
+
 def _shown(sections, **context: Any):
     """Yield (section, what it shows) of each section the context's user may see that shows something."""
     for section in sorted(sections, key=lambda s: s.order):

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from federation.core.figures import by_township
+from federation.core.figures import values as kept_figures
 from federation.core.logins import password_change_waive
-from federation.core.models import Township, Village
+from federation.core.models import Reminder, Township, Village
+from federation.core.reminders import mark_read
 from federation.core.roles import Level
 from federation.core.scoping import membership_of, sees_everything
 from federation.web.generic import int_param
 from federation.web.login_security import MUST_CHANGE_KEY
-from federation.web.pages import home_page, village_figures_for
+from federation.web.pages import home_page, todo_count, village_figures_for
+from federation.web.todos import CHANGE_MARKER
 
 LOCKED_MESSAGE = _(
     "登录失败次数过多，该账户在您所在的网络地址已被锁定 15 分钟，请稍后再试或联系管理员解除锁定。"
@@ -98,9 +104,9 @@ def home(request):
     today = timezone.localdate()
     if membership is not None and membership.level == Level.VILLAGE:
         village = villages.get()
+        kept_figures(CHANGE_MARKER, [village.pk])  # the header's count is taken after these
         sections = home_page(user, level="village", today=today, village=village)
-        has_todo = any(section.data.get("count") for section in sections["todo"])
-        context = {"village": village, "sections": sections, "has_todo": has_todo}
+        context = {"village": village, "sections": sections, "has_todo": _count_todos(request, sections)}
         return render(request, "federation/home_village.html", context)
     township = Township.objects.for_user(user).filter(pk=int_param(request, "township")).first()
     by_township = township is None and (membership is None or membership.level == Level.COUNTY)
@@ -110,9 +116,14 @@ def home(request):
     figures = village_figures_for(user, [village.pk for village in villages])
     link = next((f.url_name for f, _counts in figures if f.url_name), "")
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
+    # the figures, cards and to-dos are of the user's whole scope: not shown as if of the township opened
+    sections = {}
+    if township is None:
+        kept_figures(CHANGE_MARKER, [village.pk for village in villages])  # before the header's count
+        sections = home_page(user, level="township", today=today)
     context = {
-        # the figures and cards are of the user's whole scope: not shown as if of the township opened
-        "sections": home_page(user, level="township", today=today) if township is None else {},
+        "sections": sections,
+        "has_todo": _count_todos(request, sections) if sections else None,
         "figures": [figure for figure, _counts in figures],
         "rows": _by_township(rows) if by_township else rows,
         "by_township": by_township,
@@ -120,6 +131,76 @@ def home(request):
         "village_link": reverse(link) if link else "",
     }
     return render(request, "federation/home_township.html", context)
+
+
+#: How long the header's count is kept in the session at most (a change of the user's villages
+#: counts it again at once; her own imports and reminders, and a new day, after this).
+TODO_COUNT_SECONDS = 60
+TODO_COUNT_KEY = "todo_count"
+
+
+def _count_todos(request, sections) -> int:
+    """Return the to-dos of the home's 待办 card, kept for the header's count (``home_todo_count``)."""
+    count = sum(int(section.data.get("count") or 0) for section in sections["todo"])
+    _keep_todo_count(request, count)
+    return count
+
+
+def _keep_todo_count(request, count: int | None) -> None:
+    request.todo_count = count
+    if hasattr(request, "session") and count is not None:
+        request.session[TODO_COUNT_KEY] = {"user": request.user.pk, "n": count, "at": time.time()}
+
+
+def home_todo_count(request) -> int | None:
+    """Return how many to-dos ``request``'s user has on her home page (None for no home of to-dos).
+
+    The page header's count (``federation.web.context_processors``), on every page, so counted
+    seldom: kept in her session until a record of one of her villages changes (the villages'
+    markers, ``federation.web.todos.CHANGE_MARKER``, are forgotten with their kept figures) or for
+    ``TODO_COUNT_SECONDS``; the home page counts it whenever it is shown.
+    """
+    if hasattr(request, "todo_count"):
+        return request.todo_count
+    user = getattr(request, "user", None)
+    request.todo_count = None
+    if user is None or not user.is_authenticated:
+        return None
+    membership = membership_of(user)
+    if membership is not None and membership.level == Level.VILLAGE:
+        level, village_ids = "village", [membership.village_id]
+    elif membership is not None or sees_everything(user):
+        level, village_ids = "township", list(Village.objects.for_user(user).values_list("pk", flat=True))
+    else:
+        return None
+    changed_at = max(kept_figures(CHANGE_MARKER, village_ids).values(), default=0)
+    kept = request.session.get(TODO_COUNT_KEY) if hasattr(request, "session") else None
+    if (
+        isinstance(kept, dict)
+        and kept.get("user") == user.pk
+        and changed_at <= kept.get("at", 0)
+        and time.time() - kept.get("at", 0) < TODO_COUNT_SECONDS
+    ):
+        request.todo_count = kept.get("n")
+        return request.todo_count
+    today = timezone.localdate()
+    if level == "village":
+        village = Village.objects.for_user(user).select_related("township").first()
+        count = todo_count(user, level=level, today=today, village=village) if village else None
+    else:
+        count = todo_count(user, level=level, today=today)
+    _keep_todo_count(request, count)
+    return count
+
+
+@login_required
+@require_POST
+def reminder_read(request, pk: int):
+    """Mark one of the user's own reminders read (another user's answers 404) and go back home."""
+    reminder = get_object_or_404(Reminder.objects.filter(user=request.user), pk=pk)
+    mark_read(user=request.user, reminder=reminder)
+    request.session.pop(TODO_COUNT_KEY, None)
+    return redirect(f"{reverse('home')}#todo")
 
 
 def _by_township(rows: list) -> list:
