@@ -14,7 +14,10 @@ from federation.web.pages import (
     add_menu_group,
     add_overview_chart,
 )
-from loans import permissions  # noqa: F401 - grants the roles their permissions
+from loans import (
+    permissions,  # noqa: F401 - grants the roles their permissions
+    person_file,  # noqa: F401 - a person's file: her loans with their steps
+)
 from loans.states import takes_steps
 from registry.demo import counted, demo_township
 
