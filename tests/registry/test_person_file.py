@@ -35,8 +35,8 @@ def her(world):
     w = world
     entry = left_behind_woman(w.village_a, name="王秀英", born=dt.date(YEAR - 36, 6, 1))
     woman = entry.person
-    Person.objects.filter(pk=woman.pk).update(employment="unemployed", phone="13812345678")
-    woman.refresh_from_db()
+    woman.employment, woman.phone = "unemployed", "13812345678"
+    history.save(woman, actor=w.dir_a)
     visit(woman, TODAY, visitors="张红、李芳")
     screening(woman, result="precancerous")
     petition(w.village_a, person=woman, petitioner_name="")
@@ -110,7 +110,7 @@ def test_the_history_names_who_changed_what_and_masks_for_the_county(her, login)
 
     woman = Person.objects.get(pk=her.her.pk)
     woman.phone = "13900001111"
-    domain_record_save(user=her.dir_a, record=woman, version=woman.version)
+    domain_record_save(user=her.dir_a, instance=woman, expected_version=woman.version)
     events = history.events(woman)
     assert events[0].kind == "changed" and events[0].user == her.dir_a
     assert [c.field.name for c in events[0].changes] == ["phone"]
