@@ -29,13 +29,15 @@ VISITS_SHOWN = 10
 
 
 def visits(*, person, user) -> dict:
-    """Return her latest visits, how many she had this year, and the link to record one (with her)."""
+    """Return her latest visits, how many she had this year, and the link to record one (with her
+    chosen; the saved visit brings the user back to her file)."""
     qs = Visit.objects.for_user(user).filter(person=person).order_by("-visited_on", "-pk")
     shown = list(qs[: VISITS_SHOWN + 1])
     year = timezone.localdate().year
     add_url = ""
     if user.has_perm("outreach.add_visit"):
-        add_url = f"{reverse('outreach:visit_create')}?person={person.pk}"
+        back = urlencode({"person": person.pk, "next": person.get_absolute_url()})
+        add_url = f"{reverse('outreach:visit_create')}?{back}"
     return {
         "visits": shown[:VISITS_SHOWN],
         "more": len(shown) > VISITS_SHOWN,
@@ -52,7 +54,8 @@ def screenings(*, person, user) -> dict | None:
     rows = list(Screening.objects.for_user(user).filter(person=person).order_by("-year", "kind"))
     add_url = ""
     if user.has_perm("outreach.add_screening") and person.sex == "F":
-        add_url = f"{reverse('outreach:screening_create')}?person={person.pk}"
+        back = urlencode({"person": person.pk, "next": person.get_absolute_url()})
+        add_url = f"{reverse('outreach:screening_create')}?{back}"
     if not rows and not add_url:
         return None
     return {"screenings": rows, "add_url": add_url, "reads": [(access.Kind.SCREENING, s) for s in rows]}

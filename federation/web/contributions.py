@@ -24,7 +24,8 @@ add_menu_group(MenuGroup("admin", _("管理"), 90, url_name="admin:index", shown
 
 def _person_registers(*, person, user):
     """Return a person's entries in the registers shown on her page, by year (latest first; this
-    year's are active, an earlier year's ended with its year), and the registers she fits.
+    year's are active, an earlier year's ended with its year), and the registers she fits and is
+    not entered in this year.
 
     One query a register she may read, one for the year's settings.
     """
@@ -32,10 +33,17 @@ def _person_registers(*, person, user):
     settings = year_settings(this_year)
     entries, offered, readable = [], [], False
     for register in on_person_page():
+        own = []
         if user.has_perm(register.view_permission):
             readable = True
-            entries += [(register, entry) for entry in register.entries_of(person, user)]
-        if user.has_perm(register.add_permission) and register.offered_to(person, settings=settings):
+            own = [(register, entry) for entry in register.entries_of(person, user)]
+            entries += own
+        entered = any(getattr(entry, "year", None) == this_year for _register, entry in own)
+        if (
+            not entered
+            and user.has_perm(register.add_permission)
+            and register.offered_to(person, settings=settings)
+        ):
             offered.append((register, f"{reverse(register.url_name('create'))}?person={person.pk}"))
     entries.sort(key=lambda pair: -(getattr(pair[1], "year", None) or 0))
     years = [

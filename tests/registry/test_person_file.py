@@ -81,7 +81,7 @@ def test_her_director_reads_every_section_of_her_file(her, login):
     assert 'id="person-family"' in text and "王秀英的丈夫" in text and "户主" in text
     assert 'id="person-registers"' in text and f'data-year="{YEAR}"' in text and "农村留守妇女" in text
     assert 'id="person-visits"' in text and "张红、李芳" in text
-    assert f"{reverse('outreach:visit_create')}?person={her.her.pk}" in text
+    assert f"{reverse('outreach:visit_create')}?person={her.her.pk}&amp;next=" in text
     assert 'id="person-screenings"' in text and "癌前病变" in text
     assert 'id="person-loans"' in text and "30000 元" in text and "村级妇联签字" in text
     assert 'id="person-petitions"' in text and "家庭暴力" in text and "婚姻家庭" in text
@@ -175,3 +175,8 @@ def test_the_ages_come_from_the_years_settings(world, login):
     assert "留守儿童" in offered(client, girl)
     YearSettings.objects.update_or_create(year=YEAR, defaults={"child_age_limit": 10})
     assert "留守儿童" not in offered(client, girl)
+
+
+def test_a_register_she_is_entered_in_this_year_is_not_offered_again(her, login):
+    buttons = offered(login(her.dir_a), her.her)
+    assert "农村留守妇女" not in buttons and "农村贫困妇女" in buttons
