@@ -52,6 +52,8 @@ def screenings(*, person, user) -> dict | None:
     """Return her two-cancer screenings (health data: ``Screening.objects.for_user`` keeps them for
     the roles allowed to read them), each recorded as read."""
     rows = list(Screening.objects.for_user(user).filter(person=person).order_by("-year", "kind"))
+    for row in rows:
+        row.person = person  # the access log reads her village from it
     add_url = ""
     if user.has_perm("outreach.add_screening") and person.sex == "F":
         back = urlencode({"person": person.pk, "next": person.get_absolute_url()})
