@@ -65,6 +65,7 @@ def test_a_director_opens_her_file_from_the_header_search_and_records_a_visit(ph
     phone.get_by_role("button", name="菜单").click()
     search = phone.get_by_role("searchbox", name="查找居民和户：姓名、身份证号、后四位、电话或户号")
     search.fill(woman.id_number[-4:])
+    shot(phone, "header-375-menu")
     search.press("Enter")
     phone.wait_for_selector("#search-persons")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
