@@ -63,6 +63,7 @@ def woman(world):
 def test_a_director_opens_her_file_from_the_header_search_and_records_a_visit(phone, world, woman):
     sign_in(phone, "dir_a")
     phone.get_by_role("button", name="菜单").click()
+    phone.wait_for_selector("#nav.show")  # opened, not opening
     search = phone.get_by_role("searchbox", name="查找居民和户：姓名、身份证号、后四位、电话或户号")
     search.fill(woman.id_number[-4:])
     shot(phone, "header-375-menu")
