@@ -9,7 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
+from federation.core.roles import Level
 from federation.core.rules import years_before
+from federation.core.scoping import membership_of
 from federation.web.registers import registers
 from registry.models import Household, Person, Relation
 
@@ -286,6 +288,19 @@ def _last4(text: str) -> bool:
     return len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X")
 
 
+#: The shortest name searched anywhere in a name over more than one village: the trigram index
+#: (migration 0009) serves 3 characters and more; a shorter one (a surname, a name of two
+#: characters) is matched from the name's start, which the name's own index serves. A director's
+#: village is read whole: any part of a name is found there.
+NAME_ANYWHERE = 3
+
+
+def _one_village(user) -> bool:
+    """Return whether ``user``'s scope is one village (a director's): small enough to read whole."""
+    membership = membership_of(user)
+    return membership is not None and membership.level == Level.VILLAGE
+
+
 def _phone_forms(text: str, digits: str) -> set[str]:
     """Return the ways a phone number may be stored (typed): as searched, its digits alone, and a
     mobile number's 3-4-4 groups with dashes or spaces (each form is read from the phone's index)."""
@@ -300,7 +315,8 @@ def search_everywhere(*, user, text: str) -> tuple[QuerySet[Person], QuerySet[Ho
 
     A whole ID number finds its person; 4 characters the persons whose ID number ends with them
     (``id_last4``); 5 or more digits (spaces and dashes aside) a phone number, however its digits
-    were grouped (``_phone_forms``); anything else a part of a name. Every search but a whole ID
+    were grouped (``_phone_forms``); anything else a part of a name (beyond one village, a name of
+    fewer than ``NAME_ANYWHERE`` characters from its start). Every search but a whole ID
     number also finds the households of that 户号. Each of these is read from an index.
     """
     text = " ".join(text.split())
@@ -318,8 +334,10 @@ def search_everywhere(*, user, text: str) -> tuple[QuerySet[Person], QuerySet[Ho
         persons = persons.filter(phone__in=_phone_forms(text, compact))
     elif compact.isdigit():
         persons = persons.none()  # a 户号
-    else:
+    elif len(text) >= NAME_ANYWHERE or _one_village(user):
         persons = persons.filter(name__contains=text)
+    else:
+        persons = persons.filter(name__startswith=text)
     return persons, households.filter(number=text)
 
 
