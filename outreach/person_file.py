@@ -28,14 +28,17 @@ from outreach.models import (
 VISITS_SHOWN = 10
 
 
-def visits(*, person, user) -> dict:
+def visits(*, person, user) -> dict | None:
     """Return her latest visits, how many she had this year, and the link to record one (with her
-    chosen; the saved visit brings the user back to her file)."""
+    chosen; the saved visit brings the user back to her file). Visits are to women (``outreach.rules``):
+    nothing for a man who has none."""
     qs = Visit.objects.for_user(user).filter(person=person).order_by("-visited_on", "-pk")
     shown = list(qs[: VISITS_SHOWN + 1])
+    if not shown and person.sex != "F":
+        return None
     year = timezone.localdate().year
     add_url = ""
-    if user.has_perm("outreach.add_visit"):
+    if user.has_perm("outreach.add_visit") and not person.deceased:
         back = urlencode({"person": person.pk, "next": person.get_absolute_url()})
         add_url = f"{reverse('outreach:visit_create')}?{back}"
     return {

@@ -160,7 +160,12 @@ def test_an_eight_year_old_girl_is_offered_the_childrens_registers_only(world, l
 
 def test_a_38_year_old_man_is_offered_no_register_of_women_or_children(world, login):
     man = member(world.household_a, "spouse", "刘强", dt.date(YEAR - 38, 1, 1), sex="M")
-    assert offered(login(world.dir_a), man) == ""
+    client = login(world.dir_a)
+    assert offered(client, man) == ""
+    text = page_of(client, man)  # nor a visit, a screening or a loan, which are for women
+    assert 'id="person-visits"' not in text and 'id="person-screenings"' not in text
+    assert f"?applicant={man.pk}" not in text
+    assert "妇女A" in text  # his household's head, on his file
 
 
 def test_a_woman_of_36_is_offered_the_womens_registers_and_of_60_the_poor_womens_only(world, login):
