@@ -16,6 +16,7 @@ from federation.web.pages import (
 )
 from loans import (
     permissions,  # noqa: F401 - grants the roles their permissions
+    person_file,  # noqa: F401 - a person's file: her loans with their steps
     todos,  # noqa: F401 - the loans waiting on every home
 )
 from loans.states import takes_steps

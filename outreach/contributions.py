@@ -16,6 +16,7 @@ from federation.web.pages import (
 from federation.web.registers import declare_package
 from outreach import (
     permissions,  # noqa: F401 - grants the roles their permissions
+    person_file,  # noqa: F401 - a person's file: her visits, screenings, petitions and teams
     selectors,
     todos,  # noqa: F401 - its to-dos on every home and the deadlines' reminders
 )

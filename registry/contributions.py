@@ -19,6 +19,7 @@ from federation.web.registers import declare_package
 from registry import (
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
+    person_file,  # noqa: F401 - a person's file: her household and family
     selectors,
     todos,  # noqa: F401 - its to-dos on the director's home
 )

@@ -388,6 +388,7 @@ def entry_register(
     menu_order: int,
     deadline: Deadline | None = None,
     person_filters: dict[str, Any] | None = None,
+    person_ages: Any = None,
     person_order: int = 0,
     importer: type[EntryImporter] = EntryImporter,
     import_notes: Sequence[str] = (),
@@ -403,6 +404,8 @@ def entry_register(
     """Return the declaration of a yearly register of persons: its pages, menu entry, deadline,
     place on a person's page, ledger (``table``, exported from its list) and import of that ledger.
     ``name`` and ``title`` are by default the model's (another name declares the model again).
+    ``person_filters`` (her fields, e.g. sex) and ``person_ages`` (the register's age rule of the
+    year's settings, ``registry.rules.Ages``) say whom a person's page offers to enter in it.
     """
     from registry.forms.registers import RegisterEntryForm
     from registry.views import registers as pages
@@ -428,7 +431,8 @@ def entry_register(
         },
         menu=Menu("registers", menu_order),
         deadline=deadline,
-        person_page=OnPersonPage(person_order, filters),
+        # Offered on a living person's page whose sex and age fit (the register's own age rule).
+        person_page=OnPersonPage(person_order, {**filters, "deceased": False}, ages=person_ages),
         counted=True,
         ledgers=(
             _ledger(name, model, ledger, table, queryset=entry_queryset(model, prefetch=prefetch), row=row),

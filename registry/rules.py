@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,36 @@ def children_of(person: Person) -> list[Person]:
             "birth_date"
         )
     )
+
+
+@dataclass(frozen=True)
+class Ages:
+    """The ages a register takes, in whole years on its year's reference date: ``low`` or more
+    (None: no least age) and under ``below`` (None: no limit)."""
+
+    low: int | None = None
+    below: int | None = None
+
+    def fit(self, age: int | None) -> bool:
+        """Return whether ``age`` lies within (an unknown age is not refused here: the form says why)."""
+        if age is None:
+            return True
+        return (self.low is None or age >= self.low) and (self.below is None or age < self.below)
+
+
+def left_behind_woman_ages(settings: YearSettings) -> Ages:
+    """Return the ages of a left-behind woman (item 5): 20 to 50 inclusive, the year's settings."""
+    return Ages(settings.left_behind_woman_min_age, settings.left_behind_woman_max_age + 1)
+
+
+def child_ages(settings: YearSettings) -> Ages:
+    """Return the ages of a child of the children's registers (items 3 and 4): under 16, a setting."""
+    return Ages(None, settings.child_age_limit)
+
+
+def woman_ages(settings: YearSettings) -> Ages:
+    """Return the ages of a woman (妇女, item 2): of the adult age (18, a setting) or more."""
+    return Ages(settings.adult_age, None)
 
 
 def _age_problems(
@@ -86,7 +117,7 @@ def left_behind_woman_problems(
     age = woman.age_on(on)
     if age is None:
         problems += _age_problems(woman, on, None, None, "")
-    elif not low <= age <= high:
+    elif not left_behind_woman_ages(settings).fit(age):
         problems.append(
             Problem(
                 "too_young" if age < low else "too_old",
@@ -138,7 +169,8 @@ def child_problems(
     problems: list[Problem] = []
     if child.deceased:
         problems.append(Problem("deceased", _("此人已故。"), "person"))
-    problems += _age_problems(child, on, None, settings.child_age_limit, label)
+    ages = child_ages(settings)
+    problems += _age_problems(child, on, ages.low, ages.below, label)
     return problems
 
 
@@ -155,7 +187,8 @@ def poor_woman_problems(
     problems: list[Problem] = []
     if woman.sex != "F":
         problems.append(Problem("not_a_woman", _("贫困妇女须为女性。"), "person"))
-    problems += _age_problems(woman, settings.ages_on, settings.adult_age, None, _("妇女"))
+    ages = woman_ages(settings)
+    problems += _age_problems(woman, settings.ages_on, ages.low, ages.below, _("妇女"))
     income = household.income_of(year) if household is not None else None
     if household is None:
         problems.append(Problem("no_household", _("她不属于任何户，无法核实家庭人均纯收入。"), "person"))

@@ -9,7 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
+from federation.core.roles import Level
 from federation.core.rules import years_before
+from federation.core.scoping import membership_of
 from federation.web.registers import registers
 from registry.models import Household, Person, Relation
 
@@ -275,3 +277,92 @@ def left_behind_child_candidates(
         )
         result.append((child, which))
     return result
+
+
+# -- the search of the page header -------------------------------------------------------------------
+
+#: The most persons, and households, a search of the header lists: a narrower search finds the rest.
+SEARCH_CAP = 200
+
+
+def _last4(text: str) -> bool:
+    """Return whether ``text`` is the last 4 characters of an ID number (3 digits, a digit or X)."""
+    return len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X")
+
+
+#: The shortest name searched anywhere in a name over more than one village: the trigram index
+#: (migration 0009) serves 3 characters and more; a shorter one (a surname, a name of two
+#: characters) is matched from the name's start, which the name's own index serves. A director's
+#: village is read whole: any part of a name is found there.
+NAME_ANYWHERE = 3
+
+
+def _one_village(user) -> bool:
+    """Return whether ``user``'s scope is one village (a director's): small enough to read whole."""
+    membership = membership_of(user)
+    return membership is not None and membership.level == Level.VILLAGE
+
+
+def _phone_forms(text: str, digits: str) -> set[str]:
+    """Return the ways a phone number may be stored (typed): as searched, its digits alone, and a
+    mobile number's 3-4-4 groups with dashes or spaces (each form is read from the phone's index)."""
+    forms = {text, digits}
+    if len(digits) == 11:
+        forms |= {sep.join((digits[:3], digits[3:7], digits[7:])) for sep in ("-", " ")}
+    return forms
+
+
+def search_everywhere(*, user, text: str) -> tuple[QuerySet[Person], QuerySet[Household]]:
+    """Return the persons and the households ``user`` sees that ``text`` finds (the header's search).
+
+    A whole ID number finds its person; 4 characters the persons whose ID number ends with them
+    (``id_last4``); 5 or more digits (spaces and dashes aside) a phone number, however its digits
+    were grouped (``_phone_forms``); anything else a part of a name (beyond one village, a name of
+    fewer than ``NAME_ANYWHERE`` characters from its start). Every search but a whole ID
+    number also finds the households of that 户号. Each of these is read from an index.
+    """
+    text = " ".join(text.split())
+    persons = Person.objects.for_user(user).select_related("village", "household__group")
+    households = Household.objects.for_user(user).select_related("village", "group")
+    if not text:
+        return persons.none(), households.none()
+    upper = text.upper()
+    compact = text.replace(" ", "").replace("-", "")
+    if is_whole_id_number(upper):
+        return persons.filter(id_number=upper), households.none()
+    if _last4(upper):
+        persons = persons.filter(id_last4=upper)
+    elif compact.isdigit() and len(compact) >= 5:
+        persons = persons.filter(phone__in=_phone_forms(text, compact))
+    elif compact.isdigit():
+        persons = persons.none()  # a 户号
+    elif len(text) >= NAME_ANYWHERE or _one_village(user):
+        persons = persons.filter(name__contains=text)
+    else:
+        persons = persons.filter(name__startswith=text)
+    return persons, households.filter(number=text)
+
+
+def registers_of(*, user, person_ids: Iterable[int]) -> dict[int, list[tuple[Any, int]]]:
+    """Return {person id: [(register, latest year), …]} of the yearly registers ``user`` may read
+    that ``person_ids`` are entered in: one query for all of them (a UNION of the registers)."""
+    from django.db.models import IntegerField, Max, Value
+
+    person_ids = list(person_ids)
+    readable = [r for r in registers if r.counted and user.has_perm(r.view_permission)]
+    if not person_ids or not readable:
+        return {}
+    parts = [
+        register.model.objects.for_user(user)
+        .filter(person_id__in=person_ids)
+        .order_by()
+        .values("person_id")
+        .annotate(latest=Max("year"), which=Value(n, output_field=IntegerField()))
+        .values_list("person_id", "which", "latest")
+        for n, register in enumerate(readable)
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found: dict[int, list[tuple[Any, int]]] = {}
+    for person_id, which, latest in sorted(rows, key=lambda row: (row[0], row[1])):
+        found.setdefault(person_id, []).append((readable[which], latest))
+    return found

@@ -13,7 +13,9 @@ history names the system user); ``None`` (the demo) leaves the user empty and gi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -142,3 +144,75 @@ def _history_columns(model: type[models.Model]) -> tuple[list[str], list[str]] |
         return None
     by_attname = {f.attname: f for f in history_model._meta.concrete_fields}
     return [by_attname[f.attname].column for f in tracked], [f.column for f in tracked]
+
+
+# -- reading it ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a record changed by one history row: its field, the value before and after."""
+
+    field: models.Field
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Event:
+    """One history row of a record: when, by whom (None: the system or the demo), what changed.
+
+    ``kind`` is "created", "changed", "deleted" (a soft delete) or "restored"; ``changes`` are the
+    fields a user edits that changed (none for the first row, or the oldest row shown).
+    """
+
+    at: dt.datetime
+    user: Any
+    kind: str
+    reason: str
+    changes: tuple[Change, ...]
+
+
+#: Kept on every record, never typed: not a change worth telling.
+_NOT_TOLD = {"created_at", "updated_at", "deleted_at", "version"}
+
+
+def events(obj: models.Model, *, limit: int = 50) -> list[Event]:
+    """Return the history of ``obj``, newest first, at most ``limit`` events, in one query.
+
+    Each event compares a history row with the one before it on the fields a form edits (derived
+    copies, the version and the timestamps are left out). The values are as stored: whoever shows
+    them masks what the reader may not see (``federation.core.policy``).
+    """
+    rows = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    fields = [
+        f
+        for f in type(obj)._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in _NOT_TOLD
+    ]
+    told = []
+    for newer, older in zip(rows[:limit], [*rows[1:], None], strict=False):
+        kind = {"+": "created", "-": "deleted"}.get(newer.history_type, "changed")
+        changes: tuple[Change, ...] = ()
+        if older is not None and kind == "changed":
+            if older.deleted_at is None and newer.deleted_at is not None:
+                kind = "deleted"
+            elif older.deleted_at is not None and newer.deleted_at is None:
+                kind = "restored"
+            changes = tuple(
+                Change(f, getattr(older, f.attname), getattr(newer, f.attname))
+                for f in fields
+                if getattr(older, f.attname) != getattr(newer, f.attname)
+            )
+        told.append(
+            Event(
+                at=newer.history_date,
+                user=newer.history_user,
+                kind=kind,
+                reason=newer.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return told

@@ -240,7 +240,12 @@ def village_figures_for(
 
 @dataclass(frozen=True)
 class PersonSection:
-    """A part of a person's page: ``template`` with ``context(person=, user=)`` (None leaves it out)."""
+    """A part of a person's page: ``template`` with ``context(person=, user=)`` (None leaves it out).
+
+    ``context`` reads through the scoping rule (``for_user``); ``permissions`` are what seeing the
+    part at all takes. Its data may name ``reads``: (``federation.core.access.Kind``, record) pairs
+    that showing it is a read of (a screening's result), which the page records in the access log.
+    """
 
     key: str
     order: int

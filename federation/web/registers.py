@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
+from federation.core.models import year_settings
 from federation.core.registries import Registry
 from federation.core.roles import Role, role_grants
 from federation.ledgers.exports import registry as ledger_registry
@@ -79,10 +81,27 @@ class Deadline:
 
 @dataclass(frozen=True)
 class OnPersonPage:
-    """The register on a person's page: her entries, and a button to enter her when ``filters`` fit her."""
+    """The register on a person's page: her entries, and a button to enter her when she fits it.
+
+    She fits when her fields equal ``filters`` (e.g. ``{"sex": "F"}``) and, with ``ages``, her age
+    on this year's reference date (统计截止日) is one the register takes: ``ages(settings)`` is the
+    register's own rule of the year's settings (``federation.core.models.YearSettings``), an object
+    whose ``fit(age)`` says it (``registry.rules.Ages``). An unknown age is offered: the form says why.
+    """
 
     order: int
     filters: Mapping[str, Any] = field(default_factory=dict)
+    ages: Callable[[Any], Any] | None = None
+
+    def fits(self, person: Any, *, settings: Any = None) -> bool:
+        """Return whether ``person`` may be entered in the register from her page, by ``settings``
+        (the year's rule values; this year's by default)."""
+        if not all(getattr(person, name) == value for name, value in self.filters.items()):
+            return False
+        if self.ages is None:
+            return True
+        settings = settings or year_settings(timezone.localdate().year)
+        return bool(self.ages(settings).fit(person.age_on(settings.ages_on)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,10 +194,9 @@ class Register:
         qs = self.model.objects.for_user(user).filter(person=person)
         return qs.order_by("-year", "-pk") if hasattr(self.model, "year") else qs.order_by("-pk")
 
-    def offered_to(self, person: Any) -> bool:
-        """Return whether a person may be entered in this register from her page (``filters``)."""
-        filters = self.person_page.filters if self.person_page else {}
-        return all(getattr(person, name) == value for name, value in filters.items())
+    def offered_to(self, person: Any, *, settings: Any = None) -> bool:
+        """Return whether a person may be entered in this register from her page (``OnPersonPage.fits``)."""
+        return self.person_page is not None and self.person_page.fits(person, settings=settings)
 
     def size(self, *, user: Any, village: Any, year: int) -> int:
         """Return how many entries ``village`` has in this register for ``year`` (the deadline grid's)."""

@@ -125,6 +125,7 @@ class Household(DomainModel):
         indexes = [
             models.Index(fields=["village", "id"], name="household_village_id"),
             alive_index(["village", "group_number", "number", "id"], name="household_book_order"),
+            models.Index(fields=["number"], name="household_number"),  # the header's search by 户号
         ]
 
     def __str__(self) -> str:
@@ -289,6 +290,7 @@ class Person(DomainModel):
         indexes = [
             models.Index(fields=["village", "id"], name="person_village_id"),
             alive_index(["village", "group_number", "household_number", "id"], name="person_book_order"),
+            models.Index(fields=["phone"], name="person_phone"),  # the header's search by phone
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports.definitions import Table
 from federation.web.registers import Deadline, declare
+from registry import rules
 from registry.entries import (
     CHILD_COLUMNS,
     CHILD_FIELDS,
@@ -72,6 +73,7 @@ declare(
         list_attrs={"intro": _("特殊困难儿童：失去父母、由其他亲属抚养的儿童；注明是否父母双亡或其他原因。")},
         menu_order=2,
         deadline=Deadline("hardship_children", 3, 18, _("困境\n儿童"), order=30),
+        person_ages=rules.child_ages,
         person_order=40,
     )
 )

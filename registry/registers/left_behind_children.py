@@ -13,6 +13,7 @@ from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField, Table
 from federation.ledgers.exports.registry import Ledger
 from federation.web.registers import Deadline, declare
+from registry import rules
 from registry.entries import (
     CHILD_COLUMNS,
     CHILD_FIELDS,
@@ -204,6 +205,7 @@ declare(
         views={"list": LeftBehindChildListView},
         menu_order=1,
         deadline=Deadline("left_behind_children", 3, 18, _("留守\n儿童"), order=20),
+        person_ages=rules.child_ages,
         person_order=30,
         extra_ledgers=(
             Ledger(

@@ -22,7 +22,7 @@ from federation.ledgers.exports.context import ExportContext
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.framework import ImportRow, RowInvalid
 from federation.web.registers import Deadline, declare
-from registry import selectors
+from registry import rules, selectors
 from registry.entries import (
     AGE,
     ID_NUMBER,
@@ -341,6 +341,7 @@ declare(
         views={"list": LeftBehindWomanListView},
         menu_order=3,
         deadline=Deadline("left_behind_women", 3, 18, _("留守\n妇女"), order=40),
+        person_ages=rules.left_behind_woman_ages,
         person_order=10,
         importer=LeftBehindWomanImporter,
         import_notes=(

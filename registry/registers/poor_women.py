@@ -19,6 +19,7 @@ from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import ImportRow, RowInvalid
 from federation.web.registers import Deadline, declare
+from registry import rules
 from registry.entries import (
     NOTES,
     EntryImporter,
@@ -209,6 +210,7 @@ declare(
         },
         menu_order=4,
         deadline=Deadline("poor_women", 3, 18, _("贫困\n妇女"), order=50),
+        person_ages=rules.woman_ages,
         person_order=20,
         importer=PoorWomanImporter,
         import_notes=(

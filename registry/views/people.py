@@ -22,7 +22,7 @@ from federation.web.generic import (
 )
 from federation.web.pages import person_page
 from federation.web.registers import counted
-from registry import selectors
+from registry import person_file, selectors
 from registry.forms.people import HouseholdMoveForm, PersonMoveForm
 from registry.models import Household, Person
 from registry.services import household_move, person_move
@@ -60,14 +60,33 @@ class PersonListView(IdSearchRecordedMixin, _GroupFilterMixin, DomainListView):
 
 
 class PersonDetailView(access.RecordsReadMixin, DomainDetailView):
+    """A person's whole file (一人一档): her facts and age, then the sections the apps and the
+    register declarations contribute (``federation.web.pages.person_page``), each read through the
+    scope and shown only to the roles that may see it.
+
+    A section whose data names ``reads`` ((kind, record), e.g. a screening shown) has each recorded
+    in the access log, as that record's own page records it.
+    """
+
     template_name = "registry/person_detail.html"
     access_kind = access.Kind.PERSON
 
     def get_queryset(self):
-        return super().get_queryset().select_related("village", "household__group")
+        return super().get_queryset().select_related("village", "household__group", "household__village")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for section in self.sections:
+            for kind, record in section.data.get("reads", ()):
+                access.record(request, kind, record)
+        return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sections=person_page(self.object, self.request.user), **kwargs)
+        user = self.request.user
+        self.sections = person_page(self.object, user)
+        return super().get_context_data(
+            sections=self.sections, age=person_file.age_for(user, self.object), **kwargs
+        )
 
 
 class _VillageFieldMixin:

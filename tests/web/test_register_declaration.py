@@ -19,6 +19,7 @@ from django.urls import clear_url_caches, reverse
 from federation.ledgers.imports.framework import get_importer
 from federation.ledgers.imports.templates import template_bytes
 from federation.web.registers import Deadline, declared
+from registry import rules
 from registry.entries import entry_register
 from registry.models import HardshipChild
 from registry.registers import hardship_children
@@ -50,6 +51,7 @@ def trial() -> object:
         list_columns=(("姓名", "person.name"), ("困难原因", "get_reason_display")),
         menu_order=5,
         deadline=Deadline("hardship_trial", 4, 1, "试点\n台账", order=70),
+        person_ages=rules.child_ages,
         person_order=50,
     )
 
@@ -91,6 +93,8 @@ def test_a_register_declared_once_has_its_menu_entry_deadline_and_person_page_bu
 
     page = client.get(child.get_absolute_url()).content.decode()
     assert f"{reverse('registry:hardshiptrial_create')}?person={child.pk}" in page
+    adult = client.get(world.woman_a.get_absolute_url()).content.decode()  # born 1988: past its ages
+    assert reverse("registry:hardshiptrial_create") not in adult
 
 
 def test_a_register_declared_once_lists_exports_and_imports_its_entries(world, login, trial_register, child):

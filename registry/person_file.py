@@ -1,0 +1,47 @@
+"""What registry adds to a person's file (一人一档): her household and family.
+
+Imported by ``registry.contributions``; the file's other sections come from the register
+declarations (``federation.web.contributions``) and the other apps' ``person_file`` modules.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from federation.core import policy
+from federation.web.pages import PersonSection, add_person_section
+from registry.models import Person, Relation
+
+#: The order of a household's members on the page: the head first, then the spouse, …
+RELATION_ORDER = {relation: n for n, relation in enumerate(Relation.values)}
+
+
+def age_for(user, person: Person) -> int | None:
+    """Return the age ``user`` is shown of ``person``: today's for a role that sees birth dates, else
+    the age on this year's reference date (统计截止日: a fixed day that tells no birthday)."""
+    if policy.can_see_full_id_number(user):
+        return person.age_on(timezone.localdate())
+    return policy.masked_age(person.birth_date, policy.ages_on())
+
+
+def family(*, person: Person, user) -> dict | None:
+    """Return her household and its other members ``user`` sees (with relation and age), in one query."""
+    if person.household_id is None:
+        return None
+    members = (
+        Person.objects.for_user(user)
+        .filter(household_id=person.household_id)
+        .exclude(pk=person.pk)
+        .only("pk", "name", "sex", "relation", "birth_date", "deceased", "village_id", "household_id")
+    )
+    full = policy.can_see_full_id_number(user)
+    on = timezone.localdate() if full else policy.ages_on()
+    rows = sorted(members, key=lambda m: (RELATION_ORDER.get(m.relation, 99), m.birth_date or on))
+    return {
+        "household": person.household,
+        "members": [(m, policy.masked_age(m.birth_date, on)) for m in rows],
+        "ages_today": full,
+    }
+
+
+add_person_section(PersonSection("registry.family", 5, "registry/_person_family.html", family))
