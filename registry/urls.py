@@ -4,13 +4,19 @@ from federation.web.generic import record_urls
 from federation.web.registers import declared_urls
 from registry.forms.people import HouseholdForm, PersonForm
 from registry.models import Household, Person
-from registry.views import access_log, people
+from registry.views import access_log, autocomplete, people
 
 app_name = "registry"
 
 urlpatterns = [
     path("women-ledger/", people.WomenLedgerView.as_view(), name="women_ledger"),
     path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
+    path("autocomplete/persons/", autocomplete.PersonAutocompleteView.as_view(), name="person_autocomplete"),
+    path(
+        "autocomplete/households/",
+        autocomplete.HouseholdAutocompleteView.as_view(),
+        name="household_autocomplete",
+    ),
     path("persons/<int:pk>/move/", people.PersonMoveView.as_view(), name="person_move"),
     path("households/<int:pk>/move/", people.HouseholdMoveView.as_view(), name="household_move"),
     *record_urls(
