@@ -18,7 +18,7 @@
       searchField: [],
       maxOptions: 20,
       loadThrottle: 250,
-      allowEmptyOption: !select.required,
+      allowEmptyOption: false, // the empty choice is no item: the placeholder shows instead
       placeholder: select.getAttribute("data-placeholder") || "",
       plugins: select.required ? [] : ["clear_button"],
       shouldLoad: function (query) { return query.trim().length > 0; },

@@ -17,7 +17,7 @@ def choose(page, field_id: str, typed: str) -> None:
     """Type ``typed`` into the autocomplete of the form field ``field_id`` (Tom Select) and pick its
     first option with the keyboard."""
     control = page.locator(f"#{field_id}-ts-control")
-    control.click()
+    control.locator("xpath=..").click()  # the box: its input hides while a choice is shown
     control.type(typed)
     page.locator(f"#{field_id}-ts-dropdown .option").first.wait_for()
     page.keyboard.press("Enter")
