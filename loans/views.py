@@ -13,7 +13,7 @@ from federation.core import access
 from federation.core.mixins import ScopedViewMixin
 from federation.core.policy import id_number_for
 from federation.core.services import StaleRecordError
-from federation.web.generic import PlaceFiltersMixin, YearPageMixin, int_param
+from federation.web.generic import PlaceFiltersMixin, Places, YearPageMixin, int_param
 from loans import selectors
 from loans.documents import render_application_pdf
 from loans.forms import ActionForm, ApplicationForm, AttachmentForm, guarantor_formset
@@ -340,10 +340,12 @@ class LedgerView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):
     template_name = "loans/ledger.html"
 
     def year_context(self, year: int) -> dict:
+        places = Places(self.request.user, self.request.GET)
         page, rows = selectors.loan_ledger_page(
-            user=self.request.user, year=year, page=self.request.GET.get("page")
+            user=self.request.user, year=year, page=self.request.GET.get("page"), narrow=places.narrow
         )
         return {
+            **places.context(),
             "rows": rows,
             "columns": selectors.LEDGER_COLUMNS,
             "page_obj": page,

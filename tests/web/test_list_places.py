@@ -170,3 +170,30 @@ def test_a_list_filtered_in_the_address_comes_back_with_its_filters_chosen(world
     page = client.get(url, {"state": "all", "village": world.village_a.pk, "year": 2025}).content.decode()
     assert re.search(rf'<option value="{world.village_a.pk}" selected>红旗村</option>', page)
     assert '<input type="hidden" name="state" value="all">' in page
+
+
+def test_the_loan_ledger_has_the_same_place_filters(world, login):
+    url = reverse("loans:ledger")
+    page = login(world.staff).get(url, {"village": world.village_b.pk}).content.decode()
+    assert options(page, "village") == ["全部村", "红旗村", "胜利村"] and options(page, "group") == [
+        "全部村民小组",
+        "一组",
+    ]
+    links = re.findall(r'href="([^"]+)"[^>]*data-export=', page)
+    assert links and all(f"village={world.village_b.pk}" in link for link in links)
+    county = login(world.county_viewer).get(url).content.decode()
+    assert options(county, "township") == ["全部乡镇", world.township.name, "团结镇"]
+    assert options(login(world.dir_a).get(url).content.decode(), "village") == []
+
+
+def test_the_loan_ledger_keeps_the_chosen_villages_loans(world, login):
+    from tests.helpers.loans import advance, build_loan_world, draft
+
+    w = build_loan_world(world)
+    for applicant in (w.applicant_a, w.applicant_b):
+        advance(w, draft(w, applicant), "submitted")
+    client = login(w.staff)
+    both = client.get(reverse("loans:ledger")).content.decode()
+    assert "申请人A" in both and "申请人B" in both
+    one = client.get(reverse("loans:ledger"), {"village": w.village_a.pk}).content.decode()
+    assert "申请人A" in one and "申请人B" not in one
