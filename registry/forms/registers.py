@@ -15,7 +15,7 @@ MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})
 def person_label(person: Person) -> str:
     """Return how a person is offered in a form: name, sex, birth date, village and group."""
     born = person.birth_date.isoformat() if person.birth_date else "出生日期不详"
-    group = f"{person.household.group} " if person.household_id else ""
+    group = f"{person.household.group}" if person.household_id else ""
     return f"{person.name}（{person.get_sex_display()}，{born}，{person.village.name}{group}）"
 
 
