@@ -56,7 +56,7 @@ class PersonAutocompleteView(ScopedViewMixin, View):
                 "results": [
                     {
                         "value": person.pk,
-                        "text": person_label(person),
+                        "text": person_label(person, user),
                         "id_number": policy.id_number_for(user, person.id_number),
                     }
                     for person in rows

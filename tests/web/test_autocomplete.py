@@ -70,6 +70,8 @@ def test_a_masked_role_sees_masked_id_numbers_in_the_options(world, login):
     assert len(rows) == 1 and world.woman_a.id_number not in str(rows)
     assert rows[0]["id_number"].startswith(world.woman_a.id_number[:3])
     assert rows[0]["id_number"].endswith(world.woman_a.id_number[-4:]) and "*" in rows[0]["id_number"]
+    assert "1988-05-06" not in rows[0]["text"] and "岁" in rows[0]["text"]  # her age, not her birth date
+    assert "1988-05-06" in found(login(world.dir_a), "妇女A")[0]["text"]
 
 
 def test_the_options_follow_the_fields_narrowing(world, login):
