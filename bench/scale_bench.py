@@ -72,6 +72,8 @@ GROWTH_TARGET = 1.5
 ROLES = (("cun0101", "村妇联主席"), ("staff01", "乡镇"), ("county", "县妇联查看"))
 LIST_TARGET_MS = 50
 PAGE_TARGET_MS = 100
+#: A form page (issue 19: ≤ 300 ms; its persons chosen by an autocomplete, never listed in the page).
+FORM_TARGET_MS = 300
 #: Pages held to the 100 ms target: figures and charts, not lists.
 FIGURE_PAGES = (
     ("home", "首页"),
@@ -205,6 +207,7 @@ def cases_of(username: str, role: str) -> list[Case]:
             cases.append(Case(role, label, reverse(name), PAGE_TARGET_MS))
         except NoReverseMatch:
             continue
+    cases.append(Case(role, "来信来访登记表", reverse("outreach:petition_create"), FORM_TARGET_MS))
     lists = [(name, label, searched) for name, label, searched in OTHER_LISTS]
     lists += [
         (r.url_name("list"), str(r.title), hasattr(r.model, "person"))

@@ -53,6 +53,7 @@ class ApplicationForm(VersionedModelForm):
             .order_by("name"),
             label=_("申请人"),
             help_text=_("从本村登记的妇女中选择；配偶信息在提交时从户中读取。"),
+            search={"sex": "F", "alive": 1},
         )
 
 

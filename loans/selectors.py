@@ -7,6 +7,7 @@ the user's role may see them (``federation.core.policy``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -312,10 +313,14 @@ def loan_ledger_rows(*, user, year: int) -> list[LedgerRow]:
 LEDGER_PAGE_SIZE = 50
 
 
-def loan_ledger_page(*, user, year: int, page: str | int | None) -> tuple[Page, list[LedgerRow]]:
+def loan_ledger_page(
+    *, user, year: int, page: str | int | None, narrow: Callable[[QuerySet], QuerySet] | None = None
+) -> tuple[Page, list[LedgerRow]]:
     """Return one page of the loan ledger of ``year`` (``page``: its number, the last for "last", the
-    first when not a page) and its rows, numbered on from the pages before it."""
-    page_obj = Paginator(loan_ledger_queryset(user=user, year=year), LEDGER_PAGE_SIZE).get_page(page)
+    first when not a page) and its rows, numbered on from the pages before it; ``narrow`` keeps the
+    rows of the place the list is filtered to (``federation.web.generic.Places.narrow``)."""
+    qs = loan_ledger_queryset(user=user, year=year)
+    page_obj = Paginator(narrow(qs) if narrow else qs, LEDGER_PAGE_SIZE).get_page(page)
     rows = [
         loan_ledger_row(application, number=number, user=user)
         for number, application in enumerate(page_obj, start=page_obj.start_index())

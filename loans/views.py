@@ -13,7 +13,7 @@ from federation.core import access
 from federation.core.mixins import ScopedViewMixin
 from federation.core.policy import id_number_for
 from federation.core.services import StaleRecordError
-from federation.web.generic import YearPageMixin, int_param
+from federation.web.generic import PlaceFiltersMixin, Places, YearPageMixin, int_param
 from loans import selectors
 from loans.documents import render_application_pdf
 from loans.forms import ActionForm, ApplicationForm, AttachmentForm, guarantor_formset
@@ -40,7 +40,7 @@ class LoanViewMixin(ScopedViewMixin):
     permission_required = "loans.view_loanapplication"
 
 
-class ApplicationListView(LoanViewMixin, generic.ListView):
+class ApplicationListView(LoanViewMixin, PlaceFiltersMixin, generic.ListView):
     """The applications of the user's scope with their state (a village director: her village's)."""
 
     template_name = "loans/application_list.html"
@@ -340,10 +340,12 @@ class LedgerView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):
     template_name = "loans/ledger.html"
 
     def year_context(self, year: int) -> dict:
+        places = Places(self.request.user, self.request.GET)
         page, rows = selectors.loan_ledger_page(
-            user=self.request.user, year=year, page=self.request.GET.get("page")
+            user=self.request.user, year=year, page=self.request.GET.get("page"), narrow=places.narrow
         )
         return {
+            **places.context(),
             "rows": rows,
             "columns": selectors.LEDGER_COLUMNS,
             "page_obj": page,

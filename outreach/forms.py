@@ -77,6 +77,7 @@ class VisitForm(VersionedModelForm):
         self.fields["person"] = PersonChoiceField(
             queryset=_women(registered=True, extra_pk=self.instance.person_id),
             label=self.fields["person"].label,
+            search={"sex": "F", "registered": 1},
             help_text=_("本年度或上一年度登记的农村留守妇女和贫困妇女。"),
         )
 
@@ -96,7 +97,9 @@ class ScreeningForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(
-            queryset=_women(extra_pk=self.instance.person_id), label=self.fields["person"].label
+            queryset=_women(extra_pk=self.instance.person_id),
+            label=self.fields["person"].label,
+            search={"sex": "F", "alive": 1},
         )
 
 
@@ -139,6 +142,7 @@ class VolunteerMemberForm(VersionedModelForm):
             label=self.fields["person"].label,
             required=False,
             help_text=self.fields["person"].help_text,
+            search={"sex": "F", "alive": 1},
         )
         self.fields["name"].help_text = _("选了主任或居民时自动填写。")
         self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.level_label}）"

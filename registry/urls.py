@@ -4,7 +4,7 @@ from federation.web.generic import record_urls
 from federation.web.registers import declared_urls
 from registry.forms.people import HouseholdForm, PersonForm
 from registry.models import Household, Person
-from registry.views import access_log, people, search
+from registry.views import access_log, autocomplete, people, search
 
 app_name = "registry"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("women-ledger/", people.WomenLedgerView.as_view(), name="women_ledger"),
     path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("autocomplete/persons/", autocomplete.PersonAutocompleteView.as_view(), name="person_autocomplete"),
+    path(
+        "autocomplete/households/",
+        autocomplete.HouseholdAutocompleteView.as_view(),
+        name="household_autocomplete",
+    ),
     path("persons/<int:pk>/move/", people.PersonMoveView.as_view(), name="person_move"),
     path("households/<int:pk>/move/", people.HouseholdMoveView.as_view(), name="household_move"),
     *record_urls(

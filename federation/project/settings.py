@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served by the app, no CDN
+    "django_tomselect",  # Tom Select's script and styles, served from the package (the autocompletes)
     "django_q",  # background tasks (big exports) through the database: no broker to install
     "federation.core",
     "federation.ledgers",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache, cached_property
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import path as url_path
 from django.urls import reverse
@@ -19,6 +22,7 @@ from federation.core import access
 from federation.core.forms import add_errors
 from federation.core.idnumber import is_whole_id_number
 from federation.core.mixins import ScopedFormMixin, ScopedViewMixin
+from federation.core.models import Township, Village, VillageGroup
 from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.core.services import (
     StaleRecordError,
@@ -67,6 +71,133 @@ class YearPageMixin:
         year = year_param(self.request)
         return super().get_context_data(
             year=year, years=self.years(year), **self.year_context(year), **kwargs
+        )
+
+
+def village_path(model) -> str | None:
+    """Return the lookup from ``model`` to its village (its ``scope_path``, e.g. ``person__village``),
+    or None for a model that is not a village's record (a village, a township)."""
+    path = getattr(model, "scope_path", None)
+    return path if path and path.split("__")[-1] == "village" else None
+
+
+@cache
+def group_path(model, depth: int = 3) -> str | None:
+    """Return the shortest lookup from ``model`` to its village group (村民小组) along foreign keys
+    (``household__group`` for a person, ``person__household__group`` for a register entry), or None."""
+    level = [("", model)]
+    for _step in range(depth):
+        following = []
+        for prefix, current in level:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one and field.concrete):
+                    continue
+                lookup = f"{prefix}{field.name}"
+                if field.related_model is VillageGroup:
+                    return lookup
+                following.append((f"{lookup}__", field.related_model))
+        level = following
+    return None
+
+
+class Places:
+    """The 乡镇, 村 and 村民小组 a list is narrowed to, and the choices its filters offer.
+
+    A user who sees one village chooses among its groups; township staff choose the village first,
+    then one of its groups; the county viewer chooses the township, then one of its villages, then
+    a group (a county has hundreds of villages and thousands of groups: never one long list). A
+    value outside what is offered (another village's group, a village out of scope) is ignored.
+    """
+
+    def __init__(self, user, query) -> None:
+        townships = list(Township.objects.for_user(user).order_by("code").only("pk", "name"))
+        villages = Village.objects.for_user(user).order_by("code").only("pk", "name", "township_id")
+        village_id = _positive(query.get("village"))
+        township_id = _positive(query.get("township"))
+        if village_id and not any(t.pk == township_id for t in townships):
+            township_id = villages.filter(pk=village_id).values_list("township_id", flat=True).first()
+        self.townships = townships if len(townships) > 1 else []
+        self.township_id = township_id if any(t.pk == township_id for t in self.townships) else None
+        if self.townships:  # the county: the villages of the chosen township only
+            villages = villages.filter(township_id=self.township_id) if self.township_id else villages.none()
+        self.villages = list(villages)
+        #: Whether the rows may come from several villages (then the list shows each row's village).
+        self.several = bool(self.townships) or len(self.villages) > 1
+        self.village_id = village_id if any(v.pk == village_id for v in self.villages) else None
+        groups = VillageGroup.objects.for_user(user).order_by("number")
+        if self.several:
+            groups = groups.filter(village_id=self.village_id) if self.village_id else groups.none()
+        self.groups = list(groups)
+        group_id = _positive(query.get("group"))
+        self.group_id = group_id if any(g.pk == group_id for g in self.groups) else None
+        if not self.several:
+            self.villages = []  # one village: nothing to choose
+
+    def narrow(self, rows):
+        """Return ``rows`` (a queryset of a village's records) kept to the chosen place, with each row's
+        village read with it where the list shows it; anything else as it is."""
+        if not isinstance(rows, QuerySet) or rows._fields is not None:
+            return rows
+        path = village_path(rows.model)
+        if path is None:
+            return rows
+        if self.group_id and (to_group := group_path(rows.model)):
+            rows = rows.filter(**{f"{to_group}_id": self.group_id})
+        if self.village_id:
+            rows = rows.filter(**{f"{path}_id": self.village_id})
+        elif self.township_id:  # by the township's villages, as the scope does: no join to sort through
+            villages = Village.objects.filter(township_id=self.township_id).values("pk")
+            rows = rows.filter(**{f"{path}__in": villages})
+        return rows.select_related(path) if self.several else rows
+
+    def context(self) -> dict:
+        return {
+            "townships": self.townships,
+            "township_id": self.township_id,
+            "villages": self.villages,
+            "village_id": self.village_id,
+            "groups": self.groups,
+            "group_id": self.group_id,
+            "show_village": self.several,
+        }
+
+
+def _positive(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() else None
+
+
+class PlaceFiltersMixin:
+    """A list narrowed by ``?township=``, ``?village=`` and ``?group=`` (``Places``), whatever its
+    ``get_queryset``; its context offers the filters' choices and, where the rows come from several
+    villages, ``columns`` with the village's after the first."""
+
+    @cached_property
+    def places(self) -> Places:
+        return Places(self.request.user, self.request.GET)
+
+    def get(self, request, *args, **kwargs):
+        self.object_list = self.places.narrow(self.get_queryset())
+        return self.render_to_response(self.get_context_data())
+
+    def list_columns(self) -> list[tuple[str, str]]:
+        """Return the list's (label, dotted path) columns, with the village's where it is not shown."""
+        columns = list(getattr(self, "columns", []))
+        path = village_path(self.model)
+        if not (self.places.several and path and columns):
+            return columns
+        dotted = path.replace("__", ".")
+        if any(p == dotted or p.startswith(f"{dotted}.") for _label, p in columns):
+            return columns
+        return [columns[0], (_lazy("村"), dotted), *columns[1:]]
+
+    def get_context_data(self, **kwargs):
+        path = village_path(self.model)
+        return super().get_context_data(
+            **self.places.context(),
+            columns=self.list_columns(),
+            village_cell=path.replace("__", ".") if path else "",
+            **kwargs,
         )
 
 
@@ -134,8 +265,11 @@ def _of_persons(model) -> bool:
     return any(field.name == "person" and field.many_to_one for field in model._meta.get_fields())
 
 
-class DomainListView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, generic.ListView):
-    """A list of records: 50 a page, through the scope; ``columns`` are (label, dotted path).
+class DomainListView(
+    UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, PlaceFiltersMixin, generic.ListView
+):
+    """A list of records: 50 a page, through the scope; ``columns`` are (label, dotted path); the
+    乡镇, 村 and 村民小组 filters for every list (``PlaceFiltersMixin``).
 
     With ``select`` (a selector taking ``user``, ``search`` and ``year``) the rows are its answer
     and the list has a search box and, when ``yearly``, a year filter.

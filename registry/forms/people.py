@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core import history
-from federation.core.forms import FriendlyErrorsMixin, VersionedModelForm
+from federation.core.forms import AutocompleteSelect, FriendlyErrorsMixin, VersionedModelForm
 from federation.core.models import VillageGroup
 from federation.core.services import domain_record_save
 from registry.models import Household, HouseholdIncome, Person, Relation
@@ -45,6 +45,9 @@ class PersonForm(VersionedModelForm):
                 attrs={"inputmode": "text", "autocomplete": "off", "data-id-number": "1", "maxlength": 18}
             ),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "household": AutocompleteSelect(
+                "registry:household_autocomplete", attrs={"data-placeholder": _("输入户号或户主姓名查找")}
+            ),
         }
 
     def clean_id_number(self) -> str | None:
@@ -154,7 +157,13 @@ class HouseholdMoveForm(FriendlyErrorsMixin, forms.Form):
 
 
 class PersonMoveForm(FriendlyErrorsMixin, forms.Form):
-    to_household = forms.ModelChoiceField(queryset=None, label=_("迁入的户"))
+    to_household = forms.ModelChoiceField(
+        queryset=None,
+        label=_("迁入的户"),
+        widget=AutocompleteSelect(
+            "registry:household_autocomplete", attrs={"data-placeholder": _("输入户号或户主姓名查找")}
+        ),
+    )
     relation = forms.ChoiceField(choices=Relation.choices, label=_("与新户户主的关系"))
 
     def __init__(self, *args, user, person, **kwargs):

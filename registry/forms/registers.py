@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from federation.core.forms import VersionedModelForm
+from federation.core import policy
+from federation.core.forms import AutocompleteSelect, VersionedModelForm
 from registry.models import Person
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -12,13 +13,28 @@ PHONE_INPUT = forms.TextInput(attrs={"inputmode": "tel"})
 MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})
 
 
+def person_label(person: Person, user=None) -> str:
+    """Return how a person is offered in a form: name, sex, birth date, village and group; to a role
+    that sees ages in place of birth dates (``user`` given), her age."""
+    born = person.birth_date.isoformat() if person.birth_date else "出生日期不详"
+    if user is not None and person.birth_date and not policy.can_see_full_id_number(user):
+        born = f"{policy.masked_age(person.birth_date, policy.ages_on())}岁"
+    group = f"{person.household.group}" if person.household_id else ""
+    return f"{person.name}（{person.get_sex_display()}，{born}，{person.village.name}{group}）"
+
+
 class PersonChoiceField(forms.ModelChoiceField):
-    """Pick an existing person: shown as name, sex, birth date and group, never the ID number."""
+    """Pick an existing person of the scope by typing her name or ID number (an autocomplete,
+    ``registry.views.autocomplete``): the page never holds the list. ``search`` narrows what is
+    offered as the field's queryset does (``sex``, ``alive``, ``registered``); the queryset is what
+    is accepted. Shown as name, sex, birth date and group."""
+
+    def __init__(self, *args, search: dict | None = None, **kwargs):
+        kwargs.setdefault("widget", AutocompleteSelect("registry:person_autocomplete", search))
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, person: Person) -> str:
-        born = person.birth_date.isoformat() if person.birth_date else "出生日期不详"
-        group = f"{person.household.group} " if person.household_id else ""
-        return f"{person.name}（{person.get_sex_display()}，{born}，{person.village.name}{group}）"
+        return person_label(person)
 
 
 def _people(**filters):
@@ -32,7 +48,9 @@ class RegisterEntryForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         if "person" in self.fields:
             self.fields["person"] = PersonChoiceField(
-                queryset=_people(**self.person_filters), label=self.fields["person"].label
+                queryset=_people(**self.person_filters),
+                label=self.fields["person"].label,
+                search={**self.person_filters, "alive": 1},
             )
 
 
@@ -42,5 +60,8 @@ class VillageDirectorForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(
-            queryset=_people(sex="F"), required=False, label=self.fields["person"].label
+            queryset=_people(sex="F"),
+            required=False,
+            label=self.fields["person"].label,
+            search={"sex": "F", "alive": 1},
         )

@@ -1,15 +1,11 @@
-"""The filters every list page of the registry shares: search, village group, village and year.
-
-A user who sees several villages chooses the village first and then one of its groups: a township
-has hundreds of groups and a county thousands, too many for one drop-down.
-"""
+"""The filters every list page of the registry shares: search and year (the 乡镇, 村 and 村民小组 are
+every list's: ``federation.web.generic.PlaceFiltersMixin``)."""
 
 from __future__ import annotations
 
 from federation.core import access
 from federation.core.idnumber import is_whole_id_number
-from federation.core.models import Village, VillageGroup
-from federation.web.generic import int_param, year_choices, year_param
+from federation.web.generic import year_choices, year_param
 
 
 class IdSearchRecordedMixin:
@@ -26,37 +22,22 @@ class IdSearchRecordedMixin:
 
 
 class ListFiltersMixin:
-    """Read ``q``, ``group``, ``village`` and ``year`` from the query string; offer their choices."""
+    """Read ``q`` and ``year`` from the query string and offer their choices; ``village_id()`` and
+    ``group_id()`` are the place the list is narrowed to (``places``)."""
 
     def search(self) -> str:
         return self.request.GET.get("q", "")
 
     def group_id(self) -> int | None:
-        return int_param(self.request, "group")
+        return self.places.group_id
 
     def village_id(self) -> int | None:
-        return int_param(self.request, "village")
+        return self.places.village_id
 
     def year(self) -> int:
         return year_param(self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        villages = list(Village.objects.for_user(user).order_by("code").only("pk", "name"))
-        several = len(villages) > 1
-        village_id = self.village_id()
-        groups = VillageGroup.objects.for_user(user).order_by("number")
-        if several:
-            groups = groups.filter(village_id=village_id) if village_id else groups.none()
-        context.update(
-            villages=villages if several else [],
-            village_id=village_id,
-            groups=groups,
-            show_village=several,
-            group_id=self.group_id(),
-            search=self.search(),
-            year=self.year(),
-            years=year_choices(self.year()),
-        )
+        context.update(search=self.search(), year=self.year(), years=year_choices(self.year()))
         return context

@@ -31,12 +31,7 @@ from registry.views.filters import IdSearchRecordedMixin, ListFiltersMixin
 
 class _GroupFilterMixin(ListFiltersMixin):
     def filters(self) -> dict:
-        return {
-            "user": self.request.user,
-            "search": self.search(),
-            "group_id": self.group_id(),
-            "village_id": self.village_id(),
-        }
+        return {"user": self.request.user, "search": self.search()}
 
     def person_filters(self) -> dict:
         return {
@@ -173,8 +168,6 @@ class WomenLedgerView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
             user=self.request.user,
             year=self.year(),
             search=self.search(),
-            group_id=self.group_id(),
-            village_id=self.village_id(),
         )
 
     def get_context_data(self, **kwargs):

@@ -28,8 +28,6 @@ class RegisterListView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
             model=self.model,
             user=self.request.user,
             search=self.search(),
-            group_id=self.group_id(),
-            village_id=self.village_id(),
             year=self.year(),
         )
 
@@ -83,7 +81,7 @@ class CandidatesListView(RegisterListView):
         context = super().get_context_data(**kwargs)
         context["ages_on"] = year_settings(self.year()).ages_on
         village_id = self.village_id()
-        if context["villages"] and not village_id:
+        if context["show_village"] and not village_id:
             context["candidates_need_village"] = True
             return context
         candidates = type(self).candidates(user=self.request.user, year=self.year(), village_id=village_id)

@@ -11,3 +11,13 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+
+
+def choose(page, field_id: str, typed: str) -> None:
+    """Type ``typed`` into the autocomplete of the form field ``field_id`` (Tom Select) and pick its
+    first option with the keyboard."""
+    control = page.locator(f"#{field_id}-ts-control")
+    control.locator("xpath=..").click()  # the box: its input hides while a choice is shown
+    control.type(typed)
+    page.locator(f"#{field_id}-ts-dropdown .option").first.wait_for()
+    page.keyboard.press("Enter")

@@ -12,7 +12,7 @@ from loans.documents import chinese_date
 from loans.models import LoanApplication
 from loans.states import Status
 from tests.helpers.factories import id_number_for
-from tests.helpers.web import sign_in
+from tests.helpers.web import choose, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,8 @@ def test_a_loan_is_drafted_signed_twice_agreed_stamped_and_printed(phone, loan_w
     # The village director drafts the application with two guarantors.
     phone.go(reverse("loans:application_create"))
     assert fits_the_phone(phone)
-    phone.select_option("#id_applicant", str(w.applicant_a.pk))
+    choose(phone, "id_applicant", w.applicant_a.name)
+    assert phone.eval_on_selector("#id_applicant", "s => s.value") == str(w.applicant_a.pk)
     phone.fill("#id_amount", "50000")
     phone.fill("#id_term_months", "24")
     phone.fill("#id_own_funds", "10000")
