@@ -19,7 +19,7 @@ from federation.ledgers.columns import Column, ColumnGroup, Kind
 from federation.ledgers.exports.definitions import Card, CardField, Layout, Table
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
-#: and a few a list may add (persons: register, missing_id; petitions: state, category).
+#: township (the county viewer's), and a few a list may add (persons: register, missing_id; petitions: state, category).
 EXTRA_FILTERS = ("register", "missing_id", "state", "category")
 
 
@@ -35,6 +35,7 @@ class ExportFilters:
     year: int | None = None
     group_id: int | None = None
     village_id: int | None = None
+    township_id: int | None = None
     search: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -46,6 +47,7 @@ class ExportFilters:
             year=_int(query.get("year")),
             group_id=_int(query.get("group")),
             village_id=_int(query.get("village")),
+            township_id=_int(query.get("township")),
             search=str(query.get("q", "")).strip()[:50],
             extra=extra,
         )
@@ -56,6 +58,7 @@ class ExportFilters:
             "year": self.year,
             "group": self.group_id,
             "village": self.village_id,
+            "township": self.township_id,
             "q": self.search,
             **self.extra,
         }
@@ -63,6 +66,16 @@ class ExportFilters:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def villages(self, villages: Any) -> Any:
+        """Return the queryset ``villages`` narrowed to the filters' township, village and group."""
+        if self.township_id:
+            villages = villages.filter(township_id=self.township_id)
+        if self.village_id:
+            villages = villages.filter(pk=self.village_id)
+        if self.group_id:
+            villages = villages.filter(groups__id=self.group_id)
+        return villages
 
 
 AGE_HEADER = gettext_lazy("年龄")
@@ -117,16 +130,14 @@ class ExportContext:
         year = filters.year or timezone.localdate().year
         settings = year_settings(year)
         unit = village or user_unit(user)
-        villages = Village.objects.for_user(user)
+        villages = filters.villages(Village.objects.for_user(user))
         if village is not None:
             villages = villages.filter(pk=village.pk)
-        if filters.village_id:
-            villages = villages.filter(pk=filters.village_id)
-        if filters.group_id:
-            villages = villages.filter(groups__id=filters.group_id)
         narrowed = list(villages.select_related("township")[:2])
         if len(narrowed) == 1 and not isinstance(unit, Village):
             unit = narrowed[0]
+        elif filters.township_id and narrowed and not isinstance(unit, Village | Township):
+            unit = narrowed[0].township  # the county viewer's export of one township
         reporter = ""
         if not isinstance(user, SystemActor):
             reporter = user.get_full_name() or user.get_username()

@@ -90,10 +90,13 @@ class Ledger:
         return isinstance(self.layout, Table)
 
     def records(self, user: Any, filters: ExportFilters, *, village_id: int | None = None) -> QuerySet:
-        """Return the scoped queryset of ``user``'s rows, narrowed to one of her villages if asked."""
+        """Return the scoped queryset of ``user``'s rows, narrowed to one of her villages if asked,
+        and to the filters' township (the county viewer's list of one township)."""
         qs = self.queryset(user, filters)
         if village_id is not None:
             qs = qs.filter(**{village_lookup(qs.model): village_id})
+        if filters.township_id:
+            qs = qs.filter(**{township_lookup(qs.model): filters.township_id})
         return qs
 
     def iter_rows(self, qs: QuerySet, ctx: ExportContext) -> Iterator[Any]:
@@ -130,6 +133,16 @@ def village_lookup(model: Any) -> str:
     """
     path = model.scope_path
     return f"{path}_id" if path else "id"
+
+
+def township_lookup(model: Any) -> str:
+    """Return the lookup from ``model`` to its township's id: its ``township_path`` (a record that may
+    belong to the township itself), else through its village's ``scope_path``."""
+    path = getattr(model, "township_path", None)
+    if path:
+        return f"{path}_id"
+    village = model.scope_path
+    return f"{village}__township_id" if village else "township_id"
 
 
 _LEDGERS: dict[str, Ledger] = {}

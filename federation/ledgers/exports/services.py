@@ -141,11 +141,7 @@ def _pdf_units(ledger: Ledger, user: Any, filters: ExportFilters, ctx: ExportCon
     """
     if not ctx.multi_village or not ledger.pdf_per_village:
         return [(ctx, ledger.records(user, filters))]
-    villages = Village.objects.for_user(user).select_related("township").order_by("code")
-    if filters.village_id:
-        villages = villages.filter(pk=filters.village_id)
-    if filters.group_id:
-        villages = villages.filter(groups__id=filters.group_id)
+    villages = filters.villages(Village.objects.for_user(user)).select_related("township").order_by("code")
     units = []
     for village in villages:
         qs = ledger.records(user, filters, village_id=village.pk)
