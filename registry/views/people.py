@@ -172,7 +172,7 @@ class WomenLedgerView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
                     "children": [(c, c.age_on(on)) for c in children],
                 }
             )
-        context.update(rows=rows, register_help=registers["women_ledger"].help_text(self.year()))
+        context.update(rows=rows, register_help=registers.get("women_ledger").help_text(self.year()))
         return context
 
 
