@@ -31,10 +31,10 @@ TARGETS = """
     return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden"; };
   const out = [];
   const add = (el, kind, box) => { const r = (box || el).getBoundingClientRect();
-    out.push({kind, text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 20),
-              width: Math.round(r.width), height: Math.round(r.height)}); };
-  document.querySelectorAll(".btn, button, .page-link, .dropdown-item, .navbar .nav-link, .nav-pills .nav-link")
-    .forEach((el) => { if (seen(el)) add(el, "button"); });
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 20);
+    out.push({kind, text, width: Math.round(r.width), height: Math.round(r.height)}); };
+  const buttons = ".btn, button, .page-link, .dropdown-item, .navbar .nav-link, .nav-pills .nav-link";
+  document.querySelectorAll(buttons).forEach((el) => { if (seen(el)) add(el, "button"); });
   document.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((el) => {
     if (!seen(el)) return;
     const label = el.closest("label") || (el.id && document.querySelector(`label[for="${el.id}"]`));
