@@ -342,7 +342,8 @@ def export_request(*, ledger: Ledger, user: Any, fmt: str, filters: ExportFilter
     user already has ``EXPORTS_QUEUED_PER_USER`` exports queued or running.
     """
     export_purge()
-    rows_total = ledger.records(user, filters).count()
+    with reading_replica():  # counted where the rows will be read
+        rows_total = ledger.records(user, filters).count()
     if rows_total <= conf.background_threshold(fmt):
         record = export_record_create(
             ledger=ledger, user=user, fmt=fmt, filters=filters, rows_total=rows_total
