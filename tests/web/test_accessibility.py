@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from federation.ledgers.models import ImportRecord
 from registry.models import LeftBehindWoman
 from tests.helpers.factories import HouseholdFactory
 from tests.helpers.loans import build_loan_world, draft
@@ -70,7 +71,31 @@ def site(world):
     w.entry = LeftBehindWoman.objects.get(person=w.woman_a)
     for number in range(10, 70):  # more than a page of households: the pagination is measured
         HouseholdFactory(village=w.village_a, group=w.group_a, number=f"{number:04d}")
+    w.checked_imports = {user.username: checked_import(user, w.village_a) for user in (w.dir_a, w.staff)}
     return w
+
+
+def checked_import(user, village) -> ImportRecord:
+    """Return a checked import of ``user``, waiting for confirmation: its preview and a warning."""
+    preview = {
+        "headers": [{"title": "姓名", "kind": "text"}, {"title": "身份证号", "kind": "id_number"}],
+        "rows": [
+            {"row": 4, "cells": ["王小燕", "513401199003040022"]},
+            {"row": 5, "cells": ["王小梅", None]},
+        ],
+    }
+    return ImportRecord.objects.create(
+        user=user,
+        requested_by=user.username,
+        ledger="persons",
+        title="居民花名册",
+        village=village,
+        file_name="花名册.xlsx",
+        status=ImportRecord.Status.CHECKED,
+        rows_total=2,
+        preview=preview,
+        warnings=[{"where": "unit", "written": "幸福乡大河村"}],
+    )
 
 
 def page_kinds(w, *, township: bool) -> dict[str, str]:
@@ -87,6 +112,9 @@ def page_kinds(w, *, township: bool) -> dict[str, str]:
         "screening statistics": reverse("outreach:screening_statistics"),
         "import": reverse("imports:start"),
         "import history": reverse("imports:history"),
+        "import preview": reverse(
+            "imports:record", args=[w.checked_imports["staff" if township else "dir_a"].pk]
+        ),
         "loans": reverse("loans:application_list"),
         "loan": w.loan.get_absolute_url(),
         "loan form": reverse("loans:application_create"),
