@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.forms import FriendlyErrorsMixin, PlacedErrorsMixin, VersionedModelForm
+from federation.core.models import Village
 from loans.eligibility import check_eligibility
 from loans.models import (
     LONGEST_TERM,
@@ -55,6 +56,28 @@ class ApplicationForm(VersionedModelForm):
             help_text=_("从本村登记的妇女中选择；配偶信息在提交时从户中读取。"),
             search={"sex": "F", "alive": 1},
         )
+        villages = Village.objects.for_user(user).order_by("code")
+        if villages.count() > 1:
+            # The township's staff prepares a draft for one of her villages, which then signs first.
+            self.fields["village"] = forms.ModelChoiceField(
+                queryset=villages,
+                label=_("村"),
+                help_text=_("为哪个村准备这份申请；保存后由该村提交并先签字。"),
+            )
+            self.order_fields(["village", *self.Meta.fields])
+            if self.instance.pk:
+                self.initial.setdefault("village", self.instance.village_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        village, applicant = cleaned.get("village"), cleaned.get("applicant")
+        if village is not None and applicant is not None and applicant.village_id != village.pk:
+            self.add_error(
+                "applicant",
+                _("%(name)s 是%(hers)s的妇女，不是%(chosen)s的。")
+                % {"name": applicant.name, "hers": applicant.village.name, "chosen": village.name},
+            )
+        return cleaned
 
 
 class GuarantorForm(PlacedErrorsMixin, FriendlyErrorsMixin, forms.ModelForm):

@@ -3,7 +3,9 @@
 Which applications a user sees is the scope (``federation.core.scoping``); these are the steps her role
 may take on them. The village director drafts, submits and gives the village signature; the
 township chair gives the township signature and the stamp; the township staff record the credit
-cooperative's decision, the disbursement and the repayment; the county reads.
+cooperative's decision, the disbursement and the repayment, and may prepare a draft for a village of
+their township (the design's "prepare loans for signature"): the village director still submits it
+and signs first; the county reads.
 """
 
 from federation.core.roles import Role, crud, grant, view
@@ -23,6 +25,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.TOWNSHIP_STAFF: [
         *READ,
+        "loans.add_loanapplication",
+        "loans.change_loanapplication",
+        "loans.add_guarantor",
+        "loans.change_guarantor",
+        "loans.delete_guarantor",
         "loans.view_attachment",
         "loans.add_attachment",
         "loans.record_cooperative",

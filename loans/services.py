@@ -101,8 +101,8 @@ def application_save(
     application.village_id = applicant.village_id
     with transaction.atomic():
         kept_ids: set[int] = set()
+        _require_scope(user, application)  # the write side: a township's staff, her own villages only
         if not creating:
-            _require_scope(user, application)
             current = LoanApplication.objects.select_for_update().get(pk=application.pk)
             if current.status != Status.DRAFT:
                 raise TransitionError(

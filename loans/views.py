@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from federation.core import access
+from federation.core.labels import with_director
 from federation.core.mixins import ScopedViewMixin
 from federation.core.policy import id_number_for
 from federation.core.services import StaleRecordError
@@ -167,7 +168,11 @@ class ApplicationFormView(LoanViewMixin, generic.detail.SingleObjectMixin, gener
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("已保存。确认无误后请提交申请。"))
+                if request.user.has_perm("loans.submit_application"):
+                    messages.success(request, _("已保存。确认无误后请提交申请。"))
+                else:  # prepared by the township: the village submits it and signs first
+                    saved = with_director("已保存草稿。请{director}核对后提交并签字。")
+                    messages.success(request, str(saved))
                 return HttpResponseRedirect(self.object.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 

@@ -400,6 +400,7 @@ def entry_register(
     row: Any = None,
     name: str = "",
     title: str = "",
+    help: Any = None,
 ) -> Register:
     """Return the declaration of a yearly register of persons: its pages, menu entry, deadline,
     place on a person's page, ledger (``table``, exported from its list) and import of that ledger.
@@ -439,6 +440,7 @@ def entry_register(
             *extra_ledgers,
         ),
         importer=importer_class,
+        help=help,
     )
 
 
@@ -496,6 +498,7 @@ def village_register(
     widgets: dict[str, Any] | None = None,
     importer: type[Importer] | None = None,
     list_attrs: dict[str, Any] | None = None,
+    help: Any = None,
 ) -> Register:
     """Return the declaration of a register of village records (one row a director, a women's home):
     its pages (editing ``form_fields``, by default every field of the model), menu entry (after the
@@ -523,6 +526,7 @@ def village_register(
         menu=Menu("registers", menu_order, section=1),
         ledgers=(_ledger(name, model, ledger, table, queryset=village_queryset(model), yearly=False),),
         importer=importer_class,
+        help=help,
     )
 
 

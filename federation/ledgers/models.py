@@ -114,6 +114,12 @@ class ImportRecord(models.Model):
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("无变化"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True, help_text=_("最多保存前 2000 处。"))
+    preview = models.JSONField(
+        _("预览"), default=dict, blank=True, help_text=_("检查时前 10 行将要保存的值；文件删除时一并删除。")
+    )
+    warnings = models.JSONField(
+        _("提醒"), default=list, blank=True, help_text=_("文件的填报单位或村列写的是别的村。")
+    )
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)

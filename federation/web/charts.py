@@ -25,6 +25,7 @@ FONT = 13
 ROW = 28
 BAR = 16
 PAD = 6
+LABEL_BESIDE = 120  # the widest label drawn beside its bar; a longer one is drawn above it
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -121,27 +122,32 @@ class Chart:
     def svg(self) -> SafeString:
         """Return the chart as an inline ``<svg>`` element."""
         legend, top = self._legend()
-        label_width = min(max((text_width(r) for r in self.rows), default=0) + PAD, 120)
+        # A label longer than a third of the width goes above its bar, whole, instead of beside it.
+        longest = max((text_width(r) for r in self.rows), default=0) + PAD
+        above = longest > LABEL_BESIDE
+        label_width = 0 if above else longest
+        row_height = ROW + (FONT + 2 if above else 0)
         value_texts = [
             f"{_number(v[0])}/{_number(v[1])}" if self.progress else _number(sum(v)) for v in self.values
         ]
         value_width = max((text_width(t, FONT - 1) for t in value_texts), default=0) + PAD
-        bar_x = label_width + PAD
+        bar_x = label_width + (0 if above else PAD)
         bar_space = max(WIDTH - bar_x - value_width, 40)
         scale = max((self._bar_total(v) for v in self.values), default=0) or 1
         parts = list(legend)
         for i, (label, values, value_text) in enumerate(
             zip(self.rows, self.values, value_texts, strict=True)
         ):
-            y = top + i * ROW
-            mid = y + ROW / 2
+            y = top + i * row_height
+            mid = y + row_height - ROW / 2
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" font-size="{}" text-anchor="end"'
+                    '<text x="{}" y="{}" font-size="{}" text-anchor="{}"'
                     ' dominant-baseline="middle">{}</text>',
                     f"{label_width:.1f}",
-                    f"{mid:.1f}",
+                    f"{y + FONT / 2 + 2 if above else mid:.1f}",
                     FONT,
+                    "start" if above else "end",
                     label,
                 )
             )
@@ -176,7 +182,7 @@ class Chart:
                     value_text,
                 )
             )
-        height = top + len(self.rows) * ROW + 4
+        height = top + len(self.rows) * row_height + 4
         return format_html(
             '<svg class="chart-svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{slug}-t"'
             ' xmlns="http://www.w3.org/2000/svg"><title id="{slug}-t">{title}</title>{body}</svg>',

@@ -315,6 +315,8 @@ class DomainListView(
         context["can_restore"] = user.has_perm("federation.restore_deleted") and hasattr(
             self.model, "all_objects"
         )
+        if self.register is not None:
+            context["register_help"] = self.register.help_text(year_param(self.request))
         if self.select is not None:
             context["search"] = self.request.GET.get("q", "")
             if self.yearly:

@@ -120,7 +120,9 @@ class Register:
     verbose name of the field it ends in; a field with choices shows its display), or (heading,
     dotted path) where the heading is another. ``counted`` registers are counted village by village
     on the township overview. ``permission`` is what reading it takes when that is not its model's
-    view permission (a register with no model).
+    view permission (a register with no model). ``help(year)`` returns what its list page says
+    above the list: what the register is (the 2014 plan's definition) and its rule values of
+    ``year``, read from that year's settings, never typed into the text.
     """
 
     name: str = ""
@@ -144,6 +146,7 @@ class Register:
     importer: type[Importer] | None = None
     grants: Mapping[str, Sequence[str]] | None = None
     permission: str = ""
+    help: Callable[[int], str] | None = None
 
     def __post_init__(self) -> None:
         if self.model is not None:
@@ -154,6 +157,10 @@ class Register:
             object.__setattr__(self, "list_columns", columns)
         if not (self.name and self.title):
             raise ImproperlyConfigured("A register without a model needs a name and a title.")
+
+    def help_text(self, year: int) -> str:
+        """Return the help of the register's list page for ``year`` ("" when it has none)."""
+        return str(self.help(year)) if self.help is not None else ""
 
     @property
     def app(self) -> str:

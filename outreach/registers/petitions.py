@@ -37,6 +37,12 @@ declare(
             "update": PetitionUpdateView,
         },
         menu=Menu("outreach", 7, section=2),
+        help=lambda year: str(
+            _(
+                "来信来访：群众来信、来访、来电要及时受理，村里处理不了的及时上报乡镇；"
+                "妇女的家庭纠纷积极参与调解，记下经过和结果。"
+            )
+        ),
         ledgers=(PETITIONS_LEDGER,),
     )
 )

@@ -4,14 +4,15 @@ Individual records are shown only with the health-data permission; the statistic
 are a page and a ledger of their own, for the county viewer too.
 """
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.labels import with_director
+from federation.core.labels import DIRECTOR
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
 from outreach.exports import SCREENING_STATISTICS_LEDGER
 from outreach.forms import ScreeningForm
-from outreach.models import HEALTH_DATA_PERMISSION, Screening
+from outreach.models import HEALTH_DATA_PERMISSION, Screening, outreach_settings
 from outreach.registers._pages import PAGES
 from outreach.views.screening import ScreeningDetailView, ScreeningUpdateView
 
@@ -33,13 +34,19 @@ declare(
             "select": staticmethod(selectors.screening_list),
             "search_placeholder": _("姓名"),
             "add_label": _("登记两癌检查"),
-            "intro": with_director(
-                "个人检查结果属于健康信息，只有本村{director}和乡镇妇联可以查看；请勿外传。"
-            ),
         },
         page_attrs={**PAGES, "extra_permissions": (HEALTH_DATA_PERMISSION,)},
         views={"detail": ScreeningDetailView, "update": ScreeningUpdateView},
         menu=Menu("outreach", 3, section=1, permissions=(HEALTH_DATA_PERMISSION,)),
+        help=lambda year: gettext(
+            "两癌检查：宫颈癌和乳腺癌的检查，{year} 年适龄为 {min_age} 至 {max_age} 周岁的妇女。"
+            "个人检查结果属于健康信息，只有本村{director}和乡镇妇联可以查看；请勿外传。"
+        ).format(
+            min_age=outreach_settings(year).screening_min_age,
+            max_age=outreach_settings(year).screening_max_age,
+            year=year,
+            director=DIRECTOR,
+        ),
         ledgers=(SCREENING_STATISTICS_LEDGER,),
     )
 )

@@ -1,12 +1,13 @@
 """走访记录 (seed, 2014 plan item 6): visits to left-behind (and poor) women, two a woman a year."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
 from outreach.exports import VISITS_LEDGER
 from outreach.forms import VisitForm
-from outreach.models import Visit
+from outreach.models import Visit, outreach_settings
 from outreach.registers._pages import PAGES
 from outreach.views.visits import VisitCreateView
 
@@ -27,13 +28,14 @@ declare(
             "select": staticmethod(selectors.visit_list),
             "search_placeholder": _("姓名"),
             "add_label": _("记录走访"),
-            "intro": _(
-                "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难。"
-            ),
         },
         page_attrs={**PAGES, "create_title": _("记录走访")},
         views={"create": VisitCreateView},
         menu=Menu("outreach", 2, section=1),
+        help=lambda year: gettext(
+            "走访记录：乡村两级上门看望农村留守妇女，{year} 年每人至少 {visits} 次；记下她家是否贫困及原因、"
+            "生产生活情况、有什么需要解决的困难，以及帮她做了什么。"
+        ).format(visits=outreach_settings(year).visits_per_year, year=year),
         ledgers=(VISITS_LEDGER,),
     )
 )

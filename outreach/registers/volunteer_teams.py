@@ -27,12 +27,15 @@ declare(
             "yearly": False,
             "search_placeholder": _("队名或村名"),
             "add_label": _("新建服务队"),
-            "intro": with_director(
-                "各村{director}根据自己的特长选择参加一个或多个巾帼志愿者服务队，配合县乡开展巾帼志愿服务活动。"
-            ),
         },
         page_attrs=PAGES,
         views={"detail": TeamDetailView},
         menu=Menu("outreach", 5, section=2),
+        help=lambda year: str(
+            with_director(
+                "巾帼志愿者服务队：各村{director}按自己的特长参加一个或几个服务队，"
+                "配合县乡开展巾帼志愿服务活动；3月18日前报齐队员。"
+            )
+        ),
     )
 )

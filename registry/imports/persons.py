@@ -64,6 +64,7 @@ class PersonImporter(Importer):
     )
     fields = import_columns(PERSONS.declared_columns)
     field_columns = {"work_place_detail": "work_place", "away_since": "work_place", "__all__": "name"}
+    village_keys = ("place",)  # 村组, which a file of several villages writes 大河村一组
     bulk = True  # written in one batch after the last row: see Importer.keep
 
     def prepare(self, rows: list[ImportRow]) -> None:

@@ -1,7 +1,9 @@
 """特殊困难儿童 (seed, 2014 plan item 4): a child who lost parents and is raised by relatives."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.models import year_settings
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports.definitions import Table
 from federation.web.registers import Deadline, declare
@@ -70,7 +72,11 @@ declare(
             "reason",
             (_("监护人"), "guardian_name"),
         ),
-        list_attrs={"intro": _("特殊困难儿童：失去父母、由其他亲属抚养的儿童；注明是否父母双亡或其他原因。")},
+        help=lambda year: gettext(
+            "特殊困难儿童：失去父母、由其他亲属抚养的不满 {limit} 周岁的儿童；登记时注明是父母双亡，"
+            "还是别的原因（一方去世另一方下落不明、改嫁、服刑、残疾等）。年龄按 {year} 年度的统计截止日"
+            "{on.month}月{on.day}日计算；3月18日前登记完。"
+        ).format(limit=year_settings(year).child_age_limit, on=year_settings(year).ages_on, year=year),
         menu_order=2,
         deadline=Deadline("hardship_children", 3, 18, _("困境\n儿童"), order=30),
         person_ages=rules.child_ages,

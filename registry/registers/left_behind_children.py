@@ -6,8 +6,10 @@ Besides its table, the register prints a registration card (登记卡) a child, 
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.models import year_settings
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField, Table
@@ -197,11 +199,11 @@ declare(
             (_("监护人"), "guardian_name"),
             "school",
         ),
-        list_attrs={
-            "intro": _(
-                "留守儿童：父母外出务工的不满 16 周岁的儿童，包括父母在看守所的；注明父母双方还是一方外出。"
-            )
-        },
+        help=lambda year: gettext(
+            "留守儿童：父母外出务工、不满 {limit} 周岁的儿童（学生），父母在看守所的也算；"
+            "登记时注明是父母双方还是一方外出。年龄按 {year} 年度的统计截止日{on.month}月{on.day}日计算；"
+            "3月18日前登记完，并填写登记卡。"
+        ).format(limit=year_settings(year).child_age_limit, on=year_settings(year).ages_on, year=year),
         views={"list": LeftBehindChildListView},
         menu_order=1,
         deadline=Deadline("left_behind_children", 3, 18, _("留守\n儿童"), order=20),

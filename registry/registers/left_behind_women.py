@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.models import year_settings
 from federation.ledgers.columns import Column, ColumnGroup, Kind
 from federation.ledgers.exports.context import ExportContext
 from federation.ledgers.exports.definitions import Table
@@ -326,9 +327,26 @@ def _birth_of(number: str) -> dt.date | None:
         return None
 
 
+def register_help(year: int) -> str:
+    """Return the list page's help: the 2014 plan's definition (item 5) with ``year``'s ages and months."""
+    rules = year_settings(year)
+    return gettext(
+        "农村留守妇女：{min_age} 至 {max_age} 周岁、丈夫到县外务工 {months} 个月以上，"
+        "独自或和其他家人住在户籍地的妇女。年龄和丈夫外出时间按 {on:%Y}年{on.month}月{on.day}日"
+        "（{year} 年度的统计截止日）计算；3月18日前登记完。"
+    ).format(
+        min_age=rules.left_behind_woman_min_age,
+        max_age=rules.left_behind_woman_max_age,
+        months=rules.husband_away_months,
+        on=rules.ages_on,
+        year=year,
+    )
+
+
 declare(
     women_register(
         model=LeftBehindWoman,
+        help=register_help,
         path="left-behind-women",
         ledger="left_behind_women",
         table=TABLE,

@@ -10,10 +10,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.models import year_settings
 from federation.ledgers.columns import Column, ColumnGroup, Kind, Total
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
@@ -203,11 +205,10 @@ declare(
             (_("结对帮扶"), "paired"),
             (_("救助"), "relief"),
         ),
-        list_attrs={
-            "intro": _(
-                "农村贫困妇女：家庭人均纯收入低于贫困线（2014 年为 2300 元，按年度设置）的家庭中的妇女。"
-            )
-        },
+        help=lambda year: gettext(
+            "农村贫困妇女：家里人均纯收入低于 {line} 元（{year} 年度的贫困线）的低收入家庭中的妇女；"
+            "登记她得到的保障：是否纳入低保、是否结对帮扶、是否给予救助。3月18日前登记完。"
+        ).format(line=floatformat(year_settings(year).poverty_line, -2), year=year),
         menu_order=4,
         deadline=Deadline("poor_women", 3, 18, _("贫困\n妇女"), order=50),
         person_ages=rules.woman_ages,

@@ -171,5 +171,9 @@ declare(
         },
         list_columns=VillageDirector.list_columns,
         menu_order=10,
+        help=lambda year: gettext(
+            "{director}登记表：每村一份，写明姓名、工作单位、出生年月、文化程度、政治面貌、任职时间、"
+            "进村两委情况、兼职情况、年收入、是否在编和联系电话，填好即报乡镇妇联。"
+        ).format(director=DIRECTOR),
     )
 )

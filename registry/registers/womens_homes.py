@@ -1,5 +1,6 @@
 """妇女之家 (seed, 2014 plan item 1): each village's women's home, its signboard and equipment."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.columns import Column, Kind, Total
@@ -47,6 +48,9 @@ declare(
         widgets={"signed_up_on": DATE_INPUT, "equipment_received_on": DATE_INPUT},
         list_columns=("village", "signed_up", "signed_up_on", (_("妇联办公室"), "has_office")),
         list_attrs={"add_label": _("登记妇女之家")},
+        help=lambda year: gettext(
+            "妇女之家：每村在村委会设妇联办公室，挂“××村妇女之家”的牌子；这里记是否挂牌和县上配发的设备。"
+        ),
         menu_order=11,
     )
 )

@@ -21,7 +21,7 @@ from federation.web.generic import (
     DomainListView,
 )
 from federation.web.pages import person_page
-from federation.web.registers import counted
+from federation.web.registers import counted, registers
 from registry import person_file, selectors
 from registry.forms.people import HouseholdMoveForm, PersonMoveForm
 from registry.models import Household, Person
@@ -172,8 +172,7 @@ class WomenLedgerView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        settings = year_settings(self.year())
-        on = settings.ages_on
+        on = year_settings(self.year()).ages_on
         rows = []
         for woman in context["object_list"]:
             husband, children = selectors.ledger_family(woman)
@@ -185,7 +184,7 @@ class WomenLedgerView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
                     "children": [(c, c.age_on(on)) for c in children],
                 }
             )
-        context.update(rows=rows, ages_on=on, adult_age=settings.adult_age)
+        context.update(rows=rows, register_help=registers.get("women_ledger").help_text(self.year()))
         return context
 
 

@@ -101,10 +101,6 @@ class LeftBehindWomanListView(CandidatesListView):
     template_name = "registry/leftbehindwoman_list.html"
     candidates = staticmethod(selectors.left_behind_woman_candidates)
     candidate_limit = 100
-    intro = _(
-        "农村留守妇女：年龄在 20 至 50 周岁之间，丈夫县外务工 3 个月以上，单独或与其他家庭成员居住在户籍地。"
-        "年龄和外出时间按登记年度的统计截止日计算。"
-    )
 
 
 class LeftBehindChildListView(CandidatesListView):

@@ -11,7 +11,9 @@ from tests.helpers.ledgers import data_rows, workbook
 
 
 def _rows(user, ledger, tmp_path, **query) -> tuple[str, list[tuple]]:
-    record = export_record_create(ledger=ledger, user=user, fmt="xlsx", filters=ExportFilters.from_query(query))
+    record = export_record_create(
+        ledger=ledger, user=user, fmt="xlsx", filters=ExportFilters.from_query(query)
+    )
     name = "-".join(f"{k}{v}" for k, v in query.items()) or "all"
     path = tmp_path / f"{ledger.name}-{name}.xlsx"
     export_run(record=record, ledger=ledger, user=user, path=path)

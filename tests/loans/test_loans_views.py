@@ -173,8 +173,9 @@ def test_a_woman_of_another_village_cannot_be_posted_as_applicant(loan_world, lo
     assert not LoanApplication.all_objects.exists()
 
 
-def test_township_staff_do_not_draft(loan_world, login):
-    assert login(loan_world.staff).get(reverse("loans:application_create")).status_code == 404
+def test_the_township_chair_does_not_draft(loan_world, login):
+    """She signs; the staff prepare drafts for a village (tests/loans/test_staff_draft.py)."""
+    assert login(loan_world.chair).get(reverse("loans:application_create")).status_code == 404
 
 
 # --- steps are POSTs with a confirmation -----------------------------------------------------------------

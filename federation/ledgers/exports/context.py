@@ -19,7 +19,8 @@ from federation.ledgers.columns import Column, ColumnGroup, Kind
 from federation.ledgers.exports.definitions import Card, CardField, Layout, Table
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
-#: township (the county viewer's), and a few a list may add (persons: register, missing_id; petitions: state, category).
+#: township (the county viewer's), and a few a list may add (persons: register, missing_id;
+#: petitions: state, category).
 EXTRA_FILTERS = ("register", "missing_id", "state", "category")
 
 

@@ -42,6 +42,7 @@ from federation.core.scoping import require_in_scope
 from federation.core.services import StaleRecordError, domain_record_raise_version
 from federation.ledgers.columns import Column
 from federation.ledgers.imports.cells import clean_text
+from federation.ledgers.imports.preview import preview_rows, village_warnings
 from federation.ledgers.imports.reader import Table, read_ledger
 
 # -- results ---------------------------------------------------------------------------------------
@@ -77,6 +78,9 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
     noun: str = gettext_lazy("条")
+    #: The first rows as they will be stored and where the file names another village (preview.py).
+    preview: dict[str, Any] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -166,6 +170,9 @@ class Importer:
     field_columns: ClassVar[dict[str, str]] = {}
     #: Model fields whose errors go under the ``person`` column (the row's 姓名 by default).
     person_column: ClassVar[str] = "name"
+    #: The columns whose cells may name a village (村, 村组 written 大河村一组): a cell naming another
+    #: village than the one chosen is warned of before the import is confirmed.
+    village_keys: ClassVar[tuple[str, ...]] = ("village", "group")
     #: Whether :meth:`save` keeps the records for one batched write after the last row (see
     #: "batched writes" below) instead of saving each at once.
     bulk: ClassVar[bool] = False
@@ -441,6 +448,8 @@ class Importer:
         result = ImportResult(rows=len(table.rows), noun=self.noun)
         rows, errors = self.parse(table)
         result.errors = errors
+        result.preview = preview_rows(self.fields, table, rows)
+        result.warnings = village_warnings(table, self.village, self.village_keys, dict(self._titles(table)))
         bad_rows = {e.row for e in errors}
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         current = table.header_rows[-1]

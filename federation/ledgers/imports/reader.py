@@ -277,6 +277,8 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     stopped_at: int | None = None  # the Excel row number of the 合计 row or signature line
     stop_reason: str = ""
+    #: The texts of each row above the header (the title, the 填报单位 line), a row's cells joined.
+    preamble: tuple[str, ...] = ()
 
     @property
     def unmapped_fields(self) -> list[str]:
@@ -485,7 +487,17 @@ def read_table(
         }
     else:
         proposed = propose_mapping(columns, fields)
-    table = Table(ws.title, header_rows, columns, proposed, _field_keys=[key for key, _texts in fields])
+    preamble = tuple(
+        "  ".join(text for text in map(clean_text, row) if text) for row in top_rows[:h] if any(row)
+    )
+    table = Table(
+        ws.title,
+        header_rows,
+        columns,
+        proposed,
+        preamble=preamble,
+        _field_keys=[key for key, _texts in fields],
+    )
 
     first_data = header_rows[-1]  # 0-based index of the first data row in top_rows
 

@@ -117,6 +117,7 @@ def import_record_run(
     record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
     record.errors = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
     record.error_count = len(result.errors)
+    record.preview, record.warnings = result.preview, result.warnings
     if result.errors:
         record.status = S.INVALID
         record.message = _("有 %(count)s 处错误，什么也没有写入。") % {"count": len(result.errors)}
@@ -253,7 +254,8 @@ def import_restart(record: ImportRecord) -> ImportRecord:
 def remove_file(record: ImportRecord) -> None:
     if record.file_path:
         Path(record.file_path).unlink(missing_ok=True)
-        ImportRecord.objects.filter(pk=record.pk).update(file_path="")
+        # The preview's rows are the file's: they go with it.
+        ImportRecord.objects.filter(pk=record.pk).update(file_path="", preview={})
 
 
 #: An upload nobody confirmed or abandoned is removed after this long.

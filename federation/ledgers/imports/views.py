@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from federation.core.models import Village
+from federation.core.policy import id_number_for, phone_for
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.imports.forms import ImportTargetForm, ImportUploadForm, MappingForm, import_years
 from federation.ledgers.imports.framework import get_importer, importers_for
@@ -204,6 +205,7 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
         context["errors"] = record.errors or []
         context["errors_total"] = _errors_total(record)
         context["can_confirm"] = record.status == S.CHECKED
+        context["preview_headers"], context["preview_rows"] = _preview(record, self.request.user)
         context["can_abandon"] = record.status in ABANDONABLE
         editable = record.status in (S.CHECKED, S.INVALID) and record.columns and record.file_path
         if importer is not None and editable:
@@ -216,6 +218,22 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
                 initial={"ledger": importer.name, "village": record.village_id, "year": record.year or ""},
             )
         return context
+
+
+def _preview(record: ImportRecord, user) -> tuple[list[str], list[tuple[int, list]]]:
+    """Return the headers and rows of the record's preview, ID numbers and phones shown as the user
+    may see them; a cell with an error is None."""
+    preview = record.preview or {}
+    headers = preview.get("headers", [])
+    shown = {"id_number": id_number_for, "phone": phone_for}
+    rows = []
+    for row in preview.get("rows", []):
+        cells = []
+        for header, cell in zip(headers, row["cells"], strict=False):
+            mask = shown.get(header["kind"])
+            cells.append(mask(user, cell) if mask and cell else cell)
+        rows.append((row["row"], cells))
+    return [h["title"] for h in headers], rows
 
 
 def _list_url(ledger_name: str) -> str:
