@@ -13,6 +13,7 @@ from federation.core.labels import DIRECTOR
 from federation.core.models import (
     DomainModel,
     Village,
+    alive_index,
     problem_errors,
     unique_among_alive,
     year_settings,
@@ -28,21 +29,30 @@ def _this_year() -> int:
 class RegisterEntry(DomainModel):
     """A person's entry in a yearly register; rules are judged at the year's reference date."""
 
-    scope_path = "person__village"
+    scope_path = "village"
+    #: Its village is its person's: ``registry.services`` moves it with her (``village_of_person``).
+    village_of_person = True
     url_name: str  # "registry:<name>_detail"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
+    # Her village, kept on the entry (``fill_derived``; never typed) so that a village's list of the
+    # register reads its own rows from one index instead of the whole county's entries of the year
+    # joined to their persons.
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("村")
+    )
     year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year, validators=year_validators())
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
         abstract = True
-        ordering = ["person__village_id", "person__group_number", "person__name"]
+        ordering = ["village_id", "person__group_number", "person__name"]
         constraints = [  # named for each register: "poorwoman_one_per_year", …
             unique_among_alive(
                 ["person", "year"], name="%(class)s_one_per_year", message=_("此人这一年度已经登记过。")
             )
         ]
+        indexes = [alive_index(["year", "village"], name="%(class)s_year_village")]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.year}）" if self.person_id else str(self._meta.verbose_name)
@@ -50,9 +60,20 @@ class RegisterEntry(DomainModel):
     def get_absolute_url(self) -> str:
         return reverse(self.url_name, args=[self.pk])
 
-    @property
-    def village(self) -> Village:
-        return self.person.village
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # First of every check (``full_clean``, a form's, an import's): the record is judged, and its
+        # scope checked, with the village it will be saved with.
+        self.fill_derived()
+        super().clean_fields(exclude=exclude)
+
+    def fill_derived(self) -> None:
+        """Set its village, its person's (``save()`` and the checks call it; a bulk load calls it on each)."""
+        if self.person_id:
+            self.village_id = self.person.village_id
 
     @property
     def ages_on(self):
