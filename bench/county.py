@@ -789,9 +789,11 @@ def check(sample: int = 200) -> None:
             persons.exclude(household=None).exclude(household__village_id=F("village_id")).count(),
             persons.count(),
         )
-        for model in person_registers():
+        from outreach.models import Visit
+
+        for model in (*person_registers(), Visit):
             report(
-                f"{model.__name__} entries whose village is not their person's",
+                f"{model.__name__} rows whose village is not their person's",
                 model.all_objects.exclude(person__village_id=F("village_id")).count(),
                 model.all_objects.count(),
             )

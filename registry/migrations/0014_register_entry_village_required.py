@@ -15,37 +15,37 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='hardshipchild',
             name='village',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
+            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
         ),
         migrations.AddIndex(
             model_name='hardshipchild',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['year', 'village'], name='hardshipchild_year_village'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['village', 'year'], name='hardshipchild_village_year'),
         ),
         migrations.AlterField(
             model_name='leftbehindchild',
             name='village',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
+            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
         ),
         migrations.AddIndex(
             model_name='leftbehindchild',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['year', 'village'], name='leftbehindchild_year_village'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['village', 'year'], name='leftbehindchild_village_year'),
         ),
         migrations.AlterField(
             model_name='leftbehindwoman',
             name='village',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
+            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
         ),
         migrations.AddIndex(
             model_name='leftbehindwoman',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['year', 'village'], name='leftbehindwoman_year_village'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['village', 'year'], name='leftbehindwoman_village_year'),
         ),
         migrations.AlterField(
             model_name='poorwoman',
             name='village',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
+            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.village', verbose_name='村'),
         ),
         migrations.AddIndex(
             model_name='poorwoman',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['year', 'village'], name='poorwoman_year_village'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['village', 'year'], name='poorwoman_village_year'),
         ),
     ]

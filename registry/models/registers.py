@@ -26,39 +26,29 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
-class RegisterEntry(DomainModel):
-    """A person's entry in a yearly register; rules are judged at the year's reference date."""
+class PersonsVillage(models.Model):
+    """A record of one person (its ``person``) that keeps her village on itself (``fill_derived``;
+    never typed): a village's list of these records reads its own rows from one index instead of the
+    whole county's records joined to their persons. A register entry, a visit (``outreach``).
+
+    ``registry.services.records_follow`` moves the records with her to another village.
+    """
 
     scope_path = "village"
-    #: Its village is its person's: ``registry.services`` moves it with her (``village_of_person``).
     village_of_person = True
-    url_name: str  # "registry:<name>_detail"
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
-    # Her village, kept on the entry (``fill_derived``; never typed) so that a village's list of the
-    # register reads its own rows from one index instead of the whole county's entries of the year
-    # joined to their persons.
+    # Indexed by each model as its lists read it (village first: ``alive_index``), not alone.
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("村")
+        Village,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name=_("村"),
     )
-    year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year, validators=year_validators())
-    notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
         abstract = True
-        ordering = ["village_id", "person__group_number", "person__name"]
-        constraints = [  # named for each register: "poorwoman_one_per_year", …
-            unique_among_alive(
-                ["person", "year"], name="%(class)s_one_per_year", message=_("此人这一年度已经登记过。")
-            )
-        ]
-        indexes = [alive_index(["year", "village"], name="%(class)s_year_village")]
-
-    def __str__(self) -> str:
-        return f"{self.person.name}（{self.year}）" if self.person_id else str(self._meta.verbose_name)
-
-    def get_absolute_url(self) -> str:
-        return reverse(self.url_name, args=[self.pk])
 
     def save(self, *args, **kwargs) -> None:
         self.fill_derived()
@@ -74,6 +64,32 @@ class RegisterEntry(DomainModel):
         """Set its village, its person's (``save()`` and the checks call it; a bulk load calls it on each)."""
         if self.person_id:
             self.village_id = self.person.village_id
+
+
+class RegisterEntry(PersonsVillage, DomainModel):
+    """A person's entry in a yearly register; rules are judged at the year's reference date."""
+
+    url_name: str  # "registry:<name>_detail"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
+    year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year, validators=year_validators())
+    notes = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["village_id", "person__group_number", "person__name"]
+        constraints = [  # named for each register: "poorwoman_one_per_year", …
+            unique_among_alive(
+                ["person", "year"], name="%(class)s_one_per_year", message=_("此人这一年度已经登记过。")
+            )
+        ]
+        indexes = [alive_index(["village", "year"], name="%(class)s_village_year")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{self.year}）" if self.person_id else str(self._meta.verbose_name)
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.url_name, args=[self.pk])
 
     @property
     def ages_on(self):
