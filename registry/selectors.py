@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
@@ -95,7 +97,19 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
         return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{prefix}name__contains": search}))
     if is_whole_id_number(upper):
         return qs.filter(**{f"{prefix}id_number": upper})
-    return qs.filter(**{f"{prefix}name__contains": search})
+    qs = qs.filter(**{f"{prefix}name__contains": search})
+    if len(search) == 2 and connections[qs.db].vendor == "postgresql":
+        # Also by the index of names' two-character pieces (registry 0015): the trigram index
+        # serves a name of three characters or more, a county's search of 王芳 read every entry.
+        qs = qs.alias(_name_bigrams=NameBigrams(f"{prefix}name")).filter(_name_bigrams__contains=[search])
+    return qs
+
+
+class NameBigrams(Func):
+    """A name's two-character pieces (叶悦华 → {叶悦, 悦华}), PostgreSQL's function of registry 0015."""
+
+    function = "registry_name_bigrams"
+    output_field = ArrayField(TextField())
 
 
 def register_entries(
