@@ -99,8 +99,8 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
         return qs.filter(**{f"{prefix}id_number": upper})
     qs = qs.filter(**{f"{prefix}name__contains": search})
     if len(search) == 2 and connections[qs.db].vendor == "postgresql":
-        # Also by the index of names' two-character pieces (registry 0015): the trigram index
-        # serves a name of three characters or more, a county's search of 王芳 read every entry.
+        # Also by the index of names' two-character pieces (registry 0015): the trigram index serves
+        # three characters or more, so a county's register searched for 王芳 read its every entry.
         qs = qs.alias(_name_bigrams=NameBigrams(f"{prefix}name")).filter(_name_bigrams__contains=[search])
     return qs
 

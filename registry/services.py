@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from federation.core import figures, history
 from federation.core.models import Village, VillageGroup
 from federation.core.scoping import require_in_scope
-from registry.models import Household, Person
+from registry.models import Household, Person, PersonsVillage
 
 MOVED = "迁往他村"
 
@@ -67,8 +67,8 @@ def person_move(*, user, person: Person, to_household: Household, relation: str)
 
 
 def records_follow(persons: Iterable[Person], *, from_village: int | None) -> None:
-    """Give the records that keep their person's village (a model's ``village_of_person``: the register
-    entries, …) the village ``persons`` were moved to, from ``from_village``: its director no longer
+    """Give the records that keep their person's village (the models of ``PersonsVillage``: the register
+    entries, the visits) the village ``persons`` were moved to, from ``from_village``: its director no longer
     sees them, the new village's does. The one place a person's records follow her.
 
     Derived copies (as ``Person.group_number``): no version is raised and no history row written;
@@ -77,7 +77,7 @@ def records_follow(persons: Iterable[Person], *, from_village: int | None) -> No
     by_village: dict[int, list[int]] = {}
     for person in persons:
         by_village.setdefault(person.village_id, []).append(person.pk)
-    followers = [m for m in apps.get_models() if getattr(m, "village_of_person", False)]
+    followers = [m for m in apps.get_models() if issubclass(m, PersonsVillage)]
     for village_id, person_ids in by_village.items():
         for model in followers:
             model.all_objects.filter(person_id__in=person_ids).update(village_id=village_id)

@@ -21,10 +21,10 @@ class Visit(PersonsVillage, WomanRecord, DomainModel):
     """One visit to a woman: who went, how, what they found and what was done.
 
     It counts towards the visits a left-behind woman is owed in the calendar year of ``visited_on``
-    (see ``outreach.rules``).
+    (see ``outreach.rules``). Its village is hers, kept on it (``PersonsVillage``).
     """
 
-    detail_url = "outreach:visit_detail"  # its village is hers, kept on it (``PersonsVillage``)
+    detail_url = "outreach:visit_detail"
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("被走访妇女")

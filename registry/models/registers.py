@@ -35,7 +35,6 @@ class PersonsVillage(models.Model):
     """
 
     scope_path = "village"
-    village_of_person = True
 
     # Indexed by each model as its lists read it (village first: ``alive_index``), not alone.
     village = models.ForeignKey(
