@@ -587,7 +587,8 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
             counts["persons"] += 1
         counts["households"] += 1
     for register, person, values in entries:
-        registers[register].add(person_id=person_ids[id(person)], year=year, **values)
+        # village_id: as RegisterEntry.fill_derived keeps it
+        registers[register].add(person_id=person_ids[id(person)], village_id=village.pk, year=year, **values)
         counts[register] += 1
 
 
@@ -788,6 +789,14 @@ def check(sample: int = 200) -> None:
             persons.exclude(household=None).exclude(household__village_id=F("village_id")).count(),
             persons.count(),
         )
+        from outreach.models import Visit
+
+        for model in (*person_registers(), Visit):
+            report(
+                f"{model.__name__} rows whose village is not their person's",
+                model.all_objects.exclude(person__village_id=F("village_id")).count(),
+                model.all_objects.count(),
+            )
         report(
             "households whose group is in another village",
             Household.all_objects.exclude(group__village_id=F("village_id")).count(),

@@ -134,7 +134,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("COUNTY_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--slow", type=float, default=2.0, help="seconds of warm-up past which 3 runs only")
-    parser.add_argument("--only", default="", help="only the cases whose label or URL holds this text")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the cases whose label or URL holds this text (or one of these, comma-separated)",
+    )
     parser.add_argument("--pages", action="store_true", help="the pages of every role")
     parser.add_argument("--export", action="store_true", help="the county women's xlsx against xlsxwriter")
     parser.add_argument("--growth", action="store_true", help="the pages on the small county and this one")
@@ -172,7 +176,8 @@ def pages(args: argparse.Namespace) -> list[Outcome]:
     outcomes = []
     for username, role in ROLES:
         for case in cases_of(username, role):
-            if args.only and args.only not in case.label and args.only not in case.url:
+            texts = [text for text in args.only.split(",") if text]
+            if texts and not any(text in case.label or text in case.url for text in texts):
                 continue
             outcome = measure(username, case, runs=args.runs, slow_s=args.slow)
             outcomes.append(outcome)

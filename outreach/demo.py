@@ -218,6 +218,8 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
                     result=rng.choice(RESULTS),
                 )
             )
+    for visit in visits:
+        visit.fill_derived()  # bulk_create skips save()
     history.bulk_create(visits, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(visits)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
@@ -99,7 +101,19 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
         return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{prefix}name__contains": search}))
     if is_whole_id_number(upper):
         return qs.filter(**{f"{prefix}id_number": upper})
-    return qs.filter(**{f"{prefix}name__contains": search})
+    qs = qs.filter(**{f"{prefix}name__contains": search})
+    if len(search) == 2 and connections[qs.db].vendor == "postgresql":
+        # Also by the index of names' two-character pieces (registry 0015): the trigram index serves
+        # three characters or more, so a county's register searched for 王芳 read its every entry.
+        qs = qs.alias(_name_bigrams=NameBigrams(f"{prefix}name")).filter(_name_bigrams__contains=[search])
+    return qs
+
+
+class NameBigrams(Func):
+    """A name's two-character pieces (叶悦华 → {叶悦, 悦华}), PostgreSQL's function of registry 0015."""
+
+    function = "registry_name_bigrams"
+    output_field = ArrayField(TextField())
 
 
 def register_entries(
@@ -290,11 +304,11 @@ def _last4(text: str) -> bool:
     return len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X")
 
 
-#: The shortest name searched anywhere in a name over more than one village: the trigram index
-#: (migration 0009) serves 3 characters and more; a shorter one (a surname, a name of two
-#: characters) is matched from the name's start, which the name's own index serves. A director's
-#: village is read whole: any part of a name is found there.
-NAME_ANYWHERE = 3
+#: The shortest name searched anywhere in a name over more than one village: on PostgreSQL the
+#: trigram index (migration 0009) serves 3 characters and more, the index of names' two-character
+#: pieces (0016) two; a surname alone is matched from the name's start, which the name's own index
+#: serves. A director's village is read whole: any part of a name is found there.
+NAME_ANYWHERE = 2
 
 
 def _one_village(user) -> bool:
@@ -317,9 +331,9 @@ def search_everywhere(*, user, text: str) -> tuple[QuerySet[Person], QuerySet[Ho
 
     A whole ID number finds its person; 4 characters the persons whose ID number ends with them
     (``id_last4``); 5 or more digits (spaces and dashes aside) a phone number, however its digits
-    were grouped (``_phone_forms``); anything else a part of a name (beyond one village, a name of
-    fewer than ``NAME_ANYWHERE`` characters from its start). Every search but a whole ID
-    number also finds the households of that 户号. Each of these is read from an index.
+    were grouped (``_phone_forms``); anything else a part of a name (:func:`person_search`; beyond
+    one village, a name of fewer than ``NAME_ANYWHERE`` characters from its start). Every search
+    but a whole ID number also finds the households of that 户号. Each of these is read from an index.
     """
     text = " ".join(text.split())
     persons = Person.objects.for_user(user).select_related("village", "household__group")
@@ -337,7 +351,7 @@ def search_everywhere(*, user, text: str) -> tuple[QuerySet[Person], QuerySet[Ho
     elif compact.isdigit():
         persons = persons.none()  # a 户号
     elif len(text) >= NAME_ANYWHERE or _one_village(user):
-        persons = persons.filter(name__contains=text)
+        persons = person_search(persons, text)
     else:
         persons = persons.filter(name__startswith=text)
     return persons, households.filter(number=text)

@@ -7,9 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, problem_errors
+from federation.core.models import DomainModel, alive_index, problem_errors
 from outreach.models.base import OutreachAllManager, OutreachManager, WomanRecord
-from registry.models import Person
+from registry.models import Person, PersonsVillage
 
 
 class VisitMode(models.TextChoices):
@@ -17,14 +17,13 @@ class VisitMode(models.TextChoices):
     PHONE = "phone", _("电话走访")
 
 
-class Visit(WomanRecord, DomainModel):
+class Visit(PersonsVillage, WomanRecord, DomainModel):
     """One visit to a woman: who went, how, what they found and what was done.
 
     It counts towards the visits a left-behind woman is owed in the calendar year of ``visited_on``
-    (see ``outreach.rules``).
+    (see ``outreach.rules``). Its village is hers, kept on it (``PersonsVillage``).
     """
 
-    scope_path = "person__village"
     detail_url = "outreach:visit_detail"
 
     person = models.ForeignKey(
@@ -47,7 +46,10 @@ class Visit(WomanRecord, DomainModel):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["person", "visited_on"], name="visit_person_date")]
+        indexes = [
+            models.Index(fields=["person", "visited_on"], name="visit_person_date"),
+            alive_index(["village", "visited_on", "id"], name="visit_village_date"),
+        ]
 
     def label(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.get_mode_display()}"

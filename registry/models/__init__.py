@@ -22,6 +22,7 @@ from registry.models.registers import (  # noqa: F401
     LeftBehindWoman,
     LivesWith,
     ParentsAway,
+    PersonsVillage,
     PoorWoman,
     PovertyReason,
     VillageDirector,

@@ -13,6 +13,7 @@ from federation.core.labels import DIRECTOR
 from federation.core.models import (
     DomainModel,
     Village,
+    alive_index,
     problem_errors,
     unique_among_alive,
     year_settings,
@@ -25,10 +26,48 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
-class RegisterEntry(DomainModel):
+class PersonsVillage(models.Model):
+    """A record of one person (its ``person``) that keeps her village on itself (``fill_derived``;
+    never typed): a village's list of these records reads its own rows from one index instead of the
+    whole county's records joined to their persons. A register entry, a visit (``outreach``).
+
+    ``registry.services.records_follow`` moves the records with her to another village.
+    """
+
+    scope_path = "village"
+
+    # Indexed by each model as its lists read it (village first: ``alive_index``), not alone.
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name=_("村"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # First of every check (``full_clean``, a form's, an import's): the record is judged, and its
+        # scope checked, with the village it will be saved with.
+        self.fill_derived()
+        super().clean_fields(exclude=exclude)
+
+    def fill_derived(self) -> None:
+        """Set its village, its person's (``save()`` and the checks call it; a bulk load calls it on each)."""
+        if self.person_id:
+            self.village_id = self.person.village_id
+
+
+class RegisterEntry(PersonsVillage, DomainModel):
     """A person's entry in a yearly register; rules are judged at the year's reference date."""
 
-    scope_path = "person__village"
     url_name: str  # "registry:<name>_detail"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
@@ -37,22 +76,19 @@ class RegisterEntry(DomainModel):
 
     class Meta:
         abstract = True
-        ordering = ["person__village_id", "person__group_number", "person__name"]
+        ordering = ["village_id", "person__group_number", "person__name"]
         constraints = [  # named for each register: "poorwoman_one_per_year", …
             unique_among_alive(
                 ["person", "year"], name="%(class)s_one_per_year", message=_("此人这一年度已经登记过。")
             )
         ]
+        indexes = [alive_index(["village", "year"], name="%(class)s_village_year")]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.year}）" if self.person_id else str(self._meta.verbose_name)
 
     def get_absolute_url(self) -> str:
         return reverse(self.url_name, args=[self.pk])
-
-    @property
-    def village(self) -> Village:
-        return self.person.village
 
     @property
     def ages_on(self):

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 
 from outreach import models
 from outreach.demo import seed_outreach
@@ -60,6 +61,9 @@ def test_the_demo_registers_the_left_behind_women_and_fills_every_model(township
         assert all(member.team_id == activity.team_id for member in activity.participants.all())
     assert not models.Visit.objects.exclude(visited_on__year=DEMO_DAY.year).exists()
     assert not models.Visit.objects.filter(person__village=world.village_c).exists()
+    # Written in bulk, each visit still keeps its woman's village (PersonsVillage.fill_derived).
+    assert models.Visit.objects.filter(village=world.village_a).exists()
+    assert not models.Visit.objects.exclude(village_id=F("person__village_id")).exists()
 
 
 def test_the_demo_is_created_once(township):

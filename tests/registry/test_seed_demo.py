@@ -15,13 +15,24 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 
 from federation.core.idnumber import parse_id_number
 from federation.core.models import Installation, Membership, Township, Village, VillageGroup
 from federation.core.roles import Role
 from registry.demo import DEMO_PASSWORD, REFERENCE_DATE, generate_demo
-from registry.models import Household, HouseholdIncome, Person, Relation, WorkPlace
+from registry.models import (
+    HardshipChild,
+    Household,
+    HouseholdIncome,
+    LeftBehindChild,
+    LeftBehindWoman,
+    Person,
+    PoorWoman,
+    Relation,
+    WorkPlace,
+)
 
 VILLAGES = ["团结村", "红旗村", "胜利村", "光明村", "新民村", "和平村", "前进村", "东风村"]
 EXPECTED_USERS = {
@@ -121,6 +132,13 @@ def test_a_sample_of_persons_and_households_passes_full_clean(township):
         except ValidationError as error:
             refused[str(record)] = error.message_dict
     assert refused == {}
+
+
+def test_every_register_entry_keeps_its_persons_village(township):
+    for model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoman):
+        entries = model.all_objects.filter(person__village__township=township)
+        assert entries.exists(), model
+        assert not entries.exclude(village_id=F("person__village_id")).exists(), model
 
 
 def test_families_are_consistent(township):
