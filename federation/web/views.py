@@ -146,10 +146,22 @@ def _count_todos(request, sections) -> int:
     return count
 
 
-def _keep_todo_count(request, count: int | None) -> None:
+def _keep_todo_count(request, count: int | None, changed_at: float | None = None) -> None:
+    """Keep ``count`` in the session, unless it is kept there already, fresh and the same: the session
+    is written at most once a minute (``federation.web.sessions``), a home page shown again included."""
     request.todo_count = count
-    if hasattr(request, "session") and count is not None:
-        request.session[TODO_COUNT_KEY] = {"user": request.user.pk, "n": count, "at": time.time()}
+    if not hasattr(request, "session") or count is None:
+        return
+    kept = request.session.get(TODO_COUNT_KEY)
+    if (
+        isinstance(kept, dict)
+        and kept.get("user") == request.user.pk
+        and kept.get("n") == count
+        and time.time() - kept.get("at", 0) < TODO_COUNT_SECONDS
+        and (changed_at is None or changed_at <= kept.get("at", 0))
+    ):
+        return
+    request.session[TODO_COUNT_KEY] = {"user": request.user.pk, "n": count, "at": time.time()}
 
 
 def home_todo_count(request) -> int | None:
@@ -189,7 +201,7 @@ def home_todo_count(request) -> int | None:
         count = todo_count(user, level=level, today=today, village=village) if village else None
     else:
         count = todo_count(user, level=level, today=today)
-    _keep_todo_count(request, count)
+    _keep_todo_count(request, count, changed_at)
     return count
 
 

@@ -7,6 +7,9 @@
   if (!window.TomSelect) return; // the plain drop-down of the chosen row still works
   document.querySelectorAll("select[data-autocomplete-url]").forEach(function (select) {
     var url = select.getAttribute("data-autocomplete-url");
+    // Tom Select gives the field's label to its own box: the select it keeps keeps the name too.
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) select.setAttribute("aria-label", label.textContent.trim());
     var status = document.createElement("span");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");

@@ -336,7 +336,7 @@ def test_the_approval_form_prints_the_code_of_its_signatures(loan_world, login, 
     assert last.check_code == last.seal[:10].upper()[:5] + "-" + last.seal[:10].upper()[5:]
     assert f"签字核验码{last.check_code}" in text and "截至乡妇联签字" in text
     assert f"输入申请编号{application.pk}和这个核验码" in text
-    assert text.count(f"核验码{last.check_code}") >= 3  # the box, the township's block, each page's foot
+    assert text.count(f"核验码{last.check_code}") >= 2  # the box and the foot of its one page
     village = step(application, Action.SIGN_VILLAGE)
     village_block = text[text.index("村级妇联意见") : text.index("乡（镇）妇联意见")]
     assert f"电子签字核验码：{village.check_code}" in village_block
