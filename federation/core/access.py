@@ -30,6 +30,7 @@ from federation.core.logins import client_address
 from federation.core.models import AccessRecord, Township, Village
 from federation.core.registries import Registry
 from federation.core.roles import Role, grant
+from federation.core.schedules import schedule_daily
 from federation.core.scoping import sees_everything
 
 Kind = AccessRecord.Kind
@@ -224,9 +225,4 @@ def prune(*, now: dt.datetime | None = None) -> int:
 
 def schedule_pruning() -> None:
     """Make sure the daily pruning is scheduled in django-q (once; an administrator's changes stay)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.get_or_create(
-        name=PRUNE_SCHEDULE,
-        defaults={"func": "federation.core.access.prune", "schedule_type": Schedule.DAILY},
-    )
+    schedule_daily(PRUNE_SCHEDULE, "federation.core.access.prune")

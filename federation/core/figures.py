@@ -37,6 +37,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from federation.core.registries import Registry
+from federation.core.schedules import schedule_daily
 
 logger = logging.getLogger(__name__)
 
@@ -218,19 +219,9 @@ REFRESH_SCHEDULE = "各村统计数字每日重算"
 
 
 def schedule_refresh() -> None:
-    """Make sure the nightly refresh is scheduled in django-q (once; an administrator's changes stay)."""
-    from django_q.models import Schedule
-
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    Schedule.objects.get_or_create(
-        name=REFRESH_SCHEDULE,
-        defaults={
-            "func": "federation.core.figures.refresh",
-            "schedule_type": Schedule.DAILY,
-            # at 01:30, when nobody works: a county's figures take a few seconds to count
-            "next_run": timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(1, 30))),
-        },
-    )
+    """Make sure the nightly refresh is scheduled in django-q (once; an administrator's changes stay):
+    at 01:30, when nobody works, since a county's figures take a few seconds to count."""
+    schedule_daily(REFRESH_SCHEDULE, "federation.core.figures.refresh", at=dt.time(1, 30))
 
 
 def refresh(today: dt.date | None = None) -> int:

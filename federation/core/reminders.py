@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from federation.core.models import Reminder, year_settings
 from federation.core.registries import Registry
+from federation.core.schedules import schedule_daily
 
 REMINDER_SCHEDULE = "台账期限每日提醒"
 
@@ -111,16 +112,6 @@ def mark_read(*, user, reminder: Reminder) -> Reminder:
 
 
 def schedule_reminders() -> None:
-    """Make sure the daily reminders are scheduled in django-q (once; an administrator's changes stay)."""
-    from django_q.models import Schedule
-
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    Schedule.objects.get_or_create(
-        name=REMINDER_SCHEDULE,
-        defaults={
-            "func": "federation.core.reminders.create_due",
-            "schedule_type": Schedule.DAILY,
-            # at 06:00, before the office opens
-            "next_run": timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(6, 0))),
-        },
-    )
+    """Make sure the daily reminders are scheduled in django-q (once; an administrator's changes
+    stay): at 06:00, before the office opens."""
+    schedule_daily(REMINDER_SCHEDULE, "federation.core.reminders.create_due", at=dt.time(6, 0))

@@ -62,6 +62,11 @@ def build_loan_world(world):
         )
         setattr(w, f"husband_{key}", husband)
         setattr(w, f"applicant_{key}", wife)
+    return add_signers(w)
+
+
+def add_signers(w):
+    """Return ``w`` with the users who sign in village C and its township: ``dir_c``, ``other_chair``."""
     w.dir_c = user_create(
         username="dir_c", password=PASSWORD, full_name="周燕", role=Role.VILLAGE_DIRECTOR, unit=w.village_c
     )

@@ -16,14 +16,11 @@ from django.utils import timezone
 
 from federation.core import history
 from federation.core.models import AccessRecord, YearSettings
-from federation.core.roles import Role
-from federation.core.services import user_create
 from outreach import models as outreach_models
 from registry.models import Person
 from tests.helpers.factories import PersonFactory, member
-from tests.helpers.loans import advance, draft, guarantor
+from tests.helpers.loans import add_signers, advance, draft, guarantor
 from tests.helpers.outreach import left_behind_woman, petition, saved, screening, visit
-from tests.helpers.web import PASSWORD
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
@@ -52,16 +49,7 @@ def her(world):
         )
     )
     saved(outreach_models.VolunteerMember(team=team, person=woman))
-    w.dir_c = user_create(
-        username="dir_c", password=PASSWORD, full_name="周燕", role=Role.VILLAGE_DIRECTOR, unit=w.village_c
-    )
-    w.other_chair = user_create(
-        username="other_chair",
-        password=PASSWORD,
-        full_name="吴静",
-        role=Role.TOWNSHIP_CHAIR,
-        unit=w.other_township,
-    )
+    add_signers(w)
     application = draft(w, woman, amount=30000, guarantors=[guarantor()])
     advance(w, application, "village_signed")
     w.her, w.entry, w.loan = woman, entry, application

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from federation.core import history
 from outreach.models import Visit
-from tests.helpers.loans import advance, draft, guarantor
+from tests.helpers.loans import add_signers, advance, draft, guarantor
 from tests.helpers.outreach import left_behind_woman, screening, visit
 from tests.helpers.web import sign_in
 
@@ -38,24 +38,7 @@ def woman(world):
     history.save(person, actor=world.dir_a)
     visit(person, TODAY - dt.timedelta(days=30), visitors="张红")
     screening(person)
-    from federation.core.roles import Role
-    from federation.core.services import user_create
-    from tests.helpers.web import PASSWORD
-
-    world.dir_c = user_create(
-        username="dir_c",
-        password=PASSWORD,
-        full_name="周燕",
-        role=Role.VILLAGE_DIRECTOR,
-        unit=world.village_c,
-    )
-    world.other_chair = user_create(
-        username="other_chair",
-        password=PASSWORD,
-        full_name="吴静",
-        role=Role.TOWNSHIP_CHAIR,
-        unit=world.other_township,
-    )
+    add_signers(world)
     advance(world, draft(world, person, amount=30000, guarantors=[guarantor()]), "village_signed")
     return person
 
