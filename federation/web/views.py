@@ -158,10 +158,29 @@ def _keep_todo_count(request, count: int | None, changed_at: float | None = None
         and kept.get("user") == request.user.pk
         and kept.get("n") == count
         and time.time() - kept.get("at", 0) < TODO_COUNT_SECONDS
-        and (changed_at is None or changed_at <= kept.get("at", 0))
     ):
-        return
+        if changed_at is None:
+            scope = _todo_scope(request.user)
+            changed_at = _changed_at(scope[1]) if scope else 0
+        if changed_at <= kept.get("at", 0):
+            return
     request.session[TODO_COUNT_KEY] = {"user": request.user.pk, "n": count, "at": time.time()}
+
+
+def _todo_scope(user) -> tuple[str, list[int]] | None:
+    """Return the level of ``user``'s home ("village" or "township") and her villages' ids, or None
+    when she has no home of to-dos."""
+    membership = membership_of(user)
+    if membership is not None and membership.level == Level.VILLAGE:
+        return "village", [membership.village_id]
+    if membership is not None or sees_everything(user):
+        return "township", list(Village.objects.for_user(user).values_list("pk", flat=True))
+    return None
+
+
+def _changed_at(village_ids: list[int]) -> float:
+    """Return when a record of these villages last changed (their to-dos' markers), 0 for never."""
+    return max(kept_figures(CHANGE_MARKER, village_ids).values(), default=0)
 
 
 def home_todo_count(request) -> int | None:
@@ -178,14 +197,11 @@ def home_todo_count(request) -> int | None:
     request.todo_count = None
     if user is None or not user.is_authenticated:
         return None
-    membership = membership_of(user)
-    if membership is not None and membership.level == Level.VILLAGE:
-        level, village_ids = "village", [membership.village_id]
-    elif membership is not None or sees_everything(user):
-        level, village_ids = "township", list(Village.objects.for_user(user).values_list("pk", flat=True))
-    else:
+    scope = _todo_scope(user)
+    if scope is None:
         return None
-    changed_at = max(kept_figures(CHANGE_MARKER, village_ids).values(), default=0)
+    level, village_ids = scope
+    changed_at = _changed_at(village_ids)
     kept = request.session.get(TODO_COUNT_KEY) if hasattr(request, "session") else None
     if (
         isinstance(kept, dict)

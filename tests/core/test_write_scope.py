@@ -52,7 +52,7 @@ def test_a_register_entry_naming_another_villages_person_is_refused_by_the_servi
 def test_a_visit_naming_another_villages_woman_is_refused_by_the_service(world, login, no_scoped_choices):
     from outreach.models import Visit
 
-    LeftBehindWoman.objects.bulk_create([LeftBehindWoman(person=world.woman_b, year=2026)])
+    LeftBehindWoman.objects.create(person=world.woman_b, year=2026)
     response = login(world.dir_a).post(
         reverse("outreach:visit_create"),
         {"person": world.woman_b.pk, "visited_on": "2026-01-05", "mode": "home", "visitors": "张红"},
