@@ -11,31 +11,19 @@ import re
 import time
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from registry.models import Household, LeftBehindWoman, Person
 from tests.helpers.factories import HouseholdFactory, member
+from tests.helpers.urls import named_pages, without_arguments
 
 pytestmark = pytest.mark.django_db
 
 
-def _create_names(patterns=None, namespace: str = "") -> list[str]:
-    names = []
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names += _create_names(pattern.url_patterns, inner)
-        elif (
-            isinstance(pattern, URLPattern)
-            and (pattern.name or "").endswith("_create")
-            and "<" not in str(pattern.pattern)
-        ):
-            names.append(f"{namespace}{pattern.name}")
-    return names
-
-
-CREATE_FORMS = sorted(set(_create_names()))
+CREATE_FORMS = sorted(
+    {name for name, pattern in named_pages() if name.endswith("_create") and without_arguments(pattern)}
+)
 
 
 def found(client, query: str, **params) -> list[dict]:

@@ -10,28 +10,28 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from federation.web.generic import PlaceFiltersMixin
 from tests.helpers.factories import VillageGroupFactory
+from tests.helpers.urls import named_pages, without_arguments
 
 pytestmark = pytest.mark.django_db
 
 
-def _list_names(patterns=None, namespace: str = "") -> list[str]:
-    names = []
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names += _list_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and "<" not in str(pattern.pattern):
-            view = getattr(pattern.callback, "view_class", None)
-            if view is not None and issubclass(view, PlaceFiltersMixin):
-                names.append(f"{namespace}{pattern.name}")
-    return names
+def _lists() -> list[str]:
+    """Return every list page with the place filters (``PlaceFiltersMixin``)."""
+    return sorted(
+        {
+            name
+            for name, pattern in named_pages()
+            if without_arguments(pattern)
+            and issubclass(getattr(pattern.callback, "view_class", object), PlaceFiltersMixin)
+        }
+    )
 
 
-LISTS = sorted(set(_list_names()))
+LISTS = _lists()
 
 
 def options(page: str, name: str) -> list[str]:

@@ -16,29 +16,21 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.helpers.ledgers import make_ledger_world
 from tests.helpers.loans import build_loan_world, draft
 from tests.helpers.outreach import build_outreach_world
+from tests.helpers.urls import named_pages
 
 SKIPPED_NAMES = {"csrfmiddlewaretoken", "version", "next"}
-
-
-def _walk(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else None
-            yield from _walk(pattern.url_patterns, inner or pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
 
 
 def form_pages() -> list[str]:
     """Return the URL name of every create, edit and move page of the site (the admin's aside)."""
     return sorted(
         name
-        for name, pattern in _walk(get_resolver().url_patterns)
+        for name, pattern in named_pages()
         if name.rsplit("_", 1)[-1] in ("create", "update", "move") and hasattr(pattern.callback, "view_class")
     )
 
@@ -174,7 +166,7 @@ def _record_to_edit(model, user):
 
 def _page_url(name: str, user) -> tuple[str, object] | None:
     """Return (url, model) of page ``name`` for ``user``: an edit page opens a record she may edit."""
-    pattern = dict(_walk(get_resolver().url_patterns))[name]
+    pattern = dict(named_pages())[name]
     view = pattern.callback.view_class
     model = getattr(view, "model", None)
     if name.endswith("_create"):
