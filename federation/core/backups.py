@@ -565,14 +565,28 @@ def _restore_sqlite(source: Path, target: Path) -> None:
         check.close()
 
 
+#: The functions a migration made in the database (an index's expression), not an extension's: the
+#: dump creates them again, so the restore drops them with the tables.
+OWN_FUNCTIONS = """
+    SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = current_schema()
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+"""
+
+
 def _restore_postgresql(dump: Path, settings_dict: dict[str, Any]) -> None:
-    """Drop the database's tables and load the dump, in one transaction of psql: all or nothing."""
+    """Drop the database's tables and own functions and load the dump, in one transaction of psql:
+    all or nothing."""
     connection = connections["default"]
     quote = connection.ops.quote_name
     tables = connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute(OWN_FUNCTIONS)
+        functions = [row[0] for row in cursor.fetchall()]
     preamble = dump.with_name("preamble.sql")
     preamble.write_text(
-        f"DROP TABLE IF EXISTS {', '.join(quote(t) for t in tables)} CASCADE;\n" if tables else ""
+        (f"DROP TABLE IF EXISTS {', '.join(quote(t) for t in tables)} CASCADE;\n" if tables else "")
+        + "".join(f"DROP FUNCTION IF EXISTS {function} CASCADE;\n" for function in functions)
     )
     connections.close_all()
     args, environment = _pg_connection_args(settings_dict)
@@ -601,8 +615,10 @@ def _restore_postgresql(dump: Path, settings_dict: dict[str, Any]) -> None:
     finally:
         script.stdout.close()
         errors = script.stderr.read().decode(errors="replace")
-        if script.wait():
-            raise BackupError(f"pg_restore 失败：{errors.strip()[-2000:]}")
+        failed = script.wait()
+    # (after psql's own error, if it stopped first: then pg_restore only lost its reader)
+    if failed:
+        raise BackupError(f"pg_restore 失败：{errors.strip()[-2000:]}")
 
 
 def restore_media(unpacked: Unpacked) -> Path | None:
