@@ -23,7 +23,8 @@ from outreach.models import (
 )
 from outreach.rules import activity_participant_problems
 from registry.forms.registers import PersonChoiceField
-from registry.models import LeftBehindWoman, Person, PoorWoman
+from registry.models import Person
+from registry.selectors import in_womens_registers
 
 DATE = {"type": "date"}
 
@@ -35,14 +36,7 @@ def _date(**attrs) -> forms.DateInput:
 def _women(*, extra_pk: int | None = None, registered: bool = False):
     """Return the women offered in a person field: living women, or those of the women's registers."""
     qs = Person.objects.filter(sex="F").select_related("village", "household__group")
-    if registered:
-        this_year = timezone.localdate().year
-        years = [this_year, this_year - 1]
-        condition = Q(pk__in=LeftBehindWoman.objects.filter(year__in=years).values("person_id")) | Q(
-            pk__in=PoorWoman.objects.filter(year__in=years).values("person_id")
-        )
-    else:
-        condition = Q(deceased=False)
+    condition = in_womens_registers(year=timezone.localdate().year) if registered else Q(deceased=False)
     if extra_pk:
         condition |= Q(pk=extra_pk)
     return qs.filter(condition).order_by("village__code", "group_number", "name")

@@ -16,12 +16,15 @@ from registry.models import Person, Relation
 RELATION_ORDER = {relation: n for n, relation in enumerate(Relation.values)}
 
 
+def ages_shown_on(user):
+    """Return the day the ages ``user`` is shown are counted on: today for a role that sees birth
+    dates, else this year's reference date (统计截止日: a fixed day that tells no birthday)."""
+    return timezone.localdate() if policy.can_see_full_id_number(user) else policy.ages_on()
+
+
 def age_for(user, person: Person) -> int | None:
-    """Return the age ``user`` is shown of ``person``: today's for a role that sees birth dates, else
-    the age on this year's reference date (统计截止日: a fixed day that tells no birthday)."""
-    if policy.can_see_full_id_number(user):
-        return person.age_on(timezone.localdate())
-    return policy.masked_age(person.birth_date, policy.ages_on())
+    """Return the age ``user`` is shown of ``person`` (on :func:`ages_shown_on`)."""
+    return policy.masked_age(person.birth_date, ages_shown_on(user))
 
 
 def family(*, person: Person, user) -> dict | None:
@@ -34,13 +37,12 @@ def family(*, person: Person, user) -> dict | None:
         .exclude(pk=person.pk)
         .only("pk", "name", "sex", "relation", "birth_date", "deceased", "village_id", "household_id")
     )
-    full = policy.can_see_full_id_number(user)
-    on = timezone.localdate() if full else policy.ages_on()
+    on = ages_shown_on(user)
     rows = sorted(members, key=lambda m: (RELATION_ORDER.get(m.relation, 99), m.birth_date or on))
     return {
         "household": person.household,
         "members": [(m, policy.masked_age(m.birth_date, on)) for m in rows],
-        "ages_today": full,
+        "ages_today": policy.can_see_full_id_number(user),
     }
 
 

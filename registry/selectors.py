@@ -15,7 +15,7 @@ from federation.core.roles import Level
 from federation.core.rules import years_before
 from federation.core.scoping import membership_of
 from federation.web.registers import registers
-from registry.models import Household, Person, Relation
+from registry.models import Household, LeftBehindWoman, Person, PoorWoman, Relation
 
 
 def person_list(
@@ -89,6 +89,15 @@ def counts_by_village(model, village_ids) -> dict[int, int]:
         model.objects.filter(village_id__in=village_ids).order_by().values("village").annotate(n=Count("pk"))
     )
     return {row["village"]: row["n"] for row in rows}
+
+
+def in_womens_registers(*, year: int) -> Q:
+    """Return the condition on persons of being in a women's register (left-behind, poor) of ``year``
+    or the year before: the women a visit is recorded for."""
+    years = [year, year - 1]
+    return Q(pk__in=LeftBehindWoman.objects.filter(year__in=years).values("person_id")) | Q(
+        pk__in=PoorWoman.objects.filter(year__in=years).values("person_id")
+    )
 
 
 def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:

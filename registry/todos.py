@@ -31,7 +31,7 @@ def entries_to_recheck(village_ids, *, year: int) -> dict[int, list]:
     found: dict[int, list] = {}
     for register in _entry_registers():
         entries = (
-            register.model.objects.filter(year=year, person__village_id__in=village_ids)
+            register.model.objects.filter(year=year, village_id__in=village_ids)
             .select_related("person")
             .order_by("person__group_number", "person__name", "pk")
         )
@@ -39,8 +39,8 @@ def entries_to_recheck(village_ids, *, year: int) -> dict[int, list]:
             problems = entry.problems()
             if not problems:
                 continue
-            count, listed = found.setdefault(entry.person.village_id, [0, []])
-            found[entry.person.village_id][0] = count + 1
+            count, listed = found.setdefault(entry.village_id, [0, []])
+            found[entry.village_id][0] = count + 1
             if len(listed) < LISTED:
                 listed.append(
                     [

@@ -35,7 +35,12 @@ from federation.web.pagination import KeysFirstPaginator
 
 def int_param(request, name: str) -> int | None:
     """Return the query parameter ``name`` as a positive integer, or None."""
-    value = request.GET.get(name, "")
+    return _positive(request.GET.get(name))
+
+
+def _positive(value) -> int | None:
+    """Return ``value`` (a query string's text) as a positive integer, or None."""
+    value = str(value or "")
     return int(value) if value.isdigit() else None
 
 
@@ -160,11 +165,6 @@ class Places:
             "group_id": self.group_id,
             "show_village": self.several,
         }
-
-
-def _positive(value) -> int | None:
-    value = str(value or "")
-    return int(value) if value.isdigit() else None
 
 
 class PlaceFiltersMixin:

@@ -18,19 +18,11 @@ def reminders_todo(*, user, today, **_kwargs) -> dict | None:
 
 def imports_todo(*, user, **_kwargs) -> dict | None:
     """Return the user's own imports checked and waiting for her 确认导入 (only she may confirm them)."""
-    waiting = list(
-        ImportRecord.objects.filter(user=user, status=ImportRecord.Status.CHECKED)
-        .select_related("village")
-        .order_by("created_at", "pk")[:10]
-    )
+    checked = ImportRecord.objects.filter(user=user, status=ImportRecord.Status.CHECKED)
+    waiting = list(checked.select_related("village").order_by("created_at", "pk")[:10])
     if not waiting:
         return None
-    count = (
-        len(waiting)
-        if len(waiting) < 10
-        else ImportRecord.objects.filter(user=user, status=ImportRecord.Status.CHECKED).count()
-    )
-    return {"imports": waiting, "count": count}
+    return {"imports": waiting, "count": len(waiting) if len(waiting) < 10 else checked.count()}
 
 
 #: A kept figure whose value is when it was kept: forgotten with a village's figures when one of its

@@ -104,9 +104,10 @@ def home(request):
     today = timezone.localdate()
     if membership is not None and membership.level == Level.VILLAGE:
         village = villages.get()
-        kept_figures(CHANGE_MARKER, [village.pk])  # the header's count is taken after these
+        changed_at = _changed_at([village.pk])  # the header's count is taken after these markers
         sections = home_page(user, level="village", today=today, village=village)
-        context = {"village": village, "sections": sections, "has_todo": _count_todos(request, sections)}
+        has_todo = _count_todos(request, sections, changed_at)
+        context = {"village": village, "sections": sections, "has_todo": has_todo}
         return render(request, "federation/home_village.html", context)
     township = Township.objects.for_user(user).filter(pk=int_param(request, "township")).first()
     by_township = township is None and (membership is None or membership.level == Level.COUNTY)
@@ -117,13 +118,14 @@ def home(request):
     link = next((f.url_name for f, _counts in figures if f.url_name), "")
     rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
     # the figures, cards and to-dos are of the user's whole scope: not shown as if of the township opened
-    sections = {}
+    sections, has_todo = {}, None
     if township is None:
-        kept_figures(CHANGE_MARKER, [village.pk for village in villages])  # before the header's count
+        changed_at = _changed_at([village.pk for village in villages])  # before the header's count
         sections = home_page(user, level="township", today=today)
+        has_todo = _count_todos(request, sections, changed_at)
     context = {
         "sections": sections,
-        "has_todo": _count_todos(request, sections) if sections else None,
+        "has_todo": has_todo,
         "figures": [figure for figure, _counts in figures],
         "rows": _by_township(rows) if by_township else rows,
         "by_township": by_township,
@@ -139,31 +141,29 @@ TODO_COUNT_SECONDS = 60
 TODO_COUNT_KEY = "todo_count"
 
 
-def _count_todos(request, sections) -> int:
+def _count_todos(request, sections, changed_at: float) -> int:
     """Return the to-dos of the home's 待办 card, kept for the header's count (``home_todo_count``)."""
     count = sum(int(section.data.get("count") or 0) for section in sections["todo"])
-    _keep_todo_count(request, count)
+    _keep_todo_count(request, count, changed_at)
     return count
 
 
-def _keep_todo_count(request, count: int | None, changed_at: float | None = None) -> None:
-    """Keep ``count`` in the session, unless it is kept there already, fresh and the same: the session
-    is written at most once a minute (``federation.web.sessions``), a home page shown again included."""
+def _fresh_todo_count(request, changed_at: float) -> int | None:
+    """Return the count kept in the session when it is this user's, taken after ``changed_at`` and
+    less than ``TODO_COUNT_SECONDS`` ago; else None."""
+    kept = request.session.get(TODO_COUNT_KEY) if hasattr(request, "session") else None
+    if not isinstance(kept, dict) or kept.get("user") != request.user.pk:
+        return None
+    at = kept.get("at", 0)
+    return kept.get("n") if changed_at <= at and time.time() - at < TODO_COUNT_SECONDS else None
+
+
+def _keep_todo_count(request, count: int | None, changed_at: float) -> None:
+    """Keep ``count`` in the session, unless the same count is kept there fresh: the session is
+    written at most once a minute (``federation.web.sessions``), a home page shown again included."""
     request.todo_count = count
-    if not hasattr(request, "session") or count is None:
+    if count is None or not hasattr(request, "session") or _fresh_todo_count(request, changed_at) == count:
         return
-    kept = request.session.get(TODO_COUNT_KEY)
-    if (
-        isinstance(kept, dict)
-        and kept.get("user") == request.user.pk
-        and kept.get("n") == count
-        and time.time() - kept.get("at", 0) < TODO_COUNT_SECONDS
-    ):
-        if changed_at is None:
-            scope = _todo_scope(request.user)
-            changed_at = _changed_at(scope[1]) if scope else 0
-        if changed_at <= kept.get("at", 0):
-            return
     request.session[TODO_COUNT_KEY] = {"user": request.user.pk, "n": count, "at": time.time()}
 
 
@@ -202,15 +202,10 @@ def home_todo_count(request) -> int | None:
         return None
     level, village_ids = scope
     changed_at = _changed_at(village_ids)
-    kept = request.session.get(TODO_COUNT_KEY) if hasattr(request, "session") else None
-    if (
-        isinstance(kept, dict)
-        and kept.get("user") == user.pk
-        and changed_at <= kept.get("at", 0)
-        and time.time() - kept.get("at", 0) < TODO_COUNT_SECONDS
-    ):
-        request.todo_count = kept.get("n")
-        return request.todo_count
+    kept = _fresh_todo_count(request, changed_at)
+    if kept is not None:
+        request.todo_count = kept
+        return kept
     today = timezone.localdate()
     if level == "village":
         village = Village.objects.for_user(user).select_related("township").first()

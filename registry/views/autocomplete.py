@@ -16,19 +16,10 @@ from federation.core import policy
 from federation.core.mixins import ScopedViewMixin
 from registry import selectors
 from registry.forms.registers import person_label
-from registry.models import Household, LeftBehindWoman, Person, PoorWoman, Relation
+from registry.models import Household, Person, Relation
 
 #: The most rows an answer holds: a name is typed until the person is among them.
 LIMIT = 20
-
-
-def _registered_women() -> Q:
-    """Return the women of the women's registers of this year or the last (who are visited)."""
-    this_year = timezone.localdate().year
-    years = [this_year, this_year - 1]
-    return Q(pk__in=LeftBehindWoman.objects.filter(year__in=years).values("person_id")) | Q(
-        pk__in=PoorWoman.objects.filter(year__in=years).values("person_id")
-    )
 
 
 class PersonAutocompleteView(ScopedViewMixin, View):
@@ -48,7 +39,7 @@ class PersonAutocompleteView(ScopedViewMixin, View):
         if request.GET.get("alive") == "1":
             qs = qs.filter(deceased=False)
         if request.GET.get("registered") == "1":
-            qs = qs.filter(_registered_women())
+            qs = qs.filter(selectors.in_womens_registers(year=timezone.localdate().year))
         rows = qs.select_related("village", "household__group")[:LIMIT]
         user = request.user
         return JsonResponse(

@@ -32,12 +32,13 @@ def test_an_export_of_one_township_has_its_rows_and_no_other(ledger_world, tmp_p
     if not ledger.allowed(w.county_viewer):
         pytest.skip(f"the county viewer does not export {name}")
     _title, everything = _rows(w.county_viewer, ledger, tmp_path)
+    if not everything:  # said, not passed unseen: the ledger world has no row of it to narrow
+        pytest.skip(f"the ledger world has no row of {name}")
     title, mine = _rows(w.county_viewer, ledger, tmp_path, township=w.township.pk)
     other_title, other = _rows(w.county_viewer, ledger, tmp_path, township=w.other_township.pk)
     assert len(mine) + len(other) == len(everything)
     other_text = " ".join(str(cell) for row in other for cell in row)
     mine_text = " ".join(str(cell) for row in mine for cell in row)
     assert "红旗村" not in other_text and "胜利村" not in other_text and "光明村" not in mine_text
-    if everything:
-        assert mine and other  # each township has its rows in the ledger world
-        assert str(w.other_township.name) in other_title
+    assert mine and other  # each township has its rows in the ledger world
+    assert str(w.other_township.name) in other_title
