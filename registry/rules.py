@@ -175,9 +175,15 @@ def child_problems(
 
 
 def poor_woman_problems(
-    *, woman: Person, household: Household | None, year: int, settings: YearSettings | None = None
+    *,
+    woman: Person,
+    household: Household | None,
+    year: int,
+    on: dt.date | None = None,
+    settings: YearSettings | None = None,
 ) -> list[Problem]:
-    """Return the failed conditions of a poor woman (农村贫困妇女) for ``year``.
+    """Return the failed conditions of a poor woman (农村贫困妇女) for ``year``, her age on ``on`` (the
+    entry date; the year's reference date when not given).
 
     Seed, 2014 plan item 7: a woman of a low-income household, whose per-capita net income is below
     2,300 yuan (the yearly poverty line); an income at the line is not below it. The income is the
@@ -188,7 +194,7 @@ def poor_woman_problems(
     if woman.sex != "F":
         problems.append(Problem("not_a_woman", _("贫困妇女须为女性。"), "person"))
     ages = woman_ages(settings)
-    problems += _age_problems(woman, settings.ages_on, ages.low, ages.below, _("妇女"))
+    problems += _age_problems(woman, on or settings.ages_on, ages.low, ages.below, _("妇女"))
     income = household.income_of(year) if household is not None else None
     if household is None:
         problems.append(Problem("no_household", _("她不属于任何户，无法核实家庭人均纯收入。"), "person"))

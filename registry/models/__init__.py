@@ -15,6 +15,7 @@ from registry.models.registers import (  # noqa: F401
     AwayReason,
     ChildCategory,
     CommitteeSeat,
+    ExitReason,
     GuardianRelation,
     HardshipChild,
     HardshipReason,
@@ -25,6 +26,7 @@ from registry.models.registers import (  # noqa: F401
     PersonsVillage,
     PoorWoman,
     PovertyReason,
+    RegisterEntry,
     VillageDirector,
     WomensHome,
 )

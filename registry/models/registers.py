@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +28,28 @@ from registry.models.people import Education, Household, Person, PoliticalStatus
 
 def _this_year() -> int:
     return timezone.localdate().year
+
+
+def default_entered_on(year: int) -> dt.date:
+    """Return the entry date an entry of ``year`` gets when none is typed: today in the current year,
+    31 December for a past year (1 January for a later year, which cannot be entered yet)."""
+    today = timezone.localdate()
+    if year == today.year:
+        return today
+    return dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+
+
+class ExitReason(models.TextChoices):
+    """Why an entry ended (退出原因); each register offers the ones that fit it (``exit_reasons``)."""
+
+    HUSBAND_RETURNED = "husband_returned", _("丈夫返乡")
+    AGE_OVER = "age_over", _("年龄超出")
+    TURNED_16 = "turned_16", _("年满 16 周岁")
+    PARENTS_RETURNED = "parents_returned", _("父母返回")
+    INCOME_ABOVE_LINE = "income_above_line", _("收入超过贫困线")
+    MOVED_AWAY = "moved_away", _("迁出")
+    DECEASED = "deceased", _("死亡")
+    OTHER = "other", _("其他")
 
 
 class PersonsVillage(models.Model):
@@ -66,12 +92,29 @@ class PersonsVillage(models.Model):
 
 
 class RegisterEntry(PersonsVillage, DomainModel):
-    """A person's entry in a yearly register; rules are judged at the year's reference date."""
+    """A person's entry in a yearly register, from the day it was entered (认定日期) to its exit.
+
+    Its conditions are judged on ``entered_on`` (the national registers are kept up to date all
+    year, 动态管理); an entry is active on a day from ``entered_on`` until the day before
+    ``exited_on`` (the day the facts changed: a 51st birthday, a husband's return).
+    """
 
     url_name: str  # "registry:<name>_detail"
+    #: The exit reasons that fit this register (of ``ExitReason``), in the order offered.
+    exit_reasons: ClassVar[tuple[str, ...]] = (ExitReason.MOVED_AWAY, ExitReason.DECEASED, ExitReason.OTHER)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
     year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year, validators=year_validators())
+    entered_on = models.DateField(
+        _("认定日期"),
+        blank=True,  # none typed: ``default_entered_on`` (today), filled in by ``fill_derived``
+        help_text=_("登记条件按这一天核实；须在登记年度内，不能晚于今天。"),
+    )
+    exited_on = models.DateField(
+        _("退出日期"), null=True, blank=True, help_text=_("从这一天起不再在册（如年满 51 周岁的生日）。")
+    )
+    exit_reason = models.CharField(_("退出原因"), max_length=20, choices=ExitReason.choices, blank=True)
+    exit_note = models.CharField(_("退出说明"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
@@ -90,19 +133,109 @@ class RegisterEntry(PersonsVillage, DomainModel):
     def get_absolute_url(self) -> str:
         return reverse(self.url_name, args=[self.pk])
 
+    def fill_derived(self) -> None:
+        """Set its village (its person's) and, when none is given, its entry date (``default_entered_on``)."""
+        super().fill_derived()
+        if self.entered_on is None and self.year:
+            self.entered_on = default_entered_on(self.year)
+
     @property
-    def ages_on(self):
-        """Return the date ages are counted at for this entry: its year's reference date."""
-        return year_settings(self.year).ages_on
+    def ages_on(self) -> dt.date:
+        """Return the date this entry's conditions (and ages) are judged on: its entry date (认定日期,
+        ``default_entered_on`` when none is given yet)."""
+        return self.entered_on or default_entered_on(self.year)
+
+    @classmethod
+    def exit_reason_choices(cls) -> list[tuple[str, str]]:
+        """Return the (value, label) of the exit reasons this register offers."""
+        return [(value, ExitReason(value).label) for value in cls.exit_reasons]
+
+    @staticmethod
+    def active_on_q(day: dt.date) -> Q:
+        """Return the condition of an entry active on ``day``: entered by then, not exited by then."""
+        return Q(entered_on__lte=day) & (Q(exited_on__isnull=True) | Q(exited_on__gt=day))
+
+    @staticmethod
+    def active_in_year_q(year: int) -> Q:
+        """Return the condition of an entry of ``year`` active on at least one day of it (an entry
+        that ended on the day it was entered, or on 1 January, never was)."""
+        first = dt.date(year, 1, 1)
+        return Q(year=year) & (
+            Q(exited_on__isnull=True) | (Q(exited_on__gt=models.F("entered_on")) & Q(exited_on__gt=first))
+        )
+
+    def is_active_on(self, day: dt.date) -> bool:
+        """Return whether the entry is active on ``day`` (the same as ``active_on_q``)."""
+        return self.entered_on <= day and (self.exited_on is None or self.exited_on > day)
 
     def problems(self) -> list:
         """Return the register's failed rules for this entry (see ``registry.rules``)."""
         return []
 
+    def date_errors(self) -> dict[str, list[ValidationError]]:
+        """Return what is wrong with the entry's dates and exit (by field): an entry date in the future
+        or outside its year (or the year before), an exit before the entry, after its year or in the
+        future, an exit reason this register does not offer, 其他 without a note."""
+        errors: dict[str, list[ValidationError]] = {}
+
+        def add(field: str, message: str, code: str) -> None:
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        today = timezone.localdate()
+        year, entered, exited = self.year, self.entered_on, self.exited_on
+        if entered is not None:
+            if entered > today:
+                add("entered_on", _("认定日期不能晚于今天（%(today)s）。") % {"today": today}, "entered_future")
+            elif year and entered.year != year:
+                add(
+                    "entered_on",
+                    _(
+                        "%(year)s 年度的登记，认定日期须在 %(year)s 年内；"
+                        "%(on)s 认定的请登记到 %(other)s 年度。"
+                    )
+                    % {"year": year, "on": entered, "other": entered.year},
+                    "entered_outside_year",
+                )
+        if exited is not None:
+            if entered is not None and exited < entered:
+                add("exited_on", _("退出日期不能早于认定日期（%(on)s）。") % {"on": entered}, "exit_before_entry")
+            elif exited > today:
+                add("exited_on", _("退出日期不能晚于今天（%(today)s）。") % {"today": today}, "exit_future")
+            elif year and exited.year > year:
+                add(
+                    "exited_on",
+                    _("%(year)s 年度的登记，退出日期不能晚于 %(year)s 年 12 月 31 日。") % {"year": year},
+                    "exit_after_year",
+                )
+            if not self.exit_reason:
+                add("exit_reason", _("请选择退出原因。"), "exit_reason_missing")
+        elif self.exit_reason:
+            add("exited_on", _("请填写退出日期。"), "exit_date_missing")
+        if self.exit_reason and self.exit_reason not in self.exit_reasons:
+            offered = "、".join(str(label) for _value, label in self.exit_reason_choices())
+            add(
+                "exit_reason",
+                _("%(register)s的退出原因只能是：%(offered)s。")
+                % {"register": self._meta.verbose_name, "offered": offered},
+                "exit_reason_not_offered",
+            )
+        if self.exit_reason == ExitReason.OTHER and not self.exit_note.strip():
+            add("exit_note", _("退出原因为“其他”时请说明。"), "exit_note_missing")
+        return errors
+
     def clean(self) -> None:
+        errors = self.date_errors()
         if not self.person_id:
+            if errors:
+                raise ValidationError(errors)
             return
-        errors = problem_errors(self.problems(), field="person")
+        problems = self.problems()
+        if self.exited_on is not None:
+            # An ended entry: the facts may have changed since (that is why it ended); its own
+            # fields are still checked, the person's conditions were judged when it was entered.
+            problems = [p for p in problems if p.field not in (None, "person")]
+        for field, messages in problem_errors(problems, field="person").items():
+            errors.setdefault(field, []).extend(messages)
         clash = type(self).objects.filter(person_id=self.person_id, year=self.year).exclude(pk=self.pk)
         if clash.exists():
             errors.setdefault("person", []).append(
@@ -155,6 +288,13 @@ class LeftBehindChild(RegisterEntry, _ChildFields):
     """A left-behind child (留守儿童): under 16, whose parents (one or both) are away (item 3)."""
 
     url_name = "registry:leftbehindchild_detail"
+    exit_reasons = (
+        ExitReason.TURNED_16,
+        ExitReason.PARENTS_RETURNED,
+        ExitReason.MOVED_AWAY,
+        ExitReason.DECEASED,
+        ExitReason.OTHER,
+    )
 
     category = models.CharField(
         _("类别"), max_length=16, choices=ChildCategory.choices, default=ChildCategory.LEFT_BEHIND
@@ -190,6 +330,7 @@ class HardshipChild(RegisterEntry, _ChildFields):
     """A child in special hardship (特殊困难儿童): lost parents, raised by relatives (item 4)."""
 
     url_name = "registry:hardshipchild_detail"
+    exit_reasons = (ExitReason.TURNED_16, ExitReason.MOVED_AWAY, ExitReason.DECEASED, ExitReason.OTHER)
 
     reason = models.CharField(_("困难原因"), max_length=20, choices=HardshipReason.choices)
     reason_detail = models.CharField(_("原因说明"), max_length=200, blank=True)
@@ -218,6 +359,13 @@ class LeftBehindWoman(RegisterEntry):
     """A rural left-behind woman (农村留守妇女), item 5; her husband is read from her household."""
 
     url_name = "registry:leftbehindwoman_detail"
+    exit_reasons = (
+        ExitReason.HUSBAND_RETURNED,
+        ExitReason.AGE_OVER,
+        ExitReason.MOVED_AWAY,
+        ExitReason.DECEASED,
+        ExitReason.OTHER,
+    )
 
     lives_with = models.CharField(
         _("居住情况"), max_length=8, choices=LivesWith.choices, default=LivesWith.FAMILY
@@ -252,6 +400,12 @@ class PoorWoman(RegisterEntry):
     """A rural poor woman (农村贫困妇女), item 7: household income below the line, and her protection."""
 
     url_name = "registry:poorwoman_detail"
+    exit_reasons = (
+        ExitReason.INCOME_ABOVE_LINE,
+        ExitReason.MOVED_AWAY,
+        ExitReason.DECEASED,
+        ExitReason.OTHER,
+    )
 
     reason = models.CharField(_("致贫原因"), max_length=12, choices=PovertyReason.choices)
     reason_detail = models.CharField(_("原因说明"), max_length=200, blank=True)
@@ -288,7 +442,9 @@ class PoorWoman(RegisterEntry):
         from registry.rules import poor_woman_problems
 
         household = Household.objects.filter(pk=self.person.household_id).first()
-        problems = poor_woman_problems(woman=self.person, household=household, year=self.year)
+        problems = poor_woman_problems(
+            woman=self.person, household=household, year=self.year, on=self.ages_on
+        )
         if self.paired and not self.paired_by.strip():
             problems.append(Problem("paired_by", str(_("结对帮扶时请填写帮扶人或单位。")), "paired_by"))
         if self.relief and not self.relief_what.strip():

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from federation.core.models import YearSettings
+from federation.core.models import YearSettings, year_settings
 from registry.models import (
     HardshipChild,
     HouseholdIncome,
@@ -106,7 +106,7 @@ def assert_registered(entry, user) -> None:
 
 
 def test_a_woman_who_meets_every_condition_is_accepted(world):
-    assert_registered(LeftBehindWoman(person=married_woman(world.village_a), year=YEAR), world.dir_a)
+    assert_registered(LeftBehindWoman(person=married_woman(world.village_a), year=YEAR, entered_on=ON), world.dir_a)
 
 
 @pytest.mark.parametrize(
@@ -120,12 +120,12 @@ def test_a_woman_who_meets_every_condition_is_accepted(world):
 def test_an_age_from_20_to_50_on_the_reference_date_is_accepted(world, born, age):
     woman = married_woman(world.village_a, born=born)
     assert woman.age_on(ON) == age
-    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON), world.dir_a)
 
 
 def test_one_day_short_of_20_is_refused_and_the_message_names_20(world):
     woman = married_woman(world.village_a, born=years_before(ON, 20) + dt.timedelta(days=1))
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert list(errors) == ["person"]
     assert_chinese(errors)
     assert "20" in all_messages(errors) and "周岁" in all_messages(errors)
@@ -133,7 +133,7 @@ def test_one_day_short_of_20_is_refused_and_the_message_names_20(world):
 
 def test_51_is_refused_and_the_message_names_the_upper_age_50(world):
     woman = married_woman(world.village_a, born=years_before(ON, 51))
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert list(errors) == ["person"]
     assert_chinese(errors)
     # The condition is "20 to 50 years of age" (the setting and the list page say 50).
@@ -142,7 +142,7 @@ def test_51_is_refused_and_the_message_names_the_upper_age_50(world):
 
 def test_husband_away_exactly_3_months_is_accepted(world):
     woman = married_woman(world.village_a, away_since=dt.date(2025, 12, 18))
-    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON), world.dir_a)
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_husband_away_exactly_3_months_is_accepted(world):
 )
 def test_husband_away_less_than_3_months_is_refused(world, away_since):
     woman = married_woman(world.village_a, away_since=away_since)
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert list(errors) == ["person"]
     assert_chinese(errors)
     assert "3 个月" in all_messages(errors)
@@ -158,27 +158,27 @@ def test_husband_away_less_than_3_months_is_refused(world, away_since):
 
 def test_husband_working_in_the_county_is_refused(world):
     woman = married_woman(world.village_a, husband_work="in_county")
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert_chinese(errors)
     assert "县外" in all_messages(errors)
 
 
 def test_husband_at_home_is_refused(world):
     woman = married_woman(world.village_a, husband_work="", away_since=None)
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert "县外" in all_messages(errors)
 
 
 def test_husband_away_with_no_start_date_is_refused(world):
     woman = married_woman(world.village_a, away_since=None)
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert_chinese(errors)
     assert "起始日期" in all_messages(errors)
 
 
 def test_no_husband_in_the_household_is_refused(world):
     woman = married_woman(world.village_a, husband=False)
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert_chinese(errors)
     assert "丈夫" in all_messages(errors)
 
@@ -186,13 +186,13 @@ def test_no_husband_in_the_household_is_refused(world):
 def test_a_woman_who_is_her_husbands_spouse_is_judged_by_the_head(world):
     woman = married_woman(world.village_a, relation="spouse")
     assert woman.household.members.get(relation="head").sex == "M"  # her husband heads the household
-    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
+    assert_registered(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON), world.dir_a)
 
 
 def test_a_widow_whose_late_husband_is_still_recorded_away_is_refused(world):
     """A deceased husband does not make her a left-behind woman (the candidate list agrees)."""
     woman = married_woman(world.village_a, husband_deceased=True)
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON))
     assert list(errors) == ["person"]
     assert_chinese(errors)
     assert "丈夫" in all_messages(errors), all_messages(errors)
@@ -201,7 +201,7 @@ def test_a_widow_whose_late_husband_is_still_recorded_away_is_refused(world):
 
 def test_not_living_at_the_place_of_registration_is_refused(world):
     woman = married_woman(world.village_a)
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, at_registration_place=False))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON, at_registration_place=False))
     assert list(errors) == ["at_registration_place"]
     assert_chinese(errors)
     assert "户籍" in all_messages(errors)
@@ -211,7 +211,7 @@ def test_a_woman_failing_two_conditions_gets_both_messages(world):
     woman = married_woman(
         world.village_a, born=years_before(ON, 20) + dt.timedelta(days=1), away_since=dt.date(2026, 1, 1)
     )
-    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, at_registration_place=False))
+    errors = refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON, at_registration_place=False))
     assert len(errors["person"]) == 2
     text = all_messages(errors)
     assert "20" in text and "3 个月" in text and "户籍" in text
@@ -221,16 +221,16 @@ def test_a_man_and_a_deceased_woman_are_refused(world):
     woman = married_woman(world.village_a)
     woman.deceased = True
     woman.save()
-    assert "已故" in all_messages(refusal(LeftBehindWoman(person=woman, year=YEAR)))
+    assert "已故" in all_messages(refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON)))
     man = PersonFactory(village=world.village_a, sex="M", birth_date=dt.date(1985, 1, 1))
-    assert "女性" in all_messages(refusal(LeftBehindWoman(person=man, year=YEAR)))
+    assert "女性" in all_messages(refusal(LeftBehindWoman(person=man, year=YEAR, entered_on=ON)))
 
 
 # --- Children ---------------------------------------------------------------------------------
 
 
 def child_entry(model, child, **fields):
-    values = {"person": child, "year": YEAR, "guardian_name": "奶奶", "guardian_relation": "grandparent"}
+    values = {"person": child, "year": YEAR, "entered_on": ON, "guardian_name": "奶奶", "guardian_relation": "grandparent"}
     if model is LeftBehindChild:
         values["parents_away"] = "both"
     else:
@@ -283,6 +283,7 @@ def test_a_hardship_child_for_another_reason_needs_the_reason_told(world):
 def poor_woman(village, income, **fields):
     year = fields.pop("year", YEAR)
     woman = married_woman(village, husband=False, per_capita_income=income, income_year=year)
+    fields.setdefault("entered_on", year_settings(year).ages_on)
     return PoorWoman(person=woman, year=year, reason="illness", **fields)
 
 
@@ -305,7 +306,7 @@ def test_an_unknown_income_is_refused(world):
 
 def test_a_woman_without_household_is_refused(world):
     woman = PersonFactory(village=world.village_a, sex="F", birth_date=dt.date(1980, 1, 1))
-    errors = refusal(PoorWoman(person=woman, year=YEAR, reason="illness"))
+    errors = refusal(PoorWoman(person=woman, year=YEAR, entered_on=ON, reason="illness"))
     assert "户" in all_messages(errors)
 
 
@@ -320,12 +321,12 @@ def test_a_poor_woman_is_judged_on_her_households_income_of_the_registers_year(w
     woman = married_woman(
         world.village_a, husband=False, per_capita_income=Decimal("1000"), income_year=YEAR - 1
     )
-    errors = refusal(PoorWoman(person=woman, year=YEAR, reason="illness"))
+    errors = refusal(PoorWoman(person=woman, year=YEAR, entered_on=ON, reason="illness"))
     assert f"{YEAR} 年的人均纯收入还没有填写" in all_messages(errors)
     PoorWoman(person=woman, year=YEAR - 1, reason="illness").full_clean()  # last year's entry stands
     # This year's income above the line refuses this year, and changes nothing for last year.
     HouseholdIncome.objects.create(household=woman.household, year=YEAR, per_capita_income=Decimal("5000"))
-    assert "不低于贫困线" in all_messages(refusal(PoorWoman(person=woman, year=YEAR, reason="illness")))
+    assert "不低于贫困线" in all_messages(refusal(PoorWoman(person=woman, year=YEAR, entered_on=ON, reason="illness")))
     PoorWoman(person=woman, year=YEAR - 1, reason="illness").full_clean()
 
 
@@ -342,35 +343,40 @@ def test_a_girl_under_the_adult_age_is_not_a_poor_woman(world):
         relation="head",
         birth_date=years_before(ON, 18) + dt.timedelta(days=1),
     )
-    assert "18" in all_messages(refusal(PoorWoman(person=girl, year=YEAR, reason="illness")))
+    assert "18" in all_messages(refusal(PoorWoman(person=girl, year=YEAR, entered_on=ON, reason="illness")))
 
 
 # --- A year's settings change that year only ---------------------------------------------------
 
 
-def test_a_poverty_line_set_for_2027_changes_2027_only(world):
-    YearSettings.objects.create(year=2027, poverty_line=Decimal("3000"))
-    poor_woman(world.village_a, Decimal("2500"), year=2027).full_clean()
+def test_a_poverty_line_set_for_2025_changes_2025_only(world):
+    YearSettings.objects.create(year=2025, poverty_line=Decimal("3000"))
+    poor_woman(world.village_a, Decimal("2500"), year=2025).full_clean()
     errors = refusal(poor_woman(world.village_a, Decimal("2500"), year=2026))
     assert "2300" in all_messages(errors)
 
 
-def test_an_upper_age_set_for_2027_changes_2027_only(world):
-    YearSettings.objects.create(year=2027, left_behind_woman_max_age=55)
-    woman = married_woman(world.village_a, born=dt.date(1974, 1, 1))  # 53 in 2027, 52 in 2026
-    LeftBehindWoman(person=woman, year=2027).full_clean()
-    refusal(LeftBehindWoman(person=woman, year=2026))
-    assert woman in left_behind_woman_candidates(user=world.dir_a, year=2027)
+def test_an_upper_age_set_for_2025_changes_2025_only(world):
+    YearSettings.objects.create(year=2025, left_behind_woman_max_age=55)
+    # 52 in 2025, 53 in 2026
+    woman = married_woman(world.village_a, born=dt.date(1973, 1, 1), away_since=dt.date(2024, 1, 1))
+    LeftBehindWoman(person=woman, year=2025, entered_on=dt.date(2025, 3, 18)).full_clean()
+    refusal(LeftBehindWoman(person=woman, year=2026, entered_on=ON))
+    assert woman in left_behind_woman_candidates(user=world.dir_a, year=2025)
     assert woman not in left_behind_woman_candidates(user=world.dir_a, year=2026)
 
 
 def test_a_reference_date_set_for_a_year_moves_the_ages_of_that_year(world):
-    YearSettings.objects.create(year=YEAR, reference_date=dt.date(2026, 12, 31))
-    woman = married_woman(world.village_a, born=dt.date(2006, 6, 1))  # 19 on 18 March, 20 on 31 Dec
-    assert_registered(LeftBehindWoman(person=woman, year=YEAR), world.dir_a)
-    errors = refusal(LeftBehindWoman(person=woman, year=2025))  # 2025 keeps 18 March: she was 18
+    YearSettings.objects.create(year=2025, reference_date=dt.date(2025, 12, 31))
+    # 19 on 18 March 2025, 20 on 31 Dec 2025
+    woman = married_woman(world.village_a, born=dt.date(2005, 6, 1), away_since=dt.date(2024, 1, 1))
+    assert_registered(
+        LeftBehindWoman(person=woman, year=2025, entered_on=year_settings(2025).ages_on), world.dir_a
+    )
+    # 2024 keeps 18 March: she was 18
+    errors = refusal(LeftBehindWoman(person=woman, year=2024, entered_on=year_settings(2024).ages_on))
     assert_chinese(errors)
-    assert "20 至 50 周岁" in all_messages(errors) and "2025-03-18" in all_messages(errors)
+    assert "20 至 50 周岁" in all_messages(errors) and "2024-03-18" in all_messages(errors)
 
 
 # --- Once a year per register ------------------------------------------------------------------
@@ -378,10 +384,10 @@ def test_a_reference_date_set_for_a_year_moves_the_ages_of_that_year(world):
 
 def register_entry(model, person, year):
     if model in (LeftBehindChild, HardshipChild):
-        return child_entry(model, person, year=year)
+        return child_entry(model, person, year=year, entered_on=year_settings(year).ages_on)
     if model is PoorWoman:
-        return PoorWoman(person=person, year=year, reason="illness")
-    return LeftBehindWoman(person=person, year=year)
+        return PoorWoman(person=person, year=year, reason="illness", entered_on=year_settings(year).ages_on)
+    return LeftBehindWoman(person=person, year=year, entered_on=year_settings(year).ages_on)
 
 
 @pytest.mark.parametrize("model", [LeftBehindWoman, PoorWoman, LeftBehindChild, HardshipChild])
@@ -389,16 +395,18 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
     if model in (LeftBehindChild, HardshipChild):
         person = a_child(world.village_a, dt.date(2015, 6, 1))
     else:
-        person = married_woman(world.village_a, per_capita_income=Decimal("1000"))
+        person = married_woman(
+            world.village_a, per_capita_income=Decimal("1000"), away_since=dt.date(2024, 1, 1)
+        )
     first = register_entry(model, person, YEAR)
     first.full_clean()
     first.save()
     errors = refusal(register_entry(model, person, YEAR))
     assert_chinese(errors)
     assert "已登记过" in all_messages(errors)
-    if model is PoorWoman:  # next year's entry is judged on next year's income
-        HouseholdIncome.objects.create(household=person.household, year=YEAR + 1, per_capita_income=1000)
-    register_entry(model, person, YEAR + 1).full_clean()  # another year is another entry
+    if model is PoorWoman:  # last year's entry is judged on last year's income
+        HouseholdIncome.objects.create(household=person.household, year=YEAR - 1, per_capita_income=1000)
+    register_entry(model, person, YEAR - 1).full_clean()  # another year is another entry
     first.mark_deleted()
     first.save()
     register_entry(model, person, YEAR).full_clean()  # a deleted entry does not block
@@ -407,7 +415,7 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
 def test_a_second_entry_of_a_person_in_a_register_year_is_refused_on_her_field(world):
     woman = married_woman(world.village_a)
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
-    assert refusal(LeftBehindWoman(person=woman, year=YEAR)) == {"person": [f"{YEAR} 年度已登记过此人。"]}
+    assert refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON)) == {"person": [f"{YEAR} 年度已登记过此人。"]}
     assert LeftBehindWoman.objects.filter(person=woman).count() == 1
 
 
@@ -416,14 +424,14 @@ def test_the_one_entry_a_year_constraint_says_why_in_chinese(world):
     woman = married_woman(world.village_a)
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
     with pytest.raises(ValidationError) as exc:
-        LeftBehindWoman(person=woman, year=YEAR).validate_constraints()
+        LeftBehindWoman(person=woman, year=YEAR, entered_on=ON).validate_constraints()
     assert exc.value.message_dict == {"__all__": ["此人这一年度已经登记过。"]}
 
 
 def test_one_person_may_be_in_two_registers_the_same_year(world):
     woman = married_woman(world.village_a, per_capita_income=Decimal("1000"))
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
-    assert_registered(PoorWoman(person=woman, year=YEAR, reason="labour"), world.dir_a)
+    assert_registered(PoorWoman(person=woman, year=YEAR, entered_on=ON, reason="labour"), world.dir_a)
     assert LeftBehindWoman.objects.for_user(world.dir_a).filter(person=woman, year=YEAR).exists()
 
 
@@ -434,7 +442,7 @@ def test_candidates_list_an_eligible_woman_until_she_is_registered(world):
     woman = married_woman(world.village_a)
     assert woman in left_behind_woman_candidates(user=world.dir_a, year=YEAR)
     assert world.woman_a not in left_behind_woman_candidates(user=world.dir_a, year=YEAR)  # no husband
-    entry = LeftBehindWoman(person=woman, year=YEAR)
+    entry = LeftBehindWoman(person=woman, year=YEAR, entered_on=ON)
     entry.full_clean()
     entry.save()
     assert woman not in left_behind_woman_candidates(user=world.dir_a, year=YEAR)
