@@ -64,10 +64,11 @@ def _visit_count(year: int) -> Coalesce:
 
 
 def visit_progress(*, user, year: int) -> QuerySet[LeftBehindWoman]:
-    """Return the left-behind women of ``year`` that ``user`` sees, each with ``visits_done`` that year."""
+    """Return the left-behind women of ``year`` that ``user`` sees, each with ``visits_done`` that year:
+    every woman active at any time in the year (one who ended in May is still owed her visits)."""
     return (
         LeftBehindWoman.objects.for_user(user)
-        .filter(year=year)
+        .filter(LeftBehindWoman.active_in_year_q(year))
         .annotate(visits_done=_visit_count(year))
         .select_related("person__village", "person__household__group")
         .order_by("visits_done", "person__village__code", "person__group_number", "person__name")
@@ -139,7 +140,9 @@ def _visits_of_villages(village_ids, *, year: int, per_woman: int) -> dict[int, 
     aggregation, done here over those (village, count) pairs.
     """
     totals: dict[int, list[int]] = {}
-    women = LeftBehindWoman.objects.filter(year=year, person__village_id__in=village_ids)
+    women = LeftBehindWoman.objects.filter(
+        LeftBehindWoman.active_in_year_q(year), person__village_id__in=village_ids
+    )
     for village_id, done in (
         women.annotate(visits_done=_visit_count(year))
         .order_by()

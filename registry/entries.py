@@ -61,12 +61,24 @@ def person_place(ctx: ExportContext, person: Person) -> str:
 def ages_note(ctx: ExportContext) -> str:
     """Return the note that says at which date the ledger's ages are counted."""
     on = ctx.ages_on
-    return gettext("年龄按 %(year)s年%(month)s月%(day)s日（%(ledger_year)s年度统计截止日）计算。") % {
-        "year": on.year,
-        "month": on.month,
-        "day": on.day,
-        "ledger_year": ctx.year,
-    }
+    values = {"year": on.year, "month": on.month, "day": on.day, "ledger_year": ctx.year}
+    if ctx.settings is None or on == ctx.settings.ages_on:
+        return (
+            gettext("年龄按 %(year)s年%(month)s月%(day)s日（%(ledger_year)s年度统计截止日）计算。") % values
+        )
+    return gettext("年龄按 %(year)s年%(month)s月%(day)s日计算。") % values
+
+
+def entries_note(ctx: ExportContext) -> str:
+    """Return the note of a register of persons: which entries it lists (those active on its date,
+    or at any time in its year) and at which date its ages are counted."""
+    listed = selectors.active_on(ctx.filters.extra, ctx.year).label()
+    return gettext("本表为%(listed)s的人员；%(ages)s") % {"listed": listed, "ages": ages_note(ctx)}
+
+
+def ledger_as_of(filters: ExportFilters) -> dt.date:
+    """Return the day a register's ledger is as of (its ages are counted at it): the list's day."""
+    return selectors.active_on(filters.extra, filters.year or timezone.localdate().year).ages_on
 
 
 PLACE = Column(
@@ -168,6 +180,44 @@ GUARDIAN = ColumnGroup(
 SCHOOL = Column("school", _("就读学校"), width=14, wrap=True, field="school", aliases=("学校",))
 GRADE = Column("grade", _("年级"), width=7, field="grade")
 NOTES = Column("notes", _("备注"), width=14, wrap=True, field="notes")
+#: The entry's dates and exit (``RegisterEntry``): columns of every register of persons, before 备注.
+ENTRY_COLUMNS = (
+    Column(
+        "entered_on",
+        _("认定日期"),
+        Kind.DATE,
+        field="entered_on",
+        aliases=("登记日期", "认定时间"),
+        help=_(
+            "登记条件按这一天核实，须在本年度内、不晚于今天；"
+            "空着：新登记为今天（往年为 12 月 31 日），已登记的不改动。"
+        ),
+    ),
+    Column(
+        "exited_on",
+        _("退出日期"),
+        Kind.DATE,
+        field="exited_on",
+        aliases=("退出时间",),
+        help=_("已不符合条件、退出本台账的日期；在册的空着。"),
+    ),
+    Column(
+        "exit_reason",
+        _("退出原因"),
+        Kind.CHOICE,
+        width=12,
+        field="exit_reason",
+        help=_("填了退出日期时必填，须是本台账的退出原因之一。"),
+    ),
+    Column(
+        "exit_note",
+        _("退出说明"),
+        width=14,
+        wrap=True,
+        field="exit_note",
+        help=_("退出原因为“其他”时必填。"),
+    ),
+)
 #: What every register of children has after its own columns, and the form fields of them.
 CHILD_COLUMNS = (GUARDIAN, SCHOOL, GRADE)
 CHILD_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "school", "grade")
@@ -207,12 +257,14 @@ def entry_queryset(model: Any, *, prefetch: Sequence[Any] = ()) -> Any:
     """Return the queryset function of a register's ledger: the list page's selector, village first."""
 
     def queryset(user: Any, filters: ExportFilters) -> QuerySet:
+        year = filters.year or timezone.localdate().year
         qs = selectors.register_entries(
             model=model,
             user=user,
             search=filters.search,
             group_id=filters.group_id,
-            year=filters.year or timezone.localdate().year,
+            year=year,
+            active=selectors.active_on(filters.extra, year),
         )
         if filters.village_id:
             qs = qs.filter(person__village_id=filters.village_id)
@@ -315,11 +367,18 @@ class EntryImporter(PersonRowMixin, Importer):
         """Write what the row says of the person and her family; return whether anything changed."""
         return False
 
-    def entry_values(self, row: ImportRow) -> dict[str, Any]:
+    #: Fields a blank cell leaves as they are on an entry already registered (a new one: its default).
+    kept_when_blank = frozenset({"entered_on"})
+
+    def entry_values(self, row: ImportRow, entry: Any = None) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for column in self.fields:
             if column.field and column.read and row.has(column.key):
                 value = row.get(column.key)
+                if value is None and column.field in self.kept_when_blank:
+                    if entry is not None and entry.pk is not None:
+                        continue
+                    value = field_default(self.model, column.field)
                 values[column.field] = field_default(self.model, column.field) if value is None else value
         return values
 
@@ -330,7 +389,7 @@ class EntryImporter(PersonRowMixin, Importer):
             person = self.new_person(row)
         person_changed = False if created_person else self.update_person(row, person)
         entry = self.entries.get(person.pk) or self.model(person=person, year=self.year)
-        values = self.entry_values(row)
+        values = self.entry_values(row, entry)
         if row.errors:
             raise RowInvalid
         is_new = entry.pk is None
@@ -436,7 +495,15 @@ def entry_register(
         person_page=OnPersonPage(person_order, {**filters, "deceased": False}, ages=person_ages),
         counted=True,
         ledgers=(
-            _ledger(name, model, ledger, table, queryset=entry_queryset(model, prefetch=prefetch), row=row),
+            _ledger(
+                name,
+                model,
+                ledger,
+                table,
+                queryset=entry_queryset(model, prefetch=prefetch),
+                row=row,
+                as_of=ledger_as_of,
+            ),
             *extra_ledgers,
         ),
         importer=importer_class,
@@ -534,6 +601,7 @@ __all__ = [
     "AGE",
     "BIRTH_DATE",
     "CHILD_NOTES",
+    "ENTRY_COLUMNS",
     "GRADE",
     "GUARDIAN",
     "ID_NUMBER",
@@ -546,6 +614,8 @@ __all__ = [
     "EntryImporter",
     "PersonRowMixin",
     "ages_note",
+    "entries_note",
+    "ledger_as_of",
     "entry_queryset",
     "entry_register",
     "village_queryset",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -10,12 +12,13 @@ from django.db import connections
 from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
 
 from federation.core.idnumber import is_whole_id_number
-from federation.core.models import Village
+from federation.core.models import Village, year_settings
 from federation.core.roles import Level
 from federation.core.rules import years_before
 from federation.core.scoping import membership_of
 from federation.web.registers import registers
-from registry.models import Household, LeftBehindWoman, Person, PoorWoman, Relation
+from registry.models import Household, LeftBehindWoman, Person, PoorWoman, RegisterEntry, Relation
+from registry.models.registers import default_entered_on
 
 
 def person_list(
@@ -125,6 +128,61 @@ class NameBigrams(Func):
     output_field = ArrayField(TextField())
 
 
+@dataclass(frozen=True)
+class ActiveOn:
+    """Which entries of a register's year a list (and its ledgers) shows: those active on ``day``,
+    or, with ``day`` None, everyone active at any time in ``year``.
+
+    ``default`` is the day a list opens on (today in the current year, 31 December for a past one,
+    1 January for a later one); ``reference`` the year's reference date (统计截止日, the county's
+    March report), one click away.
+    """
+
+    year: int
+    day: dt.date | None
+    default: dt.date
+    reference: dt.date
+
+    @property
+    def all_year(self) -> bool:
+        return self.day is None
+
+    @property
+    def ages_on(self) -> dt.date:
+        """Return the day the list's ages are counted at: the chosen day, else the default day."""
+        return self.day or self.default
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        """Return the entries of ``qs`` (of this year) that this choice keeps."""
+        if self.day is None:
+            return qs.filter(RegisterEntry.active_in_year_q(self.year))
+        return qs.filter(RegisterEntry.active_on_q(self.day))
+
+    def label(self) -> str:
+        """Return what a list or a ledger says of its rows, e.g. 2026年12月7日在册."""
+        if self.day is None:
+            return f"{self.year}年内曾在册（全年）"
+        return f"{self.day.year}年{self.day.month}月{self.day.day}日在册"
+
+
+def active_on(query: Mapping[str, Any], year: int) -> ActiveOn:
+    """Return the list's choice read from its query string: ``active=year`` (everyone active at any
+    time in the year), ``on=YYYY-MM-DD`` (a day of the year; another year's day or a day that does not
+    exist is ignored), else the default day."""
+    default = default_entered_on(year)  # the same day a new entry of the year gets
+    reference = year_settings(year).ages_on
+    if str(query.get("active", "")) == "year":
+        return ActiveOn(year, None, default, reference)
+    day = None
+    try:
+        day = dt.date.fromisoformat(str(query.get("on", "")).strip())
+    except ValueError:
+        day = None
+    if day is None or day.year != year:
+        day = default
+    return ActiveOn(year, day, default, reference)
+
+
 def register_entries(
     *,
     model,
@@ -133,8 +191,10 @@ def register_entries(
     group_id: int | None = None,
     village_id: int | None = None,
     year: int | None = None,
+    active: ActiveOn | None = None,
 ) -> QuerySet:
-    """Return a register's entries that ``user`` sees, for a year, searched, filtered by village and group."""
+    """Return a register's entries that ``user`` sees, for a year, searched, filtered by village and
+    group, and (``active``) to those active on a day of it or at any time in it."""
     qs = model.objects.for_user(user).select_related("person__village", "person__household__group")
     qs = qs.prefetch_related(*getattr(model, "prefetch_with_entries", ()))
     qs = person_search(qs, search, "person__")
@@ -144,6 +204,8 @@ def register_entries(
         qs = qs.filter(person__household__group_id=group_id)
     if year:
         qs = qs.filter(year=year)
+    if active is not None:
+        qs = active.filter(qs.filter(year=active.year))
     return qs
 
 

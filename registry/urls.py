@@ -4,7 +4,8 @@ from federation.web.generic import record_urls
 from federation.web.registers import declared_urls
 from registry.forms.people import HouseholdForm, PersonForm
 from registry.models import Household, Person
-from registry.views import access_log, autocomplete, people, search
+from registry.views import access_log, autocomplete, carry_over, people, search
+from registry.views.registers import entry_exit_urls
 
 app_name = "registry"
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("women-ledger/", people.WomenLedgerView.as_view(), name="women_ledger"),
     path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("carry-over/", carry_over.CarryOverView.as_view(), name="carry_over"),
     path("autocomplete/persons/", autocomplete.PersonAutocompleteView.as_view(), name="person_autocomplete"),
     path(
         "autocomplete/households/",
@@ -43,3 +45,4 @@ urlpatterns = [
 ]
 
 urlpatterns += declared_urls("registry")
+urlpatterns += entry_exit_urls()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from federation.core import policy
 from federation.core.forms import AutocompleteSelect, VersionedModelForm
@@ -52,6 +53,10 @@ class RegisterEntryForm(VersionedModelForm):
                 label=self.fields["person"].label,
                 search={**self.person_filters, "alive": 1},
             )
+        if "entered_on" in self.fields:
+            self.fields["entered_on"].widget = DATE_INPUT
+            if self.instance.pk is None:
+                self.fields["entered_on"].initial = timezone.localdate()
 
 
 class VillageDirectorForm(VersionedModelForm):

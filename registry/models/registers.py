@@ -20,7 +20,6 @@ from federation.core.models import (
     alive_index,
     problem_errors,
     unique_among_alive,
-    year_settings,
     year_validators,
 )
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
@@ -185,7 +184,11 @@ class RegisterEntry(PersonsVillage, DomainModel):
         year, entered, exited = self.year, self.entered_on, self.exited_on
         if entered is not None:
             if entered > today:
-                add("entered_on", _("认定日期不能晚于今天（%(today)s）。") % {"today": today}, "entered_future")
+                add(
+                    "entered_on",
+                    _("认定日期不能晚于今天（%(today)s）。") % {"today": today},
+                    "entered_future",
+                )
             elif year and entered.year != year:
                 add(
                     "entered_on",
@@ -198,7 +201,11 @@ class RegisterEntry(PersonsVillage, DomainModel):
                 )
         if exited is not None:
             if entered is not None and exited < entered:
-                add("exited_on", _("退出日期不能早于认定日期（%(on)s）。") % {"on": entered}, "exit_before_entry")
+                add(
+                    "exited_on",
+                    _("退出日期不能早于认定日期（%(on)s）。") % {"on": entered},
+                    "exit_before_entry",
+                )
             elif exited > today:
                 add("exited_on", _("退出日期不能晚于今天（%(today)s）。") % {"today": today}, "exit_future")
             elif year and exited.year > year:

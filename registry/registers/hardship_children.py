@@ -11,9 +11,10 @@ from registry import rules
 from registry.entries import (
     CHILD_COLUMNS,
     CHILD_FIELDS,
+    ENTRY_COLUMNS,
     NOTES,
-    ages_note,
     child_register,
+    entries_note,
     person_columns,
     person_list,
 )
@@ -42,6 +43,7 @@ TABLE = Table(
             help=_("困难原因为“其他原因”时必填。"),
         ),
         *CHILD_COLUMNS,
+        *ENTRY_COLUMNS,
         NOTES,
     ),
     notes=(
@@ -49,7 +51,7 @@ TABLE = Table(
             f"特殊困难儿童（学生）指失去父母、由其他亲属抚养的不满 {ctx.settings.child_age_limit} 周岁的"
             "儿童；“困难原因”注明是否父母双亡或其他原因。"
         ),
-        ages_note,
+        entries_note,
     ),
 )
 
@@ -62,6 +64,7 @@ declare(
         form_fields=(
             "year",
             "person",
+            "entered_on",
             "reason",
             "reason_detail",
             *CHILD_FIELDS,

@@ -19,11 +19,13 @@ from registry import rules
 from registry.entries import (
     CHILD_COLUMNS,
     CHILD_FIELDS,
+    ENTRY_COLUMNS,
     NOTES,
-    ages_note,
     child_register,
+    entries_note,
     entry_queryset,
     flag,
+    ledger_as_of,
     person_columns,
     person_list,
     person_place,
@@ -57,6 +59,7 @@ TABLE = Table(
         ),
         *CHILD_COLUMNS,
         flag("boarding", _("寄宿"), aliases=("是否寄宿",)),
+        *ENTRY_COLUMNS,
         NOTES,
         Column(
             "category",
@@ -75,7 +78,7 @@ TABLE = Table(
             f"留守儿童（学生）指父母外出务工的不满 {ctx.settings.child_age_limit} 周岁的儿童，"
             "包括父母在看守所的；“父母外出情况”注明父母双方均外出或一方外出。"
         ),
-        ages_note,
+        entries_note,
         "合计行“寄宿”栏为寄宿的人数。",
     ),
 )
@@ -127,7 +130,7 @@ CARD = Card(
             ),
         ),
     ),
-    notes=(ages_note,),
+    notes=(entries_note,),
     footer=(_("填表人"), _("审核人")),
 )
 
@@ -184,6 +187,7 @@ declare(
         form_fields=(
             "year",
             "person",
+            "entered_on",
             "category",
             "parents_away",
             "away_reason",
@@ -218,6 +222,7 @@ declare(
                 permission="registry.view_leftbehindchild",
                 formats=("pdf",),
                 list_views=("registry:leftbehindchild_list",),
+                as_of=ledger_as_of,
             ),
         ),
     )

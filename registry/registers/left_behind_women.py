@@ -26,11 +26,12 @@ from federation.web.registers import Deadline, declare
 from registry import rules, selectors
 from registry.entries import (
     AGE,
+    ENTRY_COLUMNS,
     ID_NUMBER,
     NAME,
     NOTES,
     EntryImporter,
-    ages_note,
+    entries_note,
     flag,
     person_list,
     person_place,
@@ -141,6 +142,7 @@ TABLE = Table(
         ),
         flag("at_registration_place", _("居住在户籍地"), empty=True, counted=False, exported=False),
         Column("needs", _("困难和需求"), width=22, wrap=True, field="needs", aliases=("困难需求",)),
+        *ENTRY_COLUMNS,
         replace(NOTES, width=12),
     ),
     notes=(
@@ -149,7 +151,7 @@ TABLE = Table(
             f"{ctx.settings.left_behind_woman_max_age} 周岁之间，丈夫县外务工 "
             f"{ctx.settings.husband_away_months} 个月以上，单独或与其他家庭成员居住在户籍地的妇女。"
         ),
-        ages_note,
+        entries_note,
     ),
 )
 
@@ -351,7 +353,7 @@ declare(
         ledger="left_behind_women",
         table=TABLE,
         row=husband_columns,
-        form_fields=("year", "person", "lives_with", "at_registration_place", "needs", "notes"),
+        form_fields=("year", "person", "entered_on", "lives_with", "at_registration_place", "needs", "notes"),
         list_columns=(
             *person_list("name", "group", "id_number", "birth_date"),
             "lives_with",

@@ -23,9 +23,10 @@ from federation.ledgers.imports.framework import ImportRow, RowInvalid
 from federation.web.registers import Deadline, declare
 from registry import rules
 from registry.entries import (
+    ENTRY_COLUMNS,
     NOTES,
     EntryImporter,
-    ages_note,
+    entries_note,
     flag,
     person_columns,
     person_list,
@@ -104,6 +105,7 @@ TABLE = Table(
                 ),
             ),
         ),
+        *ENTRY_COLUMNS,
         replace(NOTES, width=12),
     ),
     notes=(
@@ -112,7 +114,7 @@ TABLE = Table(
             "保障措施即是否纳入低保、是否结对帮扶、是否给予救助。"
         ),
         "合计行“是否”栏为“是”的人数，“金额”栏为救助金额之和。",
-        ages_note,
+        entries_note,
     ),
 )
 
@@ -131,8 +133,8 @@ class PoorWomanImporter(EntryImporter):
 
     field_columns = {"__all__": "name", "person": "name", "per_capita_income": "income"}
 
-    def entry_values(self, row: ImportRow) -> dict[str, Any]:
-        values = super().entry_values(row)
+    def entry_values(self, row: ImportRow, entry: Any = None) -> dict[str, Any]:
+        values = super().entry_values(row, entry)
         text = row.get("reason", "")
         parts = _REASON_SPLIT.split(text, maxsplit=1)
         head = parts[0].strip()
@@ -186,6 +188,7 @@ declare(
         form_fields=(
             "year",
             "person",
+            "entered_on",
             "reason",
             "reason_detail",
             "in_dibao",

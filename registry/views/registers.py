@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Count, QuerySet, Window
+from django.urls import path as url_path
+from django.utils import timezone
+from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.forms import VersionedModelForm
 from federation.core.models import Village, year_settings
 from federation.web.generic import (
     DomainCreateView,
     DomainDetailView,
     DomainListView,
+    DomainUpdateView,
     int_param,
 )
-from registry import selectors
+from registry import selectors, services
+from registry.forms.registers import DATE_INPUT
 from registry.views.filters import IdSearchRecordedMixin, ListFiltersMixin
 
 
 class RegisterListView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
-    """A yearly register's list: search by name or ID (last 4 too), filter by group and year."""
+    """A yearly register's list: search by name or ID (last 4 too), filter by group and year, and the
+    entries active on a chosen day (``?on=``; today, or 31 December of a past year, by default; the
+    year's reference date one click away) or at any time in the year (``?active=year``)."""
 
     person_fields = ("person_id", "person__village_id")
 
     template_name = "federation/domain_list.html"
+
+    def active(self) -> selectors.ActiveOn:
+        return selectors.active_on(self.request.GET, self.year())
 
     def get_queryset(self):
         return selectors.register_entries(
@@ -29,14 +41,126 @@ class RegisterListView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
             user=self.request.user,
             search=self.search(),
             year=self.year(),
+            active=self.active(),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        active = self.active()
+        query = self.request.GET.copy()
+        for name in ("on", "active", "page"):
+            query.pop(name, None)
+
+        def link(**params) -> str:
+            q = query.copy()
+            for name, value in params.items():
+                q[name] = value
+            return q.urlencode()
+
+        default, reference = active.default, active.reference
+        default_label = (
+            _now("今天")
+            if default == timezone.localdate()
+            else _now("%(month)s月%(day)s日") % {"month": default.month, "day": default.day}
+        )
+        reference_label = _now("统计截止日 %(month)s月%(day)s日") % {
+            "month": reference.month,
+            "day": reference.day,
+        }
+        context["active"] = active
+        context["active_links"] = [
+            (default_label, link(on=default.isoformat()), active.day == default),
+            (reference_label, link(on=reference.isoformat()), active.day == reference != default),
+            (_now("全年曾在册"), link(active="year"), active.all_year),
+        ]
+        return context
 
 
 class RegisterDetailView(DomainDetailView):
-    template_name = "federation/domain_detail.html"
+    """An entry's page: its fields, whether it is active (since its entry date) or ended (when and
+    why), and 退出 for a user who may change it."""
+
+    template_name = "registry/registerentry_detail.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("person__village", "person__household__group")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exit_url_name"] = self.register.url_name("exit") if self.register else ""
+        return context
+
+
+class EntryExitForm(VersionedModelForm):
+    """The exit of an entry: its date, a reason of its register's list, a note (required for 其他)."""
+
+    class Meta:
+        fields = ("exited_on", "exit_reason", "exit_note")
+        widgets = {"exited_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        self.fields["exited_on"].required = True
+        self.fields["exit_reason"] = forms.ChoiceField(
+            label=model._meta.get_field("exit_reason").verbose_name,
+            choices=[("", "---------"), *model.exit_reason_choices()],
+            widget=forms.RadioSelect,
+        )
+        if not self.is_bound:
+            self.initial.setdefault("exited_on", timezone.localdate())
+
+
+class EntryExitView(DomainUpdateView):
+    """End an entry (退出): the form, then a page that asks to confirm what it does; the entry is
+    kept, with the exit in its history (``services.register_entry_exit``). An entry already ended
+    answers 404."""
+
+    template_name = "registry/registerentry_exit.html"
+
+    def get_form_class(self):
+        return forms.modelform_factory(self.model, form=EntryExitForm, fields=EntryExitForm.Meta.fields)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(exited_on__isnull=True)
+
+    def save_record(self, form):
+        data = form.cleaned_data
+        return services.register_entry_exit(
+            user=self.request.user,
+            entry=form.instance,
+            exited_on=data["exited_on"],
+            reason=data["exit_reason"],
+            note=data.get("exit_note", ""),
+            expected_version=data.get("version"),
+        )
+
+    def form_valid(self, form):
+        if self.request.POST.get("confirmed") != "1":
+            return self.render_to_response(self.get_context_data(form=form, confirming=True))
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if kwargs.get("confirming") and form is not None:
+            reason = dict(self.model.exit_reason_choices()).get(form.cleaned_data["exit_reason"], "")
+            context["exit_reason_label"] = reason
+        return context
+
+
+def entry_exit_urls() -> list:
+    """Return the exit page of every register of persons: ``<path>/<pk>/exit/``, ``<name>_exit``."""
+    patterns = []
+    for register in services.entry_registers():
+        view = type(
+            f"{register.model.__name__}Exit",
+            (EntryExitView,),
+            {"model": register.model, "register": register},
+        ).as_view()
+        name = register.url_name("exit").split(":", 1)[1]
+        patterns.append(url_path(f"{register.path}/<int:pk>/exit/", view, name=name))
+    return patterns
 
 
 class RegisterCreateView(DomainCreateView):

@@ -106,7 +106,9 @@ def assert_registered(entry, user) -> None:
 
 
 def test_a_woman_who_meets_every_condition_is_accepted(world):
-    assert_registered(LeftBehindWoman(person=married_woman(world.village_a), year=YEAR, entered_on=ON), world.dir_a)
+    assert_registered(
+        LeftBehindWoman(person=married_woman(world.village_a), year=YEAR, entered_on=ON), world.dir_a
+    )
 
 
 @pytest.mark.parametrize(
@@ -230,7 +232,13 @@ def test_a_man_and_a_deceased_woman_are_refused(world):
 
 
 def child_entry(model, child, **fields):
-    values = {"person": child, "year": YEAR, "entered_on": ON, "guardian_name": "奶奶", "guardian_relation": "grandparent"}
+    values = {
+        "person": child,
+        "year": YEAR,
+        "entered_on": ON,
+        "guardian_name": "奶奶",
+        "guardian_relation": "grandparent",
+    }
     if model is LeftBehindChild:
         values["parents_away"] = "both"
     else:
@@ -326,7 +334,9 @@ def test_a_poor_woman_is_judged_on_her_households_income_of_the_registers_year(w
     PoorWoman(person=woman, year=YEAR - 1, reason="illness").full_clean()  # last year's entry stands
     # This year's income above the line refuses this year, and changes nothing for last year.
     HouseholdIncome.objects.create(household=woman.household, year=YEAR, per_capita_income=Decimal("5000"))
-    assert "不低于贫困线" in all_messages(refusal(PoorWoman(person=woman, year=YEAR, entered_on=ON, reason="illness")))
+    assert "不低于贫困线" in all_messages(
+        refusal(PoorWoman(person=woman, year=YEAR, entered_on=ON, reason="illness"))
+    )
     PoorWoman(person=woman, year=YEAR - 1, reason="illness").full_clean()
 
 
@@ -415,7 +425,9 @@ def test_the_same_person_is_registered_once_a_year_in_a_register(world, model):
 def test_a_second_entry_of_a_person_in_a_register_year_is_refused_on_her_field(world):
     woman = married_woman(world.village_a)
     LeftBehindWoman.objects.create(person=woman, year=YEAR)
-    assert refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON)) == {"person": [f"{YEAR} 年度已登记过此人。"]}
+    assert refusal(LeftBehindWoman(person=woman, year=YEAR, entered_on=ON)) == {
+        "person": [f"{YEAR} 年度已登记过此人。"]
+    }
     assert LeftBehindWoman.objects.filter(person=woman).count() == 1
 
 

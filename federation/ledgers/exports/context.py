@@ -21,7 +21,8 @@ from federation.ledgers.exports.definitions import Card, CardField, Layout, Tabl
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
 #: township (the county viewer's), and a few a list may add (persons: register, missing_id;
 #: petitions: state, category).
-EXTRA_FILTERS = ("register", "missing_id", "state", "category")
+#: A register's list also keeps the day its entries are active on (``on``) or ``active=year``.
+EXTRA_FILTERS = ("register", "missing_id", "state", "category", "on", "active")
 
 
 def _int(value: Any) -> int | None:
@@ -126,8 +127,16 @@ class ExportContext:
     settings: Any = None
 
     @classmethod
-    def build(cls, *, user: Any, filters: ExportFilters, village: Village | None = None) -> ExportContext:
-        """Return the context of an export by ``user``; ``village`` narrows it to one of her villages."""
+    def build(
+        cls,
+        *,
+        user: Any,
+        filters: ExportFilters,
+        village: Village | None = None,
+        as_of: dt.date | None = None,
+    ) -> ExportContext:
+        """Return the context of an export by ``user``; ``village`` narrows it to one of her villages.
+        Ages are counted on ``as_of`` (the day the ledger is as of), by default the year's reference date."""
         year = filters.year or timezone.localdate().year
         settings = year_settings(year)
         unit = village or user_unit(user)
@@ -146,7 +155,7 @@ class ExportContext:
             user=user,
             filters=filters,
             year=year,
-            ages_on=settings.ages_on,
+            ages_on=as_of or settings.ages_on,
             adult_age=settings.adult_age,
             unit=unit,
             unit_label=unit_label(unit),

@@ -69,6 +69,13 @@ class Ledger:
     list_views: tuple[str, ...] = ()
     yearly: bool = True
     pdf_per_village: bool = True
+    #: The day the ledger is as of, from the filters (its ages are counted at it and its notes say
+    #: it); None: the year's reference date.
+    as_of: Callable[[ExportFilters], Any] | None = None
+
+    def as_of_date(self, filters: ExportFilters) -> Any:
+        """Return the day this ledger is as of for ``filters``, or None for the year's reference date."""
+        return self.as_of(filters) if self.as_of is not None else None
 
     def __post_init__(self) -> None:
         if self.row is not None and self.rows is not None:

@@ -110,7 +110,7 @@ def export_build(
     """
     check_allowed(ledger, user, fmt)
     with reading_replica():
-        ctx = ExportContext.build(user=user, filters=filters)
+        ctx = ExportContext.build(user=user, filters=filters, as_of=ledger.as_of_date(filters))
         if fmt == "xlsx":
             assert isinstance(ledger.layout, Table)
             rows = ledger.iter_rows(ledger.records(user, filters), ctx)
@@ -146,7 +146,9 @@ def _pdf_units(ledger: Ledger, user: Any, filters: ExportFilters, ctx: ExportCon
     for village in villages:
         qs = ledger.records(user, filters, village_id=village.pk)
         if qs.exists():
-            units.append((ExportContext.build(user=user, filters=filters, village=village), qs))
+            units.append(
+                (ExportContext.build(user=user, filters=filters, village=village, as_of=ctx.ages_on), qs)
+            )
     return units or [(ctx, ledger.records(user, filters))]
 
 
@@ -221,7 +223,7 @@ def export_record_create(
     """Return a new queued record of an export of ``ledger`` by ``user`` (counting its rows unless
     ``rows_total`` says how many)."""
     check_allowed(ledger, user, fmt)
-    ctx = ExportContext.build(user=user, filters=filters)
+    ctx = ExportContext.build(user=user, filters=filters, as_of=ledger.as_of_date(filters))
     if rows_total is None:
         with reading_replica():  # counted where the rows will be read
             rows_total = ledger.records(user, filters).count()
