@@ -3,6 +3,12 @@
 Entries are chosen with the registers' own selectors and saved through ``full_clean()``, so the
 demo shows exactly what the rules allow. Deterministic for a given ``random.Random``; does
 nothing when the township's registers already have entries.
+
+Entry dates: the first collection of the year (its reference date, 18 March) or today, whichever
+is earlier, as the rules judged the candidates; a woman who turns 51, or a child who turns 16,
+before today is ended on that birthday (年龄超出, 年满 16 周岁), and in a few villages a husband
+came home (丈夫返乡: his work place is now 在家, and his wife's entry, and a child's whose only
+absent parent he was, ended that day).
 """
 
 from __future__ import annotations
@@ -13,13 +19,16 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from federation.core import history
 from federation.core.models import Township, Village, year_settings
+from federation.core.rules import years_before
 from registry import selectors
 from registry.models import (
     AwayReason,
     Education,
+    ExitReason,
     GuardianRelation,
     HardshipChild,
     HardshipReason,
@@ -34,7 +43,9 @@ from registry.models import (
     Relation,
     VillageDirector,
     WomensHome,
+    WorkPlace,
 )
+from registry.rules import spouse_of
 
 SCHOOLS = ["中心校", "村小", "乡中学"]
 EQUIPMENT = ["桌椅 10 套", "书柜 2 个", "电视机 1 台", "音响 1 套", "图书 300 册", "宣传栏 1 块"]
@@ -44,6 +55,55 @@ def _save(entry) -> bool:
     entry.full_clean()
     entry.save()
     return True
+
+
+def _entry_day(year: int) -> dt.date:
+    """Return the entry date of the demo's entries of ``year``: its reference date, or today if earlier."""
+    return min(year_settings(year).ages_on, timezone.localdate())
+
+
+def _ended(entry, on: dt.date, reason: str) -> None:
+    """End ``entry`` on ``on`` for ``reason`` (if that day is after its entry and not in the future)."""
+    if entry.entered_on < on <= min(timezone.localdate(), dt.date(entry.year, 12, 31)):
+        entry.exited_on, entry.exit_reason = on, reason
+        _save(entry)
+
+
+def _birthday_exits(year: int, villages: list[Village]) -> None:
+    """End the entries of those who passed the register's age since their entry (on the birthday)."""
+    settings = year_settings(year)
+    for model, age, reason in (
+        (LeftBehindWoman, settings.left_behind_woman_max_age + 1, ExitReason.AGE_OVER),
+        (LeftBehindChild, settings.child_age_limit, ExitReason.TURNED_16),
+        (HardshipChild, settings.child_age_limit, ExitReason.TURNED_16),
+    ):
+        for entry in model.objects.filter(year=year, village__in=villages).select_related("person"):
+            birth = entry.person.birth_date
+            if birth is not None:
+                _ended(entry, years_before(birth, -age), reason)
+
+
+def _husband_back(rng: random.Random, village: Village, year: int) -> None:
+    """In some villages one husband came home this year: his wife's entry ends, and a child's whose
+    only absent parent he was."""
+    entries = list(LeftBehindWoman.objects.filter(year=year, village=village, exited_on=None).order_by("pk"))
+    if not entries or rng.random() < 0.4:
+        return
+    entry = rng.choice(entries)
+    first, last = entry.entered_on + dt.timedelta(days=1), min(timezone.localdate(), dt.date(year, 12, 31))
+    if first > last:
+        return
+    on = dt.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+    husband = spouse_of(entry.person)
+    if husband is None:
+        return
+    husband.work_place, husband.away_since, husband.work_place_detail = WorkPlace.HOME, None, ""
+    history.save(husband, actor=None, reason="示范数据")
+    _ended(entry, on, ExitReason.HUSBAND_RETURNED)
+    for child in LeftBehindChild.objects.filter(
+        year=year, person__household_id=entry.person.household_id, parents_away="father", exited_on=None
+    ):
+        _ended(child, on, ExitReason.PARENTS_RETURNED)
 
 
 def _directors_by_village(township: Township) -> dict[int, object]:
@@ -70,6 +130,10 @@ def seed_registers(*, rng: random.Random, township: Township, year: int) -> int:
             created += _hardship_children(rng, village, year, on)
             created += _poor_women(rng, village, year)
             created += _village_records(rng, village, director, year)
+        _birthday_exits(year, villages)
+        for village in villages:
+            if village.pk in directors:
+                _husband_back(rng, village, year)
     return created
 
 
@@ -78,7 +142,11 @@ def _women_and_children(rng: random.Random, director, year: int) -> int:
     for woman in selectors.left_behind_woman_candidates(user=director, year=year):
         if rng.random() < 0.85:
             entry = LeftBehindWoman(
-                person=woman, year=year, lives_with=rng.choice(["alone", "family", "family"]), needs=""
+                person=woman,
+                year=year,
+                entered_on=_entry_day(year),
+                lives_with=rng.choice(["alone", "family", "family"]),
+                needs="",
             )
             if rng.random() < 0.3:
                 entry.needs = rng.choice(
@@ -95,6 +163,7 @@ def _women_and_children(rng: random.Random, director, year: int) -> int:
             entry = LeftBehindChild(
                 person=child,
                 year=year,
+                entered_on=_entry_day(year),
                 parents_away=away,
                 away_reason=AwayReason.WORK if rng.random() < 0.97 else AwayReason.DETENTION,
                 guardian_name=guardian.name
@@ -138,6 +207,7 @@ def _hardship_children(rng: random.Random, village: Village, year: int, on: dt.d
             HardshipChild(
                 person=child,
                 year=year,
+                entered_on=_entry_day(year),
                 reason=HardshipReason.BOTH_DEAD,
                 guardian_name=grandparent.name,
                 guardian_relation=GuardianRelation.GRANDPARENT,
@@ -180,6 +250,7 @@ def _poor_women(rng: random.Random, village: Village, year: int) -> int:
                 PoorWoman(
                     person=woman,
                     year=year,
+                    entered_on=_entry_day(year),
                     reason=rng.choice(list(PovertyReason.values)),
                     reason_detail="",
                     in_dibao=rng.random() < 0.6,

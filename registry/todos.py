@@ -27,11 +27,11 @@ def _entry_registers() -> list:
 
 def entries_to_recheck(village_ids, *, year: int) -> dict[int, list]:
     """Return {village id: [entries failing their rules, [[register, name, first problem, url], …]]}
-    of ``year``'s entries of ``village_ids`` (up to ``LISTED`` listed a village)."""
+    of ``year``'s entries of ``village_ids`` not ended (up to ``LISTED`` listed a village)."""
     found: dict[int, list] = {}
     for register in _entry_registers():
         entries = (
-            register.model.objects.filter(year=year, village_id__in=village_ids)
+            register.model.objects.filter(year=year, village_id__in=village_ids, exited_on__isnull=True)
             .select_related("person")
             .order_by("person__group_number", "person__name", "pk")
         )
