@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
 from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
+from django.utils import timezone
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village, year_settings
@@ -18,7 +19,6 @@ from federation.core.rules import years_before
 from federation.core.scoping import membership_of
 from federation.web.registers import registers
 from registry.models import Household, LeftBehindWoman, Person, PoorWoman, RegisterEntry, Relation
-from registry.models.registers import default_entered_on
 
 
 def person_list(
@@ -165,11 +165,20 @@ class ActiveOn:
         return f"{self.day.year}年{self.day.month}月{self.day.day}日在册"
 
 
+def default_active_day(year: int) -> dt.date:
+    """Return the day a register's list of ``year`` opens on: today in the current year, 31 December
+    for a past year, 1 January for a later one."""
+    today = timezone.localdate()
+    if year == today.year:
+        return today
+    return dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+
+
 def active_on(query: Mapping[str, Any], year: int) -> ActiveOn:
     """Return the list's choice read from its query string: ``active=year`` (everyone active at any
     time in the year), ``on=YYYY-MM-DD`` (a day of the year; another year's day or a day that does not
     exist is ignored), else the default day."""
-    default = default_entered_on(year)  # the same day a new entry of the year gets
+    default = default_active_day(year)
     reference = year_settings(year).ages_on
     if str(query.get("active", "")) == "year":
         return ActiveOn(year, None, default, reference)

@@ -55,8 +55,8 @@ class RegisterEntryForm(VersionedModelForm):
             )
         if "entered_on" in self.fields:
             self.fields["entered_on"].widget = DATE_INPUT
-            if self.instance.pk is None:
-                self.fields["entered_on"].initial = timezone.localdate()
+            if self.instance.pk is None and not self.initial.get("entered_on"):
+                self.initial["entered_on"] = timezone.localdate()
 
 
 class VillageDirectorForm(VersionedModelForm):

@@ -20,6 +20,7 @@ from federation.core.models import (
     alive_index,
     problem_errors,
     unique_among_alive,
+    year_settings,
     year_validators,
 )
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
@@ -31,11 +32,12 @@ def _this_year() -> int:
 
 def default_entered_on(year: int) -> dt.date:
     """Return the entry date an entry of ``year`` gets when none is typed: today in the current year,
-    31 December for a past year (1 January for a later year, which cannot be entered yet)."""
+    the year's reference date for a past year (its first collection, as the entries before entry
+    dates were given), 1 January for a later year (which cannot be entered yet)."""
     today = timezone.localdate()
     if year == today.year:
         return today
-    return dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+    return year_settings(year).ages_on if year < today.year else dt.date(year, 1, 1)
 
 
 class ExitReason(models.TextChoices):

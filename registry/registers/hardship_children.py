@@ -74,11 +74,13 @@ declare(
             *person_list(),
             "reason",
             (_("监护人"), "guardian_name"),
+            "entered_on",
+            "exited_on",
         ),
         help=lambda year: gettext(
             "特殊困难儿童：失去父母、由其他亲属抚养的不满 {limit} 周岁的儿童；登记时注明是父母双亡，"
-            "还是别的原因（一方去世另一方下落不明、改嫁、服刑、残疾等）。年龄按 {year} 年度的统计截止日"
-            "{on.month}月{on.day}日计算；3月18日前登记完。"
+            "还是别的原因（一方去世另一方下落不明、改嫁、服刑、残疾等）。年龄按认定日期核实；"
+            "首次采集 3月18日前登记完（{year} 年度的统计截止日{on.month}月{on.day}日）。"
         ).format(limit=year_settings(year).child_age_limit, on=year_settings(year).ages_on, year=year),
         menu_order=2,
         deadline=Deadline("hardship_children", 3, 18, _("困境\n儿童"), order=30),

@@ -202,11 +202,13 @@ declare(
             "parents_away",
             (_("监护人"), "guardian_name"),
             "school",
+            "entered_on",
+            "exited_on",
         ),
         help=lambda year: gettext(
             "留守儿童：父母外出务工、不满 {limit} 周岁的儿童（学生），父母在看守所的也算；"
-            "登记时注明是父母双方还是一方外出。年龄按 {year} 年度的统计截止日{on.month}月{on.day}日计算；"
-            "3月18日前登记完，并填写登记卡。"
+            "登记时注明是父母双方还是一方外出。年龄按认定日期核实；首次采集 3月18日前登记完"
+            "（{year} 年度的统计截止日{on.month}月{on.day}日），并填写登记卡。"
         ).format(limit=year_settings(year).child_age_limit, on=year_settings(year).ages_on, year=year),
         views={"list": LeftBehindChildListView},
         menu_order=1,

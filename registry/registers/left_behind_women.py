@@ -334,8 +334,8 @@ def register_help(year: int) -> str:
     rules = year_settings(year)
     return gettext(
         "农村留守妇女：{min_age} 至 {max_age} 周岁、丈夫到县外务工 {months} 个月以上，"
-        "独自或和其他家人住在户籍地的妇女。年龄和丈夫外出时间按 {on:%Y}年{on.month}月{on.day}日"
-        "（{year} 年度的统计截止日）计算；3月18日前登记完。"
+        "独自或和其他家人住在户籍地的妇女。年龄和丈夫外出时间按认定日期核实；"
+        "首次采集 3月18日前登记完（{year} 年度的统计截止日{on.month}月{on.day}日）。"
     ).format(
         min_age=rules.left_behind_woman_min_age,
         max_age=rules.left_behind_woman_max_age,
@@ -357,6 +357,8 @@ declare(
         list_columns=(
             *person_list("name", "group", "id_number", "birth_date"),
             "lives_with",
+            "entered_on",
+            "exited_on",
         ),
         views={"list": LeftBehindWomanListView},
         menu_order=3,

@@ -207,6 +207,8 @@ declare(
             (_("低保"), "in_dibao"),
             (_("结对帮扶"), "paired"),
             (_("救助"), "relief"),
+            "entered_on",
+            "exited_on",
         ),
         help=lambda year: gettext(
             "农村贫困妇女：家里人均纯收入低于 {line} 元（{year} 年度的贫困线）的低收入家庭中的妇女；"

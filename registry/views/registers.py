@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Count, QuerySet, Window
 from django.urls import path as url_path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,8 @@ class RegisterListView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
             "day": reference.day,
         }
         context["active"] = active
+        if context.get("can_add"):
+            context["carry_over_url"] = reverse("registry:carry_over")
         context["active_links"] = [
             (default_label, link(on=default.isoformat()), active.day == default),
             (reference_label, link(on=reference.isoformat()), active.day == reference != default),

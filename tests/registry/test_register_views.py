@@ -305,7 +305,7 @@ def test_a_woman_who_fails_the_left_behind_rule_is_refused_with_the_reason(world
 
 def test_a_husband_away_too_short_and_living_elsewhere_are_both_told(world, login):
     woman = left_behind_woman(world.village_a, "短期", away_since=dt.date(2026, 1, 1))
-    entry = LeftBehindWoman(person=woman, year=YEAR)
+    entry = LeftBehindWoman(person=woman, year=YEAR, entered_on=dt.date(2026, 3, 18))
     data = form_data("leftbehindwoman", entry, at_registration_place=False)
     response = login(world.dir_a).post(urls("leftbehindwoman")["create"], data)
     assert response.status_code == 200
