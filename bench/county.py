@@ -544,7 +544,9 @@ def choose_entries(
 
 def add_village(loader, village, spec, entries, year: int, counts: dict[str, int]) -> None:
     """Add the village's groups, households (with their incomes), persons and register entries."""
-    from federation.core.models import VillageGroup
+    from django.utils import timezone
+
+    from federation.core.models import VillageGroup, year_settings
     from registry.demo import INCOME_YEAR, PersonSpec, group_name
     from registry.models import Household, HouseholdIncome, Person
 
@@ -586,9 +588,14 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
             )
             counts["persons"] += 1
         counts["households"] += 1
+    # The entries are chosen by the rules on the year's reference date: they are entered on it (or today).
+    entered_on = min(year_settings(year).ages_on, timezone.localdate())
     for register, person, values in entries:
         # village_id: as RegisterEntry.fill_derived keeps it
-        registers[register].add(person_id=person_ids[id(person)], village_id=village.pk, year=year, **values)
+        person_id = person_ids[id(person)]
+        registers[register].add(
+            person_id=person_id, village_id=village.pk, year=year, entered_on=entered_on, **values
+        )
         counts[register] += 1
 
 

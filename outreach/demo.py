@@ -172,7 +172,12 @@ def _register_left_behind_women(villages: list[Village], year: int) -> int:
         left_behind_woman_candidates(user=system, year=year).filter(village__in=villages).order_by("pk")
     ):
         entry = LeftBehindWoman(
-            person=woman, year=year, lives_with=LivesWith.FAMILY, at_registration_place=True
+            person=woman,
+            year=year,
+            # entered on the day the candidates were judged (or today, before it)
+            entered_on=min(year_settings(year).ages_on, timezone.localdate()),
+            lives_with=LivesWith.FAMILY,
+            at_registration_place=True,
         )
         entry.full_clean()
         entry.save()
