@@ -12,7 +12,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,7 +75,7 @@ class CarryOverView(LoginRequiredMixin, View):
         if request.user.is_authenticated and not any(
             request.user.has_perm(r.add_permission) for r in services.entry_registers()
         ):
-            raise PermissionDenied
+            raise Http404  # as every page a role may not use: no hint of what exists
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):

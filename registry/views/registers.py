@@ -107,7 +107,7 @@ class EntryExitForm(VersionedModelForm):
         self.fields["exited_on"].required = True
         self.fields["exit_reason"] = forms.ChoiceField(
             label=model._meta.get_field("exit_reason").verbose_name,
-            choices=[("", "---------"), *model.exit_reason_choices()],
+            choices=model.exit_reason_choices(),
             widget=forms.RadioSelect,
         )
         if not self.is_bound:

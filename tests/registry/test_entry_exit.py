@@ -391,3 +391,10 @@ def test_a_poor_woman_is_judged_on_her_entry_date(world):
     assert "18" in messages_of(entry)["person"][0]
     entry.entered_on = dt.date(2026, 6, 1)
     entry.full_clean()
+
+
+def test_the_carry_over_form_refuses_a_date_outside_the_year_and_the_county_cannot_carry(world, login):
+    url = reverse("registry:carry_over")
+    page = login(world.staff).post(url, {"year": Y, "on": "2025-12-31"}).content.decode()
+    assert "认定日期须在 2026 年内。" in page and "确认结转" not in page
+    assert login(world.county_viewer).get(url).status_code == 404
