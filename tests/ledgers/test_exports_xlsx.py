@@ -66,7 +66,9 @@ def test_every_table_has_the_county_layout(ledger_world, tmp_path, name):
     assert totals_row(ws)[0] == f"合计：{len(rows)} {ledger.layout.count_unit}"
     # The 注 block and the signature labels close the sheet.
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    for note in ledger_notes(ledger, ExportContext.build(user=w.staff, filters=ExportFilters())):
+    # (ages counted at the ledger's day: a register of persons is as of its list's day, today)
+    ctx = ExportContext.build(user=w.staff, filters=ExportFilters(), as_of=ledger.as_of_date(ExportFilters()))
+    for note in ledger_notes(ledger, ctx):
         assert any(note in v for v in values)
     assert any(v.startswith("复核人") for v in values) or any("审核人" in v for v in values)
 
@@ -123,7 +125,7 @@ def test_injected_formulas_are_inert(ledger_world, tmp_path):
     assert row[12] == "'+86 13700000000"  # a phone number starting with + is text, shown with '
     women, _ = build(tmp_path, "left_behind_women", w.dir_a)
     row = data_rows(workbook(women).active, get_ledger("left_behind_women").layout)[0]
-    assert row[10] == "'-5 元的困难" and row[11] == "'@所有人"
+    assert row[10] == "'-5 元的困难" and row[15] == "'@所有人"  # after 认定日期 … 退出说明
 
 
 def test_libreoffice_does_not_evaluate_them_either(ledger_world, tmp_path):
