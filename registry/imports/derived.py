@@ -60,9 +60,9 @@ def age(facts: Facts) -> Expected | None:
     on = year_settings(facts.year).ages_on
     dates = {"birth": _day(birth), "on": _reference(facts.year)}
     if from_id:
-        basis = _("按身份证号（%(birth)s出生）到 %(on)s 算") % dates
+        basis = _("按身份证号（%(birth)s出生）到 %(on)s算") % dates
     else:
-        basis = _("按登记的出生日期 %(birth)s 到 %(on)s 算") % dates
+        basis = _("按登记的出生日期 %(birth)s 到 %(on)s算") % dates
     return Expected(
         accepted=frozenset(range(age_on(birth, first), age_on(birth, last) + 1)),
         shown=_("%(age)s 岁") % {"age": age_on(birth, on)},
@@ -91,5 +91,5 @@ def husband_months(facts: Facts) -> Expected | None:
     return Expected(
         accepted=frozenset(range(months_between(since, first), months_between(since, last) + 1)),
         shown=_("%(months)s 个月") % {"months": months_between(since, on)},
-        basis=_("按外出时间 %(since)s 到 %(on)s 算") % {"since": _month(since), "on": _reference(facts.year)},
+        basis=_("按外出时间 %(since)s 到 %(on)s算") % {"since": _month(since), "on": _reference(facts.year)},
     )
