@@ -190,3 +190,13 @@ def test_the_explanation_sheet_says_which_derived_columns_are_checked():
     assert rows["年龄"][0] == "核对" and "核对" in rows["年龄"][1]
     assert rows["子女（姓名、性别、年龄）"][0] == "不读取"
     assert rows["丈夫身份证号"][0] == "选填"
+
+
+def test_the_womens_ledger_refuses_an_age_that_disagrees_with_her_id_number(world, tmp_path):
+    w = world
+    row = ("一组", w.woman_a.name, 40, "离异", w.woman_a.id_number, "", "", "", "")
+    result = run("women", w.village_a, workbook_file(tmp_path, WOMEN_HEADER, [row]), year=2026)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "年龄")]
+    assert "填的是 40" in result.errors[0].reason and "1988年5月6日出生" in result.errors[0].reason
+    w.woman_a.refresh_from_db()
+    assert w.woman_a.marital_status != "divorced"
