@@ -16,7 +16,7 @@ from django.utils import timezone
 from federation.core.models import VillageGroup
 from federation.web.registers import registers
 from registry import models
-from tests.helpers.factories import HouseholdFactory, man_away, member
+from tests.helpers.factories import HouseholdFactory, fresh_household_number, man_away, member
 
 YEAR = 2026
 
@@ -30,7 +30,6 @@ MODELS = {
 }
 PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
 
-_numbers = itertools.count(500)
 _names = itertools.count(1)
 
 
@@ -40,7 +39,7 @@ _names = itertools.count(1)
 def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
     """Return a new household of ``village``, with its income of ``income_year`` when given."""
     group = VillageGroup.objects.filter(village=village).first()
-    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    household = HouseholdFactory(village=village, group=group, number=fresh_household_number(), **fields)
     if per_capita_income is not None:
         models.HouseholdIncome.objects.create(
             household=household, year=income_year, per_capita_income=per_capita_income
