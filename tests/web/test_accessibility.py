@@ -105,6 +105,8 @@ def page_kinds(w, *, township: bool) -> dict[str, str]:
         "list": reverse("registry:household_list"),
         "register list": reverse("registry:leftbehindwoman_list"),
         "record": w.entry.get_absolute_url(),
+        "exit form": reverse("registry:leftbehindwoman_exit", args=[w.entry.pk]),
+        "carry over": reverse("registry:carry_over"),
         "visit": w.o.visit_a.get_absolute_url(),
         "form": reverse("registry:person_create"),
         "radio form": reverse("outreach:visit_create"),
