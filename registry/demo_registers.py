@@ -5,10 +5,10 @@ demo shows exactly what the rules allow. Deterministic for a given ``random.Rand
 nothing when the township's registers already have entries.
 
 Entry dates: the first collection of the year (its reference date, 18 March) or today, whichever
-is earlier, as the rules judged the candidates; a woman who turns 51, or a child who turns 16,
-before today is ended on that birthday (年龄超出, 年满 16 周岁), and in a few villages a husband
-came home (丈夫返乡: his work place is now 在家, and his wife's entry, and a child's whose only
-absent parent he was, ended that day).
+is earlier, as the rules judged the candidates (a fifth of the poor women later in the year); a
+woman who turns 51, or a child who turns 16, before today is ended on that birthday (年龄超出,
+年满 16 周岁), and in a few villages a husband came home (丈夫返乡: his work place is now 在家, and
+his wife's entry, and a child's whose only absent parent he was, ended that day).
 """
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ def _save(entry) -> bool:
 def _entry_day(year: int) -> dt.date:
     """Return the entry date of the demo's entries of ``year``: its reference date, or today if earlier."""
     return min(year_settings(year).ages_on, timezone.localdate())
+
+
+def _later_day(rng: random.Random, year: int) -> dt.date:
+    """Return a day after the first collection of ``year`` and not after today (a woman found later:
+    an income below the line stays below it all year, so her entry holds on any day of it)."""
+    first, last = _entry_day(year), min(timezone.localdate(), dt.date(year, 12, 31))
+    return dt.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
 
 
 def _ended(entry, on: dt.date, reason: str) -> None:
@@ -250,7 +257,7 @@ def _poor_women(rng: random.Random, village: Village, year: int) -> int:
                 PoorWoman(
                     person=woman,
                     year=year,
-                    entered_on=_entry_day(year),
+                    entered_on=_later_day(rng, year) if rng.random() < 0.2 else _entry_day(year),
                     reason=rng.choice(list(PovertyReason.values)),
                     reason_detail="",
                     in_dibao=rng.random() < 0.6,
