@@ -19,6 +19,7 @@ from federation.core.models import (
     year_settings,
     year_validators,
 )
+from federation.ledgers import archives
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
 
@@ -100,6 +101,7 @@ class RegisterEntry(PersonsVillage, DomainModel):
         return []
 
     def clean(self) -> None:
+        archives.refuse_if_closed(self)  # a closed year (归档) takes no change, whatever the path
         if not self.person_id:
             return
         errors = problem_errors(self.problems(), field="person")
