@@ -558,6 +558,29 @@ def archive_export(*, archive: LedgerArchive, user: Any, fmt: str) -> ExportReco
     )
 
 
+def archive_for_export(ledger: Ledger, user: Any, filters: ExportFilters) -> LedgerArchive | None:
+    """Return the closed archive that is exactly the export ``user`` asks for, or None (made live).
+
+    An export of a closed year's ledger of one village, or of a whole township, with no narrowing
+    filter (group, search) is the archive's, made from its stored rows: the ledger sent to the
+    county is the one printed again, whoever asks and whatever changed since.
+    """
+    if get_closable(ledger.name) is None or filters.group_id or filters.search or filters.extra:
+        return None
+    year = filters.year or timezone.localdate().year
+    villages = list(filters.villages(Village.objects.for_user(user)).values_list("pk", "township_id"))
+    closed = LedgerArchive.objects.for_user(user).filter(ledger=ledger.name, year=year, status=Status.CLOSED)
+    if len(villages) == 1:
+        return closed.filter(village_id=villages[0][0]).defer("content").first()
+    townships = {township for _pk, township in villages}
+    if len(townships) != 1:
+        return None
+    (township,) = townships
+    if Village.objects.filter(township=township).count() != len(villages):
+        return None
+    return closed.filter(township_id=township, village__isnull=True).defer("content").first()
+
+
 def preview(archive: LedgerArchive, user: Any, count: int = 20) -> tuple[list[Column], list[list[str]]]:
     """Return the columns and the first ``count`` rows (as the PDF prints them) of the archive, as
     ``user`` may see them (masked for a role that sees no whole ID number): the archive's page."""

@@ -100,6 +100,9 @@ class RegisterEntry(PersonsVillage, DomainModel):
         """Return the register's failed rules for this entry (see ``registry.rules``)."""
         return []
 
+    def check_delete(self) -> None:
+        archives.refuse_if_closed(self)
+
     def clean(self) -> None:
         archives.refuse_if_closed(self)  # a closed year (归档) takes no change, whatever the path
         if not self.person_id:

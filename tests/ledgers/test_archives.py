@@ -289,3 +289,56 @@ def test_the_county_viewer_gets_the_archive_masked(world, login, entry):
     number = Person.objects.get(pk=entry.person_id).id_number
     assert number not in values and f"{number[:3]}***********{number[-4:]}" in values
     assert LeftBehindWoman.objects.count() == 1
+
+
+def admin_form_data(response, **changes) -> dict:
+    """Return the POST data of the admin change form in ``response`` as it is shown, with ``changes``."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return {**data, **changes}
+
+
+def test_the_admin_and_the_delete_page_refuse_an_entry_of_a_closed_year(world, login, entry):
+    w = world
+    close(w, w.village_a)
+    client = login(w.staff)
+    url = reverse("admin:registry_leftbehindwoman_change", args=[entry.pk])
+    page = client.get(url)
+    assert reverse("admin:registry_leftbehindwoman_delete", args=[entry.pk]) not in page.content.decode()
+    response = client.post(url, admin_form_data(page, needs="缺资金"))
+    assert response.status_code == 200 and CLOSED in response.content.decode()
+
+    deleted = client.post(reverse("registry:leftbehindwoman_delete", args=[entry.pk]), follow=True)
+    assert CLOSED in deleted.content.decode()
+    entry.refresh_from_db()
+    assert entry.needs == "缺劳力" and entry.deleted_at is None
+
+
+def test_the_list_pages_export_of_a_closed_year_is_the_archive(world, login, entry):
+    w = world
+    archive = close(w, w.village_a)
+    Person.objects.filter(pk=entry.person_id).update(name="改过的名字")
+    client = login(w.dir_a)
+    listed = client.get(reverse("registry:leftbehindwoman_list"), {"year": YEAR}).content.decode()
+    assert f"{YEAR} 年度已归档" in listed
+    response = client.get(reverse("exports:export", args=[LEDGER, "xlsx"]), {"year": YEAR})
+    sheet = [
+        c
+        for row in workbook(b"".join(response.streaming_content)).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "陈秀英" in sheet and "改过的名字" not in sheet
+    assert ExportRecord.objects.get(user=w.dir_a).archive == archive
+    # Another year, or a narrowed list, is made live.
+    live = client.get(reverse("exports:export", args=[LEDGER, "xlsx"]), {"year": YEAR, "q": "改过"})
+    live_sheet = [
+        c
+        for row in workbook(b"".join(live.streaming_content)).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "改过的名字" in live_sheet
