@@ -189,7 +189,7 @@ class ArchiveDetailView(ArchiveAccessMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         archive = self.object
         user = self.request.user
-        context["columns"], context["rows"] = archives.preview(archive, user, self.preview_rows)
+        context["headers"], context["rows"] = archives.preview(archive, user, self.preview_rows)
         context["mark"] = archives.archived_mark(archive)
         context["may_reopen"] = archive.is_closed and user.has_perm(archives.CLOSE_PERMISSION)
         context["reopen_form"] = kwargs.get("reopen_form") or ReopenForm()

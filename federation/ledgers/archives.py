@@ -581,9 +581,10 @@ def archive_for_export(ledger: Ledger, user: Any, filters: ExportFilters) -> Led
     return closed.filter(township_id=township, village__isnull=True).defer("content").first()
 
 
-def preview(archive: LedgerArchive, user: Any, count: int = 20) -> tuple[list[Column], list[list[str]]]:
-    """Return the columns and the first ``count`` rows (as the PDF prints them) of the archive, as
-    ``user`` may see them (masked for a role that sees no whole ID number): the archive's page."""
+def preview(archive: LedgerArchive, user: Any, count: int = 20) -> tuple[list[str], list[list[str]]]:
+    """Return the headers (a grouped column's with its group's: 丈夫姓名) and the first ``count`` rows
+    (as the PDF prints them) of the archive, as ``user`` may see them (masked for a role that sees
+    no whole ID number): the archive's page."""
     snapshot = Snapshot.of(archive)
     header = snapshot.header
     ctx = _context(snapshot, user, unit=header["unit"], multi_village=header["multi_village"])
@@ -593,4 +594,10 @@ def preview(archive: LedgerArchive, user: Any, count: int = 20) -> tuple[list[Co
     for values in islice(snapshot.rows, count):
         values = shown.row(values) if shown.row is not None else values
         rows.append([pdf_text(v, c.kind) for v, c in zip(values, columns, strict=True)])
-    return columns, rows
+    headers = []
+    for item in shown.layout.columns:
+        if isinstance(item, ColumnGroup):
+            headers.extend(f"{item.header}{c.header}" for c in item.columns)
+        else:
+            headers.append(str(item.header))
+    return headers, rows

@@ -15,6 +15,7 @@ def archive_links(context):
     ``closed`` says an archive of the user's scope closes that year of the ledger (归档); the link
     goes to the archives of the ledger and year. Nothing for a user who may read no archive.
     """
+    from federation.core.models import Village
     from federation.ledgers.archives import VIEW_PERMISSION, get_closable
     from federation.ledgers.exports.registry import ledgers_for_list
     from federation.ledgers.models import LedgerArchive
@@ -25,16 +26,21 @@ def archive_links(context):
         return []
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else timezone.localdate().year
+    villages = Village.objects.for_user(request.user)
     links = []
     for ledger in ledgers_for_list(match.view_name):
         if get_closable(ledger.name) is None:
             continue
-        closed = (
-            LedgerArchive.objects.for_user(request.user)
-            .filter(ledger=ledger.name, year=year, status=LedgerArchive.Status.CLOSED)
-            .exists()
+        archives = LedgerArchive.objects.filter(
+            ledger=ledger.name, year=year, status=LedgerArchive.Status.CLOSED
         )
-        label = f"{year} 年度已归档" if closed else "年度归档"
+        closed = villages.filter(pk__in=archives.values("villages")).count()
+        if closed and closed == villages.count():
+            label = f"{year} 年度已归档"
+        elif closed:
+            label = f"{year} 年度已归档 {closed} 个村"
+        else:
+            label = "年度归档"
         query = urlencode({"ledger": ledger.name, "year": year})
-        links.append((label, f"{reverse('archives:list')}?{query}", closed))
+        links.append((label, f"{reverse('archives:list')}?{query}", bool(closed)))
     return links
