@@ -303,6 +303,8 @@ def _build_content(
                     "rows": len(rows) - count,
                 }
             )
+    if not parts:  # a township with no row at all: one empty table of the township
+        parts.append({"village": "", "label": ctx.unit_label, "title": ledger_title(ledger, ctx), "rows": 0})
     assert isinstance(ledger.layout, Table)
     header = {
         "ledger": ledger.name,
