@@ -93,6 +93,11 @@ def get_closable(name: str) -> Closable | None:
     return _CLOSABLE.get(name)
 
 
+def closes(model: Any) -> bool:
+    """Return whether a closable ledger lists ``model``'s entries (its years can be closed)."""
+    return bool(_ledgers_of(model))
+
+
 def _ledgers_of(model: Any) -> list[str]:
     label = model._meta.label_lower
     return [c.ledger for c in _CLOSABLE.values() if c.model == label]

@@ -342,3 +342,15 @@ def test_the_list_pages_export_of_a_closed_year_is_the_archive(world, login, ent
         for c in row
     ]
     assert "改过的名字" in live_sheet
+
+
+def test_a_move_to_another_village_is_refused_while_her_year_is_closed(world, login, entry):
+    w = world
+    close(w, w.village_a)
+    response = login(w.chair).post(
+        reverse("registry:person_move", args=[entry.person_id]),
+        {"to_household": w.household_b.pk, "relation": "spouse"},
+    )
+    assert response.status_code == 200 and CLOSED in response.content.decode()
+    assert Person.objects.get(pk=entry.person_id).village == w.village_a
+    assert LeftBehindWoman.objects.get(pk=entry.pk).village == w.village_a
