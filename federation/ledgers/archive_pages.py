@@ -117,8 +117,14 @@ class ArchiveCloseView(LoginRequiredMixin, PermissionRequiredMixin, generic.Form
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
-        if self.request.method == "GET" and "ledger" in self.request.GET:
-            kwargs["data"] = self.request.GET
+        if self.request.method == "GET":
+            # The chosen ledger, year and unit: the confirmation; a ledger and year alone: the form.
+            if "unit" in self.request.GET:
+                kwargs["data"] = self.request.GET
+            else:
+                kwargs["initial"] = {
+                    k: self.request.GET[k] for k in ("ledger", "year") if k in self.request.GET
+                }
         return kwargs
 
     def get_context_data(self, **kwargs):

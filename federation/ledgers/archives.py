@@ -76,7 +76,8 @@ def closable(ledger: Ledger, *, title: str, model: Any = None) -> None:
     """Let ``ledger`` be closed for a year (a register with a deadline declares its yearly tables)."""
     if ledger.yearly and ledger.is_table:
         label = model._meta.label_lower if model is not None else None
-        _CLOSABLE[ledger.name] = Closable(ledger.name, str(title), label)
+        # The register's name as messages say it: 妇女基本信息(台账), 农村留守妇女(台账).
+        _CLOSABLE[ledger.name] = Closable(ledger.name, str(title).removesuffix("台账"), label)
 
 
 def unclosable(name: str) -> None:
@@ -538,7 +539,7 @@ def archive_export(*, archive: LedgerArchive, user: Any, fmt: str) -> ExportReco
             return record
     folder = conf.export_dir() / "archives"
     folder.mkdir(parents=True, exist_ok=True)
-    snapshot_title = f"{archive.scope}{archive.year}年度{archive.title}（已归档）"
+    snapshot_title = f"{archive.scope}{archive.year}年度{archive.title}台账（已归档）"
     path = folder / f"{archive.pk}-{fmt}{'-masked' if masked else ''}.part"
     kind = write_archive_file(archive, user=user, fmt=fmt, path=path)
     final = path.with_suffix({"xlsx": ".xlsx", "pdf": ".pdf", "zip": ".zip"}[kind])

@@ -271,7 +271,7 @@ class LedgerArchive(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope}{self.year}年度{self.title}（{self.get_status_display()}）"
+        return f"{self.scope}{self.year}年度{self.title}台账（{self.get_status_display()}）"
 
     @property
     def is_closed(self) -> bool:

@@ -235,6 +235,7 @@ def test_only_the_township_closes_and_no_one_sees_another_villages_archive(world
 
     archive = close(w, w.village_a)
     township_archive = close(w, ledger="women", township=w.township)
+    assert str(township_archive) == f"幸福乡{YEAR}年度妇女基本信息台账（已归档）"
     detail = reverse("archives:detail", args=[archive.pk])
     for user in (w.dir_b, w.other_staff):
         client = login(user)
@@ -263,6 +264,9 @@ def test_the_close_page_says_what_will_be_frozen_before_it_closes(world, login, 
     assert response.url == reverse("archives:detail", args=[archive.pk])
     again = client.post(reverse("archives:close"), query)
     assert "已于" in again.content.decode() and LedgerArchive.objects.count() == 1
+    # From the list of one ledger and year, the form comes with them chosen, asking for the unit.
+    form = client.get(reverse("archives:close"), {"ledger": "women", "year": YEAR - 1}).context["form"]
+    assert not form.is_bound and form.initial == {"ledger": "women", "year": str(YEAR - 1)}
 
 
 def test_the_files_of_an_archive_outlive_the_purge(world, login, entry):
