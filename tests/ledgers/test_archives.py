@@ -358,3 +358,26 @@ def test_a_move_to_another_village_is_refused_while_her_year_is_closed(world, lo
     assert response.status_code == 200 and CLOSED in response.content.decode()
     assert Person.objects.get(pk=entry.person_id).village == w.village_a
     assert LeftBehindWoman.objects.get(pk=entry.pk).village == w.village_a
+
+
+def test_a_township_archive_prints_one_pdf_a_village(world, login, entry, tmp_path):
+    import io
+    import zipfile
+
+    w = world
+    make_record("leftbehindwoman", w.village_b, "胜利村的")
+    archive = close(w, township=w.township)
+    response = login(w.staff).get(reverse("archives:download", args=[archive.pk, "pdf"]))
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = bundle.namelist()
+    assert [name.split("-", 1)[1] for name in names] == [
+        f"幸福乡红旗村农村留守妇女信息登记表（{YEAR}年度）（已归档）.pdf",
+        f"幸福乡胜利村农村留守妇女信息登记表（{YEAR}年度）（已归档）.pdf",
+    ]
+    texts = []
+    for number, name in enumerate(names):
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(bundle.read(name))
+        texts.append(flat(pdf_text(path)))
+    assert "陈秀英" in texts[0] and "胜利村的" not in texts[0]
+    assert "胜利村的" in texts[1] and "陈秀英" not in texts[1]
