@@ -356,6 +356,10 @@ def archive_close(
         raise ValidationError(_("请选择归档的村或乡镇。"), code="no_unit")
     if not found.allowed(user):
         raise PermissionDenied(_("您不能导出这个台账。"))
+    outside = _("只能归档本人负责范围内的台账。")
+    require_in_scope(
+        user, LedgerArchive(township=township, village=village), outside
+    )  # before any row is read
     with transaction.atomic():
         # One closing of a unit at a time: the township's row is the lock (a double click closes once).
         Township.objects.select_for_update().filter(pk=township.pk).first()
@@ -402,7 +406,7 @@ def archive_close(
             content=content,
             digest=sha256(content),
         )
-        require_in_scope(user, archive, _("只能归档本人负责范围内的台账。"))
+        require_in_scope(user, archive, outside)
         history.save(archive, actor=user, reason=_("归档"))
         archive.villages.set(covered)
     return archive
