@@ -25,7 +25,7 @@ from django.views import generic
 
 from federation.core import access
 from federation.core.models import Township, Village
-from federation.ledgers import archives
+from federation.ledgers import archive_files, archives
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.exports.views import file_response
 from federation.ledgers.imports.forms import import_years
@@ -195,8 +195,8 @@ class ArchiveDetailView(ArchiveAccessMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         archive = self.object
         user = self.request.user
-        context["headers"], context["rows"] = archives.preview(archive, user, self.preview_rows)
-        context["mark"] = archives.archived_mark(archive)
+        context["headers"], context["rows"] = archive_files.preview(archive, user, self.preview_rows)
+        context["mark"] = archive_files.archived_mark(archive)
         context["may_reopen"] = archive.is_closed and user.has_perm(archives.CLOSE_PERMISSION)
         context["reopen_form"] = kwargs.get("reopen_form") or ReopenForm()
         context["versions"] = self.versions(archive)
@@ -262,7 +262,7 @@ class ArchiveDownloadView(ArchiveAccessMixin, generic.View):
         ledger = get_ledger(archive.ledger)
         if fmt not in ("xlsx", "pdf") or (ledger is not None and not ledger.allowed(request.user)):
             raise Http404
-        record = archives.archive_export(archive=archive, user=request.user, fmt=fmt)
+        record = archive_files.archive_export(archive=archive, user=request.user, fmt=fmt)
         access.record(request, access.Kind.EXPORT, record)
         return file_response(record)
 

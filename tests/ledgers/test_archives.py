@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from federation.core.roles import Role, group_name
 from federation.ledgers import archives
-from federation.ledgers.exports import get_ledger
+from federation.ledgers.exports import conf, get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build, export_purge
 from federation.ledgers.imports.framework import get_importer
@@ -166,7 +166,7 @@ def test_the_archived_pdf_says_archived_and_prints_the_stored_rows(world, login,
     response = login(w.staff).get(reverse("archives:download", args=[archive.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
     record = ExportRecord.objects.get(archive=archive, format="pdf")
-    text = flat(pdf_text(archives.conf.export_dir() / record.file_path))
+    text = flat(pdf_text(conf.export_dir() / record.file_path))
     assert "已归档" in text and "陈秀英" in text and "改过的名字" not in text
 
 
@@ -278,7 +278,7 @@ def test_the_files_of_an_archive_outlive_the_purge(world, login, entry):
     assert export_purge() == 0
     record.refresh_from_db()
     assert record.status == ExportRecord.Status.DONE
-    assert (archives.conf.export_dir() / record.file_path).is_file()
+    assert (conf.export_dir() / record.file_path).is_file()
 
 
 def test_the_county_viewer_gets_the_archive_masked(world, login, entry):

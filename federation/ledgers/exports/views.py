@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views import View, generic
 
 from federation.core import access
-from federation.ledgers import archives
+from federation.ledgers import archive_files
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.exports.services import (
@@ -69,9 +69,9 @@ class ExportView(LoginRequiredMixin, View):
             raise Http404 from exc
         filters = ExportFilters.from_query(request.GET)
         # A closed year's ledger (归档) is exported from its stored rows, never recomputed.
-        archive = archives.archive_for_export(found, request.user, filters)
+        archive = archive_files.archive_for_export(found, request.user, filters)
         if archive is not None:
-            record = archives.archive_export(archive=archive, user=request.user, fmt=fmt)
+            record = archive_files.archive_export(archive=archive, user=request.user, fmt=fmt)
             access.record(request, access.Kind.EXPORT, record)
             return file_response(record)
         try:
