@@ -19,6 +19,7 @@ from federation.core.models import (
     year_settings,
     year_validators,
 )
+from federation.ledgers import archives
 from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
 
 
@@ -99,7 +100,11 @@ class RegisterEntry(PersonsVillage, DomainModel):
         """Return the register's failed rules for this entry (see ``registry.rules``)."""
         return []
 
+    def check_delete(self) -> None:
+        archives.refuse_if_closed(self)
+
     def clean(self) -> None:
+        archives.refuse_if_closed(self)  # a closed year (归档) takes no change, whatever the path
         if not self.person_id:
             return
         errors = problem_errors(self.problems(), field="person")
