@@ -104,7 +104,7 @@ def _women_and_children(rng: random.Random, director, year: int) -> int:
                 else f"{child.name[0]}{rng.choice(['德明', '玉珍', '桂英', '光荣'])}",
                 guardian_relation=relation,
                 guardian_phone=f"13{rng.randrange(10**9):09d}",
-                school=f"{child.village.name}{rng.choice(SCHOOLS)}",
+                school=f"{child.village.name}{rng.choice(SCHOOLS)}" if age >= 3 else "",
                 grade=rules.usual_grade(age),  # the grade and boarding fit her age (rules.school_problems)
                 boarding=age >= 10 and rng.random() < 0.3,
                 regular_contact=rng.random() < 0.8,
@@ -153,7 +153,7 @@ def _hardship_children(rng: random.Random, village: Village, year: int, on: dt.d
                 reason=HardshipReason.BOTH_DEAD,
                 guardian_name=grandparent.name,
                 guardian_relation=GuardianRelation.GRANDPARENT,
-                school=f"{village.name}{rng.choice(SCHOOLS)}",
+                school=f"{village.name}{rng.choice(SCHOOLS)}" if child.age_on(on) >= 3 else "",
                 grade=rules.usual_grade(child.age_on(on)),
             )
         )

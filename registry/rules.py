@@ -469,7 +469,10 @@ def school_grade(text: str) -> Grade | None:
 
 
 def usual_grade(age: int) -> str:
-    """Return the grade a child of ``age`` is usually in, as typed (学前, 三年级, 初二, 高一…)."""
+    """Return the grade a child of ``age`` is usually in, as typed (学前, 三年级, 初二, 高一…), and
+    "" for a child under 3, not at school yet."""
+    if age < 3:
+        return ""
     if age < 6:
         return "学前"
     if age < 12:
