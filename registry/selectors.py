@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, TextField
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
@@ -314,8 +314,9 @@ def poor_woman_candidates(*, user, year: int, village_id: int | None = None) -> 
 
     The conditions of ``registry.rules.poor_woman_problems`` (which the tests hold this query to),
     as one query: a living woman of the adult age on the year's reference date, of a household
-    whose per-capita income of ``year`` is below the year's poverty line. Each household's income
-    and each woman's entry are looked up by their (household, year) and (person, year) indexes.
+    whose per-capita income of ``year`` is below the year's poverty line (annotated as ``income``).
+    Each household's income and each woman's entry are looked up by their (household, year) and
+    (person, year) indexes.
     """
     from federation.core.models import year_settings
     from registry.models import HouseholdIncome, PoorWoman
@@ -336,6 +337,7 @@ def poor_woman_candidates(*, user, year: int, village_id: int | None = None) -> 
     return (
         qs.filter(Exists(poor))
         .exclude(Exists(registered))
+        .annotate(income=Subquery(poor.values("per_capita_income")[:1]))  # shown: why she is listed
         .select_related("village", "household__group")
         .order_by("group_number", "household_number", "name")
     )

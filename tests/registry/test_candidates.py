@@ -81,6 +81,7 @@ def test_the_poor_women_page_lists_them_with_a_register_that_fills_in_her(world,
     client = login(world.dir_a)
     page = client.get(list_url("poorwoman")).content.decode()
     assert "家庭人均纯收入低于贫困线、尚未登记的妇女：1 人" in page
+    assert "人均纯收入 1800 元" in page  # why she is listed: her household's income of the year
     link = f"{urls('poorwoman')['create']}?person={woman.pk}&year={YEAR}"
     assert link in page
     form = client.get(link).context["form"]
