@@ -155,3 +155,28 @@ def test_candidates_are_read_in_one_query_whatever_their_number(world, selector,
     with CaptureQueriesContext(connection) as queries:
         shown = [(p.name, p.village.name, str(p.household.group)) for p in qs]
     assert len(shown) == 5 and len(queries) == 1
+
+
+# --- left-behind children: the candidates are what the rule accepts -----------------------------------
+
+
+def test_left_behind_child_candidates_pass_the_rule_with_their_prefilled_answer(world):
+    from registry.selectors import left_behind_child_candidates
+
+    away = {"work_place": "out_province", "away_since": dt.date(2024, 1, 1)}
+    for name, father, mother in (
+        ("父亲外出", away, {}),
+        ("双方外出", away, away),
+        ("父亲已故", {**away, "deceased": True}, {}),  # a dead father is no reason (the rule refuses it)
+        ("刚外出", {**away, "away_since": dt.date(2026, 6, 2)}, {}),  # after 18 March 2026
+    ):
+        household = new_household(world.village_a)
+        member(household, "head", f"{name}父", dt.date(1985, 1, 1), sex="M", **father)
+        member(household, "spouse", f"{name}母", dt.date(1987, 1, 1), **mother)
+        member(household, "child", name, dt.date(2015, 6, 1))
+    found = dict(left_behind_child_candidates(user=world.dir_a, year=YEAR))
+    assert {child.name: which for child, which in found.items()} == {"父亲外出": "father", "双方外出": "both"}
+    for child, which in found.items():
+        models.LeftBehindChild(
+            person=child, year=YEAR, parents_away=which, guardian_name="奶奶", guardian_relation="grandparent"
+        ).full_clean()
