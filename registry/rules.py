@@ -281,8 +281,12 @@ def left_behind_child_family_problems(
     what the records cannot tell.
     """
     problems: list[Problem] = []
+    if away_reason == AwayReason.OTHER and not notes.strip():
+        problems.append(Problem("away_reason_other", _("外出原因选“其他”时，请在备注中写明原因。"), "notes"))
+    if parents_away not in ParentsAway.values:
+        return problems  # not said yet: the form (or the import's column) asks for it
     parents = parents if parents is not None else parents_of(child)
-    stated = ParentsAway(parents_away).label if parents_away in ParentsAway.values else ""
+    stated = ParentsAway(parents_away).label
     if category == ChildCategory.PARENT_UNABLE and parents_away == ParentsAway.BOTH:
         problems.append(
             Problem(
@@ -292,8 +296,6 @@ def left_behind_child_family_problems(
                 "category",
             )
         )
-    if away_reason == AwayReason.OTHER and not notes.strip():
-        problems.append(Problem("away_reason_other", _("外出原因选“其他”时，请在备注中写明原因。"), "notes"))
     said_away = {
         "M": parents_away in (ParentsAway.BOTH, ParentsAway.FATHER),
         "F": parents_away in (ParentsAway.BOTH, ParentsAway.MOTHER),

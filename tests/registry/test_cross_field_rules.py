@@ -316,3 +316,9 @@ def test_an_import_of_children_in_hardship_checks_the_deceased_flags(world, tmp_
     rows[1] = (alive.name, alive.id_number, "一方死亡、另一方失踪", "", "爷爷", "祖父母")
     result = run_import("hardship_children", world.village_a, tmp_path, HARDSHIP_HEADER, rows)
     assert result.errors == [] and models.HardshipChild.objects.filter(year=YEAR).count() == 2
+
+
+def test_a_form_without_parents_away_says_only_that_it_is_required(world, login):
+    child = family(world.village_a, father=AWAY, mother=AWAY)
+    response = post_form(login(world.dir_a), "leftbehindchild", left_behind(child, parents_away=""))
+    assert response.context["form"].errors["parents_away"] == ["请选择一项。"]
