@@ -17,6 +17,7 @@ from federation.web.pages import (
 )
 from federation.web.registers import declare_package
 from registry import (
+    api,  # noqa: F401 - its resources of the API: households, the persons' form
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
     person_file,  # noqa: F401 - a person's file: her household and family
