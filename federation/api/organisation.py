@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -78,10 +80,17 @@ class YearSettingsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=YearSettingsSerializer, tags=["organisation"])
-    def get(self, request, year: int):
+    @extend_schema(
+        responses=YearSettingsSerializer,
+        tags=["organisation"],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="2000..2100")
+        ],
+    )
+    def get(self, request, year: str):
+        year = int(year) if year.isdigit() else 0
         if not 2000 <= year <= 2100:
-            raise exceptions.NotFound()
+            raise exceptions.NotFound(_("只有 2000 至 2100 年的设置。"))
         try:
             found = year_settings(year)
         except ValidationError as exc:

@@ -43,11 +43,17 @@ class MaskedModelSerializer(serializers.ModelSerializer):
 
 @cache
 def read_serializer(resource) -> type[serializers.ModelSerializer]:
-    """Return the serializer a record of ``resource`` is read with (read only, masked)."""
+    """Return the serializer a record of ``resource`` is read with (masked; never used to write).
+
+    Its fields keep the model's blank and null values but not its validators: a masked phone is
+    read as it is shown, not as a number one could type.
+    """
     names = resource.read_fields()
-    extra = {name: {"allow_null": True} for name in names if is_birth_field(name)}
-    meta = type("Meta", (), {"model": resource.model, "fields": (*names, "label"), "read_only_fields": names})
-    meta.extra_kwargs = extra
+    extra = {name: {"validators": []} for name in names}
+    for name in names:
+        if is_birth_field(name):
+            extra[name]["allow_null"] = True
+    meta = type("Meta", (), {"model": resource.model, "fields": (*names, "label"), "extra_kwargs": extra})
     return type(f"{_camel(resource.name)}Serializer", (MaskedModelSerializer,), {"Meta": meta})
 
 

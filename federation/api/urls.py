@@ -16,7 +16,7 @@ router.register("exports", exports.ExportViewSet, basename="api-exports")
 
 v1 = [
     path("organisation/", organisation.OrganisationView.as_view(), name="api-organisation"),
-    path("settings/<int:year>/", organisation.YearSettingsView.as_view(), name="api-settings"),
+    path("settings/<str:year>/", organisation.YearSettingsView.as_view(), name="api-settings"),
     *router.urls,
 ]
 

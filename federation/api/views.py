@@ -68,8 +68,8 @@ class Action:
 
 def _plain(data) -> dict:
     """Return a request's body as a mutable dict of form data (JSON or form-encoded)."""
-    if isinstance(data, QueryDict):
-        return data.copy()
+    if isinstance(data, QueryDict):  # a field sent several times keeps every value
+        return {key: values if len(values) > 1 else values[0] for key, values in data.lists()}
     if not isinstance(data, dict):
         raise FormRefused({"__all__": [_("请求的内容应是一个 JSON 对象（字段名和值）。")]})
     return dict(data)
@@ -122,6 +122,10 @@ class WritesMixin:
         kwargs = resource.form_kwargs(self.request, instance) if resource.form_kwargs else {}
         form = resource.form_class(data=data, files=self.request.FILES or None, instance=instance, **kwargs)
         scope_form_choices(form, user)
+        for name, field in form.fields.items():  # a choice of several rows sent as one value
+            several = getattr(field.widget, "allow_multiple_selected", False)
+            if several and name in data and not isinstance(data[name], list | tuple):
+                data[name] = [data[name]]
         for name in resource.hidden_when_single:  # a director's village, as her pages fill it in
             field = form.fields.get(name)
             if field is not None and data.get(name) in (None, "") and instance is None:
