@@ -182,7 +182,8 @@ class WritesMixin:
             instance=obj, **(self.resource.form_kwargs(request, obj) if self.resource.form_kwargs else {})
         )
         data = {name: unbound[name].value() for name in unbound.fields}
-        data = {k: v for k, v in data.items() if v is not None}
+        # What is not sent stays as it is; the version is only ever the one she sends.
+        data = {k: v for k, v in data.items() if v is not None and k != "version"}
         data.update(sent)
         form = self._form(data, instance=obj)
         if not form.is_valid():

@@ -33,3 +33,11 @@ def api_as():
         return client
 
     return _as
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Start every test with no request counted by the throttles (kept in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
