@@ -241,14 +241,14 @@ def viewset_for(resource) -> type[RecordViewSet]:
             bases.insert(0, DeleteMixin)
     label = str(resource.model._meta.verbose_name_plural)
     schema = {
-        "list": extend_schema(summary=label, parameters=PLACE_PARAMETERS, tags=[resource.name]),
-        "retrieve": extend_schema(summary=label, tags=[resource.name]),
+        "list": extend_schema(summary=label, parameters=PLACE_PARAMETERS, tags=[resource.path]),
+        "retrieve": extend_schema(summary=label, tags=[resource.path]),
     }
     if resource.form_class is not None:
-        schema["create"] = extend_schema(request=writes, responses={201: read}, tags=[resource.name])
-        schema["partial_update"] = extend_schema(request=writes, responses={200: read}, tags=[resource.name])
+        schema["create"] = extend_schema(request=writes, responses={201: read}, tags=[resource.path])
+        schema["partial_update"] = extend_schema(request=writes, responses={200: read}, tags=[resource.path])
         if resource.deletable:
-            schema["destroy"] = extend_schema(responses={204: None}, tags=[resource.name])
+            schema["destroy"] = extend_schema(responses={204: None}, tags=[resource.path])
     view = type(f"{_name(resource)}ViewSet", tuple(bases), attrs)
     return extend_schema_view(**schema)(view)
 
