@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from federation.api import exports, organisation, tokens
+from federation.api import exports, imports, organisation, tokens
 from federation.api.resources import all_resources
 from federation.api.views import viewset_for
 
@@ -13,6 +13,7 @@ router = SimpleRouter()
 for resource in all_resources():
     router.register(resource.path, viewset_for(resource), basename=f"api-{resource.name}")
 router.register("exports", exports.ExportViewSet, basename="api-exports")
+router.register("imports", imports.ImportViewSet, basename="api-imports")
 
 v1 = [
     path("organisation/", organisation.OrganisationView.as_view(), name="api-organisation"),

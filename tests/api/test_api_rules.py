@@ -9,6 +9,7 @@ from federation.core.masking import mask_id_number
 from federation.core.models import AccessRecord
 from loans.models import LoanApplication
 from registry.models import Household, Person
+from tests.helpers.imports import new_id, person_row, xlsx
 
 
 def test_a_new_person_is_refused_with_the_pages_message_and_nothing_is_saved(api_world, api_as, login):
@@ -147,3 +148,31 @@ def test_a_ledger_is_exported_polled_and_downloaded_by_her_alone(api_world, api_
     assert AccessRecord.objects.filter(kind=AccessRecord.Kind.EXPORT, username="staff").count() == 1
     refused = api_as(w.county_viewer).post("/api/v1/exports/", {"ledger": "nothing", "format": "xlsx"})
     assert refused.status_code == 404
+
+
+def test_a_roster_is_uploaded_checked_and_confirmed_by_her_alone(world, api_as):
+    w = world
+    director = api_as(w.dir_a)
+    rows = [person_row("新人甲", new_id(1990)), person_row("新人乙", new_id(1995, 4))]
+    before = Person.objects.count()
+
+    started = director.post(
+        "/api/v1/imports/",
+        {"ledger": "persons", "village": w.village_a.pk, "file": xlsx(rows)},
+        format="multipart",
+    )
+    assert started.status_code == 201, started.json()
+    pk = started.json()["id"]
+    assert director.get(f"/api/v1/imports/{pk}/").json()["status"] == "checked"
+    assert Person.objects.count() == before
+    assert api_as(w.dir_b).post(f"/api/v1/imports/{pk}/confirm/").status_code == 404
+
+    done = director.post(f"/api/v1/imports/{pk}/confirm/")
+    assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["created"] == 2
+    assert Person.objects.count() == before + 2
+    other = director.post(
+        "/api/v1/imports/",
+        {"ledger": "persons", "village": w.village_b.pk, "file": xlsx(rows)},
+        format="multipart",
+    )
+    assert other.status_code == 400 and other.json()["errors"]["village"]
