@@ -73,6 +73,7 @@ add_resource(
             "repaid_on",
         ),
         filters=("status",),
+        select_related=("applicant",),
         actions={
             "step": Action(
                 run=take_step,

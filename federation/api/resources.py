@@ -44,7 +44,8 @@ class Resource:
     access log when one record is read (None: not recorded). ``hidden_when_single`` are the choice
     fields filled in when the user's scope offers one row (a director's village), as on the pages.
     ``filters`` are the fields a list may be filtered by (``?year=2026``) besides the places.
-    ``actions`` are extra endpoints (``federation.api.views.action``) of a record, e.g. a loan's steps.
+    ``actions`` are extra endpoints (``federation.api.views.Action``) of a record, e.g. a loan's steps.
+    ``select_related`` are read with the rows (what a record's label names; its person by default).
     """
 
     path: str
@@ -61,6 +62,7 @@ class Resource:
     filters: tuple[str, ...] = ()
     actions: Mapping[str, Any] = field(default_factory=dict)
     deletable: bool = True
+    select_related: tuple[str, ...] = ()
 
     @property
     def perm_prefix(self) -> str:

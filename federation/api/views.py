@@ -92,7 +92,14 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if self.action in ("partial_update", "destroy"):
             return self.resource.editable(self.request.user)
-        return self.resource.rows(self.request.user)
+        rows = self.resource.rows(self.request.user)
+        # What a record's label names (her name) is read with it, not one query a row.
+        related = self.resource.select_related
+        if not related and any(
+            f.name == "person" and f.many_to_one for f in self.resource.model._meta.get_fields()
+        ):
+            related = ("person",)
+        return rows.select_related(*related) if related else rows
 
     def get_serializer_class(self):
         return read_serializer(self.resource)
