@@ -133,9 +133,10 @@ class WritesMixin:
             several = getattr(field.widget, "allow_multiple_selected", False)
             if several and name in data and not isinstance(data[name], list | tuple):
                 data[name] = [data[name]]
-        for name in resource.hidden_when_single:  # a director's village, as her pages fill it in
+        # A director's village, as her pages fill it in (hidden, or chosen when it is the one offered).
+        for name in dict.fromkeys((*resource.hidden_when_single, "village")):
             field = form.fields.get(name)
-            if field is not None and data.get(name) in (None, "") and instance is None:
+            if getattr(field, "queryset", None) is not None and data.get(name) in (None, "") and not instance:
                 options = list(field.queryset[:2])
                 if len(options) == 1:
                     data[name] = options[0].pk

@@ -176,3 +176,9 @@ def test_a_roster_is_uploaded_checked_and_confirmed_by_her_alone(world, api_as):
         format="multipart",
     )
     assert other.status_code == 400 and other.json()["errors"]["village"]
+
+
+def test_a_directors_village_record_goes_to_her_village_without_naming_it(world, api_as):
+    answer = api_as(world.dir_a).post("/api/v1/womens-homes/", {"signed_up": True}, format="json")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["village"] == world.village_a.pk
