@@ -6,6 +6,7 @@ from federation.core import access
 from outreach.models import PetitionCategory, VolunteerTeam
 from outreach.policy import can_see_domestic_violence
 from outreach.services import volunteer_activity_save
+from registry.api import search_by_person
 
 adjust(
     "petition",
@@ -17,7 +18,14 @@ adjust(
     ),
     filters=("category", "handling"),
 )
-adjust("screening", access_kind=lambda obj: access.Kind.SCREENING, filters=("year", "kind", "result"))
+adjust(
+    "screening",
+    access_kind=lambda obj: access.Kind.SCREENING,
+    filters=("year", "kind", "result"),
+    search=search_by_person,
+    person_fields=("person_id", "person__village_id"),
+)
+adjust("visit", search=search_by_person, person_fields=("person_id", "person__village_id"))
 
 
 def _activity_team(form, request) -> None:

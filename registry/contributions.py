@@ -93,3 +93,4 @@ add_menu_group(
 access.person_of.add("registry.person", lambda person: person.pk)
 
 declare_package("registry.registers")
+api.search_person_registers()

@@ -46,6 +46,8 @@ class Resource:
     ``filters`` are the fields a list may be filtered by (``?year=2026``) besides the places.
     ``actions`` are extra endpoints (``federation.api.views.Action``) of a record, e.g. a loan's steps.
     ``select_related`` are read with the rows (what a record's label names; its person by default).
+    ``search(rows, q)`` is the list's search (``?q=``, as its page searches); ``person_fields`` name
+    a row's person and her village, for the access log's record of a search by a whole ID number.
     """
 
     path: str
@@ -63,6 +65,8 @@ class Resource:
     actions: Mapping[str, Any] = field(default_factory=dict)
     deletable: bool = True
     select_related: tuple[str, ...] = ()
+    search: Callable[[Any, str], Any] | None = None
+    person_fields: tuple[str, str] = ()
 
     @property
     def perm_prefix(self) -> str:

@@ -26,6 +26,7 @@ from federation.api.errors import FormRefused, StaleWrite, form_errors
 from federation.api.serializers import read_serializer, write_serializer
 from federation.core import access
 from federation.core.forms import errors_placed
+from federation.core.idnumber import is_whole_id_number
 from federation.core.mixins import scope_form_choices
 from federation.core.services import StaleRecordError, domain_record_check_version, domain_record_delete
 from federation.web.generic import Places
@@ -39,6 +40,9 @@ PLACE_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.INT, description=text)
     for name, text in (("township", "乡镇 (id)"), ("village", "村 (id)"), ("group", "村民小组 (id)"))
 ]
+SEARCH_PARAMETER = OpenApiParameter(
+    "q", OpenApiTypes.STR, description="姓名、身份证号或后四位 (as the list searches)"
+)
 
 
 class ResourcePermission(permissions.IsAuthenticated):
@@ -108,7 +112,19 @@ class RecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         queryset = super().filter_queryset(queryset)
         if self.action == "list":
             queryset = Places(self.request.user, self.request.query_params).narrow(queryset)
+            search = self.request.query_params.get("q", "")[:50]
+            if search.strip() and self.resource.search is not None:
+                queryset = self.resource.search(queryset, search)
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        search = request.query_params.get("q", "")[:50]
+        if self.resource.person_fields and self.resource.search and is_whole_id_number(search):
+            # A search by a whole ID number: the persons it found, never the number typed.
+            found = self.filter_queryset(self.get_queryset())
+            access.record_search(request, found.values_list(*self.resource.person_fields))
+        return response
 
     def _read(self, obj) -> dict:
         return self.get_serializer(obj).data
@@ -249,7 +265,11 @@ def viewset_for(resource) -> type[RecordViewSet]:
             bases.insert(0, DeleteMixin)
     label = str(resource.model._meta.verbose_name_plural)
     schema = {
-        "list": extend_schema(summary=label, parameters=PLACE_PARAMETERS, tags=[resource.path]),
+        "list": extend_schema(
+            summary=label,
+            parameters=[*PLACE_PARAMETERS, *([SEARCH_PARAMETER] if resource.search else [])],
+            tags=[resource.path],
+        ),
         "retrieve": extend_schema(summary=label, tags=[resource.path]),
     }
     if resource.form_class is not None:

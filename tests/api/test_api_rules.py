@@ -182,3 +182,17 @@ def test_a_directors_village_record_goes_to_her_village_without_naming_it(world,
     answer = api_as(world.dir_a).post("/api/v1/womens-homes/", {"signed_up": True}, format="json")
     assert answer.status_code == 201, answer.json()
     assert answer.json()["village"] == world.village_a.pk
+
+
+def test_a_search_by_a_whole_id_number_is_logged_with_whom_it_found(api_world, api_as):
+    w = api_world
+    number = w.woman_a.id_number
+    found = api_as(w.dir_a).get(f"/api/v1/persons/?q={number}").json()["results"]
+    assert [p["id"] for p in found] == [w.woman_a.pk]
+    assert api_as(w.dir_b).get(f"/api/v1/persons/?q={number}").json()["results"] == []
+    entries = api_as(w.dir_a).get(f"/api/v1/left-behind-women/?q={number[-4:]}").json()["results"]
+    assert [e["person"] for e in entries] == [w.woman_a.pk]
+
+    searches = AccessRecord.objects.filter(kind=AccessRecord.Kind.ID_SEARCH)
+    assert sorted(searches.values_list("username", "person_id")) == [("dir_a", w.woman_a.pk), ("dir_b", None)]
+    assert not AccessRecord.objects.filter(path__contains=number).exists()
