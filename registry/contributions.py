@@ -19,6 +19,7 @@ from federation.web.pages import (
 )
 from federation.web.registers import declare_package
 from registry import (
+    api,  # noqa: F401 - its resources of the API: households, the persons' form
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
     person_file,  # noqa: F401 - a person's file: her household and family
@@ -105,3 +106,4 @@ add_menu_group(
 access.person_of.add("registry.person", lambda person: person.pk)
 
 declare_package("registry.registers")
+api.search_person_registers()
