@@ -15,6 +15,7 @@ from federation.web.pages import (
     add_overview_chart,
 )
 from loans import (
+    api,  # noqa: F401 - its resource of the API: the applications and their steps
     permissions,  # noqa: F401 - grants the roles their permissions
     person_file,  # noqa: F401 - a person's file: her loans with their steps
     todos,  # noqa: F401 - the loans waiting on every home

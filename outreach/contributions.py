@@ -15,6 +15,7 @@ from federation.web.pages import (
 )
 from federation.web.registers import declare_package
 from outreach import (
+    api,  # noqa: F401 - what its resources of the API take from its pages
     permissions,  # noqa: F401 - grants the roles their permissions
     person_file,  # noqa: F401 - a person's file: her visits, screenings, petitions and teams
     selectors,

@@ -9,14 +9,17 @@ from federation.core import access
 from federation.core.demo import add_demo
 from federation.web.pages import (
     HomeSection,
+    MenuEntry,
     MenuGroup,
     VillageFigure,
     add_home_section,
+    add_menu_entry,
     add_menu_group,
     add_village_figure,
 )
 from federation.web.registers import declare_package
 from registry import (
+    api,  # noqa: F401 - its resources of the API: households, the persons' form
     demo,
     permissions,  # noqa: F401 - grants the roles their permissions
     person_file,  # noqa: F401 - a person's file: her household and family
@@ -85,6 +88,17 @@ add_menu_group(
     )
 )
 add_menu_group(MenuGroup("registers", _("台账"), 30, permissions=("registry.view_person",)))
+# The year-end snapshots of the yearly registers (federation.ledgers.archives), after the registers.
+add_menu_entry(
+    MenuEntry(
+        "registers",
+        _("年度归档"),
+        "archives:list",
+        90,
+        section=2,
+        permissions=("ledgers.view_ledgerarchive",),
+    )
+)
 
 add_menu_group(
     MenuGroup("access_log", _("访问记录"), 80, url_name="registry:access_log", shown=access.may_search)
@@ -92,3 +106,4 @@ add_menu_group(
 access.person_of.add("registry.person", lambda person: person.pk)
 
 declare_package("registry.registers")
+api.search_person_registers()

@@ -55,9 +55,15 @@ INSTALLED_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served by the app, no CDN
     "django_tomselect",  # Tom Select's script and styles, served from the package (the autocompletes)
     "django_q",  # background tasks (big exports) through the database: no broker to install
+    "rest_framework",  # the REST API (federation.api)
+    "knox",  # its personal tokens, stored hashed
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by the app, no CDN
     "federation.core",
     "federation.ledgers",
     "federation.web",
+    "federation.api",
     "registry",
     "outreach",
     "loans",
@@ -307,3 +313,59 @@ LOGGING = {
 # and computed again after FIGURES_MAX_AGE_SECONDS at the latest.
 FIGURES_LIVE_VILLAGES = env.int("FIGURES_LIVE_VILLAGES", default=1)
 FIGURES_MAX_AGE_SECONDS = env.float("FIGURES_MAX_AGE_SECONDS", default=600)
+
+# The REST API (federation.api; README, "The API"): the session (with CSRF, for the pages' own
+# scripts) or a personal token (django-rest-knox: stored hashed, expiring after API_TOKEN_DAYS days,
+# each use recorded by federation.api.auth). Throttled per token and per user; lists page by cursor.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "federation.api.auth.RecordedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "federation.api.throttles.TokenThrottle",
+        "federation.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN", default="120/min"),
+        "user": env.str("API_THROTTLE_USER", default="240/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "federation.api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "federation.api.schema.FederationSchema",
+    "EXCEPTION_HANDLER": "federation.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # named: the migration of federation.api refers to it
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": API_TOKENS_PER_USER,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "乡镇妇联工作台账系统 API",
+    "DESCRIPTION": "Registers, outreach and microloans under the same rules and scope as the pages.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": True,
+    # The schema is built and checked by the suite (tests/api, schemathesis), not by every `check --deploy`.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+}

@@ -11,10 +11,35 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core import history
 from federation.core.forms import AutocompleteSelect, FriendlyErrorsMixin, VersionedModelForm
-from federation.core.models import VillageGroup
+from federation.core.models import Village, VillageGroup
+from federation.core.roles import Level
+from federation.core.scoping import membership_of
 from federation.core.services import domain_record_save
 from registry.models import Household, HouseholdIncome, Person, Relation
 from registry.rules import next_free_numbers
+
+
+def place_new_resident(form: forms.ModelForm, user) -> None:
+    """Place a new household's or person's ``form`` in a village: a director's own (set on the record);
+    for the township roles a 村 field first, among their villages, in whose village the record's
+    rules are then judged (a number held in another village, say). The pages and the API call it."""
+    membership = membership_of(user)
+    if membership is not None and membership.level == Level.VILLAGE:
+        form.instance.village_id = membership.village_id
+        return
+    form.fields = {
+        "village": forms.ModelChoiceField(queryset=Village.objects.for_user(user), label=_("村")),
+        **form.fields,
+    }
+    form_clean = form.clean
+
+    def clean():
+        cleaned = form_clean()
+        if cleaned.get("village") is not None:
+            form.instance.village = cleaned["village"]
+        return cleaned
+
+    form.clean = clean
 
 
 class PersonForm(VersionedModelForm):

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from federation.core import access
 from federation.core.mixins import ScopedViewMixin
-from federation.core.models import Village, year_settings
-from federation.core.roles import Level
-from federation.core.scoping import membership_of
+from federation.core.models import year_settings
 from federation.web.generic import (
     DomainCreateView,
     DomainDetailView,
@@ -23,7 +19,7 @@ from federation.web.generic import (
 from federation.web.pages import person_page
 from federation.web.registers import counted, registers
 from registry import person_file, selectors
-from registry.forms.people import HouseholdMoveForm, PersonMoveForm
+from registry.forms.people import HouseholdMoveForm, PersonMoveForm, place_new_resident
 from registry.models import Household, Person
 from registry.services import household_move, person_move
 from registry.views.filters import IdSearchRecordedMixin, ListFiltersMixin
@@ -90,28 +86,8 @@ class _VillageFieldMixin:
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        if self.object is not None:
-            return form
-        membership = membership_of(self.request.user)
-        if membership is not None and membership.level == Level.VILLAGE:
-            form.instance.village_id = membership.village_id
-            return form
-        form.fields = {
-            "village": forms.ModelChoiceField(
-                queryset=Village.objects.for_user(self.request.user), label=_("村")
-            ),
-            **form.fields,
-        }
-        form_clean = form.clean
-
-        def clean():
-            # The record's rules (a number held in another village, say) are judged in its village.
-            cleaned = form_clean()
-            if cleaned.get("village") is not None:
-                form.instance.village = cleaned["village"]
-            return cleaned
-
-        form.clean = clean
+        if self.object is None:
+            place_new_resident(form, self.request.user)
         return form
 
 

@@ -63,6 +63,14 @@ def a_child(village, name=None):
     return member(household, "child", name or f"儿童{next(_names)}", dt.date(2015, 6, 1))
 
 
+def an_orphan(village, name=None):
+    """Return a child of ``village`` whose father and mother (head and spouse) are recorded deceased."""
+    household = new_household(village)
+    member(household, "head", f"亡父{next(_names)}", dt.date(1984, 1, 1), sex="M", deceased=True)
+    member(household, "spouse", f"亡母{next(_names)}", dt.date(1986, 1, 1), deceased=True)
+    return member(household, "child", name or f"儿童{next(_names)}", dt.date(2015, 6, 1))
+
+
 def a_poor_woman(village, name=None):
     household = new_household(
         village, income_year=timezone.localdate().year, per_capita_income=Decimal("1800")
@@ -84,7 +92,7 @@ def unsaved_record(key, village, name=None):
         )
     if key == "hardshipchild":
         return models.HardshipChild(
-            person=a_child(village, name),
+            person=an_orphan(village, name),
             year=YEAR,
             reason="both_dead",
             guardian_name="爷爷",

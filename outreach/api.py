@@ -1,0 +1,45 @@
+"""What outreach contributes to the API: what its pages give their forms, its activities' save
+through their service, and the reads its pages record (a screening; a domestic-violence case)."""
+
+from federation.api.resources import adjust
+from federation.core import access
+from outreach.models import PetitionCategory, VolunteerTeam
+from outreach.policy import can_see_domestic_violence
+from outreach.services import volunteer_activity_save
+from registry.api import search_by_person
+
+adjust(
+    "petition",
+    form_kwargs=lambda request, instance: {
+        "may_see_domestic_violence": can_see_domestic_violence(request.user)
+    },
+    access_kind=lambda obj: (
+        access.Kind.DOMESTIC_VIOLENCE if obj.category == PetitionCategory.DOMESTIC_VIOLENCE else None
+    ),
+    filters=("category", "handling"),
+)
+adjust(
+    "screening",
+    access_kind=lambda obj: access.Kind.SCREENING,
+    filters=("year", "kind", "result"),
+    search=search_by_person,
+    person_fields=("person_id", "person__village_id"),
+)
+adjust("visit", search=search_by_person, person_fields=("person_id", "person__village_id"))
+
+
+def _activity_team(form, request) -> None:
+    # Activities are written by those who may change the team: not a director for a township team.
+    form.fields["team"].queryset = VolunteerTeam.objects.editable_by(request.user)
+
+
+def _activity_save(request, form):
+    return volunteer_activity_save(
+        user=request.user,
+        instance=form.save(commit=False),
+        participants=form.cleaned_data.get("participants") or [],
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+adjust("volunteeractivity", prepare_form=_activity_team, save=_activity_save)

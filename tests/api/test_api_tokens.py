@@ -1,0 +1,84 @@
+"""Personal tokens: made on her own page (shown once, stored hashed), expiring, revoked there, each
+use recorded; the session works with its CSRF token; the throttles answer 429."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from federation.api.models import TokenUse
+from federation.api.throttles import TokenThrottle, UserThrottle
+
+
+def _made_on_the_page(client) -> str:
+    page = client.post(reverse("api_tokens"), {"name": "村里的录入脚本"})
+    assert page.status_code == 200
+    return re.search(r'id="new-token" readonly value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
+def test_a_token_is_shown_once_stored_hashed_and_its_use_recorded(world, login):
+    client = login(world.dir_a)
+    text = _made_on_the_page(client)
+
+    token = AuthToken.objects.get(user=world.dir_a)
+    assert text not in (token.digest, token.token_key) and token.token_key == text[:15]
+    days = (token.expiry - timezone.now()) / dt.timedelta(days=1)
+    assert 89.9 < days <= 90
+    listed = client.get(reverse("api_tokens")).content.decode()
+    assert "村里的录入脚本" in listed and text not in listed and "还没有用过" in listed
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+    assert api.get("/api/v1/persons/", REMOTE_ADDR="10.1.2.3").status_code == 200
+    use = TokenUse.objects.get(token=token)
+    assert use.uses == 1 and use.last_used_from == "10.1.2.3"
+    assert timezone.now() - use.last_used_at < dt.timedelta(minutes=1)
+    assert "10.1.2.3" in client.get(reverse("api_tokens")).content.decode()
+
+
+def test_a_revoked_or_expired_token_is_refused(world, login):
+    client = login(world.dir_a)
+    revoked, expiring = _made_on_the_page(client), _made_on_the_page(client)
+    digest = AuthToken.objects.get(token_key=revoked[:15]).digest
+    confirm = client.get(reverse("api_token_revoke", args=[digest]))
+    assert "撤销不能恢复" in confirm.content.decode()
+    assert login(world.dir_b).post(reverse("api_token_revoke", args=[digest])).status_code == 404
+    client = login(world.dir_a)
+    client.post(reverse("api_token_revoke", args=[digest]))
+    AuthToken.objects.filter(token_key=expiring[:15]).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+
+    for text in (revoked, expiring):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+        answer = api.get("/api/v1/persons/")
+        assert answer.status_code == 401 and answer.json()["code"] == "authentication_failed"
+    assert not AuthToken.objects.filter(user=world.dir_a).exists()
+
+
+def test_the_session_needs_its_csrf_token_to_write(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.dir_a, backend="federation.core.backends.RoleBackend")
+    assert client.get("/api/v1/persons/").status_code == 200
+    answer = client.post("/api/v1/households/", {"group": world.group_a.pk}, format="json")
+    assert answer.status_code == 403 and "CSRF" in answer.json()["detail"]
+
+
+@pytest.fixture
+def slow_rates(monkeypatch):
+    for throttle in (TokenThrottle, UserThrottle):
+        monkeypatch.setattr(throttle, "THROTTLE_RATES", {"token": "2/min", "user": "4/min"})
+
+
+def test_each_token_and_each_user_is_throttled(world, api_as, slow_rates):
+    first, second = api_as(world.staff), api_as(world.staff)
+    assert [first.get("/api/v1/organisation/").status_code for _ in range(3)] == [200, 200, 429]
+    assert second.get("/api/v1/organisation/").status_code == 200  # a token of her own: its own rate
+    refused = second.get("/api/v1/organisation/")  # her fifth request (every one counts): the user's rate
+    assert refused.status_code == 429 and refused.json()["code"] == "throttled"
+    assert refused["Retry-After"]
