@@ -286,7 +286,8 @@ def _build_content(
         villages = list(
             filters.villages(Village.objects.for_user(user)).select_related("township").order_by("code")
         )
-    ctx = ExportContext.build(user=user, filters=filters, village=village)
+    as_of = ledger.as_of_date(filters)  # a register of persons: the day its rows are active on
+    ctx = ExportContext.build(user=user, filters=filters, village=village, as_of=as_of)
     rows: list[list[Any]] = []
     parts = []
     for place in villages:
@@ -294,7 +295,7 @@ def _build_content(
         count = len(rows)
         rows.extend([encode(v) for v in values] for values in ledger.iter_rows(qs, ctx))
         if len(rows) > count or village is not None:
-            village_ctx = ExportContext.build(user=user, filters=filters, village=place)
+            village_ctx = ExportContext.build(user=user, filters=filters, village=place, as_of=as_of)
             parts.append(
                 {
                     "village": place.code,

@@ -48,12 +48,14 @@ def family(village, *, father=None, mother=None, born=dt.date(2015, 6, 1), relat
 def left_behind(child, **fields) -> models.LeftBehindChild:
     values = {"parents_away": "father", "guardian_name": "奶奶", "guardian_relation": "grandparent"}
     values.update(fields)
+    values.setdefault("entered_on", ON)  # judged on its entry date (认定日期)
     return models.LeftBehindChild(person=child, year=YEAR, **values)
 
 
 def hardship(child, **fields) -> models.HardshipChild:
     values = {"reason": "both_dead", "guardian_name": "爷爷", "guardian_relation": "grandparent"}
     values.update(fields)
+    values.setdefault("entered_on", ON)  # judged on its entry date (认定日期)
     return models.HardshipChild(person=child, year=YEAR, **values)
 
 
@@ -287,12 +289,13 @@ def test_an_import_refuses_what_the_family_contradicts_with_row_column_and_fact(
     at_home = family(world.village_a, father=AT_HOME, mother=AT_HOME)
     baby = family(world.village_a, father=AWAY, mother=AT_HOME, born=dt.date(2025, 1, 10))
     fine = family(world.village_a, father=AWAY, mother=AT_HOME)
-    rows = [
-        (fine.name, fine.id_number, "父亲外出", "外出务工", "奶奶", "祖父母", "四年级", "否"),
-        (at_home.name, at_home.id_number, "父亲外出", "外出务工", "奶奶", "祖父母", "", "否"),
-        (baby.name, baby.id_number, "父亲外出", "外出务工", "奶奶", "祖父母", "六年级", "是"),
+    rows = [  # each entered on ON (认定日期), on which its rules are judged
+        (fine.name, fine.id_number, "父亲外出", "外出务工", "奶奶", "祖父母", "四年级", "否", ON),
+        (at_home.name, at_home.id_number, "父亲外出", "外出务工", "奶奶", "祖父母", "", "否", ON),
+        (baby.name, baby.id_number, "父亲外出", "外出务工", "奶奶", "祖父母", "六年级", "是", ON),
     ]
-    result = run_import("left_behind_children", world.village_a, tmp_path, CHILD_HEADER, rows)
+    header = (*CHILD_HEADER, "认定日期")
+    result = run_import("left_behind_children", world.village_a, tmp_path, header, rows)
     found = {(e.row, e.column, e.reason) for e in result.errors}
     assert found == {
         (4, "父母外出情况", "父亲（王父）的务工地点是“在家”（不在县外），与“父亲外出”不符。"),
