@@ -243,11 +243,10 @@ class RegisterEntry(PersonsVillage, DomainModel):
             if errors:
                 raise ValidationError(errors)
             return
-        problems = self.problems()
-        if self.exited_on is not None:
-            # An ended entry: the facts may have changed since (that is why it ended); its own
-            # fields are still checked, the person's conditions were judged when it was entered.
-            problems = [p for p in problems if p.field not in (None, "person")]
+        # An ended entry is not judged again by its register's rules: the facts have changed since
+        # (a father came home: that is why it ended), and its conditions were judged when it was
+        # entered. Its dates and exit are checked above.
+        problems = self.problems() if self.exited_on is None else []
         for field, messages in problem_errors(problems, field="person").items():
             errors.setdefault(field, []).extend(messages)
         clash = type(self).objects.filter(person_id=self.person_id, year=self.year).exclude(pk=self.pk)

@@ -118,6 +118,28 @@ def test_an_entry_is_ended_even_when_the_facts_no_longer_fit(world):
     assert entry.history.first().history_change_reason == "退出：丈夫返乡"
 
 
+def test_a_childs_entry_ends_after_the_father_came_home(world):
+    # The family's facts now contradict 父亲外出: the exit that says so is accepted all the same.
+    child = a_child(world.village_a, "父亲回来")
+    entry = models.LeftBehindChild(
+        person=child,
+        year=Y,
+        entered_on=dt.date(2026, 3, 18),
+        parents_away="father",
+        guardian_name="奶奶",
+        guardian_relation="grandparent",
+    )
+    entry.full_clean()
+    entry.save()
+    father = models.Person.objects.filter(household=child.household, sex="M")
+    father.update(work_place="home", away_since=None)
+    services.register_entry_exit(
+        user=world.dir_a, entry=entry, exited_on=dt.date(2026, 9, 27), reason="parents_returned"
+    )
+    entry.refresh_from_db()
+    assert entry.get_exit_reason_display() == "父母返回"
+
+
 # -- the exit page -------------------------------------------------------------------------------------
 
 
