@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -424,9 +426,31 @@ class YearSettings(YearlyValues):
         return self.reference_date or dt.date(self.year, 3, 18)
 
 
+_kept_settings: ContextVar[dict[int, YearSettings] | None] = ContextVar("kept_year_settings", default=None)
+
+
 def year_settings(year: int) -> YearSettings:
-    """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
-    return YearSettings.of_year(year)
+    """Return the settings of ``year``: its row, or an unsaved row holding the defaults.
+
+    Within :func:`year_settings_kept`, each year's row is read once.
+    """
+    kept = _kept_settings.get()
+    if kept is None:
+        return YearSettings.of_year(year)
+    if year not in kept:
+        kept[year] = YearSettings.of_year(year)
+    return kept[year]
+
+
+@contextmanager
+def year_settings_kept() -> Iterator[None]:
+    """Read each year's settings once within the block: a loop judging many records by their rules
+    (each rule asks for its year's settings) reads one row a year instead of one a record."""
+    token = _kept_settings.set({})
+    try:
+        yield
+    finally:
+        _kept_settings.reset(token)
 
 
 class LoginFailure(models.Model):
