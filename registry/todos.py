@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from federation.core import figures
-from federation.core.models import year_settings_kept
+from federation.core.models import yearly_values_kept
 from federation.web.pages import HomeSection, add_home_section
 from federation.web.registers import registers
 from registry.models.registers import RegisterEntry
@@ -31,7 +31,7 @@ def entries_to_recheck(village_ids, *, year: int) -> dict[int, list]:
     """Return {village id: [entries failing their rules, [[register, name, first problem, url], …]]}
     of ``year``'s entries of ``village_ids`` (up to ``LISTED`` listed a village)."""
     found: dict[int, list] = {}
-    with year_settings_kept():
+    with yearly_values_kept():
         for register in _entry_registers():
             _recheck(register, village_ids, year, found)
     return found

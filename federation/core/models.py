@@ -355,8 +355,33 @@ class YearlyValues(models.Model):
 
     @classmethod
     def of_year(cls, year: int):
-        """Return the values of ``year``: its row, or an unsaved row holding the defaults."""
-        return cls._default_manager.filter(year=year).first() or cls(year=year)
+        """Return the values of ``year``: its row, or an unsaved row holding the defaults.
+
+        Within :func:`yearly_values_kept`, each year's row of each kind is read once.
+        """
+        kept = _kept_values.get()
+        if kept is not None and (cls, year) in kept:
+            return kept[(cls, year)]
+        values = cls._default_manager.filter(year=year).first() or cls(year=year)
+        if kept is not None:
+            kept[(cls, year)] = values
+        return values
+
+
+_kept_values: ContextVar[dict | None] = ContextVar("kept_yearly_values", default=None)
+
+
+@contextmanager
+def yearly_values_kept() -> Iterator[None]:
+    """Read each year's rule values (``YearlyValues.of_year``: the year's settings, the outreach's,
+    the loans') once within the block: a loop judging many records by their rules, each asking for
+    its year's values, reads one row a year instead of one a record; a page reading them in its
+    view, its rules and its template, once (``federation.web.yearly.YearlyValuesMiddleware``)."""
+    token = _kept_values.set({})
+    try:
+        yield
+    finally:
+        _kept_values.reset(token)
 
 
 class YearSettings(YearlyValues):
@@ -426,31 +451,9 @@ class YearSettings(YearlyValues):
         return self.reference_date or dt.date(self.year, 3, 18)
 
 
-_kept_settings: ContextVar[dict[int, YearSettings] | None] = ContextVar("kept_year_settings", default=None)
-
-
 def year_settings(year: int) -> YearSettings:
-    """Return the settings of ``year``: its row, or an unsaved row holding the defaults.
-
-    Within :func:`year_settings_kept`, each year's row is read once.
-    """
-    kept = _kept_settings.get()
-    if kept is None:
-        return YearSettings.of_year(year)
-    if year not in kept:
-        kept[year] = YearSettings.of_year(year)
-    return kept[year]
-
-
-@contextmanager
-def year_settings_kept() -> Iterator[None]:
-    """Read each year's settings once within the block: a loop judging many records by their rules
-    (each rule asks for its year's settings) reads one row a year instead of one a record."""
-    token = _kept_settings.set({})
-    try:
-        yield
-    finally:
-        _kept_settings.reset(token)
+    """Return the settings of ``year``: its row, or an unsaved row holding the defaults."""
+    return YearSettings.of_year(year)
 
 
 class LoginFailure(models.Model):
