@@ -68,6 +68,11 @@ HELP = [
     "送去留守妇女关爱包，交流家庭教育方法。",
     "留下村妇联电话，有困难随时联系。",
 ]
+#: The result written with each mediation outcome of a closed case (an open one has none).
+MEDIATION_RESULTS = {
+    MediationResult.SUCCEEDED: "经调解双方达成一致。",
+    MediationResult.FAILED: "调解未成功，已告知当事人可通过法律途径解决。",
+}
 RESULTS = ["已落实", "正在办理", "已反映到乡妇联", "她表示满意", ""]
 POVERTY_REASONS = ["因病", "缺劳力", "缺技术", "缺资金", "因学"]
 INSTITUTIONS = ["幸福乡卫生院", "示范县妇幼保健院", "示范县人民医院"]
@@ -399,12 +404,13 @@ def _petitions(rng: random.Random, villages: list[Village], today: dt.date) -> i
                 handling=handling,
                 referred_to="乡司法所" if handling == Handling.REFERRED else "",
                 mediation=rng.choice([MediationResult.SUCCEEDED, MediationResult.FAILED]) if closed else "",
-                result="经调解双方达成一致。" if closed else "",
                 return_visit_on=closed + dt.timedelta(days=7)
                 if closed and closed + dt.timedelta(days=7) <= today
                 else None,
                 closed_on=closed,
             )
+            # The result says what the outcome says (outreach.rules.mediation_problems).
+            petition.result = MEDIATION_RESULTS.get(petition.mediation, "")
             if person_id:
                 petition.petitioner_name = Person.objects.get(pk=person_id).name
             petitions.append(petition)

@@ -149,6 +149,7 @@ def petition_problems(*, petition: Petition, today: dt.date | None = None) -> li
         )
     if petition.handling == Handling.REFERRED and not petition.referred_to.strip():
         problems.append(Problem("referred_to", _("转有关部门时请写明转往哪个部门。"), "referred_to"))
+    problems += mediation_problems(mediation=petition.mediation, result=petition.result)
     received = petition.received_on
     for field, label in (
         ("received_on", _("受理日期")),
@@ -163,6 +164,66 @@ def petition_problems(*, petition: Petition, today: dt.date | None = None) -> li
                 Problem("before_received", _("%(label)s不能早于受理日期。") % {"label": label}, field)
             )
     return problems
+
+
+#: What a result text says of a mediation, where it says it in words the office uses: the phrases
+#: of a failure first (未达成一致 contains 达成一致), then, in what is left, those of a success.
+MEDIATION_FAILED_WORDS = (
+    "调解未成功",
+    "调解不成功",
+    "调解失败",
+    "调解无果",
+    "未调解成功",
+    "没有调解成功",
+    "未达成",
+    "没有达成",
+    "没达成",
+    "未能达成",
+    "没能达成",
+    "无法达成",
+    "不能达成",
+    "未和好",
+    "没有和好",
+    "不同意调解",
+)
+MEDIATION_SUCCEEDED_WORDS = ("调解成功", "达成一致", "达成协议", "达成和解", "和好", "已化解", "矛盾化解")
+
+
+def result_says(result: str) -> tuple[str, str] | None:
+    """Return ("failed" or "succeeded", the phrase) of what ``result`` says of a mediation, or None
+    when it says neither (a text that says both, as "一项达成一致，另一项未达成", says failed)."""
+    text = "".join((result or "").split())
+    for phrase in MEDIATION_FAILED_WORDS:
+        if phrase in text:
+            return "failed", phrase
+    for phrase in MEDIATION_SUCCEEDED_WORDS:
+        if phrase in text:
+            return "succeeded", phrase
+    return None
+
+
+def mediation_problems(*, mediation: str, result: str) -> list[Problem]:
+    """Return a problem when a petition's coded mediation outcome (调解结果) disagrees with its result
+    text (处理结果): 调解未成功 with a result saying 达成一致, 调解成功 with one saying 未达成一致,
+    未调解 with one reporting a mediation's outcome. A result that says neither is not judged
+    (``result_says``: the words of ``MEDIATION_FAILED_WORDS`` and ``MEDIATION_SUCCEEDED_WORDS``).
+    """
+    from outreach.models import MediationResult
+
+    said = result_says(result)
+    if said is None:
+        return []
+    outcome, phrase = said
+    if mediation == outcome:
+        return []
+    label = MediationResult(mediation).label if mediation in MediationResult.values else mediation
+    return [
+        Problem(
+            "mediation_result",
+            _("处理结果写着“%(phrase)s”，与调解结果“%(label)s”不符。") % {"phrase": phrase, "label": label},
+            "mediation",
+        )
+    ]
 
 
 # --- register deadlines ---------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from federation.core import access
 from federation.core.demo import add_demo
 from federation.web.pages import (
     HomeSection,
+    MenuEntry,
     MenuGroup,
     VillageFigure,
     add_home_section,
+    add_menu_entry,
     add_menu_group,
     add_village_figure,
 )
@@ -85,6 +87,17 @@ add_menu_group(
     )
 )
 add_menu_group(MenuGroup("registers", _("台账"), 30, permissions=("registry.view_person",)))
+# The year-end snapshots of the yearly registers (federation.ledgers.archives), after the registers.
+add_menu_entry(
+    MenuEntry(
+        "registers",
+        _("年度归档"),
+        "archives:list",
+        90,
+        section=2,
+        permissions=("ledgers.view_ledgerarchive",),
+    )
+)
 
 add_menu_group(
     MenuGroup("access_log", _("访问记录"), 80, url_name="registry:access_log", shown=access.may_search)

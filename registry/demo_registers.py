@@ -16,7 +16,7 @@ from django.db import transaction
 
 from federation.core import history
 from federation.core.models import Township, Village, year_settings
-from registry import selectors
+from registry import rules, selectors
 from registry.models import (
     AwayReason,
     Education,
@@ -85,8 +85,10 @@ def _women_and_children(rng: random.Random, director, year: int) -> int:
                     ["农忙时缺劳力", "孩子学习辅导", "身体不好需要照顾", "希望学习种养技术"]
                 )
             created += _save(entry)
+    on = year_settings(year).ages_on
     for child, away in selectors.left_behind_child_candidates(user=director, year=year):
         if rng.random() < 0.85:
+            age = child.age_on(on)
             members = {m.relation: m for m in child.household.members.all()}
             guardian = members.get(Relation.SPOUSE) if away != "both" else None
             relation = (
@@ -102,11 +104,9 @@ def _women_and_children(rng: random.Random, director, year: int) -> int:
                 else f"{child.name[0]}{rng.choice(['德明', '玉珍', '桂英', '光荣'])}",
                 guardian_relation=relation,
                 guardian_phone=f"13{rng.randrange(10**9):09d}",
-                school=f"{child.village.name}{rng.choice(SCHOOLS)}",
-                grade=rng.choice(
-                    ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "初一", "初二"]
-                ),
-                boarding=rng.random() < 0.2,
+                school=f"{child.village.name}{rng.choice(SCHOOLS)}" if age >= 3 else "",
+                grade=rules.usual_grade(age),  # the grade and boarding fit her age (rules.school_problems)
+                boarding=age >= 10 and rng.random() < 0.3,
                 regular_contact=rng.random() < 0.8,
             )
             created += _save(entry)
@@ -114,15 +114,26 @@ def _women_and_children(rng: random.Random, director, year: int) -> int:
 
 
 def _hardship_children(rng: random.Random, village: Village, year: int, on: dt.date) -> int:
-    """Two children of the village whose parents died, raised by a grandparent (parents marked deceased)."""
+    """Two children of the village whose parents died, raised by a grandparent (parents marked deceased).
+
+    Only in households with no entry of the year in another register: a parent who dies here
+    would leave a left-behind woman without her husband and a left-behind child without the parent
+    away, which their rules refuse.
+    """
     youngest = on.replace(year=on.year - year_settings(year).child_age_limit)
     grandparents = Person.objects.filter(household_id__isnull=False, relation=Relation.PARENT, deceased=False)
+    registered = [
+        model.objects.filter(year=year, person__village=village).values("person__household_id")
+        for model in (LeftBehindChild, LeftBehindWoman, PoorWoman)
+    ]
     children = list(
         Person.objects.filter(
             village=village, relation=Relation.CHILD, deceased=False, birth_date__gt=youngest
         )
         .filter(household__members__in=grandparents)
-        .exclude(pk__in=LeftBehindChild.objects.filter(year=year).values("person_id"))
+        .exclude(household_id__in=registered[0])
+        .exclude(household_id__in=registered[1])
+        .exclude(household_id__in=registered[2])
         .distinct()
         .order_by("id")
     )
@@ -133,6 +144,7 @@ def _hardship_children(rng: random.Random, village: Village, year: int, on: dt.d
             household_id=child.household_id, relation__in=[Relation.HEAD, Relation.SPOUSE]
         ):
             parent.deceased = True
+            parent.work_place, parent.work_place_detail, parent.away_since = "", "", None
             parent.save()
         created += _save(
             HardshipChild(
@@ -141,8 +153,8 @@ def _hardship_children(rng: random.Random, village: Village, year: int, on: dt.d
                 reason=HardshipReason.BOTH_DEAD,
                 guardian_name=grandparent.name,
                 guardian_relation=GuardianRelation.GRANDPARENT,
-                school=f"{village.name}{rng.choice(SCHOOLS)}",
-                grade=rng.choice(["二年级", "四年级", "初一"]),
+                school=f"{village.name}{rng.choice(SCHOOLS)}" if child.age_on(on) >= 3 else "",
+                grade=rules.usual_grade(child.age_on(on)),
             )
         )
     return created

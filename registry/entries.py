@@ -32,6 +32,7 @@ from federation.ledgers.exports.registry import Ledger
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
 from federation.web.registers import Deadline, Menu, OnPersonPage, Register
 from registry import selectors
+from registry.imports import derived
 from registry.models import GuardianRelation, Person
 
 ROSTER_FIRST = _("此人还没有在本村登记。请先导入居民花名册（户和人），或在“居民”中登记此人，再导入本表。")
@@ -85,7 +86,12 @@ BIRTH_DATE = Column(
     "birth_date", _("出生日期"), Kind.DATE, source="person.birth_date", read=False, birth=True
 )
 AGE = Column(
-    "age", _("年龄"), Kind.INT, source=lambda entry, ctx: entry.person.age_on(ctx.ages_on), read=False
+    "age",
+    _("年龄"),
+    Kind.INT,
+    source=lambda entry, ctx: entry.person.age_on(ctx.ages_on),
+    read=False,
+    derive=derived.age,  # a filled 年龄 is checked against her birth date
 )
 ID_NUMBER = Column(
     "id_number",
@@ -330,6 +336,7 @@ class EntryImporter(PersonRowMixin, Importer):
             person = self.new_person(row)
         person_changed = False if created_person else self.update_person(row, person)
         entry = self.entries.get(person.pk) or self.model(person=person, year=self.year)
+        row.record = entry  # what the derived columns it fills are checked against
         values = self.entry_values(row)
         if row.errors:
             raise RowInvalid

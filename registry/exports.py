@@ -26,8 +26,10 @@ from federation.ledgers.columns import Column, ColumnGroup, Kind
 from federation.ledgers.exports.conf import CHUNK_SIZE
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
+from federation.ledgers.imports.cells import parse_id_text
 from registry import selectors
 from registry.entries import ages_note, person_place
+from registry.imports import derived
 from registry.imports.aliases import EDUCATION_ALIASES
 from registry.models import Education, Employment, MaritalStatus, Person, Relation, SexChoice, WorkPlace
 
@@ -75,21 +77,56 @@ def children_text(children: list[Any], on: Any, sexes: dict[str, str] | None = N
 
 WOMEN = Table(
     title=_("妇女基本信息台账"),
+    # Also what its import reads (registry/registers/women_ledger.py): 村组 and 子女 follow from the
+    # households and are not read; 年龄 is checked against her birth date; the husband's columns
+    # are compared with the husband registered in her household.
     columns=(
-        Column("place", _("村组"), width=14),
-        Column("name", _("姓名"), width=10),
-        Column("age", _("年龄"), Kind.INT),
-        Column("married", _("婚否"), width=6),
-        Column("id_number", _("身份证号"), Kind.ID_NUMBER),
+        Column("place", _("村组"), width=14, read=False, aliases=("村（组）", "组别")),
+        Column("name", _("姓名"), width=10, required=True),
+        Column("age", _("年龄"), Kind.INT, read=False, derive=derived.age),
+        Column(
+            "marital_status",
+            _("婚否"),
+            Kind.CHOICE,
+            width=6,
+            choices=MaritalStatus,
+            aliases=("婚姻状况",),
+            help=_("空着不改动已登记的婚姻状况。"),
+        ),
+        Column("id_number", _("身份证号"), Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
         ColumnGroup(
             _("丈夫"),
             (
-                Column("husband", _("姓名"), width=10),
-                Column("husband_id", _("身份证号"), Kind.ID_NUMBER),
-                Column("husband_work", _("务工地点"), width=16, wrap=True),
+                Column(
+                    "husband",
+                    _("姓名"),
+                    width=10,
+                    aliases=("丈夫情况姓名",),
+                    help=_("须与她户中登记的丈夫（户主或配偶）一致。"),
+                ),
+                Column(
+                    "husband_id",
+                    _("身份证号"),
+                    Kind.ID_NUMBER,
+                    aliases=("丈夫情况身份证号", "丈夫身份证号码"),
+                    parser=parse_id_text,  # a number one digit off is named beside the registered one
+                    help=_(
+                        "须与她户中登记的丈夫的身份证号一致；丈夫还没有身份证号的，填了（并填丈夫姓名）就补录。"
+                    ),
+                ),
+                Column(
+                    "husband_work",
+                    _("务工地点"),
+                    width=16,
+                    wrap=True,
+                    aliases=("丈夫情况务工地点",),
+                    help=_(
+                        "在家、县内、县外省内或省外，后面可写具体地点；与登记的不同时更新丈夫的务工地点。"
+                    ),
+                ),
             ),
         ),
-        Column("children", _("子女（姓名、性别、年龄）"), width=34, wrap=True),
+        Column("children", _("子女（姓名、性别、年龄）"), width=34, wrap=True, read=False, aliases=("子女",)),
     ),
     notes=(
         lambda ctx: (
@@ -191,7 +228,7 @@ def women_rows(qs: QuerySet, ctx: ExportContext) -> Iterator[dict[str, Any]]:
                 "place": place,
                 "name": name,
                 "age": age_on(birth, on) if birth else None,
-                "married": married.get(marital, ""),
+                "marital_status": married.get(marital, ""),
                 "id_number": id_number,
                 "husband": husband.name if husband else "",
                 "husband_id": husband.id_number if husband else "",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, TextField
 
 from federation.core.idnumber import is_whole_id_number
 from federation.core.models import Village
@@ -255,8 +255,10 @@ def left_behind_child_candidates(
 ) -> list[tuple[Person, str]]:
     """Return (child, parents away) for unregistered children under the age limit whose parents work away.
 
-    A parent is the household's head or spouse; "away" is working outside the county, as for
-    left-behind women. At most 100 children, with the prefilled answer "both", "father" or "mother".
+    A parent is the household's head or spouse (``registry.rules.parents_of``), alive; "away" is
+    working outside the county since the year's reference date or before (a start not known: away),
+    as ``registry.rules.left_behind_child_family_problems`` judges it. At most 100 children, with the
+    prefilled answer "both", "father" or "mother".
     """
     from django.db.models import Prefetch
 
@@ -267,9 +269,11 @@ def left_behind_child_candidates(
     on = settings.ages_on
     away = [WorkPlace.OUT_COUNTY, WorkPlace.OUT_PROVINCE]
     parents_away = Person.objects.filter(
+        Q(away_since__isnull=True) | Q(away_since__lte=on),
         household_id=OuterRef("household_id"),
         relation__in=[Relation.HEAD, Relation.SPOUSE],
         work_place__in=away,
+        deceased=False,
     )
     children = (
         Person.objects.for_user(user)
@@ -291,8 +295,10 @@ def left_behind_child_candidates(
     )
     result = []
     for child in children:
-        parents = [p for p in child.household.members.all() if p.deleted_at is None]
-        away_sexes = {p.sex for p in parents if p.work_place in away}
+        parents = [p for p in child.household.members.all() if p.deleted_at is None and not p.deceased]
+        away_sexes = {
+            p.sex for p in parents if p.work_place in away and (p.away_since is None or p.away_since <= on)
+        }
         which = (
             ParentsAway.BOTH
             if away_sexes == {"M", "F"}
@@ -300,6 +306,70 @@ def left_behind_child_candidates(
         )
         result.append((child, which))
     return result
+
+
+def poor_woman_candidates(*, user, year: int, village_id: int | None = None) -> QuerySet[Person]:
+    """Return the women ``user`` sees (of ``village_id`` only, when given) who meet the poor women's
+    conditions of ``year`` but are not registered that year.
+
+    The conditions of ``registry.rules.poor_woman_problems`` (which the tests hold this query to),
+    as one query: a living woman of the adult age on the year's reference date, of a household
+    whose per-capita income of ``year`` is below the year's poverty line (annotated as ``income``).
+    Each household's income and each woman's entry are looked up by their (household, year) and
+    (person, year) indexes.
+    """
+    from federation.core.models import year_settings
+    from registry.models import HouseholdIncome, PoorWoman
+
+    settings = year_settings(year)
+    poor = HouseholdIncome.objects.filter(
+        household_id=OuterRef("household_id"), year=year, per_capita_income__lt=settings.poverty_line
+    )
+    registered = PoorWoman.objects.filter(year=year, person_id=OuterRef("pk"))
+    qs = Person.objects.for_user(user).filter(
+        sex="F",
+        deceased=False,
+        household__isnull=False,
+        birth_date__lte=years_before(settings.ages_on, settings.adult_age),
+    )
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    return (
+        qs.filter(Exists(poor))
+        .exclude(Exists(registered))
+        .annotate(income=Subquery(poor.values("per_capita_income")[:1]))  # shown: why she is listed
+        .select_related("village", "household__group")
+        .order_by("group_number", "household_number", "name")
+    )
+
+
+def hardship_child_candidates(*, user, year: int, village_id: int | None = None) -> QuerySet[Person]:
+    """Return the children ``user`` sees (of ``village_id`` only, when given) whose parents are both
+    recorded deceased and who are not registered as children in hardship of ``year``.
+
+    A child of a household (子女) under the age limit on the year's reference date, alive, whose
+    household's head and spouse are both recorded deceased: the case ``registry.rules.
+    hardship_child_family_problems`` accepts as 父母双亡 (the one reason the records decide).
+    """
+    from federation.core.models import year_settings
+    from registry.models import HardshipChild
+
+    settings = year_settings(year)
+    dead = Person.objects.filter(household_id=OuterRef("household_id"), deceased=True)
+    registered = HardshipChild.objects.filter(year=year, person_id=OuterRef("pk"))
+    qs = Person.objects.for_user(user).filter(
+        relation=Relation.CHILD,
+        deceased=False,
+        birth_date__gt=years_before(settings.ages_on, settings.child_age_limit),
+    )
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    return (
+        qs.filter(Exists(dead.filter(relation=Relation.HEAD)), Exists(dead.filter(relation=Relation.SPOUSE)))
+        .exclude(Exists(registered))
+        .select_related("village", "household__group")
+        .order_by("group_number", "household_number", "name")
+    )
 
 
 # -- the search of the page header -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from federation.core import figures, history
 from federation.core.models import Village, VillageGroup
 from federation.core.scoping import require_in_scope
+from federation.ledgers import archives
 from registry.models import Household, Person, PersonsVillage
 
 MOVED = "迁往他村"
@@ -72,7 +73,8 @@ def records_follow(persons: Iterable[Person], *, from_village: int | None) -> No
     sees them, the new village's does. The one place a person's records follow her.
 
     Derived copies (as ``Person.group_number``): no version is raised and no history row written;
-    both villages' kept figures are forgotten (``federation.core.figures``).
+    both villages' kept figures are forgotten (``federation.core.figures``). Entries of a year closed
+    (归档) in either village refuse the move (``ValidationError``, ``federation.ledgers.archives``).
     """
     by_village: dict[int, list[int]] = {}
     for person in persons:
@@ -80,5 +82,10 @@ def records_follow(persons: Iterable[Person], *, from_village: int | None) -> No
     followers = [m for m in apps.get_models() if issubclass(m, PersonsVillage)]
     for village_id, person_ids in by_village.items():
         for model in followers:
+            if archives.closes(model):  # a closed year's entries (归档) neither leave nor join a village
+                places = list(
+                    model.objects.filter(person_id__in=person_ids).values_list("village_id", "year")
+                )
+                archives.refuse_closed(model, [*places, *((village_id, year) for _village, year in places)])
             model.all_objects.filter(person_id__in=person_ids).update(village_id=village_id)
     figures.changed([from_village, *by_village])

@@ -200,7 +200,19 @@ class ServiceSavesMixin(VersionedAdminMixin):
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self.delete_model(request, obj)
+            try:
+                self.delete_model(request, obj)
+            except ValidationError as exc:  # a record that refuses deletion now (``check_delete``)
+                self.message_user(request, f"“{obj}”：{'；'.join(exc.messages)}", messages.ERROR)
+
+    def has_delete_permission(self, request, obj=None):
+        """Return False also for a record that refuses deletion now (an entry of a closed year, 归档)."""
+        if isinstance(obj, DomainModel):
+            try:
+                obj.check_delete()
+            except ValidationError:
+                return False
+        return super().has_delete_permission(request, obj)
 
     def get_deleted_objects(self, objs, request):
         """Return what a soft delete removes from the lists: the records themselves, nothing with them."""

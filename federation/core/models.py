@@ -273,6 +273,9 @@ class DomainModel(models.Model):
     def mark_restored(self) -> None:
         self.deleted_at = None
 
+    def check_delete(self) -> None:
+        """Raise ``ValidationError`` when the record may not be deleted now; by default it may."""
+
     def changes_kept_elsewhere(self, *, since: DomainModel) -> list[tuple[str, str]]:
         """Return (label, value now) of what its form edits but other records keep, changed after ``since``.
 

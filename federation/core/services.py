@@ -126,8 +126,12 @@ def domain_record_save(
 
 
 def domain_record_delete(*, user, instance: DomainModel, reason: str | None = None) -> None:
-    """Soft-delete ``instance`` for ``user``: it leaves every list, and its history keeps the deletion."""
+    """Soft-delete ``instance`` for ``user``: it leaves every list, and its history keeps the deletion.
+
+    Raise ``ValidationError`` when the record refuses it (``check_delete``: an entry of a closed year).
+    """
     require_in_scope(user, instance)
+    instance.check_delete()
     with transaction.atomic():
         domain_record_raise_version(instance, expected_version=None)
         instance.mark_deleted()

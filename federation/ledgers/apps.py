@@ -13,3 +13,14 @@ class LedgersConfig(AppConfig):
 
         # The township chair reads every import of her township in the history, not only her own.
         grant("ledgers", {Role.TOWNSHIP_CHAIR: ["ledgers.view_every_import"]})
+        # Year-end snapshots (归档): the township roles close and reopen a year, everyone reads them.
+        township = ["ledgers.view_ledgerarchive", "ledgers.close_ledgerarchive"]
+        grant(
+            "ledgers.archives",
+            {
+                Role.VILLAGE_DIRECTOR: ["ledgers.view_ledgerarchive"],
+                Role.TOWNSHIP_STAFF: township,
+                Role.TOWNSHIP_CHAIR: township,
+                Role.COUNTY_VIEWER: ["ledgers.view_ledgerarchive"],
+            },
+        )

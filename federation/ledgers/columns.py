@@ -7,6 +7,12 @@ comes from is ``field`` (a field of the ledger's record, written back by the imp
 ``source`` (a dotted path or a function of the record and the export's context). The export
 builds each row by key from these, the import matches a file's columns to them by their texts
 and hands the importer the values by key: nothing is matched by position or by retyped headers.
+
+A column the export works out (``read=False``) is not silently dropped when a file fills it: with
+``derive`` (a function of the row's :class:`Facts` returning what the system works out, an
+:class:`Expected`) the import checks the typed value against it and refuses the row with both
+values (``federation.ledgers.imports.framework.Importer.check_typed``, the one comparison for every
+register); without it the preview lists the column as not read.
 """
 
 from __future__ import annotations
@@ -80,6 +86,40 @@ KIND_HELP = {
     Kind.MONEY: gettext_lazy("金额（元），数字，最多两位小数。"),
 }
 DERIVED_HELP = gettext_lazy("由系统算出，导入时不读取，可以留空。")
+CHECKED_HELP = gettext_lazy("由系统算出，可以留空；填了的，导入时与系统算出的核对，不一致的行不导入。")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a derived column's check may read of one imported row.
+
+    ``values``: the row's parsed values by column key (as they will be stored); ``record``: what the
+    importer found or made for the row (a person, a register entry), None when it says nothing;
+    ``year``: the import's year (a yearly register's, else the current one).
+    """
+
+    values: Mapping[str, Any]
+    record: Any
+    year: int
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the system works out for a derived column of a row.
+
+    ``accepted``: the typed values that agree with it (an age or a count of months holds for part of
+    a year, so a register kept all year may have typed either); ``shown``: the value the message
+    names; ``basis``: what it is worked out from, as the message says it (按外出时间 2012年3月 到
+    2014年3月18日算).
+    """
+
+    accepted: frozenset[Any]
+    shown: str
+    basis: str
+
+
+#: (the row's facts) -> what the system works out, or None when the row does not tell.
+Derive = Callable[[Facts], "Expected | None"]
 
 
 class _CharWidths(dict):
@@ -115,7 +155,9 @@ class Column:
     Import: ``label`` (the header the template and the messages use; the group's header and this
     one by default), ``aliases`` (other texts villages write), ``choices`` with ``value_aliases``,
     ``required``, ``help``; ``read=False`` for a column the export works out (never stored) and
-    ``exported=False`` for a column only an import reads (a village may add it to its header).
+    ``exported=False`` for a column only an import reads (a village may add it to its header);
+    ``derive`` for a ``read=False`` column the import checks (see the module), ``parser`` for a
+    column parsed otherwise than its kind (the export still writes and masks it by its kind).
     ``birth=True`` marks a birth date or month: a role that sees masked ID numbers gets 年龄 in
     its place (``ExportContext.shown``), since the date would give the masked digits back.
     """
@@ -138,6 +180,8 @@ class Column:
     read: bool = True
     exported: bool = True
     birth: bool = False
+    derive: Derive | None = None
+    parser: Callable[[Any], tuple[Any, str | None]] | None = None
 
     # -- the export --------------------------------------------------------------------------------
 
@@ -190,6 +234,11 @@ class Column:
         return not self.read
 
     @property
+    def checked(self) -> bool:
+        """Return True for a derived column whose typed values the import checks (``derive``)."""
+        return self.derived and self.derive is not None
+
+    @property
     def spec(self) -> tuple[str, list[str]]:
         """Return (key, the header texts that name it) for the reader's column proposal."""
         return self.key, [self.import_label, *self.aliases]
@@ -204,6 +253,8 @@ class Column:
 
     def explanation(self) -> str:
         """Return the explanation sheet's text of this column."""
+        if self.checked:
+            return str(CHECKED_HELP)
         if self.derived:
             return str(DERIVED_HELP)
         parts = [str(self.help)] if self.help else []
@@ -214,11 +265,19 @@ class Column:
         return " ".join(p for p in parts if p)
 
     def parse(self, raw: Any) -> tuple[Any, str | None]:
-        """Return (value, None) or (None, the reason, through gettext); a blank cell gives (None, None)."""
+        """Return (value, None) or (None, the reason, through gettext); a blank cell gives (None, None).
+
+        A derived column gives (None, None) unless it is checked: then its typed value, a number
+        maybe followed by its unit (36岁, 24个月).
+        """
         from federation.ledgers.imports import cells
 
-        if self.derived:
+        if self.derived and not self.checked:
             return None, None
+        if self.parser is not None:
+            return self.parser(raw)
+        if self.checked and self.kind == Kind.INT:
+            return cells.parse_int(cells.without_unit(raw))
         parsers = {
             Kind.ID_NUMBER: cells.parse_id,
             Kind.DATE: cells.parse_date,

@@ -1,11 +1,15 @@
-"""What the ledger framework records: each export and each import of a ledger (who, what, when)."""
+"""What the ledger framework records: each export and each import of a ledger (who, what, when), and
+the year-end snapshots of the yearly ledgers (归档)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from federation.core.models import Village, user_field, year_validators
+from federation.core.models import Township, Village, user_field, year_validators
+from federation.core.scoping import ScopedManager, ScopedQuerySet, membership_of, scope_q
 
 
 def progress_percent(done: int, total: int, *, finished: bool) -> int:
@@ -56,6 +60,16 @@ class ExportRecord(models.Model):
     # the token of its attempt, which a task redelivered after its worker died no longer holds.
     heartbeat_at = models.DateTimeField(_("最后心跳"), null=True, blank=True, editable=False)
     task_token = models.CharField(_("任务标记"), max_length=32, blank=True, editable=False)
+    # An export of an archived ledger (made from its stored rows): its file is kept as long as the
+    # archive, never purged after LEDGER_KEEP_DAYS (federation.ledgers.exports.services.export_purge).
+    archive = models.ForeignKey(
+        "ledgers.LedgerArchive",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("归档"),
+    )
 
     class Meta:
         verbose_name = _("导出记录")
@@ -162,3 +176,103 @@ class ImportRecord(models.Model):
     def can_restart(self) -> bool:
         """Return whether the import failed because its worker died, and can be started again."""
         return self.status == self.Status.FAILED and bool(self.interrupted) and bool(self.file_path)
+
+
+class ArchiveQuerySet(ScopedQuerySet):
+    def for_user(self, user) -> ArchiveQuerySet:
+        """Return the archives ``user`` sees: a village director her village's; the township roles
+        their township's (its villages' and the township's own); the county viewer her townships'."""
+        condition = scope_q(user, "village")
+        if condition is None:
+            return self.none()
+        if not condition:
+            return self
+        membership = membership_of(user)
+        if membership.village_id:
+            return self.filter(condition)
+        return self.filter(township__in=Township.objects.for_user(user).values("pk"))
+
+
+class LedgerArchive(models.Model):
+    """A year's ledger of a village or a township closed by the township (归档): its rows as the ledger
+    showed them, stored as canonical JSON (``content``) with their SHA-256 (``digest``).
+
+    ``content`` never changes; ``verify_archives`` recomputes its digest. A reopened archive (撤销
+    归档, with a reason) is kept, superseded by the archive of the next closing of the same unit.
+    ``villages`` are the villages it closes: its village, or every village of its township.
+    """
+
+    class Status(models.TextChoices):
+        CLOSED = "closed", _("已归档")
+        REOPENED = "reopened", _("已撤销归档")
+
+    scope_path = "village"
+    township_path = "township"
+
+    ledger = models.CharField(_("台账"), max_length=50)
+    title = models.CharField(_("台账名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("村"),
+        help_text=_("空：全乡镇。"),
+    )
+    villages = models.ManyToManyField(Village, related_name="+", verbose_name=_("归档的村"))
+    scope = models.CharField(_("填报单位"), max_length=100)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CLOSED)
+    closed_by = user_field(_("归档人"))
+    closed_by_name = models.CharField(_("归档人姓名"), max_length=150)
+    closed_at = models.DateTimeField(_("归档时间"))
+    reopened_by = user_field(_("撤销人"))
+    reopened_by_name = models.CharField(_("撤销人姓名"), max_length=150, blank=True)
+    reopened_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    reopen_reason = models.TextField(_("撤销归档的原因"), blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("取代的归档"),
+    )
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    content = models.TextField(_("归档内容"), editable=False, help_text=_("表头和各行的规范 JSON。"))
+    digest = models.CharField(_("SHA-256"), max_length=64, editable=False)
+
+    # The rows are never changed; history keeps who closed and who reopened it, and why.
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    objects = ScopedManager.from_queryset(ArchiveQuerySet)()
+
+    class Meta:
+        verbose_name = _("台账归档")
+        verbose_name_plural = _("台账归档")
+        ordering = ["-year", "ledger", "township_id", "village_id", "-closed_at"]
+        permissions = [("close_ledgerarchive", _("归档和撤销归档年度台账"))]
+        indexes = [models.Index(fields=["ledger", "year", "status"], name="archive_ledger_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger", "year", "village"],
+                condition=Q(status="closed", village__isnull=False),
+                name="archive_one_closed_per_village",
+                violation_error_message=_("这个村这一年度的台账已经归档。"),
+            ),
+            models.UniqueConstraint(
+                fields=["ledger", "year", "township"],
+                condition=Q(status="closed", village__isnull=True),
+                name="archive_one_closed_per_township",
+                violation_error_message=_("这个乡镇这一年度的台账已经归档。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}{self.year}年度{self.title}台账（{self.get_status_display()}）"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED

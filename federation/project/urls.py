@@ -15,6 +15,7 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("exports/", include("federation.ledgers.exports.urls")),
     path("imports/", include("federation.ledgers.imports.urls")),
+    path("archives/", include("federation.ledgers.archive_pages")),
     path("admin/", admin.site.urls),
 ]
 

@@ -452,7 +452,11 @@ class DomainDeleteView(UrlNamesMixin, DomainPermissionMixin, ScopedViewMixin, ge
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        domain_record_delete(user=request.user, instance=self.object)
+        try:
+            domain_record_delete(user=request.user, instance=self.object)
+        except ValidationError as exc:  # the record refuses it now (an entry of a closed year)
+            messages.error(request, "；".join(exc.messages))
+            return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(request, _("“%(obj)s”已删除；乡镇妇联可以恢复。") % {"obj": self.object})
         return HttpResponseRedirect(reverse(self.list_url_name))
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from federation.core.models import year_settings
 from federation.core.registries import Registry
 from federation.core.roles import Role, role_grants
+from federation.ledgers import archives
 from federation.ledgers.exports import registry as ledger_registry
 from federation.ledgers.exports.registry import Ledger
 from federation.ledgers.imports import framework as import_registry
@@ -254,6 +255,8 @@ def declare(register: Register) -> Register:
     registers.add(register.name, register)
     for ledger in register.ledgers:
         ledger_registry.register(ledger)
+        if register.deadline is not None:  # reported to the county each year: closed by year (归档)
+            archives.closable(ledger, title=register.title, model=register.model)
     if register.importer is not None:
         import_registry.register(register.importer)
     if register.menu is not None:
@@ -278,6 +281,7 @@ def undeclare(register: Register) -> None:
     registers.remove(register.name)
     for ledger in register.ledgers:
         ledger_registry.unregister(ledger.name)
+        archives.unclosable(ledger.name)
     if register.importer is not None:
         import_registry.unregister(register.importer)
     menu_entries.remove(_menu_key(register))

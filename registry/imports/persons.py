@@ -49,7 +49,6 @@ _ETHNICITY_DEFAULT = Person._meta.get_field("ethnicity").get_default()
 
 class PersonImporter(Importer):
     name = "persons"
-    aliases = ("women",)
     title = _("居民花名册（户和人）")  # a str, translated when the class is declared: see Importer.title
     permission = "registry.add_person"
     yearly = False
@@ -219,6 +218,7 @@ class PersonImporter(Importer):
         deceased = bool(_DECEASED.search(raw_name))
         name = _DECEASED.sub("", raw_name).rstrip() if deceased else raw_name
         person = self._match(row, household, name)
+        row.record = person  # what the derived columns it fills (年龄) are checked against
         values: dict[str, Any] = {"name": name, "deceased": deceased}
         if row.has("household"):
             values["household"] = household

@@ -19,6 +19,7 @@ from federation.core.models import (
     year_settings,
     year_validators,
 )
+from federation.ledgers import archives
 from registry.models.people import Education, Person, PoliticalStatus, phone_validator
 
 
@@ -99,7 +100,11 @@ class RegisterEntry(PersonsVillage, DomainModel):
         """Return the register's failed rules for this entry (see ``registry.rules``)."""
         return []
 
+    def check_delete(self) -> None:
+        archives.refuse_if_closed(self)
+
     def clean(self) -> None:
+        archives.refuse_if_closed(self)  # a closed year (归档) takes no change, whatever the path
         if not self.person_id:
             return
         errors = problem_errors(self.problems(), field="person")
@@ -172,9 +177,21 @@ class LeftBehindChild(RegisterEntry, _ChildFields):
         verbose_name_plural = _("留守儿童")
 
     def problems(self) -> list:
-        from registry.rules import child_problems
+        from registry.rules import child_problems, left_behind_child_family_problems, school_problems
 
-        return child_problems(child=self.person, on=self.ages_on, label=_("留守儿童"))
+        on = self.ages_on
+        return [
+            *child_problems(child=self.person, on=on, label=_("留守儿童")),
+            *left_behind_child_family_problems(
+                child=self.person,
+                parents_away=self.parents_away,
+                away_reason=self.away_reason,
+                category=self.category,
+                notes=self.notes,
+                on=on,
+            ),
+            *school_problems(child=self.person, grade=self.grade, boarding=self.boarding, on=on),
+        ]
 
 
 class HardshipReason(models.TextChoices):
@@ -199,13 +216,16 @@ class HardshipChild(RegisterEntry, _ChildFields):
         verbose_name_plural = _("特殊困难儿童")
 
     def problems(self) -> list:
-        from registry.rules import child_problems
+        from registry.rules import child_problems, hardship_child_family_problems, school_problems
 
-        problems = child_problems(child=self.person, on=self.ages_on, label=_("特殊困难儿童"))
+        on = self.ages_on
+        problems = child_problems(child=self.person, on=on, label=_("特殊困难儿童"))
         if self.reason == HardshipReason.OTHER and not self.reason_detail.strip():
             from federation.core.rules import Problem
 
             problems.append(Problem("reason_detail", str(_("选择“其他原因”时请说明原因。")), "reason_detail"))
+        problems += hardship_child_family_problems(child=self.person, reason=self.reason)
+        problems += school_problems(child=self.person, grade=self.grade, boarding=False, on=on)
         return problems
 
 

@@ -18,6 +18,7 @@ from registry.entries import (
     person_list,
 )
 from registry.models import HardshipChild
+from registry.views.registers import HardshipChildListView
 
 TABLE = Table(
     title=_("农村特殊困难儿童（学生）信息登记表"),
@@ -77,6 +78,7 @@ declare(
             "还是别的原因（一方去世另一方下落不明、改嫁、服刑、残疾等）。年龄按 {year} 年度的统计截止日"
             "{on.month}月{on.day}日计算；3月18日前登记完。"
         ).format(limit=year_settings(year).child_age_limit, on=year_settings(year).ages_on, year=year),
+        views={"list": HardshipChildListView},
         menu_order=2,
         deadline=Deadline("hardship_children", 3, 18, _("困境\n儿童"), order=30),
         person_ages=rules.child_ages,

@@ -38,6 +38,7 @@ from registry.entries import (
     women_register,
 )
 from registry.exports import work_place_text
+from registry.imports import derived
 from registry.imports.aliases import EDUCATION_ALIASES
 from registry.models import Education, Household, LeftBehindWoman, MaritalStatus, Person, Relation
 from registry.places import find_group, no_group_reason, parse_work_place
@@ -125,9 +126,11 @@ TABLE = Table(
         Column(
             "husband_months",
             _("丈夫外出时长（月）"),
+            Kind.INT,
             aliases=("外出时长（月）", "外出时长"),
             read=False,
             exported=False,
+            derive=derived.husband_months,  # checked against 外出时间 (the row's, else his registered one)
         ),
         Column("children", _("子女数"), read=False, exported=False),
         Column(
@@ -371,7 +374,10 @@ declare(
                 "已登记的妇女，丈夫按户籍中的户主或配偶找到；"
                 "表中的丈夫务工地点、外出时间会更新到丈夫的信息中。"
             ),
-            _("年龄、子女数、外出时长由系统算出，导入时不读取；是否符合留守妇女条件按本年度统计截止日判断。"),
+            _(
+                "年龄、外出时长由系统算出，可以留空；填了的与身份证号、外出时间核对，不一致的行不导入。"
+                "子女数由户籍得出，导入时不读取。是否符合留守妇女条件按本年度统计截止日判断。"
+            ),
         ),
         prefetch=(Prefetch("person__household__members", queryset=Person.objects.order_by("birth_date")),),
     )

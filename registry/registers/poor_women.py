@@ -33,6 +33,7 @@ from registry.entries import (
 )
 from registry.forms.registers import MONEY_INPUT
 from registry.models import Household, Person, PoorWoman, PovertyReason
+from registry.views.registers import PoorWomanListView
 
 
 def _allowed_reasons() -> str:
@@ -209,6 +210,7 @@ declare(
             "农村贫困妇女：家里人均纯收入低于 {line} 元（{year} 年度的贫困线）的低收入家庭中的妇女；"
             "登记她得到的保障：是否纳入低保、是否结对帮扶、是否给予救助。3月18日前登记完。"
         ).format(line=floatformat(year_settings(year).poverty_line, -2), year=year),
+        views={"list": PoorWomanListView},
         menu_order=4,
         deadline=Deadline("poor_women", 3, 18, _("贫困\n妇女"), order=50),
         person_ages=rules.woman_ages,

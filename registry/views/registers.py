@@ -48,9 +48,13 @@ class RegisterCreateView(DomainCreateView):
             value = int_param(self.request, name)
             if value:
                 initial[name] = value
-        if self.request.GET.get("parents_away"):
-            initial["parents_away"] = self.request.GET["parents_away"]
+        for name in self.prefilled:  # what a candidates list knows of her (the form checks it again)
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
         return initial
+
+    #: The fields a candidates list's 登记 link may fill in besides her and the year.
+    prefilled = ("parents_away", "reason")
 
 
 class VillageRecordCreateView(DomainCreateView):
@@ -108,6 +112,23 @@ class LeftBehindChildListView(CandidatesListView):
 
     template_name = "registry/leftbehindchild_list.html"
     candidates = staticmethod(selectors.left_behind_child_candidates)
+
+
+class HardshipChildListView(CandidatesListView):
+    """The children in hardship, and the children whose parents are both recorded deceased but who
+    are not registered yet."""
+
+    template_name = "registry/hardshipchild_list.html"
+    candidates = staticmethod(selectors.hardship_child_candidates)
+    candidate_limit = 100
+
+
+class PoorWomanListView(CandidatesListView):
+    """The poor women, and the women of households below the year's poverty line not registered yet."""
+
+    template_name = "registry/poorwoman_list.html"
+    candidates = staticmethod(selectors.poor_woman_candidates)
+    candidate_limit = 100
 
 
 class SimpleVillageListView(DomainListView):

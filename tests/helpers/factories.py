@@ -16,6 +16,14 @@ from federation.core.models import County, Township, Village, VillageGroup
 from registry.models import Household, Person, Relation
 
 _sequence = itertools.count(2)
+# 户号 of the households the helpers build for a test, apart from the factory's own (1, 2, … a process):
+# one counter for all of them, so two households of one village in one test never share a number.
+_household_numbers = itertools.count(50000)
+
+
+def fresh_household_number() -> str:
+    """Return a 户号 no other household of the test process has: neither a helper's nor the factory's."""
+    return str(next(_household_numbers))
 
 
 def id_number_for(birth_date: dt.date, sex: str, region: str = "513401") -> str:

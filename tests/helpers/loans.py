@@ -26,7 +26,7 @@ from loans.models import Guarantor, GuarantorKind, LoanApplication
 from loans.services import application_save, application_transition
 from loans.states import Action, Status
 from registry.models import Employment, WorkPlace
-from tests.helpers.factories import HouseholdFactory, id_number_for, member
+from tests.helpers.factories import HouseholdFactory, fresh_household_number, id_number_for, member
 from tests.helpers.web import PASSWORD
 
 APPLICANT_BORN = dt.date(1990, 4, 10)
@@ -39,7 +39,7 @@ def build_loan_world(world):
     for key in ("a", "b", "c"):
         village, group = getattr(w, f"village_{key}"), getattr(w, f"group_{key}")
         household = HouseholdFactory(
-            village=village, group=group, number=f"08{ord(key)}", address=f"{village.name}一组 8 号"
+            village=village, group=group, number=fresh_household_number(), address=f"{village.name}一组 8 号"
         )
         husband = member(
             household,

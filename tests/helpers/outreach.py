@@ -10,7 +10,6 @@ register's rules.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -18,11 +17,10 @@ from django.utils import timezone
 from federation.core.models import VillageGroup
 from outreach import models
 from registry.models import LeftBehindWoman
-from tests.helpers.factories import HouseholdFactory, PersonFactory
+from tests.helpers.factories import HouseholdFactory, PersonFactory, fresh_household_number
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
-_numbers = itertools.count(500)
 
 
 def saved(instance):
@@ -35,7 +33,7 @@ def saved(instance):
 def left_behind_family(village, *, name: str, born: dt.date | None = None, year: int = YEAR):
     """Return a woman whose husband works in another province since long ago: she meets item 5."""
     group = VillageGroup.objects.filter(village=village).first()
-    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}")
+    household = HouseholdFactory(village=village, group=group, number=fresh_household_number())
     PersonFactory(
         village=village,
         household=household,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from federation.core.models import VillageGroup
 from federation.web.registers import registers
 from registry import models
-from tests.helpers.factories import HouseholdFactory, man_away, member
+from tests.helpers.factories import HouseholdFactory, fresh_household_number, man_away, member
 
 YEAR = 2026
 
@@ -30,7 +30,6 @@ MODELS = {
 }
 PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
 
-_numbers = itertools.count(500)
 _names = itertools.count(1)
 
 
@@ -40,7 +39,7 @@ _names = itertools.count(1)
 def new_household(village, per_capita_income=None, income_year=YEAR, **fields):
     """Return a new household of ``village``, with its income of ``income_year`` when given."""
     group = VillageGroup.objects.filter(village=village).first()
-    household = HouseholdFactory(village=village, group=group, number=f"{next(_numbers):04d}", **fields)
+    household = HouseholdFactory(village=village, group=group, number=fresh_household_number(), **fields)
     if per_capita_income is not None:
         models.HouseholdIncome.objects.create(
             household=household, year=income_year, per_capita_income=per_capita_income
@@ -61,6 +60,14 @@ def left_behind_woman(village, name=None, *, away_since=dt.date(2025, 1, 1)):
 def a_child(village, name=None):
     household = new_household(village)
     man_away(household, "head", f"父亲{next(_names)}", dt.date(1985, 1, 1), dt.date(2024, 1, 1))
+    return member(household, "child", name or f"儿童{next(_names)}", dt.date(2015, 6, 1))
+
+
+def an_orphan(village, name=None):
+    """Return a child of ``village`` whose father and mother (head and spouse) are recorded deceased."""
+    household = new_household(village)
+    member(household, "head", f"亡父{next(_names)}", dt.date(1984, 1, 1), sex="M", deceased=True)
+    member(household, "spouse", f"亡母{next(_names)}", dt.date(1986, 1, 1), deceased=True)
     return member(household, "child", name or f"儿童{next(_names)}", dt.date(2015, 6, 1))
 
 
@@ -85,7 +92,7 @@ def unsaved_record(key, village, name=None):
         )
     if key == "hardshipchild":
         return models.HardshipChild(
-            person=a_child(village, name),
+            person=an_orphan(village, name),
             year=YEAR,
             reason="both_dead",
             guardian_name="爷爷",

@@ -66,6 +66,7 @@ ALLOWED = {
     (CELLS, "parse_bool", "空"): "a cell that says 空 is blank: matched",
     (CELLS, "parse_money", "元"): "the unit a typed amount may end with: matched",
     (READER, "_INFO_PREFIXES", "*"): "the 填报单位 lines above a header: matched",
+    ("federation/ledgers/imports/preview.py", "ROW_NUMBER_HEADERS", "*"): "a 序号 header: matched",
     (READER, "_TOTAL_PREFIXES", "*"): "the 合计 row that ends a table: matched",
     (READER, "_SIGNATURE_PREFIXES", "*"): "the signature line below a table: matched",
     (READER, "_GROUP_SUFFIXES", "*"): "what a group header ends with (丈夫情况): matched",

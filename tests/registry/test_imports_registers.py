@@ -143,7 +143,7 @@ def test_a_crafted_children_file_creates_entries_of_its_year(ledger_world, tmp_p
         (
             w.girl_a.name,
             w.girl_a.id_number,
-            "父母双方外出",
+            "父亲外出",  # her mother is at home (the family's records): 父母双方外出 is refused
             "外出务工",
             "奶奶",
             "祖父母",
@@ -172,7 +172,7 @@ def test_a_crafted_children_file_creates_entries_of_its_year(ledger_world, tmp_p
     assert result.errors == []
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     girl = models.LeftBehindChild.objects.get(person=w.girl_a, year=year)
-    assert (girl.parents_away, girl.guardian_relation, girl.boarding) == ("both", "grandparent", True)
+    assert (girl.parents_away, girl.guardian_relation, girl.boarding) == ("father", "grandparent", True)
     assert girl.grade == "四年级"
     boy = models.LeftBehindChild.objects.get(person=w.boy_a, year=year)
     assert (boy.guardian_relation, boy.boarding) == ("maternal_grandparent", False)
@@ -200,7 +200,7 @@ def test_a_hardship_rule_is_named_by_row_and_column(ledger_world, tmp_path):
     w = ledger_world
     header = ("姓名", "身份证号", "困难原因", "原因说明", "监护人姓名", "与儿童关系")
     rows = [
-        (w.boy_a.name, w.boy_a.id_number, "父母双亡", "", "外婆", "外祖父母"),
+        (w.boy_a.name, w.boy_a.id_number, "其他原因", "父亲服刑", "外婆", "外祖父母"),
         (w.girl_a.name, w.girl_a.id_number, "其他原因", "", "奶奶", "祖父母"),
     ]
     result = importer("hardship_children", w.village_a, year=THIS_YEAR - 1).import_file(
@@ -527,6 +527,12 @@ def test_the_template_has_the_export_layout_and_a_filled_one_imports(world, tmp_
         name="孩子",
         birth_date=dt.date(2016, 4, 5),
     )
+    # The child's one recorded parent, her mother, is as the filled row says (registry.rules'
+    # checks of a child's entry against her family): away for 父母双方外出, dead for 父母双亡.
+    if ledger == "left_behind_children":
+        models.Person.objects.filter(pk=w.woman_a.pk).update(work_place="out_province")
+    if ledger == "hardship_children":
+        models.Person.objects.filter(pk=w.woman_a.pk).update(deceased=True)
     imp = get_importer(ledger)
     data = template_bytes(imp, user=w.dir_a, village=w.village_a, year=THIS_YEAR)
     wb = openpyxl.load_workbook(io.BytesIO(data))

@@ -17,6 +17,8 @@ from tests.helpers.registers import (
     MODELS,
     PERSON_REGISTERS,
     a_child,
+    a_poor_woman,
+    an_orphan,
     left_behind_woman,
     list_url,
     make_record,
@@ -64,6 +66,10 @@ def add_rows(world, page: str, count: int) -> None:
                 left_behind_woman(village)  # an unregistered candidate
             elif page == "leftbehindchild":
                 a_child(village)  # a candidate: the father works away
+            elif page == "poorwoman":
+                a_poor_woman(village)  # a candidate: her household is below the line
+            elif page == "hardshipchild":
+                an_orphan(village)  # a candidate: both parents recorded deceased
 
 
 def rows_of(response) -> list:

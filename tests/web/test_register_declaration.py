@@ -21,7 +21,7 @@ from federation.ledgers.imports.templates import template_bytes
 from federation.web.registers import Deadline, declared
 from registry import rules
 from registry.entries import entry_register
-from registry.models import HardshipChild
+from registry.models import HardshipChild, Person
 from registry.registers import hardship_children
 from tests.helpers.factories import PersonFactory
 
@@ -67,6 +67,9 @@ def trial_register():
 
 @pytest.fixture
 def child(world):
+    """Return 小花, a child of the world's household A, whose mother (its head) is recorded deceased:
+    a child in hardship whose parents died, as the register's rule checks (父母双亡)."""
+    Person.objects.filter(pk=world.woman_a.pk).update(deceased=True)
     return PersonFactory(
         village=world.village_a,
         household=world.household_a,

@@ -412,9 +412,14 @@ def _remove_partial(file_path: str) -> None:
 
 
 def export_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete files older than ``LEDGER_KEEP_DAYS`` days; return how many went. Records stay."""
+    """Delete files older than ``LEDGER_KEEP_DAYS`` days; return how many went. Records stay.
+
+    The files of an archived ledger (``ExportRecord.archive``) are kept as long as the archive.
+    """
     cutoff = (now or timezone.now()) - dt.timedelta(days=conf.keep_days())
-    old = ExportRecord.objects.filter(Q(status=S.DONE) & Q(finished_at__lt=cutoff) & ~Q(file_path=""))
+    old = ExportRecord.objects.filter(
+        Q(status=S.DONE) & Q(finished_at__lt=cutoff) & ~Q(file_path="") & Q(archive__isnull=True)
+    )
     count = 0
     for record in old:
         path = export_file_path(record)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views import View, generic
 
 from federation.core import access
+from federation.ledgers import archive_files
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.exports.services import (
@@ -66,10 +67,15 @@ class ExportView(LoginRequiredMixin, View):
             check_allowed(found, request.user, fmt)
         except ExportRefused as exc:
             raise Http404 from exc
+        filters = ExportFilters.from_query(request.GET)
+        # A closed year's ledger (归档) is exported from its stored rows, never recomputed.
+        archive = archive_files.archive_for_export(found, request.user, filters)
+        if archive is not None:
+            record = archive_files.archive_export(archive=archive, user=request.user, fmt=fmt)
+            access.record(request, access.Kind.EXPORT, record)
+            return file_response(record)
         try:
-            record = export_request(
-                ledger=found, user=request.user, fmt=fmt, filters=ExportFilters.from_query(request.GET)
-            )
+            record = export_request(ledger=found, user=request.user, fmt=fmt, filters=filters)
         except ExportBusy as exc:
             messages.warning(request, exc.message)
             return redirect("exports:job_list")

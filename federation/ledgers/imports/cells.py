@@ -218,6 +218,33 @@ def parse_id(value: Any, *, today: dt.date | None = None) -> Result:
         return None, exc.messages[0]
 
 
+def parse_id_text(value: Any) -> Result:
+    """Return the ID number a cell holds as typed (trimmed, upper-case X), its check digit unchecked.
+
+    For a column compared with a registered number (a husband's): a number one digit off is named
+    beside the registered one, which says more than "the check digit is wrong". A number in
+    scientific notation is refused as :func:`parse_id` refuses it.
+    """
+    if isinstance(value, float | bool):
+        return parse_id(value)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(value))).upper()
+    if not text:
+        return None, None
+    if _SCIENTIFIC.fullmatch(text):
+        return None, SCIENTIFIC_ID_MESSAGE % {"shown": text}
+    return text, None
+
+
+_UNIT = re.compile(r"\s*(周岁|岁|个月|月)$")
+
+
+def without_unit(value: Any) -> Any:
+    """Return a count typed with its unit (36岁, 24个月) as the number's text; anything else as it is."""
+    if isinstance(value, str):
+        return _UNIT.sub("", clean_text(value))
+    return value
+
+
 def parse_money(value: Any) -> Result:
     """Return an amount of yuan (two decimals) from a number or a text such as 1,500 or 1500元."""
     if value is None or clean_text(value) == "":

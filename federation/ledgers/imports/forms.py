@@ -115,7 +115,7 @@ class MappingForm(forms.Form):
         used: dict[str, str] = {}
         for f, name in self.rows:
             value = cleaned.get(name)
-            if value in (None, NOT_IMPORTED) or f.derived:
+            if value in (None, NOT_IMPORTED) or (f.derived and not f.checked):  # a checked one is read
                 continue
             if value in used:
                 self.add_error(

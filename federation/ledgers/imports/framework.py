@@ -10,6 +10,9 @@ upload, ``import_ledger``, the background task):
 
 * every cell is parsed (dates typed every way, 是/否, ID numbers, allowed values) and every bad cell
   named by its row number and column header; an ID number twice in the file is named too;
+* a column the system works out (年龄, 外出时长) that the file fills is checked, once the row is
+  applied, against what the column's ``derive`` works out from the row and the record the importer
+  found (:meth:`Importer.check_typed`): a disagreement is the row's error with both values;
 * the rows are applied inside one transaction, each record checked by its model's ``full_clean()``
   (the rules beside the models, as forms and the admin call them), so a row may rely on the rows
   above it (a husband registered by the row before);
@@ -40,9 +43,9 @@ from federation.core import history
 from federation.core.models import DomainModel
 from federation.core.scoping import require_in_scope
 from federation.core.services import StaleRecordError, domain_record_raise_version
-from federation.ledgers.columns import Column
+from federation.ledgers.columns import Column, Facts
 from federation.ledgers.imports.cells import clean_text
-from federation.ledgers.imports.preview import preview_rows, village_warnings
+from federation.ledgers.imports.preview import preview_rows, shown, unread_columns, village_warnings
 from federation.ledgers.imports.reader import Table, read_ledger
 
 # -- results ---------------------------------------------------------------------------------------
@@ -125,6 +128,10 @@ class ImportRow:
     present: frozenset[str]  # the keys the file has a column for
     errors: list[RowError]
     titles: dict[str, str]
+    #: The typed values of the derived columns the import checks (``Column.checked``), by key.
+    typed: dict[str, Any] = field(default_factory=dict)
+    #: What the importer found or made for the row (its person, its entry), for those checks.
+    record: Any = None
 
     def has(self, key: str) -> bool:
         """Return whether the file has a column for ``key`` (a blank cell still counts)."""
@@ -270,6 +277,30 @@ class Importer:
                 differs = True
         return differs
 
+    def check_typed(self, row: ImportRow) -> None:
+        """Compare each checked derived column the row fills with what the system works out.
+
+        Called once the row is applied (its ``record`` set, the values it changes in place), for
+        every register alike: a typed value the column's ``derive`` does not accept is the row's
+        error under that column, naming both values and what the system's comes from; raise
+        :class:`RowInvalid` then. A column whose facts say nothing (no birth date) is not checked.
+        """
+        if not row.typed:
+            return
+        facts = Facts(row.values, row.record, self.year)
+        for key, typed in row.typed.items():
+            column = self.field(key)
+            expected = column.derive(facts) if column.derive is not None else None
+            if expected is None or typed in expected.accepted:
+                continue
+            row.fail(
+                key,
+                _("填的是 %(typed)s，%(basis)s应为 %(expected)s。请核对。")
+                % {"typed": shown(column, typed), "basis": expected.basis, "expected": expected.shown},
+            )
+        if row.errors:
+            raise RowInvalid
+
     # -- batched writes (optional: for registers imported by the thousand) ---------------------------
     #
     # Instead of :meth:`save` (a check and two queries a record, the row and its history), an importer
@@ -409,7 +440,9 @@ class Importer:
         for raw in table.rows:
             row = ImportRow(raw.number, {}, present, [], titles)
             for f in fields:
-                if f.key in raw.formulas and not f.derived:
+                if f.key in raw.formulas and f.derived:
+                    continue  # a formula of a column the system works out: nothing typed to check
+                if f.key in raw.formulas:
                     shown = clean_text(raw.values.get(f.key))
                     row.fail(
                         f.key,
@@ -422,6 +455,10 @@ class Importer:
                 value, error = f.parse(raw.values.get(f.key))
                 if error:
                     row.fail(f.key, error)
+                    continue
+                if f.checked:
+                    if value is not None:
+                        row.typed[f.key] = value
                     continue
                 row.values[f.key] = value
             unique = self.unique_key and row.values.get(self.unique_key)
@@ -449,6 +486,7 @@ class Importer:
         rows, errors = self.parse(table)
         result.errors = errors
         result.preview = preview_rows(self.fields, table, rows)
+        result.preview["unread"] = unread_columns(self.fields, table)
         result.warnings = village_warnings(table, self.village, self.village_keys, dict(self._titles(table)))
         bad_rows = {e.row for e in errors}
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
@@ -464,7 +502,9 @@ class Importer:
                     if row.number not in bad_rows:
                         row.errors = []
                         try:
-                            counts[self.apply_row(row)] += 1
+                            outcome = self.apply_row(row)
+                            self.check_typed(row)
+                            counts[outcome] += 1
                         except RowInvalid:
                             if not row.errors:
                                 row.fail(self.person_column, _("这一行不能导入。"))

@@ -3,6 +3,9 @@
 - :func:`preview_rows`: the first rows of the file as they will be stored (each cell as parsed: a
   date typed 1990.5.6 shows 1990-05-06, 是/√ shows 是, a choice its label), under the ledger's
   column names;
+- :func:`unread_columns`: the file's columns the import does not read, by their headers (a column
+  no field takes, a column the system works out and does not check), and those it checks against
+  what it works out, so that a user sees what becomes of every column she filled;
 - :func:`village_warnings`: the places where the file names another village than the one chosen:
   the 填报单位 line above its header (an export of 大河村 uploaded into 团结村) and the cells of a
   village or 村组 column. They warn; the check still passes, and the user confirms or abandons.
@@ -68,6 +71,34 @@ def preview_rows(
         "headers": [{"title": f.import_label, "kind": str(f.kind)} for f in shown_fields],
         "rows": preview_rows_,
     }
+
+
+#: Headers of a column that only numbers the rows: not listed as unread.
+ROW_NUMBER_HEADERS = ("序号",)
+
+
+def unread_columns(fields: Sequence[Column], table: Table) -> dict[str, list[str]]:
+    """Return ``{"not_read": [headers], "checked": [headers]}`` of the file's columns.
+
+    Not read: a column no field takes (not 序号), or one taken by a column the system works out and
+    does not check (村组 of a register whose persons are registered). Checked: one taken by a column
+    the system works out and compares (年龄). Each by its header in the file, in the file's order.
+    """
+    by_index = {column.index: key for key, column in table.mapping.items()}
+    columns = {f.key: f for f in fields}
+    not_read: list[str] = []
+    checked: list[str] = []
+    for column in table.columns:
+        key = by_index.get(column.index)
+        field = columns.get(key) if key is not None else None
+        if field is None:
+            if column.label not in ROW_NUMBER_HEADERS:
+                not_read.append(column.title)
+        elif field.checked:
+            checked.append(column.title)
+        elif field.derived:
+            not_read.append(column.title)
+    return {"not_read": not_read, "checked": checked}
 
 
 def _other_village(text: str, village_name: str) -> bool:

@@ -4,7 +4,7 @@ The first sheet is what the export writes (merged title, 填报单位 line, one-
 注 block, footer), so a village fills in the same table it receives, and a filled template or an
 export imports the same way. The second sheet, 填写说明, lists each column: whether it is
 required, what it holds and the values allowed; columns the system works out itself (年龄 …)
-are marked as not read.
+are marked as not read, or as checked when the import compares what a file fills with them.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ NOT_READ = gettext_lazy("由系统算出或只供查看，导入时不读取，�
 
 
 def explanation_rows(importer: type[Importer], layout: Any | None) -> list[tuple[str, str, str]]:
-    """Return (column header, 必填/选填/不读取, explanation) for the explanation sheet.
+    """Return (column header, 必填/选填/核对/不读取, explanation) for the explanation sheet.
 
     The export's columns first, as the sheet shows them, each matched to the importer's column by
     its key; then the columns only an import reads (a village may add them to its header).
@@ -61,6 +61,9 @@ def explanation_rows(importer: type[Importer], layout: Any | None) -> list[tuple
         columns = [(f.import_label, f.key) for f in importer.fields]
     for shown, key in columns:
         f = by_key.get(key)
+        if f is not None and f.checked:
+            rows.append((shown, _("核对"), f.explanation()))
+            continue
         if f is None or f.derived:
             rows.append((shown, _("不读取"), str(NOT_READ)))
             continue

@@ -206,6 +206,9 @@ class ImportRecordView(OwnImportMixin, generic.DetailView):
         context["errors_total"] = _errors_total(record)
         context["can_confirm"] = record.status == S.CHECKED
         context["preview_headers"], context["preview_rows"] = _preview(record, self.request.user)
+        unread = (record.preview or {}).get("unread") or {}
+        context["not_read"] = unread.get("not_read", [])
+        context["checked_columns"] = unread.get("checked", [])
         context["can_abandon"] = record.status in ABANDONABLE
         editable = record.status in (S.CHECKED, S.INVALID) and record.columns and record.file_path
         if importer is not None and editable:

@@ -12,8 +12,8 @@ def import_links(context):
     """Return [(title, url)] of the ledgers of this list page that the signed-in user may import.
 
     A list page's ledgers are those whose export names it in ``list_views``; a ledger has an import
-    when an importer is registered under its name (or an alias, as the women's ledger is the
-    roster's). The year filter of the list is kept, so the import goes to the year on screen.
+    when an importer is registered under its name (or an alias). The year filter of the list is
+    kept, so the import goes to the year on screen.
     """
     from federation.ledgers.exports.registry import ledgers_for_list
     from federation.ledgers.imports.framework import get_importer, importers_for
