@@ -12,10 +12,11 @@ In-process, with Django's test client logged in as a village director (``cun0101
 
 - every list (each register's, persons, households, the women's ledger, the loan pages) on its first
   and its last page, and the searches of the persons list and of each register (a name, a whole ID
-  number, its last four characters, of a person the user sees): **p95 ≤ 50 ms**;
+  number, its last four characters, one character of the name, of a person the user sees):
+  **p95 ≤ 50 ms**;
 - home, overview, statistics and progress pages (and the loans' yearly summaries): **p95 ≤ 100 ms**;
-- the header's search (全局查找) of a person the user sees by her name, whole ID number, last four,
-  phone, and of her household by its 户号: **p95 ≤ 100 ms**.
+- the header's search (全局查找) of a person the user sees by her name (and one character of it),
+  whole ID number, last four, phone, and of her household by its 户号: **p95 ≤ 100 ms**.
 
 A page whose warm-up takes over ``--slow`` seconds (2) is asked 3 times only: it misses anyway, and
 20 runs of it would hold the benchmark for minutes. Each line prints PASS or MISS, the p95 and its
@@ -264,7 +265,14 @@ def someone_seen(user, url_name: str):
 
 
 def searches(person) -> list[tuple[str, str]]:
-    return [("姓名", person.name), ("身份证号", person.id_number), ("后四位", person.id_number[-4:])]
+    """Return the ways a list is searched for ``person``: her name, whole ID number, its last four,
+    and one character (her surname's first: what no index of names' pieces serves)."""
+    return [
+        ("姓名", person.name),
+        ("身份证号", person.id_number),
+        ("后四位", person.id_number[-4:]),
+        ("单字", person.name[0]),
+    ]
 
 
 def measure(username: str, case: Case, *, runs: int, slow_s: float) -> Outcome:

@@ -676,18 +676,23 @@ def _report_days(*, user, year: int) -> dict[tuple[int, str], dt.date]:
     }
 
 
-def late_report_count(*, user, year: int, today: dt.date) -> int:
+def late_report_count(*, user, year: int, today: dt.date, villages=None) -> int:
     """Return how many (village, register) cells of ``year``'s table are late or overdue on ``today``.
 
     What the home pages count: the table's statuses from the reports' days alone, no record loaded.
+    ``villages``, when given, are the villages ``user`` sees, already read.
     """
     deadlines = register_deadlines(year)
     keys = [declared.deadline.key for declared in with_deadlines()]
     reported = _report_days(user=user, year=year)
+    if villages is not None:
+        village_ids = [village.pk for village in villages]
+    else:
+        village_ids = Village.objects.for_user(user).values_list("pk", flat=True)
     return sum(
         report_status(due_on=deadlines[key], reported_on=reported.get((village_id, key)), today=today)
         in LATE_STATUSES
-        for village_id in Village.objects.for_user(user).values_list("pk", flat=True)
+        for village_id in village_ids
         for key in keys
     )
 
@@ -737,17 +742,25 @@ def home_reports_due(*, user, today: dt.date, **_kwargs) -> dict | None:
     return {"year": today.year, "reports_due": due, "count": len(due)}
 
 
-def home_township(*, user, today: dt.date, **_kwargs) -> dict:
-    """Return the township's figures: visits done against owed, late registers, open petitions."""
+def home_township(*, user, today: dt.date, villages=None, **_kwargs) -> dict:
+    """Return the township's figures: visits done against owed, late registers, open petitions.
+
+    ``villages``: the villages ``user`` sees, when the home has read them already.
+    """
     year = today.year
-    by_village = visits_by_village(user=user, year=year) if user.has_perm("outreach.view_visit") else []
+    by_village = (
+        visits_by_village(user=user, year=year, villages=villages)
+        if user.has_perm("outreach.view_visit")
+        else []
+    )
     may_read_reports = user.has_perm("outreach.view_registerreport")
+    late = late_report_count(user=user, year=year, today=today, villages=villages) if may_read_reports else 0
     return {
         "year": year,
         "visits_done": sum(row.done for row in by_village),
         "visits_owed": sum(row.owed for row in by_village),
-        "late_reports": late_report_count(user=user, year=year, today=today) if may_read_reports else 0,
-        "open_petitions": sum(row.open for row in open_petitions_by_village(user=user))
+        "late_reports": late,
+        "open_petitions": sum(row.open for row in open_petitions_by_village(user=user, villages=villages))
         if user.has_perm("outreach.view_petition")
         else 0,
     }

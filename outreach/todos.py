@@ -46,11 +46,11 @@ def visits_todo(*, user, today: dt.date, **_kwargs) -> dict | None:
     }
 
 
-def late_villages_todo(*, user, today: dt.date, **_kwargs) -> dict | None:
+def late_villages_todo(*, user, today: dt.date, villages=None, **_kwargs) -> dict | None:
     """Return a township's villages whose registers are past their deadline and not reported yet."""
     if _level(user) != Level.TOWNSHIP or not user.has_perm("outreach.view_registerreport"):
         return None
-    table = report_table(user=user, year=today.year, today=today)
+    table = report_table(user=user, year=today.year, today=today, villages=villages)
     late = [
         (village, [cell for cell in cells if cell.status == ReportStatus.OVERDUE])
         for village, cells in table.rows
@@ -59,11 +59,11 @@ def late_villages_todo(*, user, today: dt.date, **_kwargs) -> dict | None:
     return {"villages": late, "count": len(late), "year": today.year} if late else None
 
 
-def late_townships_todo(*, user, today: dt.date, **_kwargs) -> dict | None:
+def late_townships_todo(*, user, today: dt.date, villages=None, **_kwargs) -> dict | None:
     """Return the county's townships with a village past a register's deadline and not reported yet."""
     if _level(user) != Level.COUNTY or not user.has_perm("outreach.view_registerreport"):
         return None
-    table = township_report_table(user=user, year=today.year, today=today)
+    table = township_report_table(user=user, year=today.year, today=today, villages=villages)
     late = []
     for township, cells in table.rows:
         overdue = [cell for cell in cells if cell.overdue]
@@ -72,11 +72,13 @@ def late_townships_todo(*, user, today: dt.date, **_kwargs) -> dict | None:
     return {"townships": late, "count": len(late), "year": today.year} if late else None
 
 
-def village_visits_todo(*, user, today: dt.date, **_kwargs) -> dict | None:
+def village_visits_todo(*, user, today: dt.date, villages=None, **_kwargs) -> dict | None:
     """Return a township's villages whose left-behind women are still owed visits this year."""
     if _level(user) != Level.TOWNSHIP or not user.has_perm("outreach.view_visit"):
         return None
-    rows = [row for row in visits_by_village(user=user, year=today.year) if row.women_short]
+    rows = [
+        row for row in visits_by_village(user=user, year=today.year, villages=villages) if row.women_short
+    ]
     if not rows:
         return None
     return {

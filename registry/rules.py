@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from federation.core.models import VillageGroup, YearSettings, year_settings
@@ -20,12 +21,54 @@ from federation.core.rules import Problem, add_months
 from registry.models.people import Household, Person, Relation, WorkPlace
 from registry.models.registers import AwayReason, ChildCategory, HardshipReason, ParentsAway
 
+#: Where :func:`judged_together` puts a household's live members (its own name: a list's prefetch of
+#: ``members`` may hold some of them only).
+JUDGED_MEMBERS = "members_judged"
+
+
+def judged_together(entries: QuerySet) -> QuerySet:
+    """Return register ``entries`` fetched with what their rules read: her household, its live
+    members and its incomes. Judging them (``RegisterEntry.problems``) then reads no row one by one."""
+    return entries.select_related("person__household").prefetch_related(
+        Prefetch("person__household__members", queryset=Person.objects.all(), to_attr=JUDGED_MEMBERS),
+        "person__household__incomes",
+    )
+
+
+def _judged_household(person: Person) -> Household | None:
+    """Return her household as :func:`judged_together` fetched it, or None when it did not."""
+    if person.household_id is None or not Person.household.is_cached(person):
+        return None
+    household = person.household
+    return household if hasattr(household, JUDGED_MEMBERS) else None
+
+
+def live_household(person: Person) -> Household | None:
+    """Return her household unless it is deleted (None without one)."""
+    household = _judged_household(person)
+    if household is not None:
+        return household if household.deleted_at is None else None
+    if person.household_id is None:
+        return None
+    return Household.objects.filter(pk=person.household_id).first()
+
 
 def spouse_of(person: Person) -> Person | None:
     """Return the person's living spouse in her household: the head for a spouse, the spouse for a head."""
     if person.household_id is None or person.relation not in (Relation.HEAD, Relation.SPOUSE):
         return None
     wanted = Relation.SPOUSE if person.relation == Relation.HEAD else Relation.HEAD
+    household = _judged_household(person)
+    if household is not None:  # the same rule on the members fetched with her, in the same order
+        members = getattr(household, JUDGED_MEMBERS)
+        return next(
+            (
+                m
+                for m in members
+                if m.relation == wanted and not m.deceased and m.pk != person.pk and m.sex != person.sex
+            ),
+            None,
+        )
     return (
         Person.objects.filter(household_id=person.household_id, relation=wanted, deceased=False)
         .exclude(pk=person.pk)
@@ -243,9 +286,14 @@ def parents_of(child: Person) -> Parents:
     """
     if child.household_id is None or child.relation != Relation.CHILD:
         return Parents()
-    partners = Person.objects.filter(
-        household_id=child.household_id, relation__in=[Relation.HEAD, Relation.SPOUSE]
-    ).exclude(pk=child.pk)
+    household = _judged_household(child)
+    if household is not None:  # the members fetched with her (``judged_together``), in the same order
+        members = getattr(household, JUDGED_MEMBERS)
+        partners = [m for m in members if m.relation in (Relation.HEAD, Relation.SPOUSE) and m.pk != child.pk]
+    else:
+        partners = Person.objects.filter(
+            household_id=child.household_id, relation__in=[Relation.HEAD, Relation.SPOUSE]
+        ).exclude(pk=child.pk)
     by_sex = {person.sex: person for person in partners}
     return Parents(father=by_sex.get("M"), mother=by_sex.get("F"))
 

@@ -36,6 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from federation.core.queries import filter_in
 from federation.core.registries import Registry
 from federation.core.schedules import schedule_daily
 
@@ -109,11 +110,8 @@ def values(name: str, village_ids: Sequence[int], **params: Any) -> dict[int, An
         return _complete(figure, figure.compute(ids, **params), ids)
     key = key_of(name, params)
     now = timezone.now()
-    found = dict(
-        StoredFigure.objects.filter(
-            key=key, computed_at__gte=now - max_age(), village_id__in=ids
-        ).values_list("village_id", "values")
-    )
+    fresh = StoredFigure.objects.filter(key=key, computed_at__gte=now - max_age())
+    found = dict(filter_in(fresh, "village_id", ids).values_list("village_id", "values"))
     missing = [pk for pk in ids if pk not in found]
     if missing:
         computed = _complete(figure, figure.compute(missing, **params), missing)

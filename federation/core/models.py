@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -356,8 +358,33 @@ class YearlyValues(models.Model):
 
     @classmethod
     def of_year(cls, year: int):
-        """Return the values of ``year``: its row, or an unsaved row holding the defaults."""
-        return cls._default_manager.filter(year=year).first() or cls(year=year)
+        """Return the values of ``year``: its row, or an unsaved row holding the defaults.
+
+        Within :func:`yearly_values_kept`, each year's row of each kind is read once.
+        """
+        kept = _kept_values.get()
+        if kept is not None and (cls, year) in kept:
+            return kept[(cls, year)]
+        values = cls._default_manager.filter(year=year).first() or cls(year=year)
+        if kept is not None:
+            kept[(cls, year)] = values
+        return values
+
+
+_kept_values: ContextVar[dict | None] = ContextVar("kept_yearly_values", default=None)
+
+
+@contextmanager
+def yearly_values_kept() -> Iterator[None]:
+    """Read each year's rule values (``YearlyValues.of_year``: the year's settings, the outreach's,
+    the loans') once within the block: a loop judging many records by their rules, each asking for
+    its year's values, reads one row a year instead of one a record; a page reading them in its
+    view, its rules and its template, once (``federation.web.yearly.YearlyValuesMiddleware``)."""
+    token = _kept_values.set({})
+    try:
+        yield
+    finally:
+        _kept_values.reset(token)
 
 
 class YearSettings(YearlyValues):

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "federation.web.login_security.ForcedPasswordChangeMiddleware",
     "federation.web.limits.RequestSizeLimitMiddleware",
     "federation.web.timeouts.StatementTimeoutMiddleware",
+    "federation.web.yearly.YearlyValuesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "federation.web.privacy.NoStoreMiddleware",

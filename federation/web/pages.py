@@ -138,7 +138,9 @@ class HomeSection:
     """A part of a home page: ``template`` rendered with ``data``, what ``context`` returns.
 
     ``level`` is "village" (a director's home, ``context(user=, village=, today=)``) or "township"
-    (the home of the roles that see several villages, ``context(user=, today=)``). ``context``
+    (the home of the roles that see several villages, ``context(user=, today=)``, and ``villages=``:
+    the villages she sees with their townships, in code order, when the home has read them; the
+    header's count does not pass them). ``context``
     returns None to leave the section out. In the 待办 card a section's data says how many to-dos
     it holds (``data["count"]``): the card says 暂无待办事项 when none has any.
     """

@@ -121,7 +121,7 @@ def home(request):
     sections, has_todo = {}, None
     if township is None:
         changed_at = _changed_at([village.pk for village in villages])  # before the header's count
-        sections = home_page(user, level="township", today=today)
+        sections = home_page(user, level="township", today=today, villages=villages)
         has_todo = _count_todos(request, sections, changed_at)
     context = {
         "sections": sections,

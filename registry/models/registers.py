@@ -24,7 +24,7 @@ from federation.core.models import (
     year_validators,
 )
 from federation.ledgers import archives
-from registry.models.people import Education, Household, Person, PoliticalStatus, phone_validator
+from registry.models.people import Education, Person, PoliticalStatus, phone_validator
 
 
 def _this_year() -> int:
@@ -467,9 +467,9 @@ class PoorWoman(RegisterEntry):
 
     def problems(self) -> list:
         from federation.core.rules import Problem
-        from registry.rules import poor_woman_problems
+        from registry.rules import live_household, poor_woman_problems
 
-        household = Household.objects.filter(pk=self.person.household_id).first()
+        household = live_household(self.person)
         problems = poor_woman_problems(
             woman=self.person, household=household, year=self.year, on=self.ages_on
         )

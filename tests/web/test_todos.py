@@ -8,7 +8,9 @@ import re
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,10 +21,22 @@ from federation.web.views import home_todo_count
 from loans.services import application_transition
 from loans.states import Action, Status
 from outreach.models import RegisterReport
-from registry.models import WorkPlace
+from registry.models import (
+    HardshipChild,
+    Household,
+    HouseholdIncome,
+    LeftBehindChild,
+    LeftBehindWoman,
+    Person,
+    PoorWoman,
+    WorkPlace,
+)
+from registry.todos import entries_to_recheck
 from tests.helpers.factories import PersonFactory
 from tests.helpers.loans import advance, build_loan_world, draft
 from tests.helpers.outreach import left_behind_woman
+from tests.helpers.registers import PERSON_REGISTERS, make_record
+from tests.helpers.registers import YEAR as REGISTER_YEAR
 
 TODAY = timezone.localdate()
 
@@ -102,6 +116,48 @@ def test_a_directors_new_draft_is_no_to_do(world, login):
     w = build_loan_world(world)
     draft(w, w.applicant_a)
     assert 'id="loans-waiting"' not in home(login, w.dir_a)
+
+
+def _entries_some_no_longer_fitting(village, count: int) -> None:
+    """Save ``count`` entries of each register of persons in ``village``, then make some of them no
+    longer fit: a husband back home, a husband died, a richer household, a household deleted, a child
+    died."""
+    made = {key: [make_record(key, village) for _ in range(count)] for key in PERSON_REGISTERS}
+    women, poor = made["leftbehindwoman"], made["poorwoman"]
+    Person.objects.filter(household=women[0].person.household, sex="M").update(work_place=WorkPlace.HOME)
+    Person.objects.filter(household=women[-1].person.household, sex="M").update(deceased=True)
+    HouseholdIncome.objects.filter(household=poor[0].person.household).update(per_capita_income=9000)
+    Household.objects.filter(pk=poor[-1].person.household_id).update(deleted_at=timezone.now())
+    Person.objects.filter(pk=made["leftbehindchild"][0].person_id).update(deceased=True)
+
+
+def test_rechecking_a_village_reads_as_many_queries_for_many_entries_as_for_a_few(world):
+    _entries_some_no_longer_fitting(world.village_a, 2)
+    with CaptureQueriesContext(connection) as few:
+        entries_to_recheck([world.village_a.pk], year=REGISTER_YEAR)
+    _entries_some_no_longer_fitting(world.village_a, 8)
+    with CaptureQueriesContext(connection) as many:
+        found = entries_to_recheck([world.village_a.pk], year=REGISTER_YEAR)
+    assert len(many) == len(few) <= 16  # the entries, their households' members and incomes, a register
+    assert found[world.village_a.pk][0] == 10  # 2 of the first 8 entries, 8 of the next 32
+
+
+def test_rechecking_many_entries_at_once_judges_each_as_its_form_does(world):
+    """The entries judged together (their households fetched once) fail the rules, with the same
+    first message, that each entry read alone fails (its problems(), the form's check)."""
+    _entries_some_no_longer_fitting(world.village_a, 3)
+    expected: dict[str, str] = {}
+    for model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoman):
+        for entry in model.objects.filter(village=world.village_a):
+            problems = model.objects.get(pk=entry.pk).problems()
+            if problems:
+                expected[entry.get_absolute_url()] = str(problems[0].message)
+    count, listed = entries_to_recheck([world.village_a.pk], year=REGISTER_YEAR)[world.village_a.pk]
+    assert count == len(expected) == 5
+    assert {url: message for _register, _name, message, url in listed} == expected
+    messages = " ".join(expected.values())
+    assert "丈夫不在县外务工" in messages and "户中没有登记她的丈夫" in messages
+    assert "不低于贫困线" in messages and "不属于任何户" in messages and "此人已故" in messages
 
 
 # -- the township ----------------------------------------------------------------------------------
