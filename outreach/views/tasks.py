@@ -12,6 +12,7 @@ from django.views import generic
 
 from federation.core.forms import add_errors
 from federation.core.mixins import ScopedViewMixin
+from federation.core.models import Township
 from federation.core.scoping import get_for_user_or_404
 from federation.core.services import StaleRecordError
 from federation.web.generic import UrlNamesMixin, YearPageMixin, safe_next
@@ -47,6 +48,8 @@ class TaskGridView(UrlNamesMixin, YearPageMixin, ScopedViewMixin, generic.Templa
             "own": own,
             "can_set": may_set_tasks(user),
             "open_own": task_selectors.open_own_assignments(user),
+            "register_help": self.register.help_text(year) if self.register else "",
+            "townships": Township.objects.for_user(user).order_by("code") if units.by_township else [],
         }
 
 
