@@ -60,7 +60,13 @@ class TaskGrid:
 
     @property
     def late(self) -> int:
-        return self.count(ReportStatus.LATE, ReportStatus.OVERDUE)
+        """Return how many hand-ins came after the due date (done, but late)."""
+        return self.count(ReportStatus.LATE)
+
+    @property
+    def overdue(self) -> int:
+        """Return how many parts are past their due date and not handed in."""
+        return self.count(ReportStatus.OVERDUE)
 
     @property
     def open(self) -> int:
