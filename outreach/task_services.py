@@ -109,7 +109,7 @@ def task_save(
         history.save(task, actor=user)
         current = {
             (a.village_id if a.village_id else a.township_id): a
-            for a in TaskAssignment.objects.filter(task=task).select_for_update()
+            for a in TaskAssignment.objects.filter(task=task).order_by("pk").select_for_update()
         }
         wanted = {unit.pk: unit for unit in units}
         kept_done = [a for pk, a in current.items() if pk not in wanted and a.done_at is not None]
