@@ -287,3 +287,18 @@ def test_a_unit_with_a_hand_in_cannot_be_taken_off_the_task(world):
     task_save(user=w.staff, task=stored, units=[w.village_a], expected_version=stored.version)
     kept = TaskAssignment.objects.filter(task=task).values_list("village__name", flat=True)
     assert list(kept) == ["红旗村"]
+
+
+def test_deleting_a_task_asks_first_and_only_its_setter_may(world, login):
+    w = world
+    task = township_task(w)
+    delete = reverse("outreach:task_delete", args=[task.pk])
+    assert login(w.dir_a).get(delete).status_code == 404
+    assert login(w.county_viewer).post(delete).status_code == 404
+    client = login(w.staff)
+    assert "六一儿童节慰问" in client.get(delete).content.decode()  # the confirmation
+    assert Task.objects.filter(pk=task.pk).exists()
+    assert client.post(delete).status_code == 302
+    assert not Task.objects.filter(pk=task.pk).exists()
+    assert "六一儿童节慰问" in client.get(reverse("outreach:task_deleted")).content.decode()
+    assert not task_selectors.open_own_assignments(w.dir_a)
