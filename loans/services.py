@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -24,6 +23,11 @@ from federation.core.roles import Role
 from federation.core.rules import Problem
 from federation.core.scoping import membership_of, require_in_scope
 from federation.core.services import SOFT_DELETE_FIELDS, domain_record_raise_version
+from federation.core.uploads import (  # noqa: F401 - the upload limits, one rule for every app
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    detect_attachment_type,
+)
 from loans import chain
 from loans.eligibility import check_eligibility
 from loans.models import (
@@ -40,15 +44,6 @@ from loans.signing import content_of, digest_of, plain_value, transition_matches
 from loans.states import TRANSITIONS, Action, Move, Status
 from registry.models import Person
 from registry.rules import spouse_of
-
-#: Largest scanned paper accepted (bytes); a setting so an office with a better scanner can raise it.
-MAX_ATTACHMENT_BYTES = getattr(django_settings, "LOANS_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-#: The file types accepted, recognised by their first bytes, with the file-name endings allowed.
-ATTACHMENT_TYPES = {
-    "application/pdf": (b"%PDF-", (".pdf",)),
-    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
-    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
-}
 
 
 class TransitionError(ValidationError):
@@ -378,35 +373,6 @@ def application_transition(*, application: LoanApplication, user, action: str, *
 
 
 # --- scanned papers ----------------------------------------------------------------------------------
-
-
-def detect_attachment_type(upload: UploadedFile) -> str:
-    """Return the MIME type of an upload recognised by its first bytes and name, or raise ValidationError.
-
-    Only PDF, JPEG and PNG are accepted, up to ``MAX_ATTACHMENT_BYTES``; the ending of the file name
-    must agree with the content (a renamed file is refused).
-    """
-    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("文件太大：最大 %(mb)d MB。请降低扫描分辨率后再上传。")
-            % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("文件是空的。"), code="empty")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    name = (upload.name or "").lower()
-    for content_type, (magic, endings) in ATTACHMENT_TYPES.items():
-        if head.startswith(magic):
-            if not name.endswith(endings):
-                raise ValidationError(
-                    _("文件名的扩展名与文件内容不符：内容是 %(kind)s。") % {"kind": endings[0][1:].upper()},
-                    code="extension",
-                )
-            return content_type
-    raise ValidationError(_("只能上传 PDF、JPG 或 PNG 格式的扫描件。"), code="type")
 
 
 def attachment_add(*, user, application: LoanApplication, upload: UploadedFile, kind: str) -> Attachment:

@@ -43,3 +43,24 @@ def _activity_save(request, form):
 
 
 adjust("volunteeractivity", prepare_form=_activity_team, save=_activity_save)
+
+# A task is set with its units, and handed in, through its own pages and services
+# (``outreach.task_services``): the API reads tasks, it does not write them.
+adjust(
+    "task",
+    form_class=None,
+    deletable=False,
+    fields=(
+        "id",
+        "version",
+        "township",
+        "title",
+        "instructions",
+        "document",
+        "due_on",
+        "asks_number",
+        "number_label",
+        "asks_file",
+        "asks_text",
+    ),
+)

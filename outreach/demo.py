@@ -31,6 +31,8 @@ from outreach.models import (
     ScreeningKind,
     ScreeningResult,
     Speciality,
+    Task,
+    TaskAssignment,
     Visit,
     VisitMode,
     VolunteerActivity,
@@ -132,6 +134,7 @@ def seed_outreach(*, rng: random.Random, township: Township, today: dt.date | No
         created += _volunteers(rng, township, villages, today)
         created += _petitions(rng, villages, today)
         created += _reports(rng, villages, today)
+        created += _tasks(rng, township, villages, today)
     return created
 
 
@@ -143,6 +146,7 @@ def _has_outreach(township: Township) -> bool:
         or VolunteerTeam.all_objects.filter(township=township).exists()
         or Petition.all_objects.filter(**in_township).exists()
         or RegisterReport.all_objects.filter(**in_township).exists()
+        or Task.all_objects.filter(township=township).exists()
     )
 
 
@@ -459,3 +463,85 @@ def _reports(rng: random.Random, villages: list[Village], today: dt.date) -> int
             )
     history.bulk_create(reports, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(reports)
+
+
+#: The demo's tasks from above (2014 plan item 12): (title, document, what to do, number asked, text
+#: asked, days from today to the due date). The county's comes first, for the township itself.
+DEMO_TASKS = (
+    (
+        "群众路线教育实践活动情况报告",
+        "凉妇发(2014)11号",
+        "报送本乡镇开展群众路线教育实践活动的情况。",
+        "",
+        True,
+        -45,
+    ),
+    ("六一儿童节慰问留守儿童", "", "各村走访慰问留守儿童，报慰问人数和情况。", "慰问儿童人数", True, -30),
+    ("禁毒防艾宣传进村", "", "组织一次禁毒防艾宣传，报参加人数。", "参加人数", False, -8),
+    (
+        "城乡环境综合治理妇女参与情况",
+        "",
+        "发动妇女参与环境整治，报参与人数和做法。",
+        "参与妇女人数",
+        True,
+        20,
+    ),
+)
+
+
+def _tasks(rng: random.Random, township: Township, villages: list[Village], today: dt.date) -> int:
+    """Create the township's tasks of the year: the county's one, handed in; one every village handed
+    in on time; one a village handed in late and one has not (late now); one still open."""
+    first_day = dt.date(today.year, 1, 2)
+    directors = {
+        m.village_id: m.user
+        for m in Membership.objects.filter(role=Role.VILLAGE_DIRECTOR, village__in=villages).select_related(
+            "user"
+        )
+    }
+    staff = (
+        Membership.objects.filter(township=township, role=Role.TOWNSHIP_STAFF).select_related("user").first()
+    )
+    created = 0
+    for index, (title, document, instructions, number_label, asks_text, days) in enumerate(DEMO_TASKS):
+        due_on = max(today + dt.timedelta(days=days), first_day)
+        task = Task(
+            county_id=township.county_id,
+            township=None if index == 0 else township,
+            title=title,
+            document=document,
+            instructions=instructions,
+            due_on=due_on,
+            asks_number=bool(number_label),
+            number_label=number_label,
+            asks_text=asks_text,
+            set_by=staff.user if staff and index else None,
+        )
+        task.full_clean()
+        history.save(task, actor=None, reason=CHANGE_REASON)
+        created += 1
+        if index == 0:
+            units = [TaskAssignment(task=task, township=township)]
+        else:
+            units = [TaskAssignment(task=task, township=township, village=village) for village in villages]
+        for number, part in enumerate(units):
+            if due_on > today or (index == 2 and number == len(units) - 1):
+                continue  # still open; the last village has not handed in the 禁毒防艾 task (late)
+            late = index == 2 and number == 0
+            day = (
+                min(due_on + dt.timedelta(days=3), today)
+                if late
+                else due_on - dt.timedelta(days=rng.randint(0, 6))
+            )
+            part.done_at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), 0)))
+            part.late = day > due_on
+            part.handed_in_by = staff.user if (index == 0 and staff) else directors.get(part.village_id)
+            if task.asks_number:
+                part.number = Decimal(rng.randint(8, 60))
+            if asks_text:
+                part.text = "已按要求完成，" + rng.choice(
+                    ["照片存村妇联办公室。", "情况已向村支部汇报。", "群众反映较好。"]
+                )
+        history.bulk_create(units, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
+        created += len(units)
+    return created

@@ -1,4 +1,4 @@
-"""Outreach: visits, two-cancer screening, volunteer teams, petitions and register deadlines."""
+"""Outreach: visits, two-cancer screening, volunteer teams, petitions, register deadlines, tasks."""
 
 from outreach.models.base import (  # noqa: F401
     OutreachQuerySet,
@@ -25,6 +25,15 @@ from outreach.models.screening import (  # noqa: F401
     Screening,
     ScreeningKind,
     ScreeningResult,
+)
+from outreach.models.tasks import (  # noqa: F401
+    SET_COUNTY_TASKS,
+    SET_TOWNSHIP_TASKS,
+    Task,
+    TaskAssignment,
+    hand_in_problems,
+    handed_in_late,
+    task_problems,
 )
 from outreach.models.visits import Visit, VisitMode  # noqa: F401
 from outreach.models.volunteers import (  # noqa: F401

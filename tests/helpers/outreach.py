@@ -1,10 +1,10 @@
 """Builders of outreach records and of the outreach world, shared by the outreach and ledger tests.
 
 ``build_outreach_world`` extends the named ``world`` of tests/conftest.py with one record of every
-outreach model in village A and in village B, a township-level volunteer team of 幸福乡, and a
-domestic-violence case in village A. Every record is saved through ``full_clean()``, so the fixtures
-obey the rules; tests/outreach/test_outreach_support.py checks the left-behind family against the
-register's rules.
+outreach model in village A and in village B (a task for village A alone), a township-level
+volunteer team of 幸福乡, and a domestic-violence case in village A. Every record is saved through
+``full_clean()``, so the fixtures obey the rules; tests/outreach/test_outreach_support.py checks the
+left-behind family against the register's rules.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from federation.core.models import VillageGroup
 from outreach import models
+from outreach.task_services import task_new, task_save
 from registry.models import LeftBehindWoman
 from tests.helpers.factories import HouseholdFactory, PersonFactory, fresh_household_number
 
@@ -132,5 +133,9 @@ def build_outreach_world(world):
     o.other_township_team = saved(
         models.VolunteerTeam(township=w.other_township, village=None, name="团结镇服务队", speciality="care")
     )
+    # a task the township set for village A alone (outreach.task_services: set as on its pages)
+    o.task_a = task_new(user=w.staff)
+    o.task_a.title, o.task_a.due_on, o.task_a.asks_text = "六一儿童节慰问", TODAY, True
+    task_save(user=w.staff, task=o.task_a, units=[w.village_a])
     w.o = o
     return w

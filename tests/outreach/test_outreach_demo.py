@@ -18,7 +18,17 @@ from tests.helpers.outreach import TODAY, left_behind_family
 DEMO_DAY = dt.date(TODAY.year - 1, 11, 20)
 VOLUNTEERING = [models.VolunteerTeam, models.VolunteerMember, models.VolunteerActivity]
 #: Every model the demo seeds.
-MODELS = [models.Visit, models.Screening, *VOLUNTEERING, models.Petition, models.RegisterReport]
+MODELS = [
+    models.Visit,
+    models.Screening,
+    *VOLUNTEERING,
+    models.Petition,
+    models.RegisterReport,
+    models.Task,
+    models.TaskAssignment,
+]
+#: What names a related row of the demo in a fingerprint.
+NAMES = {models.Task: "title"}
 
 
 @pytest.fixture
@@ -41,7 +51,10 @@ def fingerprint() -> list:
         for field in model._meta.concrete_fields:
             if field.name in {"id", "created_at", "updated_at"}:
                 continue
-            fields.append(f"{field.name}__name" if field.related_model in MODELS else field.attname)
+            related = field.related_model
+            fields.append(
+                f"{field.name}__{NAMES.get(related, 'name')}" if related in MODELS else field.attname
+            )
         rows.append(sorted(map(repr, model.objects.values_list(*fields))))
     return rows
 
@@ -85,3 +98,16 @@ def test_the_same_rng_gives_the_same_records(township):
         seed_outreach(rng=random.Random(2015), township=township, today=DEMO_DAY)
         assert fingerprint() != prints[0]
         transaction.set_rollback(True)
+
+
+def test_the_demo_township_has_tasks_of_the_year_done_late_and_open(township, world):
+    from outreach.rules import ReportStatus
+    from outreach.task_selectors import task_grid
+
+    seed_outreach(rng=random.Random(7), township=township, today=DEMO_DAY)
+    grid = task_grid(user=world.staff, year=DEMO_DAY.year, today=DEMO_DAY)
+    assert len(grid.tasks) == 4 and grid.rows[0][0] == township  # the county's task, for the township
+    statuses = [cell.status for _unit, cells in grid.rows for cell in cells if cell]
+    assert statuses.count(ReportStatus.OPEN) == 2  # the open task, in both villages
+    assert statuses.count(ReportStatus.OVERDUE) == 1 and statuses.count(ReportStatus.LATE) == 1
+    assert statuses.count(ReportStatus.ON_TIME) == len(statuses) - 4
