@@ -1,13 +1,16 @@
 from django.urls import path
 
 from federation.web.registers import declared_urls
-from outreach.views import overview, screening, visits
+from outreach.views import lectures, overview, screening, visits
 
 app_name = "outreach"
 
 urlpatterns = [
     path("visits/progress/", visits.VisitProgressView.as_view(), name="visit_progress"),
     path("screening/statistics/", screening.ScreeningStatisticsView.as_view(), name="screening_statistics"),
+    path("lectures/progress/", lectures.LectureProgressView.as_view(), name="lecture_progress"),
+    path("lectures/sign-in/", lectures.SignInSheetView.as_view(), name="lecture_signin"),
+    path("lectures/<int:pk>/sign-in/", lectures.LectureSignInView.as_view(), name="lecture_signin_of"),
     *declared_urls("outreach"),
     *overview.urlpatterns,
 ]
