@@ -18,7 +18,15 @@ from tests.helpers.outreach import TODAY, left_behind_family
 DEMO_DAY = dt.date(TODAY.year - 1, 11, 20)
 VOLUNTEERING = [models.VolunteerTeam, models.VolunteerMember, models.VolunteerActivity]
 #: Every model the demo seeds.
-MODELS = [models.Visit, models.Screening, *VOLUNTEERING, models.Petition, models.RegisterReport]
+MODELS = [
+    models.Visit,
+    models.Screening,
+    *VOLUNTEERING,
+    models.Petition,
+    models.RegisterReport,
+    models.Lecture,
+    models.LectureTarget,
+]
 
 
 @pytest.fixture
