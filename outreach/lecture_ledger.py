@@ -23,6 +23,7 @@ from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports import Ledger, Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from outreach.lectures import lecture_list
 from outreach.models import Lecture, LectureKind
 from outreach.rules import lecture_attendee_problems, lecture_total
 from registry.models import Person
@@ -100,10 +101,7 @@ def _namesakes(attendees: list[Person]) -> set[tuple[str, str]]:
 def lectures_queryset(user: Any, filters: ExportFilters) -> QuerySet[Lecture]:
     """Return the sessions of the year as the list shows them, village by village (the township's last)."""
     year = filters.year or timezone.localdate().year
-    qs = Lecture.objects.for_user(user).filter(held_on__year=year)
-    search = filters.search.strip()
-    if search:
-        qs = qs.filter(topic__contains=search)
+    qs = lecture_list(user=user, search=filters.search, year=year)
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
     people = Person.objects.select_related("village", "household__group").order_by(

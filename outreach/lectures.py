@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,6 +20,18 @@ from outreach.models import Lecture, LectureKind, LectureTarget
 
 #: The blank lines a sign-in sheet prints when nobody is named and no number is given.
 BLANK_LINES = 30
+
+
+def lecture_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Lecture]:
+    """Return the sessions ``user`` sees (of ``year``), searched by topic, speaker or place, each
+    with how many attendees are named (``named_count``: the list's totals read no row twice)."""
+    qs = Lecture.objects.for_user(user).select_related("village", "township")
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(topic__contains=search) | Q(speaker__contains=search) | Q(place__contains=search))
+    if year:
+        qs = qs.filter(held_on__year=year)
+    return qs.annotate(named_count=Count("attendees")).order_by("-held_on", "-pk")
 
 
 @dataclass

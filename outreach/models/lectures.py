@@ -98,6 +98,8 @@ class Lecture(TownshipLevelRecord):
         from outreach.rules import lecture_total
 
         if named is None:
+            named = getattr(self, "named_count", None)  # annotated by the list (``lecture_list``)
+        if named is None:
             named = self.attendees.count() if self.pk else 0
         return lecture_total(named=named, unnamed=self.unnamed_count)
 

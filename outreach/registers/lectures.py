@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from federation.web.registers import Menu, Register, declare
 from outreach.forms import LectureForm
 from outreach.lecture_ledger import LECTURES_LEDGER, LectureImporter
+from outreach.lectures import lecture_list
 from outreach.models import Lecture
 from outreach.registers._pages import PAGES
 from outreach.views.lectures import LectureCreateView, LectureDetailView, LectureUpdateView
@@ -22,7 +23,12 @@ declare(
             "speaker",
             (_("总人数"), "total"),
         ),
-        list_attrs={"add_label": _("登记讲座培训"), "template_name": "outreach/lecture_list.html"},
+        list_attrs={
+            "select": staticmethod(lecture_list),
+            "search_placeholder": _("主题、主讲人或地点"),
+            "add_label": _("登记讲座培训"),
+            "template_name": "outreach/lecture_list.html",
+        },
         page_attrs={**PAGES, "create_title": _("登记讲座培训")},
         views={"detail": LectureDetailView, "create": LectureCreateView, "update": LectureUpdateView},
         menu=Menu("outreach", 9, section=4),

@@ -343,3 +343,25 @@ def test_the_demo_holds_twelve_sessions_of_the_year_with_attendees(world):
     assert lectures.filter(attendees__isnull=False).distinct().count() >= 6
     for lecture in lectures:
         lecture.full_clean()
+
+
+def test_the_api_holds_a_session_to_the_same_rules_and_saves_its_attendees(world):
+    from rest_framework.test import APIClient
+
+    from federation.api.tokens import token_create
+
+    w = world
+    client = APIClient()
+    _token, text = token_create(user=w.staff, name="测试")  # she sees both villages' residents
+    client.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+    data = form_data(w, attendees=[w.woman_a.pk, w.woman_b.pk])
+    refused = client.post("/api/v1/lectures/", data, format="json")
+    assert refused.status_code == 400
+    assert any("妇女B 不是红旗村的居民" in m for m in refused.json()["errors"]["attendees"])
+    assert not Lecture.objects.exists()
+    data["attendees"] = [w.woman_a.pk]
+    made = client.post("/api/v1/lectures/", data, format="json")
+    assert made.status_code == 201, made.json()
+    lecture = Lecture.objects.get()
+    assert list(lecture.attendees.all()) == [w.woman_a] and lecture.total() == 13
+    assert lecture.history.order_by("-history_id").first().history_user == w.staff
