@@ -104,8 +104,12 @@ def lectures_queryset(user: Any, filters: ExportFilters) -> QuerySet[Lecture]:
     qs = lecture_list(user=user, search=filters.search, year=year)
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
-    people = Person.objects.select_related("village", "household__group").order_by(
-        "village__code", "group_number", "name", "pk"
+    # The names are those she may see (a township's session has residents of other villages); the
+    # counts are the session's own (``named_count``), numbers naming nobody.
+    people = (
+        Person.objects.for_user(user)
+        .select_related("village", "household__group")
+        .order_by("village__code", "group_number", "name", "pk")
     )
     return (
         qs.select_related("village", "township")
@@ -116,6 +120,8 @@ def lectures_queryset(user: Any, filters: ExportFilters) -> QuerySet[Lecture]:
 
 def lecture_row(lecture: Lecture, ctx: ExportContext) -> dict[str, Any]:
     attendees = list(lecture.attendees.all())
+    named = getattr(lecture, "named_count", len(attendees))
+    namesakes = _namesakes(attendees)
     return {
         "organiser": lecture.organiser_label,
         "held_on": lecture.held_on,
@@ -123,10 +129,10 @@ def lecture_row(lecture: Lecture, ctx: ExportContext) -> dict[str, Any]:
         "topic": lecture.topic,
         "speaker": lecture.speaker,
         "place": lecture.place,
-        "attendees": "、".join(attendee_text(p, _namesakes(attendees)) for p in attendees),
-        "named": len(attendees),
+        "attendees": "、".join(attendee_text(p, namesakes) for p in attendees),
+        "named": named,
         "unnamed": lecture.unnamed_count,
-        "total": lecture_total(named=len(attendees), unnamed=lecture.unnamed_count),
+        "total": lecture_total(named=named, unnamed=lecture.unnamed_count),
         "notes": lecture.notes,
     }
 
@@ -138,6 +144,7 @@ LECTURES_LEDGER = Ledger(
     row=lecture_row,
     permission="outreach.view_lecture",
     list_views=("outreach:lecture_list",),
+    pdf_per_village=False,  # a year's sessions of a township are one book, its own sessions in it
 )
 
 #: One attendee of the cell: a name, and in brackets her place and the last four of her ID number.

@@ -73,6 +73,13 @@ class SignInForm(forms.Form):
         label=_("空白行数"), min_value=1, max_value=300, initial=30, help_text=_("签到表上留给参加者的行数。")
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-lg"
+        self.fields["lines"].widget.attrs["inputmode"] = "numeric"
+
 
 def _pdf(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")

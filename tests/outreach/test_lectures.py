@@ -365,3 +365,14 @@ def test_the_api_holds_a_session_to_the_same_rules_and_saves_its_attendees(world
     lecture = Lecture.objects.get()
     assert list(lecture.attendees.all()) == [w.woman_a] and lecture.total() == 13
     assert lecture.history.order_by("-history_id").first().history_user == w.staff
+
+
+def test_a_directors_ledger_names_only_her_villages_attendees_of_a_township_session(world, tmp_path):
+    w = world
+    session(w, attendees=[w.woman_a, w.woman_b], unnamed=2, topic="全乡普法")
+    path = tmp_path / "lectures.xlsx"
+    _export(w.dir_a, path)
+    ws = workbook(path.read_bytes()).active
+    header = {cell.value: cell.column for cell in ws[3]}
+    row = [ws.cell(4, header[name]).value for name in ("参加人员（已登记）", "登记人数", "合计人数")]
+    assert row == ["妇女A（红旗村一组）", 2, 4]
