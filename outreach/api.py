@@ -1,11 +1,11 @@
-"""What outreach contributes to the API: what its pages give their forms, its activities' save
-through their service, and the reads its pages record (a screening; a domestic-violence case)."""
+"""What outreach contributes to the API: what its pages give their forms, its activities' and lectures'
+saves through their services, and the reads its pages record (a screening; a domestic-violence case)."""
 
 from federation.api.resources import adjust
 from federation.core import access
 from outreach.models import PetitionCategory, VolunteerTeam
 from outreach.policy import can_see_domestic_violence
-from outreach.services import volunteer_activity_save
+from outreach.services import lecture_save, volunteer_activity_save
 from registry.api import search_by_person
 
 adjust(
@@ -64,3 +64,15 @@ adjust(
         "asks_text",
     ),
 )
+
+
+def _lecture_save(request, form):
+    return lecture_save(
+        user=request.user,
+        instance=form.save(commit=False),
+        attendees=form.cleaned_data.get("attendees") or [],
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+adjust("lecture", save=_lecture_save)

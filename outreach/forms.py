@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import VersionedModelForm
+from federation.core.forms import AutocompleteSelectMultiple, VersionedModelForm
 from outreach.models import (
+    Lecture,
+    LectureTarget,
     Petition,
     PetitionCategory,
     Screening,
@@ -21,8 +23,8 @@ from outreach.models import (
     VolunteerMember,
     VolunteerTeam,
 )
-from outreach.rules import activity_participant_problems
-from registry.forms.registers import PersonChoiceField
+from outreach.rules import activity_participant_problems, lecture_attendee_problems
+from registry.forms.registers import PersonChoiceField, person_label
 from registry.models import Person
 from registry.selectors import in_womens_registers
 
@@ -242,3 +244,65 @@ class PetitionForm(VersionedModelForm):
             self.fields["category"].choices = [
                 c for c in self.fields["category"].choices if c[0] != PetitionCategory.DOMESTIC_VIOLENCE
             ]
+
+
+class AttendeesField(forms.ModelMultipleChoiceField):
+    """The residents who attended, found by typing a name or an ID number (the person autocomplete)."""
+
+    def label_from_instance(self, person: Person) -> str:
+        return person_label(person)
+
+
+class LectureForm(VersionedModelForm):
+    """A session; its attendees must be residents of its organiser (``rules.lecture_attendee_problems``)."""
+
+    class Meta:
+        model = Lecture
+        fields = [
+            "township",
+            "village",
+            "kind",
+            "held_on",
+            "place",
+            "speaker",
+            "topic",
+            "attendees",
+            "unnamed_count",
+            "notes",
+        ]
+        widgets = {
+            "held_on": _date(),
+            "unnamed_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"] = AttendeesField(
+            queryset=Person.objects.select_related("village", "household__group").order_by(
+                "village__code", "group_number", "name"
+            ),
+            required=False,
+            widget=AutocompleteSelectMultiple("registry:person_autocomplete", {"alive": 1}),
+            label=self.fields["attendees"].label,
+            help_text=_("输入姓名、身份证号或后四位，逐个选出已登记的参加人员；其他人计入下面的人数。"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        attendees = cleaned.get("attendees")
+        if attendees:
+            village, township = cleaned.get("village"), cleaned.get("township")
+            if township is None and village is None:
+                return cleaned  # the missing organiser is the field's own message
+            lecture = Lecture(village=village, township=township or village.township)
+            for problem in lecture_attendee_problems(lecture=lecture, attendees=attendees):
+                self.add_error("attendees", problem.message)
+        return cleaned
+
+
+class LectureTargetForm(VersionedModelForm):
+    class Meta:
+        model = LectureTarget
+        fields = ["township", "village", "year", "kind", "sessions"]
+        widgets = {"sessions": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})}

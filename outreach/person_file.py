@@ -1,4 +1,4 @@
-"""What outreach adds to a person's file (一人一档): her visits, screenings, petitions and teams.
+"""What outreach adds to a person's file (一人一档): her visits, screenings, petitions, teams and lectures.
 
 Imported by ``outreach.contributions``. Every section reads through the scoping rule
 (``for_user``): the screenings only for the roles with the health-data permission, the
@@ -18,6 +18,7 @@ from federation.core import access
 from federation.web.pages import PersonSection, add_person_section
 from outreach.models import (
     HEALTH_DATA_PERMISSION,
+    Lecture,
     Petition,
     Screening,
     Visit,
@@ -84,6 +85,24 @@ def teams(*, person, user) -> dict | None:
     return {"memberships": memberships} if memberships else None
 
 
+#: The latest sessions the file lists.
+LECTURES_SHOWN = 20
+
+
+def lectures(*, person, user) -> dict | None:
+    """Return the lectures and training sessions she attended that ``user`` sees, latest first."""
+    qs = (
+        Lecture.objects.for_user(user)
+        .filter(attendees=person)
+        .select_related("village", "township")
+        .order_by("-held_on", "-pk")
+    )
+    shown = list(qs[: LECTURES_SHOWN + 1])
+    if not shown:
+        return None
+    return {"lectures": shown[:LECTURES_SHOWN], "more": len(shown) > LECTURES_SHOWN, "shown": LECTURES_SHOWN}
+
+
 add_person_section(
     PersonSection("outreach.visits", 30, "outreach/_person_visits.html", visits, ("outreach.view_visit",))
 )
@@ -104,5 +123,10 @@ add_person_section(
 add_person_section(
     PersonSection(
         "outreach.teams", 70, "outreach/_person_teams.html", teams, ("outreach.view_volunteermember",)
+    )
+)
+add_person_section(
+    PersonSection(
+        "outreach.lectures", 75, "outreach/_person_lectures.html", lectures, ("outreach.view_lecture",)
     )
 )

@@ -265,3 +265,86 @@ def activity_participant_problems(*, team, participants) -> list[Problem]:
         for member in participants
         if member.team_id != team.pk
     ]
+
+
+# --- lectures and training ------------------------------------------------------------------------
+
+
+def lecture_total(*, named: int, unnamed: int) -> int:
+    """Return how many attended a session: the attendees named (residents) and those only counted."""
+    return named + unnamed
+
+
+def lecture_problems(*, lecture, today: dt.date | None = None) -> list[Problem]:
+    """Return the failed rules of a session: held already (recorded after, as activities are), a
+    count of the unnamed that is not below zero, an organiser village of the session's township."""
+    today = today or timezone.localdate()
+    problems: list[Problem] = []
+    if lecture.held_on and lecture.held_on > today:
+        problems.append(
+            Problem(
+                "future", _("日期不能晚于今天：讲座或培训办过以后再登记，办之前可先打印签到表。"), "held_on"
+            )
+        )
+    if lecture.unnamed_count is not None and lecture.unnamed_count < 0:
+        problems.append(Problem("negative", _("未登记姓名的参加人数不能小于 0。"), "unnamed_count"))
+    if lecture.village_id and lecture.township_id and lecture.village.township_id != lecture.township_id:
+        problems.append(Problem("other_township", _("这个村不属于所选乡镇。"), "village"))
+    return problems
+
+
+def lecture_attendee_problems(*, lecture, attendees) -> list[Problem]:
+    """Return a problem naming each attendee who may not attend: a village's session takes the
+    village's residents, a township's those of the township's villages; nobody deceased."""
+    problems: list[Problem] = []
+    for person in attendees:
+        if lecture.village_id:
+            if person.village_id != lecture.village_id:
+                problems.append(
+                    Problem(
+                        "other_village",
+                        _(
+                            "%(name)s 不是%(village)s的居民：村里的讲座只登记本村的参加人员，"
+                            "其他人计入未登记人数。"
+                        )
+                        % {"name": person.name, "village": lecture.village.name},
+                        "attendees",
+                    )
+                )
+        elif lecture.township_id and person.village.township_id != lecture.township_id:
+            problems.append(
+                Problem(
+                    "other_township",
+                    _("%(name)s 不是%(township)s的居民。")
+                    % {"name": person.name, "township": lecture.township.name},
+                    "attendees",
+                )
+            )
+        if person.deceased:
+            problems.append(
+                Problem("deceased", _("%(name)s 已登记为去世。") % {"name": person.name}, "attendees")
+            )
+    return problems
+
+
+def lecture_target_problems(*, target) -> list[Problem]:
+    """Return the failed rules of a yearly target: one a unit, kind and year; a village of its township."""
+    from outreach.models import LectureTarget
+
+    problems: list[Problem] = []
+    if target.village_id and target.township_id and target.village.township_id != target.township_id:
+        problems.append(Problem("other_township", _("这个村不属于所选乡镇。"), "village"))
+    if target.township_id and target.year and target.kind:
+        same = LectureTarget.objects.filter(
+            township_id=target.township_id, village_id=target.village_id, year=target.year, kind=target.kind
+        ).exclude(pk=target.pk)
+        if same.exists():
+            problems.append(
+                Problem(
+                    "twice",
+                    _("%(unit)s %(year)s 年度的%(kind)s目标已经登记过，请修改那一条。")
+                    % {"unit": target.unit_label, "year": target.year, "kind": target.get_kind_display()},
+                    "kind",
+                )
+            )
+    return problems

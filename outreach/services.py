@@ -13,8 +13,9 @@ from federation.core import history
 from federation.core.models import Village
 from federation.core.services import domain_record_save
 from federation.web.registers import by_deadline_key
-from outreach.models import RegisterReport, VolunteerActivity, VolunteerMember
-from outreach.rules import activity_participant_problems
+from outreach.models import Lecture, RegisterReport, VolunteerActivity, VolunteerMember
+from outreach.rules import activity_participant_problems, lecture_attendee_problems
+from registry.models import Person
 
 
 def volunteer_activity_save(
@@ -36,6 +37,32 @@ def volunteer_activity_save(
         )
         activity.participants.set(participants)
     return activity
+
+
+def lecture_save(
+    *,
+    user,
+    instance: Lecture,
+    attendees: Iterable[Person],
+    expected_version: int | None,
+    original: Lecture | None = None,
+) -> Lecture:
+    """Save a session and set its attendees, each a resident of its organiser; return it.
+
+    The rules of the session are the model's (``Lecture.clean``); those of its attendees are checked
+    here again after the write scope, so a forged form cannot list another village's residents.
+    """
+    attendees = list(attendees)
+    problems = lecture_attendee_problems(lecture=instance, attendees=attendees)
+    if problems:
+        raise ValidationError({"attendees": [p.message for p in problems]})
+    with transaction.atomic():
+        lecture = domain_record_save(
+            user=user, instance=instance, expected_version=expected_version, original=original
+        )
+        history.attribute(lecture, actor=user)  # the attendees' change is a history row of the session
+        lecture.attendees.set(attendees)
+    return lecture
 
 
 def register_report_mark(

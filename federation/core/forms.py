@@ -333,3 +333,10 @@ class AutocompleteSelect(forms.Select):
             option = self.create_option(name, row.pk, field.label_from_instance(row), True, index)
             options.append((None, [option], index))
         return options
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
+    """The choice of several rows among many of the user's scope (a session's attendees), drawn
+    and searched as :class:`AutocompleteSelect` is; the page holds the chosen rows only."""
+
+    allow_multiple_selected = True

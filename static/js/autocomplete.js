@@ -23,7 +23,7 @@
       loadThrottle: 250,
       allowEmptyOption: false, // the empty choice is no item: the placeholder shows instead
       placeholder: select.getAttribute("data-placeholder") || "",
-      plugins: select.required ? [] : ["clear_button"],
+      plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
       shouldLoad: function (query) { return query.trim().length > 0; },
       load: function (query, callback) {
         var self = this;

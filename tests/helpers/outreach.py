@@ -119,6 +119,24 @@ def build_outreach_world(world):
         setattr(o, f"member_{key}", member)
         setattr(o, f"activity_{key}", activity)
         setattr(o, f"petition_{key}", petition(village, petitioner_name=f"来访{key.upper()}"))
+        lecture = saved(
+            models.Lecture(
+                township=w.township,
+                village=village,
+                kind="family_education",
+                held_on=TODAY,
+                place="妇女之家",
+                speaker="李老师",
+                topic=f"村{key.upper()}家庭教育讲座",
+                unnamed_count=3,
+            )
+        )
+        lecture.attendees.set([lbw.person])
+        setattr(o, f"lecture_{key}", lecture)
+        target = models.LectureTarget(
+            township=w.township, village=village, year=TODAY.year, kind="family_education", sessions=2
+        )
+        setattr(o, f"lecture_target_{key}", saved(target))
     o.dv_a = petition(
         w.village_a, category=models.PetitionCategory.DOMESTIC_VIOLENCE, petitioner_name="受害人甲"
     )

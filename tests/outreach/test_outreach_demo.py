@@ -26,6 +26,8 @@ MODELS = [
     models.RegisterReport,
     models.Task,
     models.TaskAssignment,
+    models.Lecture,
+    models.LectureTarget,
 ]
 #: What names a related row of the demo in a fingerprint.
 NAMES = {models.Task: "title"}

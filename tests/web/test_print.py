@@ -66,8 +66,8 @@ def test_a_printed_record_is_the_record_only(chromium, live_server, records, tmp
             pdf = tmp_path / f"{name}.pdf"
             page.pdf(path=str(pdf), format="A4", print_background=True)
             printed = pdf_text(pdf)
-            # The header's words (its brand, 修改密码) are not on paper; "退出" alone no longer tells, since an
-            # entry's page names its 退出日期.
+            # The header's words (its brand, 修改密码) are not on paper; "退出" alone no longer tells,
+            # since an entry's page names its 退出日期.
             assert text in printed and "妇联工作台账" not in printed and "修改密码" not in printed, name
             page.emulate_media(media="screen")
             assert "修改密码" in page.inner_text("nav")  # the screen keeps its menu
