@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import AutocompleteSelectMultiple, VersionedModelForm
+from federation.core.forms import AutocompleteSelectMultiple, RecordsChoiceField, VersionedModelForm
 from outreach.models import (
     Lecture,
     LectureTarget,
@@ -144,7 +144,7 @@ class VolunteerMemberForm(VersionedModelForm):
         self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.level_label}）"
 
 
-class ParticipantsField(forms.ModelMultipleChoiceField):
+class ParticipantsField(RecordsChoiceField):
     """Members to tick; named with their team unless the form is for one team already."""
 
     show_team = True
@@ -246,7 +246,7 @@ class PetitionForm(VersionedModelForm):
             ]
 
 
-class AttendeesField(forms.ModelMultipleChoiceField):
+class AttendeesField(RecordsChoiceField):
     """The residents who attended, found by typing a name or an ID number (the person autocomplete)."""
 
     def label_from_instance(self, person: Person) -> str:

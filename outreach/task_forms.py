@@ -11,14 +11,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import PlacedErrorsMixin, VersionedModelForm
+from federation.core.forms import PlacedErrorsMixin, RecordsChoiceField, VersionedModelForm
 from outreach.models import Task, hand_in_problems
 
 
 class TaskForm(VersionedModelForm):
     """A task and the units it is set for (``units``: the villages or townships the setter may choose)."""
 
-    units = forms.ModelMultipleChoiceField(
+    units = RecordsChoiceField(
         label=_("承办单位"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

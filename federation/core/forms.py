@@ -285,6 +285,29 @@ class VersionedModelForm(PlacedErrorsMixin, FriendlyErrorsMixin, forms.ModelForm
             self.add_error(None, ValidationError(GONE, code="gone"))
 
 
+def _beyond_the_database(key) -> bool:
+    """Return whether ``key`` is a whole number no database integer holds (SQLite raises on one past
+    64 bits, where any other unknown key is simply not found)."""
+    try:
+        number = int(str(key))
+    except ValueError:
+        return False
+    return not -(2**63) <= number < 2**63
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records by their keys, where a key no database integer holds is refused as
+    any key outside the choices is (``invalid_pk_value``), not sent to the database to fail there."""
+
+    def _check_values(self, value):
+        for key in value or ():
+            if _beyond_the_database(key):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super()._check_values(value)
+
+
 class AutocompleteSelect(forms.Select):
     """The choice of one row among many of the user's scope (a person, a household): the page holds
     the chosen row alone, never the whole list; what is typed is searched by the view ``url_name``
@@ -321,7 +344,7 @@ class AutocompleteSelect(forms.Select):
         """Return the empty choice and the chosen rows only (read by their keys, through the field's
         queryset), as Django's admin does for its autocompletes."""
         field = self.choices.field
-        chosen = [v for v in value if v not in ("", None)]
+        chosen = [v for v in value if v not in ("", None) and not _beyond_the_database(v)]
         rows = []
         if chosen:
             try:

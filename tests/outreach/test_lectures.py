@@ -139,6 +139,17 @@ def test_an_attendee_of_another_village_is_refused_by_name(world, login):
     assert refused.value.message_dict["attendees"] == ["妇女C 不是幸福乡的居民。"]
 
 
+def test_an_attendee_key_past_any_integer_is_refused_on_its_field_not_with_a_500(world, login):
+    """A forged key too large for the database (SQLite raised on it) is an unknown choice like any other."""
+    w = world
+    client = login(w.dir_a)
+    huge = "77511621117173045395456"
+    response = client.post(reverse("outreach:lecture_create"), form_data(w, attendees=[w.woman_a.pk, huge]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["attendees"] == [f"所选的“{huge}”不在可选的范围内，请重新选择。"]
+    assert not Lecture.objects.exists()
+
+
 def test_the_total_is_the_named_and_the_counted(world, login):
     w = world
     second = member(w.household_a, "child", "女儿A", dt.date(2000, 3, 3))
