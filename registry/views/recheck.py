@@ -55,8 +55,8 @@ class RecheckView(LoginRequiredMixin, View):
     def get(self, request):
         registers = _registers(request.user, "view")
         villages = list(Village.objects.for_user(request.user).select_related("township").order_by("code"))
-        if not registers or not villages:
-            raise Http404
+        if not registers or not villages or not _registers(request.user, "change"):
+            raise Http404  # the roles that keep the registers (a director, the township), not the county
         on = _day(request)
         chosen = None
         if len(villages) == 1:

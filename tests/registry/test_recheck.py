@@ -232,6 +232,7 @@ def test_the_township_sees_a_count_per_village_and_chooses_one(world, login):
     assert "甲村妇女" not in page  # one village's list at a time
     one = client.get(recheck_url(village=world.village_b.pk)).content.decode()
     assert "乙村妇女" in one and "甲村妇女" not in one
+    assert login(world.county_viewer).get(recheck_url()).status_code == 404  # reads, keeps no register
 
 
 def test_another_villages_director_gets_404_on_end_and_still_valid(world, login):
