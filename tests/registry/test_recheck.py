@@ -9,6 +9,7 @@ the future" on any later day too.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -165,6 +166,11 @@ def test_the_director_ends_a_proposed_entry_with_one_click_and_a_confirmation(wo
     )
     entry.refresh_from_db()
     assert entry.exited_on is None
+    # she may change the proposed date first: the exit form, filled in with the proposal
+    change = client.get(f"{exit_url}?exited_on=2026-10-01&exit_reason=husband_returned").content.decode()
+    assert 'value="2026-10-01"' in change
+    assert re.search(r'<input[^>]*value="husband_returned"[^>]*checked', change)
+    assert "修改日期或原因" in confirm
     response = client.post(exit_url, {**data, "confirmed": "1"})
     assert response.status_code == 302 and response.url == recheck_url()
     entry.refresh_from_db()
