@@ -16,6 +16,7 @@ import datetime as dt
 from django.urls import reverse
 
 from federation.core import figures
+from federation.core.models import Village
 from federation.web.pages import HomeSection, add_home_section
 from registry.recheck import proposals
 
@@ -64,6 +65,37 @@ def recheck_todo(*, user, village, today: dt.date, **_kwargs) -> dict | None:
     return {"count": count, "entries": listed, "year": today.year, "url": reverse("registry:recheck")}
 
 
+def township_recheck_todo(*, user, today: dt.date, villages=None, **_kwargs) -> dict | None:
+    """Return the villages of a township's user with entries to check again today, and how many each
+    (None: none). The roles that keep the registers only: the county reads them."""
+    if not user.has_perm("registry.change_leftbehindwoman"):
+        return None
+    if villages is None:
+        villages = Village.objects.for_user(user).order_by("code")
+    villages = list(villages)
+    counts = recheck_counts([v.pk for v in villages], today)
+    rows = [(village, counts[village.pk]) for village in villages if counts.get(village.pk)]
+    if not rows:
+        return None
+    return {
+        "villages": rows,
+        "count": len(rows),
+        "total": sum(n for _v, n in rows),
+        "year": today.year,
+        "url": reverse("registry:recheck"),
+    }
+
+
 add_home_section(
     HomeSection("registry.recheck", "village", "todo", 25, "registry/home/_recheck.html", recheck_todo)
+)
+add_home_section(
+    HomeSection(
+        "registry.recheck_villages",
+        "township",
+        "todo",
+        25,
+        "registry/home/_recheck_villages.html",
+        township_recheck_todo,
+    )
 )

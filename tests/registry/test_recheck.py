@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from registry import models
 from registry.recheck import proposals
@@ -254,3 +255,22 @@ def test_another_villages_director_gets_404_on_end_and_still_valid(world, login)
     assert client.post(exit_url, {**data, "confirmed": "1"}).status_code == 404
     entry.refresh_from_db()
     assert entry.exited_on is None and entry.kept_at is None
+
+
+def test_the_townships_home_counts_per_village_the_entries_to_check_today(
+    world, login, django_capture_on_commit_callbacks
+):
+    husband, wife, _child = family(world.village_b, "今年妇女")
+    entry = models.LeftBehindWoman(person=wife, year=timezone.localdate().year)  # entered today
+    entry.full_clean()
+    entry.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        back_home(husband)
+    page = login(world.staff).get(reverse("home")).content.decode()
+    card = page[page.index('id="recheck-villages-todo"') :]
+    card = card[: card.index("</ul>")]
+    assert "胜利村" in card and "1 条待核实" in card and "红旗村" not in card
+    assert f"{reverse('registry:recheck')}?village={world.village_b.pk}" in card
+    assert (
+        'id="recheck-villages-todo"' not in login(world.county_viewer).get(reverse("home")).content.decode()
+    )
