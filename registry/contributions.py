@@ -100,6 +100,18 @@ add_menu_entry(
     )
 )
 
+# 待核实 (registry.views.recheck): the entries the facts no longer fit, for those who keep the registers.
+add_menu_entry(
+    MenuEntry(
+        "registers",
+        _("待核实"),
+        "registry:recheck",
+        80,
+        section=2,
+        permissions=("registry.change_leftbehindwoman",),
+    )
+)
+
 add_menu_group(
     MenuGroup("access_log", _("访问记录"), 80, url_name="registry:access_log", shown=access.may_search)
 )

@@ -11,12 +11,13 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federation.core import figures, history
 from federation.core.models import Village, VillageGroup
 from federation.core.scoping import require_in_scope
-from federation.core.services import domain_record_save
+from federation.core.services import domain_record_raise_version, domain_record_save
 from federation.ledgers import archives
 from registry.models import ExitReason, Household, Person, PersonsVillage, RegisterEntry
 
@@ -123,6 +124,33 @@ def register_entry_exit(
         expected_version=expected_version,
         reason=_("退出：%(reason)s") % {"reason": label},
     )
+
+
+def register_entry_keep(
+    *, user, entry: RegisterEntry, note: str, on: dt.date, expected_version: int | None = None
+) -> RegisterEntry:
+    """Say that ``entry`` is still valid (仍然有效) although its rules fail on ``on``: its proposed exit
+    (待核实) is not proposed again for the same failed rules until a record they read changes
+    (``RegisterEntry.still_valid_for``); return it.
+
+    ``note`` says why (required). The entry's register rules are not judged again here (they fail:
+    that is what the director answers); its scope and a closed year (归档) are, and its history names
+    ``user`` and the note.
+    """
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"kept_note": _("请写明为什么仍然有效。")})
+    problems = entry.problems(on)
+    with transaction.atomic():
+        require_in_scope(user, entry)
+        archives.refuse_if_closed(entry)
+        domain_record_raise_version(entry, expected_version=expected_version)
+        entry.kept_at = timezone.now()
+        entry.kept_by = user
+        entry.kept_note = note[:200]
+        entry.kept_codes = ",".join(sorted({p.rule for p in problems}))[:200]
+        history.save(entry, actor=user, reason=_("核实仍然有效：%(note)s") % {"note": entry.kept_note})
+    return entry
 
 
 #: What a carried entry does not take from last year's: who it is of and when (the rest is copied).

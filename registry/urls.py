@@ -4,7 +4,7 @@ from federation.web.generic import record_urls
 from federation.web.registers import declared_urls
 from registry.forms.people import HouseholdForm, PersonForm
 from registry.models import Household, Person
-from registry.views import access_log, autocomplete, carry_over, people, search
+from registry.views import access_log, autocomplete, carry_over, people, recheck, search
 from registry.views.registers import entry_exit_urls
 
 app_name = "registry"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("access-log/", access_log.AccessLogView.as_view(), name="access_log"),
     path("search/", search.SearchView.as_view(), name="search"),
     path("carry-over/", carry_over.CarryOverView.as_view(), name="carry_over"),
+    path("recheck/", recheck.RecheckView.as_view(), name="recheck"),
+    path("recheck/<str:register>/<int:pk>/keep/", recheck.RecheckKeepView.as_view(), name="recheck_keep"),
     path("autocomplete/persons/", autocomplete.PersonAutocompleteView.as_view(), name="person_autocomplete"),
     path(
         "autocomplete/households/",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -52,6 +54,50 @@ class ExitReason(models.TextChoices):
     MOVED_AWAY = "moved_away", _("迁出")
     DECEASED = "deceased", _("死亡")
     OTHER = "other", _("其他")
+
+
+#: The exit proposed (待核实) for a rule an active entry now fails, by the rule's ``Problem`` code: the
+#: first of the reasons that its register offers (``exit_reasons``); a code not named here, or none
+#: offered, proposes 其他 with the rule's message as the note. Death first: it ends every register.
+EXIT_REASON_OF_PROBLEM: dict[str, tuple[str, ...]] = {
+    "deceased": (ExitReason.DECEASED,),
+    "too_old": (ExitReason.AGE_OVER, ExitReason.TURNED_16),
+    "husband_not_away": (ExitReason.HUSBAND_RETURNED,),
+    "parent_not_away": (ExitReason.PARENTS_RETURNED,),
+    "income_not_below_line": (ExitReason.INCOME_ABOVE_LINE,),
+    "not_at_home": (ExitReason.MOVED_AWAY,),  # no longer living at her place of registration
+}
+
+
+@dataclass(frozen=True)
+class ProposedExit:
+    """The exit the facts propose for an active entry (待核实): its reason, the first day it is no longer
+    active (``exited_on``), the note (the rule's message for 其他) and every failed rule."""
+
+    reason: str
+    exited_on: dt.date
+    note: str
+    problems: tuple
+
+    @property
+    def reason_label(self) -> str:
+        return str(ExitReason(self.reason).label)
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({p.rule for p in self.problems})
+
+    @property
+    def message(self) -> str:
+        return "；".join(str(p.message).rstrip("。") for p in self.problems) + "。"
+
+
+def _birthday(born: dt.date, year: int) -> dt.date:
+    """Return the birthday of ``born`` in ``year`` (29 February: 1 March in a common year)."""
+    try:
+        return born.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1)
 
 
 class PersonsVillage(models.Model):
@@ -118,6 +164,21 @@ class RegisterEntry(PersonsVillage, DomainModel):
     exit_reason = models.CharField(_("退出原因"), max_length=20, choices=ExitReason.choices, blank=True)
     exit_note = models.CharField(_("退出说明"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # "Still valid" (仍然有效) of the 待核实 list: who said so, when, why, and of which failed rules
+    # (their codes, comma-separated). The same failures are not proposed again until a record the
+    # rule reads (her, her household's members and incomes) changes after ``kept_at``.
+    kept_at = models.DateTimeField(_("核实仍有效时间"), null=True, blank=True, editable=False)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("核实人"),
+    )
+    kept_note = models.CharField(_("核实说明"), max_length=200, blank=True, editable=False)
+    kept_codes = models.CharField(_("核实时不符的条件"), max_length=200, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -170,9 +231,65 @@ class RegisterEntry(PersonsVillage, DomainModel):
         """Return whether the entry is active on ``day`` (the same as ``active_on_q``)."""
         return self.entered_on <= day and (self.exited_on is None or self.exited_on > day)
 
-    def problems(self) -> list:
-        """Return the register's failed rules for this entry (see ``registry.rules``)."""
+    def problems(self, on: dt.date | None = None) -> list:
+        """Return the register's failed rules for this entry on ``on`` (its entry date by default;
+        see ``registry.rules``)."""
         return []
+
+    def proposed_exit(self, on: dt.date) -> ProposedExit | None:
+        """Return the exit the facts propose on ``on`` (待核实): the entry judged again on that day by
+        its register's rules (``problems``), or None when it still fits or was said still valid for
+        the same failures with no change of the facts since (``kept_at``).
+
+        The reason is the first failed rule's of ``EXIT_REASON_OF_PROBLEM`` (death first), else 其他
+        with the rules' messages as the note; the date is the day the fact changed where it is known
+        (the birthday past the age limit), else ``on``, never before the entry date.
+        """
+        problems = self.problems(on)
+        if not problems or self.still_valid_for(problems):
+            return None
+        offered = set(self.exit_reasons)
+        order = sorted(problems, key=lambda p: p.rule != "deceased")
+        reason, cause = ExitReason.OTHER, None
+        for problem in order:
+            found = [r for r in EXIT_REASON_OF_PROBLEM.get(problem.rule, ()) if r in offered]
+            if found:
+                reason, cause = found[0], problem
+                break
+        exited_on = on
+        if cause is not None and cause.rule == "too_old" and self.person.birth_date:
+            age = self.person.age_on(on)
+            exited_on = _birthday(self.person.birth_date, self.person.birth_date.year + age)
+        exited_on = min(max(exited_on, self.entered_on), on)
+        note = "" if reason != ExitReason.OTHER else "；".join(str(p.message) for p in problems)[:200]
+        return ProposedExit(reason=reason, exited_on=exited_on, note=note, problems=tuple(problems))
+
+    def facts_changed_at(self) -> dt.datetime | None:
+        """Return when a record this entry's rules read last changed: her, her household, its live
+        members and incomes (as ``registry.rules.judged_together`` fetched them; read otherwise)."""
+        from registry.rules import JUDGED_MEMBERS
+
+        person = self.person
+        times = [person.updated_at]
+        household = person.household if person.household_id else None
+        if household is not None:
+            times.append(household.updated_at)
+            members = getattr(household, JUDGED_MEMBERS, None)
+            members = members if members is not None else household.members.all()
+            times += [m.updated_at for m in members]
+            times += [i.updated_at for i in household.incomes.all()]
+        return max((t for t in times if t is not None), default=None)
+
+    def still_valid_for(self, problems) -> bool:
+        """Return whether a director said this entry still valid (仍然有效) for ``problems``' failures
+        and no record its rules read has changed since."""
+        if self.kept_at is None:
+            return False
+        kept = set(filter(None, self.kept_codes.split(",")))
+        if not {p.rule for p in problems} <= kept:
+            return False
+        changed = self.facts_changed_at()
+        return changed is None or changed <= self.kept_at
 
     def date_errors(self) -> dict[str, list[ValidationError]]:
         """Return what is wrong with the entry's dates and exit (by field): an entry date in the future
@@ -324,10 +441,10 @@ class LeftBehindChild(RegisterEntry, _ChildFields):
         verbose_name = _("留守儿童")
         verbose_name_plural = _("留守儿童")
 
-    def problems(self) -> list:
+    def problems(self, on: dt.date | None = None) -> list:
         from registry.rules import child_problems, left_behind_child_family_problems, school_problems
 
-        on = self.ages_on
+        on = on or self.ages_on
         return [
             *child_problems(child=self.person, on=on, label=_("留守儿童")),
             *left_behind_child_family_problems(
@@ -364,10 +481,10 @@ class HardshipChild(RegisterEntry, _ChildFields):
         verbose_name = _("特殊困难儿童")
         verbose_name_plural = _("特殊困难儿童")
 
-    def problems(self) -> list:
+    def problems(self, on: dt.date | None = None) -> list:
         from registry.rules import child_problems, hardship_child_family_problems, school_problems
 
-        on = self.ages_on
+        on = on or self.ages_on
         problems = child_problems(child=self.person, on=on, label=_("特殊困难儿童"))
         if self.reason == HardshipReason.OTHER and not self.reason_detail.strip():
             from federation.core.rules import Problem
@@ -405,11 +522,11 @@ class LeftBehindWoman(RegisterEntry):
         verbose_name = _("农村留守妇女")
         verbose_name_plural = _("农村留守妇女")
 
-    def problems(self) -> list:
+    def problems(self, on: dt.date | None = None) -> list:
         from registry.rules import left_behind_woman_problems
 
         return left_behind_woman_problems(
-            woman=self.person, on=self.ages_on, at_registration_place=self.at_registration_place
+            woman=self.person, on=on or self.ages_on, at_registration_place=self.at_registration_place
         )
 
 
@@ -465,13 +582,13 @@ class PoorWoman(RegisterEntry):
         income = household.income_of(self.year) if household is not None else None
         return income.per_capita_income if income is not None else None
 
-    def problems(self) -> list:
+    def problems(self, on: dt.date | None = None) -> list:
         from federation.core.rules import Problem
         from registry.rules import live_household, poor_woman_problems
 
         household = live_household(self.person)
         problems = poor_woman_problems(
-            woman=self.person, household=household, year=self.year, on=self.ages_on
+            woman=self.person, household=household, year=self.year, on=on or self.ages_on
         )
         if self.paired and not self.paired_by.strip():
             problems.append(Problem("paired_by", str(_("结对帮扶时请填写帮扶人或单位。")), "paired_by"))

@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet, Window
 from django.urls import path as url_path
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,15 @@ class EntryExitView(DomainUpdateView):
     def get_queryset(self):
         return super().get_queryset().filter(exited_on__isnull=True)
 
+    def get_initial(self):
+        """Return the form's initial values; ``?exited_on=&exit_reason=&exit_note=`` (a proposal of the
+        待核实 list, to change before confirming) fill them in."""
+        initial = super().get_initial()
+        for name in ("exited_on", "exit_reason", "exit_note"):
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
+
     def save_record(self, form):
         data = form.cleaned_data
         return services.register_entry_exit(
@@ -147,8 +157,15 @@ class EntryExitView(DomainUpdateView):
         context = super().get_context_data(**kwargs)
         form = context.get("form")
         if kwargs.get("confirming") and form is not None:
-            reason = dict(self.model.exit_reason_choices()).get(form.cleaned_data["exit_reason"], "")
+            data = form.cleaned_data
+            reason = dict(self.model.exit_reason_choices()).get(data["exit_reason"], "")
             context["exit_reason_label"] = reason
+            change = {"exited_on": data["exited_on"].isoformat(), "exit_reason": data["exit_reason"]}
+            if data.get("exit_note"):
+                change["exit_note"] = data["exit_note"]
+            if context.get("next"):
+                change["next"] = context["next"]
+            context["change_query"] = urlencode(change)
         return context
 
 

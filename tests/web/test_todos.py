@@ -31,6 +31,7 @@ from registry.models import (
     PoorWoman,
     WorkPlace,
 )
+from registry.models.registers import default_entered_on
 from registry.todos import entries_to_recheck
 from tests.helpers.factories import PersonFactory
 from tests.helpers.loans import advance, build_loan_world, draft
@@ -39,6 +40,9 @@ from tests.helpers.registers import PERSON_REGISTERS, make_record
 from tests.helpers.registers import YEAR as REGISTER_YEAR
 
 TODAY = timezone.localdate()
+#: The day the helpers' entries are entered on (their year's default): judged again on it, an entry
+#: fails exactly the rules its form would refuse now.
+ENTERED = default_entered_on(REGISTER_YEAR).isoformat()
 
 
 def home(login, user) -> str:
@@ -134,10 +138,10 @@ def _entries_some_no_longer_fitting(village, count: int) -> None:
 def test_rechecking_a_village_reads_as_many_queries_for_many_entries_as_for_a_few(world):
     _entries_some_no_longer_fitting(world.village_a, 2)
     with CaptureQueriesContext(connection) as few:
-        entries_to_recheck([world.village_a.pk], year=REGISTER_YEAR)
+        entries_to_recheck([world.village_a.pk], on=ENTERED)
     _entries_some_no_longer_fitting(world.village_a, 8)
     with CaptureQueriesContext(connection) as many:
-        found = entries_to_recheck([world.village_a.pk], year=REGISTER_YEAR)
+        found = entries_to_recheck([world.village_a.pk], on=ENTERED)
     assert len(many) == len(few) <= 16  # the entries, their households' members and incomes, a register
     assert found[world.village_a.pk][0] == 10  # 2 of the first 8 entries, 8 of the next 32
 
@@ -152,7 +156,7 @@ def test_rechecking_many_entries_at_once_judges_each_as_its_form_does(world):
             problems = model.objects.get(pk=entry.pk).problems()
             if problems:
                 expected[entry.get_absolute_url()] = str(problems[0].message)
-    count, listed = entries_to_recheck([world.village_a.pk], year=REGISTER_YEAR)[world.village_a.pk]
+    count, listed = entries_to_recheck([world.village_a.pk], on=ENTERED)[world.village_a.pk]
     assert count == len(expected) == 5
     assert {url: message for _register, _name, message, url in listed} == expected
     messages = " ".join(expected.values())
