@@ -35,15 +35,14 @@
   function putEntry(entry) { return db().then(function (d) { return d.put("entries", entry); }); }
   function deleteEntry(id) { return db().then(function (d) { return d.delete("entries", id); }); }
 
-  // Everything this phone keeps for the app: the queue, its notes and the kept pages.
+  // Everything this phone keeps for the app: the queue, its notes and the kept pages. The stores are
+  // emptied rather than the database deleted: a deletion waits for every other open page of the site.
   function wipe() {
-    var closing = dbPromise ? dbPromise.then(function (d) { d.close(); }) : Promise.resolve();
-    dbPromise = null;
-    return closing.then(function () {
-      return new Promise(function (resolve) {
-        var request = indexedDB.deleteDatabase(DB);
-        request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
-      });
+    return db().then(function (d) {
+      var tx = d.transaction(["entries", "meta"], "readwrite");
+      tx.objectStore("entries").clear();
+      tx.objectStore("meta").clear();
+      return tx.done;
     }).then(function () { return window.caches ? caches.delete(CACHE) : null; });
   }
 
@@ -112,7 +111,7 @@
         }).catch(function () { return null; });
       })).then(function () {
         return Promise.all(Array.from(assets).map(function (url) {
-          return cache.match(url).then(function (hit) { return hit || cache.add(url).catch(function () { return null; }); });
+          return cache.match(url, { ignoreVary: true }).then(function (hit) { return hit || cache.add(url).catch(function () { return null; }); });
         }));
       });
     });
@@ -134,27 +133,33 @@
     var field = form.querySelector('[name="' + name + '"]');
     if (!field) return name;
     var wrapper = field.closest(".mb-3, fieldset, .form-group");
-    var label = (field.id && form.querySelector('label[for="' + field.id + '"]')) ||
+    var several = field.type === "radio" || (field.type === "checkbox" && form.querySelectorAll('[name="' + name + '"]').length > 1);
+    var label = (several && wrapper && wrapper.querySelector("legend, label.form-label")) ||
+      (field.id && form.querySelector('label[for="' + field.id + '"]')) ||
       (wrapper && wrapper.querySelector("legend, label"));
     return label ? label.textContent.replace("*", "").trim() : name;
   }
 
+  // The token, the page to go back to, and Django's copies of initial values are not the entry's.
+  function skipped(name) { return name === "csrfmiddlewaretoken" || name === "next" || name.indexOf("initial-") === 0; }
+
   function readForm(form) {
     var data = {}, texts = {}, labels = {}, choices = {};
     new FormData(form).forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken" || name === "next" || value instanceof File) return;
+      if (skipped(name) || value instanceof File) return;
       if (name in data) data[name] = [].concat(data[name], value);
       else data[name] = value;
     });
     form.querySelectorAll("[name]").forEach(function (field) {
       var name = field.name;
-      if (name === "csrfmiddlewaretoken" || name === "next" || field.type === "hidden") return;
+      if (skipped(name) || field.type === "hidden") return;
       labels[name] = labels[name] || labelOf(form, name);
       if (field.tagName === "SELECT") {
         var options = {};
         Array.from(field.options).slice(0, 200).forEach(function (o) { options[o.value] = o.textContent.trim(); });
         choices[name] = options;
-        texts[name] = Array.from(field.selectedOptions).map(function (o) { return o.textContent.trim(); }).join("、");
+        texts[name] = Array.from(field.selectedOptions).filter(function (o) { return o.value !== ""; })
+          .map(function (o) { return o.textContent.trim(); }).join("、");
       } else if (field.type === "radio" || field.type === "checkbox") {
         var label = field.id && form.querySelector('label[for="' + field.id + '"]');
         choices[name] = choices[name] || {};
@@ -209,9 +214,9 @@
     });
   }
 
-  function entryTitle(form, read) {
+  function entryTitle(form, read, method) {
     var heading = document.querySelector("main h1");
-    var who = read.texts.person || read.data.name || "";
+    var who = method === "POST" ? read.texts.person || read.data.name || "" : "";
     return (heading ? heading.textContent.trim() : document.title) + (who ? "：" + who : "");
   }
 
@@ -240,7 +245,7 @@
       var read = readForm(form);
       var entry = editing || { user: cfg.user, created: Date.now() };
       Object.assign(entry, {
-        api: target.api, method: target.method, page: location.pathname, title: entryTitle(form, read),
+        api: target.api, method: target.method, page: location.pathname, title: entryTitle(form, read, target.method),
         data: read.data, texts: read.texts, labels: read.labels, choices: read.choices,
         status: "waiting", errors: null, current: null, changes: null, saved: Date.now(),
       });
@@ -387,7 +392,7 @@
     var list = text("dl", "row small mb-2");
     Object.keys(entry.data).forEach(function (name) {
       if (name === "version") return;
-      var value = (entry.texts || {})[name] || shown(entry, name, entry.data[name]);
+      var value = (entry.texts || {})[name] || shown(entry, name, entry.data[name] === "" ? null : entry.data[name]);
       if (value === "（空）" && !(entry.errors && entry.errors[name])) return;
       list.appendChild(text("dt", "col-4 fw-normal text-muted", (entry.labels || {})[name] || name));
       var dd = text("dd", "col-8 mb-1", value);
@@ -424,6 +429,7 @@
     var status = document.getElementById("offline-sync-status");
     if (!button) return;
     if (location.hash === "#saved" && status) status.textContent = navigator.onLine ? "" : "已存在手机上，联网后发送。";
+    window.addEventListener("online", function () { status.textContent = ""; });
     button.addEventListener("click", function () {
       if (!navigator.onLine) { status.textContent = "没有网络，联网后再同步。"; return; }
       status.textContent = "正在同步…";

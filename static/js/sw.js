@@ -28,12 +28,15 @@ function notice(text) {
 }
 
 async function page(request) {
-  const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok && response.headers.get("X-Offline") === "keep") await cache.put(request, response.clone());
+    if (response.ok && response.headers.get("X-Offline") === "keep") {
+      await (await caches.open(CACHE)).put(request, response.clone());
+    }
     return response;
   } catch (error) {
+    if (!(await caches.has(CACHE))) return notice("这一页没有保存在手机上，联网后再打开。");
+    const cache = await caches.open(CACHE);
     if (await expired(cache)) {
       await caches.delete(CACHE);
       return notice("这部手机上的离线资料已超过规定天数没有同步，已经清除。请联网后重新登录。");

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from federation.core.services import domain_record_save
 from outreach.models import Visit
@@ -37,8 +38,9 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"offline-{name}-375.png"), full_page=True)
 
 
-def badge(page) -> str:
-    return page.locator("#sync-count").inner_text()
+def badge(page, text: str) -> None:
+    """Wait until the header's count says ``text`` (the script counts the queue after the page loads)."""
+    expect(page.locator("#sync-count")).to_have_text(text)
 
 
 def new_person(page, name: str, id_number: str) -> None:
@@ -78,7 +80,7 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     phone.wait_for_url("**/offline/queue/**")
     born = dt.date(2012, 3, 4)
     new_person(phone, "周小燕", id_number_for(born, "F"))
-    assert badge(phone) == "待同步 2"
+    badge(phone, "待同步 2")
 
     # Closed and opened again, still offline: the queue holds both.
     phone.close()
@@ -90,7 +92,7 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     entries.nth(1).wait_for()
     assert entries.count() == 2
     assert "李秀兰" in entries.nth(0).inner_text() and "周小燕" in entries.nth(1).inner_text()
-    assert badge(page) == "待同步 2"
+    badge(page, "待同步 2")
     shot(page, "queue")
 
     # Online again: both are sent at once, and the server's history names her.
@@ -113,8 +115,8 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     message = refused.locator(".offline-field-error").inner_text()
     assert "身份证" in message or "已" in message
     refused.get_by_role("link", name="按提示修改").click()
-    assert page.locator("#id_name").input_value() == "周小红"
-    assert message in page.locator(".offline-error").first.inner_text()
+    expect(page.locator("#id_name")).to_have_value("周小红")
+    expect(page.locator(".offline-error").first).to_contain_text(message)
     page.fill("#id_id_number", id_number_for(dt.date(2014, 5, 6), "F"))
     page.click("main button[type=submit]")
     page.wait_for_selector(".offline-empty")
@@ -141,3 +143,68 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     woman.refresh_from_db()
     assert woman.phone == "13900000001"
     assert woman.history.latest().history_user == world.dir_a
+
+
+COUNT_ENTRIES = """async () => {
+  const d = await idb.openDB("federation-offline", 1);
+  return (await d.getAll("entries")).length;
+}"""
+KEPT_PAGES = """async () => {
+  if (!(await caches.has("federation-offline"))) return 0;
+  const keys = await (await caches.open("federation-offline")).keys();
+  return keys.filter((r) => !new URL(r.url).pathname.startsWith("/static/")).length;
+}"""
+EIGHT_DAYS_AGO = """async () => {
+  const at = Date.now() - 8 * 86400000;
+  const d = await idb.openDB("federation-offline", 1);
+  await d.put("meta", {key: "lastSync", value: at});
+  const cache = await caches.open("federation-offline");
+  await cache.put("/offline/__meta", new Response(JSON.stringify({lastSync: at, days: 7})));
+}"""
+
+
+def log_out(page) -> None:
+    """Open the phone's menu and press 退出."""
+    if not page.get_by_role("button", name="退出").is_visible():
+        page.locator(".navbar-toggler").click()
+    page.get_by_role("button", name="退出").click()
+
+
+def test_a_shared_phone_keeps_nothing_of_hers(phone, world, live_server):
+    sign_in(phone, "dir_a")
+    ready(phone)
+    # An entry the server refused waits on the phone, online.
+    phone.context.set_offline(True)
+    new_person(phone, "周小红", world.woman_a.id_number)
+    phone.context.set_offline(False)
+    phone.locator(".offline-entry[data-status=refused]").wait_for()
+
+    # Log-out refuses while it waits, unless she confirms; confirmed, nothing of hers is left.
+    phone.once("dialog", lambda dialog: dialog.dismiss())
+    log_out(phone)
+    phone.wait_for_timeout(300)
+    assert phone.url.endswith("/offline/queue/#saved") and phone.evaluate(COUNT_ENTRIES) == 1
+    phone.once("dialog", lambda dialog: dialog.accept())
+    log_out(phone)
+    phone.wait_for_url("**/login/**")
+    assert phone.evaluate(KEPT_PAGES) == 0 and phone.evaluate(COUNT_ENTRIES) == 0
+
+    # Another user signing in on the phone: what the last one left (her session simply ended) is wiped.
+    sign_in(phone, "dir_a")
+    ready(phone)
+    phone.context.set_offline(True)
+    new_person(phone, "周小红", world.woman_a.id_number)
+    phone.context.clear_cookies()
+    phone.context.set_offline(False)
+    sign_in(phone, "dir_b")
+    ready(phone)
+    assert phone.evaluate(COUNT_ENTRIES) == 0
+    assert phone.locator("#sync-count").is_hidden()
+
+    # Seven days without a successful sync: offline, the phone shows none of what it kept.
+    assert phone.evaluate(KEPT_PAGES) > 0
+    phone.evaluate(EIGHT_DAYS_AGO)
+    phone.context.set_offline(True)
+    phone.go("/")
+    assert "已经清除" in phone.locator("body").inner_text()
+    assert phone.evaluate(KEPT_PAGES) == 0
