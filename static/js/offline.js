@@ -88,14 +88,33 @@
   }
 
   // ---- keeping the pages --------------------------------------------------------------------
+  // Each page of cfg.keep is fetched once, and again when the copy is half a day old (the roster
+  // changes; the pages she visits online are kept fresh by the service worker as she goes).
+  var REFRESH = 12 * 3600000;
   function keepPages() {
     if (!window.caches || !navigator.onLine || !cfg.keep) return Promise.resolve();
-    return caches.open(CACHE).then(function (cache) {
+    return getMeta("keptAt").then(function (keptAt) {
+      var fresh = keptAt && Date.now() - keptAt < REFRESH;
+      return caches.open(CACHE).then(function (cache) {
+        return Promise.all(cfg.keep.map(function (url) {
+          return fresh ? cache.match(url, { ignoreVary: true }).then(function (hit) { return hit ? null : url; }) : url;
+        })).then(function (missing) {
+          missing = missing.filter(Boolean);
+          if (!missing.length) return null;
+          return keepThese(cache, missing).then(function () { return setMeta("keptAt", Date.now()); });
+        });
+      });
+    });
+  }
+
+  function keepThese(cache, urls) {
+    return Promise.resolve().then(function () {
       var assets = new Set();
       document.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]").forEach(function (el) {
         assets.add(el.getAttribute("src") || el.getAttribute("href"));
       });
-      return Promise.all(cfg.keep.map(function (url) {
+      // One page after the other: easy on the server and on her phone's data.
+      return urls.reduce(function (chain, url) { return chain.then(function () {
         return fetch(url, { credentials: "same-origin" }).then(function (response) {
           if (!response.ok || response.redirected) return null;
           var copy = response.clone();
@@ -109,7 +128,7 @@
             });
           });
         }).catch(function () { return null; });
-      })).then(function () {
+      }); }, Promise.resolve()).then(function () {
         return Promise.all(Array.from(assets).map(function (url) {
           return cache.match(url, { ignoreVary: true }).then(function (hit) { return hit || cache.add(url).catch(function () { return null; }); });
         }));
@@ -464,9 +483,14 @@
     drawQueue();
     if (!cfg.enabled) return;
     if ("serviceWorker" in navigator) {
+      // The pages are kept from the home (where she lands after signing in), once she stays a moment.
+      var home = cfg.keep && location.pathname === cfg.keep[0];
       navigator.serviceWorker.register(cfg.worker, { scope: "/" }).then(function () {
         return navigator.serviceWorker.ready;
-      }).then(keepPages).catch(function () { return null; }).then(function () {
+      }).then(function () {
+        if (!home) return null;
+        return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(keepPages);
+      }).catch(function () { return null; }).then(function () {
         document.documentElement.dataset.offlineReady = "1"; // the pages are kept (tests wait for it)
       });
     }

@@ -14,7 +14,7 @@ from federation.core.masking import mask_id_number
 
 def config(response) -> dict:
     """Return the offline settings a page gives its script."""
-    block = r'<script id="offline-config" type="application/json">(.*?)</script>'
+    block = r'<script id="offline-config" type="application/json"[^>]*>(.*?)</script>'
     found = re.search(block, response.text, re.S)
     return json.loads(found.group(1))
 

@@ -34,8 +34,10 @@ def ready(page) -> None:
 
 
 def shot(page, name: str) -> None:
+    """Write the page's screenshot at its width to var/screenshots (looked at by the change's author)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"offline-{name}-375.png"), full_page=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SHOTS / f"offline-{name}-{width}.png"), full_page=True)
 
 
 def badge(page, text: str) -> None:
@@ -94,6 +96,9 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     assert "李秀兰" in entries.nth(0).inner_text() and "周小燕" in entries.nth(1).inner_text()
     badge(page, "待同步 2")
     shot(page, "queue")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    shot(page, "queue")
+    page.set_viewport_size({"width": 375, "height": 740})
 
     # Online again: both are sent at once, and the server's history names her.
     context.set_offline(False)
@@ -170,6 +175,23 @@ def log_out(page) -> None:
     page.get_by_role("button", name="退出").click()
 
 
+def log_out_answering(page, *, accept: bool) -> str:
+    """Press 退出, answer the question it asks, and return the question."""
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)
+    log_out(page)
+    for _ in range(200):
+        if asked:
+            return asked[0]
+        page.wait_for_timeout(50)
+    raise AssertionError("log-out asked nothing")
+
+
 def test_a_shared_phone_keeps_nothing_of_hers(phone, world, live_server):
     sign_in(phone, "dir_a")
     ready(phone)
@@ -180,12 +202,9 @@ def test_a_shared_phone_keeps_nothing_of_hers(phone, world, live_server):
     phone.locator(".offline-entry[data-status=refused]").wait_for()
 
     # Log-out refuses while it waits, unless she confirms; confirmed, nothing of hers is left.
-    phone.once("dialog", lambda dialog: dialog.dismiss())
-    log_out(phone)
-    phone.wait_for_timeout(300)
+    assert "还有 1 条记录没有同步" in log_out_answering(phone, accept=False)
     assert phone.url.endswith("/offline/queue/#saved") and phone.evaluate(COUNT_ENTRIES) == 1
-    phone.once("dialog", lambda dialog: dialog.accept())
-    log_out(phone)
+    log_out_answering(phone, accept=True)
     phone.wait_for_url("**/login/**")
     assert phone.evaluate(KEPT_PAGES) == 0 and phone.evaluate(COUNT_ENTRIES) == 0
 
