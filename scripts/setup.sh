@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)                     # browser tests
+command -v npm >/dev/null 2>&1 || need+=(npm)                               # the browser libraries (package.json)
 # (grep reads all of fc-list's output: with -q it would stop early and pipefail would see SIGPIPE)
 fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)  # Chinese in PDFs
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)                # PDF checks
@@ -46,4 +47,13 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -c "import django, weasyprint, playwright, cryptography" # fail here, not later, if the install broke
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# The browser libraries the app serves itself (package.json: idb for the offline queue), from the npm
+# registry at the versions package-lock.json pins, into node_modules/ (STATICFILES_DIRS points there).
+npm_stamp=node_modules/.installed-$(cat package.json package-lock.json | sha256sum | cut -c1-16)
+if [ ! -f "$npm_stamp" ]; then
+  echo "== installing browser libraries from package-lock.json (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$npm_stamp"
 fi

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "federation.web.privacy.NoStoreMiddleware",
+    "federation.api.offline.KeepOfflineMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -204,7 +205,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The browser libraries npm installs (package.json, scripts/setup.sh), served from node_modules as they are.
+STATICFILES_DIRS = [BASE_DIR / "static", ("idb", BASE_DIR / "node_modules" / "idb" / "build")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -247,6 +249,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SESSION_COOKIE_NAME = "fl_session"
+# Entry without a network: what a director's phone keeps is wiped after this many days without a
+# successful sync (and at log-out, and when another user signs in on it). README, "Entry without a network".
+OFFLINE_WIPE_DAYS = env.int("OFFLINE_WIPE_DAYS", default=7)
 CSRF_COOKIE_HTTPONLY = False
 if env("HTTPS"):
     # Production behind TLS: python manage.py check --deploy --fail-level WARNING passes.
