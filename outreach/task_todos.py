@@ -13,9 +13,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from federation.core.models import Membership
-from federation.core.reminders import Due, add_source
-from federation.core.roles import ROLE_LEVEL, Level, Role
+from federation.core.reminders import Due, add_source, who_answers
+from federation.core.roles import Level
 from federation.core.scoping import membership_of
 from federation.web.pages import HomeSection, add_home_section
 from outreach.models import Task, TaskAssignment
@@ -76,16 +75,7 @@ def tasks_due(*, today: dt.date, until: dt.date) -> list[Due]:
         .select_related("task")
         .order_by("pk")
     )
-    members = Membership.objects.filter(user__is_active=True).values_list(
-        "user_id", "role", "village_id", "township_id"
-    )
-    directors: dict[int, list[int]] = {}
-    township_users: dict[int, list[int]] = {}
-    for user_id, role, village_id, township_id in members:
-        if role == Role.VILLAGE_DIRECTOR:
-            directors.setdefault(village_id, []).append(user_id)
-        elif ROLE_LEVEL[role] == Level.TOWNSHIP:
-            township_users.setdefault(township_id, []).append(user_id)
+    directors, township_users = who_answers()
     items = []
     for part in open_parts:
         users = (

@@ -13,9 +13,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from federation.core.models import Membership, Village
-from federation.core.reminders import Due, add_source
-from federation.core.roles import ROLE_LEVEL, Level, Role
+from federation.core.models import Village
+from federation.core.reminders import Due, add_source, who_answers
+from federation.core.roles import Level
 from federation.core.scoping import membership_of
 from federation.web.pages import HomeSection, add_home_section
 from federation.web.registers import by_deadline_key
@@ -133,18 +133,7 @@ def deadlines_due(*, today: dt.date, until: dt.date) -> list[Due]:
     one item a village (its directors) and one a township (its staff and chair), by register."""
     items: list[Due] = []
     villages = list(Village.objects.select_related("township").order_by("code"))
-    members = list(
-        Membership.objects.filter(user__is_active=True).values_list(
-            "user_id", "role", "village_id", "township_id"
-        )
-    )
-    directors: dict[int, list[int]] = {}
-    township_users: dict[int, list[int]] = {}
-    for user_id, role, village_id, township_id in members:
-        if role == Role.VILLAGE_DIRECTOR:
-            directors.setdefault(village_id, []).append(user_id)
-        elif ROLE_LEVEL[role] == Level.TOWNSHIP:
-            township_users.setdefault(township_id, []).append(user_id)
+    directors, township_users = who_answers()
     for year in sorted({today.year, until.year}):
         due = {key: day for key, day in register_deadlines(year).items() if today < day <= until}
         if not due:

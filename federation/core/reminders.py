@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from federation.core.models import Reminder, year_settings
+from federation.core.models import Membership, Reminder, year_settings
 from federation.core.registries import Registry
+from federation.core.roles import ROLE_LEVEL, Level, Role
 from federation.core.schedules import schedule_daily
 
 REMINDER_SCHEDULE = "台账期限每日提醒"
@@ -43,6 +44,22 @@ sources: Registry[Source] = Registry("reminder source")
 
 def add_source(key: str, source: Source) -> Source:
     return sources.add(key, source)
+
+
+def who_answers() -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Return who is reminded of what a unit owes: ({village id: its directors' user ids},
+    {township id: its staff's and chair's user ids}), active users only."""
+    directors: dict[int, list[int]] = {}
+    township_users: dict[int, list[int]] = {}
+    members = Membership.objects.filter(user__is_active=True).values_list(
+        "user_id", "role", "village_id", "township_id"
+    )
+    for user_id, role, village_id, township_id in members:
+        if role == Role.VILLAGE_DIRECTOR:
+            directors.setdefault(village_id, []).append(user_id)
+        elif ROLE_LEVEL[role] == Level.TOWNSHIP:
+            township_users.setdefault(township_id, []).append(user_id)
+    return directors, township_users
 
 
 def reminder_day(due_on: dt.date, today: dt.date) -> int | None:
