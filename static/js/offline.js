@@ -9,9 +9,9 @@
 // wipe_days without a successful sync.
 (function () {
   "use strict";
-  var node = document.getElementById("offline-config");
+  var node = document.querySelector('meta[name="offline-config"]');
   if (!node || !window.idb || !("indexedDB" in window)) return;
-  var cfg = JSON.parse(node.textContent);
+  var cfg = JSON.parse(node.getAttribute("content"));
   var CACHE = "federation-offline";
   var META = "/offline/__meta";
   var DB = "federation-offline";

@@ -3,6 +3,7 @@ phone is told, which pages it may keep, the roster's minimum, the worker and the
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -14,9 +15,8 @@ from federation.core.masking import mask_id_number
 
 def config(response) -> dict:
     """Return the offline settings a page gives its script."""
-    block = r'<script id="offline-config" type="application/json"[^>]*>(.*?)</script>'
-    found = re.search(block, response.text, re.S)
-    return json.loads(found.group(1))
+    found = re.search(r'<meta name="offline-config" content="([^"]*)">', response.text)
+    return json.loads(html.unescape(found.group(1)))
 
 
 @pytest.mark.django_db
