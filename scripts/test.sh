@@ -51,16 +51,21 @@ rm -f "$audit_json" "$audit_log"
 
 # One pytest worker a core (pytest-xdist; each worker has its own test database). TEST_WORKERS=0
 # runs the tests in this process, one after the other.
-workers=(-n "${TEST_WORKERS:-auto}")
+# A worker left without tests takes some of the other's (worksteal): the slow migration tests come last in
+# pytest-django's order, and without it one worker sat idle while the other ran them one after the other.
+workers=(-n "${TEST_WORKERS:-auto}" --dist worksteal)
 [ "${TEST_WORKERS:-auto}" = 0 ] && workers=(-p no:xdist)
 
+# The slowest tests are named at the end of each run (--durations), so the suite's time can be watched.
 echo "== tests on SQLite"
-env -u DATABASE_URL python -m pytest "${workers[@]}" "$@"
+env -u DATABASE_URL python -m pytest "${workers[@]}" --durations=15 "$@"
 ran="SQLite"
 case "${DATABASE_URL:-}" in
   postgres://*|postgresql://*|pgsql://*)
-    echo "== tests on PostgreSQL (${DATABASE_URL%%@*}@…)"
-    python -m pytest "${workers[@]}" "$@"
+    # Again the tests that reach the database (tests/conftest.py, --database-tests-only): the others ran
+    # on SQLite a minute ago and touch no database, so a second run of them could find nothing new.
+    echo "== tests on PostgreSQL (${DATABASE_URL%%@*}@…), the tests that reach the database"
+    python -m pytest "${workers[@]}" --durations=15 --database-tests-only "$@"
     ran="$ran and PostgreSQL"
     ;;
   *) echo "== DATABASE_URL names no PostgreSQL server: PostgreSQL run skipped" ;;

@@ -159,3 +159,38 @@ def signing_key_file(settings, tmp_path_factory, monkeypatch):
     monkeypatch.delenv("SIGNING_KEY", raising=False)
     settings.SIGNING_KEY_FILE = tmp_path_factory.mktemp("keys") / "signing_key"
     return settings.SIGNING_KEY_FILE
+
+
+#: The fixtures through which a test reaches the database (directly or through ``world`` and the like).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that touch the database, or are marked both_databases (scripts/test.sh's "
+        "second run, on PostgreSQL: the others ran on SQLite already and would find nothing new)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "both_databases: touches no database fixture, yet depends on which database DATABASE_URL names "
+        "(run again by the PostgreSQL run of scripts/test.sh)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        touches = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (kept if touches or item.get_closest_marker("both_databases") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

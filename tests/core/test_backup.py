@@ -37,6 +37,9 @@ from federation.core.backups import (
 from federation.core.keys import fingerprint_of
 
 ROOT = Path(__file__).resolve().parents[2]
+# The commands run on the database DATABASE_URL names: run again on PostgreSQL (scripts/test.sh).
+pytestmark = pytest.mark.both_databases
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRESQL = DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
 # The SQLite installation's tests run in the SQLite run only (scripts/test.sh runs the suite on both).
