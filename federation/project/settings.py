@@ -328,7 +328,7 @@ API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "federation.api.auth.RecordedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "federation.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [

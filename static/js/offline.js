@@ -303,6 +303,8 @@
             headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
             body: JSON.stringify(entry.data),
           }).then(function (response) {
+            // A redirect (to the log-in or the password change) is never the API's answer: it waits.
+            if (response.redirected) { failed = true; return null; }
             if (response.status === 200 || response.status === 201) return deleteEntry(entry.id);
             if (response.status === 400 || response.status === 409) {
               return response.json().then(function (body) {

@@ -1,5 +1,6 @@
 """Personal tokens: made on her own page (shown once, stored hashed), expiring, revoked there, each
-use recorded; the session works with its CSRF token; the throttles answer 429."""
+use recorded; the session works with its CSRF token; neither works while the administrator demands
+a new password; the throttles answer 429."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from rest_framework.test import APIClient
 
 from federation.api.models import TokenUse
 from federation.api.throttles import TokenThrottle, UserThrottle
+from federation.core.logins import password_change_require, password_change_waive
+from tests.helpers.web import PASSWORD
 
 
 def _made_on_the_page(client) -> str:
@@ -67,6 +70,32 @@ def test_the_session_needs_its_csrf_token_to_write(world):
     assert client.get("/api/v1/persons/").status_code == 200
     answer = client.post("/api/v1/households/", {"group": world.group_a.pk}, format="json")
     assert answer.status_code == 403 and "CSRF" in answer.json()["detail"]
+
+
+def test_a_user_who_must_change_her_password_is_refused_by_token_and_session(world, api_as, client):
+    token = api_as(world.dir_a)
+    session = APIClient()
+    session.post(reverse("login"), {"username": "dir_a", "password": PASSWORD})
+    assert token.get("/api/v1/persons/").status_code == 200
+    assert session.get("/api/v1/persons/").status_code == 200
+
+    # Demanded while she is signed in (her session has no mark) and at her next log-in (it has).
+    password_change_require(user=world.dir_a, by=world.admin)
+    marked = APIClient()
+    marked.post(reverse("login"), {"username": "dir_a", "password": PASSWORD})
+    for caller in (token, session, marked):
+        for answer in (
+            caller.get("/api/v1/persons/"),
+            caller.post("/api/v1/households/", {"group": world.group_a.pk}, format="json"),
+        ):
+            assert answer.status_code == 403, answer
+            body = answer.json()
+            assert body["code"] == "password_change_required" and "修改密码" in body["detail"]
+    assert marked.get(reverse("home"))["Location"] == reverse("password_change")  # the pages: the change page
+
+    password_change_waive(user=world.dir_a)
+    assert token.get("/api/v1/persons/").status_code == 200
+    assert api_as(world.dir_b).get("/api/v1/persons/").status_code == 200
 
 
 @pytest.fixture
