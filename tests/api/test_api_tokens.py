@@ -1,6 +1,6 @@
 """Personal tokens: made on her own page (shown once, stored hashed), expiring, revoked there, each
 use recorded; the session works with its CSRF token; neither works while the administrator demands
-a new password; the throttles answer 429."""
+a new password; an unknown address answers in the API's shape; the throttles answer 429."""
 
 from __future__ import annotations
 
@@ -96,6 +96,20 @@ def test_a_user_who_must_change_her_password_is_refused_by_token_and_session(wor
     password_change_waive(user=world.dir_a)
     assert token.get("/api/v1/persons/").status_code == 200
     assert api_as(world.dir_b).get("/api/v1/persons/").status_code == 200
+
+
+UNKNOWN = ["/api/nothing/", "/api/v1/nothing/", "/api/v1/persons/1/nothing/", "/api/v2/persons/"]
+
+
+def test_an_unknown_address_under_the_api_answers_json_404(world, api_as, client):
+    for path in UNKNOWN:
+        for caller in (api_as(world.dir_a), client):
+            answer = caller.get(path)
+            assert answer.status_code == 404 and answer["Content-Type"] == "application/json", path
+            body = answer.json()
+            assert body["code"] == "not_found" and "没有这个接口地址" in body["detail"]
+    assert client.get("/api/v1/persons")["Location"] == "/api/v1/persons/"  # Django adds the slash, as before
+    assert "application/json" not in client.get("/registry/nothing/")["Content-Type"]  # the pages' own 404
 
 
 @pytest.fixture
