@@ -4,10 +4,13 @@ a new password; an unknown address answers in the API's shape; the throttles ans
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -125,3 +128,27 @@ def test_each_token_and_each_user_is_throttled(world, api_as, slow_rates):
     refused = second.get("/api/v1/organisation/")  # her fifth request (every one counts): the user's rate
     assert refused.status_code == 429 and refused.json()["code"] == "throttled"
     assert refused["Retry-After"]
+
+
+def another_process() -> None:
+    """Forget what this process keeps in memory, as a second gunicorn process never had it: its
+    cache connections (made again on their next use) and every in-memory (LocMem) cache's content."""
+    from django.core.cache.backends import locmem
+
+    for alias in settings.CACHES:
+        with contextlib.suppress(AttributeError):  # not made in this process yet
+            del caches[alias]
+    for kept in (*locmem._caches.values(), *locmem._expire_info.values()):
+        kept.clear()
+
+
+def test_the_counts_are_shared_by_every_process(world, api_as, slow_rates):
+    token = api_as(world.staff)
+    answers = []
+    for _ in range(3):  # each request served by another process
+        answers.append(token.get("/api/v1/organisation/"))
+        another_process()
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    body = answers[-1].json()
+    assert set(body) == {"detail", "code"} and body["code"] == "throttled"
+    assert "请求已被限流" in body["detail"] and "秒后可用" in body["detail"]
