@@ -5,12 +5,13 @@ is kept only with its ID numbers, phones and birth dates masked; a visit and a n
 offline wait on the phone across a closed page and are sent through the API when the network returns
 (history naming her); an entry that breaks a rule comes back with its message to fix and resend; a
 record the township changed meanwhile is shown side by side and keeps her choice, its masked ID
-number left whole.
+number left whole; a new household and a register entry made offline reach the server too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from playwright.sync_api import expect
 from federation.core.masking import mask_id_number, mask_phone
 from federation.core.services import domain_record_save
 from outreach.models import Visit
-from registry.models import Person
+from registry.models import Household, HouseholdIncome, Person, PoorWoman
 from tests.helpers.factories import id_number_for
 from tests.helpers.outreach import left_behind_woman
 from tests.helpers.web import choose, sign_in
@@ -86,6 +87,9 @@ def new_person(page, name: str, id_number: str) -> None:
 def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world, live_server):
     registered = left_behind_woman(world.village_a, name="李秀兰")
     Person.objects.filter(pk=world.woman_a.pk).update(phone="13812345678")
+    HouseholdIncome.objects.create(  # what her entry as a poor woman needs
+        household=world.household_a, year=timezone.localdate().year, per_capita_income=Decimal("1800")
+    )
     woman = Person.objects.get(pk=world.woman_a.pk)
     sign_in(phone, "dir_a")
     ready(phone)
@@ -192,6 +196,29 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     assert saved.phone == "13900000001"
     assert saved.history.latest().history_user == world.dir_a
     assert (saved.id_number, saved.birth_date) == (woman.id_number, woman.birth_date)  # left as they were
+
+    # A new household and a register entry (a poor woman), entered offline, reach the server.
+    context.set_offline(True)
+    page.go("/registry/households/new/")
+    page.select_option("#id_group", label="一组")
+    number = page.input_value("#id_number")  # the group's next number, as the kept page proposes it
+    assert number
+    page.fill("#id_address", "红旗村二组路口")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/offline/queue/**")
+    page.go("/registry/poor-women/new/")
+    choose(page, "id_person", "妇女A")
+    page.select_option("#id_reason", label="因病")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/offline/queue/**")
+    badge(page, "待同步 2")
+    context.set_offline(False)
+    page.wait_for_selector(".offline-empty")
+    household = Household.objects.get(village=world.village_a, number=number)
+    assert household.address == "红旗村二组路口" and household.group == world.group_a
+    assert household.history.latest().history_user == world.dir_a
+    poor = PoorWoman.objects.get(person=woman)
+    assert poor.reason == "illness" and poor.history.latest().history_user == world.dir_a
 
 
 COUNT_ENTRIES = """async () => {
