@@ -44,7 +44,7 @@ def roster(user) -> list[dict]:
             "sex_label": person.get_sex_display(),
             "age": policy.masked_age(person.birth_date, on),
             "id_number": mask_id_number(person.id_number),
-            "text": person_label(person, user),
+            "text": person_label(person, age=True),
         }
         households.get(person.household_id, loose)["members"].append(row)
     out = [h for h in households.values() if h["members"]]

@@ -8,11 +8,16 @@ and ``changes``, what changed since the version the writer read.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import Resolver404, reverse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
+
+#: Where the API is: an address below it that resolves to nothing answers in its shape.
+API_PREFIX = "/api/"
 
 
 class FormRefused(exceptions.APIException):
@@ -76,3 +81,14 @@ def exception_handler(exc, context):
 def refusal(status_code: int, detail: str, code: str) -> Response:
     """Return a refusal in the one shape."""
     return Response({"detail": detail, "code": code}, status=status_code)
+
+
+def page_not_found(request, exception):
+    """Return the site's 404 (``handler404``): an address under ``/api/`` that resolves to nothing
+    answers in the one shape, as JSON; any other 404 is Django's page (``404.html``)."""
+    if isinstance(exception, Resolver404) and request.path_info.startswith(API_PREFIX):
+        detail = _("没有这个接口地址：请对照接口文档（%(docs)s）里的地址。") % {"docs": reverse("api_redoc")}
+        return JsonResponse(
+            {"detail": detail, "code": "not_found"}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    return defaults.page_not_found(request, exception)

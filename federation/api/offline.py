@@ -6,6 +6,11 @@ What a village director enters offline is queued on the phone and sent later thr
 the phone may keep is decided here, once: the home, the queue and the roster, and the new and edit
 pages of :data:`OFFLINE_RESOURCES` (a person, a household, a visit, the registers of persons) —
 never a screening's health results, a petition's text, a list with phones or whole ID numbers.
+
+An edit page's form holds the record's whole ID number, phone and birth date: it is marked to be
+kept only masked (``X-Offline: edit``). The worker does not keep it as it is; the page's script
+keeps a copy whose fields :func:`masked_fields` names hold the masked values (the shapes of
+``federation.core.masking``) or nothing (a birth date), with every other ID number on it masked.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from federation.api.resources import all_resources
+from federation.core import masking, policy
 from federation.core.roles import Role
 from federation.core.scoping import membership_of
 
@@ -37,7 +43,8 @@ OFFLINE_RESOURCES = (
     "poor-women",
     "hardship-children",
 )
-#: The header the service worker looks for before it keeps a page on the phone.
+#: The header the service worker looks for before it keeps a page on the phone: "keep" (as it is)
+#: or "edit" (only the masked copy the page's script makes).
 KEEP_HEADER = "X-Offline"
 
 
@@ -69,6 +76,7 @@ def _routes() -> tuple[dict, ...]:
                 "create": create,
                 "update": "^" + re.escape(update).replace("987654321", r"(\d+)") + "$",
                 "api": api,
+                "fields": tuple(resource.form_class.base_fields),
             }
         )
     return tuple(routes)
@@ -86,27 +94,62 @@ def routes_for(user) -> list[dict]:
     return out
 
 
-def page_is_kept(request) -> bool:
-    """Return True when the page answering ``request`` may be kept on the director's phone."""
+def kept_as(request) -> str | None:
+    """Return how the page answering ``request`` may be kept on the director's phone: ``"keep"`` as
+    it is, ``"edit"`` only as the masked copy of an edit page, or None (not at all)."""
     match = getattr(request, "resolver_match", None)
     if match is None or request.method != "GET" or not offline_enabled(request.user):
-        return False
+        return None
     if match.view_name in ("home", "offline_queue", "offline_roster", "offline_unavailable"):
-        return True
+        return "keep"
     path = request.path
-    return any(path == r["create"] or re.match(r["update"], path) for r in routes_for(request.user))
+    routes = routes_for(request.user)
+    if any(path == r["create"] for r in routes):
+        return "keep"
+    if any(re.match(r["update"], path) for r in routes):
+        return "edit"
+    return None
+
+
+@cache
+def masked_fields() -> dict[str, list[str]]:
+    """Return the names of the offline forms' fields that an edit page's kept copy holds masked: the
+    ID numbers and phones (masked as ``federation.core.masking`` masks them) and the birth dates
+    (emptied), by the rules of ``federation.core.masking``."""
+    names = sorted({name for route in _routes() for name in route["fields"]})
+    return {
+        "id_number": [n for n in names if masking.is_id_number_field(n)],
+        "phone": [n for n in names if masking.is_phone_field(n)],
+        "birth": [n for n in names if masking.is_birth_field(n)],
+    }
+
+
+def masking_config() -> dict:
+    """Return what ``offline.js`` masks an edit page's copy by: the fields and the masks' shapes, and
+    the day ages are counted on (a person chosen shows her age in place of her birth date)."""
+    return {
+        **masked_fields(),
+        "mask": masking.MASK,
+        "id_head": masking.ID_SHOWN_HEAD,
+        "id_tail": masking.ID_SHOWN_TAIL,
+        "phone_hidden": masking.PHONE_HIDDEN,
+        "phone_tail": masking.PHONE_SHOWN_TAIL,
+        "ages_on": policy.ages_on().isoformat(),
+    }
 
 
 class KeepOfflineMiddleware:
-    """Mark the pages the service worker may keep (``X-Offline: keep``); it keeps no other."""
+    """Mark the pages the service worker may keep (``X-Offline: keep``) and the edit pages it may keep
+    only masked (``X-Offline: edit``); it keeps no other."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 200 and page_is_kept(request):
-            response[KEEP_HEADER] = "keep"
+        kind = kept_as(request) if response.status_code == 200 else None
+        if kind is not None:
+            response[KEEP_HEADER] = kind
         return response
 
 
@@ -126,6 +169,7 @@ def page_config(request) -> dict:
     if enabled:
         routes = routes_for(user)
         config["routes"] = routes
+        config["masking"] = masking_config()
         config["keep"] = [
             reverse("home"),
             reverse("offline_queue"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema
 
@@ -11,7 +12,7 @@ from federation.api.serializers import ErrorSerializer
 ERRORS = {
     "400": "Refused: the messages by field (errors), as the form shows them.",
     "401": "Not signed in, or the token is unknown, revoked or expired.",
-    "403": "Refused (a session request without its CSRF token).",
+    "403": "Refused: a session request without its CSRF token, or a user who must change her password first.",
     "404": "No such record in the user's scope, or her role may not read it.",
     "405": "Not allowed on this resource.",
     "406": "Cannot answer in the type asked for.",
@@ -39,3 +40,9 @@ class RecordedTokenScheme(KnoxTokenScheme):
 
     target_class = "federation.api.auth.RecordedTokenAuthentication"
     name = "tokenAuth"
+
+
+class FederationSessionScheme(SessionScheme):
+    """The session of the pages' own scripts: the session cookie, and the CSRF token to write."""
+
+    target_class = "federation.api.auth.SessionAuthentication"

@@ -1,11 +1,27 @@
-"""Throttles: each token has its own rate, and a user's tokens and session share hers (settings)."""
+"""Throttles: each token has its own rate, and a user's tokens and session share hers (settings).
+
+The counts are kept in the cache ``throttle`` (settings: a table of the database by default), which
+every process and host of the site shares: a limit holds however many processes serve the API.
+"""
 
 from __future__ import annotations
 
+from django.core.cache import caches
 from rest_framework.throttling import SimpleRateThrottle
 
+#: The cache alias the counts are kept in (settings.CACHES).
+THROTTLE_CACHE = "throttle"
 
-class TokenThrottle(SimpleRateThrottle):
+
+class SharedThrottle(SimpleRateThrottle):
+    """DRF's throttle with its counts in the shared cache :data:`THROTTLE_CACHE`, not a process's own."""
+
+    @property
+    def cache(self):
+        return caches[THROTTLE_CACHE]
+
+
+class TokenThrottle(SharedThrottle):
     """The rate ``token`` for each personal token (a session request is not counted here)."""
 
     scope = "token"
@@ -16,7 +32,7 @@ class TokenThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": key} if key else None
 
 
-class UserThrottle(SimpleRateThrottle):
+class UserThrottle(SharedThrottle):
     """The rate ``user`` for each user, whatever she calls with (her tokens and her session together)."""
 
     scope = "user"

@@ -1,11 +1,12 @@
-"""``/api/``: the schema, its two readers, the token page and ``/api/v1/`` (every resource)."""
+"""``/api/``: the schema, its two readers (ReDoc's bundle from federation.api.docs), the token page
+and ``/api/v1/`` (every resource)."""
 
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from federation.api import exports, imports, organisation, tokens
+from federation.api import docs, exports, imports, organisation, tokens
 from federation.api.resources import all_resources
 from federation.api.views import viewset_for
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("redoc/", redoc, name="api_redoc"),
+    path("redoc/redoc.standalone.js", docs.redoc_bundle, name="api_redoc_bundle"),
     path("tokens/", tokens.TokenListView.as_view(), name="api_tokens"),
     path("tokens/<str:digest>/revoke/", tokens.TokenRevokeView.as_view(), name="api_token_revoke"),
 ]

@@ -22,6 +22,9 @@ MASK = "*"
 #: How many characters of an ID number a masked role sees at the start and at the end.
 ID_SHOWN_HEAD = 3
 ID_SHOWN_TAIL = 4
+#: How many digits of a phone are masked, and how many after them she sees.
+PHONE_HIDDEN = 4
+PHONE_SHOWN_TAIL = 4
 
 
 def mask_id_number(number: str | None) -> str:
@@ -47,7 +50,11 @@ def mask_phone(phone: str | None) -> str:
         return ""
     positions = [i for i, ch in enumerate(phone) if ch.isdigit()]
     count = len(positions)
-    hidden = positions[count - 8 : count - 4] if count >= 8 else positions[: count - count // 2]
+    span = PHONE_HIDDEN + PHONE_SHOWN_TAIL
+    if count >= span:
+        hidden = positions[count - span : count - PHONE_SHOWN_TAIL]
+    else:
+        hidden = positions[: count - count // 2]
     chars = list(phone)
     for i in hidden:
         chars[i] = MASK

@@ -29,6 +29,8 @@ urlpatterns = [
     path("offline/roster.json", registry_offline.roster_data, name="offline_roster_data"),
 ]
 
-# Chinese pages in the site's layout: 403.html, 404.html and 400.html by Django's own handlers; a
-# server error's page without a request or the database (federation.web.errors).
+# Chinese pages in the site's layout: 403.html, 404.html and 400.html by Django's own handlers (an
+# address under /api/ that resolves to nothing: the API's JSON refusal); a server error's page
+# without a request or the database (federation.web.errors).
+handler404 = "federation.api.errors.page_not_found"
 handler500 = "federation.web.errors.server_error"

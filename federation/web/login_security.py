@@ -10,7 +10,7 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from federation.core.logins import (
     address_is_refused,
@@ -58,7 +58,12 @@ def remember_password_change(sender, request, user, **kwargs) -> None:
 
 class ForcedPasswordChangeMiddleware:
     """Send a user who must change her password to the change page from every other page but
-    log-out, until she has changed it (the change page removes the session's mark)."""
+    log-out, until she has changed it (the change page removes the session's mark).
+
+    An API view (Django REST framework's, marked by its ``cls``) is let through: the API refuses
+    her itself, 403 in its own shape (``federation.api.auth``), where a redirect would hand a
+    script the change page as if its call had succeeded.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,6 +72,14 @@ class ForcedPasswordChangeMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.get(MUST_CHANGE_KEY) and request.user.is_authenticated:
             change = reverse("password_change")
-            if request.path_info not in (change, reverse("logout")):
+            if request.path_info not in (change, reverse("logout")) and not _is_api_view(request.path_info):
                 return redirect(change)
         return self.get_response(request)
+
+
+def _is_api_view(path: str) -> bool:
+    """Return True when ``path`` is served by a Django REST framework view (its ``cls``)."""
+    try:
+        return hasattr(resolve(path).func, "cls")
+    except Resolver404:
+        return False

@@ -14,11 +14,12 @@ PHONE_INPUT = forms.TextInput(attrs={"inputmode": "tel"})
 MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})
 
 
-def person_label(person: Person, user=None) -> str:
+def person_label(person: Person, user=None, *, age: bool = False) -> str:
     """Return how a person is offered in a form: name, sex, birth date, village and group; to a role
-    that sees ages in place of birth dates (``user`` given), her age."""
+    that sees ages in place of birth dates (``user`` given), or with ``age`` (what a phone keeps
+    offline, ``registry.offline``), her age."""
     born = person.birth_date.isoformat() if person.birth_date else "出生日期不详"
-    if user is not None and person.birth_date and not policy.can_see_full_id_number(user):
+    if person.birth_date and (age or (user is not None and not policy.can_see_full_id_number(user))):
         born = f"{policy.masked_age(person.birth_date, policy.ages_on())}岁"
     group = f"{person.household.group}" if person.household_id else ""
     return f"{person.name}（{person.get_sex_display()}，{born}，{person.village.name}{group}）"

@@ -6,7 +6,9 @@
 // entries come back with their messages on their fields; an entry someone changed on the server
 // meanwhile is shown side by side to choose. The header counts what waits (待同步). Everything kept is
 // wiped at log-out (after asking while entries wait), when another user signs in, and after
-// wipe_days without a successful sync.
+// wipe_days without a successful sync. An edit page is kept only as a copy whose ID numbers, phones
+// and birth dates are masked (cfg.masking, from federation.core.masking); what she leaves masked is
+// not sent, so the server keeps the whole value.
 (function () {
   "use strict";
   var node = document.querySelector('meta[name="offline-config"]');
@@ -136,6 +138,103 @@
     });
   }
 
+  // ---- an edit page, kept masked ----------------------------------------------------------------
+  // An edit page's form holds the record's whole ID number, phone and birth date. The server marks it
+  // "X-Offline: edit" and the worker does not keep it; this keeps a copy instead, fetched again, in
+  // which the fields the server names (cfg.masking) hold the masked values (the shapes of
+  // federation.core.masking: 513***********002X, 138****5678) or, a birth date, nothing; any other
+  // ID number on the page is masked, and a person chosen shows her age in place of her birth date.
+  var MASKING = cfg.masking || null;
+  var ID_SHAPED = /(^|[^0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])/g;
+  var ISO_DATE = /(^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])/g;
+
+  function maskIdNumber(value) {
+    var m = MASKING;
+    if (!value) return "";
+    if (value.length < 15) return m.mask.repeat(value.length);
+    return value.slice(0, m.id_head) + m.mask.repeat(value.length - m.id_head - m.id_tail) + value.slice(-m.id_tail);
+  }
+
+  function maskPhone(value) {
+    var m = MASKING, positions = [];
+    if (!value) return "";
+    for (var i = 0; i < value.length; i++) if (value[i] >= "0" && value[i] <= "9") positions.push(i);
+    var count = positions.length, span = m.phone_hidden + m.phone_tail;
+    var hidden = count >= span ? positions.slice(count - span, count - m.phone_tail) : positions.slice(0, count - Math.floor(count / 2));
+    var chars = value.split("");
+    hidden.forEach(function (at) { chars[at] = m.mask; });
+    return chars.join("");
+  }
+
+  // Her age in whole years on the day ages are counted (federation.core.policy.ages_on).
+  function ageOn(year, month, day) {
+    var on = MASKING.ages_on.split("-").map(Number);
+    return on[0] - year - (on[1] < month || (on[1] === month && on[2] < day) ? 1 : 0);
+  }
+
+  function maskText(text) {
+    return text.replace(ID_SHAPED, function (all, before, number) { return before + maskIdNumber(number); });
+  }
+
+  // A form's field by its name without a formset's prefix or Django's "initial-".
+  function bareName(name) { return name.slice(name.lastIndexOf("-") + 1); }
+
+  function maskedCopy(html) {
+    var m = MASKING;
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var masked = 0;
+    doc.querySelectorAll("input[name], textarea[name]").forEach(function (field) {
+      var name = bareName(field.getAttribute("name"));
+      var area = field.tagName === "TEXTAREA";
+      var value = area ? field.textContent : field.getAttribute("value") || "";
+      var shown;
+      if (m.id_number.indexOf(name) !== -1) shown = maskIdNumber(value);
+      else if (m.phone.indexOf(name) !== -1) shown = maskPhone(value);
+      else if (m.birth.indexOf(name) !== -1) shown = "";
+      else return;
+      if (area) field.textContent = shown;
+      else field.setAttribute("value", shown);
+      field.setAttribute("data-offline-masked", shown);
+      ["required", "pattern", "minlength"].forEach(function (rule) { field.removeAttribute(rule); });
+      if (value) masked += 1;
+    });
+    var walker = doc.createTreeWalker(doc.documentElement, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) node.nodeValue = maskText(node.nodeValue);
+    doc.querySelectorAll("*").forEach(function (el) {
+      Array.from(el.attributes).forEach(function (attr) {
+        var value = maskText(attr.value);
+        if (value !== attr.value) el.setAttribute(attr.name, value);
+      });
+    });
+    doc.querySelectorAll("select[data-autocomplete-url] option").forEach(function (option) {
+      option.textContent = option.textContent.replace(ISO_DATE, function (all, before, y, mo, d) {
+        return before + ageOn(Number(y), Number(mo), Number(d)) + "岁";
+      });
+    });
+    var form = doc.querySelector("main form[method=post]");
+    if (form && masked) {
+      var note = doc.createElement("div");
+      note.className = "alert alert-info small offline-masked-note";
+      note.textContent = "这是存在手机上的副本：身份证号和电话只显示部分，出生日期不显示。不改动的，保留系统里原来的内容。";
+      form.prepend(note);
+    }
+    doc.documentElement.setAttribute("data-offline-copy", "1");
+    return "<!doctype html>\n" + doc.documentElement.outerHTML;
+  }
+
+  function keepMaskedCopy() {
+    var target = routeOf(location.pathname);
+    if (!window.caches || !MASKING || !navigator.onLine || !target || target.method !== "PATCH") return Promise.resolve();
+    if (document.documentElement.dataset.offlineCopy) return Promise.resolve();
+    return fetch(location.pathname, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected || response.headers.get("X-Offline") !== "edit") return null;
+      return response.text().then(function (html) {
+        var copy = new Response(maskedCopy(html), { headers: { "Content-Type": "text/html; charset=utf-8" } });
+        return caches.open(CACHE).then(function (cache) { return cache.put(location.pathname, copy); });
+      });
+    }).catch(function () { return null; });
+  }
+
   // ---- the forms ----------------------------------------------------------------------------
   function routeOf(path) {
     var routes = cfg.routes || [];
@@ -258,10 +357,15 @@
         form.prepend(note);
       });
     }
+    var copy = document.documentElement.dataset.offlineCopy === "1"; // the masked copy: always queued
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine && !editing) return; // online: the page's own post, as always
+      if (navigator.onLine && !editing && !copy) return; // online: the page's own post, as always
       event.preventDefault();
       var read = readForm(form);
+      // A masked field left as it is is not sent: the server keeps its whole value.
+      form.querySelectorAll("[data-offline-masked]").forEach(function (field) {
+        if (field.value === field.getAttribute("data-offline-masked")) delete read.data[field.name];
+      });
       var entry = editing || { user: cfg.user, created: Date.now() };
       Object.assign(entry, {
         api: target.api, method: target.method, page: location.pathname, title: entryTitle(form, read, target.method),
@@ -290,6 +394,12 @@
     return syncing;
   }
 
+  function kept(current, data) {
+    var out = { version: current.version };
+    Object.keys(data).forEach(function (name) { if (name in current) out[name] = current[name]; });
+    return out;
+  }
+
   function sendAll() {
     return entries().then(function (all) {
       var failed = false, waiting = all.filter(function (e) { return e.user === cfg.user && e.status === "waiting"; });
@@ -303,13 +413,16 @@
             headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
             body: JSON.stringify(entry.data),
           }).then(function (response) {
+            // A redirect (to the log-in or the password change) is never the API's answer: it waits.
+            if (response.redirected) { failed = true; return null; }
             if (response.status === 200 || response.status === 201) return deleteEntry(entry.id);
             if (response.status === 400 || response.status === 409) {
               return response.json().then(function (body) {
                 entry.status = response.status === 409 ? "conflict" : "refused";
                 entry.errors = body.errors || { __all__: [body.detail || "没有保存。"] };
                 entry.detail = body.detail || "";
-                entry.current = body.current || null;
+                // Of the record as it is now, only what she sent is kept, to compare (no whole ID number).
+                entry.current = body.current ? kept(body.current, entry.data) : null;
                 entry.changes = body.changes || null;
                 return putEntry(entry);
               });
@@ -488,7 +601,7 @@
       navigator.serviceWorker.register(cfg.worker, { scope: "/" }).then(function () {
         return navigator.serviceWorker.ready;
       }).then(function () {
-        if (!home) return null;
+        if (!home) return keepMaskedCopy();
         return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(keepPages);
       }).catch(function () { return null; }).then(function () {
         document.documentElement.dataset.offlineReady = "1"; // the pages are kept (tests wait for it)

@@ -1,7 +1,8 @@
 // The service worker of entry without a network (federation.api.offline, served at /sw.js). Small and
 // hand-written: three rules, no build step. Pages come from the network first; a page the server marked
-// "X-Offline: keep" is kept, and shown when the network is gone; any other page then says, in Chinese,
-// that it cannot open offline. Static files are kept as they are fetched. The person fields' search is
+// "X-Offline: keep" is kept, and shown when the network is gone; an edit page ("X-Offline: edit": its
+// form holds whole ID numbers, phones, birth dates) is never kept as it is, only as the masked copy the
+// page's script (offline.js) makes; any other page then says, in Chinese, that it cannot open offline. Static files are kept as they are fetched. The person fields' search is
 // answered from the kept roster. Nothing is kept after a wipe (offline.js), nor past the days without a
 // successful sync that the page wrote down.
 "use strict";
@@ -30,9 +31,9 @@ function notice(text) {
 async function page(request) {
   try {
     const response = await fetch(request);
-    if (response.ok && response.headers.get("X-Offline") === "keep") {
-      await (await caches.open(CACHE)).put(request, response.clone());
-    }
+    const kept = response.ok ? response.headers.get("X-Offline") : null;
+    if (kept === "keep") await (await caches.open(CACHE)).put(request, response.clone());
+    else if (kept === "edit" && (await caches.has(CACHE))) await (await caches.open(CACHE)).delete(request, { ignoreSearch: true });
     return response;
   } catch (error) {
     if (!(await caches.has(CACHE))) return notice("这一页没有保存在手机上，联网后再打开。");

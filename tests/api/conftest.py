@@ -36,8 +36,11 @@ def api_as():
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Start every test with no request counted by the throttles (kept in the cache)."""
-    from django.core.cache import cache
+def fresh_throttles(db):
+    """Start every test with no request counted by the throttles (kept in the database's cache table,
+    which neither a test's rollback nor a transactional test's flush empties)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from federation.api.throttles import THROTTLE_CACHE
+
+    caches[THROTTLE_CACHE].clear()

@@ -1,12 +1,16 @@
 """Personal tokens: made on her own page (shown once, stored hashed), expiring, revoked there, each
-use recorded; the session works with its CSRF token; the throttles answer 429."""
+use recorded; the session works with its CSRF token; neither works while the administrator demands
+a new password; an unknown address answers in the API's shape; the throttles answer 429."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -14,6 +18,8 @@ from rest_framework.test import APIClient
 
 from federation.api.models import TokenUse
 from federation.api.throttles import TokenThrottle, UserThrottle
+from federation.core.logins import password_change_require, password_change_waive
+from tests.helpers.web import PASSWORD
 
 
 def _made_on_the_page(client) -> str:
@@ -69,6 +75,46 @@ def test_the_session_needs_its_csrf_token_to_write(world):
     assert answer.status_code == 403 and "CSRF" in answer.json()["detail"]
 
 
+def test_a_user_who_must_change_her_password_is_refused_by_token_and_session(world, api_as, client):
+    token = api_as(world.dir_a)
+    session = APIClient()
+    session.post(reverse("login"), {"username": "dir_a", "password": PASSWORD})
+    assert token.get("/api/v1/persons/").status_code == 200
+    assert session.get("/api/v1/persons/").status_code == 200
+
+    # Demanded while she is signed in (her session has no mark) and at her next log-in (it has).
+    password_change_require(user=world.dir_a, by=world.admin)
+    marked = APIClient()
+    marked.post(reverse("login"), {"username": "dir_a", "password": PASSWORD})
+    for caller in (token, session, marked):
+        for answer in (
+            caller.get("/api/v1/persons/"),
+            caller.post("/api/v1/households/", {"group": world.group_a.pk}, format="json"),
+        ):
+            assert answer.status_code == 403, answer
+            body = answer.json()
+            assert body["code"] == "password_change_required" and "修改密码" in body["detail"]
+    assert marked.get(reverse("home"))["Location"] == reverse("password_change")  # the pages: the change page
+
+    password_change_waive(user=world.dir_a)
+    assert token.get("/api/v1/persons/").status_code == 200
+    assert api_as(world.dir_b).get("/api/v1/persons/").status_code == 200
+
+
+UNKNOWN = ["/api/nothing/", "/api/v1/nothing/", "/api/v1/persons/1/nothing/", "/api/v2/persons/"]
+
+
+def test_an_unknown_address_under_the_api_answers_json_404(world, api_as, client):
+    for path in UNKNOWN:
+        for caller in (api_as(world.dir_a), client):
+            answer = caller.get(path)
+            assert answer.status_code == 404 and answer["Content-Type"] == "application/json", path
+            body = answer.json()
+            assert body["code"] == "not_found" and "没有这个接口地址" in body["detail"]
+    assert client.get("/api/v1/persons")["Location"] == "/api/v1/persons/"  # Django adds the slash, as before
+    assert "application/json" not in client.get("/registry/nothing/")["Content-Type"]  # the pages' own 404
+
+
 @pytest.fixture
 def slow_rates(monkeypatch):
     for throttle in (TokenThrottle, UserThrottle):
@@ -82,3 +128,27 @@ def test_each_token_and_each_user_is_throttled(world, api_as, slow_rates):
     refused = second.get("/api/v1/organisation/")  # her fifth request (every one counts): the user's rate
     assert refused.status_code == 429 and refused.json()["code"] == "throttled"
     assert refused["Retry-After"]
+
+
+def another_process() -> None:
+    """Forget what this process keeps in memory, as a second gunicorn process never had it: its
+    cache connections (made again on their next use) and every in-memory (LocMem) cache's content."""
+    from django.core.cache.backends import locmem
+
+    for alias in settings.CACHES:
+        with contextlib.suppress(AttributeError):  # not made in this process yet
+            del caches[alias]
+    for kept in (*locmem._caches.values(), *locmem._expire_info.values()):
+        kept.clear()
+
+
+def test_the_counts_are_shared_by_every_process(world, api_as, slow_rates):
+    token = api_as(world.staff)
+    answers = []
+    for _ in range(3):  # each request served by another process
+        answers.append(token.get("/api/v1/organisation/"))
+        another_process()
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    body = answers[-1].json()
+    assert set(body) == {"detail", "code"} and body["code"] == "throttled"
+    assert "请求已被限流" in body["detail"] and "秒后可用" in body["detail"]

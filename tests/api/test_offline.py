@@ -30,6 +30,12 @@ def test_a_director_is_told_her_entry_routes_and_the_days_before_a_wipe(world, l
     assert re.match(routes["persons"]["update"], f"/registry/persons/{world.woman_a.pk}/edit/")
     assert not {"screening", "petitions"} & set(routes)  # health results and petitions never wait on a phone
     assert {"/", "/outreach/visits/new/", "/registry/persons/new/", "/offline/roster/"} <= set(cfg["keep"])
+    # What an edit page's copy holds masked, by federation.core.masking's rules and shapes.
+    masked = cfg["masking"]
+    assert masked["id_number"] == ["id_number"] and masked["birth"] == ["birth_date"]
+    assert masked["phone"] == ["guardian_phone", "phone"]
+    assert (masked["mask"], masked["id_head"], masked["id_tail"]) == ("*", 3, 4)
+    assert (masked["phone_hidden"], masked["phone_tail"]) == (4, 4)
 
 
 @pytest.mark.django_db
@@ -42,11 +48,12 @@ def test_the_township_keeps_nothing_offline(world, login):
 
 
 @pytest.mark.django_db
-def test_only_the_entry_pages_are_marked_to_keep(world, login):
+def test_only_the_entry_pages_are_marked_to_keep_and_the_edit_pages_only_masked(world, login):
     client = login(world.dir_a)
     assert client.get("/")["X-Offline"] == "keep"
     assert client.get("/outreach/visits/new/")["X-Offline"] == "keep"
-    assert client.get(f"/registry/persons/{world.woman_a.pk}/edit/")["X-Offline"] == "keep"
+    assert client.get(f"/registry/persons/{world.woman_a.pk}/edit/")["X-Offline"] == "edit"  # whole ID number
+    assert client.get(f"/registry/households/{world.household_a.pk}/edit/")["X-Offline"] == "edit"
     assert "X-Offline" not in client.get(f"/registry/persons/{world.woman_a.pk}/")  # the whole file
     assert "X-Offline" not in client.get("/outreach/screening/new/")  # health data
     assert "X-Offline" not in client.get("/registry/persons/")  # phones and whole ID numbers
@@ -60,6 +67,8 @@ def test_the_roster_holds_her_village_with_masked_numbers_only(world, login):
     assert [p["name"] for p in people] == ["妇女A"]
     assert people[0]["id_number"] == mask_id_number(world.woman_a.id_number) != world.woman_a.id_number
     assert set(people[0]) == {"id", "name", "sex", "sex_label", "age", "id_number", "text"}
+    born = world.woman_a.birth_date
+    assert f"{people[0]['age']}岁" in people[0]["text"] and born.isoformat() not in json.dumps(data)
     page = client.get("/offline/roster/")
     assert "妇女A" in page.text and world.woman_a.id_number not in page.text and "妇女B" not in page.text
 

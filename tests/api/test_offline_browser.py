@@ -1,14 +1,17 @@
 """In Chromium at 375 px: a village director enters without a network (issue 16, part B).
 
-One world, one phone: after one visit online the home and the visit form open offline; a visit and a
-new person entered offline wait on the phone across a closed page and are sent through the API when
-the network returns (history naming her); an entry that breaks a rule comes back with its message to
-fix and resend; a record the township changed meanwhile is shown side by side and keeps her choice.
+One world, one phone: after one visit online the home and the visit form open offline; an edit page
+is kept only with its ID numbers, phones and birth dates masked; a visit and a new person entered
+offline wait on the phone across a closed page and are sent through the API when the network returns
+(history naming her); an entry that breaks a rule comes back with its message to fix and resend; a
+record the township changed meanwhile is shown side by side and keeps her choice, its masked ID
+number left whole; a new household and a register entry made offline reach the server too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,10 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from federation.core.masking import mask_id_number, mask_phone
 from federation.core.services import domain_record_save
 from outreach.models import Visit
-from registry.models import Person
+from registry.models import Household, HouseholdIncome, Person, PoorWoman
 from tests.helpers.factories import id_number_for
 from tests.helpers.outreach import left_behind_woman
 from tests.helpers.web import choose, sign_in
@@ -45,6 +49,29 @@ def badge(page, text: str) -> None:
     expect(page.locator("#sync-count")).to_have_text(text)
 
 
+KEPT_TEXT = """async () => {
+  const cache = await caches.open("federation-offline");
+  const texts = [];
+  for (const request of await cache.keys()) {
+    if (new URL(request.url).pathname.startsWith("/static/")) continue;
+    texts.push(request.url + "\\n" + await (await cache.match(request)).text());
+  }
+  return texts.join("\\n");
+}"""
+
+
+def kept_text(page) -> str:
+    """Return every page and answer the phone keeps (not the static files), one after the other."""
+    return page.evaluate(KEPT_TEXT)
+
+
+def phone_entries(page) -> str:
+    """Return the entries the phone's queue holds, as JSON."""
+    return page.evaluate(
+        'async () => JSON.stringify(await (await idb.openDB("federation-offline", 1)).getAll("entries"))'
+    )
+
+
 def new_person(page, name: str, id_number: str) -> None:
     """Fill the new person form (the household chosen from the roster the phone keeps) and save it."""
     page.go("/registry/persons/new/")
@@ -58,11 +85,27 @@ def new_person(page, name: str, id_number: str) -> None:
 
 
 def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world, live_server):
-    left_behind_woman(world.village_a, name="李秀兰")
+    registered = left_behind_woman(world.village_a, name="李秀兰")
+    Person.objects.filter(pk=world.woman_a.pk).update(phone="13812345678")
+    HouseholdIncome.objects.create(  # what her entry as a poor woman needs
+        household=world.household_a, year=timezone.localdate().year, per_capita_income=Decimal("1800")
+    )
+    woman = Person.objects.get(pk=world.woman_a.pk)
     sign_in(phone, "dir_a")
     ready(phone)
-    phone.go(f"/registry/persons/{world.woman_a.pk}/edit/")  # opened online: kept for an edit offline
+    phone.go(f"/registry/persons/{woman.pk}/edit/")  # opened online: kept, masked, for an edit offline
+    ready(phone)
+    phone.go(f"/registry/left-behind-women/{registered.pk}/edit/")  # she is chosen in it: her age shown
+    ready(phone)
     context = phone.context
+
+    # What the phone keeps holds no whole ID number, phone or birth date; the edit page's are masked.
+    kept = kept_text(phone)
+    assert f"/registry/persons/{woman.pk}/edit/" in kept and "李秀兰（女，" in kept
+    for person in (woman, registered.person):
+        assert person.id_number not in kept and person.birth_date.isoformat() not in kept
+    assert mask_id_number(woman.id_number) in kept
+    assert "13812345678" not in kept and mask_phone("13812345678") in kept
 
     # Offline: the home and the visit form open from the phone; a page not kept says so.
     context.set_offline(True)
@@ -127,27 +170,55 @@ def test_a_director_enters_offline_and_her_entries_reach_the_server(phone, world
     page.wait_for_selector(".offline-empty")
     assert Person.objects.filter(name="周小红").exists()
 
-    # A conflict: she edits 妇女A's phone offline while the township changes it.
+    # A conflict: she edits 妇女A's phone offline (her page's masked copy) while the township changes it.
     context.set_offline(True)
-    page.go(f"/registry/persons/{world.woman_a.pk}/edit/")
+    page.go(f"/registry/persons/{woman.pk}/edit/")
+    expect(page.locator("#id_id_number")).to_have_value(mask_id_number(woman.id_number))
+    expect(page.locator("#id_birth_date")).to_have_value("")
+    shot(page, "edit-masked")
     page.fill("#id_phone", "13900000001")
     page.click("main button[type=submit]")
     page.wait_for_url("**/offline/queue/**")
-    woman = Person.objects.get(pk=world.woman_a.pk)
+    woman.refresh_from_db()
     woman.phone = "13700000002"
     domain_record_save(user=world.staff, instance=woman, expected_version=woman.version)
     context.set_offline(False)
     conflict = page.locator(".offline-entry[data-status=conflict]")
     conflict.wait_for()
     row = conflict.locator("tr", has_text="电话")
+    assert woman.id_number not in phone_entries(page)  # of the record now, the queue keeps what she sent
     assert "13900000001" in row.inner_text() and "13700000002" in row.inner_text()
     shot(page, "conflict")
     assert Person.objects.get(pk=woman.pk).phone == "13700000002"  # never overwritten silently
     conflict.get_by_role("button", name="按所选保存").click()
     page.wait_for_selector(".offline-empty")
-    woman.refresh_from_db()
-    assert woman.phone == "13900000001"
-    assert woman.history.latest().history_user == world.dir_a
+    saved = Person.objects.get(pk=woman.pk)
+    assert saved.phone == "13900000001"
+    assert saved.history.latest().history_user == world.dir_a
+    assert (saved.id_number, saved.birth_date) == (woman.id_number, woman.birth_date)  # left as they were
+
+    # A new household and a register entry (a poor woman), entered offline, reach the server.
+    context.set_offline(True)
+    page.go("/registry/households/new/")
+    page.select_option("#id_group", label="一组")
+    number = page.input_value("#id_number")  # the group's next number, as the kept page proposes it
+    assert number
+    page.fill("#id_address", "红旗村二组路口")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/offline/queue/**")
+    page.go("/registry/poor-women/new/")
+    choose(page, "id_person", "妇女A")
+    page.select_option("#id_reason", label="因病")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/offline/queue/**")
+    badge(page, "待同步 2")
+    context.set_offline(False)
+    page.wait_for_selector(".offline-empty")
+    household = Household.objects.get(village=world.village_a, number=number)
+    assert household.address == "红旗村二组路口" and household.group == world.group_a
+    assert household.history.latest().history_user == world.dir_a
+    poor = PoorWoman.objects.get(person=woman)
+    assert poor.reason == "illness" and poor.history.latest().history_user == world.dir_a
 
 
 COUNT_ENTRIES = """async () => {
