@@ -111,7 +111,8 @@ def sync_role_groups(apps=None) -> None:
     # Every permission read in one query (this runs after each migrate, and after each flush of a test).
     by_name: dict[str, list] = {}
     for permission in Permission.objects.select_related("content_type"):
-        by_name.setdefault(f"{permission.content_type.app_label}.{permission.codename}", []).append(permission)
+        name = f"{permission.content_type.app_label}.{permission.codename}"
+        by_name.setdefault(name, []).append(permission)
     for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         group.permissions.set([permission for perm in perms for permission in by_name.get(perm, [])])
