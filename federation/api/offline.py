@@ -169,7 +169,8 @@ def page_config(request) -> dict:
     if enabled:
         routes = routes_for(user)
         config["routes"] = routes
-        config["masking"] = masking_config()
+        if kept_as(request) == "edit":  # only an edit page makes a masked copy (ages_on reads the year)
+            config["masking"] = masking_config()
         config["keep"] = [
             reverse("home"),
             reverse("offline_queue"),
