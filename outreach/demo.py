@@ -35,6 +35,7 @@ from outreach.models import (
     Task,
     TaskAssignment,
     Visit,
+    VisitedFor,
     VisitMode,
     VolunteerActivity,
     VolunteerMember,
@@ -197,6 +198,9 @@ def _register_left_behind_women(villages: list[Village], year: int) -> int:
 
 
 def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
+    """Write the year's visits: the left-behind women's, then the rest of the directors' 民情日记 —
+    a visit to each poor woman on no left-behind register, and a dispute's or a petition's family
+    in each village."""
     year = today.year
     line = year_settings(year).poverty_line
     directors = _director_names(villages)
@@ -209,6 +213,25 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
     poor = set(
         PoorWoman.objects.filter(person__village__in=villages, year=year).values_list("person_id", flat=True)
     )
+
+    def visit(person: Person, day: dt.date, visited_for: str, is_poor: bool) -> Visit:
+        visitors = directors.get(person.village_id, director_title())
+        if rng.random() < 0.3:
+            visitors += "、乡妇联干部"
+        return Visit(
+            person=person,
+            visited_for=visited_for,
+            visited_on=day,
+            mode=VisitMode.PHONE if rng.random() < 0.2 else VisitMode.HOME,
+            visitors=visitors,
+            is_poor=is_poor,
+            poverty_reason=rng.choice(POVERTY_REASONS) if is_poor else "",
+            living_situation=rng.choice(LIVING),
+            difficulties=rng.choice(DIFFICULTIES),
+            help_given=rng.choice(HELP),
+            result=rng.choice(RESULTS),
+        )
+
     visits = []
     for entry in women:
         person = entry.person
@@ -217,25 +240,18 @@ def _visits(rng: random.Random, villages: list[Village], today: dt.date) -> int:
         for day in days:
             income = person.household.income_of(year) if person.household is not None else None
             is_poor = person.pk in poor or (income is not None and income.per_capita_income < line)
-            visitors = directors.get(person.village_id, director_title())
-            if rng.random() < 0.3:
-                visitors += "、乡妇联干部"
-            visits.append(
-                Visit(
-                    person=person,
-                    visited_on=day,
-                    mode=VisitMode.PHONE if rng.random() < 0.2 else VisitMode.HOME,
-                    visitors=visitors,
-                    is_poor=is_poor,
-                    poverty_reason=rng.choice(POVERTY_REASONS) if is_poor else "",
-                    living_situation=rng.choice(LIVING),
-                    difficulties=rng.choice(DIFFICULTIES),
-                    help_given=rng.choice(HELP),
-                    result=rng.choice(RESULTS),
-                )
-            )
-    for visit in visits:
-        visit.fill_derived()  # bulk_create skips save()
+            visits.append(visit(person, day, VisitedFor.LEFT_BEHIND, is_poor))
+    listed = {entry.person_id for entry in women}
+    for person in Person.objects.filter(pk__in=poor - listed).order_by("pk"):
+        visits.append(visit(person, _day_between(rng, dt.date(year, 1, 8), today), VisitedFor.POOR, True))
+    residents = Person.objects.filter(deceased=False, household__isnull=False).exclude(pk__in=listed)
+    for village in villages:
+        person = residents.filter(village=village).order_by("pk").first()
+        if person is not None:
+            group = rng.choice([VisitedFor.DISPUTE_FAMILY, VisitedFor.PETITION_FAMILY])
+            visits.append(visit(person, _day_between(rng, dt.date(year, 1, 8), today), group, False))
+    for record in visits:
+        record.fill_derived()  # bulk_create skips save()
     history.bulk_create(visits, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(visits)
 

@@ -52,10 +52,11 @@ def _joined(*parts: str, sep: str = "；") -> str:
 # -- 走访记录 ------------------------------------------------------------------------------------------
 
 VISITS = Table(
-    title=_("农村留守妇女走访记录"),
+    title=_("走访记录"),
     columns=(
         Column("place", _("村组"), width=14),
         Column("name", _("姓名"), width=9),
+        Column("visited_for", _("走访对象类别"), width=10),
         Column("visited_on", _("走访日期"), Kind.DATE),
         Column("visitors", _("走访人"), width=10, wrap=True),
         Column("mode", _("方式"), width=9),
@@ -67,7 +68,8 @@ VISITS = Table(
     notes=(
         "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难"
         "（2014 年工作要点第 6 条）。",
-        "本表列出本年度（按走访日期）的全部走访记录，一次走访一行。",
+        "本表列出本年度（按走访日期）的全部走访记录，一次走访一行，各类走访对象（留守妇女、贫困妇女、"
+        "单亲母亲、流动妇女、涉案家庭、矛盾纠纷家庭、上访家庭等）都在内。",
     ),
     count_unit="次",
     landscape=True,
@@ -76,7 +78,12 @@ VISITS = Table(
 
 def visits_queryset(user: Any, filters: ExportFilters) -> QuerySet[Visit]:
     """Return the visits as the visit list shows them (search, year), village by village."""
-    qs = selectors.visit_list(user=user, search=filters.search, year=_year(filters))
+    qs = selectors.visit_list(
+        user=user,
+        search=filters.search,
+        year=_year(filters),
+        visited_for=filters.extra.get("visited_for", ""),
+    )
     if filters.village_id:
         qs = qs.filter(person__village_id=filters.village_id)
     if filters.group_id:
@@ -92,6 +99,7 @@ def visit_row(visit: Visit, ctx: ExportContext) -> dict[str, Any]:
     return {
         "place": ctx.village_group(person.village.name, group),
         "name": person.name,
+        "visited_for": visit.get_visited_for_display(),
         "visited_on": visit.visited_on,
         "visitors": visit.visitors,
         "mode": visit.get_mode_display(),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.forms import AutocompleteSelectMultiple, RecordsChoiceField, VersionedModelForm
@@ -19,6 +18,7 @@ from outreach.models import (
     PetitionCategory,
     Screening,
     Visit,
+    VisitedFor,
     VolunteerActivity,
     VolunteerMember,
     VolunteerTeam,
@@ -26,7 +26,6 @@ from outreach.models import (
 from outreach.rules import activity_participant_problems, lecture_attendee_problems
 from registry.forms.registers import PersonChoiceField, person_label
 from registry.models import Person
-from registry.selectors import in_womens_registers
 
 DATE = {"type": "date"}
 
@@ -35,20 +34,24 @@ def _date(**attrs) -> forms.DateInput:
     return forms.DateInput(attrs={**DATE, **attrs}, format="%Y-%m-%d")
 
 
-def _women(*, extra_pk: int | None = None, registered: bool = False):
-    """Return the women offered in a person field: living women, or those of the women's registers."""
-    qs = Person.objects.filter(sex="F").select_related("village", "household__group")
-    condition = in_womens_registers(year=timezone.localdate().year) if registered else Q(deceased=False)
+def _residents(*, extra_pk: int | None = None, **filters):
+    """Return the persons offered in a person field: the living ones of ``filters`` (``sex="F"``: the
+    women), and the one already chosen."""
+    condition = Q(deceased=False)
     if extra_pk:
         condition |= Q(pk=extra_pk)
-    return qs.filter(condition).order_by("village__code", "group_number", "name")
+    qs = Person.objects.filter(condition, **filters).select_related("village", "household__group")
+    return qs.order_by("village__code", "group_number", "name")
 
 
 class VisitForm(VersionedModelForm):
+    """A visit to any living resident, for one group (the rule is ``outreach.rules.visit_problems``)."""
+
     class Meta:
         model = Visit
         fields = [
             "person",
+            "visited_for",
             "visited_on",
             "mode",
             "visitors",
@@ -71,11 +74,19 @@ class VisitForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(
-            queryset=_women(registered=True, extra_pk=self.instance.person_id),
+            queryset=_residents(extra_pk=self.instance.person_id),
             label=self.fields["person"].label,
-            search={"sex": "F", "registered": 1},
-            help_text=_("本年度或上一年度登记的农村留守妇女和贫困妇女。"),
+            search={"alive": 1},
+            help_text=_(
+                "任何在世的居民，男女老少都可以；走访留守妇女、贫困妇女时她须在本年度或上一年度登记。"
+            ),
         )
+        # A client of before the groups (the offline app's queued saves) sends none: a visit to a
+        # left-behind woman, as every visit was then.
+        self.fields["visited_for"].required = False
+
+    def clean_visited_for(self) -> str:
+        return self.cleaned_data.get("visited_for") or VisitedFor.LEFT_BEHIND
 
 
 class ScreeningForm(VersionedModelForm):
@@ -93,7 +104,7 @@ class ScreeningForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(
-            queryset=_women(extra_pk=self.instance.person_id),
+            queryset=_residents(sex="F", extra_pk=self.instance.person_id),
             label=self.fields["person"].label,
             search={"sex": "F", "alive": 1},
         )
@@ -134,7 +145,7 @@ class VolunteerMemberForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(
-            queryset=_women(extra_pk=self.instance.person_id),
+            queryset=_residents(sex="F", extra_pk=self.instance.person_id),
             label=self.fields["person"].label,
             required=False,
             help_text=self.fields["person"].help_text,

@@ -40,33 +40,33 @@ def visits_still_owed(*, done: int, year: int) -> int:
 
 
 def visit_problems(*, visit: Visit, today: dt.date | None = None) -> list[Problem]:
-    """Return the failed rules of a visit: a woman of the left-behind or poor women's registers.
+    """Return the failed rules of a visit: any resident may be visited, for any group (``VisitedFor``).
 
-    She must be registered in the visit's year or the year before (a January visit comes before
-    the year's registers are due), the visit cannot lie in the future, and a poor woman's visit
-    says why she is poor.
+    A visit for a women's register (留守妇女, 贫困妇女) needs her on it in the visit's year or the
+    year before (a January visit comes before the year's registers are due); the other groups are on
+    no register the system keeps, so nothing is checked of them. The visit cannot lie in the future,
+    and a poor household's visit says why it is poor.
     """
+    from outreach.models import VisitedFor
     from registry.models import LeftBehindWoman, PoorWoman
 
     today = today or timezone.localdate()
     problems: list[Problem] = []
-    woman = visit.person
-    if woman.sex != "F":
-        problems.append(Problem("not_a_woman", _("走访对象须为妇女。"), "person"))
     if visit.visited_on > today:
         problems.append(Problem("future", _("走访日期不能晚于今天。"), "visited_on"))
     years = [visit.visited_on.year, visit.visited_on.year - 1]
-    registered = (
-        LeftBehindWoman.objects.filter(person=woman, year__in=years).exists()
-        or PoorWoman.objects.filter(person=woman, year__in=years).exists()
-    )
-    if not registered:
+    register = {VisitedFor.LEFT_BEHIND: LeftBehindWoman, VisitedFor.POOR: PoorWoman}.get(visit.visited_for)
+    if register is not None and not register.objects.filter(person=visit.person, year__in=years).exists():
         problems.append(
             Problem(
                 "not_registered",
-                _("她在 %(year)s 年度和上一年度都没有登记为农村留守妇女或贫困妇女，请先登记。")
-                % {"year": visit.visited_on.year},
-                "person",
+                _("%(name)s在 %(year)s 年度和上一年度都没有登记为%(group)s，请先登记或改选走访对象类别。")
+                % {
+                    "name": visit.person.name,
+                    "year": visit.visited_on.year,
+                    "group": visit.get_visited_for_display(),
+                },
+                "visited_for",
             )
         )
     if visit.is_poor and not visit.poverty_reason.strip():

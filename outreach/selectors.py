@@ -51,7 +51,12 @@ def villages_of(user, township=None, villages: list[Village] | None = None) -> l
 
 
 def _visit_count(year: int) -> Coalesce:
-    """Return the number of a register entry's person's visits dated in ``year``, as an annotation."""
+    """Return the number of a register entry's person's visits dated in ``year``, as an annotation.
+
+    Every visit of her counts, whatever group it was recorded for (a left-behind woman visited as a
+    poor one was visited); the visits of a person on no left-behind register count for nobody, as
+    only the register's entries are annotated.
+    """
     first, last = year_bounds(year)
     visits = (
         Visit.objects.filter(person_id=OuterRef("person_id"), visited_on__range=(first, last))
@@ -163,13 +168,15 @@ figures.add_figure(
 )
 
 
-def visit_list(*, user, search: str = "", year: int | None = None) -> QuerySet[Visit]:
-    """Return the visits ``user`` sees, searched by the woman's name or ID number (whole or its last
-    four), in calendar ``year``."""
+def visit_list(*, user, search: str = "", year: int | None = None, visited_for: str = "") -> QuerySet[Visit]:
+    """Return the visits ``user`` sees, searched by the person's name or ID number (whole or its last
+    four), in calendar ``year``, of one group visited for (``VisitedFor``) when given."""
     qs = Visit.objects.for_user(user).select_related("person__village", "person__household__group")
     qs = person_search(qs, search, prefix="person__")
     if year:
         qs = qs.filter(visited_on__range=year_bounds(year))
+    if visited_for:
+        qs = qs.filter(visited_for=visited_for)
     return qs
 
 

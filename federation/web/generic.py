@@ -272,7 +272,9 @@ class DomainListView(
     乡镇, 村 and 村民小组 filters for every list (``PlaceFiltersMixin``).
 
     With ``select`` (a selector taking ``user``, ``search`` and ``year``) the rows are its answer
-    and the list has a search box and, when ``yearly``, a year filter.
+    and the list has a search box and, when ``yearly``, a year filter. ``choice_filters`` name
+    fields with choices the list is filtered by too (``?name=value``, one select each): a value
+    among the field's choices is given to ``select`` under the field's name, any other is ignored.
     """
 
     template_name = "federation/domain_list.html"
@@ -282,6 +284,7 @@ class DomainListView(
     search_placeholder = _lazy("姓名、身份证号或后四位")
     select = None
     yearly = True
+    choice_filters: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -295,7 +298,18 @@ class DomainListView(
         if self.select is None:
             return super().get_queryset()
         search = self.request.GET.get("q", "")
-        return type(self).select(user=self.request.user, search=search, year=year_param(self.request))
+        return type(self).select(
+            user=self.request.user, search=search, year=year_param(self.request), **self.chosen_choices()
+        )
+
+    def chosen_choices(self) -> dict[str, str]:
+        """Return the ``choice_filters`` chosen (``?name=value``), each a value among its field's choices."""
+        chosen = {}
+        for name in self.choice_filters:
+            value = self.request.GET.get(name, "")
+            if value in dict(self.model._meta.get_field(name).choices):
+                chosen[name] = value
+        return chosen
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -319,6 +333,12 @@ class DomainListView(
             context["register_help"] = self.register.help_text(year_param(self.request))
         if self.select is not None:
             context["search"] = self.request.GET.get("q", "")
+            chosen = self.chosen_choices()
+            context["choice_filters"] = [
+                (name, field.verbose_name, field.choices, chosen.get(name, ""))
+                for name in self.choice_filters
+                for field in [self.model._meta.get_field(name)]
+            ]
             if self.yearly:
                 year = year_param(self.request)
                 context.update(year=year, years=year_choices(year))

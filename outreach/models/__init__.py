@@ -36,7 +36,7 @@ from outreach.models.tasks import (  # noqa: F401
     handed_in_late,
     task_problems,
 )
-from outreach.models.visits import Visit, VisitMode  # noqa: F401
+from outreach.models.visits import Visit, VisitedFor, VisitMode  # noqa: F401
 from outreach.models.volunteers import (  # noqa: F401
     Speciality,
     VolunteerActivity,

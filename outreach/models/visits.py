@@ -1,4 +1,5 @@
-"""Visits to left-behind and poor women (走访记录), seed 2014 plan item 6."""
+"""Visits to residents (走访记录, the director's 民情日记), seed 2014 plan item 6: to left-behind and poor
+women, and to any other group the office visits."""
 
 from __future__ import annotations
 
@@ -17,17 +18,36 @@ class VisitMode(models.TextChoices):
     PHONE = "phone", _("电话走访")
 
 
-class Visit(PersonsVillage, WomanRecord, DomainModel):
-    """One visit to a woman: who went, how, what they found and what was done.
+class VisitedFor(models.TextChoices):
+    """The group a person is visited for: the women's registers, the groups the 2012 plan watches
+    (the three kinds of 平安家庭 risk: 涉案, 矛盾纠纷 and 上访 families), and 其他."""
 
-    It counts towards the visits a left-behind woman is owed in the calendar year of ``visited_on``
-    (see ``outreach.rules``). Its village is hers, kept on it (``PersonsVillage``).
+    LEFT_BEHIND = "left_behind", _("留守妇女")
+    POOR = "poor", _("贫困妇女")
+    SINGLE_MOTHER = "single_mother", _("单亲母亲")
+    MIGRANT = "migrant", _("流动妇女")
+    CASE_FAMILY = "case_family", _("涉案家庭")
+    DISPUTE_FAMILY = "dispute_family", _("矛盾纠纷家庭")
+    PETITION_FAMILY = "petition_family", _("上访家庭")
+    OTHER = "other", _("其他")
+
+
+class Visit(PersonsVillage, WomanRecord, DomainModel):
+    """One visit to a resident, for one group (``visited_for``): who went, how, what they found and
+    what was done.
+
+    Any resident may be visited; a visit for a women's register needs her on it (``outreach.rules``).
+    Every visit of a woman of the left-behind register counts towards the visits she is owed in the
+    calendar year of ``visited_on``. Its village is the person's, kept on it (``PersonsVillage``).
     """
 
     detail_url = "outreach:visit_detail"
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("被走访妇女")
+        Person, on_delete=models.PROTECT, related_name="visits", verbose_name=_("被走访人")
+    )
+    visited_for = models.CharField(
+        _("走访对象类别"), max_length=16, choices=VisitedFor.choices, default=VisitedFor.LEFT_BEHIND
     )
     visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
     mode = models.CharField(_("走访方式"), max_length=8, choices=VisitMode.choices, default=VisitMode.HOME)

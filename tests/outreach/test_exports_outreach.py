@@ -14,7 +14,7 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.services import ExportRefused, export_build, ledger_notes
 from outreach import selectors
-from outreach.models import Screening, Visit
+from outreach.models import Screening, Visit, VisitedFor
 from tests.helpers.ledgers import data_rows, flat, pdf_text, totals_row, workbook
 from tests.helpers.outreach import YEAR, left_behind_woman, screening, visit
 
@@ -96,6 +96,19 @@ def test_visits_one_row_a_visit_with_what_was_found_and_done(outreach_world, tmp
     assert rows[1][column("visits", "help")] == "帮扶A" and rows[1][column("visits", "poor")] == "否"
     _ws, last_year, _r = sheet(tmp_path, "visits", w.dir_a, year=YEAR - 1)
     assert len(last_year) == 1  # the list's year filter flows into the export
+
+
+def test_the_visits_ledger_names_the_group_and_keeps_the_lists_group_filter(outreach_world, tmp_path):
+    w = outreach_world
+    visit(w.o.lbw_a.person, dt.date(YEAR, 1, 5))
+    visit(w.woman_a, dt.date(YEAR, 1, 6), visited_for=VisitedFor.DISPUTE_FAMILY)
+    _ws, rows, _result = sheet(tmp_path, "visits", w.dir_a)
+    assert {row[column("visits", "name")]: row[column("visits", "visited_for")] for row in rows} == {
+        "留守A": "留守妇女",
+        "妇女A": "矛盾纠纷家庭",
+    }
+    _ws, chosen, _result = sheet(tmp_path, "visits", w.dir_a, visited_for="dispute_family")
+    assert [row[column("visits", "name")] for row in chosen] == ["妇女A"]
 
 
 def test_screening_statistics_count_per_village_and_total(outreach_world, tmp_path):
