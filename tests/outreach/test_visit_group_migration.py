@@ -1,0 +1,71 @@
+"""Migration outreach 0011: old visits get the group they were made for (a poor woman's, 贫困妇女; every
+other, 留守妇女). A short walk: only 0011 is unapplied and applied again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("outreach", "0010_lectures")]
+AFTER = [("outreach", "0011_visit_any_group")]
+
+
+def _migrate(targets):
+    """Migrate to ``targets``; return the models of that state, every other app as it stands (newest)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    apps = {app for app, _ in targets}
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in apps]
+    return executor.loader.project_state(targets + others).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_visits_of_a_poor_woman_are_for_poor_women_and_the_others_for_left_behind_women():
+    old = _migrate(BEFORE)
+    County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
+    Village, Person = old.get_model("federation", "Village"), old.get_model("registry", "Person")
+    county = County.objects.create(code="513401", name="示范县")
+    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
+    village = Village.objects.create(township=township, code="513401105201", name="红旗村")
+    poor, left, both = (
+        Person.objects.create(village=village, name=n) for n in ("贫困甲", "留守乙", "两者丙")
+    )
+    Poor, Woman = old.get_model("registry", "PoorWoman"), old.get_model("registry", "LeftBehindWoman")
+    Poor.objects.create(
+        person=poor, village=village, year=2025, reason="illness", entered_on=dt.date(2025, 3, 18)
+    )
+    Poor.objects.create(
+        person=both, village=village, year=2026, reason="illness", entered_on=dt.date(2026, 3, 18)
+    )
+    Woman.objects.create(person=left, village=village, year=2026, entered_on=dt.date(2026, 3, 18))
+    Woman.objects.create(person=both, village=village, year=2026, entered_on=dt.date(2026, 3, 18))
+    Visit = old.get_model("outreach", "Visit")
+    visits = {
+        "poor, the year after her entry": Visit.objects.create(
+            person=poor, village=village, visited_on=dt.date(2026, 5, 1), visitors="张红"
+        ),
+        "poor, two years after": Visit.objects.create(
+            person=poor, village=village, visited_on=dt.date(2027, 5, 1), visitors="张红"
+        ),
+        "left-behind": Visit.objects.create(
+            person=left, village=village, visited_on=dt.date(2026, 5, 1), visitors="张红"
+        ),
+        "on both registers": Visit.objects.create(
+            person=both, village=village, visited_on=dt.date(2026, 5, 1), visitors="张红"
+        ),
+    }
+
+    New = _migrate(AFTER).get_model("outreach", "Visit")
+    groups = {key: New._base_manager.get(pk=visit.pk).visited_for for key, visit in visits.items()}
+    assert groups == {
+        "poor, the year after her entry": "poor",
+        "poor, two years after": "left_behind",  # no entry of that year or the year before: the default
+        "left-behind": "left_behind",
+        "on both registers": "left_behind",
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
