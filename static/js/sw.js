@@ -94,9 +94,15 @@ async function search(request) {
       for (const person of household.members) {
         if (sex && person.sex !== sex) continue;
         if (query && !person.name.includes(query) && !person.id_number.endsWith(query)) continue;
-        results.push({ value: String(person.id), text: person.text, id_number: person.id_number });
-        if (results.length >= 20) break;
+        // The name typed whole first, then names that begin with it, then the others (李秀兰 before
+        // 李秀兰的丈夫), each in the roster's order.
+        const rank = !query || person.name === query ? 0 : person.name.startsWith(query) ? 1 : 2;
+        results.push({ value: String(person.id), text: person.text, id_number: person.id_number, rank });
       }
+    }
+    if (!households) {
+      results.sort((a, b) => a.rank - b.rank);
+      results.forEach((result) => delete result.rank);
     }
     results.splice(20);
     return new Response(JSON.stringify({ results }), { headers: { "Content-Type": "application/json" } });
