@@ -14,8 +14,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from federation.core.checks import check_installation
@@ -31,6 +29,7 @@ from federation.core.models import (
 )
 from federation.core.roles import Role
 from federation.core.services import user_create
+from tests.helpers.migrations import migrate_to, migrate_to_newest
 
 OFFICE_PASSWORD = "Qingshui-Xiang-2026"
 
@@ -386,13 +385,6 @@ BEFORE_FLAG = [("federation", "0008_login_security")]
 FLAG = [("federation", "0009_installation")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_flags_a_database_by_what_it_holds():
     """federation 0009 on the three databases an upgrade meets: the old demo's (its accounts recorded),
@@ -409,7 +401,7 @@ def test_the_migration_flags_a_database_by_what_it_holds():
     ]
     seen = []
     for township_code, usernames, _expected in cases:
-        old = _migrate(BEFORE_FLAG)
+        old = migrate_to(BEFORE_FLAG)
         County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
         User = old.get_model("auth", "User")
         Township.objects.all().delete()
@@ -421,12 +413,11 @@ def test_the_migration_flags_a_database_by_what_it_holds():
         for username in usernames:
             User.objects.create(username=username)
 
-        flagged = _migrate(FLAG).get_model("federation", "Installation").objects.first()
+        flagged = migrate_to(FLAG).get_model("federation", "Installation").objects.first()
         seen.append((flagged.kind, flagged.demo_accounts) if flagged else None)
         if flagged:
             flagged.delete()
 
     assert seen == [expected for *_, expected in cases]
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_newest()
     assert Installation.current() is None  # the last case's empty database stays unflagged

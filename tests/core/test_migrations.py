@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.helpers.migrations import migrate_to, migrate_to_newest
 
 BEFORE_MOVE = [("ledgers", None), ("federation", "0005_import_record")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_the_ledger_app():
-    old = _migrate(BEFORE_MOVE)
+    old = migrate_to(BEFORE_MOVE)
     ContentType = old.get_model("contenttypes", "ContentType")
     Permission = old.get_model("auth", "Permission")
     # Unapplying the move named the content types "federation" again, as an existing office has them.
@@ -29,8 +22,7 @@ def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_th
         requested_by="王芳", ledger="women", title="妇女基本信息台账", scope="幸福乡", format="xlsx"
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_newest()
 
     from django.contrib.auth.models import Permission as LivePermission
     from django.contrib.contenttypes.models import ContentType as LiveContentType
@@ -46,7 +38,7 @@ def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_th
 
 @pytest.mark.django_db(transaction=True)
 def test_persons_and_households_get_their_group_and_household_numbers_deleted_ones_too():
-    old = _migrate([("registry", "0007_constraint_messages")])
+    old = migrate_to([("registry", "0007_constraint_messages")])
     County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
     Village, Group = old.get_model("federation", "Village"), old.get_model("federation", "VillageGroup")
     Household, Person = old.get_model("registry", "Household"), old.get_model("registry", "Person")
@@ -61,8 +53,7 @@ def test_persons_and_households_get_their_group_and_household_numbers_deleted_on
     )
     alone = Person.objects.create(village=village, name="无户")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_newest()
 
     from registry.models import Person as LivePerson
 

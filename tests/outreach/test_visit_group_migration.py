@@ -6,26 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.helpers.migrations import migrate_to, migrate_to_newest
 
 BEFORE = [("outreach", "0010_lectures")]
 AFTER = [("outreach", "0011_visit_any_group")]
 
 
-def _migrate(targets):
-    """Migrate to ``targets``; return the models of that state, every other app as it stands (newest)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    apps = {app for app, _ in targets}
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in apps]
-    return executor.loader.project_state(targets + others).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_old_visits_of_a_poor_woman_are_for_poor_women_and_the_others_for_left_behind_women():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE, others_newest=True)
     County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
     Village, Person = old.get_model("federation", "Village"), old.get_model("registry", "Person")
     county = County.objects.create(code="513401", name="示范县")
@@ -59,7 +49,7 @@ def test_old_visits_of_a_poor_woman_are_for_poor_women_and_the_others_for_left_b
         ),
     }
 
-    New = _migrate(AFTER).get_model("outreach", "Visit")
+    New = migrate_to(AFTER, others_newest=True).get_model("outreach", "Visit")
     groups = {key: New._base_manager.get(pk=visit.pk).visited_for for key, visit in visits.items()}
     assert groups == {
         "poor, the year after her entry": "poor",
@@ -67,5 +57,4 @@ def test_old_visits_of_a_poor_woman_are_for_poor_women_and_the_others_for_left_b
         "left-behind": "left_behind",
         "on both registers": "left_behind",
     }
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_newest()

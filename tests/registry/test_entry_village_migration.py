@@ -4,29 +4,17 @@ person's village, and going back leaves the entries as they were."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.helpers.migrations import migrate_to, migrate_to_newest
 
 BEFORE = [("registry", "0012_person_search_index")]
 AFTER = [("registry", "0015_register_entry_village_required")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_every_entry_gets_its_persons_village_and_going_back_keeps_the_entries():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
     Village, Person = old.get_model("federation", "Village"), old.get_model("registry", "Person")
     county = County.objects.create(code="513401", name="示范县")
@@ -64,7 +52,7 @@ def test_every_entry_gets_its_persons_village_and_going_back_keeps_the_entries()
 
     # Forward through the three migrations only, then back, then to the newest once: each walk over
     # every migration takes a minute on the 2-core machine.
-    after = _migrate(AFTER)
+    after = migrate_to(AFTER)
     live = {Woman: "LeftBehindWoman", Poor: "PoorWoman", Child: "LeftBehindChild"}
     villages = {
         (live[model], entry.pk): after.get_model("registry", live[model])
@@ -82,10 +70,10 @@ def test_every_entry_gets_its_persons_village_and_going_back_keeps_the_entries()
     History = after.get_model("registry", "HistoricalLeftBehindWoman")
     assert History._base_manager.get(history_id=history.history_id).village_id == red.pk
 
-    back = _migrate(BEFORE)
+    back = migrate_to(BEFORE)
     assert back.get_model("registry", "LeftBehindWoman").objects.count() == 2
     assert back.get_model("registry", "PoorWoman").objects.get().person_id == other.pk
-    _latest()
+    migrate_to_newest()
     from registry import models
 
     assert models.LeftBehindChild.objects.get().village_id == victory.pk
