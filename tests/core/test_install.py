@@ -29,7 +29,6 @@ from federation.core.models import (
 )
 from federation.core.roles import Role
 from federation.core.services import user_create
-from tests.helpers.migrations import migrate_to, migrate_to_newest
 
 OFFICE_PASSWORD = "Qingshui-Xiang-2026"
 
@@ -376,48 +375,3 @@ def test_the_example_file_in_the_repository_reads(settings):
     )
     assert [d.level for d in divisions][:2] == ["county", "township"]
     assert {d.level for d in divisions[2:]} == {"village"}
-
-
-# --- the migration flags a database that already holds data -------------------------------------------------
-
-
-BEFORE_FLAG = [("federation", "0008_login_security")]
-FLAG = [("federation", "0009_installation")]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_flags_a_database_by_what_it_holds():
-    """federation 0009 on the three databases an upgrade meets: the old demo's (its accounts recorded),
-    one set up by hand through the admin (an office), an empty one (unflagged).
-
-    One walk back to 0008 for the three: each case runs 0009 alone and goes back to 0008 again, and
-    the database goes forward to the newest migrations once, at the end (each walk over every
-    migration takes a minute on the 2-core machine).
-    """
-    cases = [
-        ("513401105000", ["admin", "cun01", "someone"], ("demo", ["admin", "cun01"])),
-        ("513401106000", ["admin"], ("office", [])),
-        (None, [], None),
-    ]
-    seen = []
-    for township_code, usernames, _expected in cases:
-        old = migrate_to(BEFORE_FLAG)
-        County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
-        User = old.get_model("auth", "User")
-        Township.objects.all().delete()
-        County.objects.all().delete()
-        User.objects.all().delete()
-        if township_code:
-            county = County.objects.create(code="513401", name="示范县")
-            Township.objects.create(county=county, code=township_code, name="乡")
-        for username in usernames:
-            User.objects.create(username=username)
-
-        flagged = migrate_to(FLAG).get_model("federation", "Installation").objects.first()
-        seen.append((flagged.kind, flagged.demo_accounts) if flagged else None)
-        if flagged:
-            flagged.delete()
-
-    assert seen == [expected for *_, expected in cases]
-    migrate_to_newest()
-    assert Installation.current() is None  # the last case's empty database stays unflagged

@@ -1,18 +1,93 @@
-"""Migrations that move data: what was stored before is there after, and back."""
+"""Migrations that move data: what an old database held is there after, and back.
+
+One walk for all of them. The database goes back to the state the first case needs; each case writes
+its rows in the state just before its migration, as the models stood then; the walk goes on forward to
+the next case's state, and to the newest migrations once at the end, where every case is checked. A walk
+over every migration takes a minute on the office's 2-core machine (Django renders each state's
+models), so a walk a case cost the suite five minutes on each database.
+
+The walk meets the states in this order: federation 0008 (the installation flag), ledgers unapplied and
+federation 0005 (the ledger records' move), registry 0007 (group and household numbers), registry 0012
+and 0015 and back to 0012 (the entries' village), registry 0016 (the entries' dates), the newest.
+outreach 0011 (visits of any group) is walked alone in tests/outreach/test_visit_group_migration.py: it
+unapplies one migration only.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.utils import timezone
 
 from tests.helpers.migrations import migrate_to, migrate_to_newest
 
+BEFORE_FLAG = [("federation", "0008_login_security")]
+FLAG = [("federation", "0009_installation")]
 BEFORE_MOVE = [("ledgers", None), ("federation", "0005_import_record")]
+BEFORE_NUMBERS = [("registry", "0007_constraint_messages")]
+BEFORE_VILLAGE = [("registry", "0012_person_search_index")]
+AFTER_VILLAGE = [("registry", "0015_register_entry_village_required")]
+# The entries' dates read the year's reference date, which federation 0015 keeps.
+BEFORE_DATES = [("registry", "0016_person_name_bigrams"), ("federation", "0015_reminders")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_the_ledger_app():
-    old = migrate_to(BEFORE_MOVE)
+def test_an_old_database_keeps_what_it_held_through_every_migration_that_moves_data():
+    flags = flag_each_kind_of_database()
+    move = ledger_records_before_their_move(migrate_to(BEFORE_MOVE))
+    numbers = persons_before_their_numbers(migrate_to(BEFORE_NUMBERS))
+    village = entries_before_their_village(migrate_to(BEFORE_VILLAGE))
+    entries_get_their_village(village, migrate_to(AFTER_VILLAGE))
+    going_back_keeps_the_entries(village, migrate_to(BEFORE_VILLAGE))
+    dates = entries_before_their_dates(migrate_to(BEFORE_DATES))
+
+    migrate_to_newest()
+
+    assert flags == [("demo", ["admin", "cun01"]), ("office", []), None]
+    ledger_records_moved(move)
+    persons_numbered(numbers)
+    entries_keep_their_village(village)
+    entries_dated(dates)
+
+
+# --- federation 0009: the installation flag ---------------------------------------------------------------
+
+
+def flag_each_kind_of_database() -> list:
+    """federation 0009 on the three databases an upgrade meets: the old demo's (its accounts recorded),
+    one set up by hand through the admin (an office), an empty one (unflagged). Each case runs 0009 alone
+    and goes back to 0008 again."""
+    cases = [
+        ("513401105000", ["admin", "cun01", "someone"]),
+        ("513401106000", ["admin"]),
+        (None, []),
+    ]
+    seen = []
+    for township_code, usernames in cases:
+        old = migrate_to(BEFORE_FLAG)
+        County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
+        User = old.get_model("auth", "User")
+        Township.objects.all().delete()
+        County.objects.all().delete()
+        User.objects.all().delete()
+        if township_code:
+            county = County.objects.create(code="513401", name="示范县")
+            Township.objects.create(county=county, code=township_code, name="乡")
+        for username in usernames:
+            User.objects.create(username=username)
+
+        Installation = migrate_to(FLAG).get_model("federation", "Installation")
+        flagged = Installation.objects.first()
+        seen.append((flagged.kind, flagged.demo_accounts) if flagged else None)
+        Installation.objects.all().delete()
+    return seen
+
+
+# --- ledgers 0001: the export and import records move out of federation -----------------------------------
+
+
+def ledger_records_before_their_move(old) -> dict:
     ContentType = old.get_model("contenttypes", "ContentType")
     Permission = old.get_model("auth", "Permission")
     # Unapplying the move named the content types "federation" again, as an existing office has them.
@@ -21,46 +96,162 @@ def test_the_ledger_records_keep_their_rows_and_permissions_when_they_move_to_th
     record = old.get_model("federation", "ExportRecord").objects.create(
         requested_by="王芳", ledger="women", title="妇女基本信息台账", scope="幸福乡", format="xlsx"
     )
+    return {"content_type": content_type.pk, "permission": permission.pk, "record": record.pk}
 
-    migrate_to_newest()
 
-    from django.contrib.auth.models import Permission as LivePermission
-    from django.contrib.contenttypes.models import ContentType as LiveContentType
+def ledger_records_moved(move: dict) -> None:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
     from federation.ledgers.models import ExportRecord
 
-    assert ExportRecord.objects.get(pk=record.pk).requested_by == "王芳"
-    moved = LiveContentType.objects.get(pk=content_type.pk)
+    assert ExportRecord.objects.get(pk=move["record"]).requested_by == "王芳"
+    moved = ContentType.objects.get(pk=move["content_type"])
     assert (moved.app_label, moved.model) == ("ledgers", "exportrecord")
-    assert LivePermission.objects.get(pk=permission.pk).content_type_id == moved.pk
-    assert not LiveContentType.objects.filter(app_label="federation", model="exportrecord").exists()
+    assert Permission.objects.get(pk=move["permission"]).content_type_id == moved.pk
+    assert not ContentType.objects.filter(app_label="federation", model="exportrecord").exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_persons_and_households_get_their_group_and_household_numbers_deleted_ones_too():
-    old = migrate_to([("registry", "0007_constraint_messages")])
+# --- registry 0008 and 0010: persons and households keep their group and household numbers ---------------
+
+
+def units(old):
+    """The county, township and two villages of every case (the first case to need them makes them)."""
     County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
-    Village, Group = old.get_model("federation", "Village"), old.get_model("federation", "VillageGroup")
-    Household, Person = old.get_model("registry", "Household"), old.get_model("registry", "Person")
-    county = County.objects.create(code="513401", name="示范县")
-    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
-    village = Village.objects.create(township=township, code="513401105201", name="红旗村")
-    group = Group.objects.create(village=village, number=3, name="三组")
-    household = Household.objects.create(village=village, group=group, number="0042")
-    woman = Person.objects.create(village=village, household=household, name="妇女甲")
-    gone = Person.objects.create(
-        village=village, household=household, name="已删除", deleted_at=timezone.now()
+    Village = old.get_model("federation", "Village")
+    county, _ = County.objects.get_or_create(code="513401", defaults={"name": "示范县"})
+    township, _ = Township.objects.get_or_create(
+        code="513401105000", defaults={"county": county, "name": "幸福乡"}
     )
-    alone = Person.objects.create(village=village, name="无户")
+    red, _ = Village.objects.get_or_create(
+        code="513401105201", defaults={"township": township, "name": "红旗村"}
+    )
+    victory, _ = Village.objects.get_or_create(
+        code="513401105202", defaults={"township": township, "name": "胜利村"}
+    )
+    return red, victory
 
-    migrate_to_newest()
 
-    from registry.models import Person as LivePerson
+def persons_before_their_numbers(old) -> dict:
+    red, _ = units(old)
+    Group = old.get_model("federation", "VillageGroup")
+    Household, Person = old.get_model("registry", "Household"), old.get_model("registry", "Person")
+    group = Group.objects.create(village=red, number=3, name="三组")
+    household = Household.objects.create(village=red, group=group, number="0042")
+    woman = Person.objects.create(village=red, household=household, name="妇女甲")
+    gone = Person.objects.create(village=red, household=household, name="已删除", deleted_at=timezone.now())
+    alone = Person.objects.create(village=red, name="无户")
+    return {"household": household.pk, "woman": woman.pk, "gone": gone.pk, "alone": alone.pk}
 
-    keys = dict(LivePerson.all_objects.values_list("pk", "group_number"))
-    assert keys == {woman.pk: 3, gone.pk: 3, alone.pk: None}
-    assert LivePerson.all_objects.get(pk=woman.pk).household_number == "0042"
-    assert LivePerson.all_objects.get(pk=alone.pk).household_number == ""
-    from registry.models import Household as LiveHousehold
 
-    assert LiveHousehold.all_objects.get(pk=household.pk).group_number == 3
+def persons_numbered(numbers: dict) -> None:
+    from registry.models import Household, Person
+
+    persons = [numbers["woman"], numbers["gone"], numbers["alone"]]
+    keys = dict(Person.all_objects.filter(pk__in=persons).values_list("pk", "group_number"))
+    assert keys == {numbers["woman"]: 3, numbers["gone"]: 3, numbers["alone"]: None}
+    assert Person.all_objects.get(pk=numbers["woman"]).household_number == "0042"
+    assert Person.all_objects.get(pk=numbers["alone"]).household_number == ""
+    assert Household.all_objects.get(pk=numbers["household"]).group_number == 3
+
+
+# --- registry 0013-0015: every register entry (deleted ones and history rows too) gets its person's village -
+
+
+LIVE = {"woman": "LeftBehindWoman", "poor": "PoorWoman", "child": "LeftBehindChild"}
+
+
+def entries_before_their_village(old) -> dict:
+    red, victory = units(old)
+    Person = old.get_model("registry", "Person")
+    woman = Person.objects.create(village=red, name="妇女甲")
+    other = Person.objects.create(village=victory, name="妇女乙")
+    child = Person.objects.create(village=victory, name="儿童丙")
+    Woman, Poor = old.get_model("registry", "LeftBehindWoman"), old.get_model("registry", "PoorWoman")
+    Child = old.get_model("registry", "LeftBehindChild")
+    entries = [
+        ("woman", Woman.objects.create(person=woman, year=2026).pk, red.pk),
+        ("woman", Woman.objects.create(person=other, year=2026).pk, victory.pk),
+        (
+            "poor",
+            Poor.objects.create(person=other, year=2025, reason="illness", deleted_at=timezone.now()).pk,
+            victory.pk,
+        ),
+        (
+            "child",
+            Child.objects.create(
+                person=child,
+                year=2026,
+                parents_away="both",
+                guardian_name="奶奶",
+                guardian_relation="grandparent",
+            ).pk,
+            victory.pk,
+        ),
+    ]
+    history = old.get_model("registry", "HistoricalLeftBehindWoman").objects.create(
+        id=entries[0][1],
+        person_id=woman.pk,
+        year=2026,
+        history_date=timezone.now(),
+        history_type="+",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+        version=1,
+    )
+    return {"entries": entries, "history": history.history_id, "red": red.pk, "other": other.pk}
+
+
+def entries_get_their_village(village: dict, after) -> None:
+    """Checked at registry 0015, before the walk goes back: the three migrations forward only."""
+    found = [
+        (kind, pk, after.get_model("registry", LIVE[kind])._base_manager.get(pk=pk).village_id)
+        for kind, pk, _ in village["entries"]
+    ]
+    assert found == village["entries"]
+    History = after.get_model("registry", "HistoricalLeftBehindWoman")
+    assert History._base_manager.get(history_id=village["history"]).village_id == village["red"]
+
+
+def going_back_keeps_the_entries(village: dict, back) -> None:
+    assert back.get_model("registry", "LeftBehindWoman").objects.count() == 2
+    assert back.get_model("registry", "PoorWoman")._base_manager.get().person_id == village["other"]
+
+
+def entries_keep_their_village(village: dict) -> None:
+    from registry import models
+
+    child = next(pk for kind, pk, _ in village["entries"] if kind == "child")
+    assert models.LeftBehindChild.objects.get(pk=child).village_id == village["entries"][-1][2]
+
+
+# --- registry 0017-0018: old entries get the reference date of their year as their entry date ------------
+
+
+def entries_before_their_dates(old) -> dict:
+    red, _ = units(old)
+    old.get_model("federation", "YearSettings").objects.create(year=2025, reference_date=dt.date(2025, 3, 30))
+    woman = old.get_model("registry", "Person").objects.create(village=red, name="妇女丁")
+    Woman, Poor = old.get_model("registry", "LeftBehindWoman"), old.get_model("registry", "PoorWoman")
+    return {
+        "2025": Woman.objects.create(person=woman, village=red, year=2025).pk,
+        "2026": Woman.objects.create(person=woman, village=red, year=2026).pk,
+        "poor 2024": Poor.objects.create(person=woman, village=red, year=2024, reason="illness").pk,
+    }
+
+
+def entries_dated(dates: dict) -> None:
+    from registry import models
+
+    entered = {
+        "2025": models.LeftBehindWoman.all_objects.get(pk=dates["2025"]).entered_on,
+        "2026": models.LeftBehindWoman.all_objects.get(pk=dates["2026"]).entered_on,
+        "poor 2024": models.PoorWoman.all_objects.get(pk=dates["poor 2024"]).entered_on,
+    }
+    # 18 March, the register's default reference date, where the year's settings name none.
+    assert entered == {
+        "2025": dt.date(2025, 3, 30),
+        "2026": dt.date(2026, 3, 18),
+        "poor 2024": dt.date(2024, 3, 18),
+    }
+    assert models.LeftBehindWoman.all_objects.get(pk=dates["2025"]).exited_on is None

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from federation.core.models import YearSettings
 from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
@@ -285,49 +284,6 @@ def test_visits_are_owed_for_a_woman_active_only_part_of_the_year(world, three_w
     assert visit_progress(user=world.dir_a, year=Y).count() == 3
     row = next(r for r in visits_by_village(user=world.dir_a, year=Y) if r.village == world.village_a)
     assert row.women == 3
-
-
-# -- the data migration --------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_old_entries_get_the_reference_date_of_their_year():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    before = [("registry", "0016_person_name_bigrams")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    executor.loader.build_graph()
-    old = executor.loader.project_state(before).apps
-    County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
-    Village, Person = old.get_model("federation", "Village"), old.get_model("registry", "Person")
-    # The federation app stays migrated: its settings are written with today's model.
-    YearSettings.objects.create(year=2025, reference_date=dt.date(2025, 3, 30))
-    county = County.objects.create(code="513401", name="示范县")
-    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
-    village = Village.objects.create(township=township, code="513401105201", name="红旗村")
-    woman = Person.objects.create(village=village, name="妇女甲")
-    Woman = old.get_model("registry", "LeftBehindWoman")
-    Poor = old.get_model("registry", "PoorWoman")
-    a = Woman.objects.create(person=woman, village=village, year=2025)
-    b = Woman.objects.create(person=woman, village=village, year=2026)
-    c = Poor.objects.create(person=woman, village=village, year=2024, reason="illness")
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-    dates = {
-        "2025": models.LeftBehindWoman.all_objects.get(pk=a.pk).entered_on,
-        "2026": models.LeftBehindWoman.all_objects.get(pk=b.pk).entered_on,
-        "poor 2024": models.PoorWoman.all_objects.get(pk=c.pk).entered_on,
-    }
-    assert dates == {
-        "2025": dt.date(2025, 3, 30),
-        "2026": dt.date(2026, 3, 18),
-        "poor 2024": dt.date(2024, 3, 18),
-    }
-    assert models.LeftBehindWoman.all_objects.get(pk=a.pk).exited_on is None
 
 
 # -- next year from last year --------------------------------------------------------------------------
