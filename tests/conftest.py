@@ -153,6 +153,65 @@ def phone(chromium, live_server, transactional_db):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def migrated_installation(django_db_setup, django_db_blocker):
+    """Return ``make(folder)``: the settings of a new installation in ``folder`` (``DATABASE_URL``,
+    ``FEDERATION_VAR_DIR``), whose database has every migration applied, for the tests that run
+    ``manage.py`` in a process of its own. Such a test is marked ``django_db(transaction=True)``: the
+    test database is set up only for a session that holds a test marked so.
+
+    The database is a copy of this worker's test database (SQLite's ``VACUUM INTO``, PostgreSQL's
+    ``CREATE DATABASE … TEMPLATE``) as the tests leave it between two tests: its tables as ``migrate``
+    and a flush leave them. Copied in a second, not migrated again in a minute on the 2-core machine;
+    ``migrate`` itself is tested by every worker's test database and tests/core/test_migrations.py.
+    The PostgreSQL copies are dropped at the end of the session.
+    """
+    import os
+    import secrets
+
+    from django.db import connection, connections
+
+    made = []
+
+    def server_connection():
+        import psycopg
+
+        config = connection.settings_dict
+        return psycopg.connect(
+            dbname="postgres",
+            host=config["HOST"] or None,
+            port=config["PORT"] or None,
+            user=config["USER"] or None,
+            password=config["PASSWORD"] or None,
+            autocommit=True,
+        )
+
+    def make(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        with django_db_blocker.unblock():
+            test_database = connection.creation._get_test_db_name()
+            assert connection.settings_dict["NAME"] == test_database, "the test database is not set up"
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM INTO %s", [str(folder / "db.sqlite3")])
+                url = f"sqlite:///{folder / 'db.sqlite3'}"
+            else:
+                config = connection.settings_dict
+                name = f"installation_{secrets.token_hex(4)}"
+                connections.close_all()  # a template may have no other session
+                with server_connection() as server:
+                    server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{config["NAME"]}"')
+                made.append(name)
+                url = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{name}"
+        return {"DATABASE_URL": url, "FEDERATION_VAR_DIR": str(folder)}
+
+    yield make
+    if made:
+        with django_db_blocker.unblock(), server_connection() as server:
+            for name in made:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(autouse=True)
 def signing_key_file(settings, tmp_path_factory, monkeypatch):
     """Give each test its own signing key file (created on first use), never the environment's key."""

@@ -24,6 +24,12 @@ FIGURES_LIVE_VILLAGES = 10**6
 # SQLite's shared in-memory test database it does not wait for default's write lock.
 from federation.project.settings import DATABASES  # noqa: E402
 
+# A test database is thrown away: on PostgreSQL a commit need not wait for the disk. The transactional
+# and browser tests commit thousands of times, and the flush after each of them too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _postgresql = DATABASES["default"].setdefault("OPTIONS", {})
+    _postgresql["options"] = f"{_postgresql.get('options', '')} -c synchronous_commit=off".strip()
+
 _options = DATABASES["default"].get("OPTIONS", {})
 _replica_options = {k: v for k, v in _options.items() if k != "transaction_mode"}
 DATABASES = {

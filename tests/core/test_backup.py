@@ -43,7 +43,15 @@ pytestmark = pytest.mark.both_databases
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRESQL = DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
 # The SQLite installation's tests run in the SQLite run only (scripts/test.sh runs the suite on both).
-sqlite_run = pytest.mark.skipif(ON_POSTGRESQL, reason="the SQLite path is tested in the SQLite run")
+# The installation is a copy of the test database (tests/conftest.py, migrated_installation).
+on_a_copy = pytest.mark.django_db(transaction=True)
+
+
+def sqlite_run(test):
+    only_on_sqlite = pytest.mark.skipif(ON_POSTGRESQL, reason="the SQLite path is tested in the SQLite run")
+    return only_on_sqlite(on_a_copy(test))
+
+
 PASSPHRASE = "妇联备份 2026!"
 SCAN = secrets.token_bytes(5000)  # a scanned paper's bytes
 
@@ -100,11 +108,10 @@ def key_put_back(demo, folder: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, migrated_installation):
     """The demo township in its own SQLite installation, with a scanned paper; its two backups."""
     base = tmp_path_factory.mktemp("backup")
-    source = sqlite_installation(base / "source")
-    ok(manage(source, "migrate", "--no-input", "-v0"))
+    source = migrated_installation(base / "source")
     ok(manage(source, "seed_demo"))
     scan = base / "source" / "media" / "loans" / "1" / "scan.pdf"
     scan.parent.mkdir(parents=True)
@@ -310,18 +317,17 @@ def test_the_row_count_check_names_each_table_that_differs():
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="DATABASE_URL names no PostgreSQL server (the SQLite run)")
-def test_the_demo_restores_into_a_new_postgresql_database(tmp_path):
+@on_a_copy
+def test_the_demo_restores_into_a_new_postgresql_database(tmp_path, migrated_installation):
     import psycopg
 
     server = DATABASE_URL.rsplit("/", 1)[0]
-    names = [f"backup_test_{os.getpid()}_{secrets.token_hex(3)}_{role}" for role in ("source", "target")]
+    source = migrated_installation(tmp_path / "source")
+    names = [source["DATABASE_URL"].rsplit("/", 1)[1], f"backup_test_{os.getpid()}_{secrets.token_hex(3)}"]
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{names[1]}"')
     try:
-        source = {"DATABASE_URL": f"{server}/{names[0]}", "FEDERATION_VAR_DIR": str(tmp_path / "source")}
         target = {"DATABASE_URL": f"{server}/{names[1]}", "FEDERATION_VAR_DIR": str(tmp_path / "target")}
-        ok(manage(source, "migrate", "--no-input", "-v0"))
         ok(manage(source, "seed_demo"))
         backup = tmp_path / "pg.tar.gz.enc"
         ok(manage(source, "backup", "--output", str(backup), passphrase=PASSPHRASE))
@@ -338,8 +344,7 @@ def test_the_demo_restores_into_a_new_postgresql_database(tmp_path):
         assert signed_applications(ok(manage(target, "verify_signatures"))) > 0
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE IF EXISTS "{names[1]}" WITH (FORCE)')
 
 
 def postgresql_rows(name: str) -> dict[str, int]:
