@@ -22,7 +22,7 @@ from loans.selectors import (
     subsidy_queryset,
     subsidy_row,
 )
-from loans.states import Status
+from loans.states import GRANTED, Status
 
 KINDS = {
     "id_number": Kind.ID_NUMBER,
@@ -48,9 +48,14 @@ IMPORTED_AS: dict[str, dict[str, Any]] = {
     "project": {"help": _("空着记为“未记载”。")},
     "guarantors": {"read": False},
     "status": {
-        "choices": Status,
-        "value_aliases": {f"{label}（{BEFORE_SYSTEM}）": value for value, label in Status.choices},
-        "help": _("系统前发放的贷款填 已放款 或 已还清；空着时，填了还清日期的为已还清，否则为已放款。"),
+        # A loan granted before the system is 已放款 or 已还清; the other statuses (and the marked
+        # ones) are read back from a ledger the system exported, for rows of loans handled in it.
+        "choices": [(value, label) for value, label in Status.choices if value in GRANTED],
+        "value_aliases": {
+            **{str(label): value for value, label in Status.choices},
+            **{f"{label}（{BEFORE_SYSTEM}）": value for value, label in Status.choices},
+        },
+        "help": _("空着时，填了还清日期的为已还清，否则为已放款。"),
     },
     "loan_number": {"aliases": ("贷款合同号", "借据号")},
     "bank": {"aliases": ("贷款银行", "放款机构", "经办银行")},
