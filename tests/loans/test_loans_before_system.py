@@ -55,6 +55,8 @@ def test_an_imported_loan_is_marked_unsigned_and_blocks_a_new_application(loan_w
     loan = LoanApplication.objects.get(applicant=w.applicant_a)
     assert (loan.before_system, loan.status, loan.bank) == (True, Status.REPAID, "示范县邮储银行")
     assert loan.status_label == "已还清（系统前发放）" and not loan.transitions.exists()
+    page = login(w.dir_a).get(loan.get_absolute_url()).content.decode()
+    assert "已还清（系统前发放）" in page and "示范县邮储银行" in page and "申请审批表（PDF）" not in page
     with pytest.raises(EligibilityError) as refused:
         draft(w, w.applicant_a)
     assert [p.message for p in refused.value.problems if p.rule == "once_in_a_life"] == [
