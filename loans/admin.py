@@ -52,7 +52,7 @@ class AttachmentInline(ReadOnlyMixin, ScopedTabularInline):
 
 @admin.register(LoanApplication)
 class LoanApplicationAdmin(ScopedAdmin):
-    list_filter = ["status", "applied_on"]
+    list_filter = ["status", "before_system", "applied_on"]
     search_fields = ["applicant__name", "applicant_name", "=applicant__id_number", "=applicant__id_last4"]
     list_select_related = ["village"]
     autocomplete_fields = ["applicant"]
@@ -66,7 +66,7 @@ class LoanApplicationAdmin(ScopedAdmin):
         def shown_id_number(obj):
             return id_number_for(request.user, obj.applicant_id_number or obj.applicant.id_number)
 
-        return ["__str__", shown_id_number, "applied_on", "status", "village"]
+        return ["__str__", shown_id_number, "applied_on", "status", "before_system", "village"]
 
     def has_add_permission(self, request):
         # The loan rules run in the guarantor inline: without it, no application is written here.
@@ -81,7 +81,9 @@ class LoanApplicationAdmin(ScopedAdmin):
         )
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and _is_draft(obj) and super().has_delete_permission(request, obj)
+        """Return True for a record its model lets go (``LoanApplication.check_delete``: a draft, or a
+        loan imported as granted before the system), deleted softly and restorable."""
+        return obj is not None and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         """Save a draft (through the services, as every admin save): it belongs to its applicant's village."""

@@ -71,6 +71,8 @@ add_resource(
             "disbursed_on",
             "disbursed_amount",
             "repaid_on",
+            "bank",
+            "before_system",
         ),
         filters=("status",),
         select_related=("applicant",),

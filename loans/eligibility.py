@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from federation.core.idnumber import age_on, parse_id_number
 from federation.core.rules import Problem
 from loans.models import GuarantorKind, LoanApplication, LoanSettings, loan_settings
-from loans.states import BLOCKING
+from loans.states import BLOCKING, GRANTED
 from registry.models import Employment, Person
 
 
@@ -47,30 +47,47 @@ def _normalised(number: str | None) -> str | None:
         return None
 
 
+def earlier_loan(*, applicant: Person, exclude: LoanApplication | None = None) -> LoanApplication | None:
+    """Return her earlier pending or granted loan anywhere in the installation, or None.
+
+    Matched by ID number across the whole installation (unscoped on purpose: another village or
+    township counts too), loans granted before the system (imported, ``before_system``) included;
+    refused, withdrawn, draft and deleted applications do not count. A granted loan is returned
+    before a pending one, the earliest first.
+    """
+    number = _normalised(applicant.id_number)
+    match = Q(applicant_id=applicant.pk) if applicant.pk is not None else Q(pk__in=[])
+    if number:
+        match |= Q(applicant__id_number=number) | Q(applicant_id_number=number)
+    others = LoanApplication.objects.filter(match, status__in=BLOCKING).select_related("village")
+    if exclude is not None and exclude.pk is not None:
+        others = others.exclude(pk=exclude.pk)
+    granted = others.filter(status__in=GRANTED).order_by("disbursed_on", "applied_on", "pk").first()
+    return granted or others.order_by("applied_on", "pk").first()
+
+
 def once_in_a_life_problems(
     *, applicant: Person, exclude_application: LoanApplication | None = None
 ) -> list[Problem]:
     """Return the once-in-a-life rule's failure: a pending or granted loan of hers anywhere blocks.
 
-    Matched by ID number across the whole installation (unscoped on purpose: another village or
-    township counts too); refused, withdrawn, draft and deleted applications do not block.
+    The message names the year and the village of the earlier loan and nothing else of it (its
+    amount, bank and dates stay with the village that holds it: the user may not see that village).
     """
-    number = _normalised(applicant.id_number)
-    match = Q(applicant_id=applicant.pk)
-    if number:
-        match |= Q(applicant__id_number=number) | Q(applicant_id_number=number)
-    others = LoanApplication.objects.filter(match, status__in=BLOCKING)
-    if exclude_application is not None and exclude_application.pk is not None:
-        others = others.exclude(pk=exclude_application.pk)
-    if others.exists():
-        return [
-            Problem(
-                "once_in_a_life",
-                _("每位妇女只能享受一次小额担保贷款：她已有一笔在办或已发放的贷款（按身份证号核对）。"),
-                "applicant",
-            )
-        ]
-    return []
+    earlier = earlier_loan(applicant=applicant, exclude=exclude_application)
+    if earlier is None:
+        return []
+    values = {"year": earlier.granted_year, "village": earlier.village.name}
+    if earlier.status in GRANTED:
+        message = _(
+            "她已于 %(year)s 年在%(village)s获得过妇女小额担保贷款，每人一生只能申请一次（按身份证号核对）。"
+        )
+    else:
+        message = _(
+            "她已于 %(year)s 年在%(village)s申请了妇女小额担保贷款，正在办理中；每人一生只能申请一次"
+            "（按身份证号核对）。"
+        )
+    return [Problem("once_in_a_life", message % values, "applicant")]
 
 
 def applicant_problems(*, applicant: Person, on: dt.date, settings: LoanSettings) -> list[Problem]:

@@ -14,7 +14,7 @@ from federation.ledgers.exports import Column, Kind, Ledger, Table, Total, regis
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField
 from loans.documents import SignatureBlock, rmb_upper, signature_blocks
-from loans.models import LoanApplication, loan_settings
+from loans.models import BEFORE_SYSTEM, LoanApplication, loan_settings
 from loans.selectors import (
     LEDGER_COLUMNS,
     loan_ledger_queryset,
@@ -22,24 +22,52 @@ from loans.selectors import (
     subsidy_queryset,
     subsidy_row,
 )
-from loans.states import Status
+from loans.states import GRANTED, Status
 
 KINDS = {
     "id_number": Kind.ID_NUMBER,
     "applied_on": Kind.DATE,
     "amount": Kind.MONEY,
     "term_months": Kind.INT,
+    "status": Kind.CHOICE,
     "disbursed_on": Kind.DATE,
     "disbursed_amount": Kind.MONEY,
     "repaid_on": Kind.DATE,
 }
-WIDE = {"place": 10, "name": 9, "project": 10, "guarantors": 16, "status": 12, "loan_number": 13}
+WIDE = {"place": 10, "name": 9, "project": 10, "guarantors": 16, "status": 12, "loan_number": 13, "bank": 12}
+
+#: How the ledger's columns are read back by the import of loans granted before the system
+#: (``loans.imports.BeforeSystemLoanImporter``): one declaration for both directions.
+IMPORTED_AS: dict[str, dict[str, Any]] = {
+    "place": {"read": False},
+    "name": {"help": _("可以留空；填了的须与身份证号登记的姓名一致。")},
+    "id_number": {"required": True, "help": _("她须已在本村登记（先导入居民花名册）。")},
+    "applied_on": {"help": _("空着为放款日期。")},
+    "amount": {"required": True, "aliases": ("贷款金额（元）", "贷款金额", "金额")},
+    "term_months": {"required": True, "aliases": ("贷款期限（月）", "期限")},
+    "project": {"help": _("空着记为“未记载”。")},
+    "guarantors": {"read": False},
+    "status": {
+        # A loan granted before the system is 已放款 or 已还清; the other statuses (and the marked
+        # ones) are read back from a ledger the system exported, for rows of loans handled in it.
+        "choices": [(value, label) for value, label in Status.choices if value in GRANTED],
+        "value_aliases": {
+            **{str(label): value for value, label in Status.choices},
+            **{f"{label}（{BEFORE_SYSTEM}）": value for value, label in Status.choices},
+        },
+        "help": _("空着时，填了还清日期的为已还清，否则为已放款。"),
+    },
+    "loan_number": {"aliases": ("贷款合同号", "借据号")},
+    "bank": {"aliases": ("贷款银行", "放款机构", "经办银行")},
+    "disbursed_on": {"required": True, "aliases": ("发放日期", "贷款日期")},
+    "disbursed_amount": {"help": _("空着为申请金额。")},
+}
 
 #: The loan ledger's columns: those of the ledger page (``loans.selectors.LEDGER_COLUMNS``), with one
 #: 村组 cell for the village and the group.
 HEADERS = {**dict(LEDGER_COLUMNS), "place": "村组"}
 LEDGER_KEYS = ("place", "name", "id_number", "applied_on", "amount", "term_months", "project", "guarantors")
-LEDGER_KEYS += ("status", "loan_number", "disbursed_on", "disbursed_amount", "repaid_on")
+LEDGER_KEYS += ("status", "loan_number", "bank", "disbursed_on", "disbursed_amount", "repaid_on")
 
 LOANS = Table(
     title=_("妇女小额担保贷款台账"),
@@ -51,12 +79,14 @@ LOANS = Table(
             width=WIDE.get(key),
             wrap=key in ("project", "guarantors"),
             total=Total.SUM if key in ("amount", "disbursed_amount") else None,
+            **IMPORTED_AS.get(key, {}),
         )
         for key in LEDGER_KEYS
     ),
     notes=(
         "台账列出本年度提交的全部申请（草稿不列入），未通过和已撤回的也列出并注明状态。",
         "合计行为申请金额和放款金额之和。各级签字的人和日期见每笔贷款的申请审批表。",
+        f"状态注明“{BEFORE_SYSTEM}”的，是系统启用前发放、由台账导入的贷款，没有系统中的签字记录。",
     ),
     count_unit="笔",
     landscape=True,

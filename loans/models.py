@@ -94,6 +94,9 @@ def _not_in_future(value: dt.date) -> None:
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
+#: How a loan granted before the system (imported) is marked wherever it is shown.
+BEFORE_SYSTEM = _("系统前发放")
+
 #: A loan runs from 1 to 120 months: the term applied for and the one the cooperative grants.
 SHORTEST_TERM, LONGEST_TERM = 1, 120
 
@@ -170,6 +173,16 @@ class LoanApplication(DomainModel):
     )
     repaid_on = models.DateField(_("还清日期"), null=True, blank=True, editable=False)
 
+    # A loan granted before the system (系统前发放), imported from the county's loan ledger
+    # (``loans.imports``): granted or repaid as the paper says, with no signing chain of its own.
+    before_system = models.BooleanField(
+        _("系统前发放"),
+        default=False,
+        editable=False,
+        help_text=_("由贷款台账导入的、系统启用前已发放的贷款：没有系统中的签字记录。"),
+    )
+    bank = models.CharField(_("放款银行"), max_length=100, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("贷款申请")
         verbose_name_plural = _("贷款申请")
@@ -192,6 +205,17 @@ class LoanApplication(DomainModel):
 
     def get_absolute_url(self) -> str:
         return reverse("loans:application_detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        """Return the status as pages and ledgers show it, marked 系统前发放 for an imported loan."""
+        label = self.get_status_display()
+        return f"{label}（{BEFORE_SYSTEM}）" if self.before_system else label
+
+    @property
+    def granted_year(self) -> int:
+        """Return the year the loan was granted (paid out), else the year it was applied for."""
+        return (self.disbursed_on or self.applied_on).year
 
     @property
     def is_editable(self) -> bool:
@@ -231,6 +255,12 @@ class LoanApplication(DomainModel):
         if self.status != Status.DRAFT:
             raise SignedContentError(_("只有草稿可以删除；已提交的申请请撤回。"))
         return super().delete(*args, **kwargs)
+
+    def check_delete(self) -> None:
+        """Refuse a soft delete of an application filed here; a draft, or a loan imported as granted
+        before the system (an import made by mistake), may be deleted, and restored."""
+        if self.status != Status.DRAFT and not self.before_system:
+            raise SignedContentError(_("只有草稿和系统前发放（导入）的贷款可以删除；已提交的申请请撤回。"))
 
 
 class GuarantorKind(models.TextChoices):

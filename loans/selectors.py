@@ -143,9 +143,16 @@ def signatures_of(application: LoanApplication) -> dict[str, Transition]:
 
 
 def signed_applications(qs: QuerySet) -> QuerySet:
-    """Return the applications of ``qs`` the signature check covers (signed, or in a signed status)."""
+    """Return the applications of ``qs`` the signature check covers (signed, or in a signed status).
+
+    A loan granted before the system (imported) is in a signed status without signatures: it is
+    covered only if it carries a signature after all (which the check then reports).
+    """
     return (
-        qs.filter(Q(status__in=list(REQUIRED_SIGNATURES)) | Q(transitions__action__in=sorted(SIGNATURES)))
+        qs.filter(
+            Q(status__in=list(REQUIRED_SIGNATURES), before_system=False)
+            | Q(transitions__action__in=sorted(SIGNATURES))
+        )
         .distinct()
         .select_related("village")
         .prefetch_related("transitions", "guarantors")
@@ -201,6 +208,7 @@ LEDGER_COLUMNS: list[tuple[str, str]] = [
     ("township_signed_on", "乡妇联签字"),
     ("cooperative_decided_on", "信用社同意"),
     ("loan_number", "贷款编号"),
+    ("bank", "放款银行"),
     ("stamped_on", "妇联盖章"),
     ("disbursed_on", "放款日期"),
     ("disbursed_amount", "放款金额（元）"),
@@ -230,6 +238,7 @@ class LedgerRow:
     township_signed_on: dt.date | None
     cooperative_decided_on: dt.date | None
     loan_number: str
+    bank: str
     stamped_on: dt.date | None
     disbursed_on: dt.date | None
     disbursed_amount: Decimal | None
@@ -284,11 +293,12 @@ def loan_ledger_row(application: LoanApplication, *, number: int, user) -> Ledge
         term_months=application.term_months,
         project=application.project,
         guarantors="；".join(f"{g.name}（{g.get_kind_display()}）" for g in application.guarantors.all()),
-        status=application.get_status_display(),
+        status=application.status_label,
         village_signed_on=_local_date(getattr(signed.get(Action.SIGN_VILLAGE), "at", None)),
         township_signed_on=_local_date(getattr(signed.get(Action.SIGN_TOWNSHIP), "at", None)),
         cooperative_decided_on=application.cooperative_decided_on,
         loan_number=application.loan_number,
+        bank=application.bank,
         stamped_on=_local_date(getattr(signed.get(Action.STAMP), "at", None)),
         disbursed_on=application.disbursed_on,
         disbursed_amount=application.disbursed_amount,
@@ -391,9 +401,14 @@ def interest_days(
 
 
 def subsidy_queryset(*, user, year: int) -> QuerySet:
-    """Return the disbursed loans ``user`` sees that may bear interest in ``year``, village by village."""
+    """Return the disbursed loans ``user`` sees that may bear interest in ``year``, village by village.
+
+    A loan granted before the system (imported) is not in it: the ledger it came from records no
+    interest rate, and its subsidy was settled on paper.
+    """
     return (
         LoanApplication.objects.for_user(user)
+        .filter(before_system=False)
         .filter(status__in=[Status.DISBURSED, Status.REPAID], disbursed_on__lte=dt.date(year, 12, 31))
         .filter(Q(repaid_on__isnull=True) | Q(repaid_on__gte=dt.date(year, 1, 1)))
         .select_related("village")

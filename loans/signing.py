@@ -202,8 +202,9 @@ def content_breaks(application: LoanApplication) -> list[Break]:
     """Return how ``application``'s stored content and records differ from its signatures.
 
     Each signature's digest is recomputed from the content as stored now; a signed status must
-    carry its signatures; the loan number must be the one the cooperative's record holds. Uses the
-    prefetched ``transitions`` and ``guarantors`` when there are.
+    carry its signatures (a loan granted before the system, imported, has none and must have
+    none); the loan number must be the one the cooperative's record holds. Uses the prefetched
+    ``transitions`` and ``guarantors`` when there are.
     """
     transitions = [t for t in application.transitions.all() if t.is_signature]
     if not transitions and application.status not in REQUIRED_SIGNATURES:
@@ -223,7 +224,19 @@ def content_breaks(application: LoanApplication) -> list[Break]:
                 )
             )
     present = {t.action for t in transitions}
-    for action in REQUIRED_SIGNATURES.get(application.status, ()):
+    if application.before_system and transitions:
+        # An imported loan has no signatures: one that carries some was marked so behind the system.
+        found.append(
+            Break(
+                kind=BreakKind.CONTENT_CHANGED,
+                message=_("标为“系统前发放”（导入的贷款没有签字），却有系统中的签字记录。"),
+                position=transitions[0].sequence,
+                transition=transitions[0],
+                application_id=application.pk,
+            )
+        )
+    required = () if application.before_system else REQUIRED_SIGNATURES.get(application.status, ())
+    for action in required:
         if action not in present:
             found.append(
                 Break(

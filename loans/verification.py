@@ -32,6 +32,8 @@ class SignatureReport:
     records: int = 0
     #: Of those, the records sealed by the upgrade (written when there were digests only).
     migrated: int = 0
+    #: Loans granted before the system (imported) that the user sees: no signatures, none checked.
+    before_system: int = 0
     #: Every break found, in chain order: the first is where the records first differ.
     breaks: list[Break] = field(default_factory=list)
     #: The applications with a break, each with its breaks' messages.
@@ -64,6 +66,7 @@ def signature_report(*, user=None) -> SignatureReport:
         visible = visible.for_user(user)
     signed = list(signed_applications(visible))
     report = SignatureReport(checked=len(signed))
+    report.before_system = visible.filter(before_system=True).count()
     try:
         keys = signing_keys.keyring()
     except signing_keys.SigningKeyError as exc:

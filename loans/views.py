@@ -336,7 +336,10 @@ class AttachmentDeleteView(ScopedViewMixin, generic.DetailView):
 
 class LoanYearPageMixin(YearPageMixin):
     def years(self, year: int) -> list[int]:
-        return _years()
+        """Return the last six years and every earlier year that holds a loan she sees (one granted
+        before the system, imported from the ledger, is in the year it was applied for)."""
+        held = LoanApplication.objects.for_user(self.request.user).dates("applied_on", "year")
+        return sorted({*_years(), year, *(day.year for day in held)}, reverse=True)
 
 
 class LedgerView(LoanYearPageMixin, LoanViewMixin, generic.TemplateView):

@@ -177,7 +177,9 @@ def test_a_pending_or_granted_loan_blocks_another(loan_world, status):
         applicant=w.applicant_a, amount=Decimal("20000"), guarantors=[guarantor()], on=timezone.localdate()
     )
     assert rules(problems) == {"once_in_a_life"}
-    assert "只能享受一次" in problems[0].message
+    # It names the year and village of the earlier loan, granted or still pending.
+    assert f"已于 {timezone.localdate().year} 年在红旗村" in problems[0].message
+    assert "每人一生只能申请一次" in problems[0].message
     with pytest.raises(EligibilityError) as refused:
         draft(w, w.applicant_a, amount=20000, guarantors=[guarantor()])
     assert "once_in_a_life" in {p.rule for p in refused.value.problems}

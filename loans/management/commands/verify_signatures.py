@@ -12,6 +12,9 @@ from federation.core.keys import file_mode_warning, key_source
 from loans.signing import Break
 from loans.verification import signature_report
 
+#: What the check says of the loans granted before the system (imported): no signatures to check.
+BEFORE_SYSTEM_NOTE = "另有 %(n)s 笔系统前发放的贷款（由贷款台账导入）：没有签字记录，不在核验之列。"
+
 
 def _where(b: Break, applications: dict) -> str:
     application = applications.get(b.application_id)
@@ -62,3 +65,5 @@ class Command(BaseCommand):
                 f"{migrated}，封印完好、前后相接（签字密钥指纹 {report.fingerprint}）。"
             )
         )
+        if report.before_system:
+            self.stdout.write(BEFORE_SYSTEM_NOTE % {"n": report.before_system})
