@@ -21,7 +21,16 @@ from federation.core.models import Village
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from outreach import selectors
-from outreach.models import Petition, PetitionCategory, Visit, VolunteerMember, outreach_settings
+from outreach.models import (
+    Petition,
+    PetitionCategory,
+    PetitionWay,
+    Visit,
+    VisitedFor,
+    VisitMode,
+    VolunteerMember,
+    outreach_settings,
+)
 
 
 @dataclass(frozen=True)
@@ -51,20 +60,72 @@ def _joined(*parts: str, sep: str = "；") -> str:
 
 # -- 走访记录 ------------------------------------------------------------------------------------------
 
+#: The columns of the visit ledger, out and back in (``outreach.imports.VisitImporter``): 是否贫困及原因
+#: and 帮扶措施及结果 are two fields each, written ``是：因病致贫`` and ``联系农技站；结果：已解决``.
+VISIT_COLUMNS = (
+    Column(
+        "place",
+        _("村组"),
+        width=14,
+        aliases=("村（组）", "组别"),
+        help=_("她所在的组，如 一组；本村有同名居民时按它区分。"),
+    ),
+    Column(
+        "name", _("姓名"), width=9, aliases=("被走访人",), required=True, help=_("须是本村已登记的居民。")
+    ),
+    Column(
+        "id_number",
+        _("身份证号"),
+        Kind.ID_NUMBER,
+        aliases=("身份证号码",),
+        exported=False,
+        help=_("选填：本村同组有同名居民时加这一列区分。"),
+    ),
+    Column(
+        "visited_for",
+        _("走访对象类别"),
+        Kind.CHOICE,
+        width=10,
+        choices=VisitedFor,
+        aliases=("走访对象",),
+        value_aliases={"留守": "left_behind", "贫困": "poor"},
+        required=True,
+    ),
+    Column("visited_on", _("走访日期"), Kind.DATE, aliases=("走访时间", "日期"), required=True),
+    Column("visitors", _("走访人"), width=10, wrap=True, required=True, help=_("几个人时用顿号隔开。")),
+    Column(
+        "mode",
+        _("方式"),
+        Kind.CHOICE,
+        width=9,
+        choices=VisitMode,
+        aliases=("走访方式",),
+        value_aliases={"入户": "home", "上门": "home", "电话": "phone"},
+        help=_("空着为入户走访。"),
+    ),
+    Column(
+        "poor",
+        _("是否贫困及原因"),
+        width=14,
+        wrap=True,
+        aliases=("是否贫困",),
+        help=_("写 否，或 是：贫困原因，如 是：因病致贫；空着为否。"),
+    ),
+    Column("living", _("生产生活情况"), width=20, wrap=True),
+    Column("difficulties", _("需要解决的困难"), width=20, wrap=True),
+    Column(
+        "help",
+        _("帮扶措施及结果"),
+        width=22,
+        wrap=True,
+        aliases=("帮扶措施",),
+        help=_("帮扶措施；结果写在“结果：”之后，如 联系农技站；结果：已解决。"),
+    ),
+)
+
 VISITS = Table(
     title=_("走访记录"),
-    columns=(
-        Column("place", _("村组"), width=14),
-        Column("name", _("姓名"), width=9),
-        Column("visited_for", _("走访对象类别"), width=10),
-        Column("visited_on", _("走访日期"), Kind.DATE),
-        Column("visitors", _("走访人"), width=10, wrap=True),
-        Column("mode", _("方式"), width=9),
-        Column("poor", _("是否贫困及原因"), width=14, wrap=True),
-        Column("living", _("生产生活情况"), width=20, wrap=True),
-        Column("difficulties", _("需要解决的困难"), width=20, wrap=True),
-        Column("help", _("帮扶措施及结果"), width=22, wrap=True),
-    ),
+    columns=VISIT_COLUMNS,
     notes=(
         "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难"
         "（2014 年工作要点第 6 条）。",
@@ -282,21 +343,67 @@ VOLUNTEERS_LEDGER = _TownshipLevelLedger(
 
 # -- 来信来访登记表 ---------------------------------------------------------------------------------------
 
+#: The columns of the petitions ledger, out and back in (``outreach.imports.PetitionImporter``): 处理方式
+#: holds the handling, the office it was referred to and the mediation (``转有关部门（县法院）；调解成功``),
+#: 回访 the return visit's date and what it found (``2014-03-20 已和好``).
+PETITION_COLUMNS = (
+    Column("village", _("村"), width=9, aliases=("所在村",), help=_("本村村名，可以空着。")),
+    Column("received_on", _("日期"), Kind.DATE, aliases=("受理日期", "来访日期"), required=True),
+    Column(
+        "way",
+        _("方式"),
+        Kind.CHOICE,
+        width=6,
+        choices=PetitionWay,
+        aliases=("来信来访方式",),
+        value_aliases={"信": "letter", "访": "visit", "电话": "phone"},
+        required=True,
+    ),
+    Column(
+        "petitioner",
+        _("来访人"),
+        width=9,
+        aliases=("来访人姓名", "姓名"),
+        required=True,
+        help=_("本村只有一位同名居民时记为这位居民。"),
+    ),
+    Column(
+        "category",
+        _("类别"),
+        Kind.CHOICE,
+        width=9,
+        choices=PetitionCategory,
+        value_aliases={"家暴": "domestic_violence", "婚姻": "marriage_family"},
+        required=True,
+    ),
+    Column("summary", _("事由"), width=22, wrap=True, aliases=("反映的问题", "反映问题"), required=True),
+    Column("received_by", _("接待人"), width=8, required=True),
+    Column(
+        "handling",
+        _("处理方式"),
+        width=14,
+        wrap=True,
+        required=True,
+        help=_(
+            "村内调解处理、上报乡镇妇联 或 转有关部门（写明部门，如 转有关部门（县法院））；"
+            "调解过的在后面加“；调解成功”或“；调解未成功”。"
+        ),
+    ),
+    Column("result", _("结果"), width=18, wrap=True, aliases=("处理结果",)),
+    Column(
+        "return_visit",
+        _("回访"),
+        width=16,
+        wrap=True,
+        aliases=("回访情况",),
+        help=_("回访日期和情况，中间空一格，如 2014-03-20 已和好；没有回访的空着。"),
+    ),
+    Column("closed_on", _("结案日期"), Kind.DATE, help=_("未结案的空着。")),
+)
+
 PETITIONS = Table(
     title=_("来信来访登记表"),
-    columns=(
-        Column("village", _("村"), width=9),
-        Column("received_on", _("日期"), Kind.DATE),
-        Column("way", _("方式"), width=6),
-        Column("petitioner", _("来访人"), width=9),
-        Column("category", _("类别"), width=9),
-        Column("summary", _("事由"), width=22, wrap=True),
-        Column("received_by", _("接待人"), width=8),
-        Column("handling", _("处理方式"), width=14, wrap=True),
-        Column("result", _("结果"), width=18, wrap=True),
-        Column("return_visit", _("回访"), width=16, wrap=True),
-        Column("closed_on", _("结案日期"), Kind.DATE),
-    ),
+    columns=PETITION_COLUMNS,
     count_unit="件",
     landscape=True,
     notes=(

@@ -17,12 +17,15 @@ ever logged, and the messages name rows and columns, never a woman's result.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.columns import Column, Kind
+from federation.ledgers.imports.cells import normalize_header, parse_bool, parse_date
 from federation.ledgers.imports.framework import (
     CREATED,
     UNCHANGED,
@@ -32,11 +35,24 @@ from federation.ledgers.imports.framework import (
     RowInvalid,
     register,
 )
-from outreach.models import Screening, ScreeningKind, ScreeningResult
+from outreach.exports import PETITION_COLUMNS, VISIT_COLUMNS
+from outreach.models import (
+    Handling,
+    MediationResult,
+    Petition,
+    PetitionCategory,
+    Screening,
+    ScreeningKind,
+    ScreeningResult,
+    Visit,
+    VisitMode,
+)
+from outreach.models.petitions import DOMESTIC_VIOLENCE_PERMISSION
 from outreach.models.screening import HEALTH_DATA_PERMISSION
 from registry.entries import ROSTER_FIRST, PersonRowMixin, person_columns
+from registry.models import Person
 
-__all__ = ["ScreeningImporter"]
+__all__ = ["PetitionImporter", "ScreeningImporter", "VisitImporter"]
 
 
 @register
@@ -133,4 +149,296 @@ class ScreeningImporter(PersonRowMixin, Importer):
             return UNCHANGED
         self.save(record, row)
         self.records[key] = record
+        return CREATED if is_new else UPDATED
+
+
+# -- what the outreach importers share ----------------------------------------------------------------
+
+
+def _text(row: ImportRow, key: str) -> str:
+    return (row.get(key) or "").strip()
+
+
+def _in_year(row: ImportRow, key: str, year: int) -> None:
+    """Refuse the row when its date ``key`` lies outside the import's year (the ledger's year)."""
+    day = row.get(key)
+    if day is not None and day.year != year:
+        row.fail(key, gettext("须在 %(year)s 年度内（导入的年度）。") % {"year": year})
+
+
+def _place(person: Person) -> tuple[str, ...]:
+    """Return the texts a 村组 cell may name ``person``'s place by: her group, with or without the village."""
+    group = str(person.household.group) if person.household_id and person.household.group_id else ""
+    return tuple(
+        normalize_header(t) for t in (group, f"{person.village.name}{group}", person.village.name) if t
+    )
+
+
+def two_parts(text: str, separator: str) -> tuple[str, str]:
+    """Return the text before and after the last ``separator`` (Chinese or ASCII colon alike)."""
+    text = text.replace(":", "：")
+    head, found, tail = text.rpartition(separator)
+    return (head.strip(), tail.strip()) if found else (text.strip(), "")
+
+
+# -- 走访记录 ------------------------------------------------------------------------------------------
+
+
+class VisitImporter(Importer):
+    """走访记录 (ledger ``visits``): one row a visit to a resident of the village.
+
+    The resident is found by 姓名 (and 身份证号 where the file has it) among the village's residents,
+    a namesake told apart by 村组. A visit is matched by (resident, date, 走访对象类别) and updated,
+    else created; the register's rule (``outreach.rules.visit_problems``) is the model's ``clean()``.
+    """
+
+    name = "visits"
+    title = gettext("走访记录")  # a str, translated when the class is declared: see Importer.title
+    permission = "outreach.add_visit"
+    noun = _("次")
+    unique_key = None
+    village_keys = ("place",)
+    fields = VISIT_COLUMNS
+    field_columns = {
+        "__all__": "name",
+        "person": "name",
+        "is_poor": "poor",
+        "poverty_reason": "poor",
+        "living_situation": "living",
+        "help_given": "help",
+        "result": "help",
+    }
+    notes = (
+        _("一次走访一行；同一居民同一天同一走访对象类别已登记的走访会被更新。"),
+        _("被走访人须是本村已登记的居民；走访日期须在导入的年度内、不晚于今天。"),
+        _("走访留守妇女、贫困妇女的，她须在走访的年度或上一年度登记在该台账中。"),
+    )
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        self.people: dict[str, list[Person]] = {}
+        for person in Person.objects.filter(village=self.village).select_related(
+            "village", "household__group"
+        ):
+            self.people.setdefault(person.name, []).append(person)
+        self.visits = {
+            (v.person_id, v.visited_on, v.visited_for): v
+            for v in Visit.objects.filter(village=self.village, visited_on__year=self.year)
+        }
+        self.first_row_of: dict[tuple[Any, ...], int] = {}
+
+    def find_person(self, row: ImportRow) -> Person:
+        """Return the village's resident the row names, or record why not and raise RowInvalid."""
+        name, number = _text(row, "name"), row.get("id_number")
+        found = self.people.get(name, [])
+        if number:
+            found = [p for p in found if p.id_number == number]
+        place = normalize_header(_text(row, "place"))
+        if len(found) > 1 and place:
+            found = [p for p in found if place in _place(p)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            row.fail(
+                "name",
+                gettext("本村有 %(n)s 位叫“%(name)s”的居民，请在“村组”写明她的组，或加一列“身份证号”。")
+                % {"n": len(found), "name": name},
+            )
+        else:
+            row.fail("name", gettext("本村没有登记叫“%(name)s”的居民：请先登记她。") % {"name": name})
+        raise RowInvalid
+
+    def poor(self, row: ImportRow) -> tuple[bool, str]:
+        """Return (poor or not, the reason) of the 是否贫困及原因 cell: 否, or 是：因病致贫."""
+        head, reason = two_parts(_text(row, "poor"), "：")
+        if not head and not reason:
+            return False, ""
+        is_poor, error = parse_bool(head)
+        if error or is_poor is None:
+            row.fail("poor", gettext("写“否”，或“是：贫困原因”，如 是：因病致贫。"))
+            raise RowInvalid
+        return is_poor, reason
+
+    def apply_row(self, row: ImportRow) -> str:
+        person = self.find_person(row)
+        _in_year(row, "visited_on", self.year)
+        is_poor, reason = self.poor(row)
+        help_text = _text(row, "help")
+        help_given, result = (
+            two_parts(help_text, "结果：")
+            if "结果：" in help_text.replace(":", "：")
+            else (
+                help_text,
+                "",
+            )
+        )
+        key = (person.pk, row.get("visited_on"), row.get("visited_for"))
+        if key in self.first_row_of:
+            row.fail(
+                "visited_on",
+                gettext("与第 %(row)s 行是同一人同一天的同一类走访。") % {"row": self.first_row_of[key]},
+            )
+        self.first_row_of.setdefault(key, row.number)
+        if row.errors:
+            raise RowInvalid
+        visit = self.visits.get(key) or Visit(person=person, visited_on=key[1], visited_for=key[2])
+        values = {
+            "mode": row.get("mode") or VisitMode.HOME,
+            "visitors": _text(row, "visitors"),
+            "is_poor": is_poor,
+            "poverty_reason": reason,
+            "living_situation": _text(row, "living"),
+            "difficulties": _text(row, "difficulties"),
+            "help_given": help_given.rstrip("；;").strip(),
+            "result": result,
+        }
+        is_new = visit.pk is None
+        if not self.changed(visit, values) and not is_new:
+            return UNCHANGED
+        self.save(visit, row)
+        self.visits[key] = visit
+        return CREATED if is_new else UPDATED
+
+
+# -- 来信来访登记表 ---------------------------------------------------------------------------------------
+
+_HANDLING = re.compile(r"^(?P<how>[^（(]+?)\s*(?:[（(](?P<to>.*)[）)])?$")
+HANDLINGS = {normalize_header(label): value for value, label in Handling.choices} | {
+    normalize_header(alias): value
+    for alias, value in {
+        "村内调解": "village",
+        "村内处理": "village",
+        "上报乡镇": "township",
+        "转部门": "referred",
+    }.items()
+}
+MEDIATIONS = {"": ""} | {normalize_header(label): value for value, label in MediationResult.choices}
+
+
+class PetitionImporter(Importer):
+    """来信来访登记表 (ledger ``petitions``): one row a letter, visit or call received by the village.
+
+    A case is matched by (受理日期, 来访人, 类别) and updated, else created; the rules are
+    ``outreach.rules.petition_problems`` through the model's ``clean()``. A domestic-violence case
+    is imported only by a role that may see such cases.
+    """
+
+    name = "petitions"
+    title = gettext("来信来访登记表")  # a str, translated when the class is declared: see Importer.title
+    permission = "outreach.add_petition"
+    noun = _("件")
+    unique_key = None
+    person_column = "petitioner"
+    village_keys = ("village",)
+    fields = PETITION_COLUMNS
+    field_columns = {
+        "__all__": "petitioner",
+        "person": "petitioner",
+        "petitioner_name": "petitioner",
+        "referred_to": "handling",
+        "mediation": "handling",
+        "return_visit_on": "return_visit",
+        "return_visit_note": "return_visit",
+    }
+    notes = (
+        _("一件来信来访一行；同一受理日期、同一来访人、同一类别已登记的会被更新。"),
+        _("受理日期须在导入的年度内；回访日期、结案日期不能早于受理日期，都不能晚于今天。"),
+        _("家庭暴力案件只有有权查看的人员可以导入。"),
+    )
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        self.may_see_violence = self.user.has_perm(DOMESTIC_VIOLENCE_PERMISSION)
+        self.residents: dict[str, list[Person]] = {}
+        for person in Person.objects.filter(village=self.village):
+            self.residents.setdefault(person.name, []).append(person)
+        self.cases = {
+            (p.received_on, p.petitioner, p.category): p
+            for p in Petition.objects.filter(
+                village=self.village, received_on__year=self.year
+            ).select_related("person")
+        }
+        self.first_row_of: dict[tuple[Any, ...], int] = {}
+
+    def handling(self, row: ImportRow) -> dict[str, str]:
+        """Return handling, referred_to and mediation from the 处理方式 cell, or fail the row."""
+        how, _sep, mediation = _text(row, "handling").partition("；")
+        match = _HANDLING.match(how.strip())
+        handling = HANDLINGS.get(normalize_header(match["how"])) if match else None
+        if handling is None:
+            allowed = "、".join(str(label) for _value, label in Handling.choices)
+            row.fail(
+                "handling",
+                gettext("“%(how)s”不是处理方式，应为：%(allowed)s。") % {"how": how, "allowed": allowed},
+            )
+        outcome = MEDIATIONS.get(normalize_header(mediation.strip("；; ")))
+        if outcome is None:
+            allowed = "、".join(str(label) for value, label in MediationResult.choices if value)
+            row.fail(
+                "handling",
+                gettext("调解结果“%(said)s”不是允许的值，应为：%(allowed)s。")
+                % {"said": mediation, "allowed": allowed},
+            )
+        if row.errors:
+            raise RowInvalid
+        return {"handling": handling, "referred_to": (match["to"] or "").strip(), "mediation": outcome}
+
+    def return_visit(self, row: ImportRow) -> dict[str, Any]:
+        """Return the return visit's date and note from the 回访 cell (2014-03-20 已和好), or fail the row."""
+        raw = row.get("return_visit")
+        if isinstance(raw, dt.date):
+            return {"return_visit_on": raw, "return_visit_note": ""}
+        text = (raw or "").strip()
+        if not text:
+            return {"return_visit_on": None, "return_visit_note": ""}
+        day_text, _sep, note = text.partition(" ")
+        day, error = parse_date(day_text)
+        if error or day is None:
+            row.fail("return_visit", gettext("请写成 回访日期 回访情况，中间空一格，如 2014-03-20 已和好。"))
+            raise RowInvalid
+        return {"return_visit_on": day, "return_visit_note": note.strip()}
+
+    def apply_row(self, row: ImportRow) -> str:
+        village = _text(row, "village")
+        if village and normalize_header(village) not in (
+            normalize_header(self.village.name),
+            normalize_header(str(self.village)),
+        ):
+            row.fail(
+                "village",
+                gettext("只能导入本村（%(village)s）的来信来访，这一行写的是“%(written)s”。")
+                % {"village": self.village.name, "written": village},
+            )
+        category = row.get("category")
+        if category == PetitionCategory.DOMESTIC_VIOLENCE and not self.may_see_violence:
+            row.fail("category", gettext("您的角色不能登记家庭暴力案件。"))
+        _in_year(row, "received_on", self.year)
+        handling = self.handling(row)
+        visit = self.return_visit(row)
+        name = _text(row, "petitioner")
+        key = (row.get("received_on"), name, category)
+        if key in self.first_row_of:
+            row.fail(
+                "petitioner",
+                gettext("与第 %(row)s 行是同一天同一来访人的同一类事。") % {"row": self.first_row_of[key]},
+            )
+        self.first_row_of.setdefault(key, row.number)
+        if row.errors:
+            raise RowInvalid
+        case = self.cases.get(key) or Petition(village=self.village, received_on=key[0], category=category)
+        values: dict[str, Any] = {
+            "way": row.get("way"),
+            "summary": _text(row, "summary"),
+            "received_by": _text(row, "received_by"),
+            "result": _text(row, "result"),
+            "closed_on": row.get("closed_on"),
+            **handling,
+            **visit,
+        }
+        if case.pk is None:
+            namesakes = self.residents.get(name, [])
+            values.update(person=namesakes[0] if len(namesakes) == 1 else None, petitioner_name=name)
+        is_new = case.pk is None
+        if not self.changed(case, values) and not is_new:
+            return UNCHANGED
+        self.save(case, row)
+        self.cases[key] = case
         return CREATED if is_new else UPDATED
