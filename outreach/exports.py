@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from federation.core.labels import with_director
 from federation.core.models import Village
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.registry import village_lookup
 from outreach import selectors
 from outreach.models import (
     Petition,
@@ -28,6 +29,7 @@ from outreach.models import (
     Visit,
     VisitedFor,
     VisitMode,
+    VolunteerActivity,
     VolunteerMember,
     outreach_settings,
 )
@@ -46,8 +48,12 @@ class _TownshipLevelLedger(Ledger):
         qs = self.queryset(user, filters)
         if village_id is None:
             return qs
+        model = qs.model
         township = Village.objects.filter(pk=village_id).values("township_id")[:1]
-        return qs.filter(Q(village_id=village_id) | Q(village__isnull=True, team__township_id=township))
+        own = Q(**{village_lookup(model): village_id})
+        return qs.filter(
+            own | Q(**{f"{model.scope_path}__isnull": True, f"{model.township_path}_id__in": township})
+        )
 
 
 def _year(filters: ExportFilters) -> int:
@@ -270,20 +276,35 @@ SCREENING_STATISTICS_LEDGER = Ledger(
 
 # -- 巾帼志愿者服务队登记表 -------------------------------------------------------------------------------
 
+#: The members' ledger, out and back in (``outreach.imports.VolunteerImporter``); 服务特长 is the team's
+#: speciality and its detail, ``其他：剪纸``.
+VOLUNTEER_COLUMNS = (
+    Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
+    Column("level", _("所属"), width=9, help=_("村名，或 乡镇级；空着为本村。")),
+    Column(
+        "speciality",
+        _("服务特长"),
+        width=12,
+        wrap=True,
+        help=_("服务队的特长，新的服务队必填：文艺宣传、法律维权、家庭教育等；“其他”写成 其他：说明。"),
+    ),
+    Column("leader", _("队长"), width=8),
+    Column("name", _("队员姓名"), width=9, aliases=("姓名",), required=True),
+    Column(
+        "village",
+        _("所在村"),
+        width=9,
+        help=_("本村村名；空着为乡镇单位的人员（如中心校），只有乡镇妇联可以导入。"),
+    ),
+    Column("work_unit", _("工作单位"), width=14, wrap=True),
+    Column("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),
+    Column("member_speciality", _("个人特长"), width=12, wrap=True),
+    Column("joined_on", _("加入时间"), Kind.DATE, help=_("空着为今天。")),
+)
+
 VOLUNTEERS = Table(
     title=_("巾帼志愿者服务队登记表"),
-    columns=(
-        Column("team", _("服务队"), width=16, wrap=True),
-        Column("level", _("所属"), width=9),
-        Column("speciality", _("服务特长"), width=12, wrap=True),
-        Column("leader", _("队长"), width=8),
-        Column("name", _("队员姓名"), width=9),
-        Column("village", _("所在村"), width=9),
-        Column("work_unit", _("工作单位"), width=14, wrap=True),
-        Column("phone", _("联系电话"), Kind.PHONE),
-        Column("member_speciality", _("个人特长"), width=12, wrap=True),
-        Column("joined_on", _("加入时间"), Kind.DATE),
-    ),
+    columns=VOLUNTEER_COLUMNS,
     count_unit="人",
     landscape=True,
     notes=(
@@ -339,6 +360,89 @@ VOLUNTEERS_LEDGER = _TownshipLevelLedger(
     permission="outreach.view_volunteermember",
     list_views=("outreach:volunteerteam_list", "outreach:volunteermember_list"),
     yearly=False,
+)
+
+# -- 志愿服务活动记录 -------------------------------------------------------------------------------------
+
+#: The activities' ledger, out and back in (``outreach.imports.ActivityImporter``): one row an activity.
+ACTIVITY_COLUMNS = (
+    Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
+    Column("level", _("所属"), width=9, read=False),
+    Column("held_on", _("活动日期"), Kind.DATE, aliases=("日期", "活动时间"), required=True),
+    Column("title", _("活动名称"), width=16, wrap=True, aliases=("活动主题",), required=True),
+    Column("place", _("地点"), width=12, wrap=True, aliases=("活动地点",)),
+    Column("content", _("活动内容"), width=24, wrap=True),
+    Column(
+        "participants",
+        _("参加队员"),
+        width=22,
+        wrap=True,
+        help=_("服务队已登记的队员姓名，用顿号分开。"),
+    ),
+    Column("members", _("队员人数"), Kind.INT, total=Total.SUM, read=False),
+    Column(
+        "others", _("其他参加人数"), Kind.INT, total=Total.SUM, help=_("不是队员的参加者人数；空着为 0。")
+    ),
+    Column("people_served", _("服务群众（人次）"), Kind.INT, total=Total.SUM, aliases=("服务人次",)),
+)
+
+ACTIVITIES = Table(
+    title=_("巾帼志愿服务活动记录"),
+    columns=ACTIVITY_COLUMNS,
+    count_unit="次",
+    landscape=True,
+    notes=(
+        "巾帼志愿者服务队配合县乡开展的志愿服务活动（2014 年工作要点第 11 条）；"
+        "本年度（按活动日期）一次活动一行。",
+        "“所属”为村名或“乡镇级”；队员人数为参加队员栏列出的人数。",
+    ),
+)
+
+
+def activities_queryset(user: Any, filters: ExportFilters) -> QuerySet[VolunteerActivity]:
+    """Return the activities of the year as the activity list shows them, team by team (township's last)."""
+    qs = selectors.activity_list(user=user, search=filters.search, year=_year(filters)).filter(
+        team__deleted_at__isnull=True
+    )
+    if filters.village_id:
+        qs = qs.filter(team__village_id=filters.village_id)
+    members = VolunteerMember.objects.for_user(user).order_by("name", "pk")
+    return (
+        qs.select_related("team__village")
+        .prefetch_related(Prefetch("participants", queryset=members))
+        .order_by(
+            "team__township__code",
+            F("team__village__code").asc(nulls_last=True),
+            "held_on",
+            "team__name",
+            "pk",
+        )
+    )
+
+
+def activity_row(activity: VolunteerActivity, ctx: ExportContext) -> dict[str, Any]:
+    members = [m.name for m in activity.participants.all()]
+    return {
+        "team": activity.team.name,
+        "level": activity.team.level_label,
+        "held_on": activity.held_on,
+        "title": activity.title,
+        "place": activity.place,
+        "content": activity.content,
+        "participants": "、".join(members),
+        "members": len(members),
+        "others": activity.other_participants,
+        "people_served": activity.people_served,
+    }
+
+
+ACTIVITIES_LEDGER = _TownshipLevelLedger(
+    name="volunteer_activities",
+    layout=ACTIVITIES,
+    queryset=activities_queryset,
+    row=activity_row,
+    permission="outreach.view_volunteeractivity",
+    list_views=("outreach:volunteeractivity_list",),
 )
 
 # -- 来信来访登记表 ---------------------------------------------------------------------------------------

@@ -21,9 +21,12 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.imports.cells import normalize_header, parse_bool, parse_date
 from federation.ledgers.imports.framework import (
@@ -35,7 +38,7 @@ from federation.ledgers.imports.framework import (
     RowInvalid,
     register,
 )
-from outreach.exports import PETITION_COLUMNS, VISIT_COLUMNS
+from outreach.exports import ACTIVITY_COLUMNS, PETITION_COLUMNS, VISIT_COLUMNS, VOLUNTEER_COLUMNS
 from outreach.models import (
     Handling,
     MediationResult,
@@ -46,13 +49,24 @@ from outreach.models import (
     ScreeningResult,
     Visit,
     VisitMode,
+    VolunteerActivity,
+    VolunteerMember,
+    VolunteerTeam,
 )
 from outreach.models.petitions import DOMESTIC_VIOLENCE_PERMISSION
 from outreach.models.screening import HEALTH_DATA_PERMISSION
+from outreach.models.volunteers import Speciality
+from outreach.rules import activity_participant_problems
 from registry.entries import ROSTER_FIRST, PersonRowMixin, person_columns
-from registry.models import Person
+from registry.models import Person, VillageDirector
 
-__all__ = ["PetitionImporter", "ScreeningImporter", "VisitImporter"]
+__all__ = [
+    "ActivityImporter",
+    "PetitionImporter",
+    "ScreeningImporter",
+    "VisitImporter",
+    "VolunteerImporter",
+]
 
 
 @register
@@ -441,4 +455,259 @@ class PetitionImporter(Importer):
             return UNCHANGED
         self.save(case, row)
         self.cases[key] = case
+        return CREATED if is_new else UPDATED
+
+
+# -- 巾帼志愿者服务队登记表 and 志愿服务活动记录 -----------------------------------------------------
+
+SPECIALITIES = {normalize_header(label): value for value, label in Speciality.choices}
+TOWNSHIP_LEVEL = normalize_header(gettext("乡镇级"))
+
+
+class TeamsMixin:
+    """Find the team a row names: of the importer's village, or of its township (乡镇级)."""
+
+    village: Any
+    user: Any
+
+    def prefetch_teams(self) -> None:
+        self.may_write_township = self.user.has_perm(TOWNSHIP_RECORDS)
+        self.teams: dict[str, list[VolunteerTeam]] = {}
+        for team in VolunteerTeam.objects.filter(township=self.village.township_id).select_related("village"):
+            if team.village_id in (None, self.village.pk):
+                self.teams.setdefault(team.name, []).append(team)
+
+    def team_named(self, row: ImportRow) -> VolunteerTeam | None:
+        """Return the team of the row's 服务队 (None: not registered); fail the row when it is ambiguous."""
+        teams = self.teams.get(_text(row, "team"), [])
+        level = normalize_header(_text(row, "level"))
+        if level and len(teams) > 1:
+            teams = [t for t in teams if normalize_header(t.level_label) == level]
+        if len(teams) > 1:
+            row.fail(
+                "team",
+                gettext("本村和乡镇都有叫“%(team)s”的服务队：请在“所属”写明。") % {"team": row.get("team")},
+            )
+            raise RowInvalid
+        return teams[0] if teams else None
+
+    def township_write(self, row: ImportRow, key: str) -> None:
+        """Refuse a row that would write a township-level record for a user who may not."""
+        if not self.may_write_township:
+            row.fail(key, gettext("乡镇级的服务队、队员和活动由乡镇妇联导入，村里只能导入本村的。"))
+            raise RowInvalid
+
+
+class VolunteerImporter(TeamsMixin, Importer):
+    """巾帼志愿者服务队登记表 (ledger ``volunteers``): one row a member of a team.
+
+    A team not registered yet is registered from the row (its name, 所属, 服务特长, 队长). A member is
+    matched by (team, name) and updated, else created: a village director of that name becomes her
+    director record, else the one resident of that name, else the name alone.
+    """
+
+    name = "volunteers"
+    title = gettext("巾帼志愿者服务队登记表")  # a str, translated when declared: see Importer.title
+    permission = "outreach.add_volunteermember"
+    yearly = False
+    noun = _("人")
+    unique_key = None
+    village_keys = ("village",)
+    fields = VOLUNTEER_COLUMNS
+    field_columns = {
+        "__all__": "name",
+        "director": "name",
+        "person": "name",
+        "speciality": "member_speciality",
+        "speciality_detail": "speciality",
+    }
+    notes = (
+        _("一人参加几个服务队时每队写一行；同一服务队同名的队员会被更新。"),
+        _("服务队还没有登记的，按本行的服务队、所属、服务特长、队长登记为本村的服务队。"),
+        _("队员是本村的村妇联主席或已登记的居民时，按姓名对应到她。"),
+    )
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        self.prefetch_teams()
+        self.directors = {d.name: d for d in VillageDirector.objects.filter(village=self.village)}
+        self.residents: dict[str, list[Person]] = {}
+        for person in Person.objects.filter(village=self.village):
+            self.residents.setdefault(person.name, []).append(person)
+        self.members = {
+            (m.team_id, m.name): m
+            for m in VolunteerMember.objects.filter(team__township=self.village.township_id).filter(
+                Q(village=self.village) | Q(village__isnull=True)
+            )
+        }
+        self.first_row_of: dict[tuple[Any, str], int] = {}
+
+    def team(self, row: ImportRow) -> VolunteerTeam:
+        """Return the row's team: registered, else registered now as a team of this village."""
+        head, detail = two_parts(_text(row, "speciality"), "：")
+        speciality = SPECIALITIES.get(normalize_header(head)) if head else None
+        if head and speciality is None:
+            allowed = "、".join(str(label) for _value, label in Speciality.choices)
+            row.fail(
+                "speciality",
+                gettext("“%(said)s”不是服务特长，应为：%(allowed)s。") % {"said": head, "allowed": allowed},
+            )
+            raise RowInvalid
+        team = self.team_named(row)
+        level = normalize_header(_text(row, "level"))
+        if team is None:
+            if level == TOWNSHIP_LEVEL:
+                self.township_write(row, "level")
+            elif level not in ("", normalize_header(self.village.name)):
+                row.fail("level", gettext("只能导入本村或乡镇级的服务队。"))
+                raise RowInvalid
+            team = VolunteerTeam(
+                township=self.village.township,
+                village=None if level == TOWNSHIP_LEVEL else self.village,
+                name=_text(row, "team"),
+            )
+        values = {"leader": _text(row, "leader")} if row.has("leader") else {}
+        if speciality is not None or team.pk is None:
+            values.update(speciality=speciality or "", speciality_detail=detail)
+        if self.changed(team, values) or team.pk is None:
+            if team.village_id is None:
+                self.township_write(row, "team")
+            self.save(team, row)
+            self.teams[team.name] = [team]
+        return team
+
+    def apply_row(self, row: ImportRow) -> str:
+        team = self.team(row)
+        name = _text(row, "name")
+        village = normalize_header(_text(row, "village"))
+        if village not in ("", normalize_header(self.village.name)):
+            row.fail(
+                "village", gettext("只能导入本村（%(village)s）的队员。") % {"village": self.village.name}
+            )
+            raise RowInvalid
+        key = (team.pk, name)
+        if key in self.first_row_of:
+            row.fail(
+                "name", gettext("与第 %(row)s 行是同一服务队的同一队员。") % {"row": self.first_row_of[key]}
+            )
+            raise RowInvalid
+        self.first_row_of[key] = row.number
+        member = self.members.get(key) or VolunteerMember(team=team, name=name)
+        values: dict[str, Any] = {
+            "work_unit": _text(row, "work_unit"),
+            "phone": row.get("phone") or "",
+            "speciality": _text(row, "member_speciality"),
+        }
+        if row.get("joined_on") or member.pk is None:
+            values["joined_on"] = row.get("joined_on") or timezone.localdate()
+        if member.pk is None and village:
+            residents = self.residents.get(name, [])
+            values["director"] = self.directors.get(name)
+            values["person"] = residents[0] if len(residents) == 1 else None
+            values["village"] = self.village
+        is_new = member.pk is None
+        if not self.changed(member, values) and not is_new:
+            return UNCHANGED
+        if member.village_id is None and not village:
+            self.township_write(row, "village")
+        self.save(member, row)
+        self.members[key] = member
+        return CREATED if is_new else UPDATED
+
+
+_NAMES = re.compile(r"[、,，;；\s]+")
+
+
+class ActivityImporter(TeamsMixin, Importer):
+    """志愿服务活动记录 (ledger ``volunteer_activities``): one row an activity of a registered team.
+
+    An activity is matched by (team, date, 活动名称) and updated, else created; its participants are
+    members of its team (``outreach.rules.activity_participant_problems``).
+    """
+
+    name = "volunteer_activities"
+    title = gettext("巾帼志愿服务活动记录")  # a str, translated when declared: see Importer.title
+    permission = "outreach.add_volunteeractivity"
+    noun = _("次")
+    unique_key = None
+    person_column = "title"
+    village_keys = ()
+    fields = ACTIVITY_COLUMNS
+    field_columns = {
+        "__all__": "title",
+        "team": "team",
+        "participants": "participants",
+        "other_participants": "others",
+    }
+    notes = (
+        _("一次活动一行；同一服务队同一天同名的活动会被更新。"),
+        _("服务队须已登记（先导入巾帼志愿者服务队登记表）；参加队员须是该队已登记的队员。"),
+        _("活动日期须在导入的年度内、不晚于今天。"),
+    )
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        self.prefetch_teams()
+        teams = [team for same in self.teams.values() for team in same]
+        self.activities = {
+            (a.team_id, a.held_on, a.title): a
+            for a in VolunteerActivity.objects.filter(
+                team__in=teams, held_on__year=self.year
+            ).prefetch_related("participants")
+        }
+        self.members: dict[tuple[int, str], list[VolunteerMember]] = {}
+        for member in VolunteerMember.objects.filter(team__in=teams):
+            self.members.setdefault((member.team_id, member.name), []).append(member)
+        self.first_row_of: dict[tuple[Any, ...], int] = {}
+
+    def participants(self, row: ImportRow, team: VolunteerTeam) -> list[VolunteerMember]:
+        found: list[VolunteerMember] = []
+        for name in filter(None, _NAMES.split(_text(row, "participants"))):
+            members = self.members.get((team.pk, name), [])
+            if len(members) != 1:
+                row.fail(
+                    "participants",
+                    gettext("“%(name)s”不是%(team)s已登记的队员：请先登记她，或计入其他参加人数。")
+                    % {"name": name, "team": team.name},
+                )
+            elif members[0] not in found:
+                found.append(members[0])
+        return found
+
+    def apply_row(self, row: ImportRow) -> str:
+        team = self.team_named(row)
+        if team is None:
+            row.fail(
+                "team",
+                gettext("服务队“%(team)s”还没有登记：请先导入巾帼志愿者服务队登记表。")
+                % {"team": row.get("team")},
+            )
+            raise RowInvalid
+        _in_year(row, "held_on", self.year)
+        members = self.participants(row, team)
+        for problem in activity_participant_problems(team=team, participants=members):
+            row.fail("participants", problem.message)
+        key = (team.pk, row.get("held_on"), _text(row, "title"))
+        if key in self.first_row_of:
+            row.fail(
+                "title",
+                gettext("与第 %(row)s 行是同一服务队同一天的同一活动。") % {"row": self.first_row_of[key]},
+            )
+        self.first_row_of.setdefault(key, row.number)
+        if row.errors:
+            raise RowInvalid
+        activity = self.activities.get(key) or VolunteerActivity(team=team, held_on=key[1], title=key[2])
+        values = {
+            "place": _text(row, "place"),
+            "content": _text(row, "content"),
+            "other_participants": row.get("others", 0),
+            "people_served": row.get("people_served"),
+        }
+        is_new = activity.pk is None
+        same_people = not is_new and {m.pk for m in activity.participants.all()} == {m.pk for m in members}
+        if not self.changed(activity, values) and same_people:
+            return UNCHANGED
+        if team.village_id is None:
+            self.township_write(row, "team")
+        self.save(activity, row)
+        activity.participants.set(members)
+        self.activities[key] = activity
         return CREATED if is_new else UPDATED
