@@ -23,9 +23,13 @@ from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.registry import village_lookup
 from outreach import selectors
 from outreach.models import (
+    HEALTH_DATA_PERMISSION,
     Petition,
     PetitionCategory,
     PetitionWay,
+    Screening,
+    ScreeningKind,
+    ScreeningResult,
     Visit,
     VisitedFor,
     VisitMode,
@@ -33,6 +37,7 @@ from outreach.models import (
     VolunteerMember,
     outreach_settings,
 )
+from registry.entries import ages_note, person_columns
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,119 @@ VISITS_LEDGER = Ledger(
     row=visit_row,
     permission="outreach.view_visit",
     list_views=("outreach:visit_list",),
+)
+
+# -- 两癌检查登记表 (one row a screening: health data) -------------------------------------------------
+
+#: The individual ledger's columns, out and back in (``outreach.imports.ScreeningImporter``).
+SCREENING_COLUMNS = (
+    *person_columns(sex_and_birth=False),
+    Column(
+        "kind",
+        _("检查项目"),
+        Kind.CHOICE,
+        field="kind",
+        choices=ScreeningKind,
+        value_aliases={
+            "宫颈癌": "cervical",
+            "宫颈癌筛查": "cervical",
+            "宫颈": "cervical",
+            "乳腺癌": "breast",
+            "乳腺癌筛查": "breast",
+            "乳腺": "breast",
+        },
+        required=True,
+    ),
+    Column(
+        "screened_on", _("检查日期"), Kind.DATE, field="screened_on", aliases=("检查时间",), required=True
+    ),
+    Column(
+        "institution",
+        _("检查机构"),
+        width=12,
+        field="institution",
+        aliases=("检查单位", "检查医院"),
+        required=True,
+    ),
+    Column(
+        "result",
+        _("检查结果"),
+        Kind.CHOICE,
+        field="result",
+        choices=ScreeningResult,
+        value_aliases={"正常": "normal", "无异常": "normal", "异常": "abnormal", "确诊": "cancer"},
+        required=True,
+    ),
+    Column("follow_up", _("随访情况"), width=14, wrap=True, field="follow_up"),
+    Column(
+        "treated",
+        _("是否已治疗"),
+        Kind.BOOL,
+        total=Total.COUNT,
+        field="treated",
+        aliases=("已治疗",),
+        help=_("空着为否。"),
+    ),
+    Column("treatment", _("治疗情况"), width=14, wrap=True, field="treatment"),
+    Column(
+        "relief_applied",
+        _("是否申请救助"),
+        Kind.BOOL,
+        total=Total.COUNT,
+        field="relief_applied",
+        aliases=("申请救助",),
+        help=_("空着为否。"),
+    ),
+    Column(
+        "relief_granted",
+        _("是否获得救助"),
+        Kind.BOOL,
+        total=Total.COUNT,
+        field="relief_granted",
+        aliases=("获得救助",),
+        help=_("空着为否。"),
+    ),
+    Column(
+        "relief_amount",
+        _("救助金额（元）"),
+        Kind.MONEY,
+        total=Total.SUM,
+        field="relief_amount",
+        aliases=("救助金额",),
+        help=_("获得救助时必填，没有获得救助时空着。"),
+    ),
+)
+
+SCREENING = Table(
+    title=_("两癌检查登记表"),
+    columns=SCREENING_COLUMNS,
+    count_unit="人次",
+    landscape=True,
+    notes=(
+        "本表为本年度两癌（宫颈癌、乳腺癌）检查的个人记录，一人一项检查一行（2014 年工作要点第 10 条）。",
+        "检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导出，请妥善保管，不得外传。",
+        ages_note,
+    ),
+)
+
+
+def screening_queryset(user: Any, filters: ExportFilters) -> QuerySet[Screening]:
+    """Return the screenings of the list page (``selectors.screening_list``: none at all for a role
+    without the health-data permission, the rule of every screening page), village by village."""
+    qs = selectors.screening_list(user=user, search=filters.search, year=_year(filters))
+    if filters.village_id:
+        qs = qs.filter(person__village_id=filters.village_id)
+    if filters.group_id:
+        qs = qs.filter(person__household__group_id=filters.group_id)
+    return qs.order_by("person__village__code", "person__group_number", "person__name", "kind", "pk")
+
+
+SCREENING_LEDGER = Ledger(
+    name="screening",
+    layout=SCREENING,
+    queryset=screening_queryset,
+    permission=HEALTH_DATA_PERMISSION,
+    list_views=("outreach:screening_list",),
 )
 
 # -- 两癌检查统计表 ---------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.scoping import TOWNSHIP_RECORDS
-from federation.ledgers.columns import Column, Kind
 from federation.ledgers.imports.cells import normalize_header, parse_bool, parse_date
 from federation.ledgers.imports.framework import (
     CREATED,
@@ -36,17 +35,20 @@ from federation.ledgers.imports.framework import (
     Importer,
     ImportRow,
     RowInvalid,
-    register,
 )
-from outreach.exports import ACTIVITY_COLUMNS, PETITION_COLUMNS, VISIT_COLUMNS, VOLUNTEER_COLUMNS
+from outreach.exports import (
+    ACTIVITY_COLUMNS,
+    PETITION_COLUMNS,
+    SCREENING_COLUMNS,
+    VISIT_COLUMNS,
+    VOLUNTEER_COLUMNS,
+)
 from outreach.models import (
     Handling,
     MediationResult,
     Petition,
     PetitionCategory,
     Screening,
-    ScreeningKind,
-    ScreeningResult,
     Visit,
     VisitMode,
     VolunteerActivity,
@@ -57,7 +59,7 @@ from outreach.models.petitions import DOMESTIC_VIOLENCE_PERMISSION
 from outreach.models.screening import HEALTH_DATA_PERMISSION
 from outreach.models.volunteers import Speciality
 from outreach.rules import activity_participant_problems
-from registry.entries import ROSTER_FIRST, PersonRowMixin, person_columns
+from registry.entries import ROSTER_FIRST, PersonRowMixin
 from registry.models import Person, VillageDirector
 
 __all__ = [
@@ -69,7 +71,6 @@ __all__ = [
 ]
 
 
-@register
 class ScreeningImporter(PersonRowMixin, Importer):
     """两癌检查个人记录 (ledger ``screening``)."""
 
@@ -84,46 +85,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
         _("同一妇女本年度同一检查项目已登记的，更新这一条记录；检查日期须在本年度内。"),
         _("检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导入，请妥善保管本表。"),
     )
-    fields = (
-        *person_columns(sex_and_birth=False),
-        Column(
-            "kind",
-            _("检查项目"),
-            Kind.CHOICE,
-            choices=ScreeningKind,
-            value_aliases={
-                "宫颈癌": "cervical",
-                "宫颈癌筛查": "cervical",
-                "宫颈": "cervical",
-                "乳腺癌": "breast",
-                "乳腺癌筛查": "breast",
-                "乳腺": "breast",
-            },
-            required=True,
-        ),
-        Column("screened_on", _("检查日期"), Kind.DATE, aliases=("检查时间",), required=True),
-        Column("institution", _("检查机构"), aliases=("检查单位", "检查医院"), required=True),
-        Column(
-            "result",
-            _("检查结果"),
-            Kind.CHOICE,
-            choices=ScreeningResult,
-            value_aliases={"正常": "normal", "无异常": "normal", "异常": "abnormal", "确诊": "cancer"},
-            required=True,
-        ),
-        Column("follow_up", _("随访情况")),
-        Column("treated", _("是否已治疗"), Kind.BOOL, aliases=("已治疗",), help=_("空着为否。")),
-        Column("treatment", _("治疗情况")),
-        Column("relief_applied", _("是否申请救助"), Kind.BOOL, aliases=("申请救助",), help=_("空着为否。")),
-        Column("relief_granted", _("是否获得救助"), Kind.BOOL, aliases=("获得救助",), help=_("空着为否。")),
-        Column(
-            "relief_amount",
-            _("救助金额（元）"),
-            Kind.MONEY,
-            aliases=("救助金额",),
-            help=_("获得救助时必填，没有获得救助时空着。"),
-        ),
-    )
+    fields = SCREENING_COLUMNS
     field_columns = {"__all__": "name", "person": "name", "year": "screened_on"}
     _values = Screening.RECORDED
 
