@@ -37,6 +37,7 @@ from outreach.models import (
     VolunteerMember,
     outreach_settings,
 )
+from outreach.task_exports import DEADLINES_LEDGER  # noqa: F401 - the deadlines grid, registered with it
 from registry.entries import ages_note, person_columns
 
 
