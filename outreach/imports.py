@@ -157,6 +157,18 @@ def two_parts(text: str, separator: str) -> tuple[str, str]:
     return (head.strip(), tail.strip()) if found else (text.strip(), "")
 
 
+#: Where the 帮扶措施及结果 cell's result begins (the export writes 措施；结果：…).
+_RESULT = re.compile(r"(?:^|[；;])\s*结果\s*[：:]")
+
+
+def help_and_result(text: str) -> tuple[str, str]:
+    """Return the help given and its result from a 帮扶措施及结果 cell (联系农技站；结果：已解决)."""
+    found = list(_RESULT.finditer(text))
+    if not found:
+        return text, ""
+    return text[: found[-1].start()].strip(), text[found[-1].end() :].strip()
+
+
 # -- 走访记录 ------------------------------------------------------------------------------------------
 
 
@@ -238,15 +250,7 @@ class VisitImporter(Importer):
         person = self.find_person(row)
         _in_year(row, "visited_on", self.year)
         is_poor, reason = self.poor(row)
-        help_text = _text(row, "help")
-        help_given, result = (
-            two_parts(help_text, "结果：")
-            if "结果：" in help_text.replace(":", "：")
-            else (
-                help_text,
-                "",
-            )
-        )
+        help_given, result = help_and_result(_text(row, "help"))
         key = (person.pk, row.get("visited_on"), row.get("visited_for"))
         if key in self.first_row_of:
             row.fail(
@@ -264,7 +268,7 @@ class VisitImporter(Importer):
             "poverty_reason": reason,
             "living_situation": _text(row, "living"),
             "difficulties": _text(row, "difficulties"),
-            "help_given": help_given.rstrip("；;").strip(),
+            "help_given": help_given,
             "result": result,
         }
         is_new = visit.pk is None
