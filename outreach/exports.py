@@ -306,7 +306,8 @@ SCREENING_LEDGER = Ledger(
     layout=SCREENING,
     queryset=screening_queryset,
     permission=HEALTH_DATA_PERMISSION,
-    list_views=("outreach:screening_list",),
+    # No button on the screening list (a woman's results are not one click from a spreadsheet): the
+    # export is asked for by name, ``export_ledger screening`` or /exports/screening/xlsx/.
 )
 
 # -- 两癌检查统计表 ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from federation.ledgers.exports import get_ledger
@@ -168,8 +169,9 @@ def test_every_new_ledger_prints_in_chinese_with_the_font_embedded(ledger_world,
     assert "Noto" in pdf_fonts(path) or "CJK" in pdf_fonts(path)
 
 
-def test_only_the_roles_that_see_health_data_export_a_womans_screening(world):
-    ledger = get_ledger("screening")
-    assert ledger.allowed(world.dir_a) and ledger.allowed(world.staff)
-    assert not ledger.allowed(world.county_viewer)  # she reads the statistics, numbers only
+def test_only_the_roles_that_see_health_data_export_a_womans_screening(world, login):
+    url = reverse("exports:export", args=["screening", "xlsx"])
+    assert login(world.county_viewer).get(url, {"year": YEAR}).status_code == 404  # numbers only for her
+    response = login(world.dir_a).get(url, {"year": YEAR})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert get_ledger("screening_statistics").allowed(world.county_viewer)
