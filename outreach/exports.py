@@ -491,7 +491,7 @@ VOLUNTEERS_LEDGER = _TownshipLevelLedger(
 #: The activities' ledger, out and back in (``outreach.imports.ActivityImporter``): one row an activity.
 ACTIVITY_COLUMNS = (
     Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
-    Column("level", _("所属"), width=9, read=False),
+    Column("level", _("所属"), width=9, help=_("村名或 乡镇级；本村和乡镇有同名的服务队时按它区分。")),
     Column("held_on", _("活动日期"), Kind.DATE, aliases=("日期", "活动时间"), required=True),
     Column("title", _("活动名称"), width=16, wrap=True, aliases=("活动主题",), required=True),
     Column("place", _("地点"), width=12, wrap=True, aliases=("活动地点",)),

@@ -478,7 +478,7 @@ class VolunteerImporter(TeamsMixin, Importer):
     yearly = False
     noun = _("人")
     unique_key = None
-    village_keys = ("village",)
+    village_keys = ("level", "village")
     fields = VOLUNTEER_COLUMNS
     field_columns = {
         "__all__": "name",
@@ -596,7 +596,7 @@ class ActivityImporter(TeamsMixin, Importer):
     noun = _("次")
     unique_key = None
     person_column = "title"
-    village_keys = ()
+    village_keys = ("level",)
     fields = ACTIVITY_COLUMNS
     field_columns = {
         "__all__": "title",
