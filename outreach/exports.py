@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +20,25 @@ from federation.core.labels import with_director
 from federation.core.models import Village
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.registry import village_lookup
 from outreach import selectors
-from outreach.models import Petition, PetitionCategory, Visit, VolunteerMember, outreach_settings
+from outreach.models import (
+    HEALTH_DATA_PERMISSION,
+    Petition,
+    PetitionCategory,
+    PetitionWay,
+    Screening,
+    ScreeningKind,
+    ScreeningResult,
+    Visit,
+    VisitedFor,
+    VisitMode,
+    VolunteerActivity,
+    VolunteerMember,
+    outreach_settings,
+)
+from outreach.task_exports import DEADLINES_LEDGER  # noqa: F401 - the deadlines grid, registered with it
+from registry.entries import ages_note, person_columns
 
 
 @dataclass(frozen=True)
@@ -37,8 +54,12 @@ class _TownshipLevelLedger(Ledger):
         qs = self.queryset(user, filters)
         if village_id is None:
             return qs
+        model = qs.model
         township = Village.objects.filter(pk=village_id).values("township_id")[:1]
-        return qs.filter(Q(village_id=village_id) | Q(village__isnull=True, team__township_id=township))
+        own = Q(**{village_lookup(model): village_id})
+        return qs.filter(
+            own | Q(**{f"{model.scope_path}__isnull": True, f"{model.township_path}_id__in": township})
+        )
 
 
 def _year(filters: ExportFilters) -> int:
@@ -51,20 +72,72 @@ def _joined(*parts: str, sep: str = "；") -> str:
 
 # -- 走访记录 ------------------------------------------------------------------------------------------
 
+#: The columns of the visit ledger, out and back in (``outreach.imports.VisitImporter``): 是否贫困及原因
+#: and 帮扶措施及结果 are two fields each, written ``是：因病致贫`` and ``联系农技站；结果：已解决``.
+VISIT_COLUMNS = (
+    Column(
+        "place",
+        _("村组"),
+        width=14,
+        aliases=("村（组）", "组别"),
+        help=_("她所在的组，如 一组；本村有同名居民时按它区分。"),
+    ),
+    Column(
+        "name", _("姓名"), width=9, aliases=("被走访人",), required=True, help=_("须是本村已登记的居民。")
+    ),
+    Column(
+        "id_number",
+        _("身份证号"),
+        Kind.ID_NUMBER,
+        aliases=("身份证号码",),
+        exported=False,
+        help=_("选填：本村同组有同名居民时加这一列区分。"),
+    ),
+    Column(
+        "visited_for",
+        _("走访对象类别"),
+        Kind.CHOICE,
+        width=10,
+        choices=VisitedFor,
+        aliases=("走访对象",),
+        value_aliases={"留守": "left_behind", "贫困": "poor"},
+        required=True,
+    ),
+    Column("visited_on", _("走访日期"), Kind.DATE, aliases=("走访时间", "日期"), required=True),
+    Column("visitors", _("走访人"), width=10, wrap=True, required=True, help=_("几个人时用顿号隔开。")),
+    Column(
+        "mode",
+        _("方式"),
+        Kind.CHOICE,
+        width=9,
+        choices=VisitMode,
+        aliases=("走访方式",),
+        value_aliases={"入户": "home", "上门": "home", "电话": "phone"},
+        help=_("空着为入户走访。"),
+    ),
+    Column(
+        "poor",
+        _("是否贫困及原因"),
+        width=14,
+        wrap=True,
+        aliases=("是否贫困",),
+        help=_("写 否，或 是：贫困原因，如 是：因病致贫；空着为否。"),
+    ),
+    Column("living", _("生产生活情况"), width=20, wrap=True),
+    Column("difficulties", _("需要解决的困难"), width=20, wrap=True),
+    Column(
+        "help",
+        _("帮扶措施及结果"),
+        width=22,
+        wrap=True,
+        aliases=("帮扶措施",),
+        help=_("帮扶措施；结果写在“结果：”之后，如 联系农技站；结果：已解决。"),
+    ),
+)
+
 VISITS = Table(
     title=_("走访记录"),
-    columns=(
-        Column("place", _("村组"), width=14),
-        Column("name", _("姓名"), width=9),
-        Column("visited_for", _("走访对象类别"), width=10),
-        Column("visited_on", _("走访日期"), Kind.DATE),
-        Column("visitors", _("走访人"), width=10, wrap=True),
-        Column("mode", _("方式"), width=9),
-        Column("poor", _("是否贫困及原因"), width=14, wrap=True),
-        Column("living", _("生产生活情况"), width=20, wrap=True),
-        Column("difficulties", _("需要解决的困难"), width=20, wrap=True),
-        Column("help", _("帮扶措施及结果"), width=22, wrap=True),
-    ),
+    columns=VISIT_COLUMNS,
     notes=(
         "农村留守妇女每人每年至少走访两次；走访内容包括是否贫困及原因、生产生活情况、需要解决的困难"
         "（2014 年工作要点第 6 条）。",
@@ -117,6 +190,124 @@ VISITS_LEDGER = Ledger(
     row=visit_row,
     permission="outreach.view_visit",
     list_views=("outreach:visit_list",),
+)
+
+# -- 两癌检查登记表 (one row a screening: health data) -------------------------------------------------
+
+#: The individual ledger's columns, out and back in (``outreach.imports.ScreeningImporter``).
+SCREENING_COLUMNS = (
+    *person_columns(sex_and_birth=False),
+    Column(
+        "kind",
+        _("检查项目"),
+        Kind.CHOICE,
+        width=12,
+        field="kind",
+        choices=ScreeningKind,
+        value_aliases={
+            "宫颈癌": "cervical",
+            "宫颈癌筛查": "cervical",
+            "宫颈": "cervical",
+            "乳腺癌": "breast",
+            "乳腺癌筛查": "breast",
+            "乳腺": "breast",
+        },
+        required=True,
+    ),
+    Column(
+        "screened_on", _("检查日期"), Kind.DATE, field="screened_on", aliases=("检查时间",), required=True
+    ),
+    Column(
+        "institution",
+        _("检查机构"),
+        width=12,
+        field="institution",
+        aliases=("检查单位", "检查医院"),
+        required=True,
+    ),
+    Column(
+        "result",
+        _("检查结果"),
+        Kind.CHOICE,
+        field="result",
+        choices=ScreeningResult,
+        value_aliases={"正常": "normal", "无异常": "normal", "异常": "abnormal", "确诊": "cancer"},
+        required=True,
+    ),
+    Column("follow_up", _("随访情况"), width=12, wrap=True, field="follow_up"),
+    Column(
+        "treated",
+        _("是否已治疗"),
+        Kind.BOOL,
+        width=7,
+        total=Total.COUNT,
+        field="treated",
+        aliases=("已治疗",),
+        help=_("空着为否。"),
+    ),
+    Column("treatment", _("治疗情况"), width=12, wrap=True, field="treatment"),
+    Column(
+        "relief_applied",
+        _("是否申请救助"),
+        Kind.BOOL,
+        width=7,
+        total=Total.COUNT,
+        field="relief_applied",
+        aliases=("申请救助",),
+        help=_("空着为否。"),
+    ),
+    Column(
+        "relief_granted",
+        _("是否获得救助"),
+        Kind.BOOL,
+        width=7,
+        total=Total.COUNT,
+        field="relief_granted",
+        aliases=("获得救助",),
+        help=_("空着为否。"),
+    ),
+    Column(
+        "relief_amount",
+        _("救助金额（元）"),
+        Kind.MONEY,
+        total=Total.SUM,
+        field="relief_amount",
+        aliases=("救助金额",),
+        help=_("获得救助时必填，没有获得救助时空着。"),
+    ),
+)
+
+SCREENING = Table(
+    title=_("两癌检查登记表"),
+    columns=SCREENING_COLUMNS,
+    count_unit="人次",
+    landscape=True,
+    notes=(
+        "本表为本年度两癌（宫颈癌、乳腺癌）检查的个人记录，一人一项检查一行（2014 年工作要点第 10 条）。",
+        "检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导出，请妥善保管，不得外传。",
+        ages_note,
+    ),
+)
+
+
+def screening_queryset(user: Any, filters: ExportFilters) -> QuerySet[Screening]:
+    """Return the screenings of the list page (``selectors.screening_list``: none at all for a role
+    without the health-data permission, the rule of every screening page), village by village."""
+    qs = selectors.screening_list(user=user, search=filters.search, year=_year(filters))
+    if filters.village_id:
+        qs = qs.filter(person__village_id=filters.village_id)
+    if filters.group_id:
+        qs = qs.filter(person__household__group_id=filters.group_id)
+    return qs.order_by("person__village__code", "person__group_number", "person__name", "kind", "pk")
+
+
+SCREENING_LEDGER = Ledger(
+    name="screening",
+    layout=SCREENING,
+    queryset=screening_queryset,
+    permission=HEALTH_DATA_PERMISSION,
+    # No button on the screening list (a woman's results are not one click from a spreadsheet): the
+    # export is asked for by name, ``export_ledger screening`` or /exports/screening/xlsx/.
 )
 
 # -- 两癌检查统计表 ---------------------------------------------------------------------------------------
@@ -209,20 +400,35 @@ SCREENING_STATISTICS_LEDGER = Ledger(
 
 # -- 巾帼志愿者服务队登记表 -------------------------------------------------------------------------------
 
+#: The members' ledger, out and back in (``outreach.imports.VolunteerImporter``); 服务特长 is the team's
+#: speciality and its detail, ``其他：剪纸``.
+VOLUNTEER_COLUMNS = (
+    Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
+    Column("level", _("所属"), width=9, help=_("村名，或 乡镇级；空着为本村。")),
+    Column(
+        "speciality",
+        _("服务特长"),
+        width=12,
+        wrap=True,
+        help=_("服务队的特长，新的服务队必填：文艺宣传、法律维权、家庭教育等；“其他”写成 其他：说明。"),
+    ),
+    Column("leader", _("队长"), width=8),
+    Column("name", _("队员姓名"), width=9, aliases=("姓名",), required=True),
+    Column(
+        "village",
+        _("所在村"),
+        width=9,
+        help=_("本村村名；空着为乡镇单位的人员（如中心校），只有乡镇妇联可以导入。"),
+    ),
+    Column("work_unit", _("工作单位"), width=14, wrap=True),
+    Column("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),
+    Column("member_speciality", _("个人特长"), width=12, wrap=True),
+    Column("joined_on", _("加入时间"), Kind.DATE, help=_("空着为今天。")),
+)
+
 VOLUNTEERS = Table(
     title=_("巾帼志愿者服务队登记表"),
-    columns=(
-        Column("team", _("服务队"), width=16, wrap=True),
-        Column("level", _("所属"), width=9),
-        Column("speciality", _("服务特长"), width=12, wrap=True),
-        Column("leader", _("队长"), width=8),
-        Column("name", _("队员姓名"), width=9),
-        Column("village", _("所在村"), width=9),
-        Column("work_unit", _("工作单位"), width=14, wrap=True),
-        Column("phone", _("联系电话"), Kind.PHONE),
-        Column("member_speciality", _("个人特长"), width=12, wrap=True),
-        Column("joined_on", _("加入时间"), Kind.DATE),
-    ),
+    columns=VOLUNTEER_COLUMNS,
     count_unit="人",
     landscape=True,
     notes=(
@@ -280,23 +486,152 @@ VOLUNTEERS_LEDGER = _TownshipLevelLedger(
     yearly=False,
 )
 
+# -- 志愿服务活动记录 -------------------------------------------------------------------------------------
+
+#: The activities' ledger, out and back in (``outreach.imports.ActivityImporter``): one row an activity.
+ACTIVITY_COLUMNS = (
+    Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
+    Column("level", _("所属"), width=9, help=_("村名或 乡镇级；本村和乡镇有同名的服务队时按它区分。")),
+    Column("held_on", _("活动日期"), Kind.DATE, aliases=("日期", "活动时间"), required=True),
+    Column("title", _("活动名称"), width=16, wrap=True, aliases=("活动主题",), required=True),
+    Column("place", _("地点"), width=12, wrap=True, aliases=("活动地点",)),
+    Column("content", _("活动内容"), width=24, wrap=True),
+    Column(
+        "participants",
+        _("参加队员"),
+        width=22,
+        wrap=True,
+        help=_("服务队已登记的队员姓名，用顿号分开。"),
+    ),
+    Column("members", _("队员人数"), Kind.INT, total=Total.SUM, read=False),
+    Column(
+        "others", _("其他参加人数"), Kind.INT, total=Total.SUM, help=_("不是队员的参加者人数；空着为 0。")
+    ),
+    Column("people_served", _("服务群众（人次）"), Kind.INT, total=Total.SUM, aliases=("服务人次",)),
+)
+
+ACTIVITIES = Table(
+    title=_("巾帼志愿服务活动记录"),
+    columns=ACTIVITY_COLUMNS,
+    count_unit="次",
+    landscape=True,
+    notes=(
+        "巾帼志愿者服务队配合县乡开展的志愿服务活动（2014 年工作要点第 11 条）；"
+        "本年度（按活动日期）一次活动一行。",
+        "“所属”为村名或“乡镇级”；队员人数为参加队员栏列出的人数。",
+    ),
+)
+
+
+def activities_queryset(user: Any, filters: ExportFilters) -> QuerySet[VolunteerActivity]:
+    """Return the activities of the year as the activity list shows them, team by team (township's last)."""
+    qs = selectors.activity_list(user=user, search=filters.search, year=_year(filters)).filter(
+        team__deleted_at__isnull=True
+    )
+    if filters.village_id:
+        qs = qs.filter(team__village_id=filters.village_id)
+    members = VolunteerMember.objects.for_user(user).order_by("name", "pk")
+    return (
+        qs.select_related("team__village")
+        .prefetch_related(Prefetch("participants", queryset=members))
+        .order_by(
+            "team__township__code",
+            F("team__village__code").asc(nulls_last=True),
+            "held_on",
+            "team__name",
+            "pk",
+        )
+    )
+
+
+def activity_row(activity: VolunteerActivity, ctx: ExportContext) -> dict[str, Any]:
+    members = [m.name for m in activity.participants.all()]
+    return {
+        "team": activity.team.name,
+        "level": activity.team.level_label,
+        "held_on": activity.held_on,
+        "title": activity.title,
+        "place": activity.place,
+        "content": activity.content,
+        "participants": "、".join(members),
+        "members": len(members),
+        "others": activity.other_participants,
+        "people_served": activity.people_served,
+    }
+
+
+ACTIVITIES_LEDGER = _TownshipLevelLedger(
+    name="volunteer_activities",
+    layout=ACTIVITIES,
+    queryset=activities_queryset,
+    row=activity_row,
+    permission="outreach.view_volunteeractivity",
+    list_views=("outreach:volunteeractivity_list",),
+)
+
 # -- 来信来访登记表 ---------------------------------------------------------------------------------------
+
+#: The columns of the petitions ledger, out and back in (``outreach.imports.PetitionImporter``): 处理方式
+#: holds the handling, the office it was referred to and the mediation (``转有关部门（县法院）；调解成功``),
+#: 回访 the return visit's date and what it found (``2014-03-20 已和好``).
+PETITION_COLUMNS = (
+    Column("village", _("村"), width=9, aliases=("所在村",), help=_("本村村名，可以空着。")),
+    Column("received_on", _("日期"), Kind.DATE, aliases=("受理日期", "来访日期"), required=True),
+    Column(
+        "way",
+        _("方式"),
+        Kind.CHOICE,
+        width=6,
+        choices=PetitionWay,
+        aliases=("来信来访方式",),
+        value_aliases={"信": "letter", "访": "visit", "电话": "phone"},
+        required=True,
+    ),
+    Column(
+        "petitioner",
+        _("来访人"),
+        width=9,
+        aliases=("来访人姓名", "姓名"),
+        required=True,
+        help=_("本村只有一位同名居民时记为这位居民。"),
+    ),
+    Column(
+        "category",
+        _("类别"),
+        Kind.CHOICE,
+        width=9,
+        choices=PetitionCategory,
+        value_aliases={"家暴": "domestic_violence", "婚姻": "marriage_family"},
+        required=True,
+    ),
+    Column("summary", _("事由"), width=22, wrap=True, aliases=("反映的问题", "反映问题"), required=True),
+    Column("received_by", _("接待人"), width=8, required=True),
+    Column(
+        "handling",
+        _("处理方式"),
+        width=14,
+        wrap=True,
+        required=True,
+        help=_(
+            "村内调解处理、上报乡镇妇联 或 转有关部门（写明部门，如 转有关部门（县法院））；"
+            "调解过的在后面加“；调解成功”或“；调解未成功”。"
+        ),
+    ),
+    Column("result", _("结果"), width=18, wrap=True, aliases=("处理结果",)),
+    Column(
+        "return_visit",
+        _("回访"),
+        width=16,
+        wrap=True,
+        aliases=("回访情况",),
+        help=_("回访日期和情况，中间空一格，如 2014-03-20 已和好；没有回访的空着。"),
+    ),
+    Column("closed_on", _("结案日期"), Kind.DATE, help=_("未结案的空着。")),
+)
 
 PETITIONS = Table(
     title=_("来信来访登记表"),
-    columns=(
-        Column("village", _("村"), width=9),
-        Column("received_on", _("日期"), Kind.DATE),
-        Column("way", _("方式"), width=6),
-        Column("petitioner", _("来访人"), width=9),
-        Column("category", _("类别"), width=9),
-        Column("summary", _("事由"), width=22, wrap=True),
-        Column("received_by", _("接待人"), width=8),
-        Column("handling", _("处理方式"), width=14, wrap=True),
-        Column("result", _("结果"), width=18, wrap=True),
-        Column("return_visit", _("回访"), width=16, wrap=True),
-        Column("closed_on", _("结案日期"), Kind.DATE),
-    ),
+    columns=PETITION_COLUMNS,
     count_unit="件",
     landscape=True,
     notes=(

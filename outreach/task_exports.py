@@ -1,8 +1,10 @@
-"""The tasks grid in the county's layout (上级交办任务完成情况表), to Excel and PDF.
+"""The tasks grid (上级交办任务完成情况表) and the deadlines grid (台账上报情况表) in the county's layout.
 
 The grid's columns are the year's tasks, as many as were set: a county-format table has fixed
 columns, so the ledger writes the grid one cell a row (task by task, unit by unit), with the same
 statuses the grid shows, from the same selector (``task_selectors.grid_tasks``) through the scope.
+The deadlines grid (village × register of a year) is written the same way, one cell a row, from the
+selector of its page (``selectors.report_table``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.models import Village
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
+from federation.ledgers.exports.registry import register
+from outreach import selectors
 from outreach.models import Task, TaskAssignment
 from outreach.rules import ReportStatus
 from outreach.task_selectors import assignment_status, grid_tasks
@@ -101,4 +106,67 @@ TASKS_LEDGER = Ledger(
     permission="outreach.view_taskassignment",
     list_views=("outreach:task_list",),
     pdf_per_village=False,  # the grid of its units, township and villages, as one table
+)
+
+
+# -- 台账上报情况表 (the deadlines grid) ------------------------------------------------------------------
+
+DEADLINES = Table(
+    title=_("台账上报情况表"),
+    columns=(
+        Column("village", _("村"), width=12),
+        Column("register", _("台账"), width=18, wrap=True),
+        Column("due_on", _("上报期限"), Kind.DATE),
+        Column("status", _("完成情况"), width=10),
+        Column("reported_on", _("上报日期"), Kind.DATE),
+        Column("reported_by", _("上报人"), width=9),
+    ),
+    count_unit="项",
+    landscape=False,
+    notes=(
+        "各村各台账的上报期限（2014 年工作要点：儿童、留守妇女、贫困妇女、志愿者登记 3 月 18 日前，"
+        "妇女基本信息台账 3 月 30 日前）；一个村的一本台账一行。",
+        lambda ctx: (
+            f"完成情况按 {timezone.localdate():%Y年%m月%d日} 计：期限当天及以前上报为按时上报，"
+            "以后上报为逾期上报；未上报的，期限当天及以前为待上报，期限第二天起为逾期未报。"
+        ),
+    ),
+)
+
+
+def deadlines_queryset(user: Any, filters: ExportFilters) -> QuerySet[Village]:
+    """Return the villages of the grid (one block of rows each), through the scoping rule."""
+    qs = Village.objects.for_user(user).select_related("township")
+    if filters.village_id:
+        qs = qs.filter(pk=filters.village_id)
+    return qs.order_by("code")
+
+
+def deadline_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    """Yield each village's registers as the grid shows them (``selectors.report_table``)."""
+    table = selectors.report_table(user=ctx.user, year=ctx.year, villages=list(qs))
+    for village, cells in table.rows:
+        for cell in cells:
+            report = cell.report
+            by = report.reported_by if report is not None else None
+            yield {
+                "village": village.name,
+                "register": str(cell.label),
+                "due_on": cell.due_on,
+                "status": str(cell.status.label),
+                "reported_on": report.reported_on if report is not None else None,
+                "reported_by": (by.first_name or by.username) if by is not None else "",
+            }
+
+
+DEADLINES_LEDGER = register(
+    Ledger(
+        name="deadlines",
+        layout=DEADLINES,
+        queryset=deadlines_queryset,
+        rows=deadline_rows,
+        permission="outreach.view_registerreport",
+        list_views=("outreach:report_list",),
+        pdf_per_village=False,  # the grid of the villages as one table
+    )
 )

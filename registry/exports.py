@@ -15,23 +15,34 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from django.db import connections
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.idnumber import age_on
 from federation.core.models import VillageGroup
-from federation.ledgers.columns import Column, ColumnGroup, Kind
+from federation.ledgers.columns import Column, ColumnGroup, Kind, Total
 from federation.ledgers.exports.conf import CHUNK_SIZE
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
+from federation.ledgers.exports.registry import Ledger, register
 from federation.ledgers.imports.cells import parse_id_text
 from registry import selectors
 from registry.entries import ages_note, person_place
 from registry.imports import derived
 from registry.imports.aliases import EDUCATION_ALIASES
-from registry.models import Education, Employment, MaritalStatus, Person, Relation, SexChoice, WorkPlace
+from registry.models import (
+    Education,
+    Employment,
+    Household,
+    MaritalStatus,
+    Person,
+    Relation,
+    SexChoice,
+    WorkPlace,
+)
 
 # -- helpers shared by the ledgers ---------------------------------------------------------------
 
@@ -336,3 +347,72 @@ def person_row(person: Person, ctx: ExportContext) -> dict[str, Any]:
         "employment": person.get_employment_display(),
         "work_place": work_place_text(person),
     }
+
+
+# -- 户籍登记表 ------------------------------------------------------------------------------------
+
+HOUSEHOLDS = Table(
+    title=_("户籍登记表"),
+    columns=(
+        Column("place", _("村组"), width=14),
+        Column("number", _("户号"), width=7),
+        Column("head", _("户主"), width=9),
+        Column("address", _("住址"), width=18, wrap=True),
+        Column("members", _("人口"), Kind.INT, total=Total.SUM),
+        Column("women", _("其中女性"), Kind.INT, width=8, total=Total.SUM),
+        Column("income", _("家庭人均纯收入（元）"), Kind.MONEY, width=12),
+        Column("family", _("家庭成员（与户主关系）"), width=34, wrap=True),
+    ),
+    count_unit="户",
+    landscape=True,
+    notes=(
+        lambda ctx: (
+            gettext("人口为在世的家庭成员；家庭人均纯收入为 %(year)s 年度的，没有登记的空着。")
+            % {"year": ctx.year}
+        ),
+    ),
+)
+
+#: The order a household's members are listed in: the head first, then as the relations are declared.
+RELATION_ORDER = {value: index for index, (value, _label) in enumerate(Relation.choices)}
+
+
+def households_queryset(user: Any, filters: ExportFilters) -> QuerySet[Household]:
+    """Return the households as the household list shows them (search, group, village), with members."""
+    living = Person.objects.filter(deceased=False).only("name", "sex", "relation", "household_id")
+    return (
+        selectors.household_list(
+            user=user, search=filters.search, group_id=filters.group_id, village_id=filters.village_id
+        )
+        .prefetch_related(Prefetch("members", queryset=living.order_by("birth_date", "pk"), to_attr="living"))
+        .order_by("village__code", "group_number", "number", "pk")
+    )
+
+
+def household_row(household: Household, ctx: ExportContext) -> dict[str, Any]:
+    members = sorted(household.living, key=lambda p: RELATION_ORDER.get(p.relation, len(RELATION_ORDER)))
+    relations = labels(Relation)
+    income = next((i.per_capita_income for i in household.incomes.all() if i.year == ctx.year), None)
+    head = next((p.name for p in members if p.relation == Relation.HEAD), "")
+    return {
+        "place": ctx.village_group(household.village.name, household.group),
+        "number": household.number,
+        "head": head,
+        "address": household.address,
+        "members": len(members),
+        "women": sum(1 for p in members if p.sex == SexChoice.FEMALE),
+        "income": income,
+        "family": "、".join(f"{p.name}（{relations.get(p.relation, '其他')}）" for p in members),
+    }
+
+
+HOUSEHOLDS_LEDGER = register(
+    Ledger(
+        name="households",
+        layout=HOUSEHOLDS,
+        queryset=households_queryset,
+        row=household_row,
+        permission="registry.view_household",
+        list_views=("registry:household_list",),
+    )
+)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from federation.web.registers import Menu, Register, declare
 from outreach.exports import PETITIONS_LEDGER
 from outreach.forms import PetitionForm
+from outreach.imports import PetitionImporter
 from outreach.models import Petition
 from outreach.registers._pages import PAGES
 from outreach.views.petitions import (
@@ -44,5 +45,6 @@ declare(
             )
         ),
         ledgers=(PETITIONS_LEDGER,),
+        importer=PetitionImporter,
     )
 )

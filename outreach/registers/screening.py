@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from federation.core.labels import DIRECTOR
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
-from outreach.exports import SCREENING_STATISTICS_LEDGER
+from outreach.exports import SCREENING_LEDGER, SCREENING_STATISTICS_LEDGER
 from outreach.forms import ScreeningForm
+from outreach.imports import ScreeningImporter
 from outreach.models import HEALTH_DATA_PERMISSION, Screening, outreach_settings
 from outreach.registers._pages import PAGES
 from outreach.views.screening import ScreeningDetailView, ScreeningUpdateView
@@ -47,6 +48,7 @@ declare(
             year=year,
             director=DIRECTOR,
         ),
-        ledgers=(SCREENING_STATISTICS_LEDGER,),
+        ledgers=(SCREENING_LEDGER, SCREENING_STATISTICS_LEDGER),
+        importer=ScreeningImporter,
     )
 )

@@ -8,6 +8,7 @@ from federation.web.registers import Menu, Register, declare
 from outreach import selectors
 from outreach.exports import VISITS_LEDGER
 from outreach.forms import VisitForm
+from outreach.imports import VisitImporter
 from outreach.models import Visit, outreach_settings
 from outreach.registers._pages import PAGES
 from outreach.views.visits import VisitCreateView
@@ -41,5 +42,6 @@ declare(
             "矛盾纠纷、上访家庭的走访也记在这里，选好走访对象类别，一本民情日记。"
         ).format(visits=outreach_settings(year).visits_per_year, year=year),
         ledgers=(VISITS_LEDGER,),
+        importer=VisitImporter,
     )
 )

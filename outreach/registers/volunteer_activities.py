@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
+from outreach.exports import ACTIVITIES_LEDGER
 from outreach.forms import VolunteerActivityForm
+from outreach.imports import ActivityImporter
 from outreach.models import VolunteerActivity
 from outreach.registers._pages import PAGES
 from outreach.views.volunteers import ActivityCreateView, ActivityDetailView, ActivityUpdateView
@@ -23,5 +25,7 @@ declare(
         page_attrs={**PAGES, "create_title": _("记录志愿服务活动")},
         views={"detail": ActivityDetailView, "create": ActivityCreateView, "update": ActivityUpdateView},
         menu=Menu("outreach", 6, section=2),
+        ledgers=(ACTIVITIES_LEDGER,),
+        importer=ActivityImporter,
     )
 )

@@ -9,6 +9,7 @@ from federation.web.registers import Deadline, Register, declare
 from outreach import selectors
 from outreach.exports import VOLUNTEERS_LEDGER
 from outreach.forms import VolunteerMemberForm
+from outreach.imports import VolunteerImporter
 from outreach.models import VolunteerMember
 from outreach.registers._pages import PAGES
 
@@ -32,5 +33,6 @@ declare(
         page_attrs={**PAGES, "create_title": _("添加队员")},
         deadline=Deadline("volunteers", 3, 18, _("巾帼\n志愿"), order=60, size=_members),
         ledgers=(VOLUNTEERS_LEDGER,),
+        importer=VolunteerImporter,
     )
 )
