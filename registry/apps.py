@@ -6,4 +6,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "台账"
 
     def ready(self) -> None:
-        from registry import contributions  # noqa: F401 - adds what registry contributes to the registries
+        from registry import (
+            contributions,  # noqa: F401 - adds what registry contributes to the registries
+            demo_aid,  # noqa: F401 - the demo's aid programmes and pairings
+        )
