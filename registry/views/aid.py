@@ -54,7 +54,7 @@ class FollowUpCreateView(DomainCreateView):
     def get_context_data(self, **kwargs):
         pairing = self.chosen_pairing()
         if pairing is not None:
-            kwargs["create_title"] = _("记录结对跟进：%(pairing)s") % {"pairing": pairing}
+            self.create_title = _("记录结对跟进：%(pairing)s") % {"pairing": pairing}
         return super().get_context_data(**kwargs)
 
     def get_success_url(self):
