@@ -15,6 +15,7 @@ and judge each record by its model's rules (``registry.aid``); a file with a bad
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -89,21 +90,21 @@ PAIRING_TABLE = Table(
             "kind",
             _("帮扶方式"),
             Kind.CHOICE,
-            width=9,
+            width=7,
             field="kind",
             required=True,
             value_aliases={"结对": PairingKind.PAIRED},
         ),
         Column("helper_name", _("帮扶人"), width=9, field="helper_name", required=True),
-        Column("helper_unit", _("帮扶人单位"), width=14, wrap=True, field="helper_unit"),
+        Column("helper_unit", _("帮扶人单位"), width=9, wrap=True, field="helper_unit"),
         Column("helper_phone", _("帮扶人电话"), Kind.PHONE, field="helper_phone"),
         Column("since", _("结对日期"), Kind.DATE, field="since", required=True),
         Column("until", _("结束日期"), Kind.DATE, field="until", help=_("结对还在继续的空着。")),
-        Column("plan", _("帮扶内容"), width=14, wrap=True, field="plan"),
-        Column("follow_ups", _("本年跟进次数"), Kind.INT, total=Total.SUM, read=False),
-        Column("money", _("本年钱（元）"), Kind.MONEY, total=Total.SUM, read=False),
-        Column("hours", _("本年陪伴（小时）"), Kind.MONEY, total=Total.SUM, read=False),
-        NOTES,
+        Column("plan", _("帮扶内容"), width=10, wrap=True, field="plan"),
+        Column("follow_ups", _("本年跟进次数"), Kind.INT, width=6, total=Total.SUM, read=False),
+        Column("money", _("本年钱（元）"), Kind.MONEY, width=8, total=Total.SUM, read=False),
+        Column("hours", _("本年陪伴（小时）"), Kind.MONEY, width=7, total=Total.SUM, read=False),
+        replace(NOTES, width=8),
     ),
     notes=(
         "结对帮扶的对象为结对当年或上一年在留守儿童、特殊困难儿童或农村贫困妇女台账上的人；"
