@@ -162,6 +162,15 @@ def test_the_form_names_the_register_on_the_field_and_a_director_writes_only_her
     assert "139****5432" in page and "13908765432" not in page and "记录跟进" not in page
 
 
+def test_the_admin_refuses_a_grant_by_the_same_rule_on_its_page(world, login):
+    child = a_child(world.village_a, "小草")  # on no register
+    data = {"kind": "spring_bud", "person": child.pk, "year": YEAR, "school_year": YEAR - 1}
+    data |= {"given_on": DAY.isoformat(), "amount": "800"}
+    response = login(world.staff).post(reverse("admin:registry_aidrecord_add"), data)
+    assert response.status_code == 200 and f"在 {YEAR} 年度不在留守儿童" in response.content.decode()
+    assert not AidRecord.objects.exists()
+
+
 def test_her_file_shows_her_aid_and_pairings_with_their_follow_ups(world, login, girl):
     saved(spring_bud(girl))
     paired = saved(pairing(girl))
