@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from federation.core import policy
+from federation.core.models import year_settings
 from federation.web.pages import PersonSection, add_person_section
 from registry.models import Person, Relation
 
@@ -51,7 +52,8 @@ add_person_section(PersonSection("registry.family", 5, "registry/_person_family.
 
 def aid_and_pairings(*, person: Person, user) -> dict | None:
     """Return her grants (春蕾计划, 贫困母亲) and pairings ``user`` sees, each pairing with its
-    follow-ups' count and latest day, and the links to record either for her (None: nothing to show)."""
+    follow-ups' count and latest day, and the links to record either for her: a grant for a woman or
+    girl, a pairing for a child or a woman (None: nothing to show, e.g. for a grown man with none)."""
     from urllib.parse import urlencode
 
     from django.db.models import Count, Max, Q
@@ -75,7 +77,10 @@ def aid_and_pairings(*, person: Person, user) -> dict | None:
     if user.has_perm("registry.add_aidrecord") and person.sex == "F" and not person.deceased:
         add_aid = f"{reverse('registry:aidrecord_create')}?{back}"
     add_pairing = ""
-    if user.has_perm("registry.add_pairing") and not person.deceased:
+    child = (person.age_on(timezone.localdate()) or 0) < year_settings(
+        timezone.localdate().year
+    ).child_age_limit
+    if user.has_perm("registry.add_pairing") and (child or person.sex == "F") and not person.deceased:
         add_pairing = f"{reverse('registry:pairing_create')}?{back}"
     if not (grants or pairings or add_aid or add_pairing):
         return None

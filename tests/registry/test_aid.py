@@ -252,6 +252,35 @@ def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, girl, tm
     assert not AidRecord.objects.exists()
 
 
+def test_a_pairings_file_with_bad_rows_names_every_one_and_writes_nothing(world, girl, tmp_path):
+    w = world
+    poor = make_record("poorwoman", w.village_a).person
+    saved(pairing(girl))
+    saved(pairing(poor, kind=PairingKind.PAIRED))
+    saved(pairing(make_record("hardshipchild", w.village_a).person, kind=PairingKind.PROXY_PARENT))
+    path = tmp_path / "pairings.xlsx"
+    _export(w.dir_a, "pairings", path)
+    Pairing.objects.all().delete()
+    wb = workbook(path.read_bytes())
+    ws = wb.active
+    header = {cell.value: cell.column for cell in ws[3]}
+    names = {ws.cell(row, header["姓名"]).value: row for row in (4, 5, 6)}
+    ws.cell(names[poor.name], header["帮扶方式"]).value = "爱心妈妈"  # for children only
+    ws.cell(names["小花"], header["结束日期"]).value = DAY - dt.timedelta(days=1)
+    ws.cell(names["小花"], header["帮扶人"]).value = None
+    orphan_row = next(row for name, row in names.items() if name not in (poor.name, "小花"))
+    ws.cell(orphan_row, header["身份证号"]).value = w.woman_b.id_number  # of another village
+    wb.save(path)
+
+    result = get_importer("pairings")(w.village_a, user=w.dir_a, year=YEAR).import_file(path)
+
+    assert not result.ok
+    assert sorted({e.row for e in result.errors}) == [4, 5, 6]
+    text = " ".join(str(e) for e in result.errors)
+    assert "爱心妈妈只结对这些台账上的人" in text and "帮扶人" in text
+    assert not Pairing.objects.exists()
+
+
 def test_the_pairings_pdf_prints_the_year_with_the_county_layout(world, girl, tmp_path):
     paired = saved(pairing(girl))
     saved(PairingFollowUp(pairing=paired, on=DAY, money=Decimal(300)))
