@@ -22,10 +22,11 @@ from registry import aid
 from registry.demo_aid import seed_aid
 from registry.models import AidKind, AidRecord, Pairing, PairingFollowUp, PairingKind
 from tests.helpers.factories import member
-from tests.helpers.ledgers import workbook
+from tests.helpers.ledgers import pdf_text, workbook
 from tests.helpers.registers import YEAR, a_child, make_record
 
 DAY = dt.date(YEAR, 3, 20)
+SHOTS = Path("/tmp/aid-shots")
 
 
 def saved(record):
@@ -281,18 +282,19 @@ def test_a_pairings_file_with_bad_rows_names_every_one_and_writes_nothing(world,
     assert not Pairing.objects.exists()
 
 
-def test_the_pairings_pdf_prints_the_year_with_the_county_layout(world, girl, tmp_path):
+def test_both_pdfs_print_the_year_in_the_county_layout(world, girl, tmp_path):
     paired = saved(pairing(girl))
     saved(PairingFollowUp(pairing=paired, on=DAY, money=Decimal(300)))
-    path = tmp_path / "pairings.pdf"
-    _export(world.dir_a, "pairings", path, fmt="pdf")
-    import subprocess
-
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
-    assert "结对帮扶（爱心妈妈、代理家长）登记表" in text and "小花" in text and "刘芳" in text
-    shots = Path("/tmp/aid-shots")
-    if shots.is_dir():  # looked at by hand as a PNG; the test does not read it
-        (shots / "pairings.pdf").write_bytes(path.read_bytes())
+    saved(spring_bud(girl, school="中心小学五年级", funder="县妇联春蕾计划"))
+    for name, title in (
+        ("pairings", "结对帮扶（爱心妈妈、代理家长）登记表"),
+        ("aid_records", "春蕾计划、贫困母亲救助登记表"),
+    ):
+        path = tmp_path / f"{name}.pdf"
+        _export(world.dir_a, name, path, fmt="pdf")
+        assert title in pdf_text(path) and "小花" in pdf_text(path)
+        if SHOTS.is_dir():  # looked at by hand as a PNG; the test does not read it
+            (SHOTS / f"{name}.pdf").write_bytes(path.read_bytes())
 
 
 # -- the demo -----------------------------------------------------------------------------------------
