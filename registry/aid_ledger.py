@@ -123,28 +123,27 @@ def _year(filters: ExportFilters) -> int:
     return filters.year or timezone.localdate().year
 
 
-def aid_queryset(user: Any, filters: ExportFilters):
-    """Return the grants of the year as the list shows them, village by village."""
-    qs = aid.aid_list(
-        user=user, search=filters.search, year=_year(filters), kind=filters.extra.get("kind", "")
-    )
+def _narrowed(qs, filters: ExportFilters):
+    """Return ``qs`` narrowed to the village and group the list was filtered by."""
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
     if filters.group_id:
         qs = qs.filter(person__household__group_id=filters.group_id)
     return qs
+
+
+def aid_queryset(user: Any, filters: ExportFilters):
+    """Return the grants of the year as the list shows them, village by village."""
+    kind = filters.extra.get("kind", "")
+    return _narrowed(aid.aid_list(user=user, search=filters.search, year=_year(filters), kind=kind), filters)
 
 
 def pairing_queryset(user: Any, filters: ExportFilters):
     """Return the pairings running in the year as the list shows them, village by village."""
-    qs = aid.pairing_list(
-        user=user, search=filters.search, year=_year(filters), kind=filters.extra.get("kind", "")
+    kind = filters.extra.get("kind", "")
+    return _narrowed(
+        aid.pairing_list(user=user, search=filters.search, year=_year(filters), kind=kind), filters
     )
-    if filters.village_id:
-        qs = qs.filter(village_id=filters.village_id)
-    if filters.group_id:
-        qs = qs.filter(person__household__group_id=filters.group_id)
-    return qs
 
 
 def pairing_row(pairing: Pairing, ctx: ExportContext) -> dict[str, Any]:
