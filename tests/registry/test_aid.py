@@ -18,6 +18,7 @@ from federation.ledgers.exports import get_ledger
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from federation.ledgers.imports.framework import get_importer
+from federation.ledgers.imports.templates import template_bytes
 from registry import aid
 from registry.demo_aid import seed_aid
 from registry.models import AidKind, AidRecord, Pairing, PairingFollowUp, PairingKind
@@ -225,6 +226,9 @@ def test_each_ledger_comes_back_unchanged_and_into_an_empty_village_the_same(
     result = get_importer(name)(w.village_a, user=w.dir_a, year=YEAR).import_file(path)
     assert result.ok and result.created == 2
     assert sorted(model.objects.values_list(*fields)) == kept
+    # The template to fill by hand is the same layout, with its explanation sheet.
+    template = workbook(template_bytes(get_importer(name), user=w.dir_a, village=w.village_a, year=YEAR))
+    assert "姓名" in [c.value for c in template.worksheets[0][3]] and len(template.worksheets) == 2
 
 
 def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, girl, tmp_path):
