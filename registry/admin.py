@@ -8,11 +8,14 @@ from federation.core import policy
 from federation.core.admin_scoping import ScopedAdmin, ScopedTabularInline
 from federation.core.policy import id_number_for, phone_for
 from registry.models import (
+    AidRecord,
     HardshipChild,
     Household,
     HouseholdIncome,
     LeftBehindChild,
     LeftBehindWoman,
+    Pairing,
+    PairingFollowUp,
     Person,
     PoorWoman,
     VillageDirector,
@@ -118,3 +121,33 @@ class WomensHomeAdmin(ScopedAdmin):
     list_display = ["__str__", "signed_up", "signed_up_on", "has_office", "equipment_received_on"]
     list_filter = ["signed_up", "has_office"]
     search_fields = ["village__name"]
+
+
+# -- aid programmes and pairings (registry.models.aid; their rules are the models' clean()) ----------
+
+
+@admin.register(AidRecord)
+class AidRecordAdmin(RegisterEntryAdmin):
+    list_filter = ["year", "kind", "person__village"]
+
+
+class PairingFollowUpInline(ScopedTabularInline):
+    model = PairingFollowUp
+    fields = ["on", "money", "goods", "hours", "note"]
+    extra = 0
+
+
+@admin.register(Pairing)
+class PairingAdmin(ScopedAdmin):
+    list_filter = ["kind", "person__village"]
+    search_fields = ["person__name", "=person__id_number", "=person__id_last4", "helper_name"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person__village"]
+    inlines = [PairingFollowUpInline]
+
+    def get_list_display(self, request):
+        """Return the columns, her ID number and the helper's phone as the user's role allows."""
+        user = request.user
+        shown_id_number = id_number_column(user, "person.id_number")
+        shown_phone = phone_column(user, "helper_phone")
+        return ["__str__", shown_id_number, "since", "until", shown_phone, "deleted_at"]

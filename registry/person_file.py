@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from federation.core import policy
+from federation.core.models import year_settings
 from federation.web.pages import PersonSection, add_person_section
 from registry.models import Person, Relation
 
@@ -47,3 +48,43 @@ def family(*, person: Person, user) -> dict | None:
 
 
 add_person_section(PersonSection("registry.family", 5, "registry/_person_family.html", family))
+
+
+def aid_and_pairings(*, person: Person, user) -> dict | None:
+    """Return her grants (春蕾计划, 贫困母亲) and pairings ``user`` sees, each pairing with its
+    follow-ups' count and latest day, and the links to record either for her: a grant for a woman or
+    girl, a pairing for a child or a woman (None: nothing to show, e.g. for a grown man with none)."""
+    from urllib.parse import urlencode
+
+    from django.db.models import Count, Max, Q
+    from django.urls import reverse
+
+    from registry.models import AidRecord, Pairing
+
+    grants = list(AidRecord.objects.for_user(user).filter(person=person).order_by("-year", "kind"))
+    alive = Q(follow_ups__deleted_at__isnull=True)
+    pairings = list(
+        Pairing.objects.for_user(user)
+        .filter(person=person)
+        .annotate(
+            follow_up_count=Count("follow_ups", filter=alive),
+            last_follow_up=Max("follow_ups__on", filter=alive),
+        )
+        .order_by("-since", "-pk")
+    )
+    back = urlencode({"person": person.pk, "next": person.get_absolute_url()})
+    add_aid = ""
+    if user.has_perm("registry.add_aidrecord") and person.sex == "F" and not person.deceased:
+        add_aid = f"{reverse('registry:aidrecord_create')}?{back}"
+    add_pairing = ""
+    child = (person.age_on(timezone.localdate()) or 0) < year_settings(
+        timezone.localdate().year
+    ).child_age_limit
+    if user.has_perm("registry.add_pairing") and (child or person.sex == "F") and not person.deceased:
+        add_pairing = f"{reverse('registry:pairing_create')}?{back}"
+    if not (grants or pairings or add_aid or add_pairing):
+        return None
+    return {"grants": grants, "pairings": pairings, "add_aid": add_aid, "add_pairing": add_pairing}
+
+
+add_person_section(PersonSection("registry.aid", 15, "registry/_person_aid.html", aid_and_pairings))

@@ -1,3 +1,10 @@
+from registry.models.aid import (  # noqa: F401
+    AidKind,
+    AidRecord,
+    Pairing,
+    PairingFollowUp,
+    PairingKind,
+)
 from registry.models.people import (  # noqa: F401
     Education,
     Employment,

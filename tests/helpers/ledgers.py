@@ -95,6 +95,11 @@ def _family(w, key: str) -> None:
     models.WomensHome.objects.create(
         village=village, signed_up=True, has_office=True, equipment="桌椅 10 套\n书柜 1 个"
     )
+    models.AidRecord.objects.create(person=woman, kind="poor_mother", amount=Decimal("1500"), goods="米、油")
+    pairing = models.Pairing.objects.create(
+        person=girl, kind="caring_mother", helper_name=f"爱心妈妈{upper}", helper_phone="13600000000"
+    )
+    models.PairingFollowUp.objects.create(pairing=pairing, money=Decimal("200"), hours=Decimal("2"))
 
 
 def make_ledger_world(world):
@@ -179,6 +184,7 @@ _VILLAGE_B_ROWS = {
     "left_behind_children": "女儿B",
     "left_behind_child_cards": "女儿B",
     "hardship_children": "儿子B",
+    "pairings": "女儿B",
 }
 
 

@@ -276,6 +276,17 @@ def test_every_register_has_plausible_rows_that_pass_its_rules(township):
     assert 50 <= counts[PoorWoman] <= 250
     assert VillageDirector.objects.filter(village__township=township).count() == 8
     assert WomensHome.objects.filter(village__township=township).count() == 8
+    # A year of aid: several 春蕾 girls, 贫困母亲 help, pairings with follow-ups, each passing its rules.
+    from registry.models import AidKind, AidRecord, Pairing, PairingFollowUp
+
+    grants = AidRecord.objects.filter(village__township=township)
+    assert grants.filter(kind=AidKind.SPRING_BUD).count() >= 8
+    assert grants.filter(kind=AidKind.POOR_MOTHER).count() >= 8
+    pairings = Pairing.objects.filter(village__township=township)
+    assert pairings.count() >= 8
+    assert PairingFollowUp.objects.filter(pairing__in=pairings).count() >= 2 * pairings.count()
+    for record in [*grants, *pairings, *PairingFollowUp.objects.filter(pairing__in=pairings)]:
+        record.full_clean()
     # Each hardship child's parents are recorded as dead, as the reason says.
     for child in HardshipChild.objects.filter(**in_township).select_related("person"):
         parents = Person.objects.filter(
