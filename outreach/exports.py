@@ -306,8 +306,9 @@ SCREENING_LEDGER = Ledger(
     layout=SCREENING,
     queryset=screening_queryset,
     permission=HEALTH_DATA_PERMISSION,
-    # No button on the screening list (a woman's results are not one click from a spreadsheet): the
-    # export is asked for by name, ``export_ledger screening`` or /exports/screening/xlsx/.
+    # On the screening list, which only the roles with the health-data permission open; each export
+    # is in the export log like any other.
+    list_views=("outreach:screening_list",),
 )
 
 # -- 两癌检查统计表 ---------------------------------------------------------------------------------------

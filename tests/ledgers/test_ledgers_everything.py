@@ -175,3 +175,12 @@ def test_only_the_roles_that_see_health_data_export_a_womans_screening(world, lo
     response = login(world.dir_a).get(url, {"year": YEAR})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert get_ledger("screening_statistics").allowed(world.county_viewer)
+
+
+@pytest.mark.parametrize(
+    "view_name", ["registry:household_list", "outreach:report_list", "outreach:screening_list"]
+)
+def test_the_new_ledgers_are_exported_from_their_pages(world, login, view_name):
+    body = login(world.staff).get(reverse(view_name), {"year": YEAR}).content.decode()
+    assert 'data-export="xlsx"' in body and 'data-export="pdf"' in body
+    assert f"year={YEAR}" in body

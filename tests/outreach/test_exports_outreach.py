@@ -234,10 +234,12 @@ def test_the_outreach_lists_have_export_buttons(outreach_world, login):
         body = client.get(reverse(view_name), {"year": YEAR}).content.decode()
         assert 'data-export="xlsx"' in body and 'data-export="pdf"' in body, view_name
         assert f"year={YEAR}" in body, view_name
-    # The individual screening list offers no export at all.
-    assert 'data-export="' not in client.get(reverse("outreach:screening_list")).content.decode()
+    # The individual screening list exports for the roles that see results; the county viewer reads
+    # the statistics only.
+    assert 'data-export="xlsx"' in client.get(reverse("outreach:screening_list")).content.decode()
     viewer = login(w.county_viewer)
     assert 'data-export="xlsx"' in viewer.get(reverse("outreach:screening_statistics")).content.decode()
+    assert viewer.get(reverse("exports:outreach:screening_list:xlsx"), {"year": YEAR}).status_code == 404
 
 
 def test_the_web_export_keeps_the_year_and_refuses_without_the_permission(outreach_world, login, tmp_path):

@@ -314,3 +314,15 @@ def test_the_demo_gives_spring_bud_girls_poor_mothers_and_pairings_with_follow_u
     assert AidRecord.objects.filter(kind=AidKind.POOR_MOTHER).count() >= 1
     assert Pairing.objects.count() == 2 and PairingFollowUp.objects.count() >= 4
     assert created == AidRecord.objects.count() + Pairing.objects.count() + PairingFollowUp.objects.count()
+
+
+def test_the_export_keeps_the_lists_programme_filter(world, girl, login):
+    poor = make_record("poorwoman", world.village_a).person
+    saved(spring_bud(girl, goods="书包"))
+    saved(AidRecord(kind=AidKind.POOR_MOTHER, person=poor, year=YEAR, given_on=DAY, amount=1500))
+    client = login(world.dir_a)
+    url = reverse("exports:export", args=["aid_records", "xlsx"])
+    response = client.get(url, {"year": YEAR, "kind": AidKind.POOR_MOTHER})
+    sheet = workbook(b"".join(response.streaming_content) if response.streaming else response.content).active
+    names = {c.value for row in sheet.iter_rows() for c in row}
+    assert poor.name in names and girl.name not in names

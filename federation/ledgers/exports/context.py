@@ -20,9 +20,9 @@ from federation.ledgers.exports.definitions import Card, CardField, Layout, Tabl
 
 #: The list filters an export keeps (the list page's query string): year, group, search, village,
 #: township (the county viewer's), and a few a list may add (persons: register, missing_id;
-#: petitions: state, category; visits: visited_for).
+#: petitions: state, category; visits: visited_for; aid and pairings: kind).
 #: A register's list also keeps the day its entries are active on (``on``) or ``active=year``.
-EXTRA_FILTERS = ("register", "missing_id", "state", "category", "on", "active", "visited_for")
+EXTRA_FILTERS = ("register", "missing_id", "state", "category", "on", "active", "visited_for", "kind")
 
 
 def _int(value: Any) -> int | None:
