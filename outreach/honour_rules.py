@@ -131,7 +131,11 @@ def family_problems(*, household, on: dt.date) -> list[Problem]:
             Problem(
                 "case_family",
                 _("%(family)s家庭成员%(member)s %(day)s 作为涉案家庭走访过。")
-                % {"family": family, "member": by_pk[visit.person_id].name, "day": f"{visit.visited_on:%Y-%m-%d}"},
+                % {
+                    "family": family,
+                    "member": by_pk[visit.person_id].name,
+                    "day": f"{visit.visited_on:%Y-%m-%d}",
+                },
                 "household",
             )
         )
@@ -283,7 +287,9 @@ def award_problems(*, award) -> list[Problem]:
     problems: list[Problem] = []
     if award.kind == AwardKind.COLLECTIVE:
         if award.person_id:
-            problems.append(Problem("collective_person", _("三八红旗集体不选获奖人，请填集体名称。"), "person"))
+            problems.append(
+                Problem("collective_person", _("三八红旗集体不选获奖人，请填集体名称。"), "person")
+            )
         if not award.name.strip():
             problems.append(Problem("no_name", _("请填写集体名称。"), "name"))
         return problems
@@ -293,7 +299,8 @@ def award_problems(*, award) -> list[Problem]:
             problems.append(
                 Problem(
                     "other_village",
-                    _("%(name)s 不是%(village)s的居民。") % {"name": person.name, "village": award.village.name},
+                    _("%(name)s 不是%(village)s的居民。")
+                    % {"name": person.name, "village": award.village.name},
                     "person",
                 )
             )

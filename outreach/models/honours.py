@@ -236,9 +236,7 @@ class HonourObjection(DomainModel):
         HonourNomination, on_delete=models.PROTECT, related_name="objections", verbose_name=_("被反映家庭")
     )
     received_on = models.DateField(_("收到日期"), default=timezone.localdate)
-    raised_by = models.CharField(
-        _("反映人"), max_length=50, blank=True, help_text=_("匿名的空着。")
-    )
+    raised_by = models.CharField(_("反映人"), max_length=50, blank=True, help_text=_("匿名的空着。"))
     content = models.TextField(_("异议内容"))
     outcome = models.CharField(
         _("核实结果"), max_length=10, choices=Outcome.choices, blank=True, default=Outcome.OPEN
