@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.forms import AutocompleteSelect, VersionedModelForm
-from outreach.models import FamilyHeading, HonourNomination, HonourObjection, RedBannerAward
+from outreach.models import AwardKind, FamilyHeading, HonourNomination, HonourObjection, RedBannerAward
 from registry.forms.registers import PersonChoiceField
 from registry.models import Household, Person
 from registry.views.autocomplete import household_label
@@ -149,3 +149,4 @@ class RedBannerAwardForm(VersionedModelForm):
             label=self.fields["person"].label,
             help_text=_("获奖人是本村（本乡镇）登记的居民时选她；否则在下面填姓名。"),
         )
+        self.fields["kind"].choices = AwardKind.choices  # two radios, no empty one
