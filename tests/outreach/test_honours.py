@@ -379,57 +379,34 @@ def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path
     assert not HonourNomination.objects.exists()
 
 
-def test_the_roster_comes_back_unchanged_and_a_collective_names_no_person(world, tmp_path):
+def award(w, **fields) -> RedBannerAward:
+    """Return an unsaved award of village A of this year."""
+    fields = {"kind": "person", "level": "county", "year": YEAR, "document": "示妇发(2026)3号", **fields}
+    return RedBannerAward(township=w.township, village=w.village_a, **fields)
+
+
+def test_the_roster_comes_back_unchanged_and_her_file_shows_her_award(world, tmp_path, login):
     w = world
-    saved(
-        RedBannerAward(
-            township=w.township,
-            village=w.village_a,
-            kind="person",
-            person=w.woman_a,
-            level="county",
-            year=YEAR,
-            document="示妇发(2026)3号",
-        )
-    )
-    saved(
-        RedBannerAward(
-            township=w.township,
-            village=w.village_a,
-            kind="collective",
-            name="红旗村妇联",
-            level="city",
-            year=YEAR,
-            document="示妇发(2026)3号",
-        )
-    )
+    saved(award(w, person=w.woman_a))
+    saved(award(w, kind="collective", name="红旗村妇联", level="city"))
     before = {(a.pk, a.version, a.person_id, a.name) for a in RedBannerAward.objects.all()}
     path = tmp_path / "red.xlsx"
     _export("red_banner", w.dir_a, path)
     result = get_importer("red_banner")(w.village_a, user=w.dir_a, year=YEAR).import_file(path)
     assert result.ok and result.unchanged == 2, result.errors
     assert {(a.pk, a.version, a.person_id, a.name) for a in RedBannerAward.objects.all()} == before
-    wrong = RedBannerAward(
-        township=w.township,
-        village=w.village_a,
-        kind="collective",
-        person=w.woman_a,
-        name="x",
-        level="county",
-        year=YEAR,
-        document="d",
-    )
-    assert refusals(wrong) == ["三八红旗集体不选获奖人，请填集体名称。"]
-    stranger = RedBannerAward(
-        township=w.township,
-        village=w.village_a,
-        kind="person",
-        person=w.woman_b,
-        level="county",
-        year=YEAR,
-        document="d",
-    )
-    assert refusals(stranger) == ["妇女B 不是红旗村的居民。"]
+    RedBannerAward.objects.all().delete()
+    result = get_importer("red_banner")(w.village_a, user=w.dir_a, year=YEAR).import_file(path)
+    assert result.ok and result.created == 2  # 妇女A found again among the village's residents
+    assert {(a.person_id, a.name) for a in RedBannerAward.objects.all()} == {b[2:] for b in before}
+    assert refusals(award(w, kind="collective", person=w.woman_a, name="x")) == [
+        "三八红旗集体不选获奖人，请填集体名称。"
+    ]
+    assert refusals(award(w, person=w.woman_b)) == ["妇女B 不是红旗村的居民。"]
+    nomination(w.household_a)
+    page = login(w.dir_a).get(w.woman_a.get_absolute_url()).content.decode()
+    assert f"{YEAR} 年度县级三八红旗手" in page and f"{YEAR} 年度“最美家庭”推荐" in page
+    assert login(w.dir_b).get(w.woman_a.get_absolute_url()).status_code == 404
 
 
 # -- the demo ---------------------------------------------------------------------------------------------
