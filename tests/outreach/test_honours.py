@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,12 +25,13 @@ from outreach.models import (
     HonourObjection,
     NominationStatus,
     OutreachSettings,
+    Petition,
     PetitionCategory,
     RedBannerAward,
 )
 from registry.models import LeftBehindChild
-from tests.helpers.factories import member
-from tests.helpers.ledgers import workbook
+from tests.helpers.factories import HouseholdFactory, member
+from tests.helpers.ledgers import flat, pdf_text, workbook
 from tests.helpers.outreach import TODAY, YEAR, nomination, petition, saved, visit
 
 #: A notice that began a fortnight ago (of this year when the year is old enough, else of last year).
@@ -146,8 +146,6 @@ def test_a_director_proposes_on_her_phone_form_and_a_failure_is_on_the_field(wor
     assert response.status_code == 200
     assert "家庭暴力来访" in response.context["form"].errors["household"][0]
     assert not HonourNomination.objects.exists()
-    from outreach.models import Petition
-
     Petition.objects.all().delete()
     response = client.post(reverse("outreach:honournomination_create"), data)
     assert response.status_code == 302, response.context["form"].errors
@@ -279,20 +277,14 @@ def test_the_pages_take_a_family_from_notice_through_an_objection_to_confirmatio
     assert login(w.other_staff).get(notice.get_absolute_url()).status_code == 404
 
 
-def _pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_the_printed_notice_names_the_families_and_the_days(world, login, tmp_path):
     w = world
     notice = published(w, nomination(w.household_a, proposed_on=START, headings=["filial", "thrift"]))
     response = login(w.county_viewer).get(reverse("outreach:honournotice_pdf", args=[notice.pk]))
     assert response["Content-Type"] == "application/pdf"
-    text = _pdf_text(response.content, tmp_path)
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(response.content)
+    text = flat(pdf_text(path))
     assert f"幸福乡{START.year}年度“最美家庭”推荐对象公示" in text
     assert "妇女A家庭" in text and "孝老爱亲" in text and "勤俭持家" in text
     assert f"{notice.ends_on.month}月{notice.ends_on.day}日" in text and "0834-1234567" in text
@@ -313,8 +305,6 @@ def test_the_list_of_families_comes_back_unchanged_and_the_county_exports_it(wor
         member(w.household_a, "child", "女儿甲", dt.date(2001, 1, 1)).household, headings=["warmth"]
     )
     second.delete()  # one proposal a household a year: the second household is made below
-    from tests.helpers.factories import HouseholdFactory
-
     other = HouseholdFactory(village=w.village_a, group=w.group_a, number="0002")
     member(other, "head", "王秀英", dt.date(1970, 2, 2))
     nomination(w.household_a, headings=["harmony", "filial"])
@@ -342,13 +332,11 @@ def test_the_list_of_families_comes_back_unchanged_and_the_county_exports_it(wor
     assert [sheet.cell(row, 4).value for row in (4, 5)] == ["妇女A", "王秀英"]
     pdf = tmp_path / "county.pdf"
     _export("honours", w.county_viewer, pdf, fmt="pdf")
-    assert "王秀英" in _pdf_text(pdf.read_bytes(), tmp_path)
+    assert "王秀英" in flat(pdf_text(pdf))
 
 
 def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path):
     w = world
-    from tests.helpers.factories import HouseholdFactory
-
     for number in ("0002", "0003", "0004"):
         member(
             HouseholdFactory(village=w.village_a, group=w.group_a, number=number),
@@ -414,8 +402,6 @@ def test_the_roster_comes_back_unchanged_and_her_file_shows_her_award(world, tmp
 
 def test_the_demo_holds_proposals_a_notice_with_an_objection_handled_and_a_roster(world):
     w = world
-    from tests.helpers.factories import HouseholdFactory
-
     for index in range(6):
         village = (w.village_a, w.village_b)[index % 2]
         household = HouseholdFactory(village=village, group=village.groups.first(), number=f"01{index:02d}")
