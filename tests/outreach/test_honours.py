@@ -221,14 +221,18 @@ def test_publishing_judges_the_family_again_and_only_the_township_publishes(worl
         published(w, family)
     assert "有未办结的来信来访" in refused.value.message_dict["nominations"][0]
     assert not HonourNotice.objects.exists()
+    decline = reverse("outreach:honournomination_decline", args=[family.pk])
     client = login(w.dir_a)
     assert client.get(reverse("outreach:honournotice_create")).status_code == 404
-    assert (
-        client.post(
-            reverse("outreach:honournomination_decline", args=[family.pk]), {"reason": "x"}
-        ).status_code
-        == 404
-    )
+    assert client.post(decline, {"reason": "x"}).status_code == 404
+    # The township does not choose it, saying why (a reason is asked for).
+    staff = login(w.staff)
+    staff.post(decline, {"reason": ""})
+    family.refresh_from_db()
+    assert family.status == NominationStatus.PROPOSED
+    staff.post(decline, {"reason": "家庭成员有未办结的来访"})
+    family.refresh_from_db()
+    assert (family.status, family.decision_note) == (NominationStatus.DECLINED, "家庭成员有未办结的来访")
 
 
 def test_the_pages_take_a_family_from_notice_through_an_objection_to_confirmation(world, login):
