@@ -15,7 +15,8 @@ What the seed asks of a 最美家庭 (2014 plan 二, 条件和范围 2 and 3) an
 - 在押/涉案: nothing in the registers records a person as held or charged. What they do record is
   checked over the same years: a child of the household on the left-behind children's register
   because a parent is in the detention centre (在看守所), on the hardship register because a parent
-  is in prison (服刑), and a visit to a member recorded for a 涉案家庭.
+  is in prison (服刑), and a visit to a member recorded for a 涉案家庭; a visit recorded for a
+  矛盾纠纷家庭 counts as a dispute case.
 
 Petitions are named by date, kind and number, never by their text.
 """
@@ -124,17 +125,21 @@ def family_problems(*, household, on: dt.date) -> list[Problem]:
             )
         )
     visits = Visit.objects.filter(
-        person__in=members, visited_for=VisitedFor.CASE_FAMILY, visited_on__gte=since, visited_on__lte=on
+        person__in=members,
+        visited_for__in=[VisitedFor.CASE_FAMILY, VisitedFor.DISPUTE_FAMILY],
+        visited_on__gte=since,
+        visited_on__lte=on,
     )
     for visit in visits.order_by("visited_on", "pk"):
         problems.append(
             Problem(
-                "case_family",
-                _("%(family)s家庭成员%(member)s %(day)s 作为涉案家庭走访过。")
+                visit.visited_for,
+                _("%(family)s家庭成员%(member)s %(day)s 作为%(group)s走访过。")
                 % {
                     "family": family,
                     "member": by_pk[visit.person_id].name,
                     "day": f"{visit.visited_on:%Y-%m-%d}",
+                    "group": visit.get_visited_for_display(),
                 },
                 "household",
             )

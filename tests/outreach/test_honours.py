@@ -114,11 +114,12 @@ def test_each_condition_the_family_fails_is_named(world):
         guardian_relation="grandparent",
     )
     visit(woman, TODAY - dt.timedelta(days=20), visited_for="case_family")
+    visit(woman, TODAY - dt.timedelta(days=10), visited_for="dispute_family")
     messages = " ".join(refusals(proposal(w)))
     assert "有未办结的来信来访" in messages  # an open case, however old
     assert "有家庭暴力来访" in messages and "秘密" not in messages
     assert "儿子甲" in messages and "看守所" in messages
-    assert "作为涉案家庭走访过" in messages
+    assert "作为涉案家庭走访过" in messages and "作为矛盾纠纷家庭走访过" in messages
 
 
 def test_a_family_all_away_from_the_county_is_not_resident_and_one_of_another_village_is_refused(world):
