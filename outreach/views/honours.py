@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -249,15 +249,9 @@ class NoticeConfirmView(NoticeDetailView):
             count = notice_confirm(user=request.user, notice=notice)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-            return HttpResponseRedirect(reverse_confirm(notice))
+            return HttpResponseRedirect(reverse("outreach:honournotice_confirm", args=[notice.pk]))
         messages.success(request, _("已确认 %(n)s 户最美家庭。") % {"n": count})
         return HttpResponseRedirect(notice.get_absolute_url())
-
-
-def reverse_confirm(notice: HonourNotice) -> str:
-    from django.urls import reverse
-
-    return reverse("outreach:honournotice_confirm", args=[notice.pk])
 
 
 class NoticePdfView(ScopedViewMixin, generic.View):
