@@ -437,3 +437,31 @@ def test_the_demo_holds_proposals_a_notice_with_an_objection_handled_and_a_roste
         )
         == 0
     )
+
+
+def test_the_api_holds_a_proposal_to_the_same_rules(world):
+    from rest_framework.test import APIClient
+
+    from federation.api.tokens import token_create
+
+    w = world
+    client = APIClient()
+    _token, text = token_create(user=w.dir_a, name="测试")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+    petition(w.village_a, person=w.woman_a, category=PetitionCategory.DOMESTIC_VIOLENCE, closed_on=TODAY)
+    data = {
+        "village": w.village_a.pk,
+        "household": w.household_a.pk,
+        "year": YEAR,
+        "proposed_on": TODAY.isoformat(),
+        "headings": ["harmony"],
+        "story": "夫妻和睦",
+    }
+    refused = client.post("/api/v1/honours/", data, format="json")
+    assert refused.status_code == 400
+    assert "家庭暴力来访" in refused.json()["errors"]["household"][0]
+    assert not HonourNomination.objects.exists()
+    Petition.objects.all().delete()
+    made = client.post("/api/v1/honours/", data, format="json")
+    assert made.status_code == 201, made.json()
+    assert HonourNomination.objects.get().history.latest().history_user == w.dir_a
