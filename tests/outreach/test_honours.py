@@ -277,7 +277,9 @@ def test_the_pages_take_a_family_from_notice_through_an_objection_to_confirmatio
     # The confirmed family's proposal cannot be edited or deleted by its village any more.
     director = login(w.dir_a)
     assert director.get(reverse("outreach:honournomination_update", args=[family.pk])).status_code == 404
-    assert director.get(family.get_absolute_url()).status_code == 200
+    page = director.get(family.get_absolute_url()).content.decode()
+    assert "反映不孝" in page and "核实不属实" in page and "村民" not in page  # who objected is kept back
+    assert "村民" in login(w.staff).get(family.get_absolute_url()).content.decode()
     assert login(w.dir_b).get(family.get_absolute_url()).status_code == 404
     assert login(w.other_staff).get(notice.get_absolute_url()).status_code == 404
 
