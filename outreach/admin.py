@@ -8,8 +8,10 @@ from django.contrib import admin
 
 from federation.core.admin_scoping import ScopedAdmin
 from outreach.models import (
+    HonourNomination,
     OutreachSettings,
     Petition,
+    RedBannerAward,
     RegisterDeadline,
     RegisterReport,
     Screening,
@@ -24,7 +26,14 @@ from outreach.models import (
 class OutreachSettingsAdmin(ScopedAdmin):
     """The administrator's yearly outreach values; a year without a row uses the defaults."""
 
-    list_display = ["year", "visits_per_year", "screening_min_age", "screening_max_age"]
+    list_display = [
+        "year",
+        "visits_per_year",
+        "screening_min_age",
+        "screening_max_age",
+        "honour_clean_years",
+        "honour_notice_days",
+    ]
     search_fields = ["=year"]
 
 
@@ -98,3 +107,20 @@ class RegisterReportAdmin(ScopedAdmin):
     list_filter = ["year", "register", "village"]
     search_fields = ["village__name"]
     list_select_related = ["village", "reported_by"]
+
+
+@admin.register(HonourNomination)
+class HonourNominationAdmin(ScopedAdmin):
+    list_display = ["__str__", "village", "status", "proposed_on", "deleted_at"]
+    list_filter = ["year", "status", "village"]
+    search_fields = ["household__number", "story"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["status", "decision_note", "notice", "confirmed_on"]
+
+
+@admin.register(RedBannerAward)
+class RedBannerAwardAdmin(ScopedAdmin):
+    list_display = ["__str__", "level", "document", "deleted_at"]
+    list_filter = ["year", "kind", "level"]
+    search_fields = ["name", "document"]
+    autocomplete_fields = ["person"]

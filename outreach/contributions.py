@@ -68,6 +68,14 @@ for entry in (
     MenuEntry("outreach", _("走访进度"), "outreach:visit_progress", 1, 1, ("outreach.view_visit",)),
     MenuEntry("outreach", _("两癌统计"), "outreach:screening_statistics", 4, 1, ("outreach.view_screening",)),
     MenuEntry("outreach", _("讲座培训进度"), "outreach:lecture_progress", 10, 4, ("outreach.view_lecture",)),
+    MenuEntry(
+        "outreach",
+        _("最美家庭公示"),
+        "outreach:honournotice_list",
+        11,
+        4,
+        ("outreach.view_honournomination",),
+    ),
     MenuEntry("outreach", _("台账上报"), "outreach:report_list", 8, 3, ("outreach.view_registerreport",)),
 ):
     add_menu_entry(entry)

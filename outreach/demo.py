@@ -20,6 +20,7 @@ from federation.core import history
 from federation.core.labels import director_title
 from federation.core.models import Membership, Township, Village, year_settings
 from federation.core.roles import Role
+from outreach.demo_honours import seed_honours
 from outreach.demo_lectures import seed_lectures
 from outreach.models import (
     Handling,
@@ -138,6 +139,7 @@ def seed_outreach(*, rng: random.Random, township: Township, today: dt.date | No
         created += _reports(rng, villages, today)
         created += _tasks(rng, township, villages, today)
         created += seed_lectures(rng=rng, township=township, villages=villages, today=today)
+        created += seed_honours(rng=rng, township=township, villages=villages, today=today)
     return created
 
 

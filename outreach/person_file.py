@@ -1,4 +1,4 @@
-"""What outreach adds to a person's file (一人一档): her visits, screenings, petitions, teams and lectures.
+"""What outreach adds to a person's file (一人一档): visits, screenings, petitions, teams, lectures, honours.
 
 Imported by ``outreach.contributions``. Every section reads through the scoping rule
 (``for_user``): the screenings only for the roles with the health-data permission, the
@@ -18,8 +18,10 @@ from federation.core import access
 from federation.web.pages import PersonSection, add_person_section
 from outreach.models import (
     HEALTH_DATA_PERMISSION,
+    HonourNomination,
     Lecture,
     Petition,
+    RedBannerAward,
     Screening,
     Visit,
     VolunteerMember,
@@ -128,5 +130,28 @@ add_person_section(
 add_person_section(
     PersonSection(
         "outreach.lectures", 75, "outreach/_person_lectures.html", lectures, ("outreach.view_lecture",)
+    )
+)
+
+
+def honours(*, person, user) -> dict | None:
+    """Return her 三八红旗手 awards and her household's 最美家庭 proposals ``user`` sees, latest first."""
+    awards = list(RedBannerAward.objects.for_user(user).filter(person=person).order_by("-year", "-pk"))
+    families = []
+    if person.household_id and user.has_perm("outreach.view_honournomination"):
+        families = list(
+            HonourNomination.objects.for_user(user)
+            .filter(household_id=person.household_id)
+            .select_related("household")
+            .order_by("-year", "-pk")
+        )
+    if not (awards or families):
+        return None
+    return {"awards": awards, "families": families}
+
+
+add_person_section(
+    PersonSection(
+        "outreach.honours", 78, "outreach/_person_honours.html", honours, ("outreach.view_redbanneraward",)
     )
 )

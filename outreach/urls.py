@@ -1,7 +1,7 @@
 from django.urls import path
 
 from federation.web.registers import declared_urls
-from outreach.views import lectures, overview, screening, tasks, visits
+from outreach.views import honours, lectures, overview, screening, tasks, visits
 
 app_name = "outreach"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("lectures/progress/", lectures.LectureProgressView.as_view(), name="lecture_progress"),
     path("lectures/sign-in/", lectures.SignInSheetView.as_view(), name="lecture_signin"),
     path("lectures/<int:pk>/sign-in/", lectures.LectureSignInView.as_view(), name="lecture_signin_of"),
+    *honours.urlpatterns,
     *declared_urls("outreach"),
     *overview.urlpatterns,
 ]

@@ -12,6 +12,17 @@ from outreach.models.deadlines import (  # noqa: F401
     RegisterReport,
     register_deadlines,
 )
+from outreach.models.honours import (  # noqa: F401
+    REVIEW_HONOURS,
+    AwardKind,
+    AwardLevel,
+    FamilyHeading,
+    HonourNomination,
+    HonourNotice,
+    HonourObjection,
+    NominationStatus,
+    RedBannerAward,
+)
 from outreach.models.lectures import Lecture, LectureKind, LectureTarget  # noqa: F401
 from outreach.models.petitions import (  # noqa: F401
     DOMESTIC_VIOLENCE_PERMISSION,

@@ -139,6 +139,14 @@ class OutreachSettings(HistoriedModel, YearlyValues):
     visits_per_year = models.PositiveSmallIntegerField(_("每名留守妇女每年至少走访（次）"), default=2)
     screening_min_age = models.PositiveSmallIntegerField(_("两癌检查适龄下限（周岁）"), default=35)
     screening_max_age = models.PositiveSmallIntegerField(_("两癌检查适龄上限（周岁）"), default=64)
+    honour_clean_years = models.PositiveSmallIntegerField(
+        _("最美家庭：家庭成员无纠纷、涉案记录的年限（年）"),
+        default=3,
+        help_text=_("推荐日期前这么多年内（那一天也算）有家庭暴力、家庭纠纷来访或涉案记录的家庭不能推荐。"),
+    )
+    honour_notice_days = models.PositiveSmallIntegerField(
+        _("最美家庭公示天数"), default=7, help_text=_("公示开始那天算第 1 天；期满后第二天起才能确认。")
+    )
 
     objects = models.Manager.from_queryset(SettingsQuerySet)()
 
@@ -153,6 +161,8 @@ class OutreachSettings(HistoriedModel, YearlyValues):
     def clean(self) -> None:
         if self.screening_min_age > self.screening_max_age:
             raise ValidationError(_("两癌检查适龄下限不能大于上限。"))
+        if self.honour_notice_days < 1:
+            raise ValidationError({"honour_notice_days": _("公示至少 1 天。")})
         if self.visits_per_year < 1:
             raise ValidationError({"visits_per_year": _("每年至少走访 1 次。")})
 

@@ -94,6 +94,21 @@ def petition(village, *, category=models.PetitionCategory.MARRIAGE_FAMILY, **fie
     )
 
 
+def nomination(household, *, headings=("harmony",), **fields) -> models.HonourNomination:
+    """Return a saved 最美家庭 proposal of ``household`` (its village's), proposed today."""
+    fields.setdefault("proposed_on", TODAY)
+    fields.setdefault("year", fields["proposed_on"].year)
+    return saved(
+        models.HonourNomination(
+            village=household.village,
+            household=household,
+            headings=list(headings),
+            story=fields.pop("story", "夫妻互敬互爱，照顾瘫痪的婆婆十年如一日。"),
+            **fields,
+        )
+    )
+
+
 def build_outreach_world(world):
     """Return ``world`` with one record of every outreach model in villages A and B (see module doc).
 
@@ -137,6 +152,16 @@ def build_outreach_world(world):
             township=w.township, village=village, year=TODAY.year, kind="family_education", sessions=2
         )
         setattr(o, f"lecture_target_{key}", saved(target))
+        setattr(o, f"nomination_{key}", nomination(getattr(w, f"household_{key}")))
+        award = models.RedBannerAward(
+            township=w.township,
+            village=village,
+            kind="person",
+            person=lbw.person,
+            level="county",
+            document="示妇发(2026)5号",
+        )
+        setattr(o, f"award_{key}", saved(award))
     o.dv_a = petition(
         w.village_a, category=models.PetitionCategory.DOMESTIC_VIOLENCE, petitioner_name="受害人甲"
     )

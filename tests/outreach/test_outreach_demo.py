@@ -28,9 +28,13 @@ MODELS = [
     models.TaskAssignment,
     models.Lecture,
     models.LectureTarget,
+    models.HonourNotice,
+    models.HonourNomination,
+    models.HonourObjection,
+    models.RedBannerAward,
 ]
 #: What names a related row of the demo in a fingerprint.
-NAMES = {models.Task: "title"}
+NAMES = {models.Task: "title", models.HonourNotice: "starts_on", models.HonourNomination: "household"}
 
 
 @pytest.fixture
