@@ -29,6 +29,7 @@ def test_the_township_builds_a_pack_and_downloads_it(phone, ledger_world, sync_t
     button = phone.locator("#pack-build")
     box = button.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    phone.set_default_timeout(300_000)  # the pack is built in the request (tasks run inline)
     with phone.expect_navigation(timeout=120_000):
         button.click()
     year = timezone.localdate().year
