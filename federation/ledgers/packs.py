@@ -21,8 +21,6 @@ import datetime as dt
 import hashlib
 import logging
 import shutil
-import traceback
-import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,12 +48,14 @@ from federation.ledgers.exports.pdf import FONT_FAMILY, write_pdf
 from federation.ledgers.exports.registry import Ledger, all_ledgers
 from federation.ledgers.exports.services import (
     ACTIVE,
+    BuildResult,
     ExportBusy,
-    _stored_path,
+    Progress,
     export_build,
     export_fail_dead,
     export_file_path,
     export_purge,
+    record_run,
 )
 from federation.ledgers.models import ExportRecord, LedgerArchive
 
@@ -367,11 +367,13 @@ def write_cover(plan: Plan, entries: list[Entry], *, user: Any, path: Path, made
     write_pdf(render_to_string("ledgers/pack_cover.html", context), path)
 
 
-def pack_build(*, user: Any, spec: PackSpec, path: Path, progress: Any = None) -> list[Entry]:
-    """Write ``spec``'s pack for ``user`` to ``path`` (a ZIP); return the cover's index (every file
-    but the cover). ``progress(done, total)`` is told after each step."""
+def pack_build(*, user: Any, spec: PackSpec, path: Path, progress: Progress | None = None) -> BuildResult:
+    """Write ``spec``'s pack for ``user`` to ``path`` (a ZIP); return its steps and their files.
+
+    ``progress(done)`` is told after each step (a ledger's file in a format, an archive's file, the
+    cover); ``BuildResult.parts`` is the cover's index, every file but the cover with its rows.
+    """
     plan = pack_plan(user, spec)
-    total = len(plan.items) + 1
     work = path.with_name(f".{path.name}.d")
     work.mkdir(parents=True, exist_ok=True)
     entries: list[Entry] = []
@@ -383,15 +385,14 @@ def pack_build(*, user: Any, spec: PackSpec, path: Path, progress: Any = None) -
                     bundle.write(file, name)
                     file.unlink()
                 if progress is not None:
-                    progress(index + 1, total)
+                    progress(index + 1)
             cover = work / "cover.pdf"
             write_cover(plan, entries, user=user, path=cover, made_at=timezone.now())
             bundle.write(cover, COVER)
-        if progress is not None:
-            progress(total, total)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return entries
+    parts = tuple((entry.path, entry.rows or 0) for entry in entries)
+    return BuildResult(len(plan.items) + 1, "zip", parts)
 
 
 # -- records and tasks ----------------------------------------------------------------------------
@@ -460,7 +461,7 @@ def _per_township(user: Any, spec: PackSpec) -> list[PackSpec]:
 
 def run_pack(record_id: int, token: str = "") -> int:
     """Build a queued pack as the user who asked for it (her role and scope read again now); return
-    the files written. Nothing is done for an attempt the record no longer waits for (``token``)."""
+    the steps done. Nothing is done for an attempt the record no longer waits for (``token``)."""
     record = ExportRecord.objects.select_related("user").get(pk=record_id)
     if record.status != S.QUEUED or (token and record.task_token != token):
         logger.info("pack %s: an attempt it no longer waits for, nothing done", record_id)
@@ -471,45 +472,14 @@ def run_pack(record_id: int, token: str = "") -> int:
         record.error = "导出人已不存在。"
         record.save(update_fields=["status", "error"])
         return 0
-    folder = conf.export_dir() / str(record.user_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{record.pk}-{uuid.uuid4().hex}.part"
-    record.status = S.RUNNING
-    record.started_at = record.heartbeat_at = timezone.now()
-    record.file_path = _stored_path(path)
-    record.save(update_fields=["status", "started_at", "heartbeat_at", "file_path"])
+    spec = PackSpec.from_query(record.filters)
 
-    def progress(done: int, total: int) -> None:
-        ExportRecord.objects.filter(pk=record.pk).update(
-            rows_done=done, rows_total=total, heartbeat_at=timezone.now()
-        )
+    def build(path: Path, progress: Progress) -> BuildResult:
+        # The steps as her role and scope give them now (the request counted them before).
+        total = len(pack_plan(user, spec).items) + 1
+        ExportRecord.objects.filter(pk=record.pk).update(rows_total=total)
+        record.rows_total = total
+        return pack_build(user=user, spec=spec, path=path, progress=progress)
 
-    try:
-        with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE):
-            entries = pack_build(
-                user=user, spec=PackSpec.from_query(record.filters), path=path, progress=progress
-            )
-    except Exception as exc:
-        # The type and the place only: an error's message may quote a cell, e.g. an ID number.
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        logger.error(
-            "pack %s failed: %s at %s:%s", record.pk, type(exc).__name__, where.filename, where.lineno
-        )
-        path.unlink(missing_ok=True)
-        record.status = S.FAILED
-        record.error = f"生成失败（{type(exc).__name__}），请稍后重试或联系管理员。"
-        record.file_path = ""
-        record.finished_at = timezone.now()
-        record.save(update_fields=["status", "error", "file_path", "finished_at"])
-        return 0
-    final = path.with_suffix(".zip")
-    path.replace(final)
-    record.refresh_from_db(fields=["rows_total"])
-    record.status = S.DONE
-    record.rows_done = record.rows_total
-    record.file_path = _stored_path(final)
-    record.file_name = f"{record.title}.zip"[:255]
-    record.file_size = final.stat().st_size
-    record.finished_at = timezone.now()
-    record.save()
-    return len(entries) + 1
+    record = record_run(record=record, build=build)
+    return record.rows_done

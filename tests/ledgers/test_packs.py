@@ -112,8 +112,12 @@ def test_a_directors_pack_holds_only_her_village(ledger_world, login, tmp_path, 
     )
     assert "妇女A" in everything and "红旗村" in everything
     assert "妇女B" not in everything and "胜利村" not in everything and "光明村" not in everything
-    # Someone else's pack is not hers to see.
+    # Her exports' list leads to the pack's own page; someone else's pack is not hers to see.
+    assert client.get(reverse("exports:job", args=[record.pk])).url == reverse(
+        "exports:pack_job", args=[record.pk]
+    )
     assert login(w.dir_b).get(reverse("exports:pack_job", args=[record.pk])).status_code == 404
+    assert login(w.nobody).get(reverse("exports:pack")).status_code == 404
 
 
 @pytest.mark.django_db

@@ -250,6 +250,24 @@ def export_record_create(
 def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | None = None) -> ExportRecord:
     """Build the file of ``record`` and mark it done, or failed; return the record.
 
+    ``path`` defaults to a fresh file under ``VAR_DIR / "exports"`` (see :func:`record_run`).
+    """
+
+    def build(target: Path, progress: Progress) -> BuildResult:
+        filters = ExportFilters.from_query(record.filters)
+        return export_build(
+            ledger=ledger, user=user, fmt=record.format, filters=filters, path=target, progress=progress
+        )
+
+    return record_run(record=record, build=build, path=path)
+
+
+def record_run(
+    *, record: ExportRecord, build: Callable[[Path, Progress], BuildResult], path: Path | None = None
+) -> ExportRecord:
+    """Run ``build(path, progress)`` for ``record`` with its heartbeat, and mark it done, or failed;
+    return the record. An export's task and an inspection pack's (``federation.ledgers.packs``) both.
+
     ``path`` defaults to a fresh file under ``VAR_DIR / "exports"``. A failure is recorded and
     logged with the exception's type and place only: the message of an error deep in a builder
     may quote a cell's value, and ID numbers are never written to logs.
@@ -270,14 +288,7 @@ def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | 
 
     try:
         with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE):
-            result = export_build(
-                ledger=ledger,
-                user=user,
-                fmt=record.format,
-                filters=ExportFilters.from_query(record.filters),
-                path=path,
-                progress=progress,
-            )
+            result = build(path, progress)
     except Exception as exc:
         # The type and the place only: an error's message may quote a cell, e.g. an ID number.
         where = traceback.extract_tb(exc.__traceback__)[-1]
