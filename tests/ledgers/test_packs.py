@@ -89,6 +89,7 @@ def test_the_township_pack_holds_exactly_its_index_and_every_file_opens(
 def test_a_directors_pack_holds_only_her_village(ledger_world, login, tmp_path, sync_tasks):
     w = ledger_world
     client = login(w.dir_a)
+    assert f'href="{reverse("exports:pack")}"' in client.get("/").content.decode()  # 台账 → 迎检材料
     form = client.get(reverse("exports:pack")).context["form"]
     assert list(form.fields["villages"].queryset) == [w.village_a]
     assert ARCHIVES in dict(form.fields["parts"].choices)
