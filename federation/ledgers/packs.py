@@ -41,7 +41,7 @@ from federation.core.actors import actor_name, unit_label
 from federation.core.models import Village
 from federation.core.scoping import membership_of
 from federation.ledgers import archive_files, liveness
-from federation.ledgers.archives import closable_ledgers, date_text
+from federation.ledgers.archives import Snapshot, closable_ledgers, date_text
 from federation.ledgers.exports import conf
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.pdf import FONT_FAMILY, write_pdf
@@ -300,8 +300,6 @@ def _digest(path: Path) -> str:
 def _archive_counts(archive: LedgerArchive) -> list[int]:
     """Return the row count of each PDF of an archive's ZIP, in its order (as ``write_archive_file``
     splits its villages into parts)."""
-    from federation.ledgers.archives import Snapshot
-
     size = conf.pdf_max_rows()
     counts = []
     for _label, _title, _start, rows in Snapshot.of(archive).parts():
