@@ -36,6 +36,8 @@ class ExportRecord(models.Model):
     class Format(models.TextChoices):
         XLSX = "xlsx", "Excel"
         PDF = "pdf", "PDF"
+        # An inspection pack (迎检材料, federation.ledgers.packs): many ledgers' files and a cover in one ZIP.
+        ZIP = "zip", _("ZIP 材料包")
 
     user = user_field(_("导出人"), related_name="exports")
     requested_by = models.CharField(_("导出人姓名"), max_length=150)

@@ -14,13 +14,23 @@ from federation.core import history, policy
 from federation.core.masking import is_birth_field, is_id_number_field, is_phone_field
 from federation.core.models import year_settings
 from federation.ledgers.imports.framework import may_import
+from federation.ledgers.packs import may_build
 from federation.web import todos  # noqa: F401 - the to-dos of every home (reminders, imports)
-from federation.web.pages import MenuGroup, PersonSection, add_menu_group, add_person_section
+from federation.web.pages import (
+    MenuEntry,
+    MenuGroup,
+    PersonSection,
+    add_menu_entry,
+    add_menu_group,
+    add_person_section,
+)
 from federation.web.registers import on_person_page
 
 add_menu_group(MenuGroup("home", _("首页"), 0, url_name="home"))
 add_menu_group(MenuGroup("imports", _("导入"), 40, url_name="imports:start", shown=may_import))
 add_menu_group(MenuGroup("admin", _("管理"), 90, url_name="admin:index", shown=lambda user: user.is_staff))
+# The inspection pack (迎检材料, federation.ledgers.packs): the period's ledgers in one ZIP, after 年度归档.
+add_menu_entry(MenuEntry("registers", _("迎检材料"), "exports:pack", 95, section=2, shown=may_build))
 
 
 def _person_registers(*, person, user):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import traceback
 import uuid
 import zipfile
@@ -66,10 +67,12 @@ ACTIVE = (S.QUEUED, S.RUNNING)
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What ``export_build`` wrote: the number of rows and the file's kind (xlsx, pdf or zip)."""
+    """What ``export_build`` wrote: the number of rows and the file's kind (xlsx, pdf or zip);
+    for a ZIP, ``parts`` names each PDF in it with its row count, in the ZIP's order."""
 
     rows: int
     kind: str
+    parts: tuple[tuple[str, int], ...] = ()
 
 
 def ledger_title(ledger: Ledger, ctx: ExportContext) -> str:
@@ -182,25 +185,28 @@ def _build_pdfs(
     progress: Progress | None,
 ) -> BuildResult:
     """Write one PDF, or a ZIP of one PDF per village and part (see ``export_build``)."""
-    files: list[tuple[str, Path]] = []
+    files: list[tuple[str, Path, int]] = []
     done = 0
     try:
         for unit_ctx, qs in _pdf_units(ledger, user, filters, ctx):
             for title, start, piece in _pdf_pieces(ledger, unit_ctx, qs):
                 part = path.with_name(f".{path.name}.{len(files):04d}.pdf")
-                done += _render_piece(ledger, unit_ctx, piece, title=title, start=start, path=part)
-                files.append((title, part))
+                count = _render_piece(ledger, unit_ctx, piece, title=title, start=start, path=part)
+                done += count
+                files.append((title, part, count))
                 if progress is not None:
                     progress(done)
         if len(files) == 1:
             files.pop()[1].replace(path)
             return BuildResult(done, "pdf")
+        names = []
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-            for number, (title, part) in enumerate(files, 1):
+            for number, (title, part, count) in enumerate(files, 1):
                 archive.write(part, f"{number:02d}-{title}.pdf")
-        return BuildResult(done, "zip")
+                names.append((f"{number:02d}-{title}.pdf", count))
+        return BuildResult(done, "zip", tuple(names))
     finally:
-        for _title, part in files:
+        for _title, part, _count in files:
             part.unlink(missing_ok=True)
 
 
@@ -244,6 +250,24 @@ def export_record_create(
 def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | None = None) -> ExportRecord:
     """Build the file of ``record`` and mark it done, or failed; return the record.
 
+    ``path`` defaults to a fresh file under ``VAR_DIR / "exports"`` (see :func:`record_run`).
+    """
+
+    def build(target: Path, progress: Progress) -> BuildResult:
+        filters = ExportFilters.from_query(record.filters)
+        return export_build(
+            ledger=ledger, user=user, fmt=record.format, filters=filters, path=target, progress=progress
+        )
+
+    return record_run(record=record, build=build, path=path)
+
+
+def record_run(
+    *, record: ExportRecord, build: Callable[[Path, Progress], BuildResult], path: Path | None = None
+) -> ExportRecord:
+    """Run ``build(path, progress)`` for ``record`` with its heartbeat, and mark it done, or failed;
+    return the record. An export's task and an inspection pack's (``federation.ledgers.packs``) both.
+
     ``path`` defaults to a fresh file under ``VAR_DIR / "exports"``. A failure is recorded and
     logged with the exception's type and place only: the message of an error deep in a builder
     may quote a cell's value, and ID numbers are never written to logs.
@@ -264,14 +288,7 @@ def export_run(*, record: ExportRecord, ledger: Ledger, user: Any, path: Path | 
 
     try:
         with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE):
-            result = export_build(
-                ledger=ledger,
-                user=user,
-                fmt=record.format,
-                filters=ExportFilters.from_query(record.filters),
-                path=path,
-                progress=progress,
-            )
+            result = build(path, progress)
     except Exception as exc:
         # The type and the place only: an error's message may quote a cell, e.g. an ID number.
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -411,6 +428,8 @@ def _remove_partial(file_path: str) -> None:
     path.unlink(missing_ok=True)
     for part in path.parent.glob(f".{path.name}.*.pdf"):
         part.unlink(missing_ok=True)
+    # An inspection pack's files not yet packed (federation.ledgers.packs).
+    shutil.rmtree(path.with_name(f".{path.name}.d"), ignore_errors=True)
 
 
 def export_purge(*, now: dt.datetime | None = None) -> int:

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.urls import include, path
 
+from federation.ledgers import packs_views
 from federation.ledgers.exports import views
 from federation.ledgers.exports.registry import all_ledgers
 
@@ -46,6 +47,9 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.ExportJobView.as_view(), name="job"),
     path("jobs/<int:pk>/status/", views.ExportStatusView.as_view(), name="job_status"),
     path("jobs/<int:pk>/download/", views.ExportDownloadView.as_view(), name="download"),
+    # The inspection pack (迎检材料, federation.ledgers.packs): many ledgers in one ZIP.
+    path("pack/", packs_views.PackStartView.as_view(), name="pack"),
+    path("pack/jobs/<int:pk>/", packs_views.PackJobView.as_view(), name="pack_job"),
     path("<str:ledger>/<str:fmt>/", views.ExportView.as_view(), name="export"),
     *_list_patterns(),
 ]

@@ -29,6 +29,7 @@ from federation.ledgers.exports.services import (
     export_request,
 )
 from federation.ledgers.models import ExportRecord
+from federation.ledgers.packs import PACK
 
 CONTENT_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -114,6 +115,12 @@ class ExportJobView(OwnExportMixin, generic.DetailView):
 
     template_name = "exports/job.html"
     context_object_name = "record"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.object.ledger == PACK and self.template_name == "exports/job.html":
+            return redirect("exports:pack_job", pk=self.object.pk)  # an inspection pack has its own page
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
