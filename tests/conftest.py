@@ -15,9 +15,12 @@ tests/loans/). Every test keeps the files it exports or uploads in its own folde
 from __future__ import annotations
 
 import datetime as dt
+import os
 from types import SimpleNamespace
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from federation.core.roles import Role
 from federation.core.services import user_create
@@ -31,6 +34,26 @@ from tests.helpers.factories import (
 )
 from tests.helpers.ledgers import make_ledger_world
 from tests.helpers.web import PASSWORD
+
+
+class OneRequestAtATime(WSGIServer):
+    """The browser tests' live server on SQLite: one request at a time, each connection closed after
+    its answer (Django keeps connections open only on a threading server).
+
+    On SQLite the live server's requests share the test's one in-memory connection (Django hands it
+    to the server's thread), and Django's threading server answers each request in a thread of its
+    own: two requests at once on that one connection (a page and the service worker's fetch) hung a
+    browser test for good, both threads waiting in ``fetchmany``. Django's documentation asks to
+    "prevent simultaneous database queries via this shared connection". On PostgreSQL each request
+    has its own connection, and the threading server stays.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's thread already uses the shared connection
+
+
+if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://")):
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture
@@ -127,8 +150,6 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def chromium():
     """Return Debian's Chromium driven by Playwright (no downloaded browser)."""
-    import os
-
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still
@@ -166,7 +187,6 @@ def migrated_installation(django_db_setup, django_db_blocker):
     ``migrate`` itself is tested by every worker's test database and tests/core/test_migrations.py.
     The PostgreSQL copies are dropped at the end of the session.
     """
-    import os
     import secrets
 
     from django.db import connection, connections
