@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import AutocompleteSelect, VersionedModelForm
+from federation.core.forms import AutocompleteSelect, FriendlyErrorsMixin, VersionedModelForm
 from outreach.models import AwardKind, FamilyHeading, HonourNomination, HonourObjection, RedBannerAward
 from registry.forms.registers import PersonChoiceField
 from registry.models import Household, Person
@@ -85,7 +85,7 @@ class ObjectionHandlingForm(VersionedModelForm):
         self.fields["outcome"].required = True
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(FriendlyErrorsMixin, forms.Form):
     """The families to put on the notice, its first day, its days and the telephone it prints."""
 
     nominations = forms.ModelMultipleChoiceField(
@@ -113,7 +113,7 @@ class NoticeForm(forms.Form):
         self.fields["days"].widget.attrs["inputmode"] = "numeric"
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(FriendlyErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("未入选的原因"), max_length=200)
 
 

@@ -81,13 +81,18 @@ def test_the_export_note_says_which_cases_it_lists(petitions_world, login):
     assert "尚未结案" in texts and "类别：财产权益" in texts
 
 
+def export_links(body: str) -> list[str]:
+    """The addresses of a page's export buttons (not the menu's other /exports/ links)."""
+    return [html.unescape(h) for h in re.findall(r'href="([^"]*/exports/[^"]*)" data-export', body)]
+
+
 def test_the_list_buttons_carry_its_tab_and_category(petitions_world, login):
     client = login(petitions_world.staff)
     body = client.get(reverse("outreach:petition_list")).content.decode()
-    links = [html.unescape(h) for h in re.findall(r'href="([^"]*/exports/[^"]*)"', body)]
+    links = export_links(body)
     assert links and all("state=open" in link for link in links)  # the default tab, not in the address
     body = client.get(reverse("outreach:petition_list"), {"state": "closed", "category": "property"})
-    links = [html.unescape(h) for h in re.findall(r'href="([^"]*/exports/[^"]*)"', body.content.decode())]
+    links = export_links(body.content.decode())
     assert links and all("state=closed" in link and "category=property" in link for link in links)
     names, _data = web_export(client, **dict(p.split("=") for p in links[0].split("?")[1].split("&")))
     assert names == []  # no closed property case
