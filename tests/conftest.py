@@ -206,6 +206,24 @@ def migrated_installation(django_db_setup, django_db_blocker):
             autocommit=True,
         )
 
+    def copy_template(server, name: str, template: str) -> None:
+        """CREATE DATABASE … TEMPLATE, once the template's other sessions are gone: the template is
+        this worker's own test database, and a session an earlier test's thread left open is ended."""
+        import psycopg
+
+        for attempt in range(3):
+            try:
+                server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 2:
+                    raise
+                server.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [template],
+                )
+
     def make(folder):
         folder.mkdir(parents=True, exist_ok=True)
         with django_db_blocker.unblock():
@@ -220,7 +238,7 @@ def migrated_installation(django_db_setup, django_db_blocker):
                 name = f"installation_{secrets.token_hex(4)}"
                 connections.close_all()  # a template may have no other session
                 with server_connection() as server:
-                    server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{config["NAME"]}"')
+                    copy_template(server, name, config["NAME"])
                 made.append(name)
                 url = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{name}"
         return {"DATABASE_URL": url, "FEDERATION_VAR_DIR": str(folder)}

@@ -425,6 +425,9 @@ def test_a_record_written_outside_a_transaction_is_committed_and_leaves_the_conn
     request = RequestFactory().get("/registry/persons/1/", REMOTE_ADDR="192.168.1.20")
     request.user = world.dir_a
     assert not connection.in_atomic_block
+    if connection.vendor == "postgresql":  # the tests' connections commit without waiting (tests/settings.py)
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO on")
     written = access.record(request, Kind.PERSON, world.woman_a)
     assert not connection.in_atomic_block
     stored = AccessRecord.objects.get()  # committed: this test runs in no transaction of its own
