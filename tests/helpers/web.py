@@ -21,3 +21,11 @@ def choose(page, field_id: str, typed: str) -> None:
     control.type(typed)
     page.locator(f"#{field_id}-ts-dropdown .option").first.wait_for()
     page.keyboard.press("Enter")
+
+
+def page_width(page) -> int:
+    """Return the width the page lays out to, once it has loaded: measured before its style sheets
+    arrive (the live server answers one request at a time on SQLite), a bare table is wider than it
+    will be."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registry.models import Person
 from tests.helpers.imports import new_id
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def fill(template, path, rows) -> None:
 
 
 def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
 
 
 def test_a_director_fixes_two_bad_rows_and_imports_her_roster_on_a_phone(phone, world, tmp_path):

@@ -12,13 +12,13 @@ from loans.documents import chinese_date
 from loans.models import LoanApplication
 from loans.states import Status
 from tests.helpers.factories import id_number_for
-from tests.helpers.web import choose, sign_in
+from tests.helpers.web import choose, page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 375
+    return page_width(page) <= 375
 
 
 def take_step(page, label: str, **fields) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from loans.states import Status
 from tests.helpers.loans import advance, draft
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_the_chair_signs_a_loan_from_her_home_and_it_leaves_her_to_dos(phone, lo
     assert "已等 0 天" in phone.inner_text("#loans-waiting")
     before = header_count(phone)
     assert before >= 2
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
 
     # She opens the first one from her home and signs it on its page.
     phone.click(f"#loans-waiting li[data-application='{first.pk}'] a.btn")

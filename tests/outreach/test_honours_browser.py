@@ -10,7 +10,7 @@ import pytest
 
 from outreach.models import HonourNomination, NominationStatus
 from tests.helpers.outreach import TODAY
-from tests.helpers.web import choose, sign_in
+from tests.helpers.web import choose, page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ START = TODAY - dt.timedelta(days=10)
 
 
 def fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
 
 
 def test_a_family_goes_through_notice_and_objection_to_confirmation(phone, world, live_server, tmp_path):

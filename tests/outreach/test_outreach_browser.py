@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.helpers.outreach import left_behind_woman
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_a_director_visits_a_woman_twice_and_the_township_sees_it(phone, world, 
     sign_in(phone, "staff")
     phone.go("/outreach/overview/")
     assert visits_row(phone, "红旗村") == ["0", "4", "0%"]
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     phone.context.clear_cookies()
 
     sign_in(phone, "dir_a")
@@ -40,7 +40,7 @@ def test_a_director_visits_a_woman_twice_and_the_township_sees_it(phone, world, 
         phone.get_by_label("电话走访").check()
         phone.fill("#id_living_situation", f"第 {done} 次走访：种玉米，孩子上小学。")
         phone.fill("#id_difficulties", "农忙缺劳力")
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page_width(phone) <= 375
         phone.click("main button[type=submit]")
         phone.wait_for_selector("text=已保存")
         assert re.fullmatch(re.escape(live_server.url) + "/?", phone.url)
@@ -48,7 +48,7 @@ def test_a_director_visits_a_woman_twice_and_the_township_sees_it(phone, world, 
             assert "已走访 1 / 2 次" in todo.locator("li", has_text="李秀兰").inner_text()
     assert todo.locator("li", has_text="李秀兰").count() == 0
     assert todo.locator("li", has_text="王春梅").count() == 1
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     phone.context.clear_cookies()
 
     sign_in(phone, "staff")

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_the_township_sets_a_task_a_director_hands_it_in_the_grid_shows_it(phone
     phone.fill("#id_number_label", "慰问儿童人数")
     phone.get_by_label("红旗村").check()
     phone.get_by_label("胜利村").check()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     phone.click("#task-form button[type=submit]")
     phone.wait_for_selector("text=任务已布置")
     phone.context.clear_cookies()
@@ -33,7 +33,7 @@ def test_the_township_sets_a_task_a_director_hands_it_in_the_grid_shows_it(phone
     todo = phone.locator("#tasks-todo li", has_text="六一儿童节慰问留守儿童")
     todo.get_by_role("link", name="上报").click()
     phone.fill("#id_number", "23")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     phone.click("#hand-in-form button[type=submit]")
     phone.wait_for_selector("text=已上报，任务完成")
     assert "慰问儿童人数：23" in phone.locator("#hand-in-done").inner_text()
@@ -45,4 +45,4 @@ def test_the_township_sets_a_task_a_director_hands_it_in_the_grid_shows_it(phone
     assert grid.locator("tr[data-unit='红旗村'] td").get_attribute("data-status") == "on_time"
     assert grid.locator("tr[data-unit='胜利村'] td").get_attribute("data-status") == "open"
     assert "已完成 1" in phone.locator("#task-grid-summary").inner_text()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375

@@ -13,7 +13,7 @@ import pytest
 
 from registry.models import Pairing, PairingFollowUp
 from tests.helpers.registers import make_record
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def test_a_director_pairs_a_left_behind_child_and_records_a_follow_up_from_her_p
     phone.fill("#id_helper_unit", "乡中心校")
     phone.fill("#id_helper_phone", "13908765432")
     phone.fill("#id_plan", "每月看望一次，辅导作业")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     shot(phone, "pairing-form-375")
     phone.click("main button[type=submit]")
 
@@ -57,7 +57,7 @@ def test_a_director_pairs_a_left_behind_child_and_records_a_follow_up_from_her_p
 
     phone.wait_for_selector("#follow-ups")
     assert "上门辅导作业" in phone.locator("#follow-ups").inner_text()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     shot(phone, "pairing-375")
     phone.go(child.get_absolute_url())
     aid = phone.locator("#person-aid").inner_text()

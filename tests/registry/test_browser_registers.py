@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from federation.core.idnumber import make_id_number
 from registry.models import LeftBehindChild, LeftBehindWoman
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
     phone.click("main button[type=submit]")
     phone.wait_for_selector("text=已保存")
     household_url = phone.url
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
 
     def id_number(age: int, seq: int) -> str:
         return make_id_number("513401", reference.replace(year=year - age), seq)
@@ -89,7 +89,7 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
     phone.go(reverse("registry:leftbehindchild_list"))
     assert "王小明" in phone.inner_text("table")
     assert LeftBehindChild.objects.get(person__name="王小明").guardian_name == "李秀兰"
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
 
 
 def test_a_director_finds_a_child_by_part_of_her_name_picks_her_by_touch_and_saves(
@@ -131,7 +131,7 @@ def test_a_director_finds_a_child_by_part_of_her_name_picks_her_by_touch_and_sav
     page.select_option("#id_reason", "both_dead")
     page.fill("#id_guardian_name", "外婆")
     page.select_option("#id_guardian_relation", "maternal_grandparent")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     page.click("main button[type=submit]")
     page.wait_for_selector("text=已保存")
     assert HardshipChild.objects.get(person=child).guardian_name == "外婆"

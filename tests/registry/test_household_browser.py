@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from registry.models import Household
 from tests.helpers.factories import HouseholdFactory, VillageGroupFactory
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_a_duplicate_household_number_is_shown_on_the_field_with_the_form_kept(p
     assert phone.input_value("#id_number") == "0001"
     assert phone.input_value("#id_address") == "红旗村一组 1 号"
     assert phone.input_value("#id_per_capita_income") == "6800"
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     assert Household.objects.filter(village=world.village_a).count() == 2
     phone.fill("#id_number", "0002")
     phone.click("main button[type=submit]")
@@ -47,4 +47,4 @@ def test_the_404_page_fits_a_phone(phone, world):
     response = phone.go("/registry/no-such-page/")
     assert response.status == 404
     assert "找不到这个页面" in phone.inner_text("main")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375

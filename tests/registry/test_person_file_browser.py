@@ -17,7 +17,7 @@ from federation.core import history
 from outreach.models import Visit
 from tests.helpers.loans import add_signers, advance, draft, guarantor
 from tests.helpers.outreach import left_behind_woman, screening, visit
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +52,14 @@ def test_a_director_opens_her_file_from_the_header_search_and_records_a_visit(ph
     shot(phone, "header-375-menu")
     search.press("Enter")
     phone.wait_for_selector("#search-persons")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     row = phone.locator("#search-persons tr", has_text="陈桂兰")
     assert "农村留守妇女" in row.inner_text()
     shot(phone, "search-375-director")
     row.get_by_role("link", name="陈桂兰").click()
 
     phone.wait_for_selector("#person-registers")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     assert "农村留守妇女" in phone.locator("#person-registers").inner_text()
     assert "张红" in phone.locator("#person-visits").inner_text()
     assert "30000 元" in phone.locator("#person-loans").inner_text()
@@ -87,10 +87,10 @@ def test_screens_of_the_file_and_the_results_at_both_widths(chromium, live_serve
             sign_in(page, user)
             page.go(woman.get_absolute_url())
             page.wait_for_selector("#person-registers")
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert page_width(page) <= width
             shot(page, f"file-{width}-{user}")
             page.go(f"/registry/search/?q={woman.id_number[-4:]}")
             page.wait_for_selector("#search-persons")
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert page_width(page) <= width
             shot(page, f"search-{width}-{user}")
             context.close()

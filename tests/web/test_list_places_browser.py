@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.helpers.factories import VillageGroupFactory
-from tests.helpers.web import sign_in
+from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,4 +37,4 @@ def test_the_township_chooses_a_village_then_one_of_its_groups_and_goes_back(pho
     phone.go_back()
     assert f"group={world.group_b.pk}" in phone.url
     assert phone.eval_on_selector("select[name=group]", "s => s.value") == str(world.group_b.pk)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
