@@ -24,6 +24,7 @@ from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports import Ledger, Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from outreach.honour_rules import change_problems
 from outreach.honours import award_list, nomination_list
 from outreach.models import (
     AwardKind,
@@ -31,7 +32,6 @@ from outreach.models import (
     FamilyHeading,
     HonourNomination,
     HonourObjection,
-    NominationStatus,
     RedBannerAward,
 )
 from registry.models import Household, Person
@@ -213,12 +213,9 @@ class NominationImporter(Importer):
             current = {name: getattr(record, name) for name in values}
             if current == values:
                 return UNCHANGED
-            if record.status != NominationStatus.PROPOSED:
-                row.fail(
-                    "story",
-                    gettext("%(family)s已%(status)s，不能再用文件修改。")
-                    % {"family": record.family_label, "status": record.get_status_display()},
-                )
+            for problem in change_problems(nomination=record):
+                row.fail(problem.field, problem.message)
+            if row.errors:
                 raise RowInvalid
         self.changed(record, values)
         self.save(record, row)

@@ -147,6 +147,29 @@ def family_problems(*, household, on: dt.date) -> list[Problem]:
     return problems
 
 
+def changeable_statuses() -> tuple[str, ...]:
+    """Return the statuses in which a proposal's own details may still change: a proposal only. A
+    family on a notice, declined, confirmed or withdrawn is changed by the township's steps
+    (``outreach.honours``), never by its form (``editable_by``) or a file (the ``honours`` import)."""
+    from outreach.models import NominationStatus
+
+    return (NominationStatus.PROPOSED,)
+
+
+def change_problems(*, nomination) -> list[Problem]:
+    """Return why ``nomination``'s details may not be changed any more (``changeable_statuses``)."""
+    if nomination.status in changeable_statuses():
+        return []
+    return [
+        Problem(
+            "not_changeable",
+            _("%(family)s已%(status)s，不能再修改。")
+            % {"family": nomination.family_label, "status": nomination.get_status_display()},
+            "story",
+        )
+    ]
+
+
 def nomination_problems(*, nomination, today: dt.date | None = None) -> list[Problem]:
     """Return the failed rules of a proposal: its headings, its family in its village, its date,
     and, while it is a proposal, the seed's conditions on its date (``family_problems``)."""

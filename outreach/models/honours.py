@@ -11,6 +11,8 @@ document). The rules are in ``outreach.honour_rules``; the steps in ``outreach.h
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -93,7 +95,6 @@ class HonourNotice(DomainModel):
     year = models.PositiveSmallIntegerField(_("年度"), default=_this_year, validators=year_validators())
     starts_on = models.DateField(_("公示开始日期"), default=timezone.localdate)
     days = models.PositiveSmallIntegerField(_("公示天数"), help_text=_("公示开始那天算第 1 天。"))
-    ends_on = models.DateField(_("公示截止日期"), editable=False)
     phone = models.CharField(
         _("监督电话"), max_length=30, blank=True, help_text=_("对公示有异议的，打这个电话或到乡镇妇联反映。")
     )
@@ -115,15 +116,22 @@ class HonourNotice(DomainModel):
         return reverse("outreach:honournotice_detail", args=[self.pk])
 
     @property
+    def ends_on(self) -> dt.date | None:
+        """The notice's last day (``honour_rules.notice_ends_on``), once it has a first day and days."""
+        from outreach.honour_rules import notice_ends_on
+
+        if self.starts_on and self.days:
+            return notice_ends_on(starts_on=self.starts_on, days=self.days)
+        return None
+
+    @property
     def village_of_notice(self) -> None:
         """A notice belongs to no village (see ``scope_path``)."""
         return None
 
     def clean(self) -> None:
-        from outreach.honour_rules import notice_ends_on, notice_problems
+        from outreach.honour_rules import notice_problems
 
-        if self.starts_on and self.days:
-            self.ends_on = notice_ends_on(starts_on=self.starts_on, days=self.days)
         errors = problem_errors(notice_problems(notice=self), field="days")
         if errors:
             raise ValidationError(errors)
@@ -133,7 +141,9 @@ class HonourNominationQuerySet(OutreachQuerySet):
     def editable_by(self, user) -> HonourNominationQuerySet:
         """Return the proposals ``user`` may change: only while they are proposals (a family on a
         notice is changed by the township's steps, never by its form)."""
-        return super().editable_by(user).filter(status=NominationStatus.PROPOSED)
+        from outreach.honour_rules import changeable_statuses
+
+        return super().editable_by(user).filter(status__in=changeable_statuses())
 
 
 class HonourNominationManager(_Live, models.Manager.from_queryset(HonourNominationQuerySet)):

@@ -374,6 +374,30 @@ def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path
     assert not HonourNomination.objects.exists()
 
 
+def test_a_family_on_a_notice_is_changed_neither_by_a_file_nor_by_its_form(world, tmp_path, login):
+    w = world
+    family = nomination(w.household_a, proposed_on=START)
+    path = tmp_path / "honours.xlsx"
+    _export("honours", w.dir_a, path)
+    published(w, family)
+    wb = workbook(path.read_bytes())
+    ws = wb.active
+    header = {cell.value: cell.column for cell in ws[3]}
+    ws.cell(4, header["主要事迹"]).value = "改写的事迹"
+    wb.save(path)
+
+    result = get_importer("honours")(w.village_a, user=w.dir_a, year=START.year).import_file(path)
+
+    assert not result.ok
+    assert [(e.column, e.reason) for e in result.errors] == [
+        ("主要事迹", f"{family.family_label}已公示中，不能再修改。")
+    ]
+    family.refresh_from_db()
+    assert family.story != "改写的事迹"
+    edit = reverse("outreach:honournomination_update", args=[family.pk])
+    assert login(w.dir_a).get(edit).status_code == 404
+
+
 def award(w, **fields) -> RedBannerAward:
     """Return an unsaved award of village A of this year."""
     fields = {"kind": "person", "level": "county", "year": YEAR, "document": "示妇发(2026)3号", **fields}

@@ -16,6 +16,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 
 from tests.helpers.ledgers import make_ledger_world
@@ -156,10 +157,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 def _record_to_edit(model, user):
     manager = model._default_manager
     qs = manager.editable_by(user) if hasattr(manager, "editable_by") else manager.for_user(user)
-    if hasattr(model, "status"):
+    statuses = [value for value, _label in getattr(_field(model, "status"), "choices", None) or ()]
+    if "draft" in statuses:  # a loan is edited while a draft (other records: ``editable_by`` says)
         qs = qs.filter(status="draft")
     return qs.order_by("pk").first()
 
@@ -242,6 +251,8 @@ def test_a_copy_of_a_record_is_refused_by_its_uniqueness_on_the_page(name, full_
     create_url, model = _page_url(name, w.staff)
     existing = _record_to_edit(model, w.staff)
     edit_name = name.replace("_create", "_update")
+    if edit_name not in dict(named_pages()):  # a notice is published, never edited: nothing to copy
+        pytest.skip(f"{name} has no edit page")
     if existing is None or client.get(create_url).status_code != 200:
         pytest.skip(f"nothing to copy on {name}")
     copied = read_form(client.get(reverse(edit_name, args=[existing.pk])).content.decode()).data
