@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ from federation.ledgers.exports import Column, Kind, Ledger, Table, Total, regis
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField
 from loans.documents import SignatureBlock, rmb_upper, signature_blocks
-from loans.models import BEFORE_SYSTEM, LoanApplication, loan_settings
+from loans.models import BEFORE_SYSTEM, LoanApplication, Transition, loan_settings
 from loans.selectors import (
     LEDGER_COLUMNS,
     loan_ledger_queryset,
@@ -22,7 +22,7 @@ from loans.selectors import (
     subsidy_queryset,
     subsidy_row,
 )
-from loans.states import GRANTED, Status
+from loans.states import GRANTED, SIGNATURES, Status
 
 KINDS = {
     "id_number": Kind.ID_NUMBER,
@@ -218,11 +218,12 @@ APPROVAL_FORM = Card(
 
 
 def approval_form_queryset(user: Any, filters: ExportFilters) -> QuerySet[LoanApplication]:
-    return (
-        loans_queryset(user, filters)
-        .select_related("applicant__household")
-        .prefetch_related("transitions", "guarantors")
-    )
+    """The forms of the loan ledger's applications; with ``signed``, only those that bear a signature
+    (what an inspection pack holds)."""
+    qs = loans_queryset(user, filters)
+    if filters.extra.get("signed"):
+        qs = qs.filter(Exists(Transition.objects.filter(application=OuterRef("pk"), action__in=SIGNATURES)))
+    return qs.select_related("applicant__household").prefetch_related("transitions", "guarantors")
 
 
 def _block_text(block: SignatureBlock) -> str:
@@ -273,5 +274,6 @@ register(
         permission="loans.view_loanapplication",
         formats=("pdf",),
         list_views=("loans:ledger",),
+        pack_filters=(("signed", "1"),),
     )
 )

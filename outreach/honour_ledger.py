@@ -86,7 +86,7 @@ def _objections_text(nomination: HonourNomination) -> str:
 def nominations_queryset(user: Any, filters: ExportFilters) -> QuerySet[HonourNomination]:
     """Return the proposals of the year as the list shows them, village by village."""
     year = filters.year or timezone.localdate().year
-    qs = nomination_list(user=user, search=filters.search, year=year)
+    qs = nomination_list(user=user, search=filters.search, year=year, status=filters.extra.get("status", ""))
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
     if filters.group_id:
@@ -253,7 +253,13 @@ AWARDS = Table(
 def awards_queryset(user: Any, filters: ExportFilters) -> QuerySet[RedBannerAward]:
     """Return the awards of the year as the list shows them, the township's and then each village's."""
     year = filters.year or timezone.localdate().year
-    qs = award_list(user=user, search=filters.search, year=year)
+    qs = award_list(
+        user=user,
+        search=filters.search,
+        year=year,
+        kind=filters.extra.get("kind", ""),
+        level=filters.extra.get("level", ""),
+    )
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
     return qs.order_by("township__code", "village__code", "kind", "pk")

@@ -262,7 +262,9 @@ def pack_plan(user: Any, spec: PackSpec) -> Plan:
             period_folder = _("%(year)s年度") % {"year": year} if year else _("不分年度")
             for unit_folder, unit_filters in units:
                 folder = "/".join(p for p in (period_folder, unit_folder) if p)
-                filters = ExportFilters(year=year or years[-1], **unit_filters)
+                filters = ExportFilters(
+                    year=year or years[-1], extra=dict(ledger.pack_filters), **unit_filters
+                )
                 for fmt in ledger.formats:
                     name = f"{number:02d}-{_safe(ledger.title)}"
                     plan.items.append(Item(folder, name, fmt, ledger=ledger, filters=filters))

@@ -16,6 +16,7 @@ from federation.ledgers.exports import all_ledgers
 from federation.ledgers.models import ExportRecord
 from federation.ledgers.packs import ARCHIVES, COVER, PACK, PackSpec, Period, pack_plan
 from tests.helpers.ledgers import flat, pdf_text, workbook
+from tests.helpers.loans import advance, build_loan_world, draft
 
 YEAR = timezone.localdate().year
 
@@ -155,3 +156,17 @@ def test_a_county_pack_is_one_pack_a_township(ledger_world, login):
     again = client.post(reverse("exports:pack"), {"period": "year", "year": YEAR, "parts": ["women"]})
     assert "您已有迎检材料正在生成，请等它完成后再生成。" in again.content.decode()
     assert ExportRecord.objects.filter(ledger=PACK).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_pack_holds_the_loan_forms_that_bear_a_signature(world, login, tmp_path, sync_tasks):
+    w = build_loan_world(world)
+    advance(w, draft(w, w.applicant_a), "village_signed")
+    advance(w, draft(w, w.applicant_b), "submitted")  # in the ledger, awaiting the village's signature
+
+    _record, files = build(login(w.staff), tmp_path, parts=["loan_forms"])
+
+    forms = [name for name in files if name != COVER]
+    assert forms and all("贴息申请审批表" in name for name in forms)
+    text = flat("".join(pdf_text(files[name]) for name in forms))
+    assert "申请人A" in text and "申请人B" not in text

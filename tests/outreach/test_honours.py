@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -426,6 +428,37 @@ def test_the_roster_comes_back_unchanged_and_her_file_shows_her_award(world, tmp
     page = login(w.dir_a).get(w.woman_a.get_absolute_url()).content.decode()
     assert f"{YEAR} 年度县级三八红旗手" in page and f"{YEAR} 年度“最美家庭”推荐" in page
     assert login(w.dir_b).get(w.woman_a.get_absolute_url()).status_code == 404
+
+
+def _exported_with_the_pages_filters(client, list_url: str, ledger: str, user, path) -> list[str]:
+    """Open the list at ``list_url``, follow its Excel button's filters into an export; its names."""
+    html = client.get(list_url).content.decode()
+    href = re.search(r'href="([^"]*)" data-export="xlsx"', html).group(1).replace("&amp;", "&")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+    export_build(
+        ledger=get_ledger(ledger), user=user, fmt="xlsx", filters=ExportFilters.from_query(query), path=path
+    )
+    sheet = workbook(path.read_bytes()).active
+    return [row[3] for row in sheet.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)]
+
+
+def test_the_export_buttons_keep_the_lists_status_and_level(world, tmp_path, login):
+    w = world
+    other = HouseholdFactory(village=w.village_a, group=w.group_a, number="0002")
+    member(other, "head", "王秀英", dt.date(1970, 2, 2))
+    nomination(w.household_a)
+    nomination(other, status=NominationStatus.DECLINED, decision_note="名额已满")
+    saved(award(w, person=w.woman_a))
+    saved(award(w, kind="collective", name="红旗村妇联", level="city"))
+    client = login(w.staff)
+
+    families = reverse("outreach:honournomination_list") + "?status=declined"
+    assert _exported_with_the_pages_filters(client, families, "honours", w.staff, tmp_path / "h.xlsx") == [
+        "王秀英"
+    ]
+    awards = reverse("outreach:redbanneraward_list") + "?level=city"
+    names = _exported_with_the_pages_filters(client, awards, "red_banner", w.staff, tmp_path / "r.xlsx")
+    assert names == ["红旗村妇联"]
 
 
 # -- the demo ---------------------------------------------------------------------------------------------

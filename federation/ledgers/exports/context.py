@@ -22,7 +22,19 @@ from federation.ledgers.exports.definitions import Card, CardField, Layout, Tabl
 #: township (the county viewer's), and a few a list may add (persons: register, missing_id;
 #: petitions: state, category; visits: visited_for; aid and pairings: kind).
 #: A register's list also keeps the day its entries are active on (``on``) or ``active=year``.
-EXTRA_FILTERS = ("register", "missing_id", "state", "category", "on", "active", "visited_for", "kind")
+EXTRA_FILTERS = (
+    "register",
+    "missing_id",
+    "state",
+    "category",
+    "on",
+    "active",
+    "visited_for",
+    "kind",
+    "status",
+    "level",
+    "signed",
+)
 
 
 def _int(value: Any) -> int | None:

@@ -69,6 +69,9 @@ class Ledger:
     list_views: tuple[str, ...] = ()
     yearly: bool = True
     pdf_per_village: bool = True
+    #: The filters (``ExportFilters.extra``) an inspection pack builds this ledger with: the loans'
+    #: approval forms that bear a signature, say (a draft's form is for printing, not for inspection).
+    pack_filters: tuple[tuple[str, str], ...] = ()
     #: The day the ledger is as of, from the filters (its ages are counted at it and its notes say
     #: it); None: the year's reference date.
     as_of: Callable[[ExportFilters], Any] | None = None
