@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from federation.core.rules import Problem, years_before
 from outreach.models.base import outreach_settings
+from outreach.rules import residence_problems
 
 
 def clean_record_since(*, on: dt.date) -> dt.date:
@@ -100,30 +101,24 @@ def family_problems(*, household, on: dt.date) -> list[Problem]:
                 "household",
             )
         )
-    detained = LeftBehindChild.objects.filter(
-        person__in=members, away_reason=AwayReason.DETENTION, year__gte=since.year, year__lte=on.year
+    # A child's entry that says a parent is held: in a detention house, or serving a sentence.
+    held = (
+        (
+            "detained",
+            LeftBehindChild.objects.filter(away_reason=AwayReason.DETENTION),
+            _("%(family)s家庭的%(child)s %(year)s 年度登记为留守儿童，原因是父母在看守所（在押）。"),
+        ),
+        (
+            "imprisoned",
+            HardshipChild.objects.filter(reason=HardshipReason.OTHER_IMPRISONED),
+            _("%(family)s家庭的%(child)s %(year)s 年度登记为特殊困难儿童，原因是父母一方服刑。"),
+        ),
     )
-    for entry in detained.order_by("year", "pk"):
-        problems.append(
-            Problem(
-                "detained",
-                _("%(family)s家庭的%(child)s %(year)s 年度登记为留守儿童，原因是父母在看守所（在押）。")
-                % {"family": family, "child": by_pk[entry.person_id].name, "year": entry.year},
-                "household",
-            )
-        )
-    imprisoned = HardshipChild.objects.filter(
-        person__in=members, reason=HardshipReason.OTHER_IMPRISONED, year__gte=since.year, year__lte=on.year
-    )
-    for entry in imprisoned.order_by("year", "pk"):
-        problems.append(
-            Problem(
-                "imprisoned",
-                _("%(family)s家庭的%(child)s %(year)s 年度登记为特殊困难儿童，原因是父母一方服刑。")
-                % {"family": family, "child": by_pk[entry.person_id].name, "year": entry.year},
-                "household",
-            )
-        )
+    for rule, entries, text in held:
+        in_period = entries.filter(person__in=members, year__gte=since.year, year__lte=on.year)
+        for entry in in_period.order_by("year", "pk"):
+            values = {"family": family, "child": by_pk[entry.person_id].name, "year": entry.year}
+            problems.append(Problem(rule, text % values, "household"))
     visits = Visit.objects.filter(
         person__in=members,
         visited_for__in=[VisitedFor.CASE_FAMILY, VisitedFor.DISPUTE_FAMILY],
@@ -323,24 +318,12 @@ def award_problems(*, award) -> list[Problem]:
         return problems
     if award.person_id:
         person = award.person
-        if award.village_id and person.village_id != award.village_id:
-            problems.append(
-                Problem(
-                    "other_village",
-                    _("%(name)s 不是%(village)s的居民。")
-                    % {"name": person.name, "village": award.village.name},
-                    "person",
-                )
-            )
-        elif award.township_id and person.village.township_id != award.township_id:
-            problems.append(
-                Problem(
-                    "other_township",
-                    _("%(name)s 不是%(township)s的居民。")
-                    % {"name": person.name, "township": award.township.name},
-                    "person",
-                )
-            )
+        problems += residence_problems(
+            person,
+            village=award.village if award.village_id else None,
+            township=award.township if award.township_id else None,
+            field="person",
+        )
         award.name = person.name
     elif not award.name.strip():
         problems.append(Problem("no_name", _("请选择已登记的居民，或者填写获奖人姓名。"), "name"))

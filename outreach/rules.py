@@ -293,33 +293,32 @@ def lecture_problems(*, lecture, today: dt.date | None = None) -> list[Problem]:
     return problems
 
 
+def residence_problems(person, *, village, township, field: str, village_note: str = "") -> list[Problem]:
+    """Return why ``person`` is not a resident of ``village`` (when given) or else of ``township``:
+    the rule of a village's or a township's record that names residents (an attendee, an award)."""
+    if village is not None:
+        if person.village_id == village.pk:
+            return []
+        text = _("%(name)s 不是%(village)s的居民") % {"name": person.name, "village": village.name}
+        return [Problem("other_village", text + (village_note or "。"), field)]
+    if township is not None and person.village.township_id != township.pk:
+        text = _("%(name)s 不是%(township)s的居民。") % {"name": person.name, "township": township.name}
+        return [Problem("other_township", text, field)]
+    return []
+
+
 def lecture_attendee_problems(*, lecture, attendees) -> list[Problem]:
     """Return a problem naming each attendee who may not attend: a village's session takes the
     village's residents, a township's those of the township's villages; nobody deceased."""
     problems: list[Problem] = []
     for person in attendees:
-        if lecture.village_id:
-            if person.village_id != lecture.village_id:
-                problems.append(
-                    Problem(
-                        "other_village",
-                        _(
-                            "%(name)s 不是%(village)s的居民：村里的讲座只登记本村的参加人员，"
-                            "其他人计入未登记人数。"
-                        )
-                        % {"name": person.name, "village": lecture.village.name},
-                        "attendees",
-                    )
-                )
-        elif lecture.township_id and person.village.township_id != lecture.township_id:
-            problems.append(
-                Problem(
-                    "other_township",
-                    _("%(name)s 不是%(township)s的居民。")
-                    % {"name": person.name, "township": lecture.township.name},
-                    "attendees",
-                )
-            )
+        problems += residence_problems(
+            person,
+            village=lecture.village if lecture.village_id else None,
+            township=lecture.township if lecture.township_id else None,
+            field="attendees",
+            village_note=_("：村里的讲座只登记本村的参加人员，其他人计入未登记人数。"),
+        )
         if person.deceased:
             problems.append(
                 Problem("deceased", _("%(name)s 已登记为去世。") % {"name": person.name}, "attendees")
