@@ -21,6 +21,7 @@ from registry.models import Household, HouseholdIncome, Person
 from registry.services import person_move
 from tests.helpers.imports import POOR_HEADER, person_row, roster, workbook_file
 from tests.helpers.registers import form_data, make_record, person_form_data
+from tests.helpers.web import admin_form_data
 
 # -- the web forms -----------------------------------------------------------------------------------
 
@@ -65,19 +66,6 @@ def test_a_new_record_needs_no_version(world, login):
 
 
 # -- the admin ---------------------------------------------------------------------------------------
-
-
-def admin_form_data(response, **changes) -> dict:
-    """Return the POST data of the admin change form in ``response`` as it is shown, with ``changes``."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    data.update(changes)
-    return data
 
 
 def test_the_admin_change_form_carries_its_version_and_raises_it(world, login):

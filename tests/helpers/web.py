@@ -29,3 +29,15 @@ def page_width(page) -> int:
     will be."""
     page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+def admin_form_data(response, **changes) -> dict:
+    """Return the POST data of the admin change form in ``response`` as it is shown, with ``changes``."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return {**data, **changes}

@@ -24,6 +24,7 @@ from federation.ledgers.models import ExportRecord, LedgerArchive
 from registry.models import LeftBehindWoman, Person
 from tests.helpers.ledgers import data_rows, flat, pdf_text, workbook
 from tests.helpers.registers import YEAR, form_data, make_record
+from tests.helpers.web import admin_form_data
 
 LEDGER = "left_behind_women"
 TODAY = timezone.localdate()
@@ -293,18 +294,6 @@ def test_the_county_viewer_gets_the_archive_masked(world, login, entry):
     number = Person.objects.get(pk=entry.person_id).id_number
     assert number not in values and f"{number[:3]}***********{number[-4:]}" in values
     assert LeftBehindWoman.objects.count() == 1
-
-
-def admin_form_data(response, **changes) -> dict:
-    """Return the POST data of the admin change form in ``response`` as it is shown, with ``changes``."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return {**data, **changes}
 
 
 def test_the_admin_and_the_delete_page_refuse_an_entry_of_a_closed_year(world, login, entry):
