@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -275,3 +276,18 @@ def enqueue(func: str, *args: Any, **options: Any) -> None:
         transaction.on_commit(lambda: async_task(func, *args, **options), robust=True)
     else:
         async_task(func, *args, **options)
+
+
+def log_failure(log: logging.Logger, what: str, record: Any, exc: BaseException) -> None:
+    """Log that ``record``'s task (``what``: "import", "export") failed: the exception's type and
+    place only, never its message, which may quote a cell (an ID number, a health result)."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    log.error(
+        "%s %s (%s) failed: %s at %s:%s",
+        what,
+        record.pk,
+        record.ledger,
+        type(exc).__name__,
+        where.filename,
+        where.lineno,
+    )

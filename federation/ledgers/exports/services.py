@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import traceback
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -290,16 +289,7 @@ def record_run(
         with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE):
             result = build(path, progress)
     except Exception as exc:
-        # The type and the place only: an error's message may quote a cell, e.g. an ID number.
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        logger.error(
-            "export %s (%s) failed: %s at %s:%s",
-            record.pk,
-            record.ledger,
-            type(exc).__name__,
-            where.filename,
-            where.lineno,
-        )
+        liveness.log_failure(logger, "export", record, exc)
         path.unlink(missing_ok=True)
         record.status = S.FAILED
         record.error = f"导出失败（{type(exc).__name__}），请稍后重试或联系管理员。"

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import traceback
 import uuid
 from pathlib import Path
 from typing import Any
@@ -193,15 +192,7 @@ def run_import_record(record: ImportRecord, *, dry_run: bool) -> ImportResult | 
         )
         return None
     except Exception as exc:
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        logger.error(
-            "import %s (%s) failed: %s at %s:%s",
-            record.pk,
-            record.ledger,
-            type(exc).__name__,
-            where.filename,
-            where.lineno,
-        )
+        liveness.log_failure(logger, "import", record, exc)
         ImportRecord.objects.filter(pk=record.pk).update(
             status=S.FAILED,
             interrupted=S.CHECKING if dry_run else S.IMPORTING,
