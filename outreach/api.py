@@ -5,7 +5,7 @@ from federation.api.resources import adjust
 from federation.core import access
 from outreach.models import PetitionCategory, VolunteerTeam
 from outreach.policy import can_see_domestic_violence
-from outreach.services import lecture_save, volunteer_activity_save
+from outreach.services import lecture_save, save_with_related, volunteer_activity_save
 from registry.api import search_by_person
 
 adjust(
@@ -34,12 +34,7 @@ def _activity_team(form, request) -> None:
 
 
 def _activity_save(request, form):
-    return volunteer_activity_save(
-        user=request.user,
-        instance=form.save(commit=False),
-        participants=form.cleaned_data.get("participants") or [],
-        expected_version=form.cleaned_data.get("version"),
-    )
+    return save_with_related(volunteer_activity_save, user=request.user, form=form, related="participants")
 
 
 adjust("volunteeractivity", prepare_form=_activity_team, save=_activity_save)
@@ -67,12 +62,7 @@ adjust(
 
 
 def _lecture_save(request, form):
-    return lecture_save(
-        user=request.user,
-        instance=form.save(commit=False),
-        attendees=form.cleaned_data.get("attendees") or [],
-        expected_version=form.cleaned_data.get("version"),
-    )
+    return save_with_related(lecture_save, user=request.user, form=form, related="attendees")
 
 
 adjust("lecture", save=_lecture_save)

@@ -18,6 +18,17 @@ from outreach.rules import activity_participant_problems, lecture_attendee_probl
 from registry.models import Person
 
 
+def save_with_related(save, *, user, form, related: str):
+    """Save ``form``'s record by the service ``save`` with the people of its field ``related`` (a
+    session's ``attendees``, an activity's ``participants``): what a page and the API both do."""
+    return save(
+        user=user,
+        instance=form.save(commit=False),
+        expected_version=form.cleaned_data.get("version"),
+        **{related: form.cleaned_data.get(related) or []},
+    )
+
+
 def volunteer_activity_save(
     *,
     user,

@@ -15,7 +15,7 @@ from federation.core.scoping import get_for_user_or_404
 from federation.web.generic import DomainCreateView, DomainDetailView, DomainUpdateView, YearPageMixin
 from outreach.lectures import lecture_progress, render_sign_in_pdf, sign_in_lines
 from outreach.models import Lecture, LectureKind
-from outreach.services import lecture_save
+from outreach.services import lecture_save, save_with_related
 from registry.models import Person
 
 
@@ -40,12 +40,7 @@ class _LectureFormMixin:
     """A director writes her village's sessions; the attendees are saved with the session."""
 
     def save_record(self, form):
-        return lecture_save(
-            user=self.request.user,
-            instance=form.save(commit=False),
-            attendees=form.cleaned_data.get("attendees") or [],
-            expected_version=form.cleaned_data.get("version"),
-        )
+        return save_with_related(lecture_save, user=self.request.user, form=form, related="attendees")
 
 
 class LectureCreateView(_LectureFormMixin, DomainCreateView):

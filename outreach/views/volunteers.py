@@ -10,7 +10,7 @@ from federation.web.generic import (
     int_param,
 )
 from outreach.models import VolunteerActivity, VolunteerMember, VolunteerTeam
-from outreach.services import volunteer_activity_save
+from outreach.services import save_with_related, volunteer_activity_save
 
 
 class TeamDetailView(DomainDetailView):
@@ -59,11 +59,8 @@ class _ActivityFormMixin:
         return form
 
     def save_record(self, form):
-        return volunteer_activity_save(
-            user=self.request.user,
-            instance=form.save(commit=False),
-            participants=form.cleaned_data.get("participants") or [],
-            expected_version=form.cleaned_data.get("version"),
+        return save_with_related(
+            volunteer_activity_save, user=self.request.user, form=form, related="participants"
         )
 
 
