@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('federation', '0016_alter_accessrecord_kind'),
+        ('federation', '0016_access_log_crosschecks'),
         ('registry', '0020_aid_programmes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
