@@ -24,6 +24,7 @@ from django.views import View, generic
 from crosschecks import exports, services
 from crosschecks.forms import CheckForm, ListMappingForm, UploadForm
 from crosschecks.models import DepartmentList, Difference, DifferenceKind, ListRow, Match
+from crosschecks.retention import retention_days
 from federation.core import access
 from federation.core.models import AccessRecord, Village
 from federation.ledgers.imports.reader import ImportRefused
@@ -73,6 +74,7 @@ class DepartmentListListView(ReadMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_upload"] = self.request.user.has_perm(services.UPLOAD_PERMISSION)
+        context["retention_days"] = retention_days()
         return context
 
 
@@ -158,6 +160,12 @@ class DepartmentListDetailView(ListMixin, View):
             context["may_confirm"] = user.has_perm(services.UPLOAD_PERMISSION)
             context["form"] = form or mapping_form(department_list)
             context["preview"] = preview(department_list)
+            chosen = set((department_list.mapping or {}).values())
+            context["kept_columns"] = [
+                c["title"]
+                for c in department_list.columns
+                if c["index"] not in chosen and c["title"] != "序号"
+            ]
             return context
         differences = visible_differences(user, department_list).select_related(
             "person", "village", "row", "closed_by"
