@@ -1,7 +1,8 @@
 """How long a department's list is kept: ``CROSSCHECK_RETENTION_DAYS`` days after its upload (365 by
 default), then deleted with its rows and differences by a daily task (django-q schedule 比对名单清理,
 made after ``migrate`` as the core's own daily tasks are). Each deletion is recorded in the access
-log (比对名单到期删除), by the system: no user, no address.
+log (比对名单到期删除), by the system: no user, no address. Their history rows go with them, and the
+核实无误 checks that no list holds any more once they are as old.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from crosschecks.models import DepartmentList, DifferenceCheck
+from crosschecks.models import DepartmentList, Difference, DifferenceCheck
 from federation.core.models import AccessRecord
 from federation.core.schedules import schedule_daily
 
@@ -43,9 +44,17 @@ def prune(*, now: dt.datetime | None = None) -> int:
                 object_id=lst.pk,
                 path="",
             )
+            pk = lst.pk
             lst.delete()
+            # Its history goes with it (the deletion's own rows too): the old versions hold the same
+            # names and numbers.
+            Difference.history.filter(department_list_id=pk).delete()
+            DepartmentList.history.filter(id=pk).delete()
         deleted += 1
-    DifferenceCheck.objects.filter(checked_at__lt=cutoff, differences__isnull=True).delete()
+    stale = DifferenceCheck.objects.filter(checked_at__lt=cutoff, differences__isnull=True)
+    stale_ids = list(stale.values_list("pk", flat=True))
+    DifferenceCheck.objects.filter(pk__in=stale_ids).delete()
+    DifferenceCheck.history.filter(id__in=stale_ids).delete()
     return deleted
 
 

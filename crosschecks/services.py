@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from crosschecks import matching
 from crosschecks.models import DepartmentList, Difference, DifferenceCheck, ListRow
@@ -207,7 +208,7 @@ def list_confirm(*, user: Any, department_list: DepartmentList, mapping: dict[st
     matching.match_rows(user=user, department_list=lst, rows=rows)
     ListRow.objects.bulk_create(rows, batch_size=1000)
     differences = matching.find_differences(user=user, department_list=lst, rows=rows)
-    Difference.objects.bulk_create(differences, batch_size=1000)
+    bulk_create_with_history(differences, Difference, batch_size=1000, default_user=user)
     lst.mapping = mapping
     lst.row_count = len(rows)
     lst.status = DepartmentList.Status.CHECKED

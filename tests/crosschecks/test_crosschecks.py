@@ -230,7 +230,10 @@ def test_viewing_a_list_is_in_the_access_log_and_old_lists_are_pruned(world, cas
     assert not DepartmentList.objects.filter(pk=lst.pk).exists()
     assert not ListRow.objects.filter(department_list_id=lst.pk).exists()
     assert not Difference.objects.filter(department_list_id=lst.pk).exists()
+    assert not Difference.history.filter(department_list_id=lst.pk).exists()
+    assert not DepartmentList.history.filter(id=lst.pk).exists()
     assert DepartmentList.objects.filter(pk=young.pk).exists()
+    assert Difference.history.filter(department_list_id=young.pk).exists()
     record = AccessRecord.objects.get(kind=AccessRecord.Kind.CROSSCHECK_DELETED)
     assert record.object_id == lst.pk and record.user is None
 
