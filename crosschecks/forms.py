@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crosschecks.models import ListKind
 from crosschecks.services import read_list
+from federation.core.forms import FriendlyErrorsMixin
 from federation.core.models import Township, Village
 from federation.ledgers.imports.forms import MappingForm, VillageChoiceField
 from federation.ledgers.imports.reader import ImportRefused, not_xlsx_name
@@ -21,7 +22,7 @@ from federation.ledgers.imports.reader import ImportRefused, not_xlsx_name
 XLSX_ACCEPT = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(forms.Form):
+class UploadForm(FriendlyErrorsMixin, forms.Form):
     """上传名单: which list, of which date, for the township or one village, and the file."""
 
     kind = forms.ChoiceField(label=_("名单类别"), choices=ListKind.choices)
@@ -91,7 +92,7 @@ class ListMappingForm(MappingForm):
         return cleaned
 
 
-class CheckForm(forms.Form):
+class CheckForm(FriendlyErrorsMixin, forms.Form):
     """核实无误: what was checked (required)."""
 
     note = forms.CharField(

@@ -82,6 +82,7 @@ class DepartmentListCreateView(ReadMixin, generic.FormView):
     """上传名单: the file is read at once; its columns are confirmed on the list's page."""
 
     permission = services.UPLOAD_PERMISSION
+    model = DepartmentList  # what the site's form walk (tests/web/test_no_server_error.py) reads
     template_name = "crosschecks/upload.html"
     form_class = UploadForm
 
