@@ -65,3 +65,28 @@ def uploaded_and_checked(client, world, headers, rows, **options) -> DepartmentL
     department_list.refresh_from_db()
     assert department_list.status == DepartmentList.Status.CHECKED
     return department_list
+
+
+def checked_list(user, world, headers, rows, *, kind="dibao", confirmed=True) -> DepartmentList:
+    """Return a list of ``world``'s township uploaded by ``user`` through the services (confirmed with
+    its proposed columns unless told)."""
+    import datetime as dt
+
+    from crosschecks import services
+
+    upload = xlsx(headers, rows)
+    table = services.read_list(upload, name=upload.name)
+    department_list = services.list_upload(
+        user=user,
+        township=world.township,
+        kind=kind,
+        as_of=dt.date(2026, 6, 30),
+        village=None,
+        upload=upload,
+        table=table,
+    )
+    if confirmed:
+        department_list = services.list_confirm(
+            user=user, department_list=department_list, mapping=department_list.mapping
+        )
+    return department_list
