@@ -318,3 +318,31 @@ def test_the_list_page_counts_the_open_differences(world, cast, login):
         reverse("registry:poorwoman_create") + f"?person={cast.poor_unregistered.pk}&amp;year=2026" in detail
     )
     assert reverse("registry:poorwoman_detail", args=[cast.unlisted_poor.pk]) in detail
+
+
+def test_a_row_without_a_valid_number_matches_by_name_within_its_village_only_when_one_fits(
+    world, cast, login
+):
+    from tests.helpers.registers import a_poor_woman
+
+    twin_a = a_poor_woman(world.village_a, "同名甲")
+    a_poor_woman(world.village_b, "同名甲")
+    rows = [
+        (1, "低收入丙", "", "", "红旗村", 1),  # no number, no head: the one 低收入丙 of 红旗村
+        (2, "同名甲", "", "", "红旗村", 1),  # two of that name, one in 红旗村: hers
+        (3, "同名甲", "", "", "", 1),  # two of that name and no village: no match
+        (4, "妻子丁", "X", "别人", "红旗村", 1),  # her name, another head: no match
+    ]
+    lst = uploaded_and_checked(login(world.staff), world, HEADERS, rows, kind="disability")
+    found = {row.number: (row.match, row.person) for row in lst.rows.all()}
+    assert found[3] == (Match.WEAK, cast.poor_unregistered)
+    assert found[4] == (Match.WEAK, twin_a)
+    assert found[5] == (Match.NONE, None) and found[6] == (Match.NONE, None)
+    assert {kind for kind, _name in pairs(lst)} == {K.NOT_REGISTERED}
+
+
+def test_the_menu_offers_the_cross_checks_to_the_roles_that_read_them(world, login):
+    for user in (world.staff, world.chair, world.dir_a, world.county_viewer):
+        page = login(user).get(reverse("home")).content.decode()
+        assert reverse("crosschecks:departmentlist_list") in page, user
+    assert login(world.nobody).get(reverse("crosschecks:departmentlist_list")).status_code == 404
