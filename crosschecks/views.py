@@ -30,6 +30,8 @@ from federation.core.models import AccessRecord, Village
 from federation.ledgers.imports.reader import ImportRefused
 
 READ = "crosschecks.view_departmentlist"
+#: The differences settled by changing the register entry they name (its 外出原因, its 是否寄宿).
+FIXED_ON_THE_ENTRY = (DifferenceKind.DETENTION_REASON, DifferenceKind.BOARDING_NOT_MARKED)
 #: How many rows of a list its page shows (the export holds every one).
 ROWS_SHOWN = 200
 
@@ -219,12 +221,20 @@ class DepartmentListDetailView(ListMixin, View):
             actions.append((_("打开居民"), reverse("registry:person_detail", args=[person.pk])))
         if difference.entry_model and difference.entry_id:
             with contextlib.suppress(NoReverseMatch):
+                model = difference.entry_model
                 actions.append(
-                    (
-                        _("打开登记"),
-                        reverse(f"registry:{difference.entry_model}_detail", args=[difference.entry_id]),
-                    )
+                    (_("打开登记"), reverse(f"registry:{model}_detail", args=[difference.entry_id]))
                 )
+                if difference.kind in FIXED_ON_THE_ENTRY and user.has_perm(f"registry.change_{model}"):
+                    actions.append(
+                        (_("修改登记"), reverse(f"registry:{model}_update", args=[difference.entry_id]))
+                    )
+        if (
+            difference.kind == DifferenceKind.OTHER_VILLAGE
+            and person is not None
+            and user.has_perm("federation.move_between_villages")
+        ):
+            actions.append((_("迁往他村"), reverse("registry:person_move", args=[person.pk])))
         if (
             difference.kind == DifferenceKind.POOR_NOT_REGISTERED
             and person is not None

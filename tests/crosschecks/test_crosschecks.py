@@ -346,3 +346,16 @@ def test_the_menu_offers_the_cross_checks_to_the_roles_that_read_them(world, log
         page = login(user).get(reverse("home")).content.decode()
         assert reverse("crosschecks:departmentlist_list") in page, user
     assert login(world.nobody).get(reverse("crosschecks:departmentlist_list")).status_code == 404
+
+
+def test_the_actions_open_the_entry_to_change_and_the_person_to_move(world, children, cast, login):
+    client = login(world.staff)
+    rows = [(1, children.father.name, children.father.id_number, "", "红旗村", "")]
+    lst = uploaded_and_checked(client, world, HEADERS, rows, kind="detention")
+    page = client.get(lst.get_absolute_url()).content.decode()
+    assert reverse("registry:leftbehindchild_update", args=[children.entry.pk]) in page
+    lst = uploaded_and_checked(client, world, HEADERS, dibao_rows(cast)[2:3], kind="disability")
+    page = client.get(lst.get_absolute_url()).content.decode()
+    assert reverse("registry:person_move", args=[world.woman_b.pk]) in page
+    page = login(world.dir_b).get(lst.get_absolute_url()).content.decode()
+    assert reverse("registry:person_move", args=[world.woman_b.pk]) not in page  # the township moves
