@@ -702,6 +702,8 @@ class AccessRecord(models.Model):
         LOAN_PAPER = "loan_paper", _("下载贷款材料")
         ADMIN = "admin", _("后台查看")
         EXPORT = "export", _("导出")
+        CROSSCHECK = "crosscheck", _("查看比对名单")
+        CROSSCHECK_DELETED = "crosscheck_deleted", _("比对名单到期删除")
 
     user = user_field(_("用户"), blank=False, db_index=False)  # the index (user, -at) serves
     username = models.CharField(_("用户名"), max_length=150, help_text=_("用户被删除后仍可知是谁。"))

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "registry",
     "outreach",
     "loans",
+    "crosschecks",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides the files: Dj
 # ACCESS_LOG_RETENTION_DAYS days (never fewer than 183, six months) and pruned by a daily task.
 # The address recorded is federation.core.logins.client_address's (TRUSTED_PROXIES), as for log-ins.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=183)
+
+# The departments' lists uploaded for a cross-check (crosschecks, 比对核实), their rows and
+# differences, are deleted CROSSCHECK_RETENTION_DAYS days after their upload by a daily task.
+CROSSCHECK_RETENTION_DAYS = env.int("CROSSCHECK_RETENTION_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("outreach/", include("outreach.urls")),
     path("loans/", include("loans.urls")),
+    path("crosschecks/", include("crosschecks.urls")),
     path("exports/", include("federation.ledgers.exports.urls")),
     path("imports/", include("federation.ledgers.imports.urls")),
     path("archives/", include("federation.ledgers.archive_pages")),

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from federation.ledgers.models import ImportRecord
 from registry.models import LeftBehindWoman
+from tests.crosschecks.helpers import checked_list
 from tests.helpers.factories import HouseholdFactory
 from tests.helpers.loans import build_loan_world, draft
 from tests.helpers.outreach import build_outreach_world
@@ -72,6 +73,15 @@ def site(world):
     for number in range(10, 70):  # more than a page of households: the pagination is measured
         HouseholdFactory(village=w.village_a, group=w.group_a, number=f"{number:04d}")
     w.checked_imports = {user.username: checked_import(user, w.village_a) for user in (w.dir_a, w.staff)}
+    # A department's list checked (比对核实): a difference in each village, and one waiting for its columns.
+    rows = [
+        (1, w.woman_a.name, w.woman_a.id_number, w.woman_a.name, "胜利村"),
+        (2, "外来人", "", "某某", "胜利村"),
+    ]
+    w.department_list = checked_list(w.staff, w, ["序号", "姓名", "身份证号", "户主姓名", "村"], rows)
+    w.draft_list = checked_list(
+        w.staff, w, ["序号", "姓名", "身份证号", "户主姓名", "村"], rows, confirmed=False
+    )
     return w
 
 
@@ -122,7 +132,11 @@ def page_kinds(w, *, township: bool) -> dict[str, str]:
         "loan form": reverse("loans:application_create"),
         "not found": "/no-such-page/",
     }
+    kinds["cross-checks"] = reverse("crosschecks:departmentlist_list")
+    kinds["cross-check"] = w.department_list.get_absolute_url()
     if township:
+        kinds["cross-check upload"] = reverse("crosschecks:departmentlist_create")
+        kinds["cross-check columns"] = w.draft_list.get_absolute_url()
         kinds["overview"] = reverse("outreach:overview")
         kinds["visit progress"] = reverse("outreach:visit_progress")
     else:

@@ -117,7 +117,12 @@ def broken_values(name: str, field: dict) -> list[tuple[str, list[str], str | No
     if kind in ("checkbox",):
         return [("unticked", [], "请勾选这一项" if required else None)]
     if required:
-        message = "请填写这一项" if field["tag"] in ("input", "textarea") and kind != "radio" else "请选择"
+        # A file is chosen, not typed (请选择要上传的文件。).
+        message = (
+            "请填写这一项"
+            if field["tag"] in ("input", "textarea") and kind not in ("radio", "file")
+            else "请选择"
+        )
         cases.append(("empty", [""], message))
     if kind in ("text", "textarea", "tel", "search") and field.get("maxlength"):
         limit = int(field["maxlength"])
