@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.DepartmentListConfirmView.as_view(), name="departmentlist_confirm"),
     path("<int:pk>/export/", views.DepartmentListExportView.as_view(), name="departmentlist_export"),
     path("differences/<int:pk>/check/", views.DifferenceCheckView.as_view(), name="difference_check"),
+    path("differences/<int:pk>/person/", views.DifferencePersonView.as_view(), name="difference_person"),
 ]

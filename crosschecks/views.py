@@ -28,6 +28,7 @@ from crosschecks.retention import retention_days
 from federation.core import access
 from federation.core.models import AccessRecord, Village
 from federation.ledgers.imports.reader import ImportRefused
+from registry.views.people import PERSON_PREFILL
 
 READ = "crosschecks.view_departmentlist"
 #: The differences settled by changing the register entry they name (its 外出原因, its 是否寄宿).
@@ -244,7 +245,7 @@ class DepartmentListDetailView(ListMixin, View):
             url = reverse("registry:poorwoman_create") + f"?person={person.pk}&year={year}"
             actions.append((_("登记为贫困妇女"), url))
         if difference.kind == DifferenceKind.NOT_REGISTERED and user.has_perm("registry.add_person"):
-            actions.append((_("登记居民"), reverse("registry:person_create")))
+            actions.append((_("登记居民"), reverse("crosschecks:difference_person", args=[difference.pk])))
         return {"difference": difference, "actions": actions}
 
 
@@ -298,6 +299,27 @@ class DifferenceCheckView(ReadMixin, View):
             return redirect(target)
         messages.success(request, _("已标记为核实无误。"))
         return redirect(target)
+
+
+class DifferencePersonView(ReadMixin, View):
+    """登记居民: the new resident's form, with the name and the valid ID number of the list's row
+    (handed over in the session, not in the address)."""
+
+    permission = "registry.add_person"
+
+    def get(self, request, pk):
+        difference = get_object_or_404(
+            Difference.objects.for_user(request.user).select_related("row"),
+            pk=pk,
+            kind=DifferenceKind.NOT_REGISTERED,
+        )
+        row = difference.row
+        if row is not None:
+            request.session[PERSON_PREFILL] = {
+                "name": row.name,
+                "id_number": row.id_number if row.id_valid else "",
+            }
+        return redirect("registry:person_create")
 
 
 class DepartmentListExportView(ListMixin, View):

@@ -107,12 +107,21 @@ class ResidentCreateView(_VillageFieldMixin, DomainCreateView):
         return form
 
 
+#: The session key where a page that sends the user to add a resident leaves the name and ID number
+#: it knows (a cross-check's unregistered person): read once by the form, never put in the address,
+#: which servers log.
+PERSON_PREFILL = "registry.person_prefill"
+
+
 class PersonCreateView(ResidentCreateView):
     def get_initial(self):
         initial = super().get_initial()
         household = self.request.GET.get("household", "")
         if household.isdigit():
             initial["household"] = household
+        prefill = self.request.session.pop(PERSON_PREFILL, None) if self.request.method == "GET" else None
+        if isinstance(prefill, dict):
+            initial.update({k: str(v) for k, v in prefill.items() if k in ("name", "id_number") and v})
         return initial
 
 

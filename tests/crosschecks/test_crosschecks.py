@@ -359,3 +359,20 @@ def test_the_actions_open_the_entry_to_change_and_the_person_to_move(world, chil
     assert reverse("registry:person_move", args=[world.woman_b.pk]) in page
     page = login(world.dir_b).get(lst.get_absolute_url()).content.decode()
     assert reverse("registry:person_move", args=[world.woman_b.pk]) not in page  # the township moves
+
+
+def test_an_unregistered_person_is_added_from_the_form_with_the_lists_name_and_number(world, cast, login):
+    client = login(world.staff)
+    lst = uploaded_and_checked(client, world, HEADERS, dibao_rows(cast)[4:5])  # 外来人, registered nowhere
+    difference = lst.differences.get(kind=K.NOT_REGISTERED)
+    action = reverse("crosschecks:difference_person", args=[difference.pk])
+    assert action in client.get(lst.get_absolute_url()).content.decode()
+
+    response = client.get(action)
+
+    assert response.status_code == 302 and response.url == reverse("registry:person_create")
+    assert cast.unknown_id not in response.url  # the number never in an address a server logs
+    form = client.get(response.url).context["form"]
+    assert (form.initial["name"], form.initial["id_number"]) == ("外来人", cast.unknown_id)
+    assert "name" not in client.get(response.url).context["form"].initial  # handed over once
+    assert login(world.dir_a).get(action).status_code == 404  # 胜利村's difference: not hers
