@@ -255,7 +255,9 @@ class DomainModel(models.Model):
     deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
-    history = HistoricalRecords(inherit=True)
+    # Not in the history rows: copies of another record kept for reading, which that record's own
+    # history holds (a register entry's ``person_name``, its person's name).
+    history = HistoricalRecords(inherit=True, excluded_fields=["person_name"])
 
     objects = LiveManager()
     all_objects = ScopedManager.from_queryset(DomainQuerySet)()
