@@ -150,6 +150,8 @@ class RegisterEntry(PersonsVillage, DomainModel):
     """
 
     url_name: str  # "registry:<name>_detail"
+    #: Not in its history rows (``DomainHistory``): her name, which her own history keeps.
+    history_excluded: ClassVar[tuple[str, ...]] = ("person_name",)
     #: The exit reasons that fit this register (of ``ExitReason``), in the order offered.
     exit_reasons: ClassVar[tuple[str, ...]] = (ExitReason.MOVED_AWAY, ExitReason.DECEASED, ExitReason.OTHER)
 
