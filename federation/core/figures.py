@@ -15,7 +15,8 @@ figures of one kind are computed once and kept (:class:`~federation.core.models.
   ``FIGURES_MAX_AGE_SECONDS``: an older figure is computed again;
 - the task queue recomputes every declared figure of the current year for every village each
   night (:func:`refresh`, scheduled after ``migrate`` by ``CoreConfig``), so the first view of a day
-  is fast too;
+  is fast too, and every 5 minutes those past half their age (:func:`refresh_aging`), so that the
+  county's pages never find them aged;
 - a figure that declares how villages' values add up (``combine``, e.g. :func:`summed`) is kept per
   township too (:func:`township_values`): the county's pages read 20 townships' rows instead of 500
   villages'. A township's row is made from its villages' (kept or counted), is as old as the oldest
@@ -43,7 +44,7 @@ from django.utils import timezone
 
 from federation.core.queries import filter_in
 from federation.core.registries import Registry
-from federation.core.schedules import schedule_daily
+from federation.core.schedules import schedule_daily, schedule_every
 
 logger = logging.getLogger(__name__)
 
@@ -324,12 +325,63 @@ def connect() -> None:
 
 
 REFRESH_SCHEDULE = "各村统计数字每日重算"
+AGING_SCHEDULE = "统计数字到期前重算"
 
 
 def schedule_refresh() -> None:
-    """Make sure the nightly refresh is scheduled in django-q (once; an administrator's changes stay):
-    at 01:30, when nobody works, since a county's figures take a few seconds to count."""
+    """Make sure the refreshes are scheduled in django-q (once; an administrator's changes stay): the
+    nightly one at 01:30, when nobody works, since a county's figures take a few seconds to count,
+    and :func:`refresh_aging` every half of ``FIGURES_MAX_AGE_SECONDS`` (5 minutes)."""
     schedule_daily(REFRESH_SCHEDULE, "federation.core.figures.refresh", at=dt.time(1, 30))
+    minutes = max(1, int(max_age().total_seconds() // 120))
+    schedule_every(AGING_SCHEDULE, "federation.core.figures.refresh_aging", minutes=minutes)
+
+
+def refresh_aging(today: dt.date | None = None) -> int:
+    """Recompute the kept figures of today's parameters (``refresh_params``) that are past half their
+    age or not kept, and the townships' sums of them; return how many villages' figures were counted.
+
+    The task queue runs it every half of ``FIGURES_MAX_AGE_SECONDS``, so that no page finds the
+    county's figures aged and counts 500 villages again: what a change forgot is counted here or by
+    the next view, whichever comes first; what is fresh is left alone.
+    """
+    from federation.core.models import StoredFigure, Village
+
+    today = today or timezone.localdate()
+    villages = list(Village.objects.select_related("township").order_by("code"))
+    grouped = by_township(villages, lambda village: village)
+    now = timezone.now()
+    soon = now - max_age() / 2
+    counted = 0
+    for figure in figures:
+        for params in figure.refresh_params(today):
+            key = key_of(figure.name, params)
+            rows = StoredFigure.objects.filter(key=key, computed_at__gte=soon)
+            fresh = set(rows.filter(village__isnull=False).values_list("village_id", flat=True))
+            aging = [village.pk for village in villages if village.pk not in fresh]
+            if aging:
+                _keep(key, _complete(figure, figure.compute(aging, **params), aging), now)
+                counted += len(aging)
+            if figure.combine is None:
+                continue
+            fresh = set(rows.filter(township__isnull=False).values_list("township_id", flat=True))
+            missing = [t for t in grouped if t.pk not in fresh]
+            if missing:
+                ids = [village.pk for t in missing for village in grouped[t]]
+                by_village, when = _kept(figure, key, ids, params, now)  # all fresh now: read
+                _store(
+                    [
+                        StoredFigure(
+                            key=key,
+                            township_id=t.pk,
+                            values=figure.combine([by_village[v.pk] for v in grouped[t]]),
+                            computed_at=min(when[v.pk] for v in grouped[t]),
+                        )
+                        for t in missing
+                    ],
+                    unit="township",
+                )
+    return counted
 
 
 def refresh(today: dt.date | None = None) -> int:

@@ -289,3 +289,42 @@ def test_summed_adds_up_numbers_lists_mappings_and_amounts():
     }
     assert figures.summed([{"relief_amount": "10.50"}, {"relief_amount": "0"}]) == {"relief_amount": "10.50"}
     assert figures.summed([3, 4]) == 7
+
+
+def test_the_figures_past_half_their_age_are_counted_again_before_a_page_finds_them_aged(outreach_world):
+    w = outreach_world
+    with KEPT:
+        live = {
+            row.village: row.done
+            for row in visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+        }
+        StoredFigure.objects.all().delete()
+        assert figures.refresh_aging(today=TODAY) > 0  # what is not kept is counted
+        assert StoredFigure.objects.filter(
+            township=w.other_township, key__startswith="outreach.visits"
+        ).exists()
+        assert figures.refresh_aging(today=TODAY) == 0  # what is fresh is left alone
+        halfway = timezone.now() - figures.max_age() / 2 - dt.timedelta(seconds=1)
+        StoredFigure.objects.filter(village=w.village_c).update(computed_at=halfway)
+        StoredFigure.objects.filter(township=w.other_township).update(computed_at=halfway)
+        aged = StoredFigure.objects.filter(village=w.village_c).count()
+        assert figures.refresh_aging(today=TODAY) == aged  # village_c's figures only
+        assert not StoredFigure.objects.filter(computed_at__lte=halfway).exists()
+        with CaptureQueriesContext(connection) as queries:
+            kept_now = {
+                row.village: row.done
+                for row in visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+            }
+    assert kept_now == live
+    assert not any("outreach_visit" in q["sql"] for q in queries)
+
+
+def test_the_refresh_before_the_figures_age_is_scheduled_once(outreach_world):
+    from django_q.models import Schedule
+
+    figures.schedule_refresh()
+    figures.schedule_refresh()
+    schedule = Schedule.objects.get(name=figures.AGING_SCHEDULE)
+    assert schedule.func == "federation.core.figures.refresh_aging"
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
+    assert Schedule.objects.filter(name=figures.REFRESH_SCHEDULE).count() == 1
