@@ -81,10 +81,10 @@ def add_figure(figure: Figure) -> Figure:
 def by_township(rows: Iterable[Any], village_of: Callable[[Any], Any]) -> dict[Any, list[Any]]:
     """Return ``rows`` (of villages) grouped by their village's township, in the order of the rows:
     what a county-wide page sums, township by township."""
-    grouped: dict[Any, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(village_of(row).township, []).append(row)
-    return grouped
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:  # by the township's id: its row is read from the first village only
+        grouped.setdefault(village_of(row).township_id, []).append(row)
+    return {village_of(group[0]).township: group for group in grouped.values()}
 
 
 def live_villages() -> int:
