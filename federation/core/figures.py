@@ -38,7 +38,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -253,15 +253,31 @@ def _store(rows: list[Any], *, unit: str) -> None:
 
 def forget(village_ids: Iterable[int]) -> None:
     """Forget every kept figure of ``village_ids`` and of their townships (their next view counts
-    them again): one ``DELETE``."""
-    from django.db.models import Q
-
+    them again): one ``DELETE``, no signal (a kept figure is no record)."""
     from federation.core.models import StoredFigure, Village
 
     ids = sorted({pk for pk in village_ids if pk is not None})
-    if ids:
-        townships = Village.objects.filter(pk__in=ids).values("township_id")
-        StoredFigure.objects.filter(Q(village_id__in=ids) | Q(township_id__in=townships)).delete()
+    if not ids:
+        return
+    connection = connections[router.db_for_write(StoredFigure)]
+    table, villages = StoredFigure._meta.db_table, Village._meta.db_table
+    townships = f"SELECT township_id FROM {villages} WHERE id"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the townships as an array: both columns' indexes serve
+            cursor.execute(
+                f"DELETE FROM {table} WHERE village_id = ANY(%s)"
+                f" OR township_id = ANY(ARRAY({townships} = ANY(%s)))",
+                [ids, ids],
+            )
+            return
+        for start in range(0, len(ids), 400):  # SQLite allows 999 parameters a statement
+            chunk = ids[start : start + 400]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {table} WHERE village_id IN ({marks})"
+                f" OR township_id IN ({townships} IN ({marks}))",
+                [*chunk, *chunk],
+            )
 
 
 def _flush(connection) -> None:

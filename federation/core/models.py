@@ -766,7 +766,10 @@ class StoredFigure(models.Model):
 
     key = models.CharField(max_length=120)
     village = models.ForeignKey(Village, null=True, on_delete=models.CASCADE, related_name="+")
-    township = models.ForeignKey(Township, null=True, on_delete=models.CASCADE, related_name="+")
+    # indexed by its unique constraint (township first)
+    township = models.ForeignKey(
+        Township, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     values = models.JSONField()
     computed_at = models.DateTimeField()
 
