@@ -591,10 +591,15 @@ def add_village(loader, village, spec, entries, year: int, counts: dict[str, int
     # The entries are chosen by the rules on the year's reference date: they are entered on it (or today).
     entered_on = min(year_settings(year).ages_on, timezone.localdate())
     for register, person, values in entries:
-        # village_id: as RegisterEntry.fill_derived keeps it
+        # village_id and person_name: as RegisterEntry.fill_derived keeps them
         person_id = person_ids[id(person)]
         registers[register].add(
-            person_id=person_id, village_id=village.pk, year=year, entered_on=entered_on, **values
+            person_id=person_id,
+            village_id=village.pk,
+            person_name=person.name,
+            year=year,
+            entered_on=entered_on,
+            **values,
         )
         counts[register] += 1
 

@@ -104,16 +104,26 @@ def in_womens_registers(*, year: int) -> Q:
 
 
 def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
-    """Return ``qs`` searched by a person's name, whole ID number, or its last four characters."""
+    """Return ``qs`` searched by a person's name, whole ID number, or its last four characters.
+
+    Records that keep their person's name (a register entry's ``person_name``) are searched by it: a
+    scope's entries of the year are read from their own index and filtered, where the person's name
+    needs every person of the scope (no index serves one character).
+    """
     search = search.strip()
     if not search:
         return qs
+    name = f"{prefix}name"
+    if prefix == "person__" and any(f.name == "person_name" for f in qs.model._meta.concrete_fields):
+        name = "person_name"
     upper = search.upper()
     if len(upper) == 4 and upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X"):
-        return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{prefix}name__contains": search}))
+        return qs.filter(Q(**{f"{prefix}id_last4": upper}) | Q(**{f"{name}__contains": search}))
     if is_whole_id_number(upper):
         return qs.filter(**{f"{prefix}id_number": upper})
-    qs = qs.filter(**{f"{prefix}name__contains": search})
+    qs = qs.filter(**{f"{name}__contains": search})
+    if name == "person_name":
+        return qs
     if len(search) == 2 and connections[qs.db].vendor == "postgresql":
         # Also by the index of names' two-character pieces (registry 0015): the trigram index serves
         # three characters or more, so a county's register searched for 王芳 read its every entry.

@@ -115,20 +115,27 @@ def bulk_update(
     reason: str | None = None,
     batch_size: int = 1000,
 ) -> None:
-    """Update ``fields`` of ``objs`` (one model) at once, each with a ``~`` history row naming ``actor``."""
+    """Update ``fields`` of ``objs`` (one model) at once, each with a ``~`` history row naming ``actor``.
+
+    A model that others keep copies of (``copies_follow(objs, fields)``, e.g. ``Person``) is told.
+    """
     from simple_history.utils import bulk_update_with_history
 
     if not objs:
         return
+    fields = list(fields)
     bulk_update_with_history(
         objs,
         type(objs[0]),
-        list(fields),
+        fields,
         batch_size=batch_size,
         default_user=user_of(actor),
         default_change_reason=reason,
     )
     figures.bulk_changed(objs)
+    follow = getattr(type(objs[0]), "copies_follow", None)
+    if follow is not None:  # what keeps a copy of these records (a person's name on her entries)
+        follow(objs, fields)
 
 
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}

@@ -242,6 +242,25 @@ class LiveManager(ScopedManager.from_queryset(DomainQuerySet)):
         return super().get_queryset().alive()
 
 
+class DomainHistory(HistoricalRecords):
+    """django-simple-history's records of a model, without the fields it names in ``history_excluded``:
+    copies of another record kept for reading (a register entry's ``person_name``), which that record's
+    own history holds. simple_history's ``excluded_fields`` is one list for every model inheriting
+    the records, and it reads each excluded field of every model it rebuilds from a history row."""
+
+    def create_history_model(self, model, inherited):
+        shared = self.excluded_fields
+        self.excluded_fields = [*shared, *getattr(model, "history_excluded", ())]
+        try:
+            return super().create_history_model(model, inherited)
+        finally:
+            self.excluded_fields = shared
+
+    def fields_included(self, model):
+        excluded = set(getattr(model, "history_excluded", ()))
+        return [field for field in super().fields_included(model) if field.name not in excluded]
+
+
 class DomainModel(models.Model):
     """Base of every domain record: soft delete, optimistic version, timestamps, full history.
 
@@ -255,7 +274,7 @@ class DomainModel(models.Model):
     deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
-    history = HistoricalRecords(inherit=True)
+    history = DomainHistory(inherit=True)
 
     objects = LiveManager()
     all_objects = ScopedManager.from_queryset(DomainQuerySet)()
@@ -741,21 +760,39 @@ class AccessRecord(models.Model):
 class StoredFigure(models.Model):
     """One village's figures of one kind (``key``: the figure's name and parameters), kept for the
     pages that sum many villages (``federation.core.figures``): computed on the first view, forgotten
-    when a record of the village changes, recomputed after ``FIGURES_MAX_AGE_SECONDS``."""
+    when a record of the village changes, recomputed after ``FIGURES_MAX_AGE_SECONDS``.
+
+    A row of a ``township`` (no village) holds the sum of its villages' figures, what the county's
+    pages read: forgotten with any of its villages' rows, as old as the oldest of them.
+    """
 
     key = models.CharField(max_length=120)
-    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Village, null=True, on_delete=models.CASCADE, related_name="+")
+    # indexed by its unique constraint (township first)
+    township = models.ForeignKey(
+        Township, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     values = models.JSONField()
     computed_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("村统计数字")
         verbose_name_plural = _("村统计数字")
-        constraints = [models.UniqueConstraint(fields=["key", "village"], name="stored_figure_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "village"], name="stored_figure_unique"),
+            # township first: it is also the index a township's rows are forgotten by
+            models.UniqueConstraint(fields=["township", "key"], name="stored_figure_township_unique"),
+            models.CheckConstraint(
+                condition=models.Q(village__isnull=False, township__isnull=True)
+                | models.Q(village__isnull=True, township__isnull=False),
+                name="stored_figure_of_one_unit",
+            ),
+        ]
         indexes = [models.Index(fields=["village"], name="stored_figure_village")]
 
     def __str__(self) -> str:
-        return f"{self.key} · {self.village_id}"
+        unit = f"乡镇 {self.township_id}" if self.township_id else self.village_id
+        return f"{self.key} · {unit}"
 
 
 class Reminder(models.Model):

@@ -221,17 +221,24 @@ village_figures: Registry[VillageFigure] = Registry("village figure")
 
 def add_village_figure(figure: VillageFigure) -> VillageFigure:
     figures.add_figure(
-        figures.Figure(figure.stored_name, lambda ids: figure.counts(ids), refresh_params=lambda today: [{}])
+        figures.Figure(
+            figure.stored_name,
+            lambda ids: figure.counts(ids),
+            refresh_params=lambda today: [{}],
+            combine=figures.summed,
+        )
     )
     return village_figures.add(figure.key, figure)
 
 
 def village_figures_for(
-    user: Any, village_ids: Sequence[int]
-) -> list[tuple[VillageFigure, Mapping[int, int]]]:
-    """Return each figure ``user`` may see with its counts for ``village_ids`` (the villages she sees)."""
+    user: Any, villages: Sequence[Any], *, by_township: bool = False
+) -> list[tuple[VillageFigure, list[tuple[Any, int]]]]:
+    """Return each figure ``user`` may see with its (village, count) for ``villages`` (the villages she
+    sees), or, ``by_township``, its (township, count) for each of their townships (the county's home:
+    kept per township, ``federation.core.figures.township_values``)."""
     return [
-        (figure, figures.values(figure.stored_name, village_ids))
+        (figure, figures.unit_values(figure.stored_name, villages, by_township=by_township))
         for figure in village_figures.sorted(key=lambda f: f.order)
         if _allowed(user, figure.permissions, None)
     ]

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from federation.core.figures import by_township
 from federation.core.figures import values as kept_figures
 from federation.core.logins import password_change_waive
 from federation.core.models import Reminder, Township, Village
@@ -114,9 +113,14 @@ def home(request):
     if township is not None:
         villages = villages.filter(township=township)
     villages = list(villages)
-    figures = village_figures_for(user, [village.pk for village in villages])
+    figures = village_figures_for(user, villages, by_township=by_township)
     link = next((f.url_name for f, _counts in figures if f.url_name), "")
-    rows = [(village, [(f, counts.get(village.pk, 0)) for f, counts in figures]) for village in villages]
+    # one row a village (a township's) or a township (the county's): the figures' units, in order
+    if figures:
+        units = [unit for unit, _n in figures[0][1]]
+    else:
+        units = list(dict.fromkeys(village.township for village in villages)) if by_township else villages
+    rows = [(unit, [(f, counts[i][1]) for f, counts in figures]) for i, unit in enumerate(units)]
     # the figures, cards and to-dos are of the user's whole scope: not shown as if of the township opened
     sections, has_todo = {}, None
     if township is None:
@@ -127,7 +131,7 @@ def home(request):
         "sections": sections,
         "has_todo": has_todo,
         "figures": [figure for figure, _counts in figures],
-        "rows": _by_township(rows) if by_township else rows,
+        "rows": rows,
         "by_township": by_township,
         "township": township,
         "village_link": reverse(link) if link else "",
@@ -224,12 +228,3 @@ def reminder_read(request, pk: int):
     mark_read(user=request.user, reminder=reminder)
     request.session.pop(TODO_COUNT_KEY, None)
     return redirect(f"{reverse('home')}#todo")
-
-
-def _by_township(rows: list) -> list:
-    """Return the villages' rows summed township by township, in the order of the villages."""
-    summed = []
-    for township, group in by_township(rows, lambda row: row[0]).items():
-        columns = zip(*(cells for _village, cells in group), strict=True)  # one column a figure
-        summed.append((township, [(cells[0][0], sum(n for _figure, n in cells)) for cells in columns]))
-    return summed

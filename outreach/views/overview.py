@@ -62,17 +62,15 @@ class OverviewView(ReadingReplicaMixin, ScopedViewMixin, generic.TemplateView):
         units = units_of(self.request)
         # the villages read once, for every figure below
         scope = {"user": user, "villages": selectors.villages_of(user, units.township)}
-        visits = selectors.visits_by_village(year=year, **scope)
-        statistics = selectors.screening_statistics(year=year, **scope)
-        petitions = selectors.open_petitions_by_village(**scope)
-        registered = selectors.registered_by_village(year=year, **scope)
+        # the county's: township by township, from the townships' kept figures
+        kept = {**scope, "by_township": units.by_township}
+        visits = selectors.visits_by_village(year=year, **kept)
+        statistics = selectors.screening_statistics(year=year, **kept)
+        petitions = selectors.open_petitions_by_village(**kept)
+        registered = selectors.registered_by_village(year=year, **kept)
         if units.by_township:
             table = selectors.township_report_table(year=year, **scope)
             late_count = sum(cell.late + cell.overdue for _township, cells in table.rows for cell in cells)
-            visits = selectors.visits_by_township(visits)
-            statistics = selectors.screening_by_township(statistics)
-            petitions = selectors.petitions_by_township(petitions)
-            registered = selectors.registered_by_township(registered)
         else:
             table = selectors.report_table(year=year, **scope)
             late_count = table.count(ReportStatus.LATE) + table.count(ReportStatus.OVERDUE)

@@ -25,10 +25,8 @@ class ScreeningStatisticsView(ReadingReplicaMixin, YearPageMixin, ScopedViewMixi
     def year_context(self, year: int) -> dict:
         units = units_of(self.request)
         statistics = selectors.screening_statistics(
-            user=self.request.user, year=year, township=units.township
+            user=self.request.user, year=year, township=units.township, by_township=units.by_township
         )
-        if units.by_township:
-            statistics = selectors.screening_by_township(statistics)
         return {
             "statistics": statistics,
             "units": units,

@@ -2,7 +2,8 @@
 
 The county's 500 villages are no table to read, and no chart: a county-wide page shows one row per
 township, each opening that township's villages (``?township=``); a township's page shows its
-villages. The figures are the villages' own, summed (``outreach.selectors.*_by_township``).
+villages. A township's figures are its villages' summed, kept per township
+(``federation.core.figures.township_values``: the selectors' ``by_township``).
 """
 
 from __future__ import annotations

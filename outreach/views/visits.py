@@ -39,19 +39,20 @@ class VisitProgressView(ReadingReplicaMixin, YearPageMixin, ScopedViewMixin, gen
         user = self.request.user
         show_all = self.request.GET.get("all") == "1"
         units = units_of(self.request)
-        villages = selectors.visits_by_village(user=user, year=year, township=units.township)
-        by_township = units.by_township
+        scope = selectors.villages_of(user, units.township)
         village = None
-        if len(villages) == 1:
-            village = villages[0].village
+        if len(scope) == 1:
+            village = scope[0]
         elif (chosen := int_param(self.request, "village")) is not None:
-            village = next((row.village for row in villages if row.village.pk == chosen), None)
+            village = next((v for v in scope if v.pk == chosen), None)
+        by_township = units.by_township and village is None  # the county's: its townships' kept figures
+        rows = selectors.visits_by_village(user=user, year=year, villages=scope, by_township=by_township)
         context = {
             "this_year": timezone.localdate().year,
             "show_all": show_all,
             "per_woman": visits_owed(year=year),
-            "villages": villages if not by_township or village else selectors.visits_by_township(villages),
-            "by_township": by_township and village is None,
+            "villages": rows,
+            "by_township": by_township,
             "township": units.township,
             "units": units,
             "village": village,

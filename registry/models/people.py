@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -304,9 +304,32 @@ class Person(DomainModel):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        person._saved_name = person.__dict__.get("name")  # what her entries keep (``save``)
+        return person
+
     def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
         self.fill_derived()
         super().save(*args, **kwargs)
+        if not adding and getattr(self, "_saved_name", None) != self.name:
+            # Her register entries keep her name (a derived copy, as her household keeps its group's
+            # number): renamed, or read without it, they follow.
+            from registry.models.registers import names_follow
+
+            names_follow([self.pk])
+        self._saved_name = self.name
+
+    @classmethod
+    def copies_follow(cls, persons: Sequence[Person], fields: Iterable[str]) -> None:
+        """After ``persons`` were written in bulk (``federation.core.history.bulk_update``), give what
+        keeps a copy of them (her register entries' names) their values of now."""
+        if "name" in fields:
+            from registry.models.registers import names_follow
+
+            names_follow([person.pk for person in persons])
 
     def fill_derived(self) -> None:
         """Set what is derived, never typed: the stored ID number, its last 4, the household keys.

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,10 +150,17 @@ class RegisterEntry(PersonsVillage, DomainModel):
     """
 
     url_name: str  # "registry:<name>_detail"
+    #: Not in its history rows (``DomainHistory``): her name, which her own history keeps.
+    history_excluded: ClassVar[tuple[str, ...]] = ("person_name",)
     #: The exit reasons that fit this register (of ``ExitReason``), in the order offered.
     exit_reasons: ClassVar[tuple[str, ...]] = (ExitReason.MOVED_AWAY, ExitReason.DECEASED, ExitReason.OTHER)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
+    # Her name, kept on the entry (``fill_derived``; never typed; ``names_follow`` after a rename) so
+    # that a list searched beyond a village for a part of a name reads the scope's entries of the year
+    # from their (village, year) index instead of every person of the county: no index serves a
+    # single character. Not in the history rows: her own history keeps her names.
+    person_name = models.CharField(_("姓名"), max_length=50, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("登记年度"), default=_this_year, validators=year_validators())
     entered_on = models.DateField(
         _("认定日期"),
@@ -197,8 +206,11 @@ class RegisterEntry(PersonsVillage, DomainModel):
         return reverse(self.url_name, args=[self.pk])
 
     def fill_derived(self) -> None:
-        """Set its village (its person's) and, when none is given, its entry date (``default_entered_on``)."""
+        """Set its village and name (its person's) and, when none is given, its entry date
+        (``default_entered_on``)."""
         super().fill_derived()
+        if self.person_id:
+            self.person_name = self.person.name
         if self.entered_on is None and self.year:
             self.entered_on = default_entered_on(self.year)
 
@@ -373,6 +385,25 @@ class RegisterEntry(PersonsVillage, DomainModel):
             )
         if errors:
             raise ValidationError(errors)
+
+
+def names_follow(person_ids: Iterable[int]) -> None:
+    """Give the register entries of ``person_ids`` (ended and deleted ones too) their persons' names of
+    now: the one place an entry's kept name (``RegisterEntry.person_name``) follows a rename.
+    ``Person.save`` calls it when her name changed, ``Person.copies_follow`` after a bulk write
+    (``federation.core.history.bulk_update``: the imports).
+
+    Derived copies (as the village, ``registry.services.records_follow``): no version is raised and
+    no history row written; no kept figure counts names. One ``UPDATE`` a register (900 persons a
+    statement), of the entries whose name differs.
+    """
+    ids = sorted({pk for pk in person_ids if pk is not None})
+    name = Subquery(Person._base_manager.filter(pk=OuterRef("person_id")).values("name")[:1])
+    registers = [m for m in apps.get_models() if issubclass(m, RegisterEntry)]
+    for start in range(0, len(ids), 900):  # SQLite allows 999 parameters a statement
+        chunk = ids[start : start + 900]
+        for model in registers:
+            model._base_manager.filter(person_id__in=chunk).exclude(person_name=name).update(person_name=name)
 
 
 class GuardianRelation(models.TextChoices):

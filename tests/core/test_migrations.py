@@ -8,7 +8,8 @@ models), so a walk a case cost the suite five minutes on each database.
 
 The walk meets the states in this order: federation 0008 (the installation flag), ledgers unapplied and
 federation 0005 (the ledger records' move), registry 0007 (group and household numbers), registry 0012
-and 0015 and back to 0012 (the entries' village), registry 0016 (the entries' dates), the newest.
+and 0015 and back to 0012 (the entries' village), registry 0016 (the entries' dates), registry 0020
+(the entries' names), the newest.
 outreach 0011 (visits of any group) is walked alone in tests/outreach/test_visit_group_migration.py: it
 unapplies one migration only.
 """
@@ -30,6 +31,7 @@ BEFORE_VILLAGE = [("registry", "0012_person_search_index")]
 AFTER_VILLAGE = [("registry", "0015_register_entry_village_required")]
 # The entries' dates read the year's reference date, which federation 0015 keeps.
 BEFORE_DATES = [("registry", "0016_person_name_bigrams"), ("federation", "0015_reminders")]
+BEFORE_NAMES = [("registry", "0020_aid_programmes")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,6 +43,7 @@ def test_an_old_database_keeps_what_it_held_through_every_migration_that_moves_d
     entries_get_their_village(village, migrate_to(AFTER_VILLAGE))
     going_back_keeps_the_entries(village, migrate_to(BEFORE_VILLAGE))
     dates = entries_before_their_dates(migrate_to(BEFORE_DATES))
+    names = entries_before_their_names(migrate_to(BEFORE_NAMES))
 
     migrate_to_newest()
 
@@ -49,6 +52,7 @@ def test_an_old_database_keeps_what_it_held_through_every_migration_that_moves_d
     persons_numbered(numbers)
     entries_keep_their_village(village)
     entries_dated(dates)
+    entries_named(names)
 
 
 # --- federation 0009: the installation flag ---------------------------------------------------------------
@@ -255,3 +259,59 @@ def entries_dated(dates: dict) -> None:
         "poor 2024": dt.date(2024, 3, 18),
     }
     assert models.LeftBehindWoman.all_objects.get(pk=dates["2025"]).exited_on is None
+
+
+# --- registry 0021: every entry (deleted ones too) keeps its person's name ------------------------------
+
+
+def entries_before_their_names(old) -> dict:
+    red, victory = units(old)
+    Person = old.get_model("registry", "Person")
+    woman, other = (
+        Person.objects.create(village=red, name="妇女梅"),
+        Person.objects.create(village=victory, name="乙"),
+    )
+    Woman, Poor = old.get_model("registry", "LeftBehindWoman"), old.get_model("registry", "PoorWoman")
+    Child = old.get_model("registry", "HardshipChild")
+    child = Person.objects.create(village=victory, name="儿童梅")
+    day = dt.date(2026, 3, 18)
+    return {
+        "woman": (Woman.objects.create(person=woman, village=red, year=2026, entered_on=day).pk, "妇女梅"),
+        "other": (Woman.objects.create(person=other, village=victory, year=2026, entered_on=day).pk, "乙"),
+        "poor": (
+            Poor.objects.create(
+                person=woman,
+                village=red,
+                year=2026,
+                entered_on=day,
+                reason="illness",
+                deleted_at=timezone.now(),
+            ).pk,
+            "妇女梅",
+        ),
+        "child": (
+            Child.objects.create(
+                person=child,
+                village=victory,
+                year=2026,
+                entered_on=day,
+                reason="both_dead",
+                guardian_name="奶奶",
+            ).pk,
+            "儿童梅",
+        ),
+    }
+
+
+def entries_named(names: dict) -> None:
+    from registry import models
+
+    found = {
+        "woman": models.LeftBehindWoman.all_objects.get(pk=names["woman"][0]).person_name,
+        "other": models.LeftBehindWoman.all_objects.get(pk=names["other"][0]).person_name,
+        "poor": models.PoorWoman.all_objects.get(pk=names["poor"][0]).person_name,
+        "child": models.HardshipChild.all_objects.get(pk=names["child"][0]).person_name,
+    }
+    assert found == {kind: name for kind, (_pk, name) in names.items()}
+    # Entries written before 0021 (the cases above) have theirs too.
+    assert not models.LeftBehindWoman.all_objects.filter(person_name="").exists()

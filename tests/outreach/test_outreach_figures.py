@@ -9,12 +9,17 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from federation.core import figures, history
 from federation.core.models import StoredFigure
-from outreach.selectors import open_petitions_by_village, screening_statistics, visits_by_village
+from outreach.selectors import (
+    ScreeningRow,
+    open_petitions_by_village,
+    screening_statistics,
+    visits_by_village,
+)
 from registry.models import Person
 from tests.helpers.outreach import TODAY, YEAR, visit
 
@@ -151,3 +156,175 @@ def test_a_directors_village_is_always_counted_live(outreach_world):
     with KEPT:
         visits_by_village(user=w.dir_a, year=YEAR)
     assert not StoredFigure.objects.exists()
+
+
+# --- the county's figures, kept per township -----------------------------------------------------------
+
+
+def _county_and_townships(client, url, numbers) -> tuple[dict, dict]:
+    """Return the county's page's numbers by township and each township page's (``?township=``) summed."""
+    county = numbers(client.get(url, {"year": YEAR}).context)
+    opened = {}
+    for township in county:
+        context = client.get(url, {"year": YEAR, "township": township.pk}).context
+        opened[township] = [sum(column) for column in zip(*numbers(context).values(), strict=True)]
+    return {t: list(n) for t, n in county.items()}, opened
+
+
+def _visit_rows(context) -> dict:
+    return {row.village: (row.women, row.owed, row.done, row.women_done) for row in context["villages"]}
+
+
+def _screening_rows(context) -> dict:
+    rows = context["statistics"].rows
+    return {row.village: tuple(getattr(row, name) for name in ScreeningRow.NUMBERS) for row in rows}
+
+
+def _home_rows(context) -> dict:
+    return {unit: tuple(n for _figure, n in cells) for unit, cells in context["rows"]}
+
+
+@pytest.mark.parametrize(
+    "url, numbers",
+    [
+        (reverse_lazy("outreach:visit_progress"), _visit_rows),
+        (reverse_lazy("outreach:screening_statistics"), _screening_rows),
+        (reverse_lazy("home"), _home_rows),
+    ],
+    ids=["visit progress", "two-cancer statistics", "home"],
+)
+def test_the_countys_figures_are_the_sums_of_its_township_pages(outreach_world, login, url, numbers):
+    w = outreach_world
+    client = login(w.county_viewer)
+    live_county, live_opened = _county_and_townships(client, url, numbers)
+    with KEPT:
+        kept_county, kept_opened = _county_and_townships(client, url, numbers)
+        # read again: from the townships' kept rows
+        assert _county_and_townships(client, url, numbers) == (kept_county, kept_opened)
+        assert StoredFigure.objects.filter(township=w.township).exists()
+    assert set(kept_county) == {w.township, w.other_township}
+    assert kept_county == live_county == kept_opened == live_opened
+    assert any(any(n) for n in kept_county.values())
+
+
+def test_the_overview_of_the_county_is_read_from_its_townships_rows(outreach_world, login):
+    w = outreach_world
+    client = login(w.county_viewer)
+    live = _overview_numbers(client)
+    with KEPT:
+        assert _overview_numbers(client) == live
+        StoredFigure.objects.filter(village__isnull=False).delete()  # only the townships' rows are left
+        with CaptureQueriesContext(connection) as queries:
+            assert _overview_numbers(client) == live
+    counted = ("outreach_visit", "outreach_screening", "outreach_petition", "registry_leftbehindwoman")
+    assert not any(table in q["sql"] for q in queries for table in counted)  # nothing counted again
+
+
+def test_a_change_in_a_village_changes_the_countys_figure_on_the_next_view(
+    outreach_world, django_capture_on_commit_callbacks
+):
+    w = outreach_world
+    township = w.o.lbw_a.person.village.township
+    with KEPT:
+        before = {
+            row.village: row.done
+            for row in visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+        }
+        kept = StoredFigure.objects.filter(key__startswith="outreach.visits", township__isnull=False)
+        assert set(kept.values_list("township", flat=True)) == {w.township.pk, w.other_township.pk}
+        with django_capture_on_commit_callbacks(execute=True):
+            visit(w.o.lbw_a.person, EARLIER)
+        # forgotten with its village's figures; the other township's stays
+        assert set(kept.values_list("township", flat=True)) == {w.other_township.pk}
+        after = {
+            row.village: row.done
+            for row in visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+        }
+        villages = visits_by_village(user=w.county_viewer, year=YEAR)
+    assert after[township] == before[township] + 1
+    for unit, done in after.items():
+        assert done == sum(row.done for row in villages if row.village.township_id == unit.pk)
+
+
+def test_a_township_is_as_old_as_its_oldest_village(outreach_world):
+    w = outreach_world
+    with KEPT:
+        visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+        StoredFigure.objects.filter(village=w.village_a).update(
+            computed_at=timezone.now() - figures.max_age() + dt.timedelta(seconds=30)
+        )
+        StoredFigure.objects.filter(township=w.township).delete()
+        visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)  # made again from its villages
+        oldest = StoredFigure.objects.get(key__startswith="outreach.visits", village=w.village_a).computed_at
+        assert (
+            StoredFigure.objects.get(key__startswith="outreach.visits", township=w.township).computed_at
+            == oldest
+        )
+
+
+def test_the_nightly_refresh_keeps_the_townships_sums(outreach_world):
+    w = outreach_world
+    with KEPT:
+        live = {
+            row.village: row.open for row in open_petitions_by_village(user=w.county_viewer, by_township=True)
+        }
+        StoredFigure.objects.all().delete()
+        figures.refresh(today=TODAY)
+        assert StoredFigure.objects.filter(township=w.township, key__startswith="outreach.petitions").exists()
+        with CaptureQueriesContext(connection) as queries:
+            kept = {
+                row.village: row.open
+                for row in open_petitions_by_village(user=w.county_viewer, by_township=True)
+            }
+    assert kept == live
+    assert not any("outreach_petition" in q["sql"] for q in queries)  # nothing counted again
+
+
+def test_summed_adds_up_numbers_lists_mappings_and_amounts():
+    assert figures.summed([[1, 2, 3], [4, 5, 6]]) == [5, 7, 9]
+    assert figures.summed([{"a": 1, "r": {"x|y": 2}}, {"b": 2, "r": {"x|y": 3, "z|y": 1}}, {}]) == {
+        "a": 1,
+        "r": {"x|y": 5, "z|y": 1},
+        "b": 2,
+    }
+    assert figures.summed([{"relief_amount": "10.50"}, {"relief_amount": "0"}]) == {"relief_amount": "10.50"}
+    assert figures.summed([3, 4]) == 7
+
+
+def test_the_figures_past_half_their_age_are_counted_again_before_a_page_finds_them_aged(outreach_world):
+    w = outreach_world
+    with KEPT:
+        live = {
+            row.village: row.done
+            for row in visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+        }
+        StoredFigure.objects.all().delete()
+        assert figures.refresh_aging(today=TODAY) > 0  # what is not kept is counted
+        assert StoredFigure.objects.filter(
+            township=w.other_township, key__startswith="outreach.visits"
+        ).exists()
+        assert figures.refresh_aging(today=TODAY) == 0  # what is fresh is left alone
+        halfway = timezone.now() - figures.max_age() / 2 - dt.timedelta(seconds=1)
+        StoredFigure.objects.filter(village=w.village_c).update(computed_at=halfway)
+        StoredFigure.objects.filter(township=w.other_township).update(computed_at=halfway)
+        aged = StoredFigure.objects.filter(village=w.village_c).count()
+        assert figures.refresh_aging(today=TODAY) == aged  # village_c's figures only
+        assert not StoredFigure.objects.filter(computed_at__lte=halfway).exists()
+        with CaptureQueriesContext(connection) as queries:
+            kept_now = {
+                row.village: row.done
+                for row in visits_by_village(user=w.county_viewer, year=YEAR, by_township=True)
+            }
+    assert kept_now == live
+    assert not any("outreach_visit" in q["sql"] for q in queries)
+
+
+def test_the_refresh_before_the_figures_age_is_scheduled_once(outreach_world):
+    from django_q.models import Schedule
+
+    figures.schedule_refresh()
+    figures.schedule_refresh()
+    schedule = Schedule.objects.get(name=figures.AGING_SCHEDULE)
+    assert schedule.func == "federation.core.figures.refresh_aging"
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
+    assert Schedule.objects.filter(name=figures.REFRESH_SCHEDULE).count() == 1
