@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('federation', '0015_reminders'),
+        ('federation', '0016_access_log_crosschecks'),
     ]
 
     operations = [
