@@ -15,6 +15,7 @@ from registry.imports.persons import import_persons
 from registry.models import LeftBehindWoman, Person, PoorWoman
 from tests.helpers.imports import person_row, roster
 from tests.helpers.registers import MODELS, PERSON_REGISTERS, YEAR, list_url, make_record, person_form_data
+from tests.helpers.web import admin_form_data
 
 
 @pytest.mark.parametrize("key", PERSON_REGISTERS)
@@ -102,15 +103,3 @@ def entries_listed(client, key, search) -> list:
     response = client.get(list_url(key, year=YEAR, q=search))
     assert response.status_code == 200
     return list(response.context["object_list"])
-
-
-def admin_form_data(response, **changes) -> dict:
-    """Return the POST data of the admin change form in ``response`` as it is shown, with ``changes``."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return {**data, **changes}
