@@ -90,3 +90,16 @@ def checked_list(user, world, headers, rows, *, kind="dibao", confirmed=True) ->
             user=user, department_list=department_list, mapping=department_list.mapping
         )
     return department_list
+
+
+def dibao_rows(cast):
+    """Return the rows of a 低保 list of the ``cast`` (conftest.py): one of each way a row matches."""
+    w = cast.world
+    return [
+        (1, "低保甲", cast.listed_poor.id_number, "低保甲", "红旗村", 300),
+        (2, "低收入丙", cast.poor_unregistered.id_number, "低收入丙", "红旗村", 300),
+        (3, "妇女B", w.woman_b.id_number, "妇女B", "红旗村", 300),  # registered in 胜利村
+        (4, "妻子丁", "5134011972", "户主丁", "幸福乡胜利村", 300),  # invalid number: name + head
+        (5, "外来人", cast.unknown_id, "外来人", "胜利村", 300),  # registered nowhere
+        (6, "外乡人", cast.outsider.id_number, "外乡人", "光明村", 300),  # outside the scope
+    ]

@@ -17,22 +17,10 @@ from crosschecks import retention
 from crosschecks.models import DepartmentList, Difference, DifferenceKind, ListRow, Match
 from federation.core.masking import mask_id_number
 from federation.core.models import AccessRecord
-from tests.crosschecks.helpers import HEADERS, confirm, upload, uploaded_and_checked
+from tests.crosschecks.helpers import HEADERS, confirm, dibao_rows, upload, uploaded_and_checked
 
 pytestmark = pytest.mark.django_db
 K = DifferenceKind
-
-
-def dibao_rows(cast):
-    w = cast.world
-    return [
-        (1, "低保甲", cast.listed_poor.id_number, "低保甲", "红旗村", 300),
-        (2, "低收入丙", cast.poor_unregistered.id_number, "低收入丙", "红旗村", 300),
-        (3, "妇女B", w.woman_b.id_number, "妇女B", "红旗村", 300),  # registered in 胜利村
-        (4, "妻子丁", "5134011972", "户主丁", "幸福乡胜利村", 300),  # invalid number: name + head
-        (5, "外来人", cast.unknown_id, "外来人", "胜利村", 300),  # registered nowhere
-        (6, "外乡人", cast.outsider.id_number, "外乡人", "光明村", 300),  # outside the scope
-    ]
 
 
 def pairs(department_list, user=None):

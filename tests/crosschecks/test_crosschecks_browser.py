@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from crosschecks.models import DepartmentList, Difference, DifferenceKind
-from tests.crosschecks.helpers import HEADERS, workbook_bytes
-from tests.crosschecks.test_crosschecks import dibao_rows
+from tests.crosschecks.helpers import HEADERS, dibao_rows, workbook_bytes
 from tests.helpers.web import page_width, sign_in
 
 pytestmark = pytest.mark.browser
