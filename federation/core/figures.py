@@ -172,20 +172,29 @@ def township_values(name: str, villages: Sequence[Any], **params: Any) -> list[t
     found = dict(fresh.values_list("township_id", "values"))
     missing = [t for t in grouped if t.pk not in found]
     if missing:
-        village_ids = [v.pk for t in missing for v in grouped[t]]
-        by_village, when = _kept(figure, key, village_ids, params, now)
-        rows = [
-            StoredFigure(
-                key=key,
-                township_id=t.pk,
-                values=figure.combine([by_village[v.pk] for v in grouped[t]]),
-                computed_at=min(when[v.pk] for v in grouped[t]),
-            )
-            for t in missing
-        ]
-        _store(rows, unit="township")
+        rows = _keep_townships(figure, key, {t: grouped[t] for t in missing}, params, now)
         found.update((row.township_id, row.values) for row in rows)
     return [(t, found[t.pk]) for t in grouped]
+
+
+def _keep_townships(figure: Any, key: str, townships: dict, params: dict, now: dt.datetime) -> list:
+    """Store and return the kept figure of each of ``townships`` ({township: its villages}): the
+    combination of its villages' (kept or counted now), as old as the oldest of them."""
+    from federation.core.models import StoredFigure
+
+    ids = [village.pk for villages in townships.values() for village in villages]
+    by_village, when = _kept(figure, key, ids, params, now)
+    rows = [
+        StoredFigure(
+            key=key,
+            township_id=township.pk,
+            values=figure.combine([by_village[v.pk] for v in villages]),
+            computed_at=min(when[v.pk] for v in villages),
+        )
+        for township, villages in townships.items()
+    ]
+    _store(rows, unit="township")
+    return rows
 
 
 def unit_values(name: str, villages: Sequence[Any], *, by_township: bool = False, **params: Any) -> list:
@@ -382,21 +391,8 @@ def refresh_aging(today: dt.date | None = None) -> int:
                 continue
             fresh = set(rows.filter(township__isnull=False).values_list("township_id", flat=True))
             missing = [t for t in grouped if t.pk not in fresh]
-            if missing:
-                ids = [village.pk for t in missing for village in grouped[t]]
-                by_village, when = _kept(figure, key, ids, params, now)  # all fresh now: read
-                _store(
-                    [
-                        StoredFigure(
-                            key=key,
-                            township_id=t.pk,
-                            values=figure.combine([by_village[v.pk] for v in grouped[t]]),
-                            computed_at=min(when[v.pk] for v in grouped[t]),
-                        )
-                        for t in missing
-                    ],
-                    unit="township",
-                )
+            if missing:  # its villages all fresh now: their rows are read
+                _keep_townships(figure, key, {t: grouped[t] for t in missing}, params, now)
     return counted
 
 
