@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crosschecks.models import ListKind
+from crosschecks.models import DepartmentList, ListKind
 from crosschecks.services import read_list
 from federation.core.forms import FriendlyErrorsMixin
 from federation.core.models import Township, Village
@@ -55,12 +56,6 @@ class UploadForm(FriendlyErrorsMixin, forms.Form):
     def township_fixed(self) -> bool:
         return self.fields["township"].queryset.count() == 1
 
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of > timezone.localdate():
-            raise forms.ValidationError(_("名单日期不能晚于今天。"))
-        return as_of
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name or ""
@@ -75,10 +70,15 @@ class UploadForm(FriendlyErrorsMixin, forms.Form):
         return upload
 
     def clean(self):
+        """The list's own rules (``DepartmentList.clean``), each on its field."""
         cleaned = super().clean()
-        township, village = cleaned.get("township"), cleaned.get("village")
-        if township and village and village.township_id != township.pk:
-            self.add_error("village", _("这个村不属于所选的乡镇。"))
+        fields = {name: cleaned.get(name) for name in ("township", "village", "as_of")}
+        try:
+            DepartmentList(**fields).clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
         return cleaned
 
 

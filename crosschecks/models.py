@@ -18,6 +18,7 @@ whose scope is wider than one village (:class:`ListPartQuerySet`).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -88,6 +89,16 @@ class DepartmentList(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("crosschecks:departmentlist_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """A list is of a day not after today, and its village (when it names one) is its township's."""
+        errors = {}
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = _("名单日期不能晚于今天。")
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            errors["village"] = _("这个村不属于所选的乡镇。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ListPartQuerySet(ScopedQuerySet):

@@ -11,20 +11,21 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
 from crosschecks import matching
 from crosschecks.models import DepartmentList, Difference, DifferenceCheck, ListRow
+from federation.core import history
+from federation.core.actors import actor_name
 from federation.core.scoping import require_in_scope
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.imports.cells import clean_text
 from federation.ledgers.imports.reader import ImportRefused, Table, read_ledger
+from federation.ledgers.imports.services import max_rows
 
 UPLOAD_PERMISSION = "crosschecks.add_departmentlist"
 ACT_PERMISSION = "crosschecks.change_difference"
@@ -90,10 +91,6 @@ class ListImporter:
     fields = FIELDS
 
 
-def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
-
-
 def read_list(source: Any, *, name: str | None = None, mapping: dict[str, int] | None = None) -> Table:
     """Return the table of an uploaded list (``ImportRefused`` with the reason when it cannot be read,
     or when it has neither an ID number nor a name column)."""
@@ -130,13 +127,14 @@ def list_upload(
         as_of=as_of,
         source_name=(upload.name or "")[:200],
         uploaded_by=user,
-        uploaded_by_name=user.get_full_name() or user.get_username(),
+        uploaded_by_name=actor_name(user),
         source=upload.read(),
         columns=columns_of(table),
         mapping={key: column.index for key, column in table.mapping.items()},
         row_count=len(table.rows),
     )
     require_in_scope(user, department_list)
+    department_list.clean()
     department_list.save()
     return department_list
 
@@ -208,7 +206,7 @@ def list_confirm(*, user: Any, department_list: DepartmentList, mapping: dict[st
     matching.match_rows(user=user, department_list=lst, rows=rows)
     ListRow.objects.bulk_create(rows, batch_size=1000)
     differences = matching.find_differences(user=user, department_list=lst, rows=rows)
-    bulk_create_with_history(differences, Difference, batch_size=1000, default_user=user)
+    history.bulk_create(differences, actor=user, reason=_("比对"))
     lst.mapping = mapping
     lst.row_count = len(rows)
     lst.status = DepartmentList.Status.CHECKED
@@ -241,16 +239,19 @@ def difference_check(*, user: Any, difference: Difference, note: str) -> Differe
             "village": difference.village,
             "note": note[:200],
             "checked_by": user,
-            "checked_by_name": user.get_full_name() or user.get_username(),
+            "checked_by_name": actor_name(user),
         },
     )
-    difference.closed_by = check
-    difference.save(update_fields=["closed_by"])  # its history names who closed it
-    Difference.objects.filter(
-        department_list__township=lst.township,
-        department_list__kind=lst.kind,
-        subject=difference.subject,
-        kind=difference.kind,
-        closed_by__isnull=True,
-    ).update(closed_by=check)
+    same = list(
+        Difference.objects.select_for_update().filter(
+            department_list__township=lst.township,
+            department_list__kind=lst.kind,
+            subject=difference.subject,
+            kind=difference.kind,
+            closed_by__isnull=True,
+        )
+    )
+    for each in same:
+        each.closed_by = check
+    history.bulk_update(same, ["closed_by"], actor=user, reason=_("核实无误"))  # each names who closed it
     return check

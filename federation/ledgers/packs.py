@@ -87,6 +87,18 @@ class Period:
     def of_year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
+    @classmethod
+    def between(cls, start: dt.date | None, end: dt.date | None) -> Period:
+        """Return the period from ``start`` to ``end``: both given, in order, over ``MAX_YEARS`` years at
+        the most (``ValidationError`` saying which fails)."""
+        if not start or not end:
+            raise ValidationError(_("请填写开始日期和结束日期。"))
+        if start > end:
+            raise ValidationError(_("开始日期不能晚于结束日期。"))
+        if end.year - start.year + 1 > MAX_YEARS:
+            raise ValidationError(_("期间最多跨 %(n)s 个年度。") % {"n": MAX_YEARS})
+        return cls(start, end)
+
     @property
     def years(self) -> list[int]:
         return list(range(self.start.year, self.end.year + 1))

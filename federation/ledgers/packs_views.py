@@ -21,7 +21,7 @@ from django.views import generic
 from federation.core.models import Village
 from federation.ledgers.exports.services import ExportBusy
 from federation.ledgers.exports.views import ExportJobView
-from federation.ledgers.packs import MAX_YEARS, PACK, PackSpec, Period, may_build, pack_parts, pack_request
+from federation.ledgers.packs import PACK, PackSpec, Period, may_build, pack_parts, pack_request
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -72,14 +72,7 @@ class PackForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("period") == "range":
-            start, end = data.get("start"), data.get("end")
-            if not start or not end:
-                raise ValidationError(_("请填写开始日期和结束日期。"))
-            if start > end:
-                raise ValidationError(_("开始日期不能晚于结束日期。"))
-            if end.year - start.year + 1 > MAX_YEARS:
-                raise ValidationError(_("期间最多跨 %(n)s 个年度。") % {"n": MAX_YEARS})
-            data["the_period"] = Period(start, end)
+            data["the_period"] = Period.between(data.get("start"), data.get("end"))
         elif data.get("year"):
             data["the_period"] = Period.of_year(data["year"])
         elif "period" in data:

@@ -8,6 +8,7 @@ import re
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -364,3 +365,18 @@ def test_an_unregistered_person_is_added_from_the_form_with_the_lists_name_and_n
     assert (form.initial["name"], form.initial["id_number"]) == ("外来人", cast.unknown_id)
     assert "name" not in client.get(response.url).context["form"].initial  # handed over once
     assert login(world.dir_a).get(action).status_code == 404  # 胜利村's difference: not hers
+
+
+def test_a_list_of_a_later_day_or_of_another_townships_village_is_refused_on_its_field(world, cast, login):
+    client = login(world.staff)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    later = upload(client, world, HEADERS, dibao_rows(cast), as_of=tomorrow)
+    assert later.status_code == 200 and later.context["form"].errors["as_of"] == ["名单日期不能晚于今天。"]
+    elsewhere = upload(client, world, HEADERS, dibao_rows(cast), village=world.village_c)
+    assert elsewhere.status_code == 200 and elsewhere.context["form"].errors["village"]  # not hers
+    assert not DepartmentList.objects.exists()
+    # The rule is the list's own, whatever writes it (the service calls it too).
+    stray = DepartmentList(township=world.township, village=world.village_c, as_of=timezone.localdate())
+    with pytest.raises(ValidationError) as refused:
+        stray.clean()
+    assert refused.value.message_dict == {"village": ["这个村不属于所选的乡镇。"]}
