@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 
 from django import forms
 from django.contrib import messages
@@ -31,6 +31,7 @@ from federation.core.services import (
     domain_record_save,
 )
 from federation.web.pagination import KeysFirstPaginator
+from federation.web.tables import shower_for, table_rows
 
 
 def int_param(request, name: str) -> int | None:
@@ -331,6 +332,12 @@ class DomainListView(
         )
         if self.register is not None:
             context["register_help"] = self.register.help_text(year_param(self.request))
+        # Ages on the reference date of the year on screen (a list without a year filter: this year's).
+        yearly = self.select is not None and self.yearly
+        shower = shower_for(self.request, year_param(self.request) if yearly else None)
+        context["column_labels"] = [shower.label(label, path) for label, path in context["columns"]]
+        # Made when the template shows them (a list with its own rows never does).
+        context["table_rows"] = partial(table_rows, shower, context["columns"], context["object_list"])
         if self.select is not None:
             context["search"] = self.request.GET.get("q", "")
             chosen = self.chosen_choices()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _g
 from django.views import generic
 
 from federation.core import access
+from federation.core.dotted import resolve
 from federation.core.mixins import ScopedViewMixin
 from federation.core.models import year_settings
 from federation.web.generic import (
@@ -18,6 +23,7 @@ from federation.web.generic import (
 )
 from federation.web.pages import person_page
 from federation.web.registers import counted, registers
+from federation.web.tables import CellShower, shower_for, tr
 from registry import person_file, selectors
 from registry.forms.people import HouseholdMoveForm, PersonMoveForm, place_new_resident
 from registry.models import Household, Person
@@ -45,9 +51,38 @@ class PersonListView(IdSearchRecordedMixin, _GroupFilterMixin, DomainListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["person_rows"] = partial(person_rows, shower_for(self.request), context["object_list"])
         context["register_choices"] = [(register.name, register.title) for register in counted()]
         context["register"] = self.request.GET.get("register", "")
         return context
+
+
+def person_rows(shower: CellShower, persons) -> list[SafeString]:
+    """Return the persons list's rows, made in Python as a register's are (``federation.web.tables``):
+    the name linked to her file (已故 marked), sex, birth date or a masked role's age, the ID number as
+    the role allows, village and group, relation to the head of household."""
+    rows = []
+    for person in persons:
+        name = format_html('<a href="{}">{}</a>', person.get_absolute_url(), person.name)
+        if person.deceased:
+            name = format_html('{} <span class="badge text-bg-secondary">{}</span>', name, _g("已故"))
+        if shower.full:
+            born = (_g("出生日期"), "", person.birth_date.strftime("%Y-%m-%d") if person.birth_date else "—")
+        else:
+            born = (_g("年龄"), "", shower.age(person.birth_date))
+        rows.append(
+            tr(
+                [
+                    (_g("姓名"), "", name),
+                    (_g("性别"), "", person.get_sex_display()),
+                    born,
+                    (_g("身份证号"), "id-number", shower.value(person, "id_number")),
+                    (_g("村组"), "", f"{person.village.name} {resolve(person, 'household.group') or ''}"),
+                    (_g("与户主关系"), "", person.get_relation_display() or "—"),
+                ]
+            )
+        )
+    return rows
 
 
 class PersonDetailView(access.RecordsReadMixin, DomainDetailView):
@@ -157,20 +192,66 @@ class WomenLedgerView(IdSearchRecordedMixin, ListFiltersMixin, DomainListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        on = year_settings(self.year()).ages_on
-        rows = []
-        for woman in context["object_list"]:
-            husband, children = selectors.ledger_family(woman)
-            rows.append(
-                {
-                    "woman": woman,
-                    "age": woman.age_on(on),
-                    "husband": husband,
-                    "children": [(c, c.age_on(on)) for c in children],
-                }
-            )
-        context.update(rows=rows, register_help=registers.get("women_ledger").help_text(self.year()))
+        context.update(
+            rows=partial(
+                women_ledger_rows,
+                shower_for(self.request),
+                context["object_list"],
+                on=year_settings(self.year()).ages_on,
+                show_village=context["show_village"],
+            ),
+            register_help=registers.get("women_ledger").help_text(self.year()),
+        )
         return context
+
+
+def women_ledger_rows(shower: CellShower, women, *, on, show_village: bool) -> list[SafeString]:
+    """Return the women's ledger's rows (made in Python, ``federation.web.tables``): each woman with
+    her age on the year's reference date, her husband and her children as the ledger shows them."""
+    rows = []
+    for woman in women:
+        husband, children = selectors.ledger_family(woman)
+        group = resolve(woman, "household.group") or "—"
+        place = f"{woman.village.name} {group}" if show_village else group
+        if husband is None:
+            husband_cells = [
+                (_g("丈夫姓名"), "text-nowrap", "—"),
+                (_g("丈夫身份证号"), "text-nowrap id-number", "—"),
+            ]
+            work = "—"
+        else:
+            husband_cells = [
+                (_g("丈夫姓名"), "text-nowrap", husband.name or "—"),
+                (_g("丈夫身份证号"), "text-nowrap id-number", shower.value(husband, "id_number")),
+            ]
+            work = f"{husband.get_work_place_display()} {husband.work_place_detail}"
+        shown_children = "、".join(
+            f"{child.name}（{child.get_sex_display()}，{_or_unknown(child.age_on(on))}岁）"
+            for child in children
+        )
+        rows.append(
+            tr(
+                [
+                    (_g("村组"), "text-nowrap", place),
+                    (
+                        _g("姓名"),
+                        "",
+                        format_html('<a href="{}">{}</a>', woman.get_absolute_url(), woman.name),
+                    ),
+                    (_g("年龄"), "text-nowrap", woman.age_on(on)),
+                    (_g("婚否"), "text-nowrap", woman.get_marital_status_display() or "—"),
+                    (_g("身份证号"), "text-nowrap id-number", shower.value(woman, "id_number")),
+                    *husband_cells,
+                    (_g("丈夫务工地点"), "", work),
+                    (_g("子女"), "", shown_children or "—"),
+                ]
+            )
+        )
+    return rows
+
+
+def _or_unknown(age: int | None) -> int | str:
+    return "?" if age is None else age
 
 
 class _MoveView(ScopedViewMixin, generic.detail.SingleObjectMixin, generic.FormView):

@@ -2,10 +2,10 @@ from django import template
 from django.utils.translation import gettext as _
 
 from federation.core import policy
-from federation.core.dotted import resolve
 from federation.core.masking import is_birth_field, is_id_number_field, is_phone_field
 from federation.core.policy import id_number_for, phone_for
 from federation.web.pages import menu_for
+from federation.web.tables import CellShower, shower_for
 
 register = template.Library()
 
@@ -14,17 +14,15 @@ def _user(context):
     return context["request"].user
 
 
-def _ages_on(context):
-    """Return the day a masked role's ages are counted on: the page's year's reference date.
-
-    Read once a request (a list page asks for it in every row).
-    """
+def _shower(context) -> CellShower:
+    """Return how this request's page shows cells, for the page's year (made once a request)."""
     year = context.get("year")
-    year = year if isinstance(year, int) else None
-    known = context["request"].__dict__.setdefault("_federation_ages_on", {})
-    if year not in known:
-        known[year] = policy.ages_on(year)
-    return known[year]
+    return shower_for(context["request"], year if isinstance(year, int) else None)
+
+
+def _ages_on(context):
+    """Return the day a masked role's ages are counted on: the page's year's reference date."""
+    return _shower(context).ages_on
 
 
 @register.simple_tag(takes_context=True)
@@ -48,8 +46,7 @@ def full_personal_data(context):
 @register.simple_tag(takes_context=True)
 def masked_age(context, birth_date):
     """Render the age in whole years shown to a masked role in place of ``birth_date``."""
-    age = policy.masked_age(birth_date, _ages_on(context))
-    return "—" if age is None else age
+    return _shower(context).age(birth_date)
 
 
 @register.simple_tag(takes_context=True)
@@ -66,9 +63,7 @@ def ages_on_text(context):
 @register.simple_tag(takes_context=True)
 def column_label(context, label, path):
     """Return a list column's heading: 年龄 in place of a birth date's for a masked role."""
-    if is_birth_field(path.rsplit(".", 1)[-1]) and not policy.can_see_full_id_number(_user(context)):
-        return _("年龄")
-    return label
+    return _shower(context).label(label, path)
 
 
 @register.simple_tag(takes_context=True)
@@ -85,23 +80,8 @@ def query_with(context, **changes):
 
 @register.simple_tag(takes_context=True)
 def cell(context, obj, path):
-    """Render one list cell: ID numbers, phones and birth dates as the role allows (a masked role
-    sees the age in place of a birth date), booleans as 是/否, empty as a dash."""
-    value = resolve(obj, path)
-    name = path.rsplit(".", 1)[-1]
-    if is_id_number_field(name):
-        return id_number_for(_user(context), value) or "—"
-    if is_phone_field(name):
-        return phone_for(_user(context), value) or "—"
-    if is_birth_field(name) and not policy.can_see_full_id_number(_user(context)):
-        return masked_age(context, value)
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if value in (None, ""):
-        return "—"
-    return value
+    """Render one list cell as the user's role allows (``federation.web.tables.CellShower``)."""
+    return _shower(context).value(obj, path)
 
 
 @register.simple_tag(takes_context=True)
