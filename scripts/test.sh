@@ -57,8 +57,12 @@ workers=(-n "${TEST_WORKERS:-auto}" --dist worksteal)
 [ "${TEST_WORKERS:-auto}" = 0 ] && workers=(-p no:xdist)
 
 # The slowest tests are named at the end of each run (--durations), so the suite's time can be watched.
-echo "== tests on SQLite"
-env -u DATABASE_URL python -m pytest "${workers[@]}" --durations=15 "$@"
+# The browser tests run once: on PostgreSQL, the database an office runs, when a PostgreSQL run follows;
+# else on SQLite. What they check is what a user sees; both databases under it are checked by the rest.
+browser=()
+case "${DATABASE_URL:-}" in postgres://*|postgresql://*|pgsql://*) browser=(--without-browser-tests) ;; esac
+echo "== tests on SQLite${browser:+ (the browser tests run on PostgreSQL below)}"
+env -u DATABASE_URL python -m pytest "${workers[@]}" "${browser[@]}" --durations=15 "$@"
 ran="SQLite"
 case "${DATABASE_URL:-}" in
   postgres://*|postgresql://*|pgsql://*)

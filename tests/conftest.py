@@ -270,6 +270,13 @@ def pytest_addoption(parser):
         "second run, on PostgreSQL: the others ran on SQLite already and would find nothing new)",
     )
 
+    parser.addoption(
+        "--without-browser-tests",
+        action="store_true",
+        help="leave out the tests that drive Chromium (scripts/test.sh's SQLite run when a PostgreSQL run "
+        "follows: they run there, once, on the database an office runs)",
+    )
+
 
 def pytest_configure(config):
     config.addinivalue_line(
@@ -280,14 +287,16 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if not config.getoption("--database-tests-only"):
+    database_only = config.getoption("--database-tests-only")
+    without_browser = config.getoption("--without-browser-tests")
+    if not (database_only or without_browser):
         return
     kept, dropped = [], []
     for item in items:
-        touches = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
-            getattr(item, "fixturenames", ())
-        )
-        (kept if touches or item.get_closest_marker("both_databases") else dropped).append(item)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        touches = item.get_closest_marker("django_db") or DATABASE_FIXTURES & fixtures
+        wanted = touches or item.get_closest_marker("both_databases") or not database_only
+        (kept if wanted and not (without_browser and "chromium" in fixtures) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
