@@ -220,6 +220,9 @@ class CandidatesListView(RegisterListView):
     One village: the director's, or the one a user who sees several has chosen. Finding them is a
     search through every family of the scope, which for a township or a county is no part of a
     list page; she chooses a village to see its candidates.
+
+    They stand above the list's first page only: a search or a later page shows what was asked for
+    at the top (on a phone, 40 candidates above a search's one row hid it), with a link back to them.
     """
 
     candidates = None
@@ -228,6 +231,12 @@ class CandidatesListView(RegisterListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["ages_on"] = year_settings(self.year()).ages_on
+        if self.search() or context["page_obj"].number != 1:
+            query = self.request.GET.copy()
+            for name in ("q", "page"):
+                query.pop(name, None)
+            context["candidates_on_first_page"] = f"?{query.urlencode()}"
+            return context
         village_id = self.village_id()
         if context["show_village"] and not village_id:
             context["candidates_need_village"] = True

@@ -88,6 +88,16 @@ def test_the_poor_women_page_lists_them_with_a_register_that_fills_in_her(world,
     assert (form.initial["person"], form.initial["year"]) == (woman.pk, YEAR)
 
 
+def test_a_search_shows_what_was_asked_for_first_and_links_back_to_the_candidates(world, login):
+    member(poor_household(world.village_a), "head", "贫困乙", dt.date(1975, 2, 3))
+    client = login(world.dir_a)
+    searched = client.get(list_url("poorwoman", q="贫困乙")).content.decode()
+    assert "尚未登记的妇女" not in searched and ">贫困乙</a>" not in searched  # not registered: no row either
+    assert f'<a href="?year={YEAR}">列表第一页</a>' in searched
+    first = client.get(list_url("poorwoman")).content.decode()
+    assert "家庭人均纯收入低于贫困线、尚未登记的妇女：1 人" in first and "贫困乙" in first
+
+
 # --- children in hardship ----------------------------------------------------------------------------
 
 
