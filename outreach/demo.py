@@ -291,6 +291,7 @@ def _screenings(rng: random.Random, villages: list[Village], today: dt.date) -> 
                 screening.relief_applied = result == ScreeningResult.CANCER
                 screening.relief_granted = screening.relief_applied and rng.random() < 0.8
                 screening.relief_amount = Decimal("10000") if screening.relief_granted else None
+            screening.fill_derived()  # bulk_create skips save()
             screenings.append(screening)
     history.bulk_create(screenings, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     return len(screenings)

@@ -8,9 +8,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, problem_errors, unique_among_alive, year_validators
+from federation.core.models import (
+    DomainModel,
+    alive_index,
+    problem_errors,
+    unique_among_alive,
+    year_validators,
+)
 from outreach.models.base import OutreachManager, OutreachQuerySet, WomanRecord
-from registry.models import Person
+from registry.models import Person, PersonsVillage
 
 HEALTH_DATA_PERMISSION = "outreach.view_health_data"
 
@@ -53,10 +59,11 @@ class ScreeningQuerySet(OutreachQuerySet):
         return super().for_user(user)
 
 
-class Screening(WomanRecord, DomainModel):
-    """One woman's cervical or breast screening of a year, its result, follow-up and relief."""
+class Screening(PersonsVillage, WomanRecord, DomainModel):
+    """One woman's cervical or breast screening of a year, its result, follow-up and relief. Its
+    village is the woman's, kept on it (``PersonsVillage``): a township's list counts its year's
+    screenings from one index instead of the county's 148,000 joined to their women."""
 
-    scope_path = "person__village"
     detail_url = "outreach:screening_detail"
 
     person = models.ForeignKey(
@@ -94,6 +101,7 @@ class Screening(WomanRecord, DomainModel):
         verbose_name_plural = _("两癌检查")
         ordering = ["-year", "person__name", "kind"]
         permissions = [(HEALTH_DATA_PERMISSION.split(".")[1], _("查看两癌检查个人结果"))]
+        indexes = [alive_index(["village", "year"], name="screening_village_year")]
         constraints = [
             unique_among_alive(
                 ["person", "year", "kind"],
