@@ -1,5 +1,5 @@
 """Every screening's village (filled by 0014) is required, and a village's screenings of a year are
-counted and read from one index."""
+counted and read from one index, in a paper register's order (village, group, name)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='screening',
+            options={'ordering': ['-year', 'village_id', 'person__group_number', 'person__name', 'kind'], 'permissions': [('view_health_data', '查看两癌检查个人结果')], 'verbose_name': '两癌检查', 'verbose_name_plural': '两癌检查'},
+        ),
         migrations.AlterField(
             model_name='screening',
             name='village',

@@ -99,7 +99,8 @@ class Screening(PersonsVillage, WomanRecord, DomainModel):
     class Meta:
         verbose_name = _("两癌检查")
         verbose_name_plural = _("两癌检查")
-        ordering = ["-year", "person__name", "kind"]
+        # As a paper register: village by village, group by group (a township's list read from one index).
+        ordering = ["-year", "village_id", "person__group_number", "person__name", "kind"]
         permissions = [(HEALTH_DATA_PERMISSION.split(".")[1], _("查看两癌检查个人结果"))]
         indexes = [alive_index(["village", "year"], name="screening_village_year")]
         constraints = [
