@@ -23,8 +23,7 @@ declare(
         path="screening",
         form_base=ScreeningForm,
         list_columns=(
-            "person.name",
-            "person.village",
+            "person.name",  # then 村, where the list holds several villages (PlaceFiltersMixin)
             "year",
             "kind",
             "screened_on",

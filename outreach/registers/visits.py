@@ -19,8 +19,7 @@ declare(
         path="visits",
         form_base=VisitForm,
         list_columns=(
-            "person.name",
-            "person.village",
+            "person.name",  # then 村, where the list holds several villages (PlaceFiltersMixin)
             "visited_for",
             "visited_on",
             (_("方式"), "get_mode_display"),

@@ -67,6 +67,7 @@ def test_the_township_sees_the_village_of_every_row_and_chooses_a_village_then_a
     assert options(page, "group") == []  # no list of the township's every group
     assert options(page, "township") == []  # one township: nothing to choose
     assert re.search(r"<th[^>]*>[^<]*村", table(page)), "no village column"
+    assert len(re.findall(r"<th[^>]*>村</th>", table(page))) <= 1, "the village twice"
     chosen = client.get(reverse(name), {"village": world.village_b.pk}).content.decode()
     assert re.search(rf'<option value="{world.village_b.pk}" selected>胜利村</option>', chosen)
     group_names = options(chosen, "group")
