@@ -24,3 +24,16 @@ def migrate_to_newest() -> None:
     """Migrate the test database to every app's newest migration (where each test must leave it)."""
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def old_villages(apps, *names: str) -> list:
+    """Return villages named ``names`` of one township (幸福乡 of 示范县), made in the migration state
+    ``apps``."""
+    County, Township = apps.get_model("federation", "County"), apps.get_model("federation", "Township")
+    Village = apps.get_model("federation", "Village")
+    county = County.objects.create(code="513401", name="示范县")
+    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
+    return [
+        Village.objects.create(township=township, code=f"513401105{201 + n:03d}", name=name)
+        for n, name in enumerate(names)
+    ]

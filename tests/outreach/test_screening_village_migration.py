@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers.migrations import migrate_to, migrate_to_newest
+from tests.helpers.migrations import migrate_to, migrate_to_newest, old_villages
 
 BEFORE_FILL = [("outreach", "0013_screening_village")]
 
@@ -16,12 +16,8 @@ BEFORE_FILL = [("outreach", "0013_screening_village")]
 @pytest.mark.django_db(transaction=True)
 def test_old_screenings_and_their_history_get_their_womans_village():
     old = migrate_to(BEFORE_FILL, others_newest=True)
-    County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
-    Village, Person = old.get_model("federation", "Village"), old.get_model("registry", "Person")
-    county = County.objects.create(code="513401", name="示范县")
-    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
-    red = Village.objects.create(township=township, code="513401105201", name="红旗村")
-    east = Village.objects.create(township=township, code="513401105202", name="东风村")
+    Person = old.get_model("registry", "Person")
+    red, east = old_villages(old, "红旗村", "东风村")
     women = {
         village.pk: Person.objects.create(village=village, name=f"{village.name}妇女")
         for village in (red, east)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers.migrations import migrate_to, migrate_to_newest
+from tests.helpers.migrations import migrate_to, migrate_to_newest, old_villages
 
 BEFORE = [("outreach", "0010_lectures")]
 AFTER = [("outreach", "0011_visit_any_group")]
@@ -16,11 +16,8 @@ AFTER = [("outreach", "0011_visit_any_group")]
 @pytest.mark.django_db(transaction=True)
 def test_old_visits_of_a_poor_woman_are_for_poor_women_and_the_others_for_left_behind_women():
     old = migrate_to(BEFORE, others_newest=True)
-    County, Township = old.get_model("federation", "County"), old.get_model("federation", "Township")
-    Village, Person = old.get_model("federation", "Village"), old.get_model("registry", "Person")
-    county = County.objects.create(code="513401", name="示范县")
-    township = Township.objects.create(county=county, code="513401105000", name="幸福乡")
-    village = Village.objects.create(township=township, code="513401105201", name="红旗村")
+    Person = old.get_model("registry", "Person")
+    (village,) = old_villages(old, "红旗村")
     poor, left, both = (
         Person.objects.create(village=village, name=n) for n in ("贫困甲", "留守乙", "两者丙")
     )
