@@ -1,9 +1,9 @@
 """The scoping rule: which rows a user sees. Written once; everything else calls it.
 
 Every scoped model declares ``scope_path``, the lookup path from one of its rows to the village it
-belongs to (``""`` for a village itself, ``"village"`` for a household or a register entry, which
-keeps its person's village, ``"person__village"`` for a screening). A user sees the rows whose
-village lies in her membership's unit:
+belongs to (``""`` for a village itself, ``"village"`` for a household, or a register entry or a
+screening, which keeps its person's village, ``"pairing__village"`` for a pairing's follow-up). A
+user sees the rows whose village lies in her membership's unit:
 
 - village director: her village;
 - township staff and chair: the villages of their township;

@@ -66,10 +66,7 @@ def person_rows(shower: CellShower, persons) -> list[SafeString]:
         name = format_html('<a href="{}">{}</a>', person.get_absolute_url(), person.name)
         if person.deceased:
             name = format_html('{} <span class="badge text-bg-secondary">{}</span>', name, _g("已故"))
-        if shower.full:
-            born = (_g("出生日期"), "", person.birth_date.strftime("%Y-%m-%d") if person.birth_date else "—")
-        else:
-            born = (_g("年龄"), "", shower.age(person.birth_date))
+        born = (shower.label(_g("出生日期"), "birth_date"), "", shower.value(person, "birth_date"))
         rows.append(
             tr(
                 [

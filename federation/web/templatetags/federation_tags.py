@@ -61,12 +61,6 @@ def ages_on_text(context):
 
 
 @register.simple_tag(takes_context=True)
-def column_label(context, label, path):
-    """Return a list column's heading: 年龄 in place of a birth date's for a masked role."""
-    return _shower(context).label(label, path)
-
-
-@register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """Return the current query string with ``changes`` applied (keeps filters across pages)."""
     query = context["request"].GET.copy()
