@@ -160,6 +160,22 @@ class Found:
             )
         )
 
+    def add_of_row(self, department_list, kind, row, *, detail) -> None:
+        """Add a difference about the person ``row`` matched, in the village she is registered in."""
+        self.add(department_list, kind, row=row, person=row.person, village=row.person.village, detail=detail)
+
+    def add_of_entry(self, department_list, kind, entry, *, row=None, detail) -> None:
+        """Add a difference about a register ``entry``: its person, in its village."""
+        self.add(
+            department_list,
+            kind,
+            row=row,
+            person=entry.person,
+            village=entry.village,
+            entry=entry,
+            detail=detail,
+        )
+
 
 def find_differences(*, user: Any, department_list: DepartmentList, rows: list[ListRow]) -> list[Difference]:
     """Return the differences of a list whose rows are matched (:func:`match_rows`), unsaved, each
@@ -181,12 +197,10 @@ def find_differences(*, user: Any, department_list: DepartmentList, rows: list[L
                 % {"row": row.number, "name": row.name or row.id_number, "where": where or _("未写村")},
             )
         elif row.village_text and person.village.name not in row.village_text:
-            found.add(
+            found.add_of_row(
                 lst,
                 DifferenceKind.OTHER_VILLAGE,
-                row=row,
-                person=person,
-                village=person.village,
+                row,
                 detail=_("名单写的是“%(written)s”，系统中登记在%(village)s。")
                 % {"written": row.village_text, "village": person.village.name},
             )
@@ -209,12 +223,10 @@ def _dibao_not_listed(found: Found, *, user, lst: DepartmentList, listed: set[in
     if lst.village_id:
         entries = entries.filter(village_id=lst.village_id)
     for entry in entries.select_related("person", "village").exclude(person_id__in=listed):
-        found.add(
+        found.add_of_entry(
             lst,
             DifferenceKind.DIBAO_NOT_LISTED,
-            person=entry.person,
-            village=entry.village,
-            entry=entry,
+            entry,
             detail=_("%(year)s 年度贫困妇女登记为“纳入低保”，但不在这份低保名单上。") % {"year": year},
         )
 
@@ -235,12 +247,10 @@ def _poor_not_registered(found: Found, *, user, lst: DepartmentList, rows: list[
         if poor_woman_problems(woman=person, household=household, year=year, on=lst.as_of):
             continue
         income = household.income_of(year).per_capita_income
-        found.add(
+        found.add_of_row(
             lst,
             DifferenceKind.POOR_NOT_REGISTERED,
-            row=row,
-            person=person,
-            village=person.village,
+            row,
             detail=_("%(year)s 年家庭人均纯收入 %(income)s 元，低于贫困线 %(line)s 元，未登记为贫困妇女。")
             % {"year": year, "income": income, "line": line},
         )
@@ -260,13 +270,11 @@ def _detention(found: Found, *, user, lst: DepartmentList, rows: list[ListRow], 
         for entry in _children_entries(user, children_of(parent), year).exclude(
             away_reason=AwayReason.DETENTION
         ):
-            found.add(
+            found.add_of_entry(
                 lst,
                 DifferenceKind.DETENTION_REASON,
+                entry,
                 row=row,
-                person=entry.person,
-                village=entry.village,
-                entry=entry,
                 detail=_("通知载明其父母%(parent)s在押，留守儿童登记的外出原因是“%(reason)s”。")
                 % {"parent": parent.name, "reason": entry.get_away_reason_display()},
             )
@@ -275,13 +283,11 @@ def _detention(found: Found, *, user, lst: DepartmentList, rows: list[ListRow], 
 def _boarding(found: Found, *, user, lst: DepartmentList, rows: list[ListRow], year: int) -> None:
     by_person = {row.person_id: row for row in rows}
     for entry in _children_entries(user, [row.person for row in rows], year).filter(boarding=False):
-        found.add(
+        found.add_of_entry(
             lst,
             DifferenceKind.BOARDING_NOT_MARKED,
+            entry,
             row=by_person.get(entry.person_id),
-            person=entry.person,
-            village=entry.village,
-            entry=entry,
             detail=_("在学校寄宿生名单上，%(year)s 年度留守儿童登记为不寄宿。") % {"year": year},
         )
 

@@ -7,22 +7,10 @@ domestic-violence permissions hold in the admin as everywhere else.
 from django.contrib import admin
 
 from federation.core.admin_scoping import ScopedAdmin
-from outreach.models import (
-    HonourNomination,
-    OutreachSettings,
-    Petition,
-    RedBannerAward,
-    RegisterDeadline,
-    RegisterReport,
-    Screening,
-    Visit,
-    VolunteerActivity,
-    VolunteerMember,
-    VolunteerTeam,
-)
+from outreach import models
 
 
-@admin.register(OutreachSettings)
+@admin.register(models.OutreachSettings)
 class OutreachSettingsAdmin(ScopedAdmin):
     """The administrator's yearly outreach values; a year without a row uses the defaults."""
 
@@ -37,7 +25,7 @@ class OutreachSettingsAdmin(ScopedAdmin):
     search_fields = ["=year"]
 
 
-@admin.register(RegisterDeadline)
+@admin.register(models.RegisterDeadline)
 class RegisterDeadlineAdmin(ScopedAdmin):
     """A year's register deadlines; a register without a row keeps the 2014 plan's date."""
 
@@ -46,7 +34,7 @@ class RegisterDeadlineAdmin(ScopedAdmin):
     search_fields = ["=year"]
 
 
-@admin.register(Visit)
+@admin.register(models.Visit)
 class VisitAdmin(ScopedAdmin):
     list_display = ["__str__", "visitors", "is_poor", "deleted_at"]
     list_filter = ["mode", "is_poor", "person__village"]
@@ -56,7 +44,7 @@ class VisitAdmin(ScopedAdmin):
     date_hierarchy = "visited_on"
 
 
-@admin.register(Screening)
+@admin.register(models.Screening)
 class ScreeningAdmin(ScopedAdmin):
     list_display = ["__str__", "screened_on", "institution", "result", "treated", "relief_granted"]
     list_filter = ["year", "kind", "result", "person__village"]
@@ -65,7 +53,7 @@ class ScreeningAdmin(ScopedAdmin):
     list_select_related = ["person"]
 
 
-@admin.register(VolunteerTeam)
+@admin.register(models.VolunteerTeam)
 class VolunteerTeamAdmin(ScopedAdmin):
     list_display = ["name", "level_label", "speciality", "leader", "founded_on"]
     list_filter = ["speciality", "township", "village"]
@@ -73,7 +61,7 @@ class VolunteerTeamAdmin(ScopedAdmin):
     list_select_related = ["village"]
 
 
-@admin.register(VolunteerMember)
+@admin.register(models.VolunteerMember)
 class VolunteerMemberAdmin(ScopedAdmin):
     list_display = ["name", "team", "village", "work_unit", "joined_on"]
     list_filter = ["team"]
@@ -82,7 +70,7 @@ class VolunteerMemberAdmin(ScopedAdmin):
     list_select_related = ["team", "village"]
 
 
-@admin.register(VolunteerActivity)
+@admin.register(models.VolunteerActivity)
 class VolunteerActivityAdmin(ScopedAdmin):
     list_display = ["title", "team", "held_on", "place", "people_served"]
     list_filter = ["team"]
@@ -91,7 +79,7 @@ class VolunteerActivityAdmin(ScopedAdmin):
     date_hierarchy = "held_on"
 
 
-@admin.register(Petition)
+@admin.register(models.Petition)
 class PetitionAdmin(ScopedAdmin):
     list_display = ["__str__", "village", "category", "handling", "closed_on"]
     list_filter = ["category", "handling", "way", "village"]
@@ -101,7 +89,7 @@ class PetitionAdmin(ScopedAdmin):
     date_hierarchy = "received_on"
 
 
-@admin.register(RegisterReport)
+@admin.register(models.RegisterReport)
 class RegisterReportAdmin(ScopedAdmin):
     list_display = ["village", "year", "register", "reported_at", "reported_by"]
     list_filter = ["year", "register", "village"]
@@ -109,7 +97,7 @@ class RegisterReportAdmin(ScopedAdmin):
     list_select_related = ["village", "reported_by"]
 
 
-@admin.register(HonourNomination)
+@admin.register(models.HonourNomination)
 class HonourNominationAdmin(ScopedAdmin):
     list_display = ["__str__", "village", "status", "proposed_on", "deleted_at"]
     list_filter = ["year", "status", "village"]
@@ -118,7 +106,7 @@ class HonourNominationAdmin(ScopedAdmin):
     readonly_fields = ["status", "decision_note", "notice", "confirmed_on"]
 
 
-@admin.register(RedBannerAward)
+@admin.register(models.RedBannerAward)
 class RedBannerAwardAdmin(ScopedAdmin):
     list_display = ["__str__", "level", "document", "deleted_at"]
     list_filter = ["year", "kind", "level"]

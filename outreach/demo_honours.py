@@ -13,17 +13,8 @@ import random
 
 from federation.core import history
 from federation.core.models import Township, Village
+from outreach import models
 from outreach.honour_rules import family_problems, notice_days, notice_ends_on
-from outreach.models import (
-    AwardKind,
-    AwardLevel,
-    FamilyHeading,
-    HonourNomination,
-    HonourNotice,
-    HonourObjection,
-    NominationStatus,
-    RedBannerAward,
-)
 from registry.models import Household, Person
 
 REASON = "示范数据"
@@ -37,9 +28,9 @@ STORIES = (
     "三代同堂、家风淳朴，老人常说“吃亏是福”，邻里有事总是第一个到。",
 )
 AWARDS = (
-    (AwardKind.COLLECTIVE, AwardLevel.COUNTY, "妇联", "表彰全乡妇女工作"),
-    (AwardKind.PERSON, AwardLevel.COUNTY, "", "巾帼志愿服务"),
-    (AwardKind.PERSON, AwardLevel.CITY, "", "科技致富带头人"),
+    (models.AwardKind.COLLECTIVE, models.AwardLevel.COUNTY, "妇联", "表彰全乡妇女工作"),
+    (models.AwardKind.PERSON, models.AwardLevel.COUNTY, "", "巾帼志愿服务"),
+    (models.AwardKind.PERSON, models.AwardLevel.CITY, "", "科技致富带头人"),
 )
 
 
@@ -78,7 +69,7 @@ def _save(record, **extra):
 
 def seed_honours(*, rng: random.Random, township: Township, villages: list[Village], today: dt.date) -> int:
     """Create the year's honours of ``township``; return how many records (0 when it has any)."""
-    if HonourNomination.all_objects.filter(village__township=township).exists():
+    if models.HonourNomination.all_objects.filter(village__township=township).exists():
         return 0
     year = today.year
     first = dt.date(year, 3, 1) if today >= dt.date(year, 4, 1) else dt.date(year, 1, 2)
@@ -88,8 +79,10 @@ def seed_honours(*, rng: random.Random, township: Township, villages: list[Villa
     created = 0
     nominations = []
     for household, proposed_on in zip(families, days, strict=False):
-        headings = sorted(rng.sample(FamilyHeading.values, rng.randint(1, 3)), key=FamilyHeading.values.index)
-        nomination = HonourNomination(
+        headings = sorted(
+            rng.sample(models.FamilyHeading.values, rng.randint(1, 3)), key=models.FamilyHeading.values.index
+        )
+        nomination = models.HonourNomination(
             village=household.village,
             household=household,
             year=year,
@@ -103,31 +96,36 @@ def seed_honours(*, rng: random.Random, township: Township, villages: list[Villa
     if len(nominations) >= 4 and starts_on <= today:
         days = notice_days(year=year)
         notice = _save(
-            HonourNotice(township=township, year=year, starts_on=starts_on, days=days, phone="0834-6123456")
+            models.HonourNotice(
+                township=township, year=year, starts_on=starts_on, days=days, phone="0834-6123456"
+            )
         )
         created += 1
         declined, on_notice = nominations[-1], nominations[:3]
-        declined.status, declined.decision_note = NominationStatus.DECLINED, "事迹材料不够具体，明年再推荐。"
+        declined.status, declined.decision_note = (
+            models.NominationStatus.DECLINED,
+            "事迹材料不够具体，明年再推荐。",
+        )
         _save(declined)
         ends_on = notice_ends_on(starts_on=starts_on, days=days)
         confirmed = ends_on < today
-        objection = HonourObjection(
+        objection = models.HonourObjection(
             nomination=on_notice[0],
             received_on=min(starts_on + dt.timedelta(days=2), today),
             raised_by="",
             content="反映这一户去年和邻居因宅基地吵过架。",
         )
         if min(starts_on + dt.timedelta(days=4), today) >= objection.received_on:
-            objection.outcome = HonourObjection.Outcome.REJECTED
+            objection.outcome = models.HonourObjection.Outcome.REJECTED
             objection.handling = (
                 "村妇联和村调解委员会入户核实：双方已于去年自行和解，邻里关系融洽，异议不成立。"
             )
             objection.handled_on = min(starts_on + dt.timedelta(days=4), today)
         for nomination in on_notice:
-            nomination.status, nomination.notice = NominationStatus.IN_NOTICE, notice
+            nomination.status, nomination.notice = models.NominationStatus.IN_NOTICE, notice
             if confirmed:
                 nomination.status, nomination.confirmed_on = (
-                    NominationStatus.CONFIRMED,
+                    models.NominationStatus.CONFIRMED,
                     ends_on + dt.timedelta(days=1),
                 )
             _save(nomination)
@@ -137,8 +135,8 @@ def seed_honours(*, rng: random.Random, township: Township, villages: list[Villa
             notice.confirmed_on = ends_on + dt.timedelta(days=1)
             _save(notice)
     for kind, level, suffix, work in AWARDS:
-        if kind == AwardKind.COLLECTIVE:
-            award = RedBannerAward(
+        if kind == models.AwardKind.COLLECTIVE:
+            award = models.RedBannerAward(
                 township=township, kind=kind, name=f"{township.name}{suffix}", work_unit=work
             )
         else:
@@ -152,7 +150,7 @@ def seed_honours(*, rng: random.Random, township: Township, villages: list[Villa
             )
             if woman is None:
                 continue
-            award = RedBannerAward(
+            award = models.RedBannerAward(
                 township=township, village=village, kind=kind, person=woman, work_unit=work
             )
         award.level, award.year, award.document = level, year, f"示妇发({year})5号"

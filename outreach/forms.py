@@ -6,11 +6,15 @@ field whose scope holds one row only (a director's village) is filled in and hid
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.forms import AutocompleteSelectMultiple, RecordsChoiceField, VersionedModelForm
+from federation.core.rules import Problem
 from outreach.models import (
     Lecture,
     LectureTarget,
@@ -155,6 +159,25 @@ class VolunteerMemberForm(VersionedModelForm):
         self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.level_label}）"
 
 
+class ChosenPeopleMixin:
+    """A form whose chosen people (the field ``people_field``) are judged with the rest of its data: each
+    problem of :meth:`people_problems` is an error of that field."""
+
+    people_field: str
+
+    def people_problems(self, cleaned: dict[str, Any], people) -> Iterable[Problem]:
+        """Return the problems of ``people``, chosen with the form's other ``cleaned`` data."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        people = cleaned.get(self.people_field)
+        if people:
+            for problem in self.people_problems(cleaned, people):
+                self.add_error(self.people_field, problem.message)
+        return cleaned
+
+
 class ParticipantsField(RecordsChoiceField):
     """Members to tick; named with their team unless the form is for one team already."""
 
@@ -164,7 +187,9 @@ class ParticipantsField(RecordsChoiceField):
         return f"{member.name}（{member.team.name}）" if self.show_team else member.name
 
 
-class VolunteerActivityForm(VersionedModelForm):
+class VolunteerActivityForm(ChosenPeopleMixin, VersionedModelForm):
+    people_field = "participants"
+
     class Meta:
         model = VolunteerActivity
         fields = [
@@ -200,13 +225,11 @@ class VolunteerActivityForm(VersionedModelForm):
         self.fields["participants"].show_team = team is None
         self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.level_label}）"
 
-    def clean(self):
-        cleaned = super().clean()
-        team, participants = cleaned.get("team"), cleaned.get("participants")
-        if team is not None and participants:
-            for problem in activity_participant_problems(team=team, participants=participants):
-                self.add_error("participants", problem.message)
-        return cleaned
+    def people_problems(self, cleaned, people):
+        team = cleaned.get("team")
+        if team is None:
+            return ()
+        return activity_participant_problems(team=team, participants=people)
 
 
 class PetitionForm(VersionedModelForm):
@@ -264,8 +287,10 @@ class AttendeesField(RecordsChoiceField):
         return person_label(person)
 
 
-class LectureForm(VersionedModelForm):
+class LectureForm(ChosenPeopleMixin, VersionedModelForm):
     """A session; its attendees must be residents of its organiser (``rules.lecture_attendee_problems``)."""
+
+    people_field = "attendees"
 
     class Meta:
         model = Lecture
@@ -299,17 +324,12 @@ class LectureForm(VersionedModelForm):
             help_text=_("输入姓名、身份证号或后四位，逐个选出已登记的参加人员；其他人计入下面的人数。"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        attendees = cleaned.get("attendees")
-        if attendees:
-            village, township = cleaned.get("village"), cleaned.get("township")
-            if township is None and village is None:
-                return cleaned  # the missing organiser is the field's own message
-            lecture = Lecture(village=village, township=township or village.township)
-            for problem in lecture_attendee_problems(lecture=lecture, attendees=attendees):
-                self.add_error("attendees", problem.message)
-        return cleaned
+    def people_problems(self, cleaned, people):
+        village, township = cleaned.get("village"), cleaned.get("township")
+        if township is None and village is None:
+            return ()  # the missing organiser is the field's own message
+        lecture = Lecture(village=village, township=township or village.township)
+        return lecture_attendee_problems(lecture=lecture, attendees=people)
 
 
 class LectureTargetForm(VersionedModelForm):

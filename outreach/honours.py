@@ -32,6 +32,7 @@ from outreach.models import (
     NominationStatus,
     RedBannerAward,
 )
+from registry.selectors import filter_given
 
 
 def _may_review(user) -> None:
@@ -54,12 +55,10 @@ def nomination_list(
     search = search.strip()
     if search:
         qs = qs.filter(Q(household__members__name__contains=search) | Q(household__number=search)).distinct()
-    if year:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.prefetch_related("household__members").order_by(
-        "village__code", "household__group_number", "household__number", "pk"
+    return (
+        filter_given(qs, year=year, status=status)
+        .prefetch_related("household__members")
+        .order_by("village__code", "household__group_number", "household__number", "pk")
     )
 
 
@@ -73,13 +72,9 @@ def award_list(
         qs = qs.filter(
             Q(name__contains=search) | Q(work_unit__contains=search) | Q(document__contains=search)
         )
-    if year:
-        qs = qs.filter(year=year)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("-year", "kind", "township__code", "village__code", "pk")
+    return filter_given(qs, year=year, kind=kind, level=level).order_by(
+        "-year", "kind", "township__code", "village__code", "pk"
+    )
 
 
 def notices_of(*, user) -> QuerySet[HonourNotice]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core.forms import PlacedErrorsMixin, RecordsChoiceField, VersionedModelForm
 from outreach.models import Task, hand_in_problems
+from registry.forms.registers import DATE_INPUT
 
 
 class TaskForm(VersionedModelForm):
@@ -38,7 +39,7 @@ class TaskForm(VersionedModelForm):
             "asks_text",
         ]
         widgets = {
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": DATE_INPUT,
             "instructions": forms.Textarea(attrs={"rows": 3}),
         }
 

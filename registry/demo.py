@@ -21,17 +21,7 @@ from federation.core.demo import DEMO_PASSWORD, DemoReport
 from federation.core.idnumber import Sex, age_on, make_id_number
 from federation.core.models import County, Installation, Township, Village, VillageGroup
 from federation.core.roles import Role
-from registry.models import (
-    Education,
-    Employment,
-    Household,
-    HouseholdIncome,
-    MaritalStatus,
-    Person,
-    PoliticalStatus,
-    Relation,
-    WorkPlace,
-)
+from registry import models
 
 REFERENCE_DATE = dt.date(2026, 1, 1)
 INCOME_YEAR = 2025
@@ -158,7 +148,7 @@ OTHER_REGIONS = ["513422", "513424", "513425", "513426", "513427", "510104", "51
 YI_REGIONS = ["513431", "513432", "513433", "513428"]
 
 WORK_AWAY = {
-    WorkPlace.OUT_COUNTY: [
+    models.WorkPlace.OUT_COUNTY: [
         "成都市 建筑工地",
         "成都市双流区 电子厂",
         "攀枝花市 钢铁厂",
@@ -167,7 +157,7 @@ WORK_AWAY = {
         "宜宾市 酒厂",
         "乐山市 餐馆",
     ],
-    WorkPlace.OUT_PROVINCE: [
+    models.WorkPlace.OUT_PROVINCE: [
         "广东省东莞市 电子厂",
         "广东省深圳市 工厂",
         "浙江省宁波市 服装厂",
@@ -193,11 +183,11 @@ class PersonSpec:
     id_number: str | None = None
     ethnicity: str = "汉族"
     phone: str = ""
-    marital_status: str = MaritalStatus.SINGLE
+    marital_status: str = models.MaritalStatus.SINGLE
     education: str = ""
     political_status: str = ""
     employment: str = ""
-    work_place: str = WorkPlace.HOME
+    work_place: str = models.WorkPlace.HOME
     work_place_detail: str = ""
     away_since: dt.date | None = None
     deceased: bool = False
@@ -313,7 +303,7 @@ class _Generator:
         surname: str,
         yi: bool,
         *,
-        marital_status: str = MaritalStatus.SINGLE,
+        marital_status: str = models.MaritalStatus.SINGLE,
         married_in: bool = False,
         taken_names: set[str] | None = None,
     ) -> PersonSpec:
@@ -338,7 +328,7 @@ class _Generator:
             person.id_number = self.id_number(birth_date, sex, self.region(yi, married_in))
         self.occupy(person)
         if 18 <= age <= 70 and self.rng.random() < (
-            0.35 if relation in (Relation.HEAD, Relation.SPOUSE) else 0.1
+            0.35 if relation in (models.Relation.HEAD, models.Relation.SPOUSE) else 0.1
         ):
             person.phone = self.phone()
         return person
@@ -349,80 +339,94 @@ class _Generator:
 
     def adult_education(self, person: PersonSpec) -> str:
         year, woman = person.birth_date.year, person.sex == Sex.FEMALE
+        school = models.Education
         if year < 1955:
-            table = [(Education.NONE, 50 if woman else 25), (Education.PRIMARY, 45), (Education.JUNIOR, 15)]
-            table.append((Education.SENIOR, 4))
+            table = [(school.NONE, 50 if woman else 25), (school.PRIMARY, 45), (school.JUNIOR, 15)]
+            table.append((school.SENIOR, 4))
         elif year < 1970:
-            table = [(Education.NONE, 20 if woman else 10), (Education.PRIMARY, 40), (Education.JUNIOR, 35)]
-            table.append((Education.SENIOR, 8))
+            table = [(school.NONE, 20 if woman else 10), (school.PRIMARY, 40), (school.JUNIOR, 35)]
+            table.append((school.SENIOR, 8))
         elif year < 1985:
-            table = [(Education.NONE, 4), (Education.PRIMARY, 25), (Education.JUNIOR, 50)]
-            table += [(Education.SENIOR, 15), (Education.COLLEGE, 5), (Education.BACHELOR, 2)]
+            table = [(school.NONE, 4), (school.PRIMARY, 25), (school.JUNIOR, 50)]
+            table += [(school.SENIOR, 15), (school.COLLEGE, 5), (school.BACHELOR, 2)]
         else:
-            table = [(Education.PRIMARY, 8), (Education.JUNIOR, 45), (Education.SENIOR, 25)]
-            table += [(Education.COLLEGE, 14), (Education.BACHELOR, 8)]
+            table = [(school.PRIMARY, 8), (school.JUNIOR, 45), (school.SENIOR, 25)]
+            table += [(school.COLLEGE, 14), (school.BACHELOR, 8)]
         return self.pick(table)
 
     def occupy(self, person: PersonSpec) -> None:
         """Give education, political status and employment plausible for the age (work away comes later)."""
         age, rng = person.age, self.rng
         if age < 6:
-            person.employment = Employment.PRESCHOOL
+            person.employment = models.Employment.PRESCHOOL
             return
         if age < 12:
-            person.education, person.employment = Education.PRIMARY, Employment.STUDENT
+            person.education, person.employment = models.Education.PRIMARY, models.Employment.STUDENT
             return
         if age < 15:
-            person.education, person.employment = Education.JUNIOR, Employment.STUDENT
-            person.political_status = PoliticalStatus.LEAGUE if age == 14 and rng.random() < 0.2 else ""
+            person.education, person.employment = models.Education.JUNIOR, models.Employment.STUDENT
+            person.political_status = (
+                models.PoliticalStatus.LEAGUE if age == 14 and rng.random() < 0.2 else ""
+            )
             return
         if age < 18:
             if rng.random() < 0.85:
-                person.education, person.employment = Education.SENIOR, Employment.STUDENT
+                person.education, person.employment = models.Education.SENIOR, models.Employment.STUDENT
             else:
-                person.education = Education.JUNIOR
-                person.employment = self.pick([(Employment.FARMING, 4), (Employment.UNEMPLOYED, 6)])
-            person.political_status = PoliticalStatus.LEAGUE if rng.random() < 0.4 else PoliticalStatus.MASSES
+                person.education = models.Education.JUNIOR
+                person.employment = self.pick(
+                    [(models.Employment.FARMING, 4), (models.Employment.UNEMPLOYED, 6)]
+                )
+            person.political_status = (
+                models.PoliticalStatus.LEAGUE if rng.random() < 0.4 else models.PoliticalStatus.MASSES
+            )
             return
-        if age < 23 and person.marital_status == MaritalStatus.SINGLE and rng.random() < 0.45:
-            person.education = self.pick([(Education.COLLEGE, 5), (Education.BACHELOR, 5)])
-            person.employment = Employment.STUDENT
-            person.political_status = PoliticalStatus.LEAGUE if rng.random() < 0.6 else PoliticalStatus.MASSES
+        if age < 23 and person.marital_status == models.MaritalStatus.SINGLE and rng.random() < 0.45:
+            person.education = self.pick([(models.Education.COLLEGE, 5), (models.Education.BACHELOR, 5)])
+            person.employment = models.Employment.STUDENT
+            person.political_status = (
+                models.PoliticalStatus.LEAGUE if rng.random() < 0.6 else models.PoliticalStatus.MASSES
+            )
             return
         person.education = self.adult_education(person)
-        educated = person.education in (Education.COLLEGE, Education.BACHELOR)
+        educated = person.education in (models.Education.COLLEGE, models.Education.BACHELOR)
         party = (0.09 if person.sex == Sex.MALE else 0.03) + (0.05 if educated else 0)
         roll = rng.random()
         if roll < party and age >= 21:
-            person.political_status = PoliticalStatus.PARTY
+            person.political_status = models.PoliticalStatus.PARTY
         elif age <= 28 and roll < 0.3:
-            person.political_status = PoliticalStatus.LEAGUE
+            person.political_status = models.PoliticalStatus.LEAGUE
         else:
-            person.political_status = PoliticalStatus.MASSES
+            person.political_status = models.PoliticalStatus.MASSES
         if age >= 60:
             person.employment = self.pick(
                 [
-                    (Employment.FARMING, 50 if age < 75 else 10),
-                    (Employment.UNEMPLOYED, 40 if age < 75 else 85),
-                    (Employment.RETIRED, 30 if educated else 6),
+                    (models.Employment.FARMING, 50 if age < 75 else 10),
+                    (models.Employment.UNEMPLOYED, 40 if age < 75 else 85),
+                    (models.Employment.RETIRED, 30 if educated else 6),
                 ]
             )
         else:
             person.employment = self.pick(
                 [
-                    (Employment.FARMING, 15 if educated else 62),
-                    (Employment.BUSINESS, 11),
-                    (Employment.EMPLOYED, 45 if educated else 9),
-                    (Employment.UNEMPLOYED, 9 if person.sex == Sex.FEMALE else 5),
+                    (models.Employment.FARMING, 15 if educated else 62),
+                    (models.Employment.BUSINESS, 11),
+                    (models.Employment.EMPLOYED, 45 if educated else 9),
+                    (models.Employment.UNEMPLOYED, 9 if person.sex == Sex.FEMALE else 5),
                 ]
             )
-            if person.employment in (Employment.EMPLOYED, Employment.BUSINESS) and rng.random() < 0.5:
-                person.work_place = WorkPlace.IN_COUNTY
+            if (
+                person.employment in (models.Employment.EMPLOYED, models.Employment.BUSINESS)
+                and rng.random() < 0.5
+            ):
+                person.work_place = models.WorkPlace.IN_COUNTY
                 person.work_place_detail = rng.choice(WORK_IN_COUNTY)
 
     def send_away(self, person: PersonSpec, place: str | None = None, detail: str | None = None) -> None:
-        person.employment = Employment.MIGRANT
-        person.work_place = place or self.pick([(WorkPlace.OUT_COUNTY, 55), (WorkPlace.OUT_PROVINCE, 45)])
+        person.employment = models.Employment.MIGRANT
+        person.work_place = place or self.pick(
+            [(models.WorkPlace.OUT_COUNTY, 55), (models.WorkPlace.OUT_PROVINCE, 45)]
+        )
         person.work_place_detail = detail or self.rng.choice(WORK_AWAY[person.work_place])
         person.away_since = self.months_before_reference(3, 60)
 
@@ -437,7 +441,7 @@ class _Generator:
             age = age_on(born, REFERENCE_DATE)
             if age <= 32 and not (age >= 24 and self.rng.random() < 0.5):
                 sex = Sex.MALE if self.rng.random() < 0.52 else Sex.FEMALE
-                kids.append(self.person(Relation.CHILD, sex, born, surname, yi, taken_names=names))
+                kids.append(self.person(models.Relation.CHILD, sex, born, surname, yi, taken_names=names))
             else:
                 wanted -= 1  # grown up and left: counted, not listed
             born = self.shifted(born, 1.5, 5)
@@ -460,15 +464,15 @@ class _Generator:
             if age_on(birth, REFERENCE_DATE) > 94:
                 continue
             surname = head_surname if sex == Sex.MALE else self.surname(yi)
-            status = MaritalStatus.MARRIED if both else MaritalStatus.WIDOWED
+            status = models.MaritalStatus.MARRIED if both else models.MaritalStatus.WIDOWED
             parents.append(
                 self.person(
-                    Relation.PARENT, sex, birth, surname, yi, marital_status=status, taken_names=names
+                    models.Relation.PARENT, sex, birth, surname, yi, marital_status=status, taken_names=names
                 )
             )
         if len(parents) == 1:
             parent = parents[0]
-            parent.marital_status = MaritalStatus.WIDOWED
+            parent.marital_status = models.MaritalStatus.WIDOWED
             if parent.age >= 78 and self.rng.random() < 0.15:
                 parent.deceased = True
                 parent.phone = ""
@@ -489,26 +493,14 @@ class _Generator:
         surname = self.surname(yi)
         wife_yi = yi if rng.random() < 0.9 else not yi
         wife_surname = self.surname(wife_yi)
-        married = MaritalStatus.MARRIED
         wife_is_head = rng.random() < 0.1
-        husband = self.person(
-            Relation.SPOUSE if wife_is_head else Relation.HEAD,
-            Sex.MALE,
-            husband_birth,
-            surname,
-            yi,
-            marital_status=married,
-            taken_names=names,
-        )
+        his_relation, her_relation = models.Relation.HEAD, models.Relation.SPOUSE
+        if wife_is_head:
+            his_relation, her_relation = her_relation, his_relation
+        married = {"marital_status": models.MaritalStatus.MARRIED, "taken_names": names}
+        husband = self.person(his_relation, Sex.MALE, husband_birth, surname, yi, **married)
         wife = self.person(
-            Relation.HEAD if wife_is_head else Relation.SPOUSE,
-            Sex.FEMALE,
-            wife_birth,
-            wife_surname,
-            wife_yi,
-            marital_status=married,
-            married_in=True,
-            taken_names=names,
+            her_relation, Sex.FEMALE, wife_birth, wife_surname, wife_yi, married_in=True, **married
         )
         wanted = int(
             self.pick(
@@ -537,7 +529,7 @@ class _Generator:
         elif 20 <= wife.age <= 45 and rng.random() < 0.04:
             self.send_away(wife)
         for kid in kids:
-            if 18 <= kid.age <= 35 and kid.employment != Employment.STUDENT and rng.random() < 0.4:
+            if 18 <= kid.age <= 35 and kid.employment != models.Employment.STUDENT and rng.random() < 0.4:
                 self.send_away(kid)
         return [head, wife if head is husband else husband, *kids, *parents]
 
@@ -545,14 +537,21 @@ class _Generator:
         sex = Sex.FEMALE if self.rng.random() < 0.65 else Sex.MALE
         birth = self.birth_for_age(65, 92)
         return [
-            self.person(Relation.HEAD, sex, birth, self.surname(yi), yi, marital_status=MaritalStatus.WIDOWED)
+            self.person(
+                models.Relation.HEAD,
+                sex,
+                birth,
+                self.surname(yi),
+                yi,
+                marital_status=models.MaritalStatus.WIDOWED,
+            )
         ]
 
     def single_man_household(self, yi: bool) -> list[PersonSpec]:
         names: set[str] = set()
         surname = self.surname(yi)
         head = self.person(
-            Relation.HEAD, Sex.MALE, self.birth_for_age(25, 50), surname, yi, taken_names=names
+            models.Relation.HEAD, Sex.MALE, self.birth_for_age(25, 50), surname, yi, taken_names=names
         )
         if self.rng.random() < 0.3:
             self.send_away(head)
@@ -563,11 +562,11 @@ class _Generator:
 
     def single_mother_household(self, yi: bool) -> list[PersonSpec]:
         names: set[str] = set()
-        status = MaritalStatus.DIVORCED if self.rng.random() < 0.6 else MaritalStatus.WIDOWED
+        status = models.MaritalStatus.DIVORCED if self.rng.random() < 0.6 else models.MaritalStatus.WIDOWED
         birth = self.birth_for_age(28, 50)
         surname = self.surname(yi)
         head = self.person(
-            Relation.HEAD, Sex.FEMALE, birth, surname, yi, marital_status=status, taken_names=names
+            models.Relation.HEAD, Sex.FEMALE, birth, surname, yi, marital_status=status, taken_names=names
         )
         if head.age <= 45 and self.rng.random() < 0.1:
             self.send_away(head)
@@ -645,11 +644,11 @@ def _org_tree(data: DemoData) -> tuple[County, Township, list[Village]]:
 
 def write_demo(data: DemoData, villages: list[Village]) -> None:
     """Insert the households and persons of ``data`` into ``villages`` (same order), with history."""
-    households: list[Household] = []
+    households: list[models.Household] = []
     for spec, village in zip(data.villages, villages, strict=True):
         groups = {g.number: g for g in village.groups.all()}
         households += [
-            Household(
+            models.Household(
                 village=village,
                 group=groups[h.group_number],
                 number=h.number,
@@ -661,12 +660,14 @@ def write_demo(data: DemoData, villages: list[Village]) -> None:
         household.fill_derived()  # bulk_create skips save()
     history.bulk_create(households, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     incomes = [
-        HouseholdIncome(household=household, year=INCOME_YEAR, per_capita_income=spec.per_capita_income)
+        models.HouseholdIncome(
+            household=household, year=INCOME_YEAR, per_capita_income=spec.per_capita_income
+        )
         for household, spec in zip(households, data.households, strict=True)
     ]
     history.bulk_create(incomes, actor=None, reason=CHANGE_REASON, batch_size=BATCH_SIZE)
     persons = [
-        Person(
+        models.Person(
             village=household.village,
             household=household,
             **{f.name: getattr(p, f.name) for f in fields(PersonSpec)},
@@ -749,13 +750,15 @@ def seed_demo(seed: int = DEFAULT_SEED) -> SeedResult:
     """Store the demo township for ``seed`` unless it already has households; ensure the demo log-ins."""
     with transaction.atomic():
         township = Township.objects.filter(code=TOWNSHIP_CODE).select_related("county").first()
-        exists = township is not None and Household.all_objects.filter(village__township=township).exists()
+        exists = (
+            township is not None and models.Household.all_objects.filter(village__township=township).exists()
+        )
         if exists:
             county = township.county
         else:
             taken = (
-                Person.all_objects.exclude(id_number=None).values_list("id_number", flat=True)
-                if Person.all_objects.exists()
+                models.Person.all_objects.exclude(id_number=None).values_list("id_number", flat=True)
+                if models.Person.all_objects.exists()
                 else []
             )
             data = generate_demo(seed, taken)
@@ -766,8 +769,8 @@ def seed_demo(seed: int = DEFAULT_SEED) -> SeedResult:
         created=not exists,
         villages=Village.objects.filter(township=township).count(),
         groups=VillageGroup.objects.filter(village__township=township).count(),
-        households=Household.objects.filter(village__township=township).count(),
-        persons=Person.objects.filter(village__township=township).count(),
+        households=models.Household.objects.filter(village__township=township).count(),
+        persons=models.Person.objects.filter(village__township=township).count(),
         users=users,
     )
 

@@ -21,6 +21,13 @@ from federation.web.registers import registers
 from registry.models import Household, LeftBehindWoman, Person, PoorWoman, RegisterEntry, Relation
 
 
+def filter_given(qs: QuerySet, **lookups: Any) -> QuerySet:
+    """Return ``qs`` filtered by those of ``lookups`` whose value is given (a list's filters left empty
+    keep every row)."""
+    given = {lookup: value for lookup, value in lookups.items() if value}
+    return qs.filter(**given) if given else qs
+
+
 def person_list(
     *,
     user,
@@ -36,11 +43,7 @@ def person_list(
     ``missing_id`` keeps those whose ID number is still to be completed.
     """
     qs = Person.objects.for_user(user).select_related("village", "household__group")
-    qs = person_search(qs, search)
-    if group_id:
-        qs = qs.filter(household__group_id=group_id)
-    if village_id:
-        qs = qs.filter(village_id=village_id)
+    qs = filter_given(person_search(qs, search), household__group_id=group_id, village_id=village_id)
     declared = registers.get(register) if register else None
     if declared is not None and declared.counted:
         qs = qs.filter(Exists(declared.model.objects.filter(person_id=OuterRef("pk"))))
@@ -59,11 +62,7 @@ def household_list(
         qs = qs.filter(
             Q(number=search) | Q(address__contains=search) | Q(members__name__contains=search)
         ).distinct()
-    if group_id:
-        qs = qs.filter(group_id=group_id)
-    if village_id:
-        qs = qs.filter(village_id=village_id)
-    return qs
+    return filter_given(qs, group_id=group_id, village_id=village_id)
 
 
 def village_figures(*, village: Village, **_kwargs) -> dict:
@@ -219,12 +218,7 @@ def register_entries(
     qs = model.objects.for_user(user).select_related("person__village", "person__household__group")
     qs = qs.prefetch_related(*getattr(model, "prefetch_with_entries", ()))
     qs = person_search(qs, search, "person__")
-    if village_id:
-        qs = qs.filter(person__village_id=village_id)
-    if group_id:
-        qs = qs.filter(person__household__group_id=group_id)
-    if year:
-        qs = qs.filter(year=year)
+    qs = filter_given(qs, person__village_id=village_id, person__household__group_id=group_id, year=year)
     if active is not None:
         qs = active.filter(qs.filter(year=active.year))
     return qs
@@ -292,11 +286,7 @@ def women_ledger(
 
     settings = year_settings(year)
     members = Person.objects.order_by("birth_date")
-    qs = Person.objects.for_user(user)
-    if village_id:
-        qs = qs.filter(village_id=village_id)
-    if group_id:
-        qs = qs.filter(household__group_id=group_id)
+    qs = filter_given(Person.objects.for_user(user), village_id=village_id, household__group_id=group_id)
     return (
         person_search(qs, search)
         .filter(sex="F", deceased=False, birth_date__lte=years_before(settings.ages_on, settings.adult_age))

@@ -31,6 +31,16 @@ def _require_move_permission(user, *villages: Village) -> None:
         require_in_scope(user, village, _("只能在本乡镇的村之间迁移。"))
 
 
+def _save_moved(record: Household | Person, *, user, **values: Any) -> None:
+    """Set ``values`` on ``record`` (locked), raise its version, check it and save it with the move in its
+    history."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.version += 1
+    record.full_clean()
+    history.save(record, actor=user, reason=MOVED)
+
+
 def household_move(*, user, household: Household, to_group: VillageGroup, number: str = "") -> Household:
     """Move a household and its members to a group of another village; return the household.
 
@@ -42,12 +52,8 @@ def household_move(*, user, household: Household, to_group: VillageGroup, number
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
         old_village = household.village_id
-        household.village = to_group.village
-        household.group = to_group
-        household.number = number.strip() or household.number
-        household.version += 1
-        household.full_clean()
-        history.save(household, actor=user, reason=MOVED)
+        number = number.strip() or household.number
+        _save_moved(household, user=user, village=to_group.village, group=to_group, number=number)
         members = list(Person.objects.select_for_update().filter(household=household))
         for member in members:
             member.village = to_group.village
@@ -63,12 +69,9 @@ def person_move(*, user, person: Person, to_household: Household, relation: str)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         old_village = person.village_id
-        person.village = to_household.village
-        person.household = to_household
-        person.relation = relation
-        person.version += 1
-        person.full_clean()
-        history.save(person, actor=user, reason=MOVED)
+        _save_moved(
+            person, user=user, village=to_household.village, household=to_household, relation=relation
+        )
         records_follow([person], from_village=old_village)
     return person
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from federation.web.generic import record_urls
+from federation.web.generic import page_urls, record_urls
 from federation.web.registers import declared_urls
 from registry.forms.people import HouseholdForm, PersonForm
 from registry.models import Household, Person
@@ -8,6 +8,19 @@ from registry.views import access_log, autocomplete, carry_over, people, recheck
 from registry.views.registers import entry_exit_urls
 
 app_name = "registry"
+
+
+def _resident_urls(model, route: str, form_class, *, create) -> list:
+    """Return the URL patterns of the pages of ``model``, the person or the household: the seven of a
+    record, with its own list and detail views (``people.<Model>ListView``, ``people.<Model>DetailView``)
+    and ``create``, and the township's move (``people.<Model>MoveView``)."""
+    own = model.__name__
+    views = {"list": getattr(people, f"{own}ListView"), "detail": getattr(people, f"{own}DetailView")}
+    return [
+        *page_urls(people, own, "move", path=route),
+        *record_urls(model, route, form_class=form_class, views={**views, "create": create}),
+    ]
+
 
 urlpatterns = [
     path("women-ledger/", people.WomenLedgerView.as_view(), name="women_ledger"),
@@ -22,28 +35,8 @@ urlpatterns = [
         autocomplete.HouseholdAutocompleteView.as_view(),
         name="household_autocomplete",
     ),
-    path("persons/<int:pk>/move/", people.PersonMoveView.as_view(), name="person_move"),
-    path("households/<int:pk>/move/", people.HouseholdMoveView.as_view(), name="household_move"),
-    *record_urls(
-        Person,
-        "persons",
-        form_class=PersonForm,
-        views={
-            "list": people.PersonListView,
-            "detail": people.PersonDetailView,
-            "create": people.PersonCreateView,
-        },
-    ),
-    *record_urls(
-        Household,
-        "households",
-        form_class=HouseholdForm,
-        views={
-            "list": people.HouseholdListView,
-            "detail": people.HouseholdDetailView,
-            "create": people.ResidentCreateView,
-        },
-    ),
+    *_resident_urls(Person, "persons", PersonForm, create=people.PersonCreateView),
+    *_resident_urls(Household, "households", HouseholdForm, create=people.ResidentCreateView),
 ]
 
 urlpatterns += declared_urls("registry")

@@ -11,16 +11,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from federation.api.errors import FormRefused
+from federation.api.jobs import JobSerializer, OwnJobViewSet, job_fields
 from federation.core import access
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import get_ledger
 from federation.ledgers.exports.services import (
+    ACTIVE,
     ExportBusy,
     ExportRefused,
     check_allowed,
@@ -31,26 +32,10 @@ from federation.ledgers.exports.views import file_response
 from federation.ledgers.models import ExportRecord
 
 
-class ExportSerializer(serializers.ModelSerializer):
-    percent = serializers.IntegerField(read_only=True)
-
+class ExportSerializer(JobSerializer):
     class Meta:
         model = ExportRecord
-        fields = (
-            "id",
-            "ledger",
-            "title",
-            "format",
-            "status",
-            "rows_total",
-            "rows_done",
-            "percent",
-            "file_name",
-            "error",
-            "created_at",
-            "finished_at",
-        )
-        read_only_fields = fields
+        fields = read_only_fields = job_fields(kind=("format",), outcome=("file_name", "error"))
 
 
 class ExportStartSerializer(serializers.Serializer):
@@ -63,25 +48,13 @@ class ExportStartSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=50)
 
 
-class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ExportViewSet(OwnJobViewSet):
     """The user's own exports: ``POST`` starts one, ``GET {id}`` polls it, ``GET {id}/file`` downloads it."""
 
-    permission_classes = [IsAuthenticated]
     serializer_class = ExportSerializer
     queryset = ExportRecord.objects.none()  # the schema's; a request reads get_queryset()
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return ExportRecord.objects.filter(user=self.request.user)
-
-    def get_object(self):
-        record = super().get_object()
-        if record.status in (ExportRecord.Status.QUEUED, ExportRecord.Status.RUNNING) and export_fail_dead(
-            ExportRecord.objects.filter(pk=record.pk)
-        ):
-            record.refresh_from_db()
-        return record
+    running_statuses = ACTIVE
+    fail_dead = staticmethod(export_fail_dead)
 
     @extend_schema(request=ExportStartSerializer, responses={201: ExportSerializer, 202: ExportSerializer})
     def create(self, request):

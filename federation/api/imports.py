@@ -9,16 +9,17 @@ the user who uploaded it (someone else's answers 404).
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from federation.api.errors import FormRefused, form_errors
+from federation.api.jobs import JobSerializer, OwnJobViewSet, job_fields
 from federation.ledgers.imports.forms import ImportUploadForm
 from federation.ledgers.imports.reader import ImportRefused
 from federation.ledgers.imports.services import (
+    RUNNING,
     import_abandon,
     import_confirm,
     import_fail_dead,
@@ -27,32 +28,13 @@ from federation.ledgers.imports.services import (
 from federation.ledgers.models import ImportRecord
 
 
-class ImportSerializer(serializers.ModelSerializer):
-    percent = serializers.IntegerField(read_only=True)
-
+class ImportSerializer(JobSerializer):
     class Meta:
         model = ImportRecord
-        fields = (
-            "id",
-            "ledger",
-            "title",
-            "village",
-            "year",
-            "file_name",
-            "status",
-            "rows_total",
-            "rows_done",
-            "percent",
-            "created",
-            "updated",
-            "unchanged",
-            "error_count",
-            "errors",
-            "message",
-            "created_at",
-            "finished_at",
+        fields = read_only_fields = job_fields(
+            kind=("village", "year", "file_name"),
+            outcome=("created", "updated", "unchanged", "error_count", "errors", "message"),
         )
-        read_only_fields = fields
 
 
 class ImportStartSerializer(serializers.Serializer):
@@ -62,24 +44,14 @@ class ImportStartSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The filled-in .xlsx, at most 5 MB.")
 
 
-class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportViewSet(OwnJobViewSet):
     """The user's own imports: ``POST`` uploads one, ``GET {id}`` polls its check, ``POST {id}/confirm``
     writes it, ``POST {id}/abandon`` drops it."""
 
-    permission_classes = [IsAuthenticated]
     serializer_class = ImportSerializer
     queryset = ImportRecord.objects.none()  # the schema's; a request reads get_queryset()
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return ImportRecord.objects.filter(user=self.request.user)
-
-    def get_object(self):
-        record = super().get_object()
-        if record.running and import_fail_dead(ImportRecord.objects.filter(pk=record.pk)):
-            record.refresh_from_db()
-        return record
+    running_statuses = RUNNING
+    fail_dead = staticmethod(import_fail_dead)
 
     @extend_schema(request={"multipart/form-data": ImportStartSerializer}, responses={201: ImportSerializer})
     def create(self, request):

@@ -548,9 +548,28 @@ def record_urls(
     if form_class is not None:
         by_page.update(create={"form_class": form_class}, update={"form_class": form_class})
     patterns = []
-    for page, route in ROUTES.items():
+    for page in ROUTES:
         base = (views or {}).get(page, VIEWS[page])
         page_attrs = {"model": model, **attrs, **by_page.get(page, {})}
-        view = type(f"{model.__name__}{page.title()}", (base,), page_attrs).as_view()
-        patterns.append(url_path(f"{path}/{route}", view, name=f"{name}_{page}"))
+        view = type(f"{model.__name__}{page.title()}", (base,), page_attrs)
+        patterns.append(_page_pattern(path, page, view, name))
     return patterns
+
+
+def page_urls(views, record: str, *pages: str, path: str = "", name: str | None = None) -> list:
+    """Return the URL patterns of a record's ``pages`` whose views follow the naming convention
+    ``<record><Page>View`` in the module ``views``: each at its route below ``path`` (``ROUTES``, any
+    other page an action on one record at ``<int:pk>/<page>/``), named ``<name>_<page>`` (``name`` by
+    default ``record`` in lower case; the page's name alone when ``name`` is "")."""
+    name = record.lower() if name is None else name
+    return [
+        _page_pattern(path, page, getattr(views, f"{record}{page.capitalize()}View"), name) for page in pages
+    ]
+
+
+def _page_pattern(path: str, page: str, view, name: str):
+    """Return the URL pattern of a record's ``page`` below ``path``, named ``<name>_<page>`` (or ``page``)."""
+    route = ROUTES.get(page, f"<int:pk>/{page}/")
+    return url_path(
+        f"{path}/{route}" if path else route, view.as_view(), name=f"{name}_{page}" if name else page
+    )

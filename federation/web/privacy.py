@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from django.utils.cache import patch_cache_control
 
+from federation.web.middleware import SignedInAnswerMiddleware
 
-class NoStoreMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+class NoStoreMiddleware(SignedInAnswerMiddleware):
+    """Mark an answer to a signed-in user ``private, no-store``, unless it set its own cache rule."""
+
+    def signed_in(self, request, response) -> None:
+        if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
-        return response

@@ -13,22 +13,18 @@ import time
 
 from django.conf import settings
 
+from federation.web.middleware import SignedInAnswerMiddleware
+
 #: Where in the session the time of its last refresh is kept (seconds since the epoch).
 REFRESHED_KEY = "_refreshed_at"
 
 
-class IdleSessionMiddleware:
+class IdleSessionMiddleware(SignedInAnswerMiddleware):
     """Refresh a logged-in session's end when its last refresh is older than SESSION_REFRESH_SECONDS."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def signed_in(self, request, response) -> None:
         session = getattr(request, "session", None)
-        user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated and not session.is_empty():
+        if session is not None and not session.is_empty():
             now = int(time.time())
             if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED_KEY] = now  # marks it modified: SessionMiddleware saves it, a new end
-        return response

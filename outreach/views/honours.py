@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from federation.core.forms import add_errors
@@ -89,6 +90,8 @@ class ObjectionCreateView(_ReviewView, generic.FormView):
 
     form_class = ObjectionForm
     template_name = "outreach/honour_objection_form.html"
+    heading = gettext_lazy("登记公示异议")
+    saved_message = gettext_lazy("异议已登记，请核实后记下处理情况。")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -105,21 +108,27 @@ class ObjectionCreateView(_ReviewView, generic.FormView):
 
     def form_valid(self, form):
         try:
-            objection_record(user=self.request.user, objection=form.save(commit=False))
+            objection_record(
+                user=self.request.user,
+                objection=form.save(commit=False),
+                expected_version=form.cleaned_data.get("version"),  # None for a new one
+            )
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, str(exc) if isinstance(exc, PermissionDenied) else exc)
             return self.form_invalid(form)
-        messages.success(self.request, _("异议已登记，请核实后记下处理情况。"))
+        messages.success(self.request, self.saved_message)
         return HttpResponseRedirect(self.nomination.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(nomination=self.nomination, heading=_("登记公示异议"), **kwargs)
+        return super().get_context_data(nomination=self.nomination, heading=self.heading, **kwargs)
 
 
 class ObjectionHandleView(ObjectionCreateView):
     """What the township found of an objection and how it handled it (成立: the family is withdrawn)."""
 
     form_class = ObjectionHandlingForm
+    heading = gettext_lazy("核实处理公示异议")
+    saved_message = gettext_lazy("已记下异议的处理情况。")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -135,23 +144,8 @@ class ObjectionHandleView(ObjectionCreateView):
     def get_initial(self):
         return {"handled_on": self.objection.handled_on or timezone.localdate()}
 
-    def form_valid(self, form):
-        try:
-            objection_record(
-                user=self.request.user,
-                objection=form.save(commit=False),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, str(exc) if isinstance(exc, PermissionDenied) else exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已记下异议的处理情况。"))
-        return HttpResponseRedirect(self.nomination.get_absolute_url())
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(heading=_("核实处理公示异议"), objection=self.objection)
-        return context
+        return super().get_context_data(objection=self.objection, **kwargs)
 
 
 class NoticeListView(ScopedViewMixin, generic.ListView):

@@ -15,6 +15,7 @@ from federation.core.models import Village, VillageGroup
 from federation.core.roles import Level
 from federation.core.scoping import membership_of
 from federation.core.services import domain_record_save
+from registry.forms.registers import DATE_INPUT
 from registry.models import Household, HouseholdIncome, Person, Relation
 from registry.rules import next_free_numbers
 
@@ -64,8 +65,8 @@ class PersonForm(VersionedModelForm):
             "deceased",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "away_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birth_date": DATE_INPUT,
+            "away_since": DATE_INPUT,
             "id_number": forms.TextInput(
                 attrs={"inputmode": "text", "autocomplete": "off", "data-id-number": "1", "maxlength": 18}
             ),

@@ -7,7 +7,9 @@ name, whole ID number or its last four characters (``selectors.person_search``),
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views import View
@@ -22,59 +24,67 @@ from registry.models import Household, Person, Relation
 LIMIT = 20
 
 
-class PersonAutocompleteView(ScopedViewMixin, View):
+class _AutocompleteView(ScopedViewMixin, View):
+    """What a field offers for ``q`` (at most ``LIMIT`` rows, none for an empty ``q``), as JSON."""
+
+    def get(self, request, *args, **kwargs):
+        search = request.GET.get("q", "").strip()[:30]
+        if not search:
+            return JsonResponse({"results": []})
+        return JsonResponse({"results": [self.result(row) for row in self.rows(search)[:LIMIT]]})
+
+    def rows(self, search: str) -> QuerySet:
+        """Return the rows of the user's scope that ``search`` finds."""
+        raise NotImplementedError
+
+    def result(self, row) -> dict[str, Any]:
+        """Return how ``row`` is offered: its ``value`` and ``text``, and what else the field shows."""
+        raise NotImplementedError
+
+
+class PersonAutocompleteView(_AutocompleteView):
     """The persons of the user's scope matching ``q``; ``sex`` (F or M), ``alive=1`` and
     ``registered=1`` (the women's registers) narrow them as the form's field does."""
 
     model = Person
     permission_required = "registry.view_person"
 
-    def get(self, request, *args, **kwargs):
-        search = request.GET.get("q", "").strip()[:30]
-        if not search:
-            return JsonResponse({"results": []})
+    def rows(self, search):
+        query = self.request.GET
         qs = selectors.person_search(self.get_queryset(), search)
-        if request.GET.get("sex") in ("F", "M"):
-            qs = qs.filter(sex=request.GET["sex"])
-        if request.GET.get("alive") == "1":
+        if query.get("sex") in ("F", "M"):
+            qs = qs.filter(sex=query["sex"])
+        if query.get("alive") == "1":
             qs = qs.filter(deceased=False)
-        if request.GET.get("registered") == "1":
+        if query.get("registered") == "1":
             qs = qs.filter(selectors.in_womens_registers(year=timezone.localdate().year))
-        rows = qs.select_related("village", "household__group")[:LIMIT]
-        user = request.user
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "value": person.pk,
-                        "text": person_label(person, user),
-                        "id_number": policy.id_number_for(user, person.id_number),
-                    }
-                    for person in rows
-                ]
-            }
-        )
+        return qs.select_related("village", "household__group")
+
+    def result(self, person):
+        user = self.request.user
+        return {
+            "value": person.pk,
+            "text": person_label(person, user),
+            "id_number": policy.id_number_for(user, person.id_number),
+        }
 
 
-class HouseholdAutocompleteView(ScopedViewMixin, View):
+class HouseholdAutocompleteView(_AutocompleteView):
     """The households of the user's scope whose 户号 is ``q`` or one of whose members is named so (or
     has that ID number, whole or its last four)."""
 
     model = Household
     permission_required = "registry.view_household"
 
-    def get(self, request, *args, **kwargs):
-        search = request.GET.get("q", "").strip()[:30]
-        if not search:
-            return JsonResponse({"results": []})
-        members = selectors.person_search(Person.objects.for_user(request.user), search)
+    def rows(self, search):
+        members = selectors.person_search(Person.objects.for_user(self.request.user), search)
         qs = self.get_queryset().filter(
             Q(number=search) | Q(number=search.zfill(4)) | Q(pk__in=members.values("household_id"))
         )
-        rows = qs.select_related("village", "group").prefetch_related("members")[:LIMIT]
-        return JsonResponse(
-            {"results": [{"value": household.pk, "text": household_label(household)} for household in rows]}
-        )
+        return qs.select_related("village", "group").prefetch_related("members")
+
+    def result(self, household):
+        return {"value": household.pk, "text": household_label(household)}
 
 
 def household_label(household: Household) -> str:

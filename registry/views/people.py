@@ -256,6 +256,8 @@ class _MoveView(ScopedViewMixin, generic.detail.SingleObjectMixin, generic.FormV
 
     permission_required = "federation.move_between_villages"
     template_name = "registry/move_form.html"
+    #: The service that moves it: ``move(user=, <object_kwarg>=the record, **the form's cleaned data)``.
+    move = None
 
     def get_object(self, queryset=None):
         if not hasattr(self, "object"):
@@ -270,7 +272,9 @@ class _MoveView(ScopedViewMixin, generic.detail.SingleObjectMixin, generic.FormV
 
     def form_valid(self, form):
         try:
-            moved = self.move(form.cleaned_data)
+            moved = type(self).move(
+                user=self.request.user, **{self.object_kwarg: self.get_object()}, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
@@ -282,25 +286,11 @@ class HouseholdMoveView(_MoveView):
     model = Household
     form_class = HouseholdMoveForm
     object_kwarg = "household"
-
-    def move(self, data):
-        return household_move(
-            user=self.request.user,
-            household=self.get_object(),
-            to_group=data["to_group"],
-            number=data["number"],
-        )
+    move = staticmethod(household_move)
 
 
 class PersonMoveView(_MoveView):
     model = Person
     form_class = PersonMoveForm
     object_kwarg = "person"
-
-    def move(self, data):
-        return person_move(
-            user=self.request.user,
-            person=self.get_object(),
-            to_household=data["to_household"],
-            relation=data["relation"],
-        )
+    move = staticmethod(person_move)

@@ -226,7 +226,11 @@ class CandidatesListView(RegisterListView):
     """
 
     candidates = None
-    candidate_limit: int | None = None
+    candidate_limit: int | None = 100
+
+    def get_template_names(self):
+        """Return the register's own list page, ``<app>/<model>_list.html``."""
+        return [f"{self.model._meta.app_label}/{self.model._meta.model_name}_list.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -255,33 +259,27 @@ class CandidatesListView(RegisterListView):
 class LeftBehindWomanListView(CandidatesListView):
     """The left-behind women, and the women who meet the conditions but are not registered yet."""
 
-    template_name = "registry/leftbehindwoman_list.html"
     candidates = staticmethod(selectors.left_behind_woman_candidates)
-    candidate_limit = 100
 
 
 class LeftBehindChildListView(CandidatesListView):
     """The left-behind children, and the children whose parents work away but are not registered yet."""
 
-    template_name = "registry/leftbehindchild_list.html"
     candidates = staticmethod(selectors.left_behind_child_candidates)
+    candidate_limit = None
 
 
 class HardshipChildListView(CandidatesListView):
     """The children in hardship, and the children whose parents are both recorded deceased but who
     are not registered yet."""
 
-    template_name = "registry/hardshipchild_list.html"
     candidates = staticmethod(selectors.hardship_child_candidates)
-    candidate_limit = 100
 
 
 class PoorWomanListView(CandidatesListView):
     """The poor women, and the women of households below the year's poverty line not registered yet."""
 
-    template_name = "registry/poorwoman_list.html"
     candidates = staticmethod(selectors.poor_woman_candidates)
-    candidate_limit = 100
 
 
 class SimpleVillageListView(DomainListView):

@@ -455,6 +455,17 @@
     }).join("、");
   }
 
+  // A button that, once the user confirms `question`, drops the entry from the queue and draws it again.
+  function dropButton(entry, className, label, question) {
+    var button = text("button", className, label);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      if (!window.confirm(question)) return;
+      deleteEntry(entry.id).then(showCount).then(drawQueue);
+    });
+    return button;
+  }
+
   var STATUS = { waiting: ["待同步", "text-bg-secondary"], refused: ["退回修改", "text-bg-danger"], conflict: ["有冲突", "text-bg-warning"] };
 
   function drawEntry(entry) {
@@ -512,13 +523,8 @@
         putEntry(entry).then(function () { return navigator.onLine ? sync() : drawQueue(); });
       });
       body.appendChild(keep);
-      var drop = text("button", "btn btn-outline-secondary mb-2", "全部采用系统里的（放弃我的修改）");
-      drop.type = "button";
-      drop.addEventListener("click", function () {
-        if (!window.confirm("放弃您离线时的这次修改，保留系统里现在的内容？")) return;
-        deleteEntry(entry.id).then(showCount).then(drawQueue);
-      });
-      body.appendChild(drop);
+      body.appendChild(dropButton(entry, "btn btn-outline-secondary mb-2", "全部采用系统里的（放弃我的修改）",
+        "放弃您离线时的这次修改，保留系统里现在的内容？"));
       return card;
     }
     var list = text("dl", "row small mb-2");
@@ -536,13 +542,7 @@
     var edit = text("a", "btn btn-outline-primary btn-sm me-2", entry.status === "refused" ? "按提示修改" : "修改");
     edit.href = entry.page + "#queued-" + entry.id;
     body.appendChild(edit);
-    var remove = text("button", "btn btn-outline-danger btn-sm", "删除");
-    remove.type = "button";
-    remove.addEventListener("click", function () {
-      if (!window.confirm("删除这条没有发送的记录？删除后不能恢复。")) return;
-      deleteEntry(entry.id).then(showCount).then(drawQueue);
-    });
-    body.appendChild(remove);
+    body.appendChild(dropButton(entry, "btn btn-outline-danger btn-sm", "删除", "删除这条没有发送的记录？删除后不能恢复。"));
     return card;
   }
 

@@ -271,36 +271,21 @@ def entries_before_their_names(old) -> dict:
         Person.objects.create(village=red, name="妇女梅"),
         Person.objects.create(village=victory, name="乙"),
     )
-    Woman, Poor = old.get_model("registry", "LeftBehindWoman"), old.get_model("registry", "PoorWoman")
-    Child = old.get_model("registry", "HardshipChild")
     child = Person.objects.create(village=victory, name="儿童梅")
-    day = dt.date(2026, 3, 18)
     return {
-        "woman": (Woman.objects.create(person=woman, village=red, year=2026, entered_on=day).pk, "妇女梅"),
-        "other": (Woman.objects.create(person=other, village=victory, year=2026, entered_on=day).pk, "乙"),
-        "poor": (
-            Poor.objects.create(
-                person=woman,
-                village=red,
-                year=2026,
-                entered_on=day,
-                reason="illness",
-                deleted_at=timezone.now(),
-            ).pk,
-            "妇女梅",
-        ),
-        "child": (
-            Child.objects.create(
-                person=child,
-                village=victory,
-                year=2026,
-                entered_on=day,
-                reason="both_dead",
-                guardian_name="奶奶",
-            ).pk,
-            "儿童梅",
-        ),
+        "woman": entered(old, "LeftBehindWoman", woman),
+        "other": entered(old, "LeftBehindWoman", other),
+        "poor": entered(old, "PoorWoman", woman, reason="illness", deleted_at=timezone.now()),
+        "child": entered(old, "HardshipChild", child, reason="both_dead", guardian_name="奶奶"),
     }
+
+
+def entered(old, register: str, person, **fields) -> tuple[int, str]:
+    """Return the pk of ``person``'s new 2026 entry in ``register`` (in her village), and her name."""
+    entry = old.get_model("registry", register).objects.create(
+        person=person, village_id=person.village_id, year=2026, entered_on=dt.date(2026, 3, 18), **fields
+    )
+    return entry.pk, person.name
 
 
 def entries_named(names: dict) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import openpyxl
 from django.utils import timezone
+from openpyxl.worksheet.worksheet import Worksheet
 
 from federation.core.idnumber import check_character
 from federation.ledgers.exports import Table, all_ledgers
@@ -131,6 +134,21 @@ def make_ledger_world(world):
 def workbook(data: bytes | Path) -> openpyxl.Workbook:
     """Return a produced .xlsx re-read by openpyxl (the normal mode, to see merged cells)."""
     return openpyxl.load_workbook(BytesIO(data) if isinstance(data, bytes) else data)
+
+
+@contextmanager
+def edited_sheet(path: Path) -> Iterator[tuple[Worksheet, dict[str, int]]]:
+    """Yield the first sheet of the ledger file at ``path`` and the column of each heading of its row 3,
+    then save the file with the changes made to the sheet."""
+    wb = workbook(path.read_bytes())
+    ws = wb.active
+    yield ws, {cell.value: cell.column for cell in ws[3]}
+    wb.save(path)
+
+
+def import_refusal(result) -> tuple[list[int], str]:
+    """Return the rows an import's errors name and all that they say (no rows when nothing was refused)."""
+    return sorted({e.row for e in result.errors}), " ".join(str(e) for e in result.errors)
 
 
 def data_rows(ws, table: Table) -> list[tuple]:

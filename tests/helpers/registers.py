@@ -29,6 +29,8 @@ MODELS = {
     "womenshome": models.WomensHome,
 }
 PERSON_REGISTERS = ["leftbehindchild", "hardshipchild", "leftbehindwoman", "poorwoman"]
+#: The models of the registers of persons, in the order of ``PERSON_REGISTERS``.
+PERSON_REGISTER_MODELS = tuple(MODELS[key] for key in PERSON_REGISTERS)
 
 _names = itertools.count(1)
 

@@ -1,4 +1,4 @@
-"""The password of the world's users and signing in through the log-in form of a browser."""
+"""The password of the world's users, signing in through the log-in form of a browser, filling in forms."""
 
 from __future__ import annotations
 
@@ -21,6 +21,23 @@ def choose(page, field_id: str, typed: str) -> None:
     control.type(typed)
     page.locator(f"#{field_id}-ts-dropdown .option").first.wait_for()
     page.keyboard.press("Enter")
+
+
+def fill_form(page, **fields: str) -> None:
+    """Fill the form fields ``#id_<name>`` with ``fields``: a select by choosing the value, any other
+    by typing it."""
+    for name, value in fields.items():
+        selector = f"#id_{name}"
+        if page.eval_on_selector(selector, "e => e.tagName") == "SELECT":
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, value)
+
+
+def submit(page, then: str = "text=已保存") -> None:
+    """Submit the page's form and wait for ``then`` (a selector: by default the saved message) to show."""
+    page.click("main button[type=submit]")
+    page.wait_for_selector(then)
 
 
 def page_width(page) -> int:

@@ -17,7 +17,7 @@ from federation.ledgers.exports.services import export_build
 from federation.ledgers.imports.framework import get_importer
 from outreach.models import RegisterReport
 from registry.models import WomensHome
-from tests.helpers.ledgers import data_rows, flat, pdf_fonts, pdf_text, totals_row, workbook
+from tests.helpers.ledgers import data_rows, edited_sheet, flat, pdf_fonts, pdf_text, totals_row, workbook
 from tests.helpers.outreach import build_outreach_world
 
 YEAR = timezone.localdate().year
@@ -114,16 +114,13 @@ def test_a_womens_homes_file_with_bad_rows_names_every_one_and_writes_nothing(le
     w = ledger_world
     path = tmp_path / "homes.xlsx"
     ledger_sheet(w.dir_a, "womens_homes", path)
-    wb = workbook(path)
-    ws = wb.active
-    header = {cell.value: cell.column for cell in ws[3]}
-    ws.cell(4, header["是否挂牌"]).value = "否"  # but a 挂牌时间: WomensHome.clean
-    ws.cell(4, header["挂牌时间"]).value = "2014-05-01"
-    ws.insert_rows(5)
-    ws.cell(5, 1).value = 2
-    ws.cell(5, header["村"]).value = "胜利村"
-    ws.cell(5, header["设备到位时间"]).value = "2014-02-30"
-    wb.save(path)
+    with edited_sheet(path) as (ws, header):
+        ws.cell(4, header["是否挂牌"]).value = "否"  # but a 挂牌时间: WomensHome.clean
+        ws.cell(4, header["挂牌时间"]).value = "2014-05-01"
+        ws.insert_rows(5)
+        ws.cell(5, 1).value = 2
+        ws.cell(5, header["村"]).value = "胜利村"
+        ws.cell(5, header["设备到位时间"]).value = "2014-02-30"
     before = list(WomensHome.objects.values_list("pk", "version", "signed_up_on"))
 
     result = get_importer("womens_homes")(w.village_a, user=w.dir_a).import_file(path)

@@ -15,7 +15,7 @@ from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.services import export_build
 from federation.ledgers.imports.framework import get_importer
 from outreach.models import Petition, Screening, Visit, VolunteerActivity, VolunteerMember, VolunteerTeam
-from tests.helpers.ledgers import data_rows, workbook
+from tests.helpers.ledgers import data_rows, edited_sheet, workbook
 from tests.helpers.outreach import TODAY, YEAR, petition, saved, screening, visit
 
 EARLY = min(dt.date(YEAR, 1, 5), TODAY)
@@ -181,12 +181,9 @@ def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(outreach_world,
     if name == "volunteer_activities":
         REGISTERS[name].clear(w)
     left = REGISTERS[name].facts()
-    wb = workbook(path)
-    ws = wb.active
-    header = {cell.value: cell.column for cell in ws[3]}
-    for offset, (title, value, _reason) in enumerate(BAD_ROWS[name]):
-        ws.cell(4 + offset, header[title]).value = value
-    wb.save(path)
+    with edited_sheet(path) as (ws, header):
+        for offset, (title, value, _reason) in enumerate(BAD_ROWS[name]):
+            ws.cell(4 + offset, header[title]).value = value
 
     result = imported(name, w.village_a, w.dir_a, path)
 
@@ -215,13 +212,10 @@ def test_a_director_cannot_add_a_member_to_the_township_team(outreach_world, tmp
     w = outreach_world
     path = tmp_path / "volunteers.xlsx"
     exported(w.dir_a, "volunteers", path)
-    wb = workbook(path)
-    ws = wb.active
-    header = {cell.value: cell.column for cell in ws[3]}
     last = 3 + len(exported(w.dir_a, "volunteers", tmp_path / "again.xlsx"))
-    assert ws.cell(last, header["所属"]).value == "乡镇级"
-    ws.cell(last, header["队员姓名"]).value = "乡政府刘干事"
-    wb.save(path)
+    with edited_sheet(path) as (ws, header):
+        assert ws.cell(last, header["所属"]).value == "乡镇级"
+        ws.cell(last, header["队员姓名"]).value = "乡政府刘干事"
 
     result = imported("volunteers", w.village_a, w.dir_a, path)
 

@@ -19,16 +19,22 @@ def refusal(record) -> dict[str, list[str]]:
     return exc.value.message_dict
 
 
+#: What a petition says, the same in the model and in the form.
+PETITION = {
+    "way": "visit",
+    "petitioner_name": "王大姐",
+    "category": "marriage_family",
+    "summary": "与婆婆因赡养老人问题发生争吵。",
+    "received_by": "张红",
+    "handling": "village",
+}
+
+
 def petition(village, **fields) -> Petition:
     values = {
         "village": village,
         "received_on": dt.date(2026, 3, 2),
-        "way": "visit",
-        "petitioner_name": "王大姐",
-        "category": "marriage_family",
-        "summary": "与婆婆因赡养老人问题发生争吵。",
-        "received_by": "张红",
-        "handling": "village",
+        **PETITION,
         "closed_on": dt.date(2026, 3, 20),
     }
     values.update(fields)
@@ -66,12 +72,7 @@ def test_the_petition_form_refuses_the_contradiction_on_the_outcome(world, login
     data = {
         "village": world.village_a.pk,
         "received_on": "2026-03-02",
-        "way": "visit",
-        "petitioner_name": "王大姐",
-        "category": "marriage_family",
-        "summary": "与婆婆因赡养老人问题发生争吵。",
-        "received_by": "张红",
-        "handling": "village",
+        **PETITION,
         "mediation": "failed",
         "result": "经调解双方达成一致。",
         "closed_on": "2026-03-20",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from federation.core.idnumber import make_id_number
 from registry.models import LeftBehindChild, LeftBehindWoman
-from tests.helpers.web import page_width, sign_in
+from tests.helpers.web import fill_form, page_width, sign_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +22,8 @@ def add_member(page, household_url, relation, name, id_number, **fields):
     page.select_option("#id_relation", relation)
     page.fill("#id_name", name)
     page.type("#id_id_number", id_number)
-    for name, value in fields.items():
-        selector = f"#id_{name}"
-        if page.eval_on_selector(selector, "e => e.tagName") == "SELECT":
-            page.select_option(selector, value)
-        else:
-            page.fill(selector, value)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("text=已保存")
+    fill_form(page, **fields)
+    submit(page)
 
 
 def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world):
@@ -39,11 +33,8 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
     phone.wait_for_selector("h1")
 
     phone.go(reverse("registry:household_create"))
-    phone.select_option("#id_group", str(world.group_a.pk))
-    phone.fill("#id_number", "0201")
-    phone.fill("#id_address", "红旗村一组 18 号")
-    phone.click("main button[type=submit]")
-    phone.wait_for_selector("text=已保存")
+    fill_form(phone, group=str(world.group_a.pk), number="0201", address="红旗村一组 18 号")
+    submit(phone)
     household_url = phone.url
     assert page_width(phone) <= 375
 
@@ -81,11 +72,8 @@ def test_director_registers_a_family_and_finds_it_in_the_registers(phone, world)
     assert "父亲外出" in candidate.inner_text()
     candidate.locator("text=登记").click()
     assert phone.input_value("#id_parents_away") == "father"
-    phone.fill("#id_guardian_name", "李秀兰")
-    phone.select_option("#id_guardian_relation", "mother")
-    phone.fill("#id_school", "红旗村小学")
-    phone.click("main button[type=submit]")
-    phone.wait_for_selector("text=已保存")
+    fill_form(phone, guardian_name="李秀兰", guardian_relation="mother", school="红旗村小学")
+    submit(phone)
     phone.go(reverse("registry:leftbehindchild_list"))
     assert "王小明" in phone.inner_text("table")
     assert LeftBehindChild.objects.get(person__name="王小明").guardian_name == "李秀兰"
@@ -128,12 +116,9 @@ def test_a_director_finds_a_child_by_part_of_her_name_picks_her_by_touch_and_sav
     assert child.id_number[-4:] in options.first.inner_text()
     options.first.tap()
     assert page.eval_on_selector("#id_person", "s => s.value") == str(child.pk)
-    page.select_option("#id_reason", "both_dead")
-    page.fill("#id_guardian_name", "外婆")
-    page.select_option("#id_guardian_relation", "maternal_grandparent")
+    fill_form(page, reason="both_dead", guardian_name="外婆", guardian_relation="maternal_grandparent")
     assert page_width(page) <= 375
-    page.click("main button[type=submit]")
-    page.wait_for_selector("text=已保存")
+    submit(page)
     assert HardshipChild.objects.get(person=child).guardian_name == "外婆"
     assert refused == []
     context.close()

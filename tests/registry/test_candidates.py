@@ -28,6 +28,10 @@ def poor_household(village, income="1800", year=YEAR):
     return new_household(village, per_capita_income=Decimal(income), income_year=year)
 
 
+def poor_woman(village, name="贫困甲"):
+    return member(poor_household(village), "head", name, dt.date(1975, 2, 3))
+
+
 def orphan(village, *, mother_dead=True, born=dt.date(2015, 6, 1), name="孤儿"):
     household = new_household(village)
     member(household, "head", "亡父", dt.date(1984, 1, 1), sex="M", deceased=True)
@@ -67,17 +71,8 @@ def test_the_poverty_line_of_the_year_decides(world):
     assert woman in poor_woman_candidates(user=world.dir_a, year=YEAR)
 
 
-def test_poor_woman_candidates_are_scoped(world, login):
-    woman = member(poor_household(world.village_a), "head", "贫困甲", dt.date(1975, 2, 3))
-    assert woman in poor_woman_candidates(user=world.staff, year=YEAR)
-    assert woman not in poor_woman_candidates(user=world.dir_b, year=YEAR)
-    assert woman not in poor_woman_candidates(user=world.other_staff, year=YEAR)
-    page = login(world.dir_b).get(list_url("poorwoman")).content.decode()
-    assert "贫困甲" not in page and "尚未登记的妇女" not in page
-
-
 def test_the_poor_women_page_lists_them_with_a_register_that_fills_in_her(world, login):
-    woman = member(poor_household(world.village_a), "head", "贫困甲", dt.date(1975, 2, 3))
+    woman = poor_woman(world.village_a)
     client = login(world.dir_a)
     page = client.get(list_url("poorwoman")).content.decode()
     assert "家庭人均纯收入低于贫困线、尚未登记的妇女：1 人" in page
@@ -89,7 +84,7 @@ def test_the_poor_women_page_lists_them_with_a_register_that_fills_in_her(world,
 
 
 def test_a_search_shows_what_was_asked_for_first_and_links_back_to_the_candidates(world, login):
-    member(poor_household(world.village_a), "head", "贫困乙", dt.date(1975, 2, 3))
+    poor_woman(world.village_a, name="贫困乙")
     client = login(world.dir_a)
     searched = client.get(list_url("poorwoman", q="贫困乙")).content.decode()
     assert "尚未登记的妇女" not in searched and ">贫困乙</a>" not in searched  # not registered: no row either
@@ -116,15 +111,6 @@ def test_hardship_candidates_are_children_whose_parents_are_both_recorded_deceas
     entry.save()
     assert both not in hardship_child_candidates(user=world.dir_a, year=YEAR)
     assert both in hardship_child_candidates(user=world.dir_a, year=YEAR + 1)
-
-
-def test_hardship_candidates_are_scoped(world, login):
-    child = orphan(world.village_a, name="孤儿甲")
-    assert child in hardship_child_candidates(user=world.staff, year=YEAR)
-    assert child not in hardship_child_candidates(user=world.dir_b, year=YEAR)
-    assert child not in hardship_child_candidates(user=world.other_staff, year=YEAR)
-    page = login(world.dir_b).get(list_url("hardshipchild")).content.decode()
-    assert "孤儿甲" not in page and "尚未登记的儿童" not in page
 
 
 def test_the_hardship_page_lists_them_with_a_register_that_fills_in_both_dead(world, login):
@@ -190,3 +176,22 @@ def test_left_behind_child_candidates_pass_the_rule_with_their_prefilled_answer(
         models.LeftBehindChild(
             person=child, year=YEAR, parents_away=which, guardian_name="奶奶", guardian_relation="grandparent"
         ).full_clean()
+
+
+# --- poor women and children in hardship: scoped like every list -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("register", "candidate", "candidates", "heading"),
+    [
+        ("poorwoman", poor_woman, poor_woman_candidates, "尚未登记的妇女"),
+        ("hardshipchild", orphan, hardship_child_candidates, "尚未登记的儿童"),
+    ],
+)
+def test_candidates_are_scoped(world, login, register, candidate, candidates, heading):
+    person = candidate(world.village_a, name="候选甲")
+    assert person in candidates(user=world.staff, year=YEAR)
+    assert person not in candidates(user=world.dir_b, year=YEAR)
+    assert person not in candidates(user=world.other_staff, year=YEAR)
+    page = login(world.dir_b).get(list_url(register)).content.decode()
+    assert "候选甲" not in page and heading not in page

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from registry.models import Household
 from tests.helpers.factories import HouseholdFactory, VillageGroupFactory
-from tests.helpers.web import page_width, sign_in
+from tests.helpers.web import fill_form, page_width, sign_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +23,8 @@ def test_a_duplicate_household_number_is_shown_on_the_field_with_the_form_kept(p
     assert phone.input_value("#id_number") == "0034"
     phone.select_option("#id_group", str(world.group_a.pk))
     assert phone.input_value("#id_number") == "0002"
-    phone.fill("#id_number", "0001")
-    phone.fill("#id_address", "红旗村一组 1 号")
-    phone.fill("#id_per_capita_income", "6800")
-    phone.click("main button[type=submit]")
-    phone.wait_for_selector("#id_number.is-invalid")
+    fill_form(phone, number="0001", address="红旗村一组 1 号", per_capita_income="6800")
+    submit(phone, then="#id_number.is-invalid")
     assert "本村已有这个户号，请换一个户号。" in phone.inner_text("#id_number_error")
     assert "一组下一个空着的户号是 0002" in phone.inner_text("main")
     assert phone.input_value("#id_number") == "0001"
@@ -35,9 +32,8 @@ def test_a_duplicate_household_number_is_shown_on_the_field_with_the_form_kept(p
     assert phone.input_value("#id_per_capita_income") == "6800"
     assert page_width(phone) <= 375
     assert Household.objects.filter(village=world.village_a).count() == 2
-    phone.fill("#id_number", "0002")
-    phone.click("main button[type=submit]")
-    phone.wait_for_selector("text=已保存")
+    fill_form(phone, number="0002")
+    submit(phone)
     assert Household.objects.filter(village=world.village_a, number="0002").exists()
 
 

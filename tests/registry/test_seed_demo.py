@@ -27,12 +27,11 @@ from registry.models import (
     Household,
     HouseholdIncome,
     LeftBehindChild,
-    LeftBehindWoman,
     Person,
-    PoorWoman,
     Relation,
     WorkPlace,
 )
+from tests.helpers.registers import PERSON_REGISTER_MODELS
 
 VILLAGES = ["团结村", "红旗村", "胜利村", "光明村", "新民村", "和平村", "前进村", "东风村"]
 EXPECTED_USERS = {
@@ -135,7 +134,7 @@ def test_a_sample_of_persons_and_households_passes_full_clean(township):
 
 
 def test_every_register_entry_keeps_its_persons_village(township):
-    for model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoman):
+    for model in PERSON_REGISTER_MODELS:
         entries = model.all_objects.filter(person__village__township=township)
         assert entries.exists(), model
         assert not entries.exclude(village_id=F("person__village_id")).exists(), model
@@ -254,26 +253,17 @@ def test_the_same_seed_gives_the_same_people(township):
 
 
 def test_every_register_has_plausible_rows_that_pass_its_rules(township):
-    from registry.models import (
-        HardshipChild,
-        LeftBehindChild,
-        LeftBehindWoman,
-        PoorWoman,
-        VillageDirector,
-        WomensHome,
-    )
+    from registry.models import VillageDirector, WomensHome
 
     in_township = {"person__village__township": township}
     counts = {
-        LeftBehindWoman: LeftBehindWoman.objects.filter(**in_township).count(),
-        LeftBehindChild: LeftBehindChild.objects.filter(**in_township).count(),
-        HardshipChild: HardshipChild.objects.filter(**in_township).count(),
-        PoorWoman: PoorWoman.objects.filter(**in_township).count(),
+        model._meta.model_name: model.objects.filter(**in_township).count()
+        for model in PERSON_REGISTER_MODELS
     }
-    assert 80 <= counts[LeftBehindWoman] <= 400
-    assert 80 <= counts[LeftBehindChild] <= 500
-    assert 8 <= counts[HardshipChild] <= 24
-    assert 50 <= counts[PoorWoman] <= 250
+    assert 80 <= counts["leftbehindwoman"] <= 400
+    assert 80 <= counts["leftbehindchild"] <= 500
+    assert 8 <= counts["hardshipchild"] <= 24
+    assert 50 <= counts["poorwoman"] <= 250
     assert VillageDirector.objects.filter(village__township=township).count() == 8
     assert WomensHome.objects.filter(village__township=township).count() == 8
     # A year of aid: several 春蕾 girls, 贫困母亲 help, pairings with follow-ups, each passing its rules.
@@ -299,10 +289,9 @@ def test_every_entry_and_petition_of_the_demo_passes_every_rule(township):
     """The demo obeys every check, the cross-field ones too (issue 15): no child in 六年级 at 1,
     no left-behind child whose parents are at home, no 调解未成功 whose result says 达成一致."""
     from outreach.models import Petition
-    from registry.models import HardshipChild, LeftBehindChild, LeftBehindWoman, PoorWoman
 
     checked = 0
-    for model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoman):
+    for model in PERSON_REGISTER_MODELS:
         for entry in model.objects.filter(person__village__township=township).select_related("person"):
             entry.full_clean()
             checked += 1

@@ -21,22 +21,13 @@ from federation.web.views import home_todo_count
 from loans.services import application_transition
 from loans.states import Action, Status
 from outreach.models import RegisterReport
-from registry.models import (
-    HardshipChild,
-    Household,
-    HouseholdIncome,
-    LeftBehindChild,
-    LeftBehindWoman,
-    Person,
-    PoorWoman,
-    WorkPlace,
-)
+from registry.models import Household, HouseholdIncome, Person, WorkPlace
 from registry.models.registers import default_entered_on
 from registry.todos import entries_to_recheck
 from tests.helpers.factories import PersonFactory
 from tests.helpers.loans import advance, build_loan_world, draft
 from tests.helpers.outreach import left_behind_woman
-from tests.helpers.registers import PERSON_REGISTERS, make_record
+from tests.helpers.registers import PERSON_REGISTER_MODELS, PERSON_REGISTERS, make_record
 from tests.helpers.registers import YEAR as REGISTER_YEAR
 
 TODAY = timezone.localdate()
@@ -151,7 +142,7 @@ def test_rechecking_many_entries_at_once_judges_each_as_its_form_does(world):
     first message, that each entry read alone fails (its problems(), the form's check)."""
     _entries_some_no_longer_fitting(world.village_a, 3)
     expected: dict[str, str] = {}
-    for model in (LeftBehindChild, HardshipChild, LeftBehindWoman, PoorWoman):
+    for model in PERSON_REGISTER_MODELS:
         for entry in model.objects.filter(village=world.village_a):
             problems = model.objects.get(pk=entry.pk).problems()
             if problems:

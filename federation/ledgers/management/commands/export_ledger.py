@@ -13,34 +13,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from federation.core.actors import SystemActor, unit_by_code, user_unit
 from federation.core.models import Village
 from federation.ledgers.exports.context import ExportFilters
 from federation.ledgers.exports.registry import all_ledgers, get_ledger
 from federation.ledgers.exports.services import export_record_create, export_run
-from federation.ledgers.management.commands._ledger_command import actor_of, add_list_and_as
+from federation.ledgers.management.commands._ledger_command import LedgerCommand, actor_of
 from federation.ledgers.models import ExportRecord
 
 
-class Command(BaseCommand):
+class Command(LedgerCommand):
     help = "按县里的格式导出一个乡镇或村的台账（Excel 或 PDF）。"
+    doing = "导出"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("ledger", nargs="?", help="台账名称（--list 列出全部）")
+    def add_ledger_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scope", help="乡镇或村的 12 位统计用区划代码（县的 6 位代码也可以）")
         parser.add_argument("--format", choices=["xlsx", "pdf"], default="xlsx", help="xlsx 或 pdf")
         parser.add_argument("--output", help="输出文件的路径")
         parser.add_argument("--year", type=int, help="登记年度（默认今年）")
-        add_list_and_as(parser, "导出")
 
-    def handle(self, *args, **options) -> None:
-        if options["list"]:
-            for ledger in all_ledgers():
-                self.stdout.write(f"{ledger.name}\t{ledger.title}\t{'/'.join(ledger.formats)}")
-            return
-        name = options["ledger"]
+    def listed(self) -> list[str]:
+        return [f"{ledger.name}\t{ledger.title}\t{'/'.join(ledger.formats)}" for ledger in all_ledgers()]
+
+    def handle_ledger(self, name: str | None, **options) -> None:
         ledger = get_ledger(name or "")
         if ledger is None:
             names = "、".join(ledger.name for ledger in all_ledgers())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from federation.core import history
 from federation.core.actors import actor_name
@@ -24,7 +24,7 @@ from federation.core.models import Village
 from federation.ledgers.imports.framework import all_importers, get_importer
 from federation.ledgers.imports.reader import ImportRefused
 from federation.ledgers.imports.services import import_record_run
-from federation.ledgers.management.commands._ledger_command import actor_of, add_list_and_as
+from federation.ledgers.management.commands._ledger_command import LedgerCommand, actor_of
 from federation.ledgers.models import ImportRecord
 
 
@@ -32,23 +32,20 @@ def _names() -> str:
     return "、".join(importer.name for importer in all_importers())
 
 
-class Command(BaseCommand):
+class Command(LedgerCommand):
     help = "从 Excel 导入一个村的台账：整份文件检查无误才写入，否则列出每一行的错误。"
+    doing = "导入"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("ledger", nargs="?", help="台账名称（--list 列出全部）")
+    def add_ledger_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", help=".xlsx 文件的路径")
         parser.add_argument("--scope", help="村的 12 位统计用区划代码")
         parser.add_argument("--year", type=int, help="登记年度（年度台账；默认今年）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-        add_list_and_as(parser, "导入")
 
-    def handle(self, *args, **options) -> None:
-        if options["list"]:
-            for importer in all_importers():
-                self.stdout.write(f"{importer.name}\t{importer.title}")
-            return
-        name = options["ledger"]
+    def listed(self) -> list[str]:
+        return [f"{importer.name}\t{importer.title}" for importer in all_importers()]
+
+    def handle_ledger(self, name: str | None, **options) -> None:
         if not name or not options["path"] or not options["scope"]:
             raise CommandError("用法：import_ledger LEDGER PATH --scope VILLAGE_CODE [--year Y] [--dry-run]")
         importer_class = get_importer(name)
