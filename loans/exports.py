@@ -13,6 +13,7 @@ from federation.core.idnumber import age_on
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total, register
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField
+from federation.ledgers.model_ledgers import model_ledger
 from loans.documents import SignatureBlock, rmb_upper, signature_blocks
 from loans.models import BEFORE_SYSTEM, LoanApplication, Transition, loan_settings
 from loans.selectors import (
@@ -106,16 +107,14 @@ def loan_row(application: LoanApplication, ctx: ExportContext) -> dict[str, Any]
     return {**row.__dict__, "place": f"{row.village}{row.group}"}
 
 
-register(
-    Ledger(
-        name="loans",
-        layout=LOANS,
-        queryset=loans_queryset,
-        row=loan_row,
-        permission="loans.view_loanapplication",
-        list_views=("loans:ledger",),
+def _loan_ledger(name: str, layout: Any, queryset: Any, page: str, **attrs: Any) -> Ledger:
+    """Return the registered ledger ``name`` of the loan applications, exported from ``loans:<page>``."""
+    return register(
+        model_ledger(LoanApplication, name, layout, queryset, list_views=(f"loans:{page}",), **attrs)
     )
-)
+
+
+_loan_ledger("loans", LOANS, loans_queryset, "ledger", row=loan_row)
 
 
 # -- 财政贴息汇总表 ----------------------------------------------------------------------------------
@@ -159,16 +158,7 @@ def subsidy_rows(qs: QuerySet[LoanApplication], ctx: ExportContext) -> Iterator[
             yield {**row.__dict__, "last_day": row.last_day}
 
 
-register(
-    Ledger(
-        name="loan_subsidy",
-        layout=SUBSIDY,
-        queryset=subsidy_queryset_for_export,
-        rows=subsidy_rows,
-        permission="loans.view_loanapplication",
-        list_views=("loans:subsidy",),
-    )
-)
+_loan_ledger("loan_subsidy", SUBSIDY, subsidy_queryset_for_export, "subsidy", rows=subsidy_rows)
 
 
 # -- 申请审批表（一笔一页） ------------------------------------------------------------------------------
@@ -265,15 +255,12 @@ def approval_form_row(application: LoanApplication, ctx: ExportContext) -> dict[
     return values
 
 
-register(
-    Ledger(
-        name="loan_forms",
-        layout=APPROVAL_FORM,
-        queryset=approval_form_queryset,
-        row=approval_form_row,
-        permission="loans.view_loanapplication",
-        formats=("pdf",),
-        list_views=("loans:ledger",),
-        pack_filters=(("signed", "1"),),
-    )
+_loan_ledger(
+    "loan_forms",
+    APPROVAL_FORM,
+    approval_form_queryset,
+    "ledger",
+    row=approval_form_row,
+    formats=("pdf",),
+    pack_filters=(("signed", "1"),),
 )

@@ -22,15 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.ledgers.imports.framework import (
-    CREATED,
-    UNCHANGED,
-    UPDATED,
-    Importer,
-    ImportRow,
-    RowInvalid,
-    register,
-)
+from federation.ledgers.imports.framework import CREATED, UNCHANGED, ImportRow, RowInvalid, register
+from federation.ledgers.model_ledgers import LedgerImporter
 from loans.eligibility import once_in_a_life_problems
 from loans.exports import LOANS
 from loans.models import LoanApplication
@@ -61,23 +54,17 @@ def _blank_is_none(value: Any) -> Any:
 
 
 @register
-class BeforeSystemLoanImporter(Importer):
+class BeforeSystemLoanImporter(LedgerImporter, model=LoanApplication):
     """妇女小额担保贷款台账 (ledger ``loans``): the loans granted before the system, one a row."""
 
     name = "loans"
     title = gettext("妇女小额担保贷款台账（系统前发放的贷款）")  # a str: see Importer.title
-    permission = "loans.add_loanapplication"
     yearly = False
     noun = _("笔")
     fields = LOANS.columns
     person_column = "id_number"
     village_keys = ("place",)
-    field_columns = {
-        "applicant": "id_number",
-        "purpose": "project",
-        "disbursed_term_months": "term_months",
-        "__all__": "id_number",
-    }
+    field_columns = {"applicant": "id_number", "purpose": "project", "disbursed_term_months": "term_months"}
     notes = (
         _(
             "登记系统启用前已经发放的妇女小额担保贷款，一笔一行；导入后“每人一生只能申请一次”的规则会计入它们。"
@@ -136,13 +123,10 @@ class BeforeSystemLoanImporter(Importer):
             row.fail("id_number", problem.message)
         if row.errors:
             raise RowInvalid
-        is_new = record.pk is None
-        if not self.changed(record, values) and not is_new:
-            return UNCHANGED
-        self.save(record, row)
-        if is_new:
+        outcome = self.store(record, values, row)
+        if outcome == CREATED:
             self.loans.setdefault(person.pk, []).append(record)
-        return CREATED if is_new else UPDATED
+        return outcome
 
     def _values(self, row: ImportRow, person: Person, applied_on: Any) -> dict[str, Any]:
         """Return the fields of the row's imported loan; record what the row gets wrong on it."""

@@ -9,7 +9,7 @@ screening as the statistics page's counts (``screening_statistics``), never a pe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -18,27 +18,24 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import with_director
 from federation.core.models import Village
+from federation.ledgers.columns import flag
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.registry import village_lookup
+from federation.ledgers.model_ledgers import model_ledger
 from outreach import selectors
 from outreach.models import (
     HEALTH_DATA_PERMISSION,
     Petition,
     PetitionCategory,
-    PetitionWay,
     Screening,
-    ScreeningKind,
-    ScreeningResult,
     Visit,
-    VisitedFor,
-    VisitMode,
     VolunteerActivity,
     VolunteerMember,
     outreach_settings,
 )
 from outreach.task_exports import DEADLINES_LEDGER  # noqa: F401 - the deadlines grid, registered with it
-from registry.entries import ages_note, person_columns
+from registry.entries import NAME, PLACE, ages_note, person_columns
 
 
 @dataclass(frozen=True)
@@ -75,16 +72,10 @@ def _joined(*parts: str, sep: str = "；") -> str:
 #: The columns of the visit ledger, out and back in (``outreach.imports.VisitImporter``): 是否贫困及原因
 #: and 帮扶措施及结果 are two fields each, written ``是：因病致贫`` and ``联系农技站；结果：已解决``.
 VISIT_COLUMNS = (
-    Column(
-        "place",
-        _("村组"),
-        width=14,
-        aliases=("村（组）", "组别"),
-        help=_("她所在的组，如 一组；本村有同名居民时按它区分。"),
-    ),
-    Column(
-        "name", _("姓名"), width=9, aliases=("被走访人",), required=True, help=_("须是本村已登记的居民。")
-    ),
+    # The resident's 村组 and 姓名 as the registers of persons write them; 村组 is read back here, to
+    # tell namesakes apart.
+    replace(PLACE, read=True, help=_("她所在的组，如 一组；本村有同名居民时按它区分。")),
+    replace(NAME, aliases=("被走访人",), help=_("须是本村已登记的居民。")),
     Column(
         "id_number",
         _("身份证号"),
@@ -93,24 +84,24 @@ VISIT_COLUMNS = (
         exported=False,
         help=_("选填：本村同组有同名居民时加这一列区分。"),
     ),
-    Column(
+    Column.of_field(
         "visited_for",
         _("走访对象类别"),
         Kind.CHOICE,
         width=10,
-        choices=VisitedFor,
         aliases=("走访对象",),
         value_aliases={"留守": "left_behind", "贫困": "poor"},
         required=True,
     ),
-    Column("visited_on", _("走访日期"), Kind.DATE, aliases=("走访时间", "日期"), required=True),
-    Column("visitors", _("走访人"), width=10, wrap=True, required=True, help=_("几个人时用顿号隔开。")),
-    Column(
+    Column.of_field("visited_on", _("走访日期"), Kind.DATE, aliases=("走访时间", "日期"), required=True),
+    Column.of_field(
+        "visitors", _("走访人"), width=10, wrap=True, required=True, help=_("几个人时用顿号隔开。")
+    ),
+    Column.of_field(
         "mode",
         _("方式"),
         Kind.CHOICE,
         width=9,
-        choices=VisitMode,
         aliases=("走访方式",),
         value_aliases={"入户": "home", "上门": "home", "电话": "phone"},
         help=_("空着为入户走访。"),
@@ -123,8 +114,8 @@ VISIT_COLUMNS = (
         aliases=("是否贫困",),
         help=_("写 否，或 是：贫困原因，如 是：因病致贫；空着为否。"),
     ),
-    Column("living", _("生产生活情况"), width=20, wrap=True),
-    Column("difficulties", _("需要解决的困难"), width=20, wrap=True),
+    Column("living", _("生产生活情况"), width=20, wrap=True, source="living_situation"),
+    Column.of_field("difficulties", _("需要解决的困难"), width=20, wrap=True),
     Column(
         "help",
         _("帮扶措施及结果"),
@@ -165,45 +156,25 @@ def visits_queryset(user: Any, filters: ExportFilters) -> QuerySet[Visit]:
 
 
 def visit_row(visit: Visit, ctx: ExportContext) -> dict[str, Any]:
-    person = visit.person
-    group = person.household.group if person.household_id else None
-    poor = _joined("是" if visit.is_poor else "否", visit.poverty_reason, sep="：")
     help_text = _joined(visit.help_given, f"结果：{visit.result.strip()}" if visit.result.strip() else "")
     return {
-        "place": ctx.village_group(person.village.name, group),
-        "name": person.name,
-        "visited_for": visit.get_visited_for_display(),
-        "visited_on": visit.visited_on,
-        "visitors": visit.visitors,
-        "mode": visit.get_mode_display(),
-        "poor": poor,
-        "living": visit.living_situation,
-        "difficulties": visit.difficulties,
+        "poor": _joined("是" if visit.is_poor else "否", visit.poverty_reason, sep="："),
         "help": help_text,
     }
 
 
-VISITS_LEDGER = Ledger(
-    name="visits",
-    layout=VISITS,
-    queryset=visits_queryset,
-    row=visit_row,
-    permission="outreach.view_visit",
-    list_views=("outreach:visit_list",),
-)
+VISITS_LEDGER = model_ledger(Visit, "visits", VISITS, visits_queryset, row=visit_row)
 
 # -- 两癌检查登记表 (one row a screening: health data) -------------------------------------------------
 
 #: The individual ledger's columns, out and back in (``outreach.imports.ScreeningImporter``).
 SCREENING_COLUMNS = (
     *person_columns(sex_and_birth=False),
-    Column(
+    Column.of_field(
         "kind",
         _("检查项目"),
         Kind.CHOICE,
         width=12,
-        field="kind",
-        choices=ScreeningKind,
         value_aliases={
             "宫颈癌": "cervical",
             "宫颈癌筛查": "cervical",
@@ -214,64 +185,25 @@ SCREENING_COLUMNS = (
         },
         required=True,
     ),
-    Column(
-        "screened_on", _("检查日期"), Kind.DATE, field="screened_on", aliases=("检查时间",), required=True
-    ),
-    Column(
-        "institution",
-        _("检查机构"),
-        width=12,
-        field="institution",
-        aliases=("检查单位", "检查医院"),
-        required=True,
-    ),
-    Column(
+    Column.of_field("screened_on", _("检查日期"), Kind.DATE, aliases=("检查时间",), required=True),
+    Column.of_field("institution", _("检查机构"), width=12, aliases=("检查单位", "检查医院"), required=True),
+    Column.of_field(
         "result",
         _("检查结果"),
         Kind.CHOICE,
-        field="result",
-        choices=ScreeningResult,
         value_aliases={"正常": "normal", "无异常": "normal", "异常": "abnormal", "确诊": "cancer"},
         required=True,
     ),
-    Column("follow_up", _("随访情况"), width=12, wrap=True, field="follow_up"),
-    Column(
-        "treated",
-        _("是否已治疗"),
-        Kind.BOOL,
-        width=7,
-        total=Total.COUNT,
-        field="treated",
-        aliases=("已治疗",),
-        help=_("空着为否。"),
-    ),
-    Column("treatment", _("治疗情况"), width=12, wrap=True, field="treatment"),
-    Column(
-        "relief_applied",
-        _("是否申请救助"),
-        Kind.BOOL,
-        width=7,
-        total=Total.COUNT,
-        field="relief_applied",
-        aliases=("申请救助",),
-        help=_("空着为否。"),
-    ),
-    Column(
-        "relief_granted",
-        _("是否获得救助"),
-        Kind.BOOL,
-        width=7,
-        total=Total.COUNT,
-        field="relief_granted",
-        aliases=("获得救助",),
-        help=_("空着为否。"),
-    ),
-    Column(
+    Column.of_field("follow_up", _("随访情况"), width=12, wrap=True),
+    flag("treated", _("是否已治疗"), width=7, aliases=("已治疗",)),
+    Column.of_field("treatment", _("治疗情况"), width=12, wrap=True),
+    flag("relief_applied", _("是否申请救助"), width=7, aliases=("申请救助",)),
+    flag("relief_granted", _("是否获得救助"), width=7, aliases=("获得救助",)),
+    Column.of_field(
         "relief_amount",
         _("救助金额（元）"),
         Kind.MONEY,
         total=Total.SUM,
-        field="relief_amount",
         aliases=("救助金额",),
         help=_("获得救助时必填，没有获得救助时空着。"),
     ),
@@ -301,14 +233,14 @@ def screening_queryset(user: Any, filters: ExportFilters) -> QuerySet[Screening]
     return qs.order_by("person__village__code", "person__group_number", "person__name", "kind", "pk")
 
 
-SCREENING_LEDGER = Ledger(
-    name="screening",
-    layout=SCREENING,
-    queryset=screening_queryset,
-    permission=HEALTH_DATA_PERMISSION,
+SCREENING_LEDGER = model_ledger(
+    Screening,
+    "screening",
+    SCREENING,
+    screening_queryset,
     # On the screening list, which only the roles with the health-data permission open; each export
     # is in the export log like any other.
-    list_views=("outreach:screening_list",),
+    permission=HEALTH_DATA_PERMISSION,
 )
 
 # -- 两癌检查统计表 ---------------------------------------------------------------------------------------
@@ -389,23 +321,36 @@ def screening_statistics_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iter
         }
 
 
-SCREENING_STATISTICS_LEDGER = Ledger(
-    name="screening_statistics",
-    layout=SCREENING_STATISTICS,
-    queryset=screening_statistics_queryset,
+SCREENING_STATISTICS_LEDGER = model_ledger(
+    Screening,
+    "screening_statistics",
+    SCREENING_STATISTICS,
+    screening_statistics_queryset,
     rows=screening_statistics_rows,
-    permission="outreach.view_screening",
     list_views=("outreach:screening_statistics",),
     pdf_per_village=False,  # one table of the villages with its 合计, not a book per village
 )
 
 # -- 巾帼志愿者服务队登记表 -------------------------------------------------------------------------------
 
+#: A row's team, in the members' ledger and the activities' alike: its 服务队 and 所属 (told apart by
+#: the latter when the village and the township have teams of one name).
+TEAM = Column(
+    "team",
+    _("服务队"),
+    width=16,
+    wrap=True,
+    source="team.name",
+    aliases=("服务队名称", "队名"),
+    required=True,
+)
+LEVEL = Column("level", _("所属"), width=9, source="team.level_label")
+
 #: The members' ledger, out and back in (``outreach.imports.VolunteerImporter``); 服务特长 is the team's
 #: speciality and its detail, ``其他：剪纸``.
 VOLUNTEER_COLUMNS = (
-    Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
-    Column("level", _("所属"), width=9, help=_("村名，或 乡镇级；空着为本村。")),
+    TEAM,
+    replace(LEVEL, help=_("村名，或 乡镇级；空着为本村。")),
     Column(
         "speciality",
         _("服务特长"),
@@ -413,18 +358,18 @@ VOLUNTEER_COLUMNS = (
         wrap=True,
         help=_("服务队的特长，新的服务队必填：文艺宣传、法律维权、家庭教育等；“其他”写成 其他：说明。"),
     ),
-    Column("leader", _("队长"), width=8),
-    Column("name", _("队员姓名"), width=9, aliases=("姓名",), required=True),
+    Column("leader", _("队长"), width=8, source="team.leader"),
+    Column.of_field("name", _("队员姓名"), width=9, aliases=("姓名",), required=True),
     Column(
         "village",
         _("所在村"),
         width=9,
         help=_("本村村名；空着为乡镇单位的人员（如中心校），只有乡镇妇联可以导入。"),
     ),
-    Column("work_unit", _("工作单位"), width=14, wrap=True),
-    Column("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),
-    Column("member_speciality", _("个人特长"), width=12, wrap=True),
-    Column("joined_on", _("加入时间"), Kind.DATE, help=_("空着为今天。")),
+    Column.of_field("work_unit", _("工作单位"), width=14, wrap=True),
+    Column.of_field("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),
+    Column("member_speciality", _("个人特长"), width=12, wrap=True, source="speciality"),
+    Column.of_field("joined_on", _("加入时间"), Kind.DATE, help=_("空着为今天。")),
 )
 
 VOLUNTEERS = Table(
@@ -462,27 +407,19 @@ def volunteers_queryset(user: Any, filters: ExportFilters) -> QuerySet[Volunteer
 
 def volunteer_row(member: VolunteerMember, ctx: ExportContext) -> dict[str, Any]:
     team = member.team
-    speciality = _joined(team.get_speciality_display(), team.speciality_detail, sep="：")
     return {
-        "team": team.name,
-        "level": team.level_label,
-        "speciality": speciality,
-        "leader": team.leader,
-        "name": member.name,
+        "speciality": _joined(team.get_speciality_display(), team.speciality_detail, sep="："),
         "village": member.village.name if member.village_id else "",
-        "work_unit": member.work_unit,
-        "phone": member.phone,
-        "member_speciality": member.speciality,
-        "joined_on": member.joined_on,
     }
 
 
-VOLUNTEERS_LEDGER = _TownshipLevelLedger(
-    name="volunteers",
-    layout=VOLUNTEERS,
-    queryset=volunteers_queryset,
+VOLUNTEERS_LEDGER = model_ledger(
+    VolunteerMember,
+    "volunteers",
+    VOLUNTEERS,
+    volunteers_queryset,
+    ledger_class=_TownshipLevelLedger,
     row=volunteer_row,
-    permission="outreach.view_volunteermember",
     list_views=("outreach:volunteerteam_list", "outreach:volunteermember_list"),
     yearly=False,
 )
@@ -491,12 +428,12 @@ VOLUNTEERS_LEDGER = _TownshipLevelLedger(
 
 #: The activities' ledger, out and back in (``outreach.imports.ActivityImporter``): one row an activity.
 ACTIVITY_COLUMNS = (
-    Column("team", _("服务队"), width=16, wrap=True, aliases=("服务队名称", "队名"), required=True),
-    Column("level", _("所属"), width=9, help=_("村名或 乡镇级；本村和乡镇有同名的服务队时按它区分。")),
-    Column("held_on", _("活动日期"), Kind.DATE, aliases=("日期", "活动时间"), required=True),
-    Column("title", _("活动名称"), width=16, wrap=True, aliases=("活动主题",), required=True),
-    Column("place", _("地点"), width=12, wrap=True, aliases=("活动地点",)),
-    Column("content", _("活动内容"), width=24, wrap=True),
+    TEAM,
+    replace(LEVEL, help=_("村名或 乡镇级；本村和乡镇有同名的服务队时按它区分。")),
+    Column.of_field("held_on", _("活动日期"), Kind.DATE, aliases=("日期", "活动时间"), required=True),
+    Column.of_field("title", _("活动名称"), width=16, wrap=True, aliases=("活动主题",), required=True),
+    Column.of_field("place", _("地点"), width=12, wrap=True, aliases=("活动地点",)),
+    Column.of_field("content", _("活动内容"), width=24, wrap=True),
     Column(
         "participants",
         _("参加队员"),
@@ -506,9 +443,14 @@ ACTIVITY_COLUMNS = (
     ),
     Column("members", _("队员人数"), Kind.INT, total=Total.SUM, read=False),
     Column(
-        "others", _("其他参加人数"), Kind.INT, total=Total.SUM, help=_("不是队员的参加者人数；空着为 0。")
+        "others",
+        _("其他参加人数"),
+        Kind.INT,
+        total=Total.SUM,
+        source="other_participants",
+        help=_("不是队员的参加者人数；空着为 0。"),
     ),
-    Column("people_served", _("服务群众（人次）"), Kind.INT, total=Total.SUM, aliases=("服务人次",)),
+    Column.of_field("people_served", _("服务群众（人次）"), Kind.INT, total=Total.SUM, aliases=("服务人次",)),
 )
 
 ACTIVITIES = Table(
@@ -547,27 +489,16 @@ def activities_queryset(user: Any, filters: ExportFilters) -> QuerySet[Volunteer
 
 def activity_row(activity: VolunteerActivity, ctx: ExportContext) -> dict[str, Any]:
     members = [m.name for m in activity.participants.all()]
-    return {
-        "team": activity.team.name,
-        "level": activity.team.level_label,
-        "held_on": activity.held_on,
-        "title": activity.title,
-        "place": activity.place,
-        "content": activity.content,
-        "participants": "、".join(members),
-        "members": len(members),
-        "others": activity.other_participants,
-        "people_served": activity.people_served,
-    }
+    return {"participants": "、".join(members), "members": len(members)}
 
 
-ACTIVITIES_LEDGER = _TownshipLevelLedger(
-    name="volunteer_activities",
-    layout=ACTIVITIES,
-    queryset=activities_queryset,
+ACTIVITIES_LEDGER = model_ledger(
+    VolunteerActivity,
+    "volunteer_activities",
+    ACTIVITIES,
+    activities_queryset,
+    ledger_class=_TownshipLevelLedger,
     row=activity_row,
-    permission="outreach.view_volunteeractivity",
-    list_views=("outreach:volunteeractivity_list",),
 )
 
 # -- 来信来访登记表 ---------------------------------------------------------------------------------------
@@ -576,14 +507,20 @@ ACTIVITIES_LEDGER = _TownshipLevelLedger(
 #: holds the handling, the office it was referred to and the mediation (``转有关部门（县法院）；调解成功``),
 #: 回访 the return visit's date and what it found (``2014-03-20 已和好``).
 PETITION_COLUMNS = (
-    Column("village", _("村"), width=9, aliases=("所在村",), help=_("本村村名，可以空着。")),
-    Column("received_on", _("日期"), Kind.DATE, aliases=("受理日期", "来访日期"), required=True),
     Column(
+        "village",
+        _("村"),
+        width=9,
+        source="village.name",
+        aliases=("所在村",),
+        help=_("本村村名，可以空着。"),
+    ),
+    Column.of_field("received_on", _("日期"), Kind.DATE, aliases=("受理日期", "来访日期"), required=True),
+    Column.of_field(
         "way",
         _("方式"),
         Kind.CHOICE,
         width=6,
-        choices=PetitionWay,
         aliases=("来信来访方式",),
         value_aliases={"信": "letter", "访": "visit", "电话": "phone"},
         required=True,
@@ -592,21 +529,23 @@ PETITION_COLUMNS = (
         "petitioner",
         _("来访人"),
         width=9,
+        source="petitioner",
         aliases=("来访人姓名", "姓名"),
         required=True,
         help=_("本村只有一位同名居民时记为这位居民。"),
     ),
-    Column(
+    Column.of_field(
         "category",
         _("类别"),
         Kind.CHOICE,
         width=9,
-        choices=PetitionCategory,
         value_aliases={"家暴": "domestic_violence", "婚姻": "marriage_family"},
         required=True,
     ),
-    Column("summary", _("事由"), width=22, wrap=True, aliases=("反映的问题", "反映问题"), required=True),
-    Column("received_by", _("接待人"), width=8, required=True),
+    Column.of_field(
+        "summary", _("事由"), width=22, wrap=True, aliases=("反映的问题", "反映问题"), required=True
+    ),
+    Column.of_field("received_by", _("接待人"), width=8, required=True),
     Column(
         "handling",
         _("处理方式"),
@@ -618,7 +557,7 @@ PETITION_COLUMNS = (
             "调解过的在后面加“；调解成功”或“；调解未成功”。"
         ),
     ),
-    Column("result", _("结果"), width=18, wrap=True, aliases=("处理结果",)),
+    Column.of_field("result", _("结果"), width=18, wrap=True, aliases=("处理结果",)),
     Column(
         "return_visit",
         _("回访"),
@@ -627,7 +566,7 @@ PETITION_COLUMNS = (
         aliases=("回访情况",),
         help=_("回访日期和情况，中间空一格，如 2014-03-20 已和好；没有回访的空着。"),
     ),
-    Column("closed_on", _("结案日期"), Kind.DATE, help=_("未结案的空着。")),
+    Column.of_field("closed_on", _("结案日期"), Kind.DATE, help=_("未结案的空着。")),
 )
 
 PETITIONS = Table(
@@ -692,26 +631,7 @@ def petition_row(petition: Petition, ctx: ExportContext) -> dict[str, Any]:
     return_visit = ""
     if petition.return_visit_on:
         return_visit = _joined(f"{petition.return_visit_on:%Y-%m-%d}", petition.return_visit_note, sep=" ")
-    return {
-        "village": petition.village.name,
-        "received_on": petition.received_on,
-        "way": petition.get_way_display(),
-        "petitioner": petition.petitioner,
-        "category": petition.get_category_display(),
-        "summary": petition.summary,
-        "received_by": petition.received_by,
-        "handling": handling,
-        "result": petition.result,
-        "return_visit": return_visit,
-        "closed_on": petition.closed_on,
-    }
+    return {"handling": handling, "return_visit": return_visit}
 
 
-PETITIONS_LEDGER = Ledger(
-    name="petitions",
-    layout=PETITIONS,
-    queryset=petitions_queryset,
-    row=petition_row,
-    permission="outreach.view_petition",
-    list_views=("outreach:petition_list",),
-)
+PETITIONS_LEDGER = model_ledger(Petition, "petitions", PETITIONS, petitions_queryset, row=petition_row)

@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.columns import Column, Kind
-from federation.ledgers.exports import Ledger, Table
+from federation.ledgers.exports import Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
-from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from federation.ledgers.imports.framework import ImportRow, RowInvalid
+from federation.ledgers.model_ledgers import LedgerImporter, model_ledger
 from outreach.honour_rules import change_problems
 from outreach.honours import award_list, nomination_list
 from outreach.models import (
@@ -40,24 +41,27 @@ HEADINGS = {str(label): value for value, label in FamilyHeading.choices}
 
 NOMINATION_COLUMNS = (
     Column("group", _("村组"), width=12, read=False),
-    Column("household", _("户号"), width=8, required=True, help=_("本村登记的户号。")),
+    Column(
+        "household", _("户号"), width=8, source="household.number", required=True, help=_("本村登记的户号。")
+    ),
     Column("head", _("户主"), width=8, help=_("核对用：与户号登记的户主不符的行会被指出。")),
     Column(
         "headings",
         _("事迹类别"),
         width=16,
         wrap=True,
+        source="headings_label",
         required=True,
         help=_(
             "夫妻和睦、孝老爱亲、亲善教子、热心公益、勤俭持家、廉洁文明、温馨幸福、邻里互助，几个用顿号分开。"
         ),
     ),
-    Column("story", _("主要事迹"), width=40, wrap=True, required=True),
-    Column("proposed_on", _("推荐日期"), Kind.DATE, required=True),
-    Column("status", _("状态"), width=10, read=False),
+    Column.of_field("story", _("主要事迹"), width=40, wrap=True, required=True),
+    Column.of_field("proposed_on", _("推荐日期"), Kind.DATE, required=True),
+    Column.of_field("status", _("状态"), width=10, read=False),
     Column("notice", _("公示期"), width=18, read=False),
     Column("objections", _("异议及处理"), width=24, wrap=True, read=False),
-    Column("confirmed_on", _("确认日期"), Kind.DATE, read=False),
+    Column.of_field("confirmed_on", _("确认日期"), Kind.DATE, read=False),
 )
 
 NOMINATIONS = Table(
@@ -102,25 +106,14 @@ def nomination_row(nomination: HonourNomination, ctx: ExportContext) -> dict[str
     notice = nomination.notice
     return {
         "group": f"{nomination.village.name}{household.group}",
-        "household": household.number,
         "head": head.name if head else "",
-        "headings": nomination.headings_label,
-        "story": nomination.story,
-        "proposed_on": nomination.proposed_on,
-        "status": nomination.get_status_display(),
         "notice": f"{notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}" if notice else "",
         "objections": _objections_text(nomination),
-        "confirmed_on": nomination.confirmed_on,
     }
 
 
-NOMINATIONS_LEDGER = Ledger(
-    name="honours",
-    layout=NOMINATIONS,
-    queryset=nominations_queryset,
-    row=nomination_row,
-    permission="outreach.view_honournomination",
-    list_views=("outreach:honournomination_list",),
+NOMINATIONS_LEDGER = model_ledger(
+    HonourNomination, "honours", NOMINATIONS, nominations_queryset, row=nomination_row
 )
 
 
@@ -142,18 +135,14 @@ def parse_headings(text: str) -> tuple[list[str], list[str]]:
     return [h for h in FamilyHeading.values if h in found], unknown
 
 
-class NominationImporter(Importer):
+class NominationImporter(LedgerImporter, ledger=NOMINATIONS_LEDGER, model=HonourNomination):
     """“最美家庭”推荐名单 (ledger ``honours``): one row a family proposed by the village."""
 
-    name = "honours"
-    title = gettext("“最美家庭”推荐名单")
-    permission = "outreach.add_honournomination"
     noun = _("户")
     unique_key = "household"
     person_column = "household"
     village_keys = ("group",)
-    fields = NOMINATION_COLUMNS
-    field_columns = {"village": "household", "headings": "headings", "proposed_on": "proposed_on"}
+    field_columns = {"village": "household"}
     notes = (
         _("一户一行，按户号找本村登记的家庭；本年度已推荐的家庭按文件更新（还没有公示的才能改）。"),
         _(
@@ -208,19 +197,16 @@ class NominationImporter(Importer):
             "story": (row.get("story") or "").strip(),
             "proposed_on": row.get("proposed_on"),
         }
-        is_new = record.pk is None
-        if not is_new:
-            current = {name: getattr(record, name) for name in values}
-            if current == values:
-                return UNCHANGED
-            for problem in change_problems(nomination=record):
-                row.fail(problem.field, problem.message)
-            if row.errors:
-                raise RowInvalid
-        self.changed(record, values)
-        self.save(record, row)
+        outcome = self.store(record, values, row, before_save=lambda: self.refuse_changes(record, row))
         self.nominations[household.pk] = record
-        return CREATED if is_new else UPDATED
+        return outcome
+
+    def refuse_changes(self, record: HonourNomination, row: ImportRow) -> None:
+        """Refuse the row that changes a family no longer a proposal (``change_problems``)."""
+        for problem in change_problems(nomination=record):
+            row.fail(problem.field, problem.message)
+        if row.errors:
+            raise RowInvalid
 
 
 # --- 三八红旗手（集体） ----------------------------------------------------------------------------------
@@ -229,16 +215,14 @@ KINDS = {str(label): value for value, label in AwardKind.choices}
 LEVELS = {str(label): value for value, label in AwardLevel.choices}
 
 AWARD_COLUMNS = (
-    Column("unit", _("所属"), width=10, help=_("村名或乡镇名；空着为导入的村。")),
-    Column("kind", _("称号"), Kind.CHOICE, choices=AwardKind, value_aliases=KINDS, width=14, required=True),
-    Column("name", _("姓名或集体名称"), width=16, required=True),
-    Column("work_unit", _("工作单位或职务"), width=18, wrap=True),
-    Column(
-        "level", _("级别"), Kind.CHOICE, choices=AwardLevel, value_aliases=LEVELS, width=10, required=True
-    ),
-    Column("year", _("年度"), Kind.INT, width=8, required=True),
-    Column("document", _("表彰文件"), width=20, required=True),
-    Column("notes", _("备注"), width=16, wrap=True),
+    Column("unit", _("所属"), width=10, source="unit_label", help=_("村名或乡镇名；空着为导入的村。")),
+    Column.of_field("kind", _("称号"), Kind.CHOICE, value_aliases=KINDS, width=14, required=True),
+    Column("name", _("姓名或集体名称"), width=16, source="shown_name", required=True),
+    Column.of_field("work_unit", _("工作单位或职务"), width=18, wrap=True),
+    Column.of_field("level", _("级别"), Kind.CHOICE, value_aliases=LEVELS, width=10, required=True),
+    Column.of_field("year", _("年度"), Kind.INT, width=8, required=True),
+    Column.of_field("document", _("表彰文件"), width=20, required=True),
+    Column.of_field("notes", _("备注"), width=16, wrap=True),
 )
 
 AWARDS = Table(
@@ -265,43 +249,23 @@ def awards_queryset(user: Any, filters: ExportFilters) -> QuerySet[RedBannerAwar
     return qs.order_by("township__code", "village__code", "kind", "pk")
 
 
-def award_row(award: RedBannerAward, ctx: ExportContext) -> dict[str, Any]:
-    return {
-        "unit": award.unit_label,
-        "kind": award.get_kind_display(),
-        "name": award.shown_name,
-        "work_unit": award.work_unit,
-        "level": award.get_level_display(),
-        "year": award.year,
-        "document": award.document,
-        "notes": award.notes,
-    }
-
-
-AWARDS_LEDGER = Ledger(
-    name="red_banner",
-    layout=AWARDS,
-    queryset=awards_queryset,
-    row=award_row,
-    permission="outreach.view_redbanneraward",
-    list_views=("outreach:redbanneraward_list",),
+AWARDS_LEDGER = model_ledger(
+    RedBannerAward,
+    "red_banner",
+    AWARDS,
+    awards_queryset,
     pdf_per_village=False,  # one roster of the township, its own awards in it
 )
 
 
-class AwardImporter(Importer):
+class AwardImporter(LedgerImporter, ledger=AWARDS_LEDGER, model=RedBannerAward):
     """三八红旗手（集体）名册 (ledger ``red_banner``): one row an award of the village or the township."""
 
-    name = "red_banner"
-    title = gettext("三八红旗手（集体）名册")
-    permission = "outreach.add_redbanneraward"
     noun = _("个")
     yearly = False  # each row says its year
     unique_key = None
-    person_column = "name"
     village_keys = ()
-    fields = AWARD_COLUMNS
-    field_columns = {"village": "unit", "township": "unit", "person": "name", "__all__": "name"}
+    field_columns = {"village": "unit", "township": "unit"}
     notes = (
         _("一个获奖个人或集体一行；同一称号、姓名（名称）、年度和表彰文件的已登记记录会被更新。"),
         _("获奖个人是本村登记的居民时按姓名找到她（同名的请在系统里选）；其他人只记姓名。"),
@@ -336,8 +300,7 @@ class AwardImporter(Importer):
         year, document = row.get("year"), (row.get("document") or "").strip()
         key = (village.pk if village is not None else None, kind, name, year, document)
         record = self.awards.get(key)
-        is_new = record is None
-        if is_new:
+        if record is None:
             record = RedBannerAward(
                 township=self.township, village=village, kind=kind, year=year, document=document
             )
@@ -352,8 +315,6 @@ class AwardImporter(Importer):
             "level": row.get("level"),
             "notes": (row.get("notes") or "").strip() if row.has("notes") else record.notes,
         }
-        if not self.changed(record, values) and not is_new:
-            return UNCHANGED
-        self.save(record, row)
+        outcome = self.store(record, values, row)
         self.awards[key] = record
-        return CREATED if is_new else UPDATED
+        return outcome

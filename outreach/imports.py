@@ -28,20 +28,14 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.imports.cells import normalize_header, parse_bool, parse_date
-from federation.ledgers.imports.framework import (
-    CREATED,
-    UNCHANGED,
-    UPDATED,
-    Importer,
-    ImportRow,
-    RowInvalid,
-)
+from federation.ledgers.imports.framework import UNCHANGED, ImportRow, RowInvalid
+from federation.ledgers.model_ledgers import LedgerImporter
 from outreach.exports import (
-    ACTIVITY_COLUMNS,
-    PETITION_COLUMNS,
-    SCREENING_COLUMNS,
-    VISIT_COLUMNS,
-    VOLUNTEER_COLUMNS,
+    ACTIVITIES_LEDGER,
+    PETITIONS_LEDGER,
+    SCREENING_LEDGER,
+    VISITS_LEDGER,
+    VOLUNTEERS_LEDGER,
 )
 from outreach.models import (
     Handling,
@@ -59,7 +53,7 @@ from outreach.models.petitions import DOMESTIC_VIOLENCE_PERMISSION
 from outreach.models.screening import HEALTH_DATA_PERMISSION
 from outreach.models.volunteers import Speciality
 from outreach.rules import activity_participant_problems
-from registry.entries import ROSTER_FIRST, PersonRowMixin
+from registry.entries import ROSTER_FIRST, PersonRowMixin, check_own_village
 from registry.models import Person, VillageDirector
 
 __all__ = [
@@ -71,12 +65,9 @@ __all__ = [
 ]
 
 
-class ScreeningImporter(PersonRowMixin, Importer):
+class ScreeningImporter(PersonRowMixin, LedgerImporter, ledger=SCREENING_LEDGER, model=Screening):
     """两癌检查个人记录 (ledger ``screening``)."""
 
-    name = "screening"
-    title = gettext("两癌检查登记表")  # a str, translated when the class is declared: see Importer.title
-    permission = "outreach.add_screening"
     noun = _("条")
     unique_key = None  # one woman may have a cervical and a breast screening: see apply_row
     notes = (
@@ -85,8 +76,7 @@ class ScreeningImporter(PersonRowMixin, Importer):
         _("同一妇女本年度同一检查项目已登记的，更新这一条记录；检查日期须在本年度内。"),
         _("检查结果属于个人健康信息，只有有权查看两癌检查个人结果的人员可以导入，请妥善保管本表。"),
     )
-    fields = SCREENING_COLUMNS
-    field_columns = {"__all__": "name", "person": "name", "year": "screened_on"}
+    field_columns = {"year": "screened_on"}
     _values = Screening.RECORDED
 
     def prepare(self, rows: list[ImportRow]) -> None:
@@ -96,7 +86,6 @@ class ScreeningImporter(PersonRowMixin, Importer):
             (s.person_id, s.kind): s
             for s in Screening.objects.filter(person__village=self.village, year=self.year)
         }
-        self.first_row_of: dict[tuple[Any, str], int] = {}
 
     def apply_row(self, row: ImportRow) -> str:
         if not self.allowed:
@@ -108,24 +97,17 @@ class ScreeningImporter(PersonRowMixin, Importer):
             raise RowInvalid
         kind = row.get("kind")
         key = (person.pk, kind)
-        if key in self.first_row_of:
-            row.fail(
-                "kind", gettext("与第 %(row)s 行是同一妇女的同一检查项目。") % {"row": self.first_row_of[key]}
-            )
+        if self.repeated(row, key, "kind", gettext("与第 %(row)s 行是同一妇女的同一检查项目。")):
             raise RowInvalid
-        self.first_row_of[key] = row.number
         record = self.records.get(key) or Screening(person=person, year=self.year, kind=kind)
         values: dict[str, Any] = {}
         for name in self._values:
             if row.has(name):
                 value = row.get(name)
                 values[name] = Screening._meta.get_field(name).get_default() if value is None else value
-        is_new = record.pk is None
-        if not self.changed(record, values) and not is_new:
-            return UNCHANGED
-        self.save(record, row)
+        outcome = self.store(record, values, row)
         self.records[key] = record
-        return CREATED if is_new else UPDATED
+        return outcome
 
 
 # -- what the outreach importers share ----------------------------------------------------------------
@@ -133,6 +115,12 @@ class ScreeningImporter(PersonRowMixin, Importer):
 
 def _text(row: ImportRow, key: str) -> str:
     return (row.get(key) or "").strip()
+
+
+def _not_one_of(row: ImportRow, key: str, message: str, said: str, choices: Any) -> None:
+    """Fail ``row`` under ``key`` with ``message``: what it ``said``, and the labels ``choices`` allow."""
+    allowed = "、".join(str(label) for value, label in choices if value)
+    row.fail(key, message % {"said": said, "allowed": allowed})
 
 
 def _in_year(row: ImportRow, key: str, year: int) -> None:
@@ -172,7 +160,7 @@ def help_and_result(text: str) -> tuple[str, str]:
 # -- 走访记录 ------------------------------------------------------------------------------------------
 
 
-class VisitImporter(Importer):
+class VisitImporter(LedgerImporter, ledger=VISITS_LEDGER, model=Visit):
     """走访记录 (ledger ``visits``): one row a visit to a resident of the village.
 
     The resident is found by 姓名 (and 身份证号 where the file has it) among the village's residents,
@@ -180,16 +168,10 @@ class VisitImporter(Importer):
     else created; the register's rule (``outreach.rules.visit_problems``) is the model's ``clean()``.
     """
 
-    name = "visits"
-    title = gettext("走访记录")  # a str, translated when the class is declared: see Importer.title
-    permission = "outreach.add_visit"
     noun = _("次")
     unique_key = None
     village_keys = ("place",)
-    fields = VISIT_COLUMNS
     field_columns = {
-        "__all__": "name",
-        "person": "name",
         "is_poor": "poor",
         "poverty_reason": "poor",
         "living_situation": "living",
@@ -212,7 +194,6 @@ class VisitImporter(Importer):
             (v.person_id, v.visited_on, v.visited_for): v
             for v in Visit.objects.filter(village=self.village, visited_on__year=self.year)
         }
-        self.first_row_of: dict[tuple[Any, ...], int] = {}
 
     def find_person(self, row: ImportRow) -> Person:
         """Return the village's resident the row names, or record why not and raise RowInvalid."""
@@ -252,12 +233,7 @@ class VisitImporter(Importer):
         is_poor, reason = self.poor(row)
         help_given, result = help_and_result(_text(row, "help"))
         key = (person.pk, row.get("visited_on"), row.get("visited_for"))
-        if key in self.first_row_of:
-            row.fail(
-                "visited_on",
-                gettext("与第 %(row)s 行是同一人同一天的同一类走访。") % {"row": self.first_row_of[key]},
-            )
-        self.first_row_of.setdefault(key, row.number)
+        self.repeated(row, key, "visited_on", gettext("与第 %(row)s 行是同一人同一天的同一类走访。"))
         if row.errors:
             raise RowInvalid
         visit = self.visits.get(key) or Visit(person=person, visited_on=key[1], visited_for=key[2])
@@ -271,12 +247,9 @@ class VisitImporter(Importer):
             "help_given": help_given,
             "result": result,
         }
-        is_new = visit.pk is None
-        if not self.changed(visit, values) and not is_new:
-            return UNCHANGED
-        self.save(visit, row)
+        outcome = self.store(visit, values, row)
         self.visits[key] = visit
-        return CREATED if is_new else UPDATED
+        return outcome
 
 
 # -- 来信来访登记表 ---------------------------------------------------------------------------------------
@@ -294,7 +267,7 @@ HANDLINGS = {normalize_header(label): value for value, label in Handling.choices
 MEDIATIONS = {"": ""} | {normalize_header(label): value for value, label in MediationResult.choices}
 
 
-class PetitionImporter(Importer):
+class PetitionImporter(LedgerImporter, ledger=PETITIONS_LEDGER, model=Petition):
     """来信来访登记表 (ledger ``petitions``): one row a letter, visit or call received by the village.
 
     A case is matched by (受理日期, 来访人, 类别) and updated, else created; the rules are
@@ -302,17 +275,11 @@ class PetitionImporter(Importer):
     is imported only by a role that may see such cases.
     """
 
-    name = "petitions"
-    title = gettext("来信来访登记表")  # a str, translated when the class is declared: see Importer.title
-    permission = "outreach.add_petition"
     noun = _("件")
     unique_key = None
     person_column = "petitioner"
     village_keys = ("village",)
-    fields = PETITION_COLUMNS
     field_columns = {
-        "__all__": "petitioner",
-        "person": "petitioner",
         "petitioner_name": "petitioner",
         "referred_to": "handling",
         "mediation": "handling",
@@ -336,7 +303,6 @@ class PetitionImporter(Importer):
                 village=self.village, received_on__year=self.year
             ).select_related("person")
         }
-        self.first_row_of: dict[tuple[Any, ...], int] = {}
 
     def handling(self, row: ImportRow) -> dict[str, str]:
         """Return handling, referred_to and mediation from the 处理方式 cell, or fail the row."""
@@ -344,19 +310,12 @@ class PetitionImporter(Importer):
         match = _HANDLING.match(how.strip())
         handling = HANDLINGS.get(normalize_header(match["how"])) if match else None
         if handling is None:
-            allowed = "、".join(str(label) for _value, label in Handling.choices)
-            row.fail(
-                "handling",
-                gettext("“%(how)s”不是处理方式，应为：%(allowed)s。") % {"how": how, "allowed": allowed},
-            )
+            message = gettext("“%(said)s”不是处理方式，应为：%(allowed)s。")
+            _not_one_of(row, "handling", message, how, Handling.choices)
         outcome = MEDIATIONS.get(normalize_header(mediation.strip("；; ")))
         if outcome is None:
-            allowed = "、".join(str(label) for value, label in MediationResult.choices if value)
-            row.fail(
-                "handling",
-                gettext("调解结果“%(said)s”不是允许的值，应为：%(allowed)s。")
-                % {"said": mediation, "allowed": allowed},
-            )
+            message = gettext("调解结果“%(said)s”不是允许的值，应为：%(allowed)s。")
+            _not_one_of(row, "handling", message, mediation, MediationResult.choices)
         if row.errors:
             raise RowInvalid
         return {"handling": handling, "referred_to": (match["to"] or "").strip(), "mediation": outcome}
@@ -377,16 +336,9 @@ class PetitionImporter(Importer):
         return {"return_visit_on": day, "return_visit_note": note.strip()}
 
     def apply_row(self, row: ImportRow) -> str:
-        village = _text(row, "village")
-        if village and normalize_header(village) not in (
-            normalize_header(self.village.name),
-            normalize_header(str(self.village)),
-        ):
-            row.fail(
-                "village",
-                gettext("只能导入本村（%(village)s）的来信来访，这一行写的是“%(written)s”。")
-                % {"village": self.village.name, "written": village},
-            )
+        check_own_village(
+            row, self.village, gettext("只能导入本村（%(village)s）的来信来访，这一行写的是“%(written)s”。")
+        )
         category = row.get("category")
         if category == PetitionCategory.DOMESTIC_VIOLENCE and not self.may_see_violence:
             row.fail("category", gettext("您的角色不能登记家庭暴力案件。"))
@@ -395,12 +347,7 @@ class PetitionImporter(Importer):
         visit = self.return_visit(row)
         name = _text(row, "petitioner")
         key = (row.get("received_on"), name, category)
-        if key in self.first_row_of:
-            row.fail(
-                "petitioner",
-                gettext("与第 %(row)s 行是同一天同一来访人的同一类事。") % {"row": self.first_row_of[key]},
-            )
-        self.first_row_of.setdefault(key, row.number)
+        self.repeated(row, key, "petitioner", gettext("与第 %(row)s 行是同一天同一来访人的同一类事。"))
         if row.errors:
             raise RowInvalid
         case = self.cases.get(key) or Petition(village=self.village, received_on=key[0], category=category)
@@ -416,12 +363,9 @@ class PetitionImporter(Importer):
         if case.pk is None:
             namesakes = self.residents.get(name, [])
             values.update(person=namesakes[0] if len(namesakes) == 1 else None, petitioner_name=name)
-        is_new = case.pk is None
-        if not self.changed(case, values) and not is_new:
-            return UNCHANGED
-        self.save(case, row)
+        outcome = self.store(case, values, row)
         self.cases[key] = case
-        return CREATED if is_new else UPDATED
+        return outcome
 
 
 # -- 巾帼志愿者服务队登记表 and 志愿服务活动记录 -----------------------------------------------------
@@ -457,14 +401,14 @@ class TeamsMixin:
             raise RowInvalid
         return teams[0] if teams else None
 
-    def township_write(self, row: ImportRow, key: str) -> None:
-        """Refuse a row that would write a township-level record for a user who may not."""
-        if not self.may_write_township:
+    def township_write(self, row: ImportRow, key: str, *, when: bool = True) -> None:
+        """Refuse a row that would write a township-level record (``when``) for a user who may not."""
+        if when and not self.may_write_township:
             row.fail(key, gettext("乡镇级的服务队、队员和活动由乡镇妇联导入，村里只能导入本村的。"))
             raise RowInvalid
 
 
-class VolunteerImporter(TeamsMixin, Importer):
+class VolunteerImporter(TeamsMixin, LedgerImporter, ledger=VOLUNTEERS_LEDGER, model=VolunteerMember):
     """巾帼志愿者服务队登记表 (ledger ``volunteers``): one row a member of a team.
 
     A team not registered yet is registered from the row (its name, 所属, 服务特长, 队长). A member is
@@ -472,21 +416,11 @@ class VolunteerImporter(TeamsMixin, Importer):
     director record, else the one resident of that name, else the name alone.
     """
 
-    name = "volunteers"
-    title = gettext("巾帼志愿者服务队登记表")  # a str, translated when declared: see Importer.title
-    permission = "outreach.add_volunteermember"
     yearly = False
     noun = _("人")
     unique_key = None
     village_keys = ("level", "village")
-    fields = VOLUNTEER_COLUMNS
-    field_columns = {
-        "__all__": "name",
-        "director": "name",
-        "person": "name",
-        "speciality": "member_speciality",
-        "speciality_detail": "speciality",
-    }
+    field_columns = {"director": "name", "speciality": "member_speciality", "speciality_detail": "speciality"}
     notes = (
         _("一人参加几个服务队时每队写一行；同一服务队同名的队员会被更新。"),
         _("服务队还没有登记的，按本行的服务队、所属、服务特长、队长登记为本村的服务队。"),
@@ -505,18 +439,14 @@ class VolunteerImporter(TeamsMixin, Importer):
                 Q(village=self.village) | Q(village__isnull=True)
             )
         }
-        self.first_row_of: dict[tuple[Any, str], int] = {}
 
     def team(self, row: ImportRow) -> VolunteerTeam:
         """Return the row's team: registered, else registered now as a team of this village."""
         head, detail = two_parts(_text(row, "speciality"), "：")
         speciality = SPECIALITIES.get(normalize_header(head)) if head else None
         if head and speciality is None:
-            allowed = "、".join(str(label) for _value, label in Speciality.choices)
-            row.fail(
-                "speciality",
-                gettext("“%(said)s”不是服务特长，应为：%(allowed)s。") % {"said": head, "allowed": allowed},
-            )
+            message = gettext("“%(said)s”不是服务特长，应为：%(allowed)s。")
+            _not_one_of(row, "speciality", message, head, Speciality.choices)
             raise RowInvalid
         team = self.team_named(row)
         level = normalize_header(_text(row, "level"))
@@ -535,8 +465,7 @@ class VolunteerImporter(TeamsMixin, Importer):
         if speciality is not None or team.pk is None:
             values.update(speciality=speciality or "", speciality_detail=detail)
         if self.changed(team, values) or team.pk is None:
-            if team.village_id is None:
-                self.township_write(row, "team")
+            self.township_write(row, "team", when=team.village_id is None)
             self.save(team, row)
             self.teams[team.name] = [team]
         return team
@@ -551,12 +480,8 @@ class VolunteerImporter(TeamsMixin, Importer):
             )
             raise RowInvalid
         key = (team.pk, name)
-        if key in self.first_row_of:
-            row.fail(
-                "name", gettext("与第 %(row)s 行是同一服务队的同一队员。") % {"row": self.first_row_of[key]}
-            )
+        if self.repeated(row, key, "name", gettext("与第 %(row)s 行是同一服务队的同一队员。")):
             raise RowInvalid
-        self.first_row_of[key] = row.number
         member = self.members.get(key) or VolunteerMember(team=team, name=name)
         values: dict[str, Any] = {
             "work_unit": _text(row, "work_unit"),
@@ -570,40 +495,33 @@ class VolunteerImporter(TeamsMixin, Importer):
             values["director"] = self.directors.get(name)
             values["person"] = residents[0] if len(residents) == 1 else None
             values["village"] = self.village
-        is_new = member.pk is None
-        if not self.changed(member, values) and not is_new:
-            return UNCHANGED
-        if member.village_id is None and not village:
-            self.township_write(row, "village")
-        self.save(member, row)
+        outcome = self.store(
+            member,
+            values,
+            row,
+            before_save=lambda: self.township_write(
+                row, "village", when=member.village_id is None and not village
+            ),
+        )
         self.members[key] = member
-        return CREATED if is_new else UPDATED
+        return outcome
 
 
 _NAMES = re.compile(r"[、,，;；\s]+")
 
 
-class ActivityImporter(TeamsMixin, Importer):
+class ActivityImporter(TeamsMixin, LedgerImporter, ledger=ACTIVITIES_LEDGER, model=VolunteerActivity):
     """志愿服务活动记录 (ledger ``volunteer_activities``): one row an activity of a registered team.
 
     An activity is matched by (team, date, 活动名称) and updated, else created; its participants are
     members of its team (``outreach.rules.activity_participant_problems``).
     """
 
-    name = "volunteer_activities"
-    title = gettext("巾帼志愿服务活动记录")  # a str, translated when declared: see Importer.title
-    permission = "outreach.add_volunteeractivity"
     noun = _("次")
     unique_key = None
     person_column = "title"
     village_keys = ("level",)
-    fields = ACTIVITY_COLUMNS
-    field_columns = {
-        "__all__": "title",
-        "team": "team",
-        "participants": "participants",
-        "other_participants": "others",
-    }
+    field_columns = {"other_participants": "others"}
     notes = (
         _("一次活动一行；同一服务队同一天同名的活动会被更新。"),
         _("服务队须已登记（先导入巾帼志愿者服务队登记表）；参加队员须是该队已登记的队员。"),
@@ -622,7 +540,6 @@ class ActivityImporter(TeamsMixin, Importer):
         self.members: dict[tuple[int, str], list[VolunteerMember]] = {}
         for member in VolunteerMember.objects.filter(team__in=teams):
             self.members.setdefault((member.team_id, member.name), []).append(member)
-        self.first_row_of: dict[tuple[Any, ...], int] = {}
 
     def participants(self, row: ImportRow, team: VolunteerTeam) -> list[VolunteerMember]:
         found: list[VolunteerMember] = []
@@ -652,12 +569,7 @@ class ActivityImporter(TeamsMixin, Importer):
         for problem in activity_participant_problems(team=team, participants=members):
             row.fail("participants", problem.message)
         key = (team.pk, row.get("held_on"), _text(row, "title"))
-        if key in self.first_row_of:
-            row.fail(
-                "title",
-                gettext("与第 %(row)s 行是同一服务队同一天的同一活动。") % {"row": self.first_row_of[key]},
-            )
-        self.first_row_of.setdefault(key, row.number)
+        self.repeated(row, key, "title", gettext("与第 %(row)s 行是同一服务队同一天的同一活动。"))
         if row.errors:
             raise RowInvalid
         activity = self.activities.get(key) or VolunteerActivity(team=team, held_on=key[1], title=key[2])
@@ -667,13 +579,17 @@ class ActivityImporter(TeamsMixin, Importer):
             "other_participants": row.get("others", 0),
             "people_served": row.get("people_served"),
         }
-        is_new = activity.pk is None
-        same_people = not is_new and {m.pk for m in activity.participants.all()} == {m.pk for m in members}
-        if not self.changed(activity, values) and same_people:
-            return UNCHANGED
-        if team.village_id is None:
-            self.township_write(row, "team")
-        self.save(activity, row)
-        activity.participants.set(members)
-        self.activities[key] = activity
-        return CREATED if is_new else UPDATED
+        same_people = activity.pk is not None and {m.pk for m in activity.participants.all()} == {
+            m.pk for m in members
+        }
+        outcome = self.store(
+            activity,
+            values,
+            row,
+            also_changed=not same_people,
+            before_save=lambda: self.township_write(row, "team", when=team.village_id is None),
+        )
+        if outcome != UNCHANGED:
+            activity.participants.set(members)
+            self.activities[key] = activity
+        return outcome

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.columns import Column, Kind, Total
-from federation.ledgers.exports import Ledger, Table
+from federation.ledgers.exports import Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
-from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from federation.ledgers.imports.framework import UNCHANGED, ImportRow, RowInvalid
+from federation.ledgers.model_ledgers import LedgerImporter, model_ledger
 from outreach.lectures import lecture_list
 from outreach.models import Lecture, LectureKind
 from outreach.rules import lecture_attendee_problems, lecture_total
@@ -31,12 +32,18 @@ from registry.models import Person
 KINDS = {str(label): value for value, label in LectureKind.choices}
 
 COLUMNS = (
-    Column("organiser", _("组织单位"), width=10, help=_("村名或乡镇名；空着为导入的村。")),
-    Column("held_on", _("日期"), Kind.DATE, aliases=("讲座日期", "培训日期"), required=True),
-    Column("kind", _("类别"), Kind.CHOICE, choices=LectureKind, value_aliases=KINDS, required=True),
-    Column("topic", _("主题"), width=20, wrap=True, aliases=("讲座主题", "培训内容"), required=True),
-    Column("speaker", _("主讲人"), width=10, aliases=("授课人",), required=True),
-    Column("place", _("地点"), width=12, wrap=True, required=True),
+    Column(
+        "organiser",
+        _("组织单位"),
+        width=10,
+        source="organiser_label",
+        help=_("村名或乡镇名；空着为导入的村。"),
+    ),
+    Column.of_field("held_on", _("日期"), Kind.DATE, aliases=("讲座日期", "培训日期"), required=True),
+    Column.of_field("kind", _("类别"), Kind.CHOICE, value_aliases=KINDS, required=True),
+    Column.of_field("topic", _("主题"), width=20, wrap=True, aliases=("讲座主题", "培训内容"), required=True),
+    Column.of_field("speaker", _("主讲人"), width=10, aliases=("授课人",), required=True),
+    Column.of_field("place", _("地点"), width=12, wrap=True, required=True),
     Column(
         "attendees",
         _("参加人员（已登记）"),
@@ -49,9 +56,11 @@ COLUMNS = (
         ),
     ),
     Column("named", _("登记人数"), Kind.INT, total=Total.SUM, read=False),
-    Column("unnamed", _("未登记人数"), Kind.INT, total=Total.SUM, help=_("空着为 0。")),
+    Column(
+        "unnamed", _("未登记人数"), Kind.INT, total=Total.SUM, source="unnamed_count", help=_("空着为 0。")
+    ),
     Column("total", _("合计人数"), Kind.INT, total=Total.SUM, read=False),
-    Column("notes", _("备注"), width=12, wrap=True),
+    Column.of_field("notes", _("备注"), width=12, wrap=True),
 )
 
 LECTURES = Table(
@@ -123,27 +132,18 @@ def lecture_row(lecture: Lecture, ctx: ExportContext) -> dict[str, Any]:
     named = getattr(lecture, "named_count", len(attendees))
     namesakes = _namesakes(attendees)
     return {
-        "organiser": lecture.organiser_label,
-        "held_on": lecture.held_on,
-        "kind": lecture.get_kind_display(),
-        "topic": lecture.topic,
-        "speaker": lecture.speaker,
-        "place": lecture.place,
         "attendees": "、".join(attendee_text(p, namesakes) for p in attendees),
         "named": named,
-        "unnamed": lecture.unnamed_count,
         "total": lecture_total(named=named, unnamed=lecture.unnamed_count),
-        "notes": lecture.notes,
     }
 
 
-LECTURES_LEDGER = Ledger(
-    name="lectures",
-    layout=LECTURES,
-    queryset=lectures_queryset,
+LECTURES_LEDGER = model_ledger(
+    Lecture,
+    "lectures",
+    LECTURES,
+    lectures_queryset,
     row=lecture_row,
-    permission="outreach.view_lecture",
-    list_views=("outreach:lecture_list",),
     pdf_per_village=False,  # a year's sessions of a township are one book, its own sessions in it
 )
 
@@ -154,24 +154,14 @@ _NAMED = re.compile(
 )
 
 
-class LectureImporter(Importer):
+class LectureImporter(LedgerImporter, ledger=LECTURES_LEDGER, model=Lecture):
     """讲座培训登记表 (ledger ``lectures``): one row a session, with its attendees."""
 
-    name = "lectures"
-    title = gettext("讲座培训登记表")  # a str, translated when the class is declared: see Importer.title
-    permission = "outreach.add_lecture"
     noun = _("场")
     unique_key = None
     person_column = "topic"
     village_keys = ()
-    fields = COLUMNS
-    field_columns = {
-        "__all__": "topic",
-        "village": "organiser",
-        "township": "organiser",
-        "unnamed_count": "unnamed",
-        "attendees": "attendees",
-    }
+    field_columns = {"village": "organiser", "township": "organiser", "unnamed_count": "unnamed"}
     notes = (
         _("一场讲座或培训一行；同一组织单位、同一日期、同一类别、同一主题的已登记场次会被更新。"),
         _("参加人员须是组织单位已登记的居民（村里的讲座为本村居民），其他参加者计入未登记人数。"),
@@ -268,11 +258,11 @@ class LectureImporter(Importer):
             "unnamed_count": row.get("unnamed", 0),
             "notes": (row.get("notes") or "").strip() if row.has("notes") else record.notes,
         }
-        is_new = record.pk is None
-        same_people = not is_new and {p.pk for p in record.attendees.all()} == {p.pk for p in attendees}
-        if not self.changed(record, values) and same_people:
-            return UNCHANGED
-        self.save(record, row)
-        record.attendees.set(attendees)
-        self.sessions[key] = record
-        return CREATED if is_new else UPDATED
+        same_people = record.pk is not None and {p.pk for p in record.attendees.all()} == {
+            p.pk for p in attendees
+        }
+        outcome = self.store(record, values, row, also_changed=not same_people)
+        if outcome != UNCHANGED:
+            record.attendees.set(attendees)
+            self.sessions[key] = record
+        return outcome

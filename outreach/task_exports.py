@@ -20,8 +20,9 @@ from federation.core.models import Village
 from federation.ledgers.exports import Column, Kind, Ledger, Table, Total
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.registry import register
+from federation.ledgers.model_ledgers import model_ledger
 from outreach import selectors
-from outreach.models import Task, TaskAssignment
+from outreach.models import RegisterReport, Task, TaskAssignment
 from outreach.rules import ReportStatus
 from outreach.task_selectors import assignment_status, grid_tasks
 
@@ -98,15 +99,15 @@ def task_rows(qs: QuerySet[TaskAssignment], ctx: ExportContext) -> Iterator[dict
         }
 
 
-TASKS_LEDGER = Ledger(
-    name="tasks",
-    layout=TASKS,
-    queryset=tasks_queryset,
-    rows=task_rows,
-    permission="outreach.view_taskassignment",
-    list_views=("outreach:task_list",),
-    pdf_per_village=False,  # the grid of its units, township and villages, as one table
-)
+def _grid_ledger(model: Any, name: str, layout: Table, queryset: Any, rows: Any, page: str) -> Ledger:
+    """Return the ledger ``name`` of a grid written one cell a row, exported from ``outreach:<page>`` as
+    one table of its units (township and villages), not a book per village."""
+    return model_ledger(
+        model, name, layout, queryset, rows=rows, list_views=(f"outreach:{page}",), pdf_per_village=False
+    )
+
+
+TASKS_LEDGER = _grid_ledger(TaskAssignment, "tasks", TASKS, tasks_queryset, task_rows, "task_list")
 
 
 # -- 台账上报情况表 (the deadlines grid) ------------------------------------------------------------------
@@ -160,13 +161,5 @@ def deadline_rows(qs: QuerySet[Village], ctx: ExportContext) -> Iterator[dict[st
 
 
 DEADLINES_LEDGER = register(
-    Ledger(
-        name="deadlines",
-        layout=DEADLINES,
-        queryset=deadlines_queryset,
-        rows=deadline_rows,
-        permission="outreach.view_registerreport",
-        list_views=("outreach:report_list",),
-        pdf_per_village=False,  # the grid of the villages as one table
-    )
+    _grid_ledger(RegisterReport, "deadlines", DEADLINES, deadlines_queryset, deadline_rows, "report_list")
 )

@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.ledgers.columns import Column, Kind, Total, import_columns, with_model_choices
+from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports import Ledger, Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
 from registry import aid
-from registry.entries import ROSTER_FIRST, PersonRowMixin, person_columns
+from registry.columns import text_column
+from registry.entries import NOTES, ROSTER_FIRST, PersonRowMixin, importer_attrs, ledger_of, person_columns
 from registry.models import AidKind, AidRecord, Pairing, PairingKind
 
 
@@ -42,35 +43,31 @@ def _school_year(value: Any) -> tuple[Any, str | None]:
     return years[0], None
 
 
-NOTES = Column("notes", _("备注"), width=14, wrap=True, field="notes")
-
 AID_TABLE = Table(
     title=_("春蕾计划、贫困母亲救助登记表"),
     columns=(
         *person_columns(sex_and_birth=False),
-        Column(
+        Column.of_field(
             "kind",
             _("项目"),
             Kind.CHOICE,
             width=9,
-            field="kind",
             required=True,
             value_aliases={"春蕾": AidKind.SPRING_BUD, "贫困母亲救助": AidKind.POOR_MOTHER},
         ),
-        Column(
+        Column.of_field(
             "school_year",
             _("学年"),
             width=13,
             source="school_year_label",
-            field="school_year",
             parser=_school_year,
             help=_("春蕾计划必填，如 2025—2026学年。"),
         ),
-        Column("school", _("就读学校及年级"), width=14, wrap=True, field="school"),
-        Column("given_on", _("发放日期"), Kind.DATE, field="given_on", required=True),
-        Column("amount", _("金额（元）"), Kind.MONEY, total=Total.SUM, field="amount", aliases=("金额",)),
-        Column("goods", _("物品"), width=14, wrap=True, field="goods"),
-        Column("funder", _("资助来源"), width=12, wrap=True, field="funder"),
+        text_column("school", _("就读学校及年级")),
+        Column.of_field("given_on", _("发放日期"), Kind.DATE, required=True),
+        Column.of_field("amount", _("金额（元）"), Kind.MONEY, total=Total.SUM, aliases=("金额",)),
+        text_column("goods", _("物品")),
+        text_column("funder", _("资助来源"), width=12),
         NOTES,
     ),
     notes=(
@@ -88,21 +85,20 @@ PAIRING_TABLE = Table(
     title=_("结对帮扶（爱心妈妈、代理家长）登记表"),
     columns=(
         *person_columns(sex_and_birth=False),
-        Column(
+        Column.of_field(
             "kind",
             _("帮扶方式"),
             Kind.CHOICE,
             width=7,
-            field="kind",
             required=True,
             value_aliases={"结对": PairingKind.PAIRED},
         ),
-        Column("helper_name", _("帮扶人"), width=9, field="helper_name", required=True),
-        Column("helper_unit", _("帮扶人单位"), width=9, wrap=True, field="helper_unit"),
-        Column("helper_phone", _("帮扶人电话"), Kind.PHONE, field="helper_phone"),
-        Column("since", _("结对日期"), Kind.DATE, field="since", required=True),
-        Column("until", _("结束日期"), Kind.DATE, field="until", help=_("结对还在继续的空着。")),
-        Column("plan", _("帮扶内容"), width=10, wrap=True, field="plan"),
+        Column.of_field("helper_name", _("帮扶人"), width=9, required=True),
+        text_column("helper_unit", _("帮扶人单位"), width=9),
+        Column.of_field("helper_phone", _("帮扶人电话"), Kind.PHONE),
+        Column.of_field("since", _("结对日期"), Kind.DATE, required=True),
+        Column.of_field("until", _("结束日期"), Kind.DATE, help=_("结对还在继续的空着。")),
+        text_column("plan", _("帮扶内容"), width=10),
         Column("follow_ups", _("本年跟进次数"), Kind.INT, width=6, total=Total.SUM, read=False),
         Column("money", _("本年钱（元）"), Kind.MONEY, width=8, total=Total.SUM, read=False),
         Column("hours", _("本年陪伴（小时）"), Kind.MONEY, width=7, total=Total.SUM, read=False),
@@ -154,28 +150,26 @@ def pairing_row(pairing: Pairing, ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-AID_LEDGER = Ledger(
-    name="aid_records",
-    layout=AID_TABLE,
-    queryset=aid_queryset,
-    permission="registry.view_aidrecord",
-    list_views=("registry:aidrecord_list",),
-)
-PAIRING_LEDGER = Ledger(
-    name="pairings",
-    layout=PAIRING_TABLE,
-    queryset=pairing_queryset,
-    row=pairing_row,
-    permission="registry.view_pairing",
-    list_views=("registry:pairing_list",),
-)
+AID_LEDGER = ledger_of(AidRecord, "aid_records", AID_TABLE, queryset=aid_queryset)
+PAIRING_LEDGER = ledger_of(Pairing, "pairings", PAIRING_TABLE, queryset=pairing_queryset, row=pairing_row)
 
 
 class _PersonRecordImporter(PersonRowMixin, Importer):
-    """Rows that each name a registered person and one record of hers, matched by ``key``."""
+    """Rows that each name a registered person and one record of hers, matched by ``key_of``.
+
+    A subclass names its ``ledger`` and ``model``; its name, title, permission and fields follow
+    from them (``registry.entries.importer_attrs``).
+    """
 
     model: ClassVar[Any]
+    ledger: ClassVar[Ledger]
+    unique_key = None
     field_columns = {"__all__": "name", "person": "name"}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for attr, value in importer_attrs(cls.model, cls.ledger).items():
+            setattr(cls, attr, value)
 
     def prepare(self, rows: list[ImportRow]) -> None:
         self.prefetch_persons(rows)
@@ -215,13 +209,9 @@ class _PersonRecordImporter(PersonRowMixin, Importer):
 class AidRecordImporter(_PersonRecordImporter):
     """春蕾计划、贫困母亲救助登记表 (ledger ``aid_records``): a grant a row, of the file's year."""
 
-    name = "aid_records"
-    title = gettext("春蕾计划、贫困母亲救助登记表")
-    permission = "registry.add_aidrecord"
+    ledger = AID_LEDGER
     model = AidRecord
     noun = _("人次")
-    unique_key = None
-    fields = with_model_choices(import_columns(AID_TABLE.declared_columns), AidRecord)
     notes = (
         _("一行一人次；同一人同一项目同一年度已登记的，更新这一条。"),
         _("受助人须先在本村登记（导入居民花名册），并在当年的相应台账上（见表下说明）。"),
@@ -247,13 +237,9 @@ class AidRecordImporter(_PersonRecordImporter):
 class PairingImporter(_PersonRecordImporter):
     """结对帮扶登记表 (ledger ``pairings``): a pairing a row; the follow-ups stay on the pairing's page."""
 
-    name = "pairings"
-    title = gettext("结对帮扶（爱心妈妈、代理家长）登记表")
-    permission = "registry.add_pairing"
+    ledger = PAIRING_LEDGER
     model = Pairing
     noun = _("对")
-    unique_key = None
-    fields = with_model_choices(import_columns(PAIRING_TABLE.declared_columns), Pairing)
     notes = (
         _("一行一对；同一对象、同一帮扶方式、同一帮扶人、同一结对日期的已登记结对会被更新。"),
         _("帮扶对象须先在本村登记，并在结对当年或上一年的相应台账上。"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -25,14 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.ledgers.columns import Column, ColumnGroup, Kind, Total, import_columns, with_model_choices
+from federation.ledgers.columns import Column, ColumnGroup, Kind, import_columns, with_model_choices
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.exports.registry import Ledger
+from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
 from federation.web.registers import Deadline, Menu, OnPersonPage, Register
-from registry import selectors
-from registry.imports import derived
+from registry import columns, rules, selectors
+from registry.columns import text_column
 from registry.models import GuardianRelation, Person
 
 ROSTER_FIRST = _("此人还没有在本村登记。请先导入居民花名册（户和人），或在“居民”中登记此人，再导入本表。")
@@ -82,14 +84,7 @@ def ledger_as_of(filters: ExportFilters) -> dt.date:
     return selectors.active_on(filters.extra, filters.year or timezone.localdate().year).ages_on
 
 
-PLACE = Column(
-    "place",
-    _("村组"),
-    width=14,
-    source=lambda entry, ctx: person_place(ctx, entry.person),
-    read=False,
-    aliases=("村（组）", "组别"),
-)
+PLACE = replace(columns.PLACE, source=lambda entry, ctx: person_place(ctx, entry.person))
 NAME = Column(
     "name", _("姓名"), width=9, source="person.name", required=True, help=_("须与本村居民登记的姓名一致。")
 )
@@ -97,21 +92,9 @@ SEX = Column("sex", _("性别"), width=5, source="person.get_sex_display", read=
 BIRTH_DATE = Column(
     "birth_date", _("出生日期"), Kind.DATE, source="person.birth_date", read=False, birth=True
 )
-AGE = Column(
-    "age",
-    _("年龄"),
-    Kind.INT,
-    source=lambda entry, ctx: entry.person.age_on(ctx.ages_on),
-    read=False,
-    derive=derived.age,  # a filled 年龄 is checked against her birth date
-)
-ID_NUMBER = Column(
-    "id_number",
-    _("身份证号"),
-    Kind.ID_NUMBER,
-    source="person.id_number",
-    aliases=("身份证号码", "公民身份号码"),
-    help=_("按身份证号查找本村居民；没有身份证号时按姓名查找。"),
+AGE = replace(columns.AGE, source=lambda entry, ctx: entry.person.age_on(ctx.ages_on))
+ID_NUMBER = replace(
+    columns.ID_NUMBER, source="person.id_number", help=_("按身份证号查找本村居民；没有身份证号时按姓名查找。")
 )
 
 
@@ -142,21 +125,19 @@ def person_list(*names: str) -> tuple[str | tuple[str, str], ...]:
 GUARDIAN = ColumnGroup(
     _("监护人"),
     (
-        Column(
+        Column.of_field(
             "guardian_name",
             _("姓名"),
             width=9,
-            field="guardian_name",
             aliases=("监护人情况姓名",),
             required=True,
             help=_("实际照料儿童的监护人。"),
         ),
-        Column(
+        Column.of_field(
             "guardian_relation",
             _("与儿童关系"),
             Kind.CHOICE,
             width=9,
-            field="guardian_relation",
             aliases=("与儿童关系", "监护人关系", "监护人情况与儿童关系"),
             choices=GuardianRelation,
             value_aliases={
@@ -174,73 +155,47 @@ GUARDIAN = ColumnGroup(
             },
             required=True,
         ),
-        Column(
-            "guardian_phone",
-            _("联系电话"),
-            Kind.PHONE,
-            field="guardian_phone",
-            aliases=("监护人电话", "监护人情况联系电话"),
+        Column.of_field(
+            "guardian_phone", _("联系电话"), Kind.PHONE, aliases=("监护人电话", "监护人情况联系电话")
         ),
     ),
 )
-SCHOOL = Column("school", _("就读学校"), width=14, wrap=True, field="school", aliases=("学校",))
-GRADE = Column("grade", _("年级"), width=7, field="grade")
-NOTES = Column("notes", _("备注"), width=14, wrap=True, field="notes")
+SCHOOL = text_column("school", _("就读学校"), aliases=("学校",))
+GRADE = Column.of_field("grade", _("年级"), width=7)
+NOTES = text_column("notes", _("备注"))
 #: The entry's dates and exit (``RegisterEntry``): columns of every register of persons, before 备注.
 ENTRY_COLUMNS = (
-    Column(
+    Column.of_field(
         "entered_on",
         _("认定日期"),
         Kind.DATE,
-        field="entered_on",
         aliases=("登记日期", "认定时间"),
         help=_(
             "登记条件按这一天核实，须在本年度内、不晚于今天；"
             "空着：新登记为今天（往年为该年度统计截止日），已登记的不改动。"
         ),
     ),
-    Column(
+    Column.of_field(
         "exited_on",
         _("退出日期"),
         Kind.DATE,
-        field="exited_on",
         aliases=("退出时间",),
         help=_("已不符合条件、退出本台账的日期；在册的空着。"),
     ),
-    Column(
+    Column.of_field(
         "exit_reason",
         _("退出原因"),
         Kind.CHOICE,
         width=12,
-        field="exit_reason",
         help=_("填了退出日期时必填，须是本台账的退出原因之一。"),
     ),
-    Column(
-        "exit_note",
-        _("退出说明"),
-        width=14,
-        wrap=True,
-        field="exit_note",
-        help=_("退出原因为“其他”时必填。"),
-    ),
+    text_column("exit_note", _("退出说明"), help=_("退出原因为“其他”时必填。")),
 )
+#: The form fields every register of persons starts with (then its own, then 备注).
+ENTRY_FIELDS = ("year", "person", "entered_on")
 #: What every register of children has after its own columns, and the form fields of them.
 CHILD_COLUMNS = (GUARDIAN, SCHOOL, GRADE)
 CHILD_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "school", "grade")
-
-
-def flag(key: str, header: str, *, empty: bool = False, counted: bool = True, **options: Any) -> Column:
-    """Return the 是/否 column of the entry's field ``key``: an empty cell is ``empty`` (the field's
-    default, said in its help), and the 合计 row counts its 是 unless ``counted`` is false."""
-    return Column(
-        key,
-        header,
-        Kind.BOOL,
-        total=Total.COUNT if counted else None,
-        field=key,
-        help=_("空着为是。") if empty else _("空着为否。"),
-        **options,
-    )
 
 
 CHILD_NOTES = (
@@ -414,32 +369,33 @@ class EntryImporter(PersonRowMixin, Importer):
 # -- the declaration --------------------------------------------------------------------------------
 
 
-def _importer(base: type[Importer], *, model: Any, ledger: str, table: Table, **attrs: Any) -> type[Importer]:
-    """Return the importer of a register's ledger: ``base`` reading ``table``'s columns into ``model``."""
+def ledger_of(model: Any, name: str, table: Table, *, register: str = "", **attrs: Any) -> Ledger:
+    """Return the ledger ``name`` of ``model``'s records: ``table``, read with the model's view
+    permission, exported from the list page of its register (``register``, by default the model's
+    name; ``list_views`` names other pages)."""
+    model_name = model._meta.model_name
+    attrs.setdefault("list_views", (f"registry:{register or model_name}_list",))
+    return Ledger(name=name, layout=table, permission=f"registry.view_{model_name}", **attrs)
+
+
+def importer_attrs(model: Any, ledger: Ledger) -> dict[str, Any]:
+    """Return what the import of ``ledger`` into ``model`` declares: its name, title and permission
+    (adding ``model``'s records), and its fields, the ledger's columns as a file names them."""
+    return {
+        "name": ledger.name,
+        "title": str(ledger.layout.title),
+        "permission": f"registry.add_{model._meta.model_name}",
+        "model": model,
+        "fields": with_model_choices(import_columns(ledger.layout.declared_columns), model),
+    }
+
+
+def _importer(base: type[Importer], ledger: Ledger, model: Any, **attrs: Any) -> type[Importer]:
+    """Return the importer of a register's ledger: ``base`` reading ``ledger`` into ``model``."""
     return type(
         f"{model.__name__}Importer",
         (base,),
-        {
-            "name": ledger,
-            "title": str(table.title),
-            "permission": f"registry.add_{model._meta.model_name}",
-            "model": model,
-            "fields": with_model_choices(import_columns(table.declared_columns), model),
-            "__module__": base.__module__,
-            **attrs,
-        },
-    )
-
-
-def _ledger(register: str, model: Any, name: str, table: Table, **attrs: Any) -> Ledger:
-    """Return the ledger ``name`` of a register: ``table``, read with the register's permission, exported
-    from its list page."""
-    return Ledger(
-        name=name,
-        layout=table,
-        permission=f"registry.view_{model._meta.model_name}",
-        list_views=(f"registry:{register}_list",),
-        **attrs,
+        {**importer_attrs(model, ledger), "__module__": base.__module__, **attrs},
     )
 
 
@@ -479,7 +435,15 @@ def entry_register(
 
     filters = person_filters or {}
     name = name or model._meta.model_name
-    importer_class = _importer(importer, model=model, ledger=ledger, table=table, notes=tuple(import_notes))
+    main_ledger = ledger_of(
+        model,
+        ledger,
+        table,
+        register=name,
+        queryset=entry_queryset(model, prefetch=prefetch),
+        row=row,
+        as_of=ledger_as_of,
+    )
     return Register(
         name=name,
         title=title,
@@ -501,29 +465,24 @@ def entry_register(
         # Offered on a living person's page whose sex and age fit (the register's own age rule).
         person_page=OnPersonPage(person_order, {**filters, "deceased": False}, ages=person_ages),
         counted=True,
-        ledgers=(
-            _ledger(
-                name,
-                model,
-                ledger,
-                table,
-                queryset=entry_queryset(model, prefetch=prefetch),
-                row=row,
-                as_of=ledger_as_of,
-            ),
-            *extra_ledgers,
-        ),
-        importer=importer_class,
+        ledgers=(main_ledger, *extra_ledgers),
+        importer=_importer(importer, main_ledger, model, notes=tuple(import_notes)),
         help=help,
     )
 
 
 def child_register(**declaration: Any) -> Register:
     """Return the declaration of a yearly register of children (:func:`entry_register`): the
-    guardian's phone typed as a phone, the import's notes ``CHILD_NOTES``."""
+    guardian's phone typed as a phone, the import's notes ``CHILD_NOTES``, a person's page offering
+    it to the children of the year's ages (``rules.child_ages``)."""
     from registry.forms.registers import PHONE_INPUT
 
-    return entry_register(widgets={"guardian_phone": PHONE_INPUT}, import_notes=CHILD_NOTES, **declaration)
+    return entry_register(
+        widgets={"guardian_phone": PHONE_INPUT},
+        import_notes=CHILD_NOTES,
+        person_ages=rules.child_ages,
+        **declaration,
+    )
 
 
 def women_register(*, import_notes: Sequence[str], **declaration: Any) -> Register:
@@ -559,6 +518,18 @@ def village_queryset(model: Any) -> Any:
     return queryset
 
 
+def check_own_village(row: ImportRow, village: Any, message: str, **values: Any) -> None:
+    """Refuse ``row`` when its 村 cell names another village than ``village`` (a blank one names
+    it): ``message`` says so, with ``%(village)s``, ``%(written)s`` and ``values`` filled in. A
+    register of village records imports its own village's rows only."""
+    written = row.get("village")
+    if written and normalize_header(written) not in (
+        normalize_header(village.name),
+        normalize_header(str(village)),
+    ):
+        row.fail("village", message % {"village": village.name, "written": written, **values})
+
+
 def village_register(
     *,
     model: Any,
@@ -579,12 +550,8 @@ def village_register(
     yearly registers), ledger and, with ``importer``, its import."""
     from registry.views import registers as pages
 
-    importer_class = (
-        None if importer is None else _importer(importer, model=model, ledger=ledger, table=table)
-    )
-    name = model._meta.model_name
+    main_ledger = ledger_of(model, ledger, table, queryset=village_queryset(model), yearly=False)
     return Register(
-        name=name,
         model=model,
         path=path,
         form_fields=form_fields,
@@ -598,8 +565,8 @@ def village_register(
             "create": pages.VillageRecordCreateView,
         },
         menu=Menu("registers", menu_order, section=1),
-        ledgers=(_ledger(name, model, ledger, table, queryset=village_queryset(model), yearly=False),),
-        importer=importer_class,
+        ledgers=(main_ledger,),
+        importer=None if importer is None else _importer(importer, main_ledger, model),
         help=help,
     )
 
@@ -609,6 +576,7 @@ __all__ = [
     "BIRTH_DATE",
     "CHILD_NOTES",
     "ENTRY_COLUMNS",
+    "ENTRY_FIELDS",
     "GRADE",
     "GUARDIAN",
     "ID_NUMBER",
@@ -622,9 +590,12 @@ __all__ = [
     "PersonRowMixin",
     "ages_note",
     "entries_note",
+    "importer_attrs",
     "ledger_as_of",
+    "ledger_of",
     "entry_queryset",
     "entry_register",
+    "check_own_village",
     "village_queryset",
     "village_register",
     "person_columns",

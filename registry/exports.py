@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from itertools import islice
 from typing import Any, NamedTuple
@@ -27,14 +28,12 @@ from federation.ledgers.columns import Column, ColumnGroup, Kind, Total
 from federation.ledgers.exports.conf import CHUNK_SIZE
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
-from federation.ledgers.exports.registry import Ledger, register
+from federation.ledgers.exports.registry import register
 from federation.ledgers.imports.cells import parse_id_text
 from registry import selectors
-from registry.entries import ages_note, person_place
-from registry.imports import derived
-from registry.imports.aliases import EDUCATION_ALIASES
+from registry.columns import AGE, EDUCATION, HUSBAND, ID_NUMBER, NAME, PHONE, PLACE, work_place_column
+from registry.entries import ages_note, ledger_of, person_place
 from registry.models import (
-    Education,
     Employment,
     Household,
     MaritalStatus,
@@ -92,9 +91,9 @@ WOMEN = Table(
     # households and are not read; 年龄 is checked against her birth date; the husband's columns
     # are compared with the husband registered in her household.
     columns=(
-        Column("place", _("村组"), width=14, read=False, aliases=("村（组）", "组别")),
-        Column("name", _("姓名"), width=10, required=True),
-        Column("age", _("年龄"), Kind.INT, read=False, derive=derived.age),
+        PLACE,
+        NAME,
+        AGE,
         Column(
             "marital_status",
             _("婚否"),
@@ -104,17 +103,11 @@ WOMEN = Table(
             aliases=("婚姻状况",),
             help=_("空着不改动已登记的婚姻状况。"),
         ),
-        Column("id_number", _("身份证号"), Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
+        ID_NUMBER,
         ColumnGroup(
             _("丈夫"),
             (
-                Column(
-                    "husband",
-                    _("姓名"),
-                    width=10,
-                    aliases=("丈夫情况姓名",),
-                    help=_("须与她户中登记的丈夫（户主或配偶）一致。"),
-                ),
+                replace(HUSBAND, width=10, help=_("须与她户中登记的丈夫（户主或配偶）一致。")),
                 Column(
                     "husband_id",
                     _("身份证号"),
@@ -125,11 +118,8 @@ WOMEN = Table(
                         "须与她户中登记的丈夫的身份证号一致；丈夫还没有身份证号的，填了（并填丈夫姓名）就补录。"
                     ),
                 ),
-                Column(
+                work_place_column(
                     "husband_work",
-                    _("务工地点"),
-                    width=16,
-                    wrap=True,
                     aliases=("丈夫情况务工地点",),
                     help=_(
                         "在家、县内、县外省内或省外，后面可写具体地点；与登记的不同时更新丈夫的务工地点。"
@@ -266,7 +256,7 @@ PERSONS = Table(
             width=7,
             help=_("本村的户号；新户号会按村组建户。不属于任何户的居民留空。"),
         ),
-        Column("name", _("姓名"), width=10, required=True),
+        NAME,
         Column(
             "relation",
             _("与户主关系"),
@@ -292,24 +282,14 @@ PERSONS = Table(
             value_aliases={"女性": "F", "男性": "M"},
         ),
         Column("birth_date", _("出生日期"), Kind.DATE, aliases=("出生年月日",), birth=True),
-        Column("id_number", _("身份证号"), Kind.ID_NUMBER, aliases=("身份证号码", "公民身份号码")),
+        ID_NUMBER,
         Column("ethnicity", _("民族"), width=6, help=_("如 汉族、彝族；留空为汉族。")),
-        Column("phone", _("联系电话"), Kind.PHONE, aliases=("电话",)),
+        PHONE,
         Column("marital_status", _("婚姻状况"), Kind.CHOICE, width=7, choices=MaritalStatus),
-        Column(
-            "education",
-            _("文化程度"),
-            Kind.CHOICE,
-            width=9,
-            choices=Education,
-            value_aliases=EDUCATION_ALIASES,
-        ),
+        replace(EDUCATION, width=9),
         Column("employment", _("就业状况"), Kind.CHOICE, width=9, choices=Employment),
-        Column(
+        work_place_column(
             "work_place",
-            _("务工地点"),
-            width=16,
-            wrap=True,
             help=_(
                 "在家、县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；也可以只写“广东省东莞市”。"
             ),
@@ -407,12 +387,5 @@ def household_row(household: Household, ctx: ExportContext) -> dict[str, Any]:
 
 
 HOUSEHOLDS_LEDGER = register(
-    Ledger(
-        name="households",
-        layout=HOUSEHOLDS,
-        queryset=households_queryset,
-        row=household_row,
-        permission="registry.view_household",
-        list_views=("registry:household_list",),
-    )
+    ledger_of(Household, "households", HOUSEHOLDS, queryset=households_queryset, row=household_row)
 )

@@ -7,6 +7,8 @@ comes from is ``field`` (a field of the ledger's record, written back by the imp
 ``source`` (a dotted path or a function of the record and the export's context). The export
 builds each row by key from these, the import matches a file's columns to them by their texts
 and hands the importer the values by key: nothing is matched by position or by retyped headers.
+The column of a record's own field is declared with ``Column.of_field`` (its key is the field's
+name), a 是/否 one with :func:`flag`.
 
 A column the export works out (``read=False``) is not silently dropped when a file fills it: with
 ``derive`` (a function of the row's :class:`Facts` returning what the system works out, an
@@ -183,6 +185,11 @@ class Column:
     derive: Derive | None = None
     parser: Callable[[Any], tuple[Any, str | None]] | None = None
 
+    @classmethod
+    def of_field(cls, key: str, header: str, kind: Kind = Kind.TEXT, **options: Any) -> Column:
+        """Return the column ``key`` of the record's field of that name (written out and read back)."""
+        return cls(key, header, kind, field=key, **options)
+
     # -- the export --------------------------------------------------------------------------------
 
     @property
@@ -332,6 +339,17 @@ class Column:
             table = {**{k: normal[normalize_header(k)] for k in written if normalize_header(k)}, **normal}
             _CHOICE_TABLES[key] = table
         return table
+
+
+#: What a blank cell of a 是/否 column stores, as its help says it.
+BLANK_MEANS = {False: gettext_lazy("空着为否。"), True: gettext_lazy("空着为是。")}
+
+
+def flag(key: str, header: str, *, empty: bool = False, counted: bool = True, **options: Any) -> Column:
+    """Return the 是/否 column of the record's field ``key``: a blank cell is ``empty`` (said in its help),
+    and the 合计 row counts its 是 unless ``counted`` is false."""
+    total = Total.COUNT if counted else None
+    return Column.of_field(key, header, Kind.BOOL, total=total, help=BLANK_MEANS[empty], **options)
 
 
 @dataclass(frozen=True)

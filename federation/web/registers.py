@@ -123,7 +123,7 @@ class Register:
     on the township overview. ``permission`` is what reading it takes when that is not its model's
     view permission (a register with no model). ``help(year)`` returns what its list page says
     above the list: what the register is (the 2014 plan's definition) and its rule values of
-    ``year``, read from that year's settings, never typed into the text.
+    ``year``, read from that year's settings, never typed into the text (``settings_help``).
     """
 
     name: str = ""
@@ -232,6 +232,12 @@ class Register:
             form_class=self.form_class(),
             **self.page_attrs,
         )
+
+
+def settings_help(text: Any, settings: Callable[[int], Any] = year_settings) -> Callable[[int], str]:
+    """Return a register's ``help``: ``text`` (a lazy translation) with ``{year}`` and the year's rule
+    values, ``{settings.child_age_limit}`` …, of ``settings(year)`` (``YearSettings``) filled in."""
+    return lambda year: str(text).format(year=year, settings=settings(year))
 
 
 def list_column(model: Any, column: str | tuple[str, str]) -> tuple[str, str]:

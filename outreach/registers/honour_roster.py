@@ -26,9 +26,8 @@ declare(
             "select": staticmethod(award_list),
             "choice_filters": ("kind", "level"),
             "search_placeholder": _("姓名、单位或文件"),
-            "add_label": _("登记三八红旗手（集体）"),
         },
-        page_attrs={**PAGES, "create_title": _("登记三八红旗手（集体）")},
+        page_attrs=PAGES,
         menu=Menu("outreach", 12, section=4),
         help=lambda year: str(
             _(

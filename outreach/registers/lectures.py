@@ -26,10 +26,9 @@ declare(
         list_attrs={
             "select": staticmethod(lecture_list),
             "search_placeholder": _("主题、主讲人或地点"),
-            "add_label": _("登记讲座培训"),
             "template_name": "outreach/lecture_list.html",
         },
-        page_attrs={**PAGES, "create_title": _("登记讲座培训")},
+        page_attrs=PAGES,
         views={"detail": LectureDetailView, "create": LectureCreateView, "update": LectureUpdateView},
         menu=Menu("outreach", 9, section=4),
         help=lambda year: str(

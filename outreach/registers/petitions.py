@@ -29,7 +29,6 @@ declare(
             "closed_on",
             (_("已用天数"), "days_open"),
         ),
-        list_attrs={"add_label": _("登记来信来访")},
         page_attrs=PAGES,
         views={
             "list": PetitionListView,

@@ -30,11 +30,7 @@ declare(
             "result",
             (_("已治疗"), "treated"),
         ),
-        list_attrs={
-            "select": staticmethod(selectors.screening_list),
-            "search_placeholder": _("姓名"),
-            "add_label": _("登记两癌检查"),
-        },
+        list_attrs={"select": staticmethod(selectors.screening_list), "search_placeholder": _("姓名")},
         page_attrs={**PAGES, "extra_permissions": (HEALTH_DATA_PERMISSION,)},
         views={"detail": ScreeningDetailView, "update": ScreeningUpdateView},
         menu=Menu("outreach", 3, section=1, permissions=(HEALTH_DATA_PERMISSION,)),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from federation.web.registers import Menu, Register, declare
 from registry import aid
 from registry.aid_ledger import PAIRING_LEDGER, PairingImporter
+from registry.entries import person_list
 from registry.forms.aid import PairingForm
 from registry.models import Pairing
 from registry.views.aid import PairingCreateView, PairingDetailView
@@ -17,8 +18,7 @@ declare(
         path="pairings",
         form_base=PairingForm,
         list_columns=(
-            "person.name",
-            (_("村组"), "person.household.group"),
+            *person_list("name", "group"),
             "kind",
             "helper_name",
             "since",

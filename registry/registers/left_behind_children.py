@@ -6,26 +6,23 @@ Besides its table, the register prints a registration card (登记卡) a child, 
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import year_settings
-from federation.ledgers.columns import Column, Kind
+from federation.ledgers.columns import Column, Kind, flag
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField, Table
-from federation.ledgers.exports.registry import Ledger
-from federation.web.registers import Deadline, declare
-from registry import rules
+from federation.web.registers import Deadline, declare, settings_help
 from registry.entries import (
     CHILD_COLUMNS,
     CHILD_FIELDS,
     ENTRY_COLUMNS,
+    ENTRY_FIELDS,
     NOTES,
     child_register,
     entries_note,
     entry_queryset,
-    flag,
     ledger_as_of,
+    ledger_of,
     person_columns,
     person_list,
     person_place,
@@ -38,22 +35,20 @@ TABLE = Table(
     title=_("农村留守儿童（学生）信息登记表"),
     columns=(
         *person_columns(),
-        Column(
+        Column.of_field(
             "parents_away",
             _("父母外出情况"),
             Kind.CHOICE,
             width=13,
-            field="parents_away",
             aliases=("外出情况",),
             value_aliases={"双方外出": "both", "父母均外出": "both", "父外出": "father", "母外出": "mother"},
             required=True,
         ),
-        Column(
+        Column.of_field(
             "away_reason",
             _("外出原因"),
             Kind.CHOICE,
             width=9,
-            field="away_reason",
             value_aliases={"务工": "work", "打工": "work", "看守所": "detention"},
             help=_("空着为外出务工。"),
         ),
@@ -61,17 +56,16 @@ TABLE = Table(
         flag("boarding", _("寄宿"), aliases=("是否寄宿",)),
         *ENTRY_COLUMNS,
         NOTES,
-        Column(
+        Column.of_field(
             "category",
             _("类别"),
             Kind.CHOICE,
-            field="category",
             value_aliases={"留守儿童": "left_behind"},
             help=_("空着为留守儿童。"),
             exported=False,
         ),
         flag("regular_contact", _("是否每月与父母联系"), empty=True, counted=False, exported=False),
-        Column("health", _("健康状况"), field="health", help=_("空着为健康。"), exported=False),
+        Column.of_field("health", _("健康状况"), help=_("空着为健康。"), exported=False),
     ),
     notes=(
         lambda ctx: (
@@ -185,9 +179,7 @@ declare(
         ledger="left_behind_children",
         table=TABLE,
         form_fields=(
-            "year",
-            "person",
-            "entered_on",
+            *ENTRY_FIELDS,
             "category",
             "parents_away",
             "away_reason",
@@ -205,25 +197,26 @@ declare(
             "entered_on",
             "exited_on",
         ),
-        help=lambda year: gettext(
-            "留守儿童：父母外出务工、不满 {limit} 周岁的儿童（学生），父母在看守所的也算；"
-            "登记时注明是父母双方还是一方外出。年龄按认定日期核实；首次采集 3月18日前登记完"
-            "（{year} 年度的统计截止日{on.month}月{on.day}日），并填写登记卡。"
-        ).format(limit=year_settings(year).child_age_limit, on=year_settings(year).ages_on, year=year),
+        help=settings_help(
+            _(
+                "留守儿童：父母外出务工、不满 {settings.child_age_limit} 周岁的儿童（学生），"
+                "父母在看守所的也算；登记时注明是父母双方还是一方外出。年龄按认定日期核实；"
+                "首次采集 3月18日前登记完（{year} 年度的统计截止日"
+                "{settings.ages_on.month}月{settings.ages_on.day}日），并填写登记卡。"
+            )
+        ),
         views={"list": LeftBehindChildListView},
         menu_order=1,
         deadline=Deadline("left_behind_children", 3, 18, _("留守\n儿童"), order=20),
-        person_ages=rules.child_ages,
         person_order=30,
         extra_ledgers=(
-            Ledger(
-                name="left_behind_child_cards",
-                layout=CARD,
+            ledger_of(
+                LeftBehindChild,
+                "left_behind_child_cards",
+                CARD,
                 queryset=card_queryset,
                 row=card_row,
-                permission="registry.view_leftbehindchild",
                 formats=("pdf",),
-                list_views=("registry:leftbehindchild_list",),
                 as_of=ledger_as_of,
             ),
         ),

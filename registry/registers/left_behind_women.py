@@ -17,22 +17,22 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import year_settings
-from federation.ledgers.columns import Column, ColumnGroup, Kind
+from federation.ledgers.columns import Column, ColumnGroup, Kind, flag
 from federation.ledgers.exports.context import ExportContext
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.framework import ImportRow, RowInvalid
-from federation.web.registers import Deadline, declare
+from federation.web.registers import Deadline, declare, settings_help
 from registry import rules, selectors
+from registry.columns import EDUCATION, HUSBAND, PHONE, text_column, work_place_column
 from registry.entries import (
     AGE,
     ENTRY_COLUMNS,
+    ENTRY_FIELDS,
     ID_NUMBER,
     NAME,
     NOTES,
     EntryImporter,
     entries_note,
-    flag,
     person_list,
     person_place,
     same_month,
@@ -40,8 +40,7 @@ from registry.entries import (
 )
 from registry.exports import work_place_text
 from registry.imports import derived
-from registry.imports.aliases import EDUCATION_ALIASES
-from registry.models import Education, Household, LeftBehindWoman, MaritalStatus, Person, Relation
+from registry.models import Household, LeftBehindWoman, MaritalStatus, Person, Relation
 from registry.places import find_group, no_group_reason, parse_work_place
 from registry.rules import spouse_of
 from registry.views.registers import LeftBehindWomanListView
@@ -81,34 +80,14 @@ TABLE = Table(
             birth=True,
         ),
         ID_NUMBER,
-        Column(
-            "phone",
-            _("联系电话"),
-            Kind.PHONE,
-            source="person.phone",
-            aliases=("电话",),
-            help=_("空着不改动已登记的电话。"),
-        ),
-        Column(
-            "education",
-            _("文化程度"),
-            Kind.CHOICE,
-            choices=Education,
-            value_aliases=EDUCATION_ALIASES,
-            help=_("空着不改动已登记的文化程度。"),
-            exported=False,
-        ),
+        replace(PHONE, source="person.phone", help=_("空着不改动已登记的电话。")),
+        replace(EDUCATION, help=_("空着不改动已登记的文化程度。"), exported=False),
         ColumnGroup(
             _("丈夫"),
             (
-                Column(
-                    "husband", _("姓名"), width=9, aliases=("丈夫情况姓名",), help=_("还没有登记的妇女必填。")
-                ),
-                Column(
+                replace(HUSBAND, width=9, help=_("还没有登记的妇女必填。")),
+                work_place_column(
                     "husband_work",
-                    _("务工地点"),
-                    width=16,
-                    wrap=True,
                     aliases=("丈夫情况务工地点", "丈夫务工地址"),
                     help=_(
                         "县内、县外省内或省外，后面可写具体地点，如“省外 广东东莞”；"
@@ -134,17 +113,16 @@ TABLE = Table(
             derive=derived.husband_months,  # checked against 外出时间 (the row's, else his registered one)
         ),
         Column("children", _("子女数"), read=False, exported=False),
-        Column(
+        Column.of_field(
             "lives_with",
             _("居住情况"),
             Kind.CHOICE,
             width=12,
-            field="lives_with",
             value_aliases={"单独": "alone", "独居": "alone", "与家人居住": "family", "与家人": "family"},
             help=_("空着为与其他家庭成员居住。"),
         ),
         flag("at_registration_place", _("居住在户籍地"), empty=True, counted=False, exported=False),
-        Column("needs", _("困难和需求"), width=22, wrap=True, field="needs", aliases=("困难需求",)),
+        text_column("needs", _("困难和需求"), width=22, aliases=("困难需求",)),
         *ENTRY_COLUMNS,
         replace(NOTES, width=12),
     ),
@@ -332,31 +310,24 @@ def _birth_of(number: str) -> dt.date | None:
         return None
 
 
-def register_help(year: int) -> str:
-    """Return the list page's help: the 2014 plan's definition (item 5) with ``year``'s ages and months."""
-    rules = year_settings(year)
-    return gettext(
-        "农村留守妇女：{min_age} 至 {max_age} 周岁、丈夫到县外务工 {months} 个月以上，"
-        "独自或和其他家人住在户籍地的妇女。年龄和丈夫外出时间按认定日期核实；"
-        "首次采集 3月18日前登记完（{year} 年度的统计截止日{on.month}月{on.day}日）。"
-    ).format(
-        min_age=rules.left_behind_woman_min_age,
-        max_age=rules.left_behind_woman_max_age,
-        months=rules.husband_away_months,
-        on=rules.ages_on,
-        year=year,
-    )
-
-
 declare(
     women_register(
         model=LeftBehindWoman,
-        help=register_help,
+        # The list page's help: the 2014 plan's definition (item 5) with the year's ages and months.
+        help=settings_help(
+            _(
+                "农村留守妇女：{settings.left_behind_woman_min_age} 至 "
+                "{settings.left_behind_woman_max_age} 周岁、"
+                "丈夫到县外务工 {settings.husband_away_months} 个月以上，独自或和其他家人住在户籍地的妇女。"
+                "年龄和丈夫外出时间按认定日期核实；首次采集 3月18日前登记完"
+                "（{year} 年度的统计截止日{settings.ages_on.month}月{settings.ages_on.day}日）。"
+            )
+        ),
         path="left-behind-women",
         ledger="left_behind_women",
         table=TABLE,
         row=husband_columns,
-        form_fields=("year", "person", "entered_on", "lives_with", "at_registration_place", "needs", "notes"),
+        form_fields=(*ENTRY_FIELDS, "lives_with", "at_registration_place", "needs", "notes"),
         list_columns=(
             *person_list("name", "group", "id_number", "birth_date"),
             "lives_with",

@@ -16,18 +16,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.models import year_settings
-from federation.ledgers.columns import Column, ColumnGroup, Kind, Total
+from federation.ledgers.columns import Column, ColumnGroup, Kind, Total, flag
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import ImportRow, RowInvalid
 from federation.web.registers import Deadline, declare
 from registry import rules
+from registry.columns import text_column
 from registry.entries import (
     ENTRY_COLUMNS,
+    ENTRY_FIELDS,
     NOTES,
     EntryImporter,
     entries_note,
-    flag,
     person_columns,
     person_list,
     women_register,
@@ -50,7 +51,7 @@ def _reason_help() -> str:
 
 def _what(key: str, header: str, **options: Any) -> Column:
     """Return the column of what a protection measure gives (结对帮扶, 救助), read as ``header``."""
-    return Column(key, header, width=14, wrap=True, field=key, label=header, **options)
+    return text_column(key, header, label=header, **options)
 
 
 TABLE = Table(
@@ -95,12 +96,11 @@ TABLE = Table(
             (
                 flag("relief", _("是否"), label=_("是否给予救助"), aliases=("救助是否",)),
                 _what("relief_what", _("救助内容"), aliases=("救助救助内容",), help=_("给予救助时必填。")),
-                Column(
+                Column.of_field(
                     "relief_amount",
                     _("金额（元）"),
                     Kind.MONEY,
                     total=Total.SUM,
-                    field="relief_amount",
                     label=_("救助金额（元）"),
                     aliases=("救助金额",),
                 ),
@@ -187,9 +187,7 @@ declare(
         ledger="poor_women",
         table=TABLE,
         form_fields=(
-            "year",
-            "person",
-            "entered_on",
+            *ENTRY_FIELDS,
             "reason",
             "reason_detail",
             "in_dibao",

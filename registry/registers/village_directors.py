@@ -2,69 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.core.labels import DIRECTOR, with_director
-from federation.ledgers.columns import Column, Kind
+from federation.ledgers.columns import Column, Kind, flag
 from federation.ledgers.exports.definitions import Table
-from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
 from federation.web.registers import declare
-from registry.entries import field_default, flag, same_month, village_register
+from registry.columns import EDUCATION, PHONE, text_column, village_column
+from registry.entries import check_own_village, field_default, same_month, village_register
 from registry.forms.registers import DATE_INPUT, PHONE_INPUT, VillageDirectorForm
-from registry.imports.aliases import EDUCATION_ALIASES
 from registry.models import VillageDirector
 
 TABLE = Table(
     title=with_director("{director}登记表"),
     columns=(
-        Column(
-            "village",
-            _("村"),
-            width=12,
-            source="village.name",
-            aliases=("村名", "所在村"),
-            help=_("本村村名，可以空着。"),
+        village_column("村名", "所在村"),
+        Column.of_field("name", _("姓名"), width=9, required=True),
+        text_column("work_unit", _("工作单位"), width=16, required=True),
+        Column.of_field(
+            "birth_month", _("出生年月"), Kind.MONTH, aliases=("出生日期",), required=True, birth=True
         ),
-        Column("name", _("姓名"), width=9, field="name", required=True),
-        Column("work_unit", _("工作单位"), width=16, wrap=True, field="work_unit", required=True),
-        Column(
-            "birth_month",
-            _("出生年月"),
-            Kind.MONTH,
-            field="birth_month",
-            aliases=("出生日期",),
-            required=True,
-            birth=True,
-        ),
-        Column(
-            "education",
-            _("文化程度"),
-            Kind.CHOICE,
-            field="education",
-            value_aliases=EDUCATION_ALIASES,
-            required=True,
-        ),
-        Column(
+        replace(EDUCATION, field="education", required=True),
+        Column.of_field(
             "political_status",
             _("政治面貌"),
             Kind.CHOICE,
             width=9,
-            field="political_status",
             value_aliases={"党员": "party", "团员": "league", "共产党员": "party"},
             required=True,
         ),
-        Column("in_office_since", _("任职时间"), Kind.MONTH, field="in_office_since", required=True),
-        Column(
+        Column.of_field("in_office_since", _("任职时间"), Kind.MONTH, required=True),
+        Column.of_field(
             "committee_seat",
             _("进村两委情况"),
             Kind.CHOICE,
             width=14,
             wrap=True,
-            field="committee_seat",
             value_aliases={
                 "否": "none",
                 "未进": "none",
@@ -78,11 +56,11 @@ TABLE = Table(
             },
             required=True,
         ),
-        Column("part_time_posts", _("兼职情况"), width=14, wrap=True, field="part_time_posts"),
-        Column("yearly_income", _("年收入（元）"), Kind.MONEY, field="yearly_income", aliases=("年收入",)),
+        text_column("part_time_posts", _("兼职情况")),
+        Column.of_field("yearly_income", _("年收入（元）"), Kind.MONEY, aliases=("年收入",)),
         flag("on_payroll", _("是否在编")),
-        Column("phone", _("联系电话"), Kind.PHONE, field="phone", aliases=("电话",), required=True),
-        Column("left_office_on", _("离任时间"), Kind.MONTH, field="left_office_on", help=_("仍在任的空着。")),
+        replace(PHONE, field="phone", required=True),
+        Column.of_field("left_office_on", _("离任时间"), Kind.MONTH, help=_("仍在任的空着。")),
     ),
     count_unit="人",
     notes=(
@@ -113,16 +91,12 @@ class VillageDirectorImporter(Importer):
         self.first_row_of: dict[str, int] = {}
 
     def apply_row(self, row: ImportRow) -> str:
-        village = row.get("village")
-        if village and normalize_header(village) not in (
-            normalize_header(self.village.name),
-            normalize_header(str(self.village)),
-        ):
-            row.fail(
-                "village",
-                gettext("只能导入本村（%(village)s）的%(director)s，这一行写的是“%(written)s”。")
-                % {"village": self.village.name, "director": DIRECTOR, "written": village},
-            )
+        check_own_village(
+            row,
+            self.village,
+            gettext("只能导入本村（%(village)s）的%(director)s，这一行写的是“%(written)s”。"),
+            director=DIRECTOR,
+        )
         name = row.get("name")
         if name in self.first_row_of:
             row.fail("name", gettext("与第 %(row)s 行的姓名重复。") % {"row": self.first_row_of[name]})

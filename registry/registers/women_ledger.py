@@ -13,13 +13,12 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import year_settings
 from federation.ledgers.columns import import_columns, with_model_choices
-from federation.ledgers.exports.registry import Ledger
 from federation.ledgers.imports.cells import parse_id
 from federation.ledgers.imports.framework import UNCHANGED, UPDATED, ImportRow, RowInvalid
-from federation.web.registers import Deadline, Menu, Register, declare
+from federation.web.registers import Deadline, Menu, Register, declare, settings_help
 from registry import selectors
+from registry.entries import ledger_of
 from registry.exports import WOMEN, women_queryset, women_rows
 from registry.imports.persons import PersonImporter
 from registry.models import Person
@@ -161,16 +160,6 @@ class WomenLedgerImporter(PersonImporter):
         return True
 
 
-def register_help(year: int) -> str:
-    """Return the list page's help: the 2014 plan's definition (item 2) with ``year``'s adult age."""
-    rules = year_settings(year)
-    return gettext(
-        "妇女基本信息台账：本村年满 {adult_age} 周岁的妇女（成年女子都算，不只是已婚的），"
-        "记村组、姓名、年龄、婚否、身份证号和丈夫、子女的情况；由居民和户籍信息生成，不必重复录入。"
-        "年龄按 {on:%Y}年{on.month}月{on.day}日（统计截止日）计算；3月30日前完成。"
-    ).format(adult_age=rules.adult_age, on=rules.ages_on)
-
-
 def _size(*, user, village, year: int) -> int:
     return selectors.women_ledger(user=user, year=year).filter(village=village).count()
 
@@ -182,16 +171,24 @@ declare(
         app_label="registry",
         list_url_name="registry:women_ledger",
         permission="registry.view_person",
-        help=register_help,
+        # The list page's help: the 2014 plan's definition (item 2) with the year's adult age.
+        help=settings_help(
+            _(
+                "妇女基本信息台账：本村年满 {settings.adult_age} 周岁的妇女（成年女子都算，不只是已婚的），"
+                "记村组、姓名、年龄、婚否、身份证号和丈夫、子女的情况；由居民和户籍信息生成，不必重复录入。"
+                "年龄按 {settings.ages_on:%Y}年{settings.ages_on.month}月{settings.ages_on.day}日"
+                "（统计截止日）计算；3月30日前完成。"
+            )
+        ),
         menu=Menu("registers", 0),
         deadline=Deadline("women_ledger", 3, 30, _("妇女\n台账"), order=10, size=_size),
         ledgers=(
-            Ledger(
-                name="women",
-                layout=WOMEN,
+            ledger_of(
+                Person,
+                "women",
+                WOMEN,
                 queryset=women_queryset,
                 rows=women_rows,
-                permission="registry.view_person",
                 list_views=("registry:women_ledger",),
             ),
         ),

@@ -1,6 +1,7 @@
 """妇女之家 (seed, 2014 plan item 1): each village's women's home, its signboard and equipment."""
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext
@@ -8,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports.definitions import Table
-from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
 from federation.web.registers import declare
-from registry.entries import field_default, village_register
+from registry.columns import village_column
+from registry.entries import NOTES, check_own_village, field_default, village_register
 from registry.forms.registers import DATE_INPUT
 from registry.models import WomensHome
 
@@ -24,17 +25,10 @@ def equipment_lines(text: str) -> list[str]:
 TABLE = Table(
     title=_("妇女之家建设情况登记表"),
     columns=(
-        Column(
-            "village",
-            _("村"),
-            width=12,
-            source="village.name",
-            aliases=("村名",),
-            help=_("本村村名，可以空着。"),
-        ),
-        Column("signed_up", _("是否挂牌"), Kind.BOOL, total=Total.COUNT, field="signed_up"),
-        Column("signed_up_on", _("挂牌时间"), Kind.DATE, field="signed_up_on"),
-        Column("has_office", _("妇联办公室"), Kind.BOOL, total=Total.COUNT, field="has_office"),
+        village_column("村名"),
+        Column.of_field("signed_up", _("是否挂牌"), Kind.BOOL, total=Total.COUNT),
+        Column.of_field("signed_up_on", _("挂牌时间"), Kind.DATE),
+        Column.of_field("has_office", _("妇联办公室"), Kind.BOOL, total=Total.COUNT),
         Column(
             "equipment",
             _("已配备设备"),
@@ -44,10 +38,8 @@ TABLE = Table(
             aliases=("设备", "配备设备"),
             help=_("每项用顿号分开，如 桌椅 10 套、书柜 1 个。"),
         ),
-        Column(
-            "equipment_received_on", _("设备到位时间"), Kind.DATE, width=12, field="equipment_received_on"
-        ),
-        Column("notes", _("备注"), width=16, wrap=True, field="notes"),
+        Column.of_field("equipment_received_on", _("设备到位时间"), Kind.DATE, width=12),
+        replace(NOTES, width=16),
     ),
     count_unit="个",
     landscape=False,
@@ -75,16 +67,9 @@ class WomensHomeImporter(Importer):
         self.first_row: int | None = None
 
     def apply_row(self, row: ImportRow) -> str:
-        written = row.get("village")
-        if written and normalize_header(written) not in (
-            normalize_header(self.village.name),
-            normalize_header(str(self.village)),
-        ):
-            row.fail(
-                "village",
-                gettext("只能导入本村（%(village)s）的妇女之家，这一行写的是“%(written)s”。")
-                % {"village": self.village.name, "written": written},
-            )
+        check_own_village(
+            row, self.village, gettext("只能导入本村（%(village)s）的妇女之家，这一行写的是“%(written)s”。")
+        )
         if self.first_row is not None:
             row.fail(
                 "village",
