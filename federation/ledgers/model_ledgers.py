@@ -45,12 +45,15 @@ class LedgerImporter(Importer):
 
     takes the ledger's name, title (translated when the class is declared, see ``Importer.title``)
     and columns (a choice column of a model field allows that field's choices), and the permission to
-    add the model's records.
+    add the model's records. The ledger is its register's, unless the register names others.
     """
+
+    ledger: Ledger | None = None
 
     def __init_subclass__(cls, *, ledger: Ledger | None = None, model: Any = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if ledger is not None:
+            cls.ledger = ledger
             cls.name = ledger.name
             cls.title = str(ledger.layout.title)
             cls.fields = ledger.layout.declared_columns

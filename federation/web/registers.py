@@ -121,9 +121,10 @@ class Register:
     verbose name of the field it ends in; a field with choices shows its display), or (heading,
     dotted path) where the heading is another. ``counted`` registers are counted village by village
     on the township overview. ``permission`` is what reading it takes when that is not its model's
-    view permission (a register with no model). ``help(year)`` returns what its list page says
-    above the list: what the register is (the 2014 plan's definition) and its rule values of
-    ``year``, read from that year's settings, never typed into the text (``settings_help``).
+    view permission (a register with no model). ``help`` is what its list page says above the
+    list: what the register is (the 2014 plan's definition), a text, or a function of the year
+    giving its rule values of ``year``, read from that year's settings, never typed into the text
+    (``settings_help``). ``ledgers`` are by default the one its importer reads (``LedgerImporter``).
     """
 
     name: str = ""
@@ -147,7 +148,7 @@ class Register:
     importer: type[Importer] | None = None
     grants: Mapping[str, Sequence[str]] | None = None
     permission: str = ""
-    help: Callable[[int], str] | None = None
+    help: Callable[[int], str] | str | None = None
 
     def __post_init__(self) -> None:
         if self.model is not None:
@@ -156,12 +157,16 @@ class Register:
             object.__setattr__(self, "title", self.title or meta.verbose_name_plural)
             columns = tuple(list_column(self.model, column) for column in self.list_columns)
             object.__setattr__(self, "list_columns", columns)
+        if not self.ledgers and getattr(self.importer, "ledger", None) is not None:
+            object.__setattr__(self, "ledgers", (self.importer.ledger,))
         if not (self.name and self.title):
             raise ImproperlyConfigured("A register without a model needs a name and a title.")
 
     def help_text(self, year: int) -> str:
         """Return the help of the register's list page for ``year`` ("" when it has none)."""
-        return str(self.help(year)) if self.help is not None else ""
+        if self.help is None:
+            return ""
+        return str(self.help(year) if callable(self.help) else self.help)
 
     @property
     def app(self) -> str:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.web.registers import Menu, Register, declare
 from outreach.honour_forms import RedBannerAwardForm
-from outreach.honour_ledger import AWARDS_LEDGER, AwardImporter
+from outreach.honour_ledger import AwardImporter
 from outreach.honours import award_list
 from outreach.models import RedBannerAward
 from outreach.registers._pages import PAGES
@@ -29,13 +29,10 @@ declare(
         },
         page_attrs=PAGES,
         menu=Menu("outreach", 12, section=4),
-        help=lambda year: str(
-            _(
-                "三八红旗手（个人）和三八红旗集体（单位）：按年度登记获奖的个人或集体、级别和表彰文件；"
-                "获奖人是登记的居民时选她，她的档案里也能看到。"
-            )
+        help=_(
+            "三八红旗手（个人）和三八红旗集体（单位）：按年度登记获奖的个人或集体、级别和表彰文件；"
+            "获奖人是登记的居民时选她，她的档案里也能看到。"
         ),
-        ledgers=(AWARDS_LEDGER,),
         importer=AwardImporter,
     )
 )

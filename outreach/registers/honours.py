@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from federation.core.roles import Role
 from federation.web.registers import Menu, Register, crud_grants, declare
 from outreach.honour_forms import HonourNominationForm
-from outreach.honour_ledger import NOMINATIONS_LEDGER, NominationImporter
+from outreach.honour_ledger import NominationImporter
 from outreach.honour_rules import notice_days
 from outreach.honours import nomination_list
 from outreach.models import REVIEW_HONOURS, HonourNomination
@@ -55,7 +55,6 @@ declare(
         views={"detail": NominationDetailView},
         menu=Menu("outreach", 11, section=4, label=_("最美家庭")),
         help=_help,
-        ledgers=(NOMINATIONS_LEDGER,),
         importer=NominationImporter,
         grants=GRANTS,
     )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.web.registers import Menu, Register, declare
 from outreach.forms import LectureForm
-from outreach.lecture_ledger import LECTURES_LEDGER, LectureImporter
+from outreach.lecture_ledger import LectureImporter
 from outreach.lectures import lecture_list
 from outreach.models import Lecture
 from outreach.registers._pages import PAGES
@@ -31,13 +31,10 @@ declare(
         page_attrs=PAGES,
         views={"detail": LectureDetailView, "create": LectureCreateView, "update": LectureUpdateView},
         menu=Menu("outreach", 9, section=4),
-        help=lambda year: str(
-            _(
-                "讲座培训：家庭教育讲座、家长学校、技能培训、艾滋病面对面、普法等，办完后登记日期、地点、主讲人、"
-                "主题和参加人员（已登记的居民逐一选出，其他人只计人数）；办之前可打印签到表。"
-            )
+        help=_(
+            "讲座培训：家庭教育讲座、家长学校、技能培训、艾滋病面对面、普法等，办完后登记日期、地点、主讲人、"
+            "主题和参加人员（已登记的居民逐一选出，其他人只计人数）；办之前可打印签到表。"
         ),
-        ledgers=(LECTURES_LEDGER,),
         importer=LectureImporter,
     )
 )

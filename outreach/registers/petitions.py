@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 
 from federation.web.registers import Menu, Register, declare
-from outreach.exports import PETITIONS_LEDGER
 from outreach.forms import PetitionForm
 from outreach.imports import PetitionImporter
 from outreach.models import Petition
@@ -37,13 +36,10 @@ declare(
             "update": PetitionUpdateView,
         },
         menu=Menu("outreach", 7, section=2),
-        help=lambda year: str(
-            _(
-                "来信来访：群众来信、来访、来电要及时受理，村里处理不了的及时上报乡镇；"
-                "妇女的家庭纠纷积极参与调解，记下经过和结果。"
-            )
+        help=_(
+            "来信来访：群众来信、来访、来电要及时受理，村里处理不了的及时上报乡镇；"
+            "妇女的家庭纠纷积极参与调解，记下经过和结果。"
         ),
-        ledgers=(PETITIONS_LEDGER,),
         importer=PetitionImporter,
     )
 )

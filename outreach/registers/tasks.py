@@ -38,11 +38,9 @@ declare(
             Role.TOWNSHIP_CHAIR: list(_SETTER),
             Role.COUNTY_VIEWER: ["outreach.view_task", SET_COUNTY_TASKS],
         },
-        help=lambda year: str(
-            _(
-                "上级交办任务：县妇联给乡镇、乡镇妇联给村布置的任务（如群众路线、禁毒防艾、六一儿童节），"
-                "写明文件文号、完成期限和要上报的内容；各单位完成后在这里上报，过了期限上报的记为逾期完成。"
-            )
+        help=_(
+            "上级交办任务：县妇联给乡镇、乡镇妇联给村布置的任务（如群众路线、禁毒防艾、六一儿童节），"
+            "写明文件文号、完成期限和要上报的内容；各单位完成后在这里上报，过了期限上报的记为逾期完成。"
         ),
         ledgers=(TASKS_LEDGER,),
     )

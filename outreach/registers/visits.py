@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.web.registers import Menu, Register, declare
 from outreach import selectors
-from outreach.exports import VISITS_LEDGER
 from outreach.forms import VisitForm
 from outreach.imports import VisitImporter
 from outreach.models import Visit, outreach_settings
@@ -40,7 +39,6 @@ declare(
             "生产生活情况、有什么需要解决的困难，以及帮她做了什么。贫困妇女、单亲母亲、流动妇女和涉案、"
             "矛盾纠纷、上访家庭的走访也记在这里，选好走访对象类别，一本民情日记。"
         ).format(visits=outreach_settings(year).visits_per_year, year=year),
-        ledgers=(VISITS_LEDGER,),
         importer=VisitImporter,
     )
 )
