@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.core.models import Township, Village, user_field
+from federation.core.fields import link_field, township_field, user_field, village_field
 from federation.core.roles import Level
 from federation.core.scoping import ScopedManager, ScopedQuerySet, membership_of, sees_everything
 from registry.models import Person
@@ -51,14 +51,12 @@ class DepartmentList(models.Model):
     scope_path = "township__villages"
     township_path = "township"
 
-    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
+    township = township_field("+", on_delete=models.CASCADE)
+    village = village_field(
+        "+",
         verbose_name=_("所属村"),
+        optional=True,
+        on_delete=models.CASCADE,
         help_text=_("空着表示全乡镇的名单；行里写了村的，以行里的为准。"),
     )
     kind = models.CharField(_("名单类别"), max_length=20, choices=ListKind.choices)
@@ -79,8 +77,7 @@ class DepartmentList(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("比对名单")
-        verbose_name_plural = _("比对名单")
+        verbose_name = verbose_name_plural = _("比对名单")
         ordering = ["-as_of", "-id"]
         indexes = [models.Index(fields=["uploaded_at"], name="departmentlist_uploaded")]
 
@@ -143,29 +140,19 @@ class ListRow(models.Model):
     name = models.CharField(_("姓名"), max_length=100, blank=True)
     head = models.CharField(_("户主"), max_length=100, blank=True)
     village_text = models.CharField(_("村（名单所写）"), max_length=100, blank=True)
-    listed_village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("名单所写的村"),
+    listed_village = village_field(
+        "+", verbose_name=_("名单所写的村"), optional=True, on_delete=models.SET_NULL
     )
     extra = models.JSONField(_("名单的其他列"), default=dict, blank=True)
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("匹配居民")
-    )
+    person = link_field(Person, "+", _("匹配居民"), optional=True, on_delete=models.SET_NULL)
     match = models.CharField(_("匹配"), max_length=8, choices=Match.choices, default=Match.NONE)
     # The village the row is seen in: its person's, else the village the list names.
-    village = models.ForeignKey(
-        Village, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("村")
-    )
+    village = village_field("+", optional=True, on_delete=models.SET_NULL)
 
     objects = ListPartManager()
 
     class Meta:
-        verbose_name = _("比对名单行")
-        verbose_name_plural = _("比对名单行")
+        verbose_name = verbose_name_plural = _("比对名单行")
         ordering = ["department_list", "number"]
 
     def __str__(self) -> str:
@@ -188,10 +175,8 @@ class DifferenceCheck(models.Model):
     scope_path = "village"
     township_path = "township"
 
-    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(
-        Village, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("村")
-    )
+    township = township_field("+", on_delete=models.CASCADE)
+    village = village_field("+", optional=True, on_delete=models.SET_NULL)
     list_kind = models.CharField(_("名单类别"), max_length=20, choices=ListKind.choices)
     subject = models.CharField(_("对象"), max_length=200)  # person:12, id:5134…, name:张三|李四
     kind = models.CharField(_("差异类别"), max_length=24, choices=DifferenceKind.choices)
@@ -204,8 +189,7 @@ class DifferenceCheck(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("核实无误记录")
-        verbose_name_plural = _("核实无误记录")
+        verbose_name = verbose_name_plural = _("核实无误记录")
         constraints = [
             models.UniqueConstraint(
                 fields=["township", "list_kind", "subject", "kind"], name="differencecheck_one_per_subject"
@@ -227,12 +211,8 @@ class Difference(models.Model):
         ListRow, null=True, blank=True, on_delete=models.CASCADE, related_name="differences"
     )
     kind = models.CharField(_("差异类别"), max_length=24, choices=DifferenceKind.choices)
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("居民")
-    )
-    village = models.ForeignKey(
-        Village, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("村")
-    )
+    person = link_field(Person, "+", _("居民"), optional=True, on_delete=models.SET_NULL)
+    village = village_field("+", optional=True, on_delete=models.SET_NULL)
     subject = models.CharField(_("对象"), max_length=200)
     detail = models.CharField(_("说明"), max_length=300, blank=True)
     # The register entry it is about (its model label and id), for 打开登记.
@@ -246,8 +226,7 @@ class Difference(models.Model):
     objects = ListPartManager()
 
     class Meta:
-        verbose_name = _("比对差异")
-        verbose_name_plural = _("比对差异")
+        verbose_name = verbose_name_plural = _("比对差异")
         ordering = ["department_list", "village_id", "kind", "id"]
 
     def __str__(self) -> str:

@@ -16,13 +16,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from federation.core.fields import link_field, village_field
 from federation.core.idnumber import parse_id_number
-from federation.core.models import DomainModel, Village, YearlyValues
+from federation.core.models import DetailPage, DomainModel, YearlyValues
 from federation.core.roles import Role
 from federation.core.scoping import ScopedManager
 from loans.states import SIGNATURES, Action, Status
@@ -63,18 +63,16 @@ class LoanSettings(YearlyValues):
     )
     history = HistoricalRecords()
 
+    ranges = (
+        ("min_amount", "max_amount", _("贷款金额下限不能大于上限。")),
+        ("min_age", "max_age", _("最小年龄不能大于最大年龄。")),
+    )
+
     class Meta(YearlyValues.Meta):
-        verbose_name = _("贷款年度设置")
-        verbose_name_plural = _("贷款年度设置")
+        verbose_name = verbose_name_plural = _("贷款年度设置")
 
     def __str__(self) -> str:
         return f"{self.year} 年度贷款设置"
-
-    def clean(self) -> None:
-        if self.min_amount > self.max_amount:
-            raise ValidationError(_("贷款金额下限不能大于上限。"))
-        if self.min_age > self.max_age:
-            raise ValidationError(_("最小年龄不能大于最大年龄。"))
 
 
 def loan_settings(year: int) -> LoanSettings:
@@ -101,7 +99,7 @@ BEFORE_SYSTEM = _("系统前发放")
 SHORTEST_TERM, LONGEST_TERM = 1, 120
 
 
-class LoanApplication(DomainModel):
+class LoanApplication(DetailPage, DomainModel):
     """A woman's application for a microloan, from the draft to its repayment.
 
     The applicant's and her spouse's details and the rule values are frozen into the application when
@@ -109,20 +107,14 @@ class LoanApplication(DomainModel):
     change, and ``save()`` refuses it whatever the path.
     """
 
+    detail_url = "loans:application_detail"
+
     #: The village where the application was filed; it stays there if the woman moves later, with
     #: the township that signed it (the once-in-a-life rule still follows her ID number everywhere).
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village,
-        on_delete=models.PROTECT,
-        related_name="loan_applications",
-        verbose_name=_("村"),
-        editable=False,
-    )
-    applicant = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="loan_applications", verbose_name=_("申请人")
-    )
+    village = village_field("loan_applications", editable=False)
+    applicant = link_field(Person, "loan_applications", _("申请人"))
     amount = models.DecimalField(
         _("申请金额（元）"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
     )
@@ -184,8 +176,7 @@ class LoanApplication(DomainModel):
     bank = models.CharField(_("放款银行"), max_length=100, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("贷款申请")
-        verbose_name_plural = _("贷款申请")
+        verbose_name = verbose_name_plural = _("贷款申请")
         ordering = ["-applied_on", "-id"]
         permissions = [
             ("submit_application", _("提交贷款申请")),
@@ -202,9 +193,6 @@ class LoanApplication(DomainModel):
     def __str__(self) -> str:
         name = self.applicant_name or (self.applicant.name if self.applicant_id else "")
         return f"{name} · {self.amount} 元" if self.amount is not None else name
-
-    def get_absolute_url(self) -> str:
-        return reverse("loans:application_detail", args=[self.pk])
 
     @property
     def status_label(self) -> str:
@@ -273,9 +261,7 @@ class Guarantor(DomainModel):
 
     scope_path = "application__village"
 
-    application = models.ForeignKey(
-        LoanApplication, on_delete=models.CASCADE, related_name="guarantors", verbose_name=_("贷款申请")
-    )
+    application = link_field(LoanApplication, "guarantors", _("贷款申请"), on_delete=models.CASCADE)
     name = models.CharField(_("担保人姓名"), max_length=50)
     id_number = models.CharField(_("担保人身份证号"), max_length=18)
     phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
@@ -292,8 +278,7 @@ class Guarantor(DomainModel):
     )
 
     class Meta:
-        verbose_name = _("担保人")
-        verbose_name_plural = _("担保人")
+        verbose_name = verbose_name_plural = _("担保人")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -338,15 +323,11 @@ class Transition(models.Model):
 
     scope_path = "application__village"
 
-    application = models.ForeignKey(
-        LoanApplication, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("贷款申请")
-    )
+    application = link_field(LoanApplication, "transitions", _("贷款申请"))
     action = models.CharField(_("办理事项"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("办理人账号")
-    )
+    user = link_field(settings.AUTH_USER_MODEL, "+", _("办理人账号"))
     user_name = models.CharField(_("办理人"), max_length=150)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     at = models.DateTimeField(_("时间"))
@@ -369,8 +350,7 @@ class Transition(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
+        verbose_name = verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -418,8 +398,7 @@ class ChainHead(models.Model):
     seal = models.CharField(_("最后的封印"), max_length=64, blank=True)
 
     class Meta:
-        verbose_name = _("签字链末端")
-        verbose_name_plural = _("签字链末端")
+        verbose_name = verbose_name_plural = _("签字链末端")
 
     def __str__(self) -> str:
         return f"#{self.sequence}"
@@ -438,30 +417,26 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"loans/{instance.application_id}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class Attachment(DomainModel):
+class Attachment(DetailPage, DomainModel):
     """A scanned paper of an application (PDF, JPEG or PNG), stored outside the web root.
 
     Served only through ``loans.views.AttachmentDownloadView``, which goes through the scope.
     """
 
+    detail_url = "loans:attachment_download"
     scope_path = "application__village"
 
-    application = models.ForeignKey(
-        LoanApplication, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("贷款申请")
-    )
+    application = link_field(LoanApplication, "attachments", _("贷款申请"))
     kind = models.CharField(_("材料类别"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=40)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
-    )
+    uploaded_by = link_field(settings.AUTH_USER_MODEL, "+", _("上传人"))
 
     class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name = verbose_name_plural = _("附件")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -472,6 +447,3 @@ class Attachment(DomainModel):
         return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
             self.content_type, "bin"
         )
-
-    def get_absolute_url(self) -> str:
-        return reverse("loans:attachment_download", args=[self.pk])

@@ -8,16 +8,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from federation.core.fields import link_field, township_field, user_field, village_field
 from federation.core.roles import ROLE_LEVEL, Level, Role
 from federation.core.scoping import ScopedManager, ScopedQuerySet
 
@@ -39,7 +41,28 @@ county_code_validator = RegexValidator(r"^\d{6}$", _("县级区划代码应为 6
 division_code_validator = RegexValidator(r"^\d{12}$", _("统计用区划代码应为 12 位数字。"))
 
 
-class County(models.Model):
+def division_code_field() -> models.CharField:
+    """Return the 12-digit statistical division code (统计用区划代码) of a township or a village."""
+    return models.CharField(
+        _("统计用区划代码"), max_length=12, unique=True, validators=[division_code_validator]
+    )
+
+
+class OrgUnit(models.Model):
+    """A unit of the organisation tree (county, township, village): shown by its name, in the order of
+    its division code; each declares its ``name`` and ``code`` after the unit it belongs to."""
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class County(OrgUnit):
     """A county (县): the widest scope, that of the county viewer."""
 
     scope_path = "townships__villages"
@@ -47,39 +70,21 @@ class County(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     code = models.CharField(_("区划代码"), max_length=6, unique=True, validators=[county_code_validator])
 
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = _("县")
-        verbose_name_plural = _("县")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(OrgUnit.Meta):
+        verbose_name = verbose_name_plural = _("县")
 
 
-class Township(models.Model):
+class Township(OrgUnit):
     """A township (乡/镇/街道) with its 12-digit statistical division code (last three digits 000)."""
 
     scope_path = "villages"
 
-    county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县")
-    )
+    county = link_field(County, "townships", _("县"))
     name = models.CharField(_("名称"), max_length=50)
-    code = models.CharField(
-        _("统计用区划代码"), max_length=12, unique=True, validators=[division_code_validator]
-    )
+    code = division_code_field()
 
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = _("乡镇")
-        verbose_name_plural = _("乡镇")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(OrgUnit.Meta):
+        verbose_name = verbose_name_plural = _("乡镇")
 
     def clean(self) -> None:
         errors = {}
@@ -91,28 +96,17 @@ class Township(models.Model):
             raise ValidationError(errors)
 
 
-class Village(models.Model):
+class Village(OrgUnit):
     """A village or community (村/社区); its code starts with its township's first nine digits."""
 
     scope_path = ""  # a village is its own scope
 
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("乡镇")
-    )
+    township = township_field("villages")
     name = models.CharField(_("名称"), max_length=50)
-    code = models.CharField(
-        _("统计用区划代码"), max_length=12, unique=True, validators=[division_code_validator]
-    )
+    code = division_code_field()
 
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = _("村")
-        verbose_name_plural = _("村")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(OrgUnit.Meta):
+        verbose_name = verbose_name_plural = _("村")
 
     def clean(self) -> None:
         if self.code and self.township_id and self.code[:9] != self.township.code[:9]:
@@ -131,17 +125,14 @@ class VillageGroup(models.Model):
 
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="groups", verbose_name=_("村")
-    )
+    village = village_field("groups")
     number = models.PositiveSmallIntegerField(_("组号"))
     name = models.CharField(_("名称"), max_length=30, blank=True)
 
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("村民小组")
-        verbose_name_plural = _("村民小组")
+        verbose_name = verbose_name_plural = _("村民小组")
         ordering = ["village__code", "number"]
         constraints = [
             models.UniqueConstraint(fields=["village", "number"], name="villagegroup_unique_number"),
@@ -168,8 +159,7 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("成员身份")
-        verbose_name_plural = _("成员身份")
+        verbose_name = verbose_name_plural = _("成员身份")
         permissions = [
             ("view_full_id_number", _("查看完整身份证号")),
             ("move_between_villages", _("在村之间迁移户和人员")),
@@ -242,6 +232,14 @@ class LiveManager(ScopedManager.from_queryset(DomainQuerySet)):
         return super().get_queryset().alive()
 
 
+def soft_delete_managers(
+    queryset: type[DomainQuerySet] = DomainQuerySet,
+) -> tuple[models.Manager, models.Manager]:
+    """Return the managers of a soft-deleted model over ``queryset``: ``objects``, the records not
+    deleted (the default manager), and ``all_objects``, every record."""
+    return LiveManager.from_queryset(queryset)(), ScopedManager.from_queryset(queryset)()
+
+
 class DomainHistory(HistoricalRecords):
     """django-simple-history's records of a model, without the fields it names in ``history_excluded``:
     copies of another record kept for reading (a register entry's ``person_name``), which that record's
@@ -261,6 +259,15 @@ class DomainHistory(HistoricalRecords):
         return [field for field in super().fields_included(model) if field.name not in excluded]
 
 
+class DetailPage:
+    """A record with a page of its own: ``detail_url`` names the page's URL, which takes the record's pk."""
+
+    detail_url: ClassVar[str]
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url, args=[self.pk])
+
+
 class DomainModel(models.Model):
     """Base of every domain record: soft delete, optimistic version, timestamps, full history.
 
@@ -276,8 +283,7 @@ class DomainModel(models.Model):
 
     history = DomainHistory(inherit=True)
 
-    objects = LiveManager()
-    all_objects = ScopedManager.from_queryset(DomainQuerySet)()
+    objects, all_objects = soft_delete_managers()
 
     class Meta:
         abstract = True
@@ -318,22 +324,6 @@ def unique_among_alive(fields: list[str], *, name: str, message: str, **conditio
     )
 
 
-def user_field(
-    verbose_name: Any, *, related_name: str = "+", blank: bool = True, **options: Any
-) -> models.ForeignKey:
-    """Return the field of the log-in who did something (exported, imported, reported, purged): emptied,
-    not deleted with her, when her log-in is deleted (the record keeps her name beside it)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=blank,
-        on_delete=models.SET_NULL,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        **options,
-    )
-
-
 def alive_index(fields: list[str], *, name: str) -> models.Index:
     """Return an index of ``fields`` over the records not soft-deleted (what the lists read)."""
     return models.Index(fields=fields, name=name, condition=models.Q(deleted_at__isnull=True))
@@ -347,6 +337,13 @@ def problem_errors(problems: Iterable[Problem], *, field: str) -> dict[str, list
             ValidationError(problem.message, code=problem.rule)
         )
     return errors
+
+
+def raise_problems(problems: Iterable[Problem], *, field: str) -> None:
+    """Raise ``problems`` as ``clean()``'s ``ValidationError`` by field (as ``problem_errors``), if any."""
+    errors = problem_errors(problems, field=field)
+    if errors:
+        raise ValidationError(errors)
 
 
 REMINDER_DAYS_MESSAGE = _("请填写 1 到 365 之间的天数，用逗号分隔，如 14,7,1。")
@@ -371,9 +368,17 @@ class YearlyValues(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=year_validators())
 
+    #: The values that bound a range, as (low end, high end, what a low end above the high end is told).
+    ranges: ClassVar[tuple[tuple[str, str, Any], ...]] = ()
+
     class Meta:
         abstract = True
         ordering = ["-year"]
+
+    def clean(self) -> None:
+        for low, high, message in self.ranges:
+            if getattr(self, low) > getattr(self, high):
+                raise ValidationError(message)
 
     @classmethod
     def of_year(cls, year: int):
@@ -438,6 +443,10 @@ class YearSettings(YearlyValues):
     )
     history = HistoricalRecords()
 
+    ranges = (
+        ("left_behind_woman_min_age", "left_behind_woman_max_age", _("留守妇女最小年龄不能大于最大年龄。")),
+    )
+
     #: The rule values besides the reference date (what the admin lists and the county bench draws with).
     RULES = (
         "adult_age",
@@ -450,15 +459,13 @@ class YearSettings(YearlyValues):
     )
 
     class Meta(YearlyValues.Meta):
-        verbose_name = _("年度设置")
-        verbose_name_plural = _("年度设置")
+        verbose_name = verbose_name_plural = _("年度设置")
 
     def __str__(self) -> str:
         return f"{self.year} 年度设置"
 
     def clean(self) -> None:
-        if self.left_behind_woman_min_age > self.left_behind_woman_max_age:
-            raise ValidationError(_("留守妇女最小年龄不能大于最大年龄。"))
+        super().clean()
         if self.reference_date and self.reference_date.year != self.year:
             raise ValidationError({"reference_date": _("统计截止日应在本年度内。")})
 
@@ -498,8 +505,7 @@ class LoginFailure(models.Model):
     )
 
     class Meta:
-        verbose_name = _("登录失败记录")
-        verbose_name_plural = _("登录失败记录")
+        verbose_name = verbose_name_plural = _("登录失败记录")
         ordering = ["-attempted_at"]
         indexes = [models.Index(fields=["ip_address", "attempted_at"], name="loginfailure_address_time")]
 
@@ -524,8 +530,7 @@ class ForcedPasswordChange(models.Model):
     required_by = user_field(_("要求人"))
 
     class Meta:
-        verbose_name = _("须修改密码")
-        verbose_name_plural = _("须修改密码")
+        verbose_name = verbose_name_plural = _("须修改密码")
 
     def __str__(self) -> str:
         return f"{self.user} 须在下次登录时修改密码"
@@ -592,8 +597,7 @@ class Installation(models.Model):
     )
 
     class Meta:
-        verbose_name = _("安装类型")
-        verbose_name_plural = _("安装类型")
+        verbose_name = verbose_name_plural = _("安装类型")
         constraints = [models.CheckConstraint(name="installation_singleton", condition=models.Q(id=1))]
 
     def __str__(self) -> str:
@@ -694,8 +698,7 @@ class PurgeRecord(models.Model):
     reason = models.TextField(_("原因"))
 
     class Meta:
-        verbose_name = _("彻底删除记录")
-        verbose_name_plural = _("彻底删除记录")
+        verbose_name = verbose_name_plural = _("彻底删除记录")
         ordering = ["-purged_at", "-id"]
 
     def __str__(self) -> str:
@@ -737,15 +740,12 @@ class AccessRecord(models.Model):
     )
     object_id = models.PositiveBigIntegerField(_("记录编号"), null=True)
     person_id = models.PositiveBigIntegerField(_("居民编号"), null=True)
-    village = models.ForeignKey(
-        Village, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("村")
-    )
+    village = village_field("+", null=True)
     address = models.GenericIPAddressField(_("来源地址"), null=True)
     path = models.CharField(_("页面"), max_length=200, help_text=_("不含查询参数。"))
 
     class Meta:
-        verbose_name = _("访问记录")
-        verbose_name_plural = _("访问记录")
+        verbose_name = verbose_name_plural = _("访问记录")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["-at"], name="accessrecord_at"),
@@ -776,8 +776,7 @@ class StoredFigure(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = _("村统计数字")
-        verbose_name_plural = _("村统计数字")
+        verbose_name = verbose_name_plural = _("村统计数字")
         constraints = [
             models.UniqueConstraint(fields=["key", "village"], name="stored_figure_unique"),
             # township first: it is also the index a township's rows are forgotten by
@@ -813,8 +812,7 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("提醒")
-        verbose_name_plural = _("提醒")
+        verbose_name = verbose_name_plural = _("提醒")
         ordering = ["due_on", "-created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user")]
         indexes = [models.Index(fields=["user", "read_at"], name="reminder_user_unread")]

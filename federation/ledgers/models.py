@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.core.models import Township, Village, user_field, year_validators
+from federation.core.fields import link_field, township_field, user_field, village_field
+from federation.core.models import Township, year_validators
 from federation.core.scoping import ScopedManager, ScopedQuerySet, membership_of, scope_q
 
 
@@ -64,18 +65,10 @@ class ExportRecord(models.Model):
     task_token = models.CharField(_("任务标记"), max_length=32, blank=True, editable=False)
     # An export of an archived ledger (made from its stored rows): its file is kept as long as the
     # archive, never purged after LEDGER_KEEP_DAYS (federation.ledgers.exports.services.export_purge).
-    archive = models.ForeignKey(
-        "ledgers.LedgerArchive",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="exports",
-        verbose_name=_("归档"),
-    )
+    archive = link_field("ledgers.LedgerArchive", "exports", _("归档"), optional=True)
 
     class Meta:
-        verbose_name = _("导出记录")
-        verbose_name_plural = _("导出记录")
+        verbose_name = verbose_name_plural = _("导出记录")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="exportrecord_user_created")]
         db_table = "federation_exportrecord"  # kept from when the records lived in the core app
@@ -111,7 +104,7 @@ class ImportRecord(models.Model):
     requested_by = models.CharField(_("导入人姓名"), max_length=150)
     ledger = models.CharField(_("台账"), max_length=50)
     title = models.CharField(_("台账名称"), max_length=200)
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("村"))
+    village = village_field("+")
     year = models.PositiveSmallIntegerField(
         _("登记年度"), null=True, blank=True, validators=year_validators()
     )
@@ -155,8 +148,7 @@ class ImportRecord(models.Model):
     )
 
     class Meta:
-        verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
+        verbose_name = verbose_name_plural = _("导入记录")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="importrecord_user_created")]
         permissions = [("view_every_import", _("查看本范围内每个人的导入记录"))]
@@ -214,17 +206,9 @@ class LedgerArchive(models.Model):
     ledger = models.CharField(_("台账"), max_length=50)
     title = models.CharField(_("台账名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(
-        Village,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("村"),
-        help_text=_("空：全乡镇。"),
-    )
-    villages = models.ManyToManyField(Village, related_name="+", verbose_name=_("归档的村"))
+    township = township_field("+")
+    village = village_field("+", optional=True, help_text=_("空：全乡镇。"))
+    villages = models.ManyToManyField("federation.Village", related_name="+", verbose_name=_("归档的村"))
     scope = models.CharField(_("填报单位"), max_length=100)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CLOSED)
     closed_by = user_field(_("归档人"))
@@ -234,13 +218,8 @@ class LedgerArchive(models.Model):
     reopened_by_name = models.CharField(_("撤销人姓名"), max_length=150, blank=True)
     reopened_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     reopen_reason = models.TextField(_("撤销归档的原因"), blank=True)
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="superseded_by",
-        verbose_name=_("取代的归档"),
+    supersedes = link_field(
+        "self", "superseded_by", _("取代的归档"), optional=True, field=models.OneToOneField
     )
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     content = models.TextField(_("归档内容"), editable=False, help_text=_("表头和各行的规范 JSON。"))
@@ -252,8 +231,7 @@ class LedgerArchive(models.Model):
     objects = ScopedManager.from_queryset(ArchiveQuerySet)()
 
     class Meta:
-        verbose_name = _("台账归档")
-        verbose_name_plural = _("台账归档")
+        verbose_name = verbose_name_plural = _("台账归档")
         ordering = ["-year", "ledger", "township_id", "village_id", "-closed_at"]
         permissions = [("close_ledgerarchive", _("归档和撤销归档年度台账"))]
         indexes = [models.Index(fields=["ledger", "year", "status"], name="archive_ledger_year")]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.core.models import DomainModel, DomainQuerySet, YearlyValues
-from federation.core.scoping import TOWNSHIP_RECORDS, ScopedManager, membership_of, scope_q, sees_everything
+from federation.core.models import DetailPage, DomainModel, DomainQuerySet, YearlyValues, soft_delete_managers
+from federation.core.scoping import TOWNSHIP_RECORDS, membership_of, scope_q, sees_everything
+
+if TYPE_CHECKING:
+    from federation.core.models import Township, Village
 
 
 class OutreachQuerySet(DomainQuerySet):
@@ -52,33 +55,10 @@ class TownshipLevelQuerySet(OutreachQuerySet):
         return qs
 
 
-class _Live:
-    def get_queryset(self):
-        return super().get_queryset().alive()
-
-
-class OutreachManager(_Live, ScopedManager.from_queryset(OutreachQuerySet)):
-    """Records not soft-deleted, scoped."""
-
-
-class OutreachAllManager(ScopedManager.from_queryset(OutreachQuerySet)):
-    """Every record, soft-deleted too (for the township's list of deleted records)."""
-
-
-class TownshipLevelManager(_Live, ScopedManager.from_queryset(TownshipLevelQuerySet)):
-    """Records not soft-deleted, of a village or of a whole township."""
-
-
-class TownshipLevelAllManager(ScopedManager.from_queryset(TownshipLevelQuerySet)):
-    """Every record of a village or of a whole township, soft-deleted too."""
-
-
-class WomanRecord:
+class WomanRecord(DetailPage):
     """What a record of one woman (a visit, a screening) shares: its village is hers, its page is
     ``detail_url``, its text her name and the record's ``label()`` (the kind of record before she
     is chosen)."""
-
-    detail_url: str
 
     def label(self) -> str:
         raise NotImplementedError
@@ -88,9 +68,6 @@ class WomanRecord:
             return str(self._meta.verbose_name)
         return f"{self.person.name} {self.label()}"
 
-    def get_absolute_url(self) -> str:
-        return reverse(self.detail_url, args=[self.pk])
-
     @property
     def village(self):
         return self.person.village
@@ -99,16 +76,47 @@ class WomanRecord:
 class TownshipLevelRecord(DomainModel):
     """A domain record of a village or of a whole township, scoped by ``TownshipLevelQuerySet``.
 
-    Subclasses declare ``scope_path`` (to the village, may be empty) and ``township_path``.
+    Its ``scope_path`` (to the village, may be empty) and ``township_path`` are by default its own
+    ``village`` (empty for the township's own) and ``township``; a record reaching them through another
+    record declares its own.
     """
 
-    township_path: str
+    scope_path = "village"
+    township_path = "township"
 
-    objects = TownshipLevelManager()
-    all_objects = TownshipLevelAllManager()
+    objects, all_objects = soft_delete_managers(TownshipLevelQuerySet)
 
     class Meta:
         abstract = True
+
+
+class UnitRecord(TownshipLevelRecord):
+    """A township-level record that names its unit itself: its own ``township`` and, unless it is the
+    township's own, its ``village`` (each subclass declares the two, with its own related name)."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unit(self) -> Village | Township | None:
+        """Return its unit: its village, else its township (None while neither is chosen)."""
+        return self.village if self.village_id else (self.township if self.township_id else None)
+
+    @property
+    def unit_name(self) -> str:
+        """Return the name of its unit: its village's, else its township's ("" while neither is chosen)."""
+        unit = self.unit
+        return unit.name if unit is not None else ""
+
+    def take_village_township(self) -> None:
+        """Set its township to its village's when only the village is chosen."""
+        if self.village_id and not self.township_id:
+            self.township_id = self.village.township_id
+
+    def refuse_village_of_other_township(self) -> None:
+        """Raise ``ValidationError`` when its village is not of its township."""
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            raise ValidationError({"village": _("这个村不属于所选乡镇。")})
 
 
 class SettingsQuerySet(models.QuerySet):
@@ -150,17 +158,17 @@ class OutreachSettings(HistoriedModel, YearlyValues):
 
     objects = models.Manager.from_queryset(SettingsQuerySet)()
 
+    ranges = (("screening_min_age", "screening_max_age", _("两癌检查适龄下限不能大于上限。")),)
+
     class Meta(YearlyValues.Meta):
-        verbose_name = _("走访与两癌年度设置")
-        verbose_name_plural = _("走访与两癌年度设置")
+        verbose_name = verbose_name_plural = _("走访与两癌年度设置")
         permissions = [("view_overview", _("查看乡镇概览"))]
 
     def __str__(self) -> str:
         return f"{self.year} 年度走访与两癌设置"
 
     def clean(self) -> None:
-        if self.screening_min_age > self.screening_max_age:
-            raise ValidationError(_("两癌检查适龄下限不能大于上限。"))
+        super().clean()
         if self.honour_notice_days < 1:
             raise ValidationError({"honour_notice_days": _("公示至少 1 天。")})
         if self.visits_per_year < 1:

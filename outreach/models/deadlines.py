@@ -13,9 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, Village, unique_among_alive, user_field, year_validators
+from federation.core.fields import user_field, village_field
+from federation.core.models import DomainModel, soft_delete_managers, unique_among_alive, year_validators
 from federation.web.registers import deadline_choices, with_deadlines
-from outreach.models.base import HistoriedModel, OutreachAllManager, OutreachManager, SettingsQuerySet
+from outreach.models.base import HistoriedModel, OutreachQuerySet, SettingsQuerySet
 
 
 def register_choices() -> list[tuple[str, str]]:
@@ -33,8 +34,7 @@ class RegisterDeadline(HistoriedModel):
     objects = models.Manager.from_queryset(SettingsQuerySet)()
 
     class Meta:
-        verbose_name = _("台账上报期限")
-        verbose_name_plural = _("台账上报期限")
+        verbose_name = verbose_name_plural = _("台账上报期限")
         ordering = ["-year", "due_on", "register"]
         constraints = [
             models.UniqueConstraint(
@@ -65,20 +65,16 @@ class RegisterReport(DomainModel):
 
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="register_reports", verbose_name=_("村")
-    )
+    village = village_field("register_reports")
     year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
     register = models.CharField(_("台账"), max_length=24, choices=register_choices)
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     reported_by = user_field(_("上报人"))
 
-    objects = OutreachManager()
-    all_objects = OutreachAllManager()
+    objects, all_objects = soft_delete_managers(OutreachQuerySet)
 
     class Meta:
-        verbose_name = _("台账上报")
-        verbose_name_plural = _("台账上报")
+        verbose_name = verbose_name_plural = _("台账上报")
         ordering = ["-year", "village__code", "register"]
         constraints = [
             unique_among_alive(

@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.fields import link_field, township_field, village_field
 from federation.core.models import (
+    DetailPage,
     DomainModel,
     Township,
-    Village,
-    problem_errors,
+    raise_problems,
+    soft_delete_managers,
     unique_among_alive,
     year_validators,
 )
 from federation.core.scoping import TOWNSHIP_RECORDS
-from outreach.models.base import OutreachQuerySet, TownshipLevelRecord, _Live
+from outreach.models.base import OutreachQuerySet, UnitRecord
 from registry.models import Household, Person
 
 #: The permission of the township's steps: choose, publish the notice, record objections, confirm.
@@ -73,25 +73,21 @@ class HonourNoticeQuerySet(OutreachQuerySet):
         return self.for_user(user)
 
 
-class HonourNoticeManager(_Live, models.Manager.from_queryset(HonourNoticeQuerySet)):
-    """Notices not soft-deleted, scoped by their township."""
-
-
-class HonourNotice(DomainModel):
+class HonourNotice(DetailPage, DomainModel):
     """A township's public notice (公示) of the families chosen: from ``starts_on`` for ``days`` days.
 
     The notice runs from its first day to its ``days``-th day, both included (``ends_on``); the
     families on it are confirmed from the day after (``honour_rules.notice_confirmable``).
     """
 
+    detail_url = "outreach:honournotice_detail"
+
     # A notice reaches no village: its scope is its township (``HonourNoticeQuerySet``), its write
     # side the township's records (``federation.core.scoping.in_scope``).
     scope_path = "village_of_notice"
     township_path = "township"
 
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="honour_notices", verbose_name=_("乡镇")
-    )
+    township = township_field("honour_notices")
     year = models.PositiveSmallIntegerField(_("年度"), default=_this_year, validators=year_validators())
     starts_on = models.DateField(_("公示开始日期"), default=timezone.localdate)
     days = models.PositiveSmallIntegerField(_("公示天数"), help_text=_("公示开始那天算第 1 天。"))
@@ -100,20 +96,15 @@ class HonourNotice(DomainModel):
     )
     confirmed_on = models.DateField(_("确认日期"), null=True, blank=True, editable=False)
 
-    objects = HonourNoticeManager()
-    all_objects = models.Manager.from_queryset(HonourNoticeQuerySet)()
+    objects, all_objects = soft_delete_managers(HonourNoticeQuerySet)
 
     class Meta:
-        verbose_name = _("最美家庭公示")
-        verbose_name_plural = _("最美家庭公示")
+        verbose_name = verbose_name_plural = _("最美家庭公示")
         ordering = ["-starts_on", "-id"]
 
     def __str__(self) -> str:
         township = self.township.name if self.township_id else ""
         return f"{township}{self.year}年度“最美家庭”公示"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:honournotice_detail", args=[self.pk])
 
     @property
     def ends_on(self) -> dt.date | None:
@@ -132,9 +123,7 @@ class HonourNotice(DomainModel):
     def clean(self) -> None:
         from outreach.honour_rules import notice_problems
 
-        errors = problem_errors(notice_problems(notice=self), field="days")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(notice_problems(notice=self), field="days")
 
 
 class HonourNominationQuerySet(OutreachQuerySet):
@@ -146,21 +135,14 @@ class HonourNominationQuerySet(OutreachQuerySet):
         return super().editable_by(user).filter(status__in=changeable_statuses())
 
 
-class HonourNominationManager(_Live, models.Manager.from_queryset(HonourNominationQuerySet)):
-    """Proposals not soft-deleted, scoped by their village."""
-
-
-class HonourNomination(DomainModel):
+class HonourNomination(DetailPage, DomainModel):
     """A village's proposal of one household as a 最美家庭 of a year, and where it stands."""
 
+    detail_url = "outreach:honournomination_detail"
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="honour_nominations", verbose_name=_("村")
-    )
-    household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="honour_nominations", verbose_name=_("推荐家庭")
-    )
+    village = village_field("honour_nominations")
+    household = link_field(Household, "honour_nominations", _("推荐家庭"))
     year = models.PositiveSmallIntegerField(_("年度"), default=_this_year, validators=year_validators())
     proposed_on = models.DateField(
         _("推荐日期"), default=timezone.localdate, help_text=_("条件按这一天核实。")
@@ -175,23 +157,13 @@ class HonourNomination(DomainModel):
         editable=False,
     )
     decision_note = models.CharField(_("审核意见"), max_length=200, blank=True, editable=False)
-    notice = models.ForeignKey(
-        HonourNotice,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="nominations",
-        verbose_name=_("公示"),
-        editable=False,
-    )
+    notice = link_field(HonourNotice, "nominations", _("公示"), optional=True, editable=False)
     confirmed_on = models.DateField(_("确认日期"), null=True, blank=True, editable=False)
 
-    objects = HonourNominationManager()
-    all_objects = models.Manager.from_queryset(HonourNominationQuerySet)()
+    objects, all_objects = soft_delete_managers(HonourNominationQuerySet)
 
     class Meta:
-        verbose_name = _("最美家庭推荐")
-        verbose_name_plural = _("最美家庭推荐")
+        verbose_name = verbose_name_plural = _("最美家庭推荐")
         ordering = ["-year", "village__code", "household__group_number", "household__number"]
         permissions = [(REVIEW_HONOURS.split(".")[1], _("审核最美家庭推荐、公示和确认"))]
         constraints = [
@@ -204,9 +176,6 @@ class HonourNomination(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.family_label}" if self.household_id else str(self._meta.verbose_name)
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:honournomination_detail", args=[self.pk])
 
     @property
     def family_label(self) -> str:
@@ -227,9 +196,7 @@ class HonourNomination(DomainModel):
 
         if self.household_id and not self.village_id:
             self.village_id = self.household.village_id
-        errors = problem_errors(nomination_problems(nomination=self), field="household")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(nomination_problems(nomination=self), field="household")
 
 
 class HonourObjection(DomainModel):
@@ -242,9 +209,7 @@ class HonourObjection(DomainModel):
         UPHELD = "upheld", _("异议成立（撤销推荐）")
         REJECTED = "rejected", _("异议不成立")
 
-    nomination = models.ForeignKey(
-        HonourNomination, on_delete=models.PROTECT, related_name="objections", verbose_name=_("被反映家庭")
-    )
+    nomination = link_field(HonourNomination, "objections", _("被反映家庭"))
     received_on = models.DateField(_("收到日期"), default=timezone.localdate)
     raised_by = models.CharField(_("反映人"), max_length=50, blank=True, help_text=_("匿名的空着。"))
     content = models.TextField(_("异议内容"))
@@ -255,8 +220,7 @@ class HonourObjection(DomainModel):
     handled_on = models.DateField(_("处理日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("公示异议")
-        verbose_name_plural = _("公示异议")
+        verbose_name = verbose_name_plural = _("公示异议")
         ordering = ["received_on", "id"]
 
     def __str__(self) -> str:
@@ -270,9 +234,7 @@ class HonourObjection(DomainModel):
 
         if not self.nomination_id:
             return
-        errors = problem_errors(objection_problems(objection=self), field="received_on")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(objection_problems(objection=self), field="received_on")
 
 
 class AwardKind(models.TextChoices):
@@ -287,33 +249,17 @@ class AwardLevel(models.TextChoices):
     COUNTY = "county", _("县级")
 
 
-class RedBannerAward(TownshipLevelRecord):
+class RedBannerAward(DetailPage, UnitRecord):
     """One 三八红旗手 (a person) or 三八红旗集体 (a unit) of a year, of a village or of the township."""
 
-    scope_path = "village"
-    township_path = "township"
+    detail_url = "outreach:redbanneraward_detail"
 
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="red_banner_awards", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="red_banner_awards",
-        verbose_name=_("村"),
-        help_text=_("空着表示乡镇（乡镇干部、乡镇单位或全乡镇）。"),
+    township = township_field("red_banner_awards")
+    village = village_field(
+        "red_banner_awards", optional=True, help_text=_("空着表示乡镇（乡镇干部、乡镇单位或全乡镇）。")
     )
     kind = models.CharField(_("称号"), max_length=12, choices=AwardKind.choices)
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="red_banner_awards",
-        verbose_name=_("获奖人（已登记居民）"),
-    )
+    person = link_field(Person, "red_banner_awards", _("获奖人（已登记居民）"), optional=True)
     name = models.CharField(
         _("姓名或集体名称"),
         max_length=100,
@@ -327,15 +273,11 @@ class RedBannerAward(TownshipLevelRecord):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("三八红旗手（集体）")
-        verbose_name_plural = _("三八红旗手（集体）")
+        verbose_name = verbose_name_plural = _("三八红旗手（集体）")
         ordering = ["-year", "kind", "id"]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} {self.shown_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:redbanneraward_detail", args=[self.pk])
 
     @property
     def shown_name(self) -> str:
@@ -343,15 +285,10 @@ class RedBannerAward(TownshipLevelRecord):
 
     @property
     def unit_label(self) -> str:
-        if self.village_id:
-            return self.village.name
-        return self.township.name if self.township_id else ""
+        return self.unit_name
 
     def clean(self) -> None:
         from outreach.honour_rules import award_problems
 
-        if self.village_id and not self.township_id:
-            self.township_id = self.village.township_id
-        errors = problem_errors(award_problems(award=self), field="name")
-        if errors:
-            raise ValidationError(errors)
+        self.take_village_township()
+        raise_problems(award_problems(award=self), field="name")

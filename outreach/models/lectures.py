@@ -11,14 +11,13 @@ The rules are in ``outreach.rules`` (``lecture_problems``, ``lecture_attendee_pr
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import Township, Village, problem_errors, year_validators
-from outreach.models.base import TownshipLevelRecord
+from federation.core.fields import township_field, village_field
+from federation.core.models import DetailPage, raise_problems, year_validators
+from outreach.models.base import UnitRecord
 from registry.models import Person
 
 
@@ -31,23 +30,17 @@ class LectureKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Lecture(TownshipLevelRecord):
+class Lecture(DetailPage, UnitRecord):
     """One lecture or training session, of a village or of the township (``village`` empty)."""
 
-    scope_path = "village"
-    township_path = "township"
+    detail_url = "outreach:lecture_detail"
     _history_m2m_fields = ["attendees"]  # who attended is kept in the session's history
 
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="lectures", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="lectures",
+    township = township_field("lectures")
+    village = village_field(
+        "lectures",
         verbose_name=_("组织单位（村）"),
+        optional=True,
         help_text=_("空着表示乡镇组织的讲座或培训。"),
     )
     kind = models.CharField(_("类别"), max_length=20, choices=LectureKind.choices)
@@ -66,8 +59,7 @@ class Lecture(TownshipLevelRecord):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("讲座培训")
-        verbose_name_plural = _("讲座培训")
+        verbose_name = verbose_name_plural = _("讲座培训")
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["township", "held_on"], name="lecture_township_held")]
         constraints = [
@@ -83,15 +75,10 @@ class Lecture(TownshipLevelRecord):
             return self.topic or str(self._meta.verbose_name)
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:lecture_detail", args=[self.pk])
-
     @property
     def organiser_label(self) -> str:
         """Return the organiser unit's name: the village's, or the township's."""
-        if self.village_id:
-            return self.village.name
-        return self.township.name if self.township_id else ""
+        return self.unit_name
 
     def total(self, named: int | None = None) -> int:
         """Return how many attended: the named attendees and those counted (``rules.lecture_total``)."""
@@ -106,50 +93,33 @@ class Lecture(TownshipLevelRecord):
     def clean(self) -> None:
         from outreach.rules import lecture_problems
 
-        if self.village_id and not self.township_id:
-            self.township_id = self.village.township_id
-        errors = problem_errors(lecture_problems(lecture=self), field="__all__")
-        if errors:
-            raise ValidationError(errors)
+        self.take_village_township()
+        raise_problems(lecture_problems(lecture=self), field="__all__")
 
 
-class LectureTarget(TownshipLevelRecord):
+class LectureTarget(DetailPage, UnitRecord):
     """How many sessions of one kind a unit should hold in a year (the 2011 plan: 30 家庭教育讲座).
 
     A village's target counts its own sessions; the township's (``village`` empty) counts every
     session of the township, its own and its villages'.
     """
 
-    scope_path = "village"
-    township_path = "township"
+    detail_url = "outreach:lecturetarget_detail"
 
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="lecture_targets", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="lecture_targets",
-        verbose_name=_("村"),
-        help_text=_("空着表示全乡镇的目标（乡镇和各村的讲座都计入）。"),
+    township = township_field("lecture_targets")
+    village = village_field(
+        "lecture_targets", optional=True, help_text=_("空着表示全乡镇的目标（乡镇和各村的讲座都计入）。")
     )
     year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
     kind = models.CharField(_("类别"), max_length=20, choices=LectureKind.choices)
     sessions = models.PositiveSmallIntegerField(_("目标场次"))
 
     class Meta:
-        verbose_name = _("讲座培训年度目标")
-        verbose_name_plural = _("讲座培训年度目标")
+        verbose_name = verbose_name_plural = _("讲座培训年度目标")
         ordering = ["-year", "township__code", "village__code", "kind"]
 
     def __str__(self) -> str:
-        unit = self.village.name if self.village_id else (self.township.name if self.township_id else "")
-        return f"{self.year} {unit} {self.get_kind_display()} {self.sessions} 场"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:lecturetarget_detail", args=[self.pk])
+        return f"{self.year} {self.unit_name} {self.get_kind_display()} {self.sessions} 场"
 
     @property
     def unit_label(self) -> str:
@@ -158,8 +128,5 @@ class LectureTarget(TownshipLevelRecord):
     def clean(self) -> None:
         from outreach.rules import lecture_target_problems
 
-        if self.village_id and not self.township_id:
-            self.township_id = self.village.township_id
-        errors = problem_errors(lecture_target_problems(target=self), field="__all__")
-        if errors:
-            raise ValidationError(errors)
+        self.take_village_township()
+        raise_problems(lecture_target_problems(target=self), field="__all__")

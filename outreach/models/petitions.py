@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, Village, problem_errors
-from outreach.models.base import OutreachManager, OutreachQuerySet
+from federation.core.fields import link_field, village_field
+from federation.core.models import DetailPage, DomainModel, raise_problems, soft_delete_managers
+from outreach.models.base import OutreachQuerySet
 from registry.models import Person, phone_validator
 
 DOMESTIC_VIOLENCE_PERMISSION = "outreach.view_domestic_violence"
@@ -61,24 +60,16 @@ class PetitionQuerySet(OutreachQuerySet):
         return self.filter(closed_on__isnull=True)
 
 
-class Petition(DomainModel):
+class Petition(DetailPage, DomainModel):
     """A letter, visit or call received, what it was about, how it was handled and closed."""
 
+    detail_url = "outreach:petition_detail"
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("村")
-    )
+    village = village_field("petitions")
     received_on = models.DateField(_("受理日期"), default=timezone.localdate)
     way = models.CharField(_("来信来访方式"), max_length=8, choices=PetitionWay.choices)
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="petitions",
-        verbose_name=_("来访人（已登记居民）"),
-    )
+    person = link_field(Person, "petitions", _("来访人（已登记居民）"), optional=True)
     petitioner_name = models.CharField(
         _("来访人姓名"), max_length=50, blank=True, help_text=_("来访人还没有登记为居民时填写。")
     )
@@ -98,21 +89,16 @@ class Petition(DomainModel):
     return_visit_note = models.TextField(_("回访情况"), blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
 
-    objects = OutreachManager.from_queryset(PetitionQuerySet)()  # records not soft-deleted
-    all_objects = PetitionQuerySet.as_manager()
+    objects, all_objects = soft_delete_managers(PetitionQuerySet)
 
     class Meta:
-        verbose_name = _("来信来访")
-        verbose_name_plural = _("来信来访")
+        verbose_name = verbose_name_plural = _("来信来访")
         ordering = ["-received_on", "-id"]
         permissions = [(DOMESTIC_VIOLENCE_PERMISSION.split(".")[1], _("查看家庭暴力案件"))]
         indexes = [models.Index(fields=["village", "closed_on"], name="petition_village_closed")]
 
     def __str__(self) -> str:
         return f"{self.received_on:%Y-%m-%d} {self.petitioner}" if self.received_on else self.petitioner
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:petition_detail", args=[self.pk])
 
     @property
     def petitioner(self) -> str:
@@ -130,6 +116,4 @@ class Petition(DomainModel):
     def clean(self) -> None:
         from outreach.rules import petition_problems
 
-        errors = problem_errors(petition_problems(petition=self), field="__all__")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(petition_problems(petition=self), field="__all__")

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.fields import amount_field
 from federation.core.models import (
     DomainModel,
     alive_index,
-    problem_errors,
+    raise_problems,
+    soft_delete_managers,
     unique_among_alive,
     year_validators,
 )
-from outreach.models.base import OutreachManager, OutreachQuerySet, WomanRecord
+from outreach.models.base import OutreachQuerySet, WomanRecord
 from registry.models import Person, PersonsVillage
 
 HEALTH_DATA_PERMISSION = "outreach.view_health_data"
@@ -79,17 +80,9 @@ class Screening(PersonsVillage, WomanRecord, DomainModel):
     treatment = models.TextField(_("治疗情况"), blank=True)
     relief_applied = models.BooleanField(_("是否申请救助"), default=False)
     relief_granted = models.BooleanField(_("是否获得救助"), default=False)
-    relief_amount = models.DecimalField(
-        _("救助金额（元）"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("金额不能为负数。"))],
-    )
+    relief_amount = amount_field(_("救助金额（元）"), MinValueValidator(0, _("金额不能为负数。")))
 
-    objects = OutreachManager.from_queryset(ScreeningQuerySet)()  # records not soft-deleted
-    all_objects = ScreeningQuerySet.as_manager()
+    objects, all_objects = soft_delete_managers(ScreeningQuerySet)
 
     #: What a screening records of the woman's check (the form's fields after year, person and kind,
     #: and the values an import row sets).
@@ -97,8 +90,7 @@ class Screening(PersonsVillage, WomanRecord, DomainModel):
     RECORDED += ("relief_applied", "relief_granted", "relief_amount")
 
     class Meta:
-        verbose_name = _("两癌检查")
-        verbose_name_plural = _("两癌检查")
+        verbose_name = verbose_name_plural = _("两癌检查")
         # As a paper register: village by village, group by group (a township's list read from one index).
         ordering = ["-year", "village_id", "person__group_number", "person__name", "kind"]
         permissions = [(HEALTH_DATA_PERMISSION.split(".")[1], _("查看两癌检查个人结果"))]
@@ -118,6 +110,4 @@ class Screening(PersonsVillage, WomanRecord, DomainModel):
     def clean(self) -> None:
         from outreach.rules import screening_problems
 
-        errors = problem_errors(screening_problems(screening=self), field="person")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(screening_problems(screening=self), field="person")

@@ -14,22 +14,30 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import County, DomainModel, Township, Village, unique_among_alive, user_field
+from federation.core.fields import amount_field, link_field, township_field, user_field, village_field
+from federation.core.models import (
+    County,
+    DetailPage,
+    DomainModel,
+    Membership,
+    raise_problems,
+    soft_delete_managers,
+    unique_among_alive,
+)
 from federation.core.roles import Level
 from federation.core.rules import Problem
-from federation.core.scoping import ScopedManager, membership_of, sees_everything
+from federation.core.scoping import membership_of, sees_everything
 from federation.core.uploads import EXTENSIONS
-from outreach.models.base import OutreachQuerySet, TownshipLevelQuerySet, _Live
+from outreach.models.base import OutreachQuerySet, TownshipLevelQuerySet, UnitRecord
 
 #: The permission of the county viewer to set tasks for her townships (given by 0009_tasks); she
 #: stays read-only everywhere else.
@@ -88,11 +96,22 @@ class TaskQuerySet(OutreachQuerySet):
     """
 
     def for_user(self, user) -> TaskQuerySet:
+        return self._by_membership(user, self._seen_by)
+
+    def editable_by(self, user) -> TaskQuerySet:
+        """Return the tasks ``user`` may change: those her own unit set (county or township)."""
+        return self._by_membership(user, lambda membership: self._set_by(membership, user))
+
+    def _by_membership(self, user, narrow: Callable[[Membership], TaskQuerySet]) -> TaskQuerySet:
+        """Return every task for the administrator, none for a user without a membership, else
+        ``narrow(membership)``."""
         if sees_everything(user):
             return self
         membership = membership_of(user)
-        if membership is None:
-            return self.none()
+        return self.none() if membership is None else narrow(membership)
+
+    def _seen_by(self, membership: Membership) -> TaskQuerySet:
+        """Return the tasks of ``membership``'s unit (``for_user``)."""
         open_for = TaskAssignment.objects.filter(deleted_at__isnull=True)
         if membership.level == Level.VILLAGE:
             mine = open_for.filter(village_id=membership.village_id)
@@ -106,13 +125,8 @@ class TaskQuerySet(OutreachQuerySet):
             return self.filter(county_id=membership.county_id)
         return self.none()
 
-    def editable_by(self, user) -> TaskQuerySet:
-        """Return the tasks ``user`` may change: those her own unit set (county or township)."""
-        if sees_everything(user):
-            return self
-        membership = membership_of(user)
-        if membership is None:
-            return self.none()
+    def _set_by(self, membership: Membership, user) -> TaskQuerySet:
+        """Return the tasks ``membership``'s unit set, when ``user`` may set tasks (``editable_by``)."""
         if membership.level == Level.TOWNSHIP and user.has_perm(SET_TOWNSHIP_TASKS):
             return self.filter(township_id=membership.township_id)
         if membership.level == Level.COUNTY and user.has_perm(SET_COUNTY_TASKS):
@@ -120,17 +134,11 @@ class TaskQuerySet(OutreachQuerySet):
         return self.none()
 
 
-class TaskManager(_Live, ScopedManager.from_queryset(TaskQuerySet)):
-    """Tasks not soft-deleted, scoped."""
-
-
-class TaskAllManager(ScopedManager.from_queryset(TaskQuerySet)):
-    """Every task, soft-deleted too."""
-
-
-class Task(DomainModel):
+class Task(DetailPage, DomainModel):
     """A task set from above: by the county (``township`` empty) for townships, or by a township for
     its villages."""
+
+    detail_url = "outreach:task_detail"
 
     # A task reaches no village of its own: its scope is ``TaskQuerySet``, its write side the setter's
     # (``outreach.task_services``). As a township-level record the core's write check knows a
@@ -139,14 +147,8 @@ class Task(DomainModel):
     township_path = "township"
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("县"))
-    township = models.ForeignKey(
-        Township,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks_set",
-        verbose_name=_("交办单位"),
-        help_text=_("空着表示县妇联交办。"),
+    township = township_field(
+        "tasks_set", verbose_name=_("交办单位"), optional=True, help_text=_("空着表示县妇联交办。")
     )
     title = models.CharField(_("任务"), max_length=100)
     instructions = models.TextField(_("工作要求"), blank=True)
@@ -162,21 +164,16 @@ class Task(DomainModel):
     asks_text = models.BooleanField(_("上报文字"), default=False, help_text=_("完成情况的文字说明。"))
     set_by = user_field(_("布置人"))
 
-    objects = TaskManager()
-    all_objects = TaskAllManager()
+    objects, all_objects = soft_delete_managers(TaskQuerySet)
 
     class Meta:
-        verbose_name = _("上级交办任务")
-        verbose_name_plural = _("上级交办任务")
+        verbose_name = verbose_name_plural = _("上级交办任务")
         ordering = ["-due_on", "-pk"]
         permissions = [(SET_COUNTY_TASKS.split(".")[1], _("县妇联向乡镇交办任务"))]
         indexes = [models.Index(fields=["county", "due_on"], name="task_county_due")]
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:task_detail", args=[self.pk])
 
     @property
     def village_of_task(self) -> None:
@@ -213,11 +210,7 @@ class Task(DomainModel):
         )
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             problems.append(Problem("other_county", _("这个乡镇不属于本县。"), "township"))
-        if problems:
-            errors: dict[str, list[str]] = {}
-            for problem in problems:
-                errors.setdefault(problem.field or "__all__", []).append(str(problem.message))
-            raise ValidationError(errors)
+        raise_problems(problems, field="__all__")
 
 
 class TaskAssignmentQuerySet(TownshipLevelQuerySet):
@@ -233,62 +226,37 @@ class TaskAssignmentQuerySet(TownshipLevelQuerySet):
         return qs
 
 
-class TaskAssignmentManager(_Live, ScopedManager.from_queryset(TaskAssignmentQuerySet)):
-    """Hand-ins not soft-deleted, scoped."""
-
-
-class TaskAssignmentAllManager(ScopedManager.from_queryset(TaskAssignmentQuerySet)):
-    """Every hand-in, soft-deleted too."""
-
-
 def hand_in_path(instance: TaskAssignment, filename: str) -> str:
     """Return where a handed-in file is stored under MEDIA_ROOT: a random name, never the uploaded one."""
     return f"tasks/{instance.task_id}/{uuid.uuid4().hex}.{EXTENSIONS.get(instance.file_type, 'bin')}"
 
 
-class TaskAssignment(DomainModel):
+class TaskAssignment(DetailPage, UnitRecord):
     """One unit's part of a task (a village's, or a township's for a county task) and its hand-in."""
 
-    scope_path = "village"
-    township_path = "township"
+    detail_url = "outreach:task_hand_in"
 
-    task = models.ForeignKey(
-        Task, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("任务")
-    )
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="task_assignments", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="task_assignments",
-        verbose_name=_("村"),
-        help_text=_("空着表示交给乡镇本身的任务。"),
-    )
+    task = link_field(Task, "assignments", _("任务"))
+    township = township_field("task_assignments")
+    village = village_field("task_assignments", optional=True, help_text=_("空着表示交给乡镇本身的任务。"))
     done_at = models.DateTimeField(_("完成上报时间"), null=True, blank=True)
     late = models.BooleanField(_("逾期完成"), default=False)
     handed_in_by = user_field(_("上报人"))
-    number = models.DecimalField(
+    number = amount_field(
         _("上报数字"),
+        MinValueValidator(Decimal("0")),
+        MaxValueValidator(Decimal("9999999999")),
         max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("9999999999"))],
     )
     text = models.TextField(_("完成情况"), blank=True)
     file = models.FileField(_("上报文件"), upload_to=hand_in_path, max_length=200, blank=True)
     file_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     file_type = models.CharField(_("文件类型"), max_length=40, blank=True)
 
-    objects = TaskAssignmentManager()
-    all_objects = TaskAssignmentAllManager()
+    objects, all_objects = soft_delete_managers(TaskAssignmentQuerySet)
 
     class Meta:
-        verbose_name = _("任务完成情况")
-        verbose_name_plural = _("任务完成情况")
+        verbose_name = verbose_name_plural = _("任务完成情况")
         ordering = ["task", "township__code", "village__code"]
         constraints = [
             unique_among_alive(
@@ -309,32 +277,16 @@ class TaskAssignment(DomainModel):
     def __str__(self) -> str:
         return f"{self.unit_name} · {self.task.title}" if self.task_id else str(self.unit_name)
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:task_hand_in", args=[self.pk])
-
-    @property
-    def unit(self) -> Village | Township:
-        return self.village if self.village_id else self.township
-
-    @property
-    def unit_name(self) -> str:
-        return self.unit.name if (self.village_id or self.township_id) else ""
-
     @property
     def done_on(self) -> dt.date | None:
         """Return the local (Asia/Shanghai) day of the hand-in, or None while open."""
         return timezone.localdate(self.done_at) if self.done_at else None
 
     def clean(self) -> None:
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
-            raise ValidationError({"village": _("这个村不属于所选乡镇。")})
+        self.refuse_village_of_other_township()
         if self.done_at is None:
             return
         problems = hand_in_problems(
             task=self.task, number=self.number, text=self.text, has_file=bool(self.file)
         )
-        if problems:
-            errors: dict[str, list[str]] = {}
-            for problem in problems:
-                errors.setdefault(problem.field or "__all__", []).append(str(problem.message))
-            raise ValidationError(errors)
+        raise_problems(problems, field="__all__")

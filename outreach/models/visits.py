@@ -3,13 +3,12 @@ women, and to any other group the office visits."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.models import DomainModel, alive_index, problem_errors
-from outreach.models.base import OutreachAllManager, OutreachManager, WomanRecord
+from federation.core.models import DomainModel, alive_index, raise_problems, soft_delete_managers
+from outreach.models.base import OutreachQuerySet, WomanRecord
 from registry.models import Person, PersonsVillage
 
 
@@ -59,12 +58,10 @@ class Visit(PersonsVillage, WomanRecord, DomainModel):
     help_given = models.TextField(_("帮扶措施"), blank=True, help_text=_("走访时做了什么、答应了什么。"))
     result = models.TextField(_("帮扶结果"), blank=True)
 
-    objects = OutreachManager()
-    all_objects = OutreachAllManager()
+    objects, all_objects = soft_delete_managers(OutreachQuerySet)
 
     class Meta:
-        verbose_name = _("走访记录")
-        verbose_name_plural = _("走访记录")
+        verbose_name = verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-id"]
         indexes = [
             models.Index(fields=["person", "visited_on"], name="visit_person_date"),
@@ -79,6 +76,4 @@ class Visit(PersonsVillage, WomanRecord, DomainModel):
 
         if not (self.person_id and self.visited_on):
             return
-        errors = problem_errors(visit_problems(visit=self), field="person")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(visit_problems(visit=self), field="person")

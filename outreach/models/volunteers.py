@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.fields import link_field, township_field, village_field
 from federation.core.labels import DIRECTOR, with_director
-from federation.core.models import Township, Village, unique_among_alive
-from outreach.models.base import TownshipLevelRecord
+from federation.core.models import DetailPage, unique_among_alive
+from outreach.models.base import TownshipLevelRecord, UnitRecord
 from registry.models import Person, VillageDirector, phone_validator
 
 
@@ -31,24 +31,13 @@ class Speciality(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class VolunteerTeam(TownshipLevelRecord):
+class VolunteerTeam(DetailPage, UnitRecord):
     """A volunteer team of a village, or of the township when it has no village."""
 
-    scope_path = "village"
-    township_path = "township"
+    detail_url = "outreach:volunteerteam_detail"
 
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="volunteer_teams", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="volunteer_teams",
-        verbose_name=_("村"),
-        help_text=_("空着表示乡镇级服务队。"),
-    )
+    township = township_field("volunteer_teams")
+    village = village_field("volunteer_teams", optional=True, help_text=_("空着表示乡镇级服务队。"))
     name = models.CharField(_("队名"), max_length=100)
     speciality = models.CharField(_("服务特长"), max_length=20, choices=Speciality.choices)
     speciality_detail = models.CharField(_("特长说明"), max_length=200, blank=True)
@@ -57,67 +46,52 @@ class VolunteerTeam(TownshipLevelRecord):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("巾帼志愿者服务队")
-        verbose_name_plural = _("巾帼志愿者服务队")
+        verbose_name = verbose_name_plural = _("巾帼志愿者服务队")
         ordering = ["township__code", "village__code", "name"]
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:volunteerteam_detail", args=[self.pk])
 
     @property
     def level_label(self) -> str:
         return self.village.name if self.village_id else str(_("乡镇级"))
 
     def clean(self) -> None:
-        if self.village_id and not self.township_id:
-            self.township_id = self.village.township_id
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
-            raise ValidationError({"village": _("这个村不属于所选乡镇。")})
+        self.take_village_township()
+        self.refuse_village_of_other_township()
         if self.speciality == Speciality.OTHER and not self.speciality_detail.strip():
             raise ValidationError({"speciality_detail": _("选择“其他”时请说明服务特长。")})
 
 
-class VolunteerMember(TownshipLevelRecord):
+class VolunteerMember(DetailPage, TownshipLevelRecord):
     """A member of a team: a village director, another registered woman, or someone typed by name.
 
     The member's village is that of her director record or person; a member typed by name with no
     village (a teacher of the township school) is a township-level row of the team's township.
     """
 
-    scope_path = "village"
+    detail_url = "outreach:volunteermember_detail"
     township_path = "team__township"
 
-    team = models.ForeignKey(
-        VolunteerTeam, on_delete=models.PROTECT, related_name="members", verbose_name=_("服务队")
-    )
-    director = models.ForeignKey(
+    team = link_field(VolunteerTeam, "members", _("服务队"))
+    director = link_field(
         VillageDirector,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="volunteer_memberships",
-        verbose_name=DIRECTOR,
+        "volunteer_memberships",
+        DIRECTOR,
+        optional=True,
         help_text=with_director("{director}参加服务队时选这里。"),
     )
-    person = models.ForeignKey(
+    person = link_field(
         Person,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="volunteer_memberships",
-        verbose_name=_("居民"),
+        "volunteer_memberships",
+        _("居民"),
+        optional=True,
         help_text=_("已登记的居民选这里；都不是时只填姓名。"),
     )
-    village = models.ForeignKey(
-        Village,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    village = village_field(
+        "+",
         verbose_name=_("所在村"),
+        optional=True,
         help_text=_("空着表示乡镇单位的人员（如中心校、乡政府女职工）。"),
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -127,8 +101,7 @@ class VolunteerMember(TownshipLevelRecord):
     joined_on = models.DateField(_("加入时间"), default=timezone.localdate)
 
     class Meta:
-        verbose_name = _("志愿者")
-        verbose_name_plural = _("志愿者")
+        verbose_name = verbose_name_plural = _("志愿者")
         ordering = ["team__name", "name"]
         constraints = [
             unique_among_alive(
@@ -147,9 +120,6 @@ class VolunteerMember(TownshipLevelRecord):
 
     def __str__(self) -> str:
         return self.name or str(self._meta.verbose_name)
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:volunteermember_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors = {}
@@ -172,16 +142,15 @@ class VolunteerMember(TownshipLevelRecord):
             raise ValidationError(errors)
 
 
-class VolunteerActivity(TownshipLevelRecord):
+class VolunteerActivity(DetailPage, TownshipLevelRecord):
     """An activity of a team: when, where, what, and which members took part."""
 
+    detail_url = "outreach:volunteeractivity_detail"
     scope_path = "team__village"
     township_path = "team__township"
     _history_m2m_fields = ["participants"]
 
-    team = models.ForeignKey(
-        VolunteerTeam, on_delete=models.PROTECT, related_name="activities", verbose_name=_("服务队")
-    )
+    team = link_field(VolunteerTeam, "activities", _("服务队"))
     held_on = models.DateField(_("活动日期"), default=timezone.localdate)
     title = models.CharField(_("活动名称"), max_length=100)
     place = models.CharField(_("地点"), max_length=100, blank=True)
@@ -195,15 +164,11 @@ class VolunteerActivity(TownshipLevelRecord):
     people_served = models.PositiveIntegerField(_("服务群众（人次）"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("志愿服务活动")
-        verbose_name_plural = _("志愿服务活动")
+        verbose_name = verbose_name_plural = _("志愿服务活动")
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}" if self.held_on else self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:volunteeractivity_detail", args=[self.pk])
 
     @property
     def village(self):

@@ -8,28 +8,24 @@ and the API all judge a record the same way.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.fields import amount_field, link_field
 from federation.core.models import (
+    DetailPage,
     DomainModel,
     alive_index,
-    problem_errors,
+    raise_problems,
     unique_among_alive,
     year_validators,
 )
 from registry.models.people import Person, phone_validator
 from registry.models.registers import PersonsVillage
 
-MONEY = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True}
-
-
-def _not_negative() -> list:
-    return [MinValueValidator(0, _("不能为负数。"))]
+NOT_NEGATIVE = MinValueValidator(0, _("不能为负数。"))
 
 
 def _this_year() -> int:
@@ -41,14 +37,14 @@ class AidKind(models.TextChoices):
     POOR_MOTHER = "poor_mother", _("贫困母亲")
 
 
-class AidRecord(PersonsVillage, DomainModel):
+class AidRecord(DetailPage, PersonsVillage, DomainModel):
     """One grant of a programme to one person in one year: a 春蕾 girl's school-year grant, or the
     help a poor mother received (money and/or goods). Who may receive it: ``registry.aid.aid_problems``."""
 
+    detail_url = "registry:aidrecord_detail"
+
     kind = models.CharField(_("项目"), max_length=12, choices=AidKind.choices, default=AidKind.SPRING_BUD)
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="aid_records", verbose_name=_("受助人")
-    )
+    person = link_field(Person, "aid_records", _("受助人"))
     year = models.PositiveSmallIntegerField(_("年度"), default=_this_year, validators=year_validators())
     school_year = models.PositiveSmallIntegerField(
         _("学年"),
@@ -59,14 +55,13 @@ class AidRecord(PersonsVillage, DomainModel):
     )
     school = models.CharField(_("就读学校及年级"), max_length=100, blank=True)
     given_on = models.DateField(_("发放日期"), default=timezone.localdate)
-    amount = models.DecimalField(_("金额（元）"), validators=_not_negative(), **MONEY)
+    amount = amount_field(_("金额（元）"), NOT_NEGATIVE)
     goods = models.CharField(_("物品"), max_length=200, blank=True, help_text=_("给的物品，如书包、棉被。"))
     funder = models.CharField(_("资助来源"), max_length=100, blank=True, help_text=_("出资的单位或个人。"))
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("春蕾计划、贫困母亲救助")
-        verbose_name_plural = _("春蕾计划、贫困母亲救助")
+        verbose_name = verbose_name_plural = _("春蕾计划、贫困母亲救助")
         ordering = ["-year", "kind", "person__name", "pk"]
         constraints = [
             unique_among_alive(
@@ -81,9 +76,6 @@ class AidRecord(PersonsVillage, DomainModel):
         name = self.person.name if self.person_id else ""
         return f"{name}（{self.year}年{self.get_kind_display()}）"
 
-    def get_absolute_url(self) -> str:
-        return reverse("registry:aidrecord_detail", args=[self.pk])
-
     @property
     def school_year_label(self) -> str:
         """Return the school year as printed: 2025—2026学年 ("" when none)."""
@@ -94,9 +86,7 @@ class AidRecord(PersonsVillage, DomainModel):
 
         if not (self.person_id and self.year and self.given_on):
             return
-        errors = problem_errors(aid_problems(record=self), field="person")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(aid_problems(record=self), field="person")
 
 
 class PairingKind(models.TextChoices):
@@ -105,17 +95,17 @@ class PairingKind(models.TextChoices):
     PROXY_PARENT = "proxy_parent", _("代理家长")
 
 
-class Pairing(PersonsVillage, DomainModel):
+class Pairing(DetailPage, PersonsVillage, DomainModel):
     """A helper paired with a left-behind or hardship child or a poor woman, from ``since`` (to
     ``until``); what the helper gives is recorded as follow-ups (``PairingFollowUp``). Who may be
     paired: ``registry.aid.pairing_problems``."""
 
+    detail_url = "registry:pairing_detail"
+
     kind = models.CharField(
         _("帮扶方式"), max_length=16, choices=PairingKind.choices, default=PairingKind.PAIRED
     )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("帮扶对象")
-    )
+    person = link_field(Person, "pairings", _("帮扶对象"))
     helper_name = models.CharField(_("帮扶人"), max_length=50)
     helper_unit = models.CharField(_("帮扶人单位"), max_length=100, blank=True)
     helper_phone = models.CharField(_("帮扶人电话"), max_length=20, blank=True, validators=[phone_validator])
@@ -143,57 +133,44 @@ class Pairing(PersonsVillage, DomainModel):
         name = self.person.name if self.person_id else ""
         return f"{self.helper_name} — {name}（{self.get_kind_display()}）"
 
-    def get_absolute_url(self) -> str:
-        return reverse("registry:pairing_detail", args=[self.pk])
-
     def clean(self) -> None:
         from registry.aid import pairing_problems
 
         if not (self.person_id and self.since):
             return
-        errors = problem_errors(pairing_problems(pairing=self), field="person")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(pairing_problems(pairing=self), field="person")
 
 
-class PairingFollowUp(DomainModel):
+class PairingFollowUp(DetailPage, DomainModel):
     """A follow-up of a pairing (跟进记录): the day, what was given (money, goods, hours), a note."""
 
+    detail_url = "registry:pairingfollowup_detail"
     scope_path = "pairing__village"
 
-    pairing = models.ForeignKey(
-        Pairing, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("结对")
-    )
+    pairing = link_field(Pairing, "follow_ups", _("结对"))
     on = models.DateField(_("日期"), default=timezone.localdate)
-    money = models.DecimalField(_("钱（元）"), validators=_not_negative(), **MONEY)
+    money = amount_field(_("钱（元）"), NOT_NEGATIVE)
     goods = models.CharField(_("物品"), max_length=200, blank=True)
-    hours = models.DecimalField(
+    hours = amount_field(
         _("陪伴时长（小时）"),
+        NOT_NEGATIVE,
+        MaxValueValidator(24, _("一次跟进不超过 24 小时。")),
         max_digits=5,
         decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[*_not_negative(), MaxValueValidator(24, _("一次跟进不超过 24 小时。"))],
     )
     note = models.TextField(_("情况"), blank=True, help_text=_("做了什么，孩子或她的近况。"))
 
     class Meta:
-        verbose_name = _("结对跟进")
-        verbose_name_plural = _("结对跟进")
+        verbose_name = verbose_name_plural = _("结对跟进")
         ordering = ["-on", "-pk"]
         indexes = [alive_index(["pairing", "on"], name="followup_pairing_on")]
 
     def __str__(self) -> str:
         return f"{self.on:%Y-%m-%d} {self.pairing}" if self.pairing_id and self.on else str(_("结对跟进"))
 
-    def get_absolute_url(self) -> str:
-        return reverse("registry:pairingfollowup_detail", args=[self.pk])
-
     def clean(self) -> None:
         from registry.aid import follow_up_problems
 
         if not (self.pairing_id and self.on):
             return
-        errors = problem_errors(follow_up_problems(follow_up=self), field="on")
-        if errors:
-            raise ValidationError(errors)
+        raise_problems(follow_up_problems(follow_up=self), field="on")

@@ -10,13 +10,13 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.fields import link_field, village_field
 from federation.core.idnumber import Sex, age_on, parse_id_number
 from federation.core.models import (
+    DetailPage,
     DomainModel,
-    Village,
     VillageGroup,
     alive_index,
     unique_among_alive,
@@ -94,17 +94,14 @@ def _stored_id_number(raw: str | None) -> str | None:
         return value  # full_clean() reports it; nothing here hides a bad number
 
 
-class Household(DomainModel):
+class Household(DetailPage, DomainModel):
     """A household (户) of a village group, with its members."""
 
+    detail_url = "registry:household_detail"
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("村")
-    )
-    group = models.ForeignKey(
-        VillageGroup, on_delete=models.PROTECT, related_name="households", verbose_name=_("村民小组")
-    )
+    village = village_field("households")
+    group = link_field(VillageGroup, "households", _("村民小组"))
     number = models.CharField(_("户号"), max_length=20)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     # Its group's number, kept on it (``fill_derived``; never typed) so that the list of a county's
@@ -112,8 +109,7 @@ class Household(DomainModel):
     group_number = models.PositiveSmallIntegerField(null=True, editable=False)
 
     class Meta:
-        verbose_name = _("户")
-        verbose_name_plural = _("户")
+        verbose_name = verbose_name_plural = _("户")
         ordering = ["village_id", "group_number", "number"]
         constraints = [
             unique_among_alive(
@@ -131,9 +127,6 @@ class Household(DomainModel):
     def __str__(self) -> str:
         group = f"{self.group} " if self.group_id else ""
         return f"{group}{self.number}号" if self.number else str(self._meta.verbose_name)
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:household_detail", args=[self.pk])
 
     @property
     def head(self) -> Person | None:
@@ -199,9 +192,7 @@ class HouseholdIncome(DomainModel):
 
     scope_path = "household__village"
 
-    household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="incomes", verbose_name=_("户")
-    )
+    household = link_field(Household, "incomes", _("户"), on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(
         _("年度"),
         validators=year_validators(),
@@ -214,8 +205,7 @@ class HouseholdIncome(DomainModel):
     )
 
     class Meta:
-        verbose_name = _("家庭人均纯收入")
-        verbose_name_plural = _("家庭人均纯收入")
+        verbose_name = verbose_name_plural = _("家庭人均纯收入")
         ordering = ["household", "-year"]
         constraints = [
             unique_among_alive(
@@ -229,22 +219,14 @@ class HouseholdIncome(DomainModel):
         return f"{self.year}年 {self.per_capita_income} 元"
 
 
-class Person(DomainModel):
+class Person(DetailPage, DomainModel):
     """A resident (居民). One person is one row; the ID number is unique across the installation."""
 
+    detail_url = "registry:person_detail"
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="persons", verbose_name=_("村")
-    )
-    household = models.ForeignKey(
-        Household,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
-        verbose_name=_("户"),
-    )
+    village = village_field("persons")
+    household = link_field(Household, "members", _("户"), optional=True)
     relation = models.CharField(_("与户主关系"), max_length=10, choices=Relation.choices, blank=True)
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     id_number = models.CharField(
@@ -284,8 +266,7 @@ class Person(DomainModel):
     household_number = models.CharField(max_length=20, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("居民")
-        verbose_name_plural = _("居民")
+        verbose_name = verbose_name_plural = _("居民")
         ordering = ["village_id", "group_number", "household_number", "id"]
         indexes = [
             models.Index(fields=["village", "id"], name="person_village_id"),
@@ -295,9 +276,6 @@ class Person(DomainModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:person_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors = person_problems(self)

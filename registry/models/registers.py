@@ -8,19 +8,18 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from federation.core.fields import amount_field, link_field, user_field, village_field
 from federation.core.labels import DIRECTOR
 from federation.core.models import (
+    DetailPage,
     DomainModel,
-    Village,
     alive_index,
     problem_errors,
     unique_among_alive,
@@ -113,14 +112,7 @@ class PersonsVillage(models.Model):
     scope_path = "village"
 
     # Indexed by each model as its lists read it (village first: ``alive_index``), not alone.
-    village = models.ForeignKey(
-        Village,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-        verbose_name=_("村"),
-    )
+    village = village_field("+", editable=False, db_index=False)
 
     class Meta:
         abstract = True
@@ -141,7 +133,7 @@ class PersonsVillage(models.Model):
             self.village_id = self.person.village_id
 
 
-class RegisterEntry(PersonsVillage, DomainModel):
+class RegisterEntry(DetailPage, PersonsVillage, DomainModel):
     """A person's entry in a yearly register, from the day it was entered (认定日期) to its exit.
 
     Its conditions are judged on ``entered_on`` (the national registers are kept up to date all
@@ -149,10 +141,10 @@ class RegisterEntry(PersonsVillage, DomainModel):
     ``exited_on`` (the day the facts changed: a 51st birthday, a husband's return).
     """
 
-    url_name: str  # "registry:<name>_detail"
     #: Not in its history rows (``DomainHistory``): her name, which her own history keeps.
     history_excluded: ClassVar[tuple[str, ...]] = ("person_name",)
-    #: The exit reasons that fit this register (of ``ExitReason``), in the order offered.
+    #: The exit reasons that fit this register (of ``ExitReason``), in the order offered: a register's
+    #: own first, then these, which fit every register.
     exit_reasons: ClassVar[tuple[str, ...]] = (ExitReason.MOVED_AWAY, ExitReason.DECEASED, ExitReason.OTHER)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("姓名"))
@@ -177,15 +169,7 @@ class RegisterEntry(PersonsVillage, DomainModel):
     # (their codes, comma-separated). The same failures are not proposed again until a record the
     # rule reads (her, her household's members and incomes) changes after ``kept_at``.
     kept_at = models.DateTimeField(_("核实仍有效时间"), null=True, blank=True, editable=False)
-    kept_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        verbose_name=_("核实人"),
-    )
+    kept_by = user_field(_("核实人"), editable=False)
     kept_note = models.CharField(_("核实说明"), max_length=200, blank=True, editable=False)
     kept_codes = models.CharField(_("核实时不符的条件"), max_length=200, blank=True, editable=False)
 
@@ -201,9 +185,6 @@ class RegisterEntry(PersonsVillage, DomainModel):
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.year}）" if self.person_id else str(self._meta.verbose_name)
-
-    def get_absolute_url(self) -> str:
-        return reverse(self.url_name, args=[self.pk])
 
     def fill_derived(self) -> None:
         """Set its village and name (its person's) and, when none is given, its entry date
@@ -448,14 +429,8 @@ class _ChildFields(models.Model):
 class LeftBehindChild(RegisterEntry, _ChildFields):
     """A left-behind child (留守儿童): under 16, whose parents (one or both) are away (item 3)."""
 
-    url_name = "registry:leftbehindchild_detail"
-    exit_reasons = (
-        ExitReason.TURNED_16,
-        ExitReason.PARENTS_RETURNED,
-        ExitReason.MOVED_AWAY,
-        ExitReason.DECEASED,
-        ExitReason.OTHER,
-    )
+    detail_url = "registry:leftbehindchild_detail"
+    exit_reasons = (ExitReason.TURNED_16, ExitReason.PARENTS_RETURNED, *RegisterEntry.exit_reasons)
 
     category = models.CharField(
         _("类别"), max_length=16, choices=ChildCategory.choices, default=ChildCategory.LEFT_BEHIND
@@ -469,8 +444,7 @@ class LeftBehindChild(RegisterEntry, _ChildFields):
     health = models.CharField(_("健康状况"), max_length=50, blank=True, default="健康")
 
     class Meta(RegisterEntry.Meta):
-        verbose_name = _("留守儿童")
-        verbose_name_plural = _("留守儿童")
+        verbose_name = verbose_name_plural = _("留守儿童")
 
     def problems(self, on: dt.date | None = None) -> list:
         from registry.rules import child_problems, left_behind_child_family_problems, school_problems
@@ -502,15 +476,14 @@ class HardshipReason(models.TextChoices):
 class HardshipChild(RegisterEntry, _ChildFields):
     """A child in special hardship (特殊困难儿童): lost parents, raised by relatives (item 4)."""
 
-    url_name = "registry:hardshipchild_detail"
-    exit_reasons = (ExitReason.TURNED_16, ExitReason.MOVED_AWAY, ExitReason.DECEASED, ExitReason.OTHER)
+    detail_url = "registry:hardshipchild_detail"
+    exit_reasons = (ExitReason.TURNED_16, *RegisterEntry.exit_reasons)
 
     reason = models.CharField(_("困难原因"), max_length=20, choices=HardshipReason.choices)
     reason_detail = models.CharField(_("原因说明"), max_length=200, blank=True)
 
     class Meta(RegisterEntry.Meta):
-        verbose_name = _("特殊困难儿童")
-        verbose_name_plural = _("特殊困难儿童")
+        verbose_name = verbose_name_plural = _("特殊困难儿童")
 
     def problems(self, on: dt.date | None = None) -> list:
         from registry.rules import child_problems, hardship_child_family_problems, school_problems
@@ -534,14 +507,8 @@ class LivesWith(models.TextChoices):
 class LeftBehindWoman(RegisterEntry):
     """A rural left-behind woman (农村留守妇女), item 5; her husband is read from her household."""
 
-    url_name = "registry:leftbehindwoman_detail"
-    exit_reasons = (
-        ExitReason.HUSBAND_RETURNED,
-        ExitReason.AGE_OVER,
-        ExitReason.MOVED_AWAY,
-        ExitReason.DECEASED,
-        ExitReason.OTHER,
-    )
+    detail_url = "registry:leftbehindwoman_detail"
+    exit_reasons = (ExitReason.HUSBAND_RETURNED, ExitReason.AGE_OVER, *RegisterEntry.exit_reasons)
 
     lives_with = models.CharField(
         _("居住情况"), max_length=8, choices=LivesWith.choices, default=LivesWith.FAMILY
@@ -550,8 +517,7 @@ class LeftBehindWoman(RegisterEntry):
     needs = models.TextField(_("困难和需求"), blank=True)
 
     class Meta(RegisterEntry.Meta):
-        verbose_name = _("农村留守妇女")
-        verbose_name_plural = _("农村留守妇女")
+        verbose_name = verbose_name_plural = _("农村留守妇女")
 
     def problems(self, on: dt.date | None = None) -> list:
         from registry.rules import left_behind_woman_problems
@@ -575,13 +541,8 @@ class PovertyReason(models.TextChoices):
 class PoorWoman(RegisterEntry):
     """A rural poor woman (农村贫困妇女), item 7: household income below the line, and her protection."""
 
-    url_name = "registry:poorwoman_detail"
-    exit_reasons = (
-        ExitReason.INCOME_ABOVE_LINE,
-        ExitReason.MOVED_AWAY,
-        ExitReason.DECEASED,
-        ExitReason.OTHER,
-    )
+    detail_url = "registry:poorwoman_detail"
+    exit_reasons = (ExitReason.INCOME_ABOVE_LINE, *RegisterEntry.exit_reasons)
 
     reason = models.CharField(_("致贫原因"), max_length=12, choices=PovertyReason.choices)
     reason_detail = models.CharField(_("原因说明"), max_length=200, blank=True)
@@ -590,18 +551,10 @@ class PoorWoman(RegisterEntry):
     paired_by = models.CharField(_("帮扶人或单位"), max_length=100, blank=True)
     relief = models.BooleanField(_("是否给予救助"), default=False)
     relief_what = models.CharField(_("救助内容"), max_length=100, blank=True)
-    relief_amount = models.DecimalField(
-        _("救助金额（元）"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("金额不能为负数。"))],
-    )
+    relief_amount = amount_field(_("救助金额（元）"), MinValueValidator(0, _("金额不能为负数。")))
 
     class Meta(RegisterEntry.Meta):
-        verbose_name = _("农村贫困妇女")
-        verbose_name_plural = _("农村贫困妇女")
+        verbose_name = verbose_name_plural = _("农村贫困妇女")
 
     #: What lists and exports of these entries fetch with them (``selectors.register_entries``).
     prefetch_with_entries = ("person__household__incomes",)
@@ -635,9 +588,10 @@ class CommitteeSeat(models.TextChoices):
     BOTH = "both", _("进村两委（交叉任职）")
 
 
-class VillageDirector(DomainModel):
+class VillageDirector(DetailPage, DomainModel):
     """A village women's director (村妇代会主任登记表; her title is ``DIRECTOR_TITLE``), item 8."""
 
+    detail_url = "registry:villagedirector_detail"
     scope_path = "village"
     #: What a list of directors shows (the register's page and the admin).
     list_columns = (
@@ -650,12 +604,8 @@ class VillageDirector(DomainModel):
         "phone",
     )
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="directors", verbose_name=_("村")
-    )
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("对应居民")
-    )
+    village = village_field("directors")
+    person = link_field(Person, "+", _("对应居民"), optional=True)
     name = models.CharField(_("姓名"), max_length=50)
     work_unit = models.CharField(_("工作单位"), max_length=100)
     birth_month = models.DateField(_("出生年月"), help_text=_("只看年和月。"))
@@ -664,28 +614,17 @@ class VillageDirector(DomainModel):
     in_office_since = models.DateField(_("任职时间"))
     committee_seat = models.CharField(_("进村两委情况"), max_length=10, choices=CommitteeSeat.choices)
     part_time_posts = models.CharField(_("兼职情况"), max_length=200, blank=True)
-    yearly_income = models.DecimalField(
-        _("年收入（元）"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("收入不能为负数。"))],
-    )
+    yearly_income = amount_field(_("年收入（元）"), MinValueValidator(0, _("收入不能为负数。")))
     on_payroll = models.BooleanField(_("是否在编"), default=False)
     phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
     left_office_on = models.DateField(_("离任时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = DIRECTOR
-        verbose_name_plural = DIRECTOR
+        verbose_name = verbose_name_plural = DIRECTOR
         ordering = ["village__code", "-in_office_since"]
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:villagedirector_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors = {}
@@ -699,14 +638,13 @@ class VillageDirector(DomainModel):
             raise ValidationError(errors)
 
 
-class WomensHome(DomainModel):
+class WomensHome(DetailPage, DomainModel):
     """A village's women's home (妇女之家), item 1: signboard and equipment received."""
 
+    detail_url = "registry:womenshome_detail"
     scope_path = "village"
 
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="womens_homes", verbose_name=_("村")
-    )
+    village = village_field("womens_homes")
     signed_up = models.BooleanField(_("是否挂牌"), default=False)
     signed_up_on = models.DateField(_("挂牌时间"), null=True, blank=True)
     has_office = models.BooleanField(_("是否设妇联办公室"), default=False)
@@ -715,8 +653,7 @@ class WomensHome(DomainModel):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("妇女之家")
-        verbose_name_plural = _("妇女之家")
+        verbose_name = verbose_name_plural = _("妇女之家")
         ordering = ["village__code"]
         constraints = [
             unique_among_alive(
@@ -726,9 +663,6 @@ class WomensHome(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.village.name}妇女之家" if self.village_id else str(_("妇女之家"))
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:womenshome_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.signed_up_on and not self.signed_up:
