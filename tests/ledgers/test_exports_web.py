@@ -205,7 +205,8 @@ def test_a_queued_export_shows_its_progress_until_the_task_has_run(
     assert response["Content-Type"] == "application/zip" and data[:2] == b"PK"
 
 
-def test_progress_is_written_while_the_rows_stream(ledger_world, monkeypatch):
+def test_progress_reaches_the_record_with_the_heartbeat_while_the_rows_stream(ledger_world, monkeypatch):
+    from federation.ledgers import liveness
     from federation.ledgers.exports import services, xlsx
     from federation.ledgers.exports.context import ExportFilters
     from federation.ledgers.exports.services import export_record_create
@@ -215,18 +216,15 @@ def test_progress_is_written_while_the_rows_stream(ledger_world, monkeypatch):
     ledger = get_ledger("women")
     record = export_record_create(ledger=ledger, user=w.staff, fmt="xlsx", filters=ExportFilters())
     seen = []
-    real_build = services.export_build
+    real_report = liveness.Heartbeat.report
 
-    def build_and_watch(**kwargs):
-        progress = kwargs["progress"]
+    def report_then_beat(self, **values):
+        # The next beat, at once: it writes what the builder reported (in the test's transaction).
+        real_report(self, **values)
+        self.beat()
+        seen.append(ExportRecord.objects.get(pk=record.pk).rows_done)  # what the progress page reads
 
-        def recorded(done):
-            progress(done)
-            seen.append(ExportRecord.objects.get(pk=record.pk).rows_done)  # what the progress page reads
-
-        return real_build(**{**kwargs, "progress": recorded})
-
-    monkeypatch.setattr(services, "export_build", build_and_watch)
+    monkeypatch.setattr(liveness.Heartbeat, "report", report_then_beat)
     services.export_run(record=record, ledger=ledger, user=w.staff)
     assert seen == [2, 4, 6, 8]
 

@@ -282,12 +282,12 @@ def record_run(
     record.file_path = _stored_path(path)
     record.save(update_fields=["status", "started_at", "heartbeat_at", "task_token", "file_path"])
 
-    def progress(done: int) -> None:
-        ExportRecord.objects.filter(pk=record.pk).update(rows_done=done, heartbeat_at=timezone.now())
-
     try:
-        with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE):
-            result = build(path, progress)
+        # The rows written reach the record with the heartbeat, through its thread's connection: a
+        # write of this thread while the builder's rows are still being read would fail on SQLite
+        # as soon as a beat had written (the read's snapshot is then too old to write from).
+        with liveness.Heartbeat(ExportRecord, record.pk, record.task_token, ACTIVE) as beat:
+            result = build(path, lambda done: beat.report(rows_done=done))
     except Exception as exc:
         liveness.log_failure(logger, "export", record, exc)
         path.unlink(missing_ok=True)
