@@ -12,18 +12,14 @@ from tests.helpers.web import sign_in
 pytestmark = pytest.mark.browser
 
 
+def started(model, user, ledger: str, **fields):
+    """Return a record of ``model`` (an export's or an import's) that ``user`` started for ``ledger``."""
+    return model.objects.create(user=user, requested_by=user.username, ledger=ledger, title=ledger, **fields)
+
+
 def test_an_export_page_shows_the_rows_written_then_offers_the_file(phone, world):
-    record = ExportRecord.objects.create(
-        user=world.staff,
-        requested_by="王芳",
-        ledger="women",
-        title="妇女基本情况台账",
-        scope="幸福乡",
-        format=ExportRecord.Format.XLSX,
-        status=ExportRecord.Status.RUNNING,
-        background=True,
-        rows_total=40,
-    )
+    running = ExportRecord.Status.RUNNING
+    record = started(ExportRecord, world.staff, "women", format="xlsx", status=running, rows_total=40)
     sign_in(phone, "staff")
     phone.wait_for_selector("h1")
     phone.go(reverse("exports:job", args=[record.pk]))
@@ -49,15 +45,9 @@ def test_an_export_page_shows_the_rows_written_then_offers_the_file(phone, world
 
 
 def test_an_import_page_follows_the_check_and_shows_its_outcome_when_it_ends(phone, world):
-    record = ImportRecord.objects.create(
-        user=world.dir_a,
-        requested_by="张红",
-        ledger="persons",
-        title="居民花名册（户和人）",
-        village=world.village_a,
-        file_name="花名册.xlsx",
-        status=ImportRecord.Status.CHECKING,
-        rows_total=20,
+    checking = ImportRecord.Status.CHECKING
+    record = started(
+        ImportRecord, world.dir_a, "persons", village=world.village_a, status=checking, rows_total=20
     )
     sign_in(phone, "dir_a")
     phone.wait_for_selector("h1")
