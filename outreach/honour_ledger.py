@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.columns import Column, Kind
 from federation.ledgers.exports import Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
@@ -282,17 +281,9 @@ class AwardImporter(LedgerImporter, ledger=AWARDS_LEDGER, model=RedBannerAward):
         }
 
     def _unit(self, row: ImportRow):
-        text = (row.get("unit") or "").strip()
-        if text in ("", self.village.name):
-            return self.village
-        if text == self.township.name and self.user.has_perm(TOWNSHIP_RECORDS):
-            return None
-        row.fail(
-            "unit",
-            gettext("“%(text)s”不是%(village)s：只能导入本村的（乡镇的由乡镇妇联导入）。")
-            % {"text": text, "village": self.village.name},
-        )
-        raise RowInvalid
+        """Return the village of the row's award (None: the township's), or fail the row."""
+        refused = gettext("“%(text)s”不是%(village)s：只能导入本村的（乡镇的由乡镇妇联导入）。")
+        return self.own_unit(row, "unit", township_refused=refused, elsewhere=refused)
 
     def apply_row(self, row: ImportRow) -> str:
         village = self._unit(row)

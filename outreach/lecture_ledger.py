@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports import Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
@@ -190,20 +189,14 @@ class LectureImporter(LedgerImporter, ledger=LECTURES_LEDGER, model=Lecture):
 
     def _organiser(self, row: ImportRow):
         """Return the village of the row's session (None: the township's), or fail the row."""
-        text = (row.get("organiser") or "").strip()
-        if text in ("", self.village.name):
-            return self.village
-        if text == self.township.name:
-            if not self.user.has_perm(TOWNSHIP_RECORDS):
-                row.fail("organiser", gettext("乡镇组织的讲座培训由乡镇妇联登记，村里只能导入本村的。"))
-                raise RowInvalid
-            return None
-        row.fail(
+        return self.own_unit(
+            row,
             "organiser",
-            gettext("“%(text)s”不是%(village)s或%(township)s：只能导入本村或本乡镇组织的讲座培训。")
-            % {"text": text, "village": self.village.name, "township": self.township.name},
+            township_refused=gettext("乡镇组织的讲座培训由乡镇妇联登记，村里只能导入本村的。"),
+            elsewhere=gettext(
+                "“%(text)s”不是%(village)s或%(township)s：只能导入本村或本乡镇组织的讲座培训。"
+            ),
         )
-        raise RowInvalid
 
     def _attendees(self, row: ImportRow, village) -> list[Person]:
         people = self.people_of_village if village is not None else self.township_people()

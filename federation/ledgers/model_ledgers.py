@@ -14,9 +14,18 @@ from typing import Any
 
 from django.db import models
 
+from federation.core.scoping import TOWNSHIP_RECORDS
 from federation.ledgers.columns import with_model_choices
 from federation.ledgers.exports.registry import Ledger
-from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, Outcome
+from federation.ledgers.imports.framework import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Importer,
+    ImportRow,
+    Outcome,
+    RowInvalid,
+)
 
 
 def model_ledger(
@@ -64,6 +73,22 @@ class LedgerImporter(Importer):
     def run(self, table: Any, **options: Any) -> Any:
         self.first_rows: dict[Any, int] = {}
         return super().run(table, **options)
+
+    def own_unit(self, row: ImportRow, column: str, *, township_refused: str, elsewhere: str) -> Any:
+        """Return the unit a record of the row belongs to, named in ``column``: the importer's village
+        (also when blank), or None for its township's own record, which only a user who keeps the
+        township's records may import (else fail the row with ``township_refused``); any other name
+        fails the row with ``elsewhere`` (``%(text)s``, ``%(village)s``, ``%(township)s``)."""
+        text = (row.get(column) or "").strip()
+        village = self.village
+        if text in ("", village.name):
+            return village
+        township = village.township
+        if text == township.name and self.user.has_perm(TOWNSHIP_RECORDS):
+            return None
+        message = township_refused if text == township.name else elsewhere
+        row.fail(column, message % {"text": text, "village": village.name, "township": township.name})
+        raise RowInvalid
 
     def repeated(self, row: ImportRow, key: Any, column: str, message: str) -> bool:
         """Return whether an earlier row of the file has ``key``; if so fail ``row`` under ``column`` with

@@ -274,6 +274,38 @@ def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path
     assert not Lecture.objects.exists()
 
 
+def test_the_organiser_column_takes_the_village_and_its_township_only_from_who_keeps_it(world, tmp_path):
+    w = world
+    session(w, village=w.village_a, unnamed=3)
+    session(w, village=w.village_a, kind="law", topic="普法", unnamed=5)
+    session(w, village=w.village_a, kind="skills", topic="技能", unnamed=6)
+    path = tmp_path / "lectures.xlsx"
+    _export(w.dir_a, path)
+    Lecture.objects.all().delete()
+    with edited_sheet(path) as (ws, header):
+        ws.cell(4, header["组织单位"]).value = ""  # blank: the importer's village
+        ws.cell(5, header["组织单位"]).value = w.township.name
+        ws.cell(6, header["组织单位"]).value = w.village_b.name
+
+    result = get_importer("lectures")(w.village_a, user=w.dir_a, year=YEAR).import_file(path)
+    rows, text = import_refusal(result)
+    assert not result.ok and rows == [5, 6]
+    assert "乡镇组织的讲座培训由乡镇妇联登记，村里只能导入本村的。" in text
+    assert f"“{w.village_b.name}”不是{w.village_a.name}或{w.township.name}" in text
+    assert not Lecture.objects.exists()
+
+    # The township's staff keep the township's own sessions: the same file, but the other village.
+    with edited_sheet(path) as (ws, header):
+        ws.cell(6, header["组织单位"]).value = w.village_a.name
+    result = get_importer("lectures")(w.village_a, user=w.staff, year=YEAR).import_file(path)
+    assert result.ok, result.errors
+    assert sorted((lec.topic, lec.village_id) for lec in Lecture.objects.all()) == [
+        ("家教讲座", w.village_a.pk),
+        ("技能", w.village_a.pk),
+        ("普法", None),
+    ]
+
+
 # -- the sign-in sheet, the person file, the demo ------------------------------------------------------
 
 
