@@ -253,14 +253,21 @@ def test_the_attendance_ledger_comes_back_unchanged(world, tmp_path):
     assert sorted(lec.total() for lec in Lecture.objects.all()) == [9, 20]
 
 
-def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path):
-    w = world
+def _three_sessions_exported(w, tmp_path):
+    """Return the ledger file of three sessions of village A (家教讲座 with 妇女A, 普法, 技能), which are
+    then deleted: rows 4, 5 and 6 of its sheet, for a test to edit and import."""
     session(w, village=w.village_a, attendees=[w.woman_a], unnamed=3)
     session(w, village=w.village_a, kind="law", topic="普法", unnamed=5)
     session(w, village=w.village_a, kind="skills", topic="技能", unnamed=5)
     path = tmp_path / "lectures.xlsx"
     _export(w.dir_a, path)
     Lecture.objects.all().delete()
+    return path
+
+
+def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path):
+    w = world
+    path = _three_sessions_exported(w, tmp_path)
     with edited_sheet(path) as (ws, header):
         ws.cell(4, header["参加人员（已登记）"]).value = "妇女B"  # of another village
         ws.cell(5, header["未登记人数"]).value = -2
@@ -276,12 +283,7 @@ def test_a_file_with_bad_rows_names_every_one_and_writes_nothing(world, tmp_path
 
 def test_the_organiser_column_takes_the_village_and_its_township_only_from_who_keeps_it(world, tmp_path):
     w = world
-    session(w, village=w.village_a, unnamed=3)
-    session(w, village=w.village_a, kind="law", topic="普法", unnamed=5)
-    session(w, village=w.village_a, kind="skills", topic="技能", unnamed=6)
-    path = tmp_path / "lectures.xlsx"
-    _export(w.dir_a, path)
-    Lecture.objects.all().delete()
+    path = _three_sessions_exported(w, tmp_path)
     with edited_sheet(path) as (ws, header):
         ws.cell(4, header["组织单位"]).value = ""  # blank: the importer's village
         ws.cell(5, header["组织单位"]).value = w.township.name
