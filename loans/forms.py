@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import FriendlyErrorsMixin, PlacedErrorsMixin, VersionedModelForm
+from federation.core.forms import DATE_INPUT, FriendlyErrorsMixin, PlacedErrorsMixin, VersionedModelForm
 from federation.core.models import Village
 from loans.eligibility import check_eligibility
 from loans.models import (
@@ -24,7 +24,6 @@ from loans.states import Move
 from registry.forms.registers import PersonChoiceField
 from registry.models import Person
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"})
 
 
@@ -35,7 +34,7 @@ class ApplicationForm(VersionedModelForm):
         model = LoanApplication
         fields = ["applicant", "applied_on", "amount", "term_months", "own_funds", "project", "purpose"]
         widgets = {
-            "applied_on": DATE,
+            "applied_on": DATE_INPUT,
             "amount": MONEY,
             "own_funds": MONEY,
             "term_months": forms.NumberInput(
@@ -159,9 +158,9 @@ def _field_catalog(application: LoanApplication) -> dict[str, forms.Field]:
     today = timezone.localdate()
     return {
         "reason": forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000),
-        "decided_on": forms.DateField(label=_("信用社意见日期"), widget=DATE, initial=today),
+        "decided_on": forms.DateField(label=_("信用社意见日期"), widget=DATE_INPUT, initial=today),
         "loan_number": forms.CharField(label=_("贷款编号"), max_length=40),
-        "disbursed_on": forms.DateField(label=_("放款日期"), widget=DATE, initial=today),
+        "disbursed_on": forms.DateField(label=_("放款日期"), widget=DATE_INPUT, initial=today),
         "disbursed_amount": forms.DecimalField(
             label=_("放款金额（元）"),
             max_digits=10,
@@ -182,7 +181,7 @@ def _field_catalog(application: LoanApplication) -> dict[str, forms.Field]:
             widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.001", "min": 0}),
             help_text=_("按百分数填写，例如 4.35。"),
         ),
-        "repaid_on": forms.DateField(label=_("还清日期"), widget=DATE, initial=today),
+        "repaid_on": forms.DateField(label=_("还清日期"), widget=DATE_INPUT, initial=today),
     }
 
 

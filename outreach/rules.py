@@ -275,6 +275,14 @@ def lecture_total(*, named: int, unnamed: int) -> int:
     return named + unnamed
 
 
+def other_township_problems(record) -> list[Problem]:
+    """Return the failed rule of a record of a township or one of its villages: its village is of its
+    township (lectures, targets, volunteer teams, a task's hand-ins)."""
+    if record.village_id and record.township_id and record.village.township_id != record.township_id:
+        return [Problem("other_township", _("这个村不属于所选乡镇。"), "village")]
+    return []
+
+
 def lecture_problems(*, lecture, today: dt.date | None = None) -> list[Problem]:
     """Return the failed rules of a session: held already (recorded after, as activities are), a
     count of the unnamed that is not below zero, an organiser village of the session's township."""
@@ -288,8 +296,7 @@ def lecture_problems(*, lecture, today: dt.date | None = None) -> list[Problem]:
         )
     if lecture.unnamed_count is not None and lecture.unnamed_count < 0:
         problems.append(Problem("negative", _("未登记姓名的参加人数不能小于 0。"), "unnamed_count"))
-    if lecture.village_id and lecture.township_id and lecture.village.township_id != lecture.township_id:
-        problems.append(Problem("other_township", _("这个村不属于所选乡镇。"), "village"))
+    problems.extend(other_township_problems(lecture))
     return problems
 
 
@@ -331,8 +338,7 @@ def lecture_target_problems(*, target) -> list[Problem]:
     from outreach.models import LectureTarget
 
     problems: list[Problem] = []
-    if target.village_id and target.township_id and target.village.township_id != target.township_id:
-        problems.append(Problem("other_township", _("这个村不属于所选乡镇。"), "village"))
+    problems.extend(other_township_problems(target))
     if target.township_id and target.year and target.kind:
         same = LectureTarget.objects.filter(
             township_id=target.township_id, village_id=target.village_id, year=target.year, kind=target.kind

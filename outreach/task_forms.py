@@ -11,9 +11,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from federation.core.forms import PlacedErrorsMixin, RecordsChoiceField, VersionedModelForm
+from federation.core.forms import DATE_INPUT, PlacedErrorsMixin, RecordsChoiceField, VersionedModelForm
 from outreach.models import Task, hand_in_problems
-from registry.forms.registers import DATE_INPUT
 
 
 class TaskForm(VersionedModelForm):

@@ -26,9 +26,10 @@ from federation.ledgers.columns import Column, Kind, Total
 from federation.ledgers.exports import Ledger, Table
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from federation.ledgers.model_ledgers import model_ledger
 from registry import aid
 from registry.columns import text_column
-from registry.entries import NOTES, ROSTER_FIRST, PersonRowMixin, importer_attrs, ledger_of, person_columns
+from registry.entries import NOTES, ROSTER_FIRST, PersonRowMixin, importer_attrs, person_columns
 from registry.models import AidKind, AidRecord, Pairing, PairingKind
 
 
@@ -150,8 +151,8 @@ def pairing_row(pairing: Pairing, ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-AID_LEDGER = ledger_of(AidRecord, "aid_records", AID_TABLE, queryset=aid_queryset)
-PAIRING_LEDGER = ledger_of(Pairing, "pairings", PAIRING_TABLE, queryset=pairing_queryset, row=pairing_row)
+AID_LEDGER = model_ledger(AidRecord, "aid_records", AID_TABLE, queryset=aid_queryset)
+PAIRING_LEDGER = model_ledger(Pairing, "pairings", PAIRING_TABLE, queryset=pairing_queryset, row=pairing_row)
 
 
 class _PersonRecordImporter(PersonRowMixin, Importer):

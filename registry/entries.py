@@ -32,6 +32,7 @@ from federation.ledgers.exports.definitions import Table
 from federation.ledgers.exports.registry import Ledger
 from federation.ledgers.imports.cells import normalize_header
 from federation.ledgers.imports.framework import CREATED, UNCHANGED, UPDATED, Importer, ImportRow, RowInvalid
+from federation.ledgers.model_ledgers import model_ledger
 from federation.web.registers import Deadline, Menu, OnPersonPage, Register
 from registry import columns, rules, selectors
 from registry.columns import text_column
@@ -369,15 +370,6 @@ class EntryImporter(PersonRowMixin, Importer):
 # -- the declaration --------------------------------------------------------------------------------
 
 
-def ledger_of(model: Any, name: str, table: Table, *, register: str = "", **attrs: Any) -> Ledger:
-    """Return the ledger ``name`` of ``model``'s records: ``table``, read with the model's view
-    permission, exported from the list page of its register (``register``, by default the model's
-    name; ``list_views`` names other pages)."""
-    model_name = model._meta.model_name
-    attrs.setdefault("list_views", (f"registry:{register or model_name}_list",))
-    return Ledger(name=name, layout=table, permission=f"registry.view_{model_name}", **attrs)
-
-
 def importer_attrs(model: Any, ledger: Ledger) -> dict[str, Any]:
     """Return what the import of ``ledger`` into ``model`` declares: its name, title and permission
     (adding ``model``'s records), and its fields, the ledger's columns as a file names them."""
@@ -435,11 +427,11 @@ def entry_register(
 
     filters = person_filters or {}
     name = name or model._meta.model_name
-    main_ledger = ledger_of(
+    main_ledger = model_ledger(
         model,
         ledger,
         table,
-        register=name,
+        list_views=(f"registry:{name}_list",),
         queryset=entry_queryset(model, prefetch=prefetch),
         row=row,
         as_of=ledger_as_of,
@@ -550,7 +542,7 @@ def village_register(
     yearly registers), ledger and, with ``importer``, its import."""
     from registry.views import registers as pages
 
-    main_ledger = ledger_of(model, ledger, table, queryset=village_queryset(model), yearly=False)
+    main_ledger = model_ledger(model, ledger, table, queryset=village_queryset(model), yearly=False)
     return Register(
         model=model,
         path=path,
@@ -592,7 +584,6 @@ __all__ = [
     "entries_note",
     "importer_attrs",
     "ledger_as_of",
-    "ledger_of",
     "entry_queryset",
     "entry_register",
     "check_own_village",

@@ -30,9 +30,10 @@ from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Table
 from federation.ledgers.exports.registry import register
 from federation.ledgers.imports.cells import parse_id_text
+from federation.ledgers.model_ledgers import model_ledger
 from registry import selectors
 from registry.columns import AGE, EDUCATION, HUSBAND, ID_NUMBER, NAME, PHONE, PLACE, work_place_column
-from registry.entries import ages_note, ledger_of, person_place
+from registry.entries import ages_note, person_place
 from registry.models import (
     Employment,
     Household,
@@ -387,5 +388,5 @@ def household_row(household: Household, ctx: ExportContext) -> dict[str, Any]:
 
 
 HOUSEHOLDS_LEDGER = register(
-    ledger_of(Household, "households", HOUSEHOLDS, queryset=households_queryset, row=household_row)
+    model_ledger(Household, "households", HOUSEHOLDS, queryset=households_queryset, row=household_row)
 )

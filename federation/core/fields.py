@@ -24,14 +24,15 @@ def link_field(
     *,
     optional: bool = False,
     on_delete: Any = models.PROTECT,
-    field: type[models.ForeignKey] = models.ForeignKey,
     **options: Any,
 ) -> models.ForeignKey:
-    """Return a link (``field``: a foreign key unless one-to-one) to ``to`` that keeps the row it names
-    (``PROTECT``, unless ``on_delete`` says otherwise); an ``optional`` link may be left empty."""
+    """Return a foreign key to ``to`` that keeps the row it names (``PROTECT``, unless ``on_delete``
+    says otherwise); an ``optional`` link may be left empty."""
     if optional:
         options.update(null=True, blank=True)
-    return field(to, on_delete=on_delete, related_name=related_name, verbose_name=verbose_name, **options)
+    return models.ForeignKey(
+        to, on_delete=on_delete, related_name=related_name, verbose_name=verbose_name, **options
+    )
 
 
 def township_field(related_name: str, *, verbose_name: Any = TOWNSHIP, **options: Any) -> models.ForeignKey:

@@ -80,6 +80,9 @@ FRIENDLY_DECIMAL_MESSAGES = {
     "max_whole_digits": _("小数点前最多 %(max)s 位。"),
 }
 
+#: A date field's widget: the browser's date picker, the value written as 2026-03-18.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def _default_messages(field: forms.Field) -> dict:
     defaults: dict = {}

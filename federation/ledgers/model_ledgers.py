@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models
 
 from federation.core.scoping import TOWNSHIP_RECORDS
-from federation.ledgers.columns import with_model_choices
+from federation.ledgers.columns import import_columns, with_model_choices
 from federation.ledgers.exports.registry import Ledger
 from federation.ledgers.imports.framework import (
     CREATED,
@@ -65,7 +65,7 @@ class LedgerImporter(Importer):
             cls.ledger = ledger
             cls.name = ledger.name
             cls.title = str(ledger.layout.title)
-            cls.fields = ledger.layout.declared_columns
+            cls.fields = import_columns(ledger.layout.declared_columns)
         if model is not None:
             cls.fields = with_model_choices(cls.fields, model)
             cls.permission = f"{model._meta.app_label}.add_{model._meta.model_name}"

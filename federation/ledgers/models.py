@@ -218,8 +218,13 @@ class LedgerArchive(models.Model):
     reopened_by_name = models.CharField(_("撤销人姓名"), max_length=150, blank=True)
     reopened_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     reopen_reason = models.TextField(_("撤销归档的原因"), blank=True)
-    supersedes = link_field(
-        "self", "superseded_by", _("取代的归档"), optional=True, field=models.OneToOneField
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("取代的归档"),
     )
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     content = models.TextField(_("归档内容"), editable=False, help_text=_("表头和各行的规范 JSON。"))

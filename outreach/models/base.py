@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from federation.core.models import DetailPage, DomainModel, DomainQuerySet, YearlyValues, soft_delete_managers
+from federation.core.models import (
+    DetailPage,
+    DomainModel,
+    DomainQuerySet,
+    YearlyValues,
+    raise_problems,
+    soft_delete_managers,
+)
 from federation.core.scoping import TOWNSHIP_RECORDS, membership_of, scope_q, sees_everything
 
 if TYPE_CHECKING:
@@ -114,9 +121,10 @@ class UnitRecord(TownshipLevelRecord):
             self.township_id = self.village.township_id
 
     def refuse_village_of_other_township(self) -> None:
-        """Raise ``ValidationError`` when its village is not of its township."""
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
-            raise ValidationError({"village": _("这个村不属于所选乡镇。")})
+        """Raise ``ValidationError`` when its village is not of its township (``outreach.rules``)."""
+        from outreach.rules import other_township_problems
+
+        raise_problems(other_township_problems(self), field="village")
 
 
 class SettingsQuerySet(models.QuerySet):

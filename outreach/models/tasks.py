@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,7 +27,6 @@ from federation.core.models import (
     County,
     DetailPage,
     DomainModel,
-    Membership,
     raise_problems,
     soft_delete_managers,
     unique_among_alive,
@@ -96,22 +94,11 @@ class TaskQuerySet(OutreachQuerySet):
     """
 
     def for_user(self, user) -> TaskQuerySet:
-        return self._by_membership(user, self._seen_by)
-
-    def editable_by(self, user) -> TaskQuerySet:
-        """Return the tasks ``user`` may change: those her own unit set (county or township)."""
-        return self._by_membership(user, lambda membership: self._set_by(membership, user))
-
-    def _by_membership(self, user, narrow: Callable[[Membership], TaskQuerySet]) -> TaskQuerySet:
-        """Return every task for the administrator, none for a user without a membership, else
-        ``narrow(membership)``."""
         if sees_everything(user):
             return self
         membership = membership_of(user)
-        return self.none() if membership is None else narrow(membership)
-
-    def _seen_by(self, membership: Membership) -> TaskQuerySet:
-        """Return the tasks of ``membership``'s unit (``for_user``)."""
+        if membership is None:
+            return self.none()
         open_for = TaskAssignment.objects.filter(deleted_at__isnull=True)
         if membership.level == Level.VILLAGE:
             mine = open_for.filter(village_id=membership.village_id)
@@ -125,8 +112,13 @@ class TaskQuerySet(OutreachQuerySet):
             return self.filter(county_id=membership.county_id)
         return self.none()
 
-    def _set_by(self, membership: Membership, user) -> TaskQuerySet:
-        """Return the tasks ``membership``'s unit set, when ``user`` may set tasks (``editable_by``)."""
+    def editable_by(self, user) -> TaskQuerySet:
+        """Return the tasks ``user`` may change: those her own unit set (county or township)."""
+        if sees_everything(user):
+            return self
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
         if membership.level == Level.TOWNSHIP and user.has_perm(SET_TOWNSHIP_TASKS):
             return self.filter(township_id=membership.township_id)
         if membership.level == Level.COUNTY and user.has_perm(SET_COUNTY_TASKS):

@@ -6,10 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from federation.core import policy
-from federation.core.forms import AutocompleteSelect, VersionedModelForm
+from federation.core.forms import DATE_INPUT, AutocompleteSelect, VersionedModelForm
 from registry.models import Person
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PHONE_INPUT = forms.TextInput(attrs={"inputmode": "tel"})
 MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": 0})
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from federation.ledgers.columns import Column, Kind, flag
 from federation.ledgers.exports.context import ExportContext, ExportFilters
 from federation.ledgers.exports.definitions import Card, CardField, Table
+from federation.ledgers.model_ledgers import model_ledger
 from federation.web.registers import Deadline, declare, settings_help
 from registry.entries import (
     CHILD_COLUMNS,
@@ -22,7 +23,6 @@ from registry.entries import (
     entries_note,
     entry_queryset,
     ledger_as_of,
-    ledger_of,
     person_columns,
     person_list,
     person_place,
@@ -210,7 +210,7 @@ declare(
         deadline=Deadline("left_behind_children", 3, 18, _("留守\n儿童"), order=20),
         person_order=30,
         extra_ledgers=(
-            ledger_of(
+            model_ledger(
                 LeftBehindChild,
                 "left_behind_child_cards",
                 CARD,

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from federation.ledgers.model_ledgers import model_ledger
 from federation.web.registers import Register, declare
-from registry.entries import ledger_of
 from registry.exports import PERSONS, person_row, persons_queryset
 from registry.imports.persons import PersonImporter
 from registry.models import Person
@@ -15,7 +15,7 @@ declare(
         model=Person,
         list_url_name="registry:person_list",
         ledgers=(
-            ledger_of(Person, "persons", PERSONS, queryset=persons_queryset, row=person_row, yearly=False),
+            model_ledger(Person, "persons", PERSONS, queryset=persons_queryset, row=person_row, yearly=False),
         ),
         importer=PersonImporter,
     )

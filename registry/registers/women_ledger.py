@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from federation.ledgers.columns import import_columns, with_model_choices
 from federation.ledgers.imports.cells import parse_id
 from federation.ledgers.imports.framework import UNCHANGED, UPDATED, ImportRow, RowInvalid
+from federation.ledgers.model_ledgers import model_ledger
 from federation.web.registers import Deadline, Menu, Register, declare, settings_help
 from registry import selectors
-from registry.entries import ledger_of
 from registry.exports import WOMEN, women_queryset, women_rows
 from registry.imports.persons import PersonImporter
 from registry.models import Person
@@ -183,7 +183,7 @@ declare(
         menu=Menu("registers", 0),
         deadline=Deadline("women_ledger", 3, 30, _("妇女\n台账"), order=10, size=_size),
         ledgers=(
-            ledger_of(
+            model_ledger(
                 Person,
                 "women",
                 WOMEN,

@@ -17,12 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from federation.core import access
+from federation.core.forms import DATE_INPUT
 from federation.core.models import AccessRecord
 from federation.web.pagination import KeysFirstPaginator
 from registry import selectors
 from registry.models import Person
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AccessLogFilterForm(forms.Form):
@@ -34,8 +33,8 @@ class AccessLogFilterForm(forms.Form):
     )
     user = forms.ModelChoiceField(label=_("用户"), queryset=None, required=False, empty_label=_("全部用户"))
     kind = forms.ChoiceField(label=_("操作"), required=False)
-    start = forms.DateField(label=_("从"), required=False, widget=DATE)
-    end = forms.DateField(label=_("到"), required=False, widget=DATE)
+    start = forms.DateField(label=_("从"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("到"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, reader, **kwargs):
         super().__init__(*args, **kwargs)
