@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tests.helpers.processes import run_manage
 
 
 @pytest.mark.django_db
@@ -18,17 +17,6 @@ def test_models_and_migrations_agree():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)  # exits non-zero on a change
     assert out.getvalue().strip() == "No changes detected"
-
-
-def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def production_env(tmp_path) -> dict[str, str]:

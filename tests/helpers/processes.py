@@ -36,3 +36,19 @@ def project_settings(tmp_path, names: list[str], **env: str) -> dict:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
+
+
+def run_manage(*args: str, env: dict[str, str]):
+    """Return ``manage.py args`` run in a process of its own with ``env``, its output captured."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

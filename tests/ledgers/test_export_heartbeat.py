@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
-from django.conf import settings
 
 from registry.models import Person
 from tests.helpers.factories import id_number_for
+from tests.helpers.processes import run_manage
 
 ROWS = 2_100  # past two of the export's progress reports (every 1,000 rows)
 
@@ -44,17 +41,7 @@ def test_an_export_of_thousands_of_rows_survives_a_heartbeat_that_beats_all_alon
     }
     output = tmp_path / "persons.xlsx"
 
-    def manage(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=Path(settings.BASE_DIR),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    done = manage(
+    done = run_manage(
         "export_ledger",
         "persons",
         "--scope",
@@ -63,14 +50,16 @@ def test_an_export_of_thousands_of_rows_survives_a_heartbeat_that_beats_all_alon
         "xlsx",
         "--output",
         str(output),
+        env=env,
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     # The office's record of it says so too: done, with every row written.
-    record = manage(
+    record = run_manage(
         "shell",
         "-c",
         "from federation.ledgers.models import ExportRecord as E; "
         "r = E.objects.get(ledger='persons'); print(r.status, r.rows_done)",
+        env=env,
     )
     assert record.returncode == 0, record.stderr[-3000:]
     in_village = Person.objects.filter(village=world.village_a).count()
