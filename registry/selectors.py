@@ -125,17 +125,25 @@ def person_search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
     qs = qs.filter(**{f"{name}__contains": search})
     if name == "person_name":
         return qs
-    if len(search) == 2 and connections[qs.db].vendor == "postgresql":
-        # Also by the index of names' two-character pieces (registry 0015): the trigram index serves
-        # three characters or more, so a county's register searched for 王芳 read its every entry.
-        qs = qs.alias(_name_bigrams=NameBigrams(f"{prefix}name")).filter(_name_bigrams__contains=[search])
+    if len(search) <= 2 and connections[qs.db].vendor == "postgresql":
+        # Also by an index of the names' pieces: the trigram index serves three characters or more,
+        # so a county's persons searched for 王 (registry 0022) or 王芳 (0016) read every person.
+        pieces = NameCharacters if len(search) == 1 else NameBigrams
+        qs = qs.alias(_name_pieces=pieces(f"{prefix}name")).filter(_name_pieces__contains=[search])
     return qs
 
 
 class NameBigrams(Func):
-    """A name's two-character pieces (叶悦华 → {叶悦, 悦华}), PostgreSQL's function of registry 0015."""
+    """A name's two-character pieces (叶悦华 → {叶悦, 悦华}), PostgreSQL's function of registry 0016."""
 
     function = "registry_name_bigrams"
+    output_field = ArrayField(TextField())
+
+
+class NameCharacters(Func):
+    """A name's characters (叶悦华 → {叶, 悦, 华}), PostgreSQL's function of registry 0022."""
+
+    function = "registry_name_characters"
     output_field = ArrayField(TextField())
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -27,6 +28,7 @@ from federation.core.models import (
     County,
     DetailPage,
     DomainModel,
+    Membership,
     raise_problems,
     soft_delete_managers,
     unique_among_alive,
@@ -94,11 +96,23 @@ class TaskQuerySet(OutreachQuerySet):
     """
 
     def for_user(self, user) -> TaskQuerySet:
+        return self._by_membership(user, self._seen_by)
+
+    def editable_by(self, user) -> TaskQuerySet:
+        """Return the tasks ``user`` may change: those her own unit set (county or township)."""
+        return self._by_membership(user, lambda membership: self._editable_by(user, membership))
+
+    def _by_membership(self, user, rows: Callable[[Membership], TaskQuerySet]) -> TaskQuerySet:
+        """Return every task for the administrator, none for a user without a membership, and
+        ``rows(membership)`` for a member."""
         if sees_everything(user):
             return self
         membership = membership_of(user)
         if membership is None:
             return self.none()
+        return rows(membership)
+
+    def _seen_by(self, membership: Membership) -> TaskQuerySet:
         open_for = TaskAssignment.objects.filter(deleted_at__isnull=True)
         if membership.level == Level.VILLAGE:
             mine = open_for.filter(village_id=membership.village_id)
@@ -112,13 +126,7 @@ class TaskQuerySet(OutreachQuerySet):
             return self.filter(county_id=membership.county_id)
         return self.none()
 
-    def editable_by(self, user) -> TaskQuerySet:
-        """Return the tasks ``user`` may change: those her own unit set (county or township)."""
-        if sees_everything(user):
-            return self
-        membership = membership_of(user)
-        if membership is None:
-            return self.none()
+    def _editable_by(self, user, membership: Membership) -> TaskQuerySet:
         if membership.level == Level.TOWNSHIP and user.has_perm(SET_TOWNSHIP_TASKS):
             return self.filter(township_id=membership.township_id)
         if membership.level == Level.COUNTY and user.has_perm(SET_COUNTY_TASKS):

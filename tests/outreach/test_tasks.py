@@ -8,7 +8,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -215,6 +215,27 @@ def test_the_county_viewer_sets_tasks_for_her_townships_and_stays_read_only(worl
     assert parts.get(township=w.township).done_at is not None
     # and the county viewer may not hand in for a township
     assert login(viewer).post(page, {}).status_code == 404
+
+
+def test_who_sees_and_who_may_change_a_task(world):
+    """The administrator: every task; no membership (or anonymous): none; a unit: its own (the
+    setter changes it, the village only sees it)."""
+    w = world
+    task = township_task(w, villages=[w.village_a])
+    expected = {
+        "admin": (True, True),
+        "nobody": (False, False),
+        "staff": (True, True),
+        "other_staff": (False, False),
+        "dir_a": (True, False),
+        "dir_b": (False, False),
+    }
+    for name, (sees, changes) in expected.items():
+        user = getattr(w, name)
+        assert Task.objects.for_user(user).filter(pk=task.pk).exists() is sees, name
+        assert Task.objects.editable_by(user).filter(pk=task.pk).exists() is changes, name
+    assert not Task.objects.for_user(AnonymousUser()).exists()
+    assert not Task.objects.editable_by(AnonymousUser()).exists()
 
 
 # --- grid, to-do, reminders, export ---------------------------------------------------------------
