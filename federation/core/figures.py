@@ -116,6 +116,33 @@ def values(name: str, village_ids: Sequence[int], **params: Any) -> dict[int, An
     return _kept(figure, key_of(name, params), ids, params, timezone.now())[0]
 
 
+def largest(name: str, village_ids: Sequence[int], **params: Any) -> Any:
+    """Return the largest of a numeric figure's values of ``village_ids`` (None for no village).
+
+    Where every village's value is kept and fresh it is read as one aggregate, no row of them read
+    into Python (the county's 500 on every page: the header's to-do markers, ``federation.web``);
+    else as :func:`values` reads them, the missing ones computed and kept.
+    """
+    from django.db.models import Count, FloatField, Max
+    from django.db.models.functions import Cast
+
+    from federation.core.models import StoredFigure
+
+    figure = _figure(name)
+    ids = set(village_ids)
+    if not ids:
+        return None
+    if len(ids) > live_villages() or figure.always_kept:
+        since = timezone.now() - max_age()
+        fresh = StoredFigure.objects.filter(key=key_of(name, params), computed_at__gte=since)
+        kept = filter_in(fresh, "village_id", ids).aggregate(
+            found=Count("pk"), top=Max(Cast("values", FloatField()))
+        )
+        if kept["found"] == len(ids):
+            return kept["top"]
+    return max(values(name, sorted(ids), **params).values())
+
+
 def _figure(name: str) -> Figure:
     figure = figures.get(name)
     if figure is None:

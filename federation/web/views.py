@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from federation.core.figures import values as kept_figures
+from federation.core.figures import largest
 from federation.core.logins import password_change_waive
 from federation.core.models import Reminder, Township, Village
 from federation.core.reminders import mark_read
@@ -184,7 +184,7 @@ def _todo_scope(user) -> tuple[str, list[int]] | None:
 
 def _changed_at(village_ids: list[int]) -> float:
     """Return when a record of these villages last changed (their to-dos' markers), 0 for never."""
-    return max(kept_figures(CHANGE_MARKER, village_ids).values(), default=0)
+    return largest(CHANGE_MARKER, village_ids) or 0
 
 
 def home_todo_count(request) -> int | None:

@@ -328,3 +328,23 @@ def test_the_refresh_before_the_figures_age_is_scheduled_once(outreach_world):
     assert schedule.func == "federation.core.figures.refresh_aging"
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
     assert Schedule.objects.filter(name=figures.REFRESH_SCHEDULE).count() == 1
+
+
+def test_the_largest_of_a_figure_is_one_aggregate_once_every_village_is_kept(
+    outreach_world, django_capture_on_commit_callbacks
+):
+    """What the header's to-do count asks on every page: when her villages last changed."""
+    from federation.web.todos import CHANGE_MARKER
+
+    w = outreach_world
+    ids = [w.village_a.pk, w.village_b.pk, w.village_c.pk]
+    first = figures.largest(CHANGE_MARKER, ids)
+    kept = {row.village_id: row.values for row in StoredFigure.objects.filter(key=CHANGE_MARKER)}
+    assert sorted(kept) == sorted(ids) and first == max(kept.values())
+    with CaptureQueriesContext(connection) as read:
+        assert figures.largest(CHANGE_MARKER, ids) == first
+    assert len(read.captured_queries) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        visit(w.o.lbw_a.person, EARLIER)  # village A's markers are forgotten with its figures
+    assert figures.largest(CHANGE_MARKER, ids) > first
+    assert figures.largest(CHANGE_MARKER, []) is None

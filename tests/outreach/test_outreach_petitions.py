@@ -77,6 +77,24 @@ def test_open_cases_come_oldest_first_with_the_days_they_have_waited(world, logi
     )
 
 
+def test_the_county_viewer_counts_open_cases_by_township_until_she_opens_one(world, login):
+    petition(world.village_a, petitioner_name="甲", received_on=TODAY - dt.timedelta(days=40))
+    petition(world.village_b, petitioner_name="乙", received_on=TODAY - dt.timedelta(days=5))
+    petition(world.village_c, petitioner_name="丙", received_on=TODAY - dt.timedelta(days=7))
+    client = login(world.county_viewer)
+    response = client.get(reverse("outreach:petition_list"))
+    rows = [(row.village.name, row.open, row.oldest_days) for row in response.context["by_village"]]
+    assert rows == [(world.township.name, 2, 40), (world.other_township.name, 1, 7)]
+    assert "各乡镇未结案件" in response.content.decode()
+    opened = client.get(reverse("outreach:petition_list"), {"township": world.township.pk})
+    rows = [(row.village.name, row.open, row.oldest_days) for row in opened.context["by_village"]]
+    assert rows == [("红旗村", 1, 40), ("胜利村", 1, 5)]
+    assert "各村未结案件" in opened.content.decode()
+    # The township's staff sees her villages, as before.
+    staff = login(world.staff).get(reverse("outreach:petition_list"))
+    assert [row.village.name for row in staff.context["by_village"]] == ["红旗村", "胜利村"]
+
+
 def test_a_registered_persons_case_belongs_to_her_village(world):
     case = petition(world.village_a, person=world.woman_a, petitioner_name="")
     assert case.petitioner_name == "妇女A"
