@@ -5,6 +5,7 @@ as it was closed whatever changes afterwards, verify its digest, reopen it with 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -373,3 +374,25 @@ def test_a_township_archive_prints_one_pdf_a_village(world, login, entry, tmp_pa
         texts.append(flat(pdf_text(path)))
     assert "陈秀英" in texts[0] and "胜利村的" not in texts[0]
     assert "胜利村的" in texts[1] and "陈秀英" not in texts[1]
+
+
+def test_the_list_says_how_many_of_her_villages_a_year_is_closed_for(world, login, entry):
+    w = world
+
+    def links(user):
+        page = login(user).get(reverse("registry:leftbehindwoman_list"), {"year": YEAR}).content.decode()
+        return [
+            (label.strip(), state)
+            for state, label in re.findall(r'data-archive="(\w+)"[^>]*>([^<]+)</a>', page)
+        ]
+
+    assert links(w.staff) == [("年度归档", "open")]
+    close(w, w.village_a)
+    assert links(w.staff) == [(f"{YEAR} 年度已归档 1 个村", "closed")]
+    assert links(w.dir_a) == [(f"{YEAR} 年度已归档", "closed")]
+    assert links(w.dir_b) == [("年度归档", "open")]
+    close(w, w.village_b)
+    assert links(w.staff) == [(f"{YEAR} 年度已归档", "closed")]
+    # Another year of the same ledger is not closed by them.
+    other = login(w.staff).get(reverse("registry:leftbehindwoman_list"), {"year": YEAR - 1}).content.decode()
+    assert 'data-archive="closed"' not in other

@@ -15,6 +15,8 @@ def archive_links(context):
     ``closed`` says an archive of the user's scope closes that year of the ledger (归档); the link
     goes to the archives of the ledger and year. Nothing for a user who may read no archive.
     """
+    from django.db.models import Count
+
     from federation.core.models import Village
     from federation.ledgers.archives import VIEW_PERMISSION, get_closable
     from federation.ledgers.exports.registry import ledgers_for_list
@@ -24,18 +26,28 @@ def archive_links(context):
     match = getattr(request, "resolver_match", None)
     if request is None or match is None or not request.user.has_perm(VIEW_PERMISSION):
         return []
+    ledgers = [ledger for ledger in ledgers_for_list(match.view_name) if get_closable(ledger.name)]
+    if not ledgers:
+        return []
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else timezone.localdate().year
     villages = Village.objects.for_user(request.user)
+    # The villages of her scope each ledger's archives close, counted for all of the page's ledgers
+    # in one query: a list page shows this on every view, and most years close none.
+    closes = LedgerArchive.villages.through.objects.filter(
+        ledgerarchive__ledger__in=[ledger.name for ledger in ledgers],
+        ledgerarchive__year=year,
+        ledgerarchive__status=LedgerArchive.Status.CLOSED,
+        village__in=villages,
+    )
+    closed_of = dict(
+        closes.values_list("ledgerarchive__ledger").annotate(n=Count("village", distinct=True)).order_by()
+    )
+    in_scope = villages.count() if closed_of else 0
     links = []
-    for ledger in ledgers_for_list(match.view_name):
-        if get_closable(ledger.name) is None:
-            continue
-        archives = LedgerArchive.objects.filter(
-            ledger=ledger.name, year=year, status=LedgerArchive.Status.CLOSED
-        )
-        closed = villages.filter(pk__in=archives.values("villages")).count()
-        if closed and closed == villages.count():
+    for ledger in ledgers:
+        closed = closed_of.get(ledger.name, 0)
+        if closed and closed == in_scope:
             label = f"{year} 年度已归档"
         elif closed:
             label = f"{year} 年度已归档 {closed} 个村"
