@@ -253,6 +253,7 @@ class CandidatesListView(RegisterListView):
             shown = candidates[: self.candidate_limit]
             context["candidate_count"] = len(candidates)
         context["candidates"] = shown
+        context["create_url"] = reverse(self.create_url_name)  # each candidate's 登记 link: once a page
         return context
 
 

@@ -99,3 +99,24 @@ def test_postgresql_compiles_no_query_just_in_time():
 def test_a_search_by_name_has_a_trigram_index_to_read_on_postgresql():
     index = first_value("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_trigram'")
     assert "gin_trgm_ops" in index
+
+
+def test_a_records_address_is_its_pages_under_any_script_prefix(world):
+    """Records link to their pages from a worked-out address (once a process): the same as reversed,
+    with the prefix the site is served under (``SCRIPT_NAME`` behind a reverse proxy)."""
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    from registry.models import Household, Person
+
+    woman, household = world.woman_a, world.household_a
+    assert woman.get_absolute_url() == reverse("registry:person_detail", args=[woman.pk])
+    assert household.get_absolute_url() == reverse("registry:household_detail", args=[household.pk])
+    set_script_prefix("/fulian/")
+    try:
+        assert woman.get_absolute_url() == f"/fulian/registry/persons/{woman.pk}/"
+        assert woman.get_absolute_url() == reverse("registry:person_detail", args=[woman.pk])
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):
+        Person(name="未保存").get_absolute_url()
+    assert Household.objects.get(pk=household.pk).get_absolute_url().endswith(f"/{household.pk}/")
