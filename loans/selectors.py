@@ -13,12 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from federation.core.idnumber import age_on, parse_id_number
 from federation.core.policy import birth_date_for, id_number_for, phone_for
-from loans.models import LoanApplication, Transition, loan_settings
+from loans.models import Guarantor, LoanApplication, Transition, loan_settings
 from loans.signing import REQUIRED_SIGNATURES, Mismatch
 from loans.states import AWAITED, SIGNATURES, Action, Move, Status
 
@@ -270,7 +270,16 @@ def loan_ledger_queryset(*, user, year: int) -> QuerySet:
         .filter(applied_on__year=year)
         .exclude(status=Status.DRAFT)
         .select_related("village", "applicant__household__group")
-        .prefetch_related("guarantors", "transitions")
+        .prefetch_related(
+            # what a row shows of them (``loan_ledger_row``): not a signature's registered contents
+            Prefetch("guarantors", queryset=Guarantor.objects.only("application_id", "name", "kind")),
+            Prefetch(
+                "transitions",
+                queryset=Transition.objects.filter(action__in=sorted(SIGNATURES)).only(
+                    "application_id", "action", "at"
+                ),
+            ),
+        )
         .order_by("village__code", "applied_on", "pk")
     )
 

@@ -1,6 +1,7 @@
+import datetime as dt
+
 from django import template
 from django.template.base import render_value_in_context
-from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -49,7 +50,8 @@ def ledger_cells(context, row, columns) -> SafeString:
     application, a dash for an empty value, dates as 2026-03-18, the rest as the page shows a value.
 
     One tag a row rather than template logic a cell: a page of the county's ledger is 50 rows of
-    21 columns.
+    21 columns. The row's dates are days already (``loans.selectors.LedgerRow``: a signature's
+    moment as its local day), shown as ISO dates.
     """
     cells = []
     for name, label in columns:
@@ -60,7 +62,9 @@ def ledger_cells(context, row, columns) -> SafeString:
             shown = format_html('<a href="{}">{}</a>', url, render_value_in_context(value, context))
         elif value is None or value == "":
             shown = "—"
+        elif isinstance(value, dt.date):
+            shown = value.isoformat()
         else:
-            shown = render_value_in_context(date(value, "Y-m-d") or value, context)
+            shown = render_value_in_context(value, context)
         cells.append((label, css, shown))
     return format_html_join("", '<td data-label="{}" class="{}">{}</td>', cells)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -451,11 +453,16 @@ def test_the_loan_ledger_lists_the_years_filed_applications(loan_world, login, m
     assert row.cooperative_decided_on == dt.date(2025, 6, 1) and row.disbursed_on == dt.date(2025, 7, 1)
     assert row.disbursed_amount == Decimal("50000.00") and row.interest_rate == Decimal("4.350")
     assert "（财政拨款人员）" in row.guarantors
+    assert row.township_signed_on == row.stamped_on == dt.date(2025, 6, 1)
+    with CaptureQueriesContext(connection) as read:
+        loan_ledger_rows(user=w.staff, year=2025)
+    assert len(read.captured_queries) == 3  # the applications, their guarantors, their signatures
     assert loan_ledger_rows(user=w.staff, year=2024) == []
     assert loan_ledger_rows(user=w.county_viewer, year=2025)[0].id_number.count("*") == 11
     assert loan_ledger_rows(user=w.dir_b, year=2025) == []
     body = login(w.staff).get(reverse("loans:ledger") + "?year=2025").content.decode()
     assert "申请人A" in body and "贷款台账" in body and "合计：1 笔" in body
+    assert '<td data-label="放款日期" class="">2025-07-01</td>' in body
 
 
 def test_the_loan_ledger_page_shows_a_page_at_a_time_numbered_on(loan_world, login, monkeypatch):
