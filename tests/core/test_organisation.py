@@ -57,3 +57,33 @@ def test_permissions_follow_the_membership_role(world):
     assert not world.county_viewer.has_perm("registry.change_person")
     assert not world.county_viewer.has_perm("federation.view_full_id_number")
     assert not world.nobody.has_perm("registry.view_person")
+
+
+def test_a_users_own_her_groups_and_her_roles_permissions_are_read_in_one_query(world):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    extra = Group.objects.create(name="最美家庭评审")
+    extra.permissions.add(Permission.objects.get(codename="review_honournomination"))
+    world.dir_b.groups.add(extra)
+    world.dir_b.user_permissions.add(Permission.objects.get(codename="restore_deleted"))
+    role = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Group.objects.get(
+            name=group_name(Role.VILLAGE_DIRECTOR)
+        ).permissions.values_list("content_type__app_label", "codename")
+    }
+    assert "outreach.review_honournomination" not in role and "federation.restore_deleted" not in role
+    user = get_user_model().objects.get(pk=world.dir_b.pk)  # nothing of her permissions kept yet
+    with CaptureQueriesContext(connection) as read:
+        assert user.get_all_permissions() == role | {
+            "outreach.review_honournomination",
+            "federation.restore_deleted",
+        }
+        assert user.has_perm("registry.change_person")  # her role's
+        assert user.has_perm("outreach.review_honournomination")  # her group's
+        assert user.has_perm("federation.restore_deleted")  # her own
+        assert not user.has_perm("outreach.set_county_tasks")  # the county's
+    assert len(read.captured_queries) <= 2  # her membership (the role), then one for the permissions
