@@ -51,7 +51,7 @@ class PetitionListView(DomainListView):
             chosen_year=self.chosen_year(),
             today=timezone.localdate(),
         )
-        context["by_unit_label"], context["by_village"] = self.open_by_unit()
+        context["by_township"], context["by_village"] = self.open_by_unit()
         # The export buttons carry the list's query, with the tab shown even when it is the
         # default one (no state in the address): the export then lists the same cases.
         query = self.request.GET.copy()
@@ -62,9 +62,9 @@ class PetitionListView(DomainListView):
             context.pop("years", None)
         return context
 
-    def open_by_unit(self) -> tuple[str, list[selectors.VillagePetitions]]:
-        """Return ("村", the open cases of each village the user sees), or for the county, who
-        chooses a township first in the place filter, ("乡镇", those of each township) until she has
+    def open_by_unit(self) -> tuple[bool, list[selectors.VillagePetitions]]:
+        """Return (False, the open cases of each village the user sees), or for the county, who
+        chooses a township first in the place filter, (True, those of each township) until she has
         chosen one (its villages then): 500 villages are no row of badges to read."""
         places = self.places
         by_township = bool(places.townships) and not places.township_id
@@ -73,7 +73,7 @@ class PetitionListView(DomainListView):
             township=places.township_id if places.townships else None,
             by_township=by_township,
         )
-        return ("乡镇" if by_township else "村"), rows
+        return by_township, rows
 
 
 class _PetitionFormMixin:

@@ -86,10 +86,12 @@ def test_the_county_viewer_counts_open_cases_by_township_until_she_opens_one(wor
     rows = [(row.village.name, row.open, row.oldest_days) for row in response.context["by_village"]]
     assert rows == [(world.township.name, 2, 40), (world.other_township.name, 1, 7)]
     assert "各乡镇未结案件" in response.content.decode()
+    # each township's badge opens it
+    assert f'href="?state=open&amp;township={world.township.pk}"' in response.content.decode()
     opened = client.get(reverse("outreach:petition_list"), {"township": world.township.pk})
     rows = [(row.village.name, row.open, row.oldest_days) for row in opened.context["by_village"]]
     assert rows == [("红旗村", 1, 40), ("胜利村", 1, 5)]
-    assert "各村未结案件" in opened.content.decode()
+    assert "各村未结案件" in opened.content.decode() and "打开这个乡镇的各村" not in opened.content.decode()
     # The township's staff sees her villages, as before.
     staff = login(world.staff).get(reverse("outreach:petition_list"))
     assert [row.village.name for row in staff.context["by_village"]] == ["红旗村", "胜利村"]
