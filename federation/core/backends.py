@@ -33,18 +33,19 @@ class RoleBackend(ModelBackend):
             if user_obj.is_superuser:
                 perms = Permission.objects.all()
             else:
-                granted = Q(user=user_obj) | Q(group__user=user_obj)
-                membership = membership_of(user_obj)
-                if membership is not None:
-                    granted |= Q(group__name=group_name(membership.role))
-                perms = Permission.objects.filter(granted)
+                perms = Permission.objects.filter(Q(user=user_obj) | self._groups_granting(user_obj))
             pairs = perms.values_list("content_type__app_label", "codename").order_by().distinct()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in pairs}
         return user_obj._perm_cache
 
     def _get_group_permissions(self, user_obj):
-        perms = super()._get_group_permissions(user_obj)
+        return Permission.objects.filter(self._groups_granting(user_obj))
+
+    @staticmethod
+    def _groups_granting(user_obj) -> Q:
+        """Return the condition on a permission of coming from one of her groups or her role's group."""
+        granted = Q(group__user=user_obj)
         membership = membership_of(user_obj)
-        if membership is None:
-            return perms
-        return perms | Permission.objects.filter(group__name=group_name(membership.role))
+        if membership is not None:
+            granted |= Q(group__name=group_name(membership.role))
+        return granted

@@ -92,6 +92,12 @@ def live_villages() -> int:
     return int(getattr(settings, "FIGURES_LIVE_VILLAGES", 1))
 
 
+def _counted_live(figure: Figure, ids: Sequence[int]) -> bool:
+    """Return whether ``figure`` of ``ids`` is counted on the request, not kept: a scope of at most
+    ``FIGURES_LIVE_VILLAGES`` villages, unless the figure is always kept (the to-dos' markers)."""
+    return len(ids) <= live_villages() and not figure.always_kept
+
+
 def max_age() -> dt.timedelta:
     """Return after how long a kept figure is computed again (``FIGURES_MAX_AGE_SECONDS``, 600 s)."""
     return dt.timedelta(seconds=float(getattr(settings, "FIGURES_MAX_AGE_SECONDS", 600)))
@@ -111,7 +117,7 @@ def values(name: str, village_ids: Sequence[int], **params: Any) -> dict[int, An
     """
     figure = _figure(name)
     ids = list(village_ids)
-    if len(ids) <= live_villages() and not figure.always_kept:
+    if _counted_live(figure, ids):
         return _complete(figure, figure.compute(ids, **params), ids)
     return _kept(figure, key_of(name, params), ids, params, timezone.now())[0]
 
@@ -126,21 +132,24 @@ def largest(name: str, village_ids: Sequence[int], **params: Any) -> Any:
     from django.db.models import Count, FloatField, Max
     from django.db.models.functions import Cast
 
-    from federation.core.models import StoredFigure
-
     figure = _figure(name)
     ids = set(village_ids)
     if not ids:
         return None
-    if len(ids) > live_villages() or figure.always_kept:
-        since = timezone.now() - max_age()
-        fresh = StoredFigure.objects.filter(key=key_of(name, params), computed_at__gte=since)
-        kept = filter_in(fresh, "village_id", ids).aggregate(
+    if not _counted_live(figure, ids):
+        kept = filter_in(_fresh(key_of(name, params), timezone.now()), "village_id", ids).aggregate(
             found=Count("pk"), top=Max(Cast("values", FloatField()))
         )
         if kept["found"] == len(ids):
             return kept["top"]
     return max(values(name, sorted(ids), **params).values())
+
+
+def _fresh(key: str, now: dt.datetime):
+    """Return the kept rows of ``key`` (villages' and townships') younger than ``max_age()``."""
+    from federation.core.models import StoredFigure
+
+    return StoredFigure.objects.filter(key=key, computed_at__gte=now - max_age())
 
 
 def _figure(name: str) -> Figure:
@@ -155,9 +164,7 @@ def _kept(
 ) -> tuple[dict[int, Any], dict[int, dt.datetime]]:
     """Return ({village id: value}, {village id: when it was computed}) of ``ids``: read where kept and
     fresh, the others computed (one query restricted to them) and kept."""
-    from federation.core.models import StoredFigure
-
-    fresh = StoredFigure.objects.filter(key=key, computed_at__gte=now - max_age())
+    fresh = _fresh(key, now)
     found: dict[int, Any] = {}
     when: dict[int, dt.datetime] = {}
     for village_id, value, computed_at in filter_in(fresh, "village_id", ids).values_list(
@@ -186,16 +193,13 @@ def township_values(name: str, villages: Sequence[Any], **params: Any) -> list[t
         raise LookupError(f"stored figure {name!r} is not kept per township")
     grouped = by_township(villages, lambda village: village)
     ids = [village.pk for village in villages]
-    if len(ids) <= live_villages() and not figure.always_kept:
+    if _counted_live(figure, ids):
         live = _complete(figure, figure.compute(ids, **params), ids)
         return [(t, figure.combine([live[v.pk] for v in group])) for t, group in grouped.items()]
-    from federation.core.models import StoredFigure
 
     key = key_of(name, params)
     now = timezone.now()
-    fresh = StoredFigure.objects.filter(
-        key=key, township_id__in=[t.pk for t in grouped], computed_at__gte=now - max_age()
-    )
+    fresh = _fresh(key, now).filter(township_id__in=[t.pk for t in grouped])
     found = dict(fresh.values_list("township_id", "values"))
     missing = [t for t in grouped if t.pk not in found]
     if missing:

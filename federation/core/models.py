@@ -8,18 +8,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from federation.core.addresses import record_address
 from federation.core.fields import link_field, township_field, user_field, village_field
 from federation.core.roles import ROLE_LEVEL, Level, Role
 from federation.core.scoping import ScopedManager, ScopedQuerySet
@@ -266,24 +265,7 @@ class DetailPage:
     detail_url: ClassVar[str]
 
     def get_absolute_url(self) -> str:
-        if self.pk is None:
-            return reverse(self.detail_url, args=[self.pk])  # no page: NoReverseMatch, as ever
-        head, tail = _around_pk(self.detail_url, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-        return f"{head}{self.pk}{tail}"
-
-
-#: A pk no record has, that ``_around_pk`` finds again in the address it was reversed into.
-_PK_MARK = 987654321987654321
-
-
-@lru_cache(maxsize=256)
-def _around_pk(url_name: str, _prefix: str, urlconf: Any) -> tuple[str, str]:
-    """Return what stands before and after the pk in the address of ``url_name``: reversed once a
-    process, as a list of 50 records (and 100 candidates above it) links each to its page."""
-    head, mark, tail = reverse(url_name, args=[_PK_MARK], urlconf=urlconf).partition(str(_PK_MARK))
-    if not mark:
-        raise ValueError(f"{url_name}: the pk is not found in its address")
-    return head, tail
+        return record_address(self.detail_url, self.pk)
 
 
 class DomainModel(models.Model):

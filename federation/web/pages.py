@@ -12,13 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-
 from federation.core import figures
+from federation.core.addresses import kept_reverse
 from federation.core.registries import Registry
 
 UserTest = Callable[[Any], bool]
@@ -92,16 +89,8 @@ class ShownGroup:
 def _url(url_name: str, query: str = "") -> str | None:
     """Return the address of a menu link (None where its page does not exist), worked out once a
     process: the menu is on every page, and its 30-odd ``reverse`` calls were half its time."""
-    return _reversed(url_name, query, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-
-
-@lru_cache(maxsize=512)
-def _reversed(url_name: str, query: str, _prefix: str, urlconf: Any) -> str | None:
-    try:
-        url = reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
+    url = kept_reverse(url_name)
+    return f"{url}?{query}" if url and query else url
 
 
 def menu_for(user: Any) -> list[ShownGroup]:

@@ -2,10 +2,10 @@ import datetime as dt
 
 from django import template
 from django.template.base import render_value_in_context
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from federation.core.addresses import record_address
 from loans.states import Status
 
 register = template.Library()
@@ -58,7 +58,7 @@ def ledger_cells(context, row, columns) -> SafeString:
         value = getattr(row, name)
         css = "id-number" if name == "id_number" else "wrap" if name in _WRAPPED else ""
         if name == "name":
-            url = reverse("loans:application_detail", args=[row.pk])
+            url = record_address("loans:application_detail", row.pk)
             shown = format_html('<a href="{}">{}</a>', url, render_value_in_context(value, context))
         elif value is None or value == "":
             shown = "—"

@@ -16,6 +16,7 @@ from federation.web.generic import (
 from outreach import selectors
 from outreach.models import PetitionCategory
 from outreach.policy import can_see_domestic_violence
+from outreach.views.units import Units, units_of_places
 
 
 class PetitionListView(DomainListView):
@@ -51,7 +52,7 @@ class PetitionListView(DomainListView):
             chosen_year=self.chosen_year(),
             today=timezone.localdate(),
         )
-        context["by_township"], context["by_village"] = self.open_by_unit()
+        context["units"], context["by_village"] = self.open_by_unit()
         # The export buttons carry the list's query, with the tab shown even when it is the
         # default one (no state in the address): the export then lists the same cases.
         query = self.request.GET.copy()
@@ -62,18 +63,15 @@ class PetitionListView(DomainListView):
             context.pop("years", None)
         return context
 
-    def open_by_unit(self) -> tuple[bool, list[selectors.VillagePetitions]]:
-        """Return (False, the open cases of each village the user sees), or for the county, who
-        chooses a township first in the place filter, (True, those of each township) until she has
-        chosen one (its villages then): 500 villages are no row of badges to read."""
-        places = self.places
-        by_township = bool(places.townships) and not places.township_id
+    def open_by_unit(self) -> tuple[Units, list[selectors.VillagePetitions]]:
+        """Return the units the open cases are counted by, and their counts: the villages she sees,
+        or for the county each township until she opens one (``outreach.views.units``): 500
+        villages are no row of badges to read."""
+        units = units_of_places(self.places)
         rows = selectors.open_petitions_by_village(
-            user=self.request.user,
-            township=places.township_id if places.townships else None,
-            by_township=by_township,
+            user=self.request.user, township=units.township, by_township=units.by_township
         )
-        return by_township, rows
+        return units, rows
 
 
 class _PetitionFormMixin:

@@ -36,3 +36,11 @@ def units_of(request) -> Units:
     township = Township.objects.for_user(user).filter(pk=int_param(request, "township")).first()
     by_township = township is None and Township.objects.for_user(user)[:2].count() > 1
     return Units(township=township, by_township=by_township)
+
+
+def units_of_places(places) -> Units:
+    """Return the same choice as :func:`units_of` from a list's place filters, which have read the
+    user's townships already (``federation.web.generic.Places``: its townships when she sees
+    several, and the one she chose)."""
+    township = next((t for t in places.townships if t.pk == places.township_id), None)
+    return Units(township=township, by_township=bool(places.townships) and township is None)
